@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// Workspace libs resolve to their TypeScript source through this export condition,
+// so tests never need a prior build.
+const conditions = ['@switchboard/source', 'import', 'module', 'node', 'default'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['@switchboard/source'] } },
+  test: {
+    include: ['libs/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'e2e/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
