@@ -1,1 +1,13 @@
-export {};
+export type { SublistResult, SublistStats, SubscriptionLike } from './types.js';
+export {
+  isSubsetMatch,
+  isValidLiteralSubject,
+  isValidPublishSubject,
+  isValidQueueName,
+  isValidSubject,
+  numTokens,
+  subjectIsLiteral,
+  subjectMatches,
+  tokenAt,
+} from './subject.js';
+export { Sublist } from './sublist.js';
