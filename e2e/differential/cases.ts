@@ -1,0 +1,394 @@
+// The differential cases: scripted client bytes whose server replies must be the same,
+// byte for byte, from nats-server and from the broker. `mustSee` pins the point of each
+// case (checked on both servers), so a case cannot pass by both servers doing nothing.
+import type { Case } from './transcript.js';
+
+/** PUB with the byte count computed, so cases stay readable. */
+export function pub(subject: string, payload: string, reply?: string): string {
+  return `PUB ${subject}${reply ? ` ${reply}` : ''} ${Buffer.byteLength(payload)}\r\n${payload}\r\n`;
+}
+
+/** HPUB from a header block ("NATS/1.0\r\nK: v\r\n\r\n") and a payload. */
+export function hpub(subject: string, headers: string, payload: string, reply?: string): string {
+  const h = Buffer.byteLength(headers);
+  return `HPUB ${subject}${reply ? ` ${reply}` : ''} ${h} ${h + Buffer.byteLength(payload)}\r\n${headers}${payload}\r\n`;
+}
+
+const HDRS = 'NATS/1.0\r\nX-Trace: abc\r\nX-Trace: def\r\n\r\n';
+
+export const CONFIG = {
+  limits: 'max_payload: 64\nmax_control_line: 256\n',
+  userPassword: 'authorization {\n  user: alice\n  password: s3cret\n}\n',
+  token: 'authorization {\n  token: "t0k3n-value"\n}\n',
+  accounts: [
+    'accounts {',
+    '  A: { users: [ { user: a, password: pa } ] }',
+    '  B: { users: [ { user: b, password: pb } ] }',
+    '}',
+    '',
+  ].join('\n'),
+} as const;
+
+const basics: Case[] = [
+  { name: 'ping pong', steps: [{ send: 'PING\r\n' }], mustSee: ['c ← PONG\\r\\n'] },
+  { name: 'ping before connect', conns: { c: null }, steps: [{ send: 'PING\r\n' }], mustSee: ['PONG'] },
+  { name: 'lowercase verbs', steps: [{ send: 'sub foo 1\r\npub foo 2\r\nhi\r\nping\r\n' }], mustSee: ['MSG foo 1 2'] },
+  { name: 'mixed-case verbs', steps: [{ send: 'SuB foo 1\r\nPuB foo 2\r\nhi\r\nPiNg\r\nUnSuB 1\r\n' + pub('foo', 'x') }], mustSee: ['MSG foo 1 2'] },
+  { name: 'client PONG and +OK are accepted silently', steps: [{ send: 'PONG\r\n+OK\r\n' }], mustSee: ['PONG'] },
+  {
+    name: 'verbose +OK for every operation',
+    conns: { c: { verbose: true } },
+    steps: [{ send: 'SUB foo 1\r\n' }, { send: pub('foo', 'hi') }, { send: hpub('foo', HDRS, 'hi') }, { send: 'UNSUB 1\r\n' }, { send: 'PING\r\n' }],
+    mustSee: ['c ← +OK\\r\\n', 'HMSG foo 1'],
+  },
+  {
+    name: 'verbose ping gets no +OK',
+    conns: { c: { verbose: true } },
+    steps: [{ send: 'PING\r\nPING\r\n' }],
+    mustSee: ['PONG'],
+  },
+  {
+    name: 'pub and msg without reply',
+    conns: { sub: {}, pub: {} },
+    steps: [{ conn: 'sub', send: 'SUB foo 7\r\n' }, { conn: 'pub', send: pub('foo', 'hello world') }],
+    mustSee: ['sub ← MSG foo 7 11\\r\\n', 'sub ← hello world\\r\\n'],
+  },
+  {
+    name: 'pub and msg with reply',
+    conns: { sub: {}, pub: {} },
+    steps: [{ conn: 'sub', send: 'SUB foo 1\r\n' }, { conn: 'pub', send: pub('foo', 'req', '_INBOX.abc') }],
+    mustSee: ['sub ← MSG foo 1 _INBOX.abc 3\\r\\n'],
+  },
+  {
+    name: 'empty payload',
+    steps: [{ send: 'SUB foo 1\r\nPUB foo 0\r\n\r\n' }],
+    mustSee: ['MSG foo 1 0\\r\\n'],
+  },
+  {
+    name: 'binary payload with CRLF inside',
+    steps: [{ send: Buffer.concat([Buffer.from('SUB bin 1\r\nPUB bin 6\r\n'), Buffer.from([0, 13, 10, 255, 80, 10]), Buffer.from('\r\n')]) }],
+    mustSee: ['MSG bin 1 6\\r\\n', '\\x00\\r\\n'],
+  },
+  {
+    name: 'large payload round trip',
+    steps: [{ send: `SUB big 1\r\n${pub('big', 'x'.repeat(100_000))}` }],
+    mustSee: ['MSG big 1 100000\\r\\n'],
+  },
+  {
+    name: 'echo on by default',
+    steps: [{ send: 'SUB foo 1\r\n' + pub('foo', 'me') }],
+    mustSee: ['MSG foo 1 2'],
+  },
+  {
+    name: 'echo false: no self delivery, others still get it',
+    conns: { me: { echo: false }, other: {} },
+    steps: [{ conn: 'other', send: 'SUB foo 2\r\n' }, { conn: 'me', send: 'SUB foo 1\r\n' + pub('foo', 'mine') }],
+    mustSee: ['other ← MSG foo 2 4'],
+  },
+  {
+    name: 'pipelined operations in one write',
+    steps: [{ send: 'SUB a 1\r\nSUB b 2\r\n' + pub('a', '1') + pub('b', '22') + 'PING\r\n' + pub('a', '333', 'r') + 'UNSUB 1\r\n' + pub('a', 'gone') }],
+    mustSee: ['MSG a 1 r 3', 'MSG b 2 2'],
+  },
+];
+
+const headers: Case[] = [
+  {
+    name: 'hpub to hmsg',
+    conns: { sub: {}, pub: {} },
+    steps: [{ conn: 'sub', send: 'SUB foo 1\r\n' }, { conn: 'pub', send: hpub('foo', HDRS, 'body') }],
+    mustSee: ['sub ← HMSG foo 1 40 44\\r\\n'],
+  },
+  {
+    name: 'hpub with reply',
+    conns: { sub: {}, pub: {} },
+    steps: [{ conn: 'sub', send: 'SUB foo 1\r\n' }, { conn: 'pub', send: hpub('foo', HDRS, 'body', 'rep.ly') }],
+    mustSee: ['HMSG foo 1 rep.ly 40 44'],
+  },
+  {
+    name: 'hpub with headers only',
+    steps: [{ send: 'SUB foo 1\r\n' + hpub('foo', 'NATS/1.0\r\n\r\n', '') }],
+    mustSee: ['HMSG foo 1 12 12'],
+  },
+  {
+    name: 'no responders requires headers',
+    conns: { c: { headers: false, no_responders: true } },
+    steps: [{ send: 'PING\r\n' }],
+    mustSee: ["-ERR 'no responders requires headers support'"],
+  },
+  {
+    name: 'headers to a subscriber without headers support',
+    conns: { sub: { headers: false, no_responders: false }, pub: {} },
+    steps: [{ conn: 'sub', send: 'SUB foo 1\r\n' }, { conn: 'pub', send: hpub('foo', HDRS, 'body') }],
+    mustSee: ['sub ← MSG foo 1 4\\r\\n'],
+  },
+  {
+    name: 'hpub from a connection without headers',
+    conns: { c: { headers: false, no_responders: false } },
+    steps: [{ send: hpub('foo', HDRS, 'body') }],
+  },
+  {
+    name: 'hpub header size larger than total',
+    steps: [{ send: 'HPUB foo 20 10\r\n0123456789\r\n' }],
+  },
+  {
+    name: 'no responders 503',
+    steps: [{ send: 'SUB _INBOX.r 1\r\n' + pub('nobody.home', 'q', '_INBOX.r') }],
+    mustSee: ['HMSG _INBOX.r 1 16 16\\r\\n', 'NATS/1.0 503\\r\\n'],
+  },
+  {
+    name: 'no responders not requested',
+    conns: { c: { no_responders: false } },
+    steps: [{ send: 'SUB _INBOX.r 1\r\n' + pub('nobody.home', 'q', '_INBOX.r') }],
+  },
+];
+
+const subs: Case[] = [
+  {
+    name: 'sub with queue group',
+    conns: { sub: {}, pub: {} },
+    steps: [{ conn: 'sub', send: 'SUB foo workers 5\r\n' }, { conn: 'pub', send: pub('foo', 'job') }],
+    mustSee: ['sub ← MSG foo 5 3'],
+  },
+  {
+    name: 'queue group delivers each message to one member',
+    conns: { sub: {}, plain: {}, pub: {} },
+    // Which member gets a message is the server's choice: the sid is masked, the count is not.
+    mask: [[/^MSG foo [12] /, 'MSG foo <member> ']],
+    steps: [
+      { conn: 'sub', send: 'SUB foo q 1\r\nSUB foo q 2\r\n' },
+      { conn: 'plain', send: 'SUB foo 9\r\n' },
+      { conn: 'pub', send: pub('foo', 'a') + pub('foo', 'b') + pub('foo', 'c') },
+    ],
+    mustSee: ['sub ← MSG foo <member> 1', 'plain ← MSG foo 9 1'],
+  },
+  {
+    name: 'unsub with max delivers exactly that many',
+    steps: [{ send: 'SUB foo 1\r\nUNSUB 1 2\r\n' }, { send: pub('foo', '1') + pub('foo', '2') + pub('foo', '3') }, { send: pub('foo', '4') }],
+    mustSee: ['MSG foo 1 1'],
+  },
+  {
+    name: 'unsub with max already reached',
+    steps: [{ send: 'SUB foo 1\r\n' + pub('foo', '1') + pub('foo', '2') }, { send: 'UNSUB 1 1\r\n' + pub('foo', '3') }],
+    mustSee: ['MSG foo 1 1'],
+  },
+  {
+    name: 'unsub stops delivery',
+    steps: [{ send: 'SUB foo 1\r\n' + pub('foo', 'a') }, { send: 'UNSUB 1\r\n' + pub('foo', 'b') }],
+    mustSee: ['MSG foo 1 1'],
+  },
+  { name: 'unsub of unknown sid', steps: [{ send: 'UNSUB 99\r\nUNSUB 98 3\r\n' }], mustSee: ['PONG'] },
+  {
+    name: 'wildcard star matches one token',
+    conns: { sub: {}, pub: {} },
+    steps: [{ conn: 'sub', send: 'SUB foo.* 1\r\n' }, { conn: 'pub', send: pub('foo.bar', '1') + pub('foo.bar.baz', '2') + pub('foo', '3') + pub('foo.x', '4') }],
+    mustSee: ['MSG foo.bar 1 1', 'MSG foo.x 1 1'],
+  },
+  {
+    name: 'wildcard star in the middle',
+    conns: { sub: {}, pub: {} },
+    steps: [{ conn: 'sub', send: 'SUB a.*.c 1\r\n' }, { conn: 'pub', send: pub('a.b.c', '1') + pub('a.b.d', '2') + pub('a.c', '3') + pub('a.x.c', '4') }],
+    mustSee: ['MSG a.b.c 1 1', 'MSG a.x.c 1 1'],
+  },
+  {
+    name: 'wildcard gt matches one or more tokens',
+    conns: { sub: {}, pub: {} },
+    steps: [{ conn: 'sub', send: 'SUB foo.> 1\r\n' }, { conn: 'pub', send: pub('foo.bar', '1') + pub('foo.bar.baz', '2') + pub('foo', '3') }],
+    mustSee: ['MSG foo.bar 1 1', 'MSG foo.bar.baz 1 1'],
+  },
+  {
+    name: 'full wildcard',
+    conns: { sub: {}, pub: {} },
+    steps: [{ conn: 'sub', send: 'SUB > 1\r\n' }, { conn: 'pub', send: pub('a', '1') + pub('a.b.c', '2') }],
+    mustSee: ['MSG a 1 1', 'MSG a.b.c 1 1'],
+  },
+  {
+    name: 'tabs and multiple spaces as separators',
+    steps: [{ send: 'SUB\tfoo\t\t1\r\nPUB  foo \t r   2\r\nhi\r\nUNSUB \t 1\r\n' + pub('foo', 'x') }],
+    mustSee: ['MSG foo 1 r 2'],
+  },
+  {
+    name: 'split writes one byte at a time',
+    steps: [{ send: 'SUB foo 1\r\n' + pub('foo', 'hello', 'r') + hpub('foo', HDRS, 'b') + 'PING\r\n', chunk: 1 }],
+    mustSee: ['MSG foo 1 r 5', 'HMSG foo 1 40 41'],
+  },
+  {
+    name: 'split writes across the payload',
+    steps: [{ send: 'SUB foo 1\r\n' + pub('foo', 'x'.repeat(50)), chunk: 7 }],
+    mustSee: ['MSG foo 1 50'],
+  },
+  {
+    name: 'duplicate sid',
+    steps: [{ send: 'SUB foo 1\r\nSUB bar 1\r\n' + pub('foo', 'f') + pub('bar', 'b') }],
+  },
+];
+
+const errors: Case[] = [
+  { name: 'unknown verb', steps: [{ send: 'FOO bar\r\n' }], mustSee: ["-ERR 'Unknown Protocol Operation'", '✕'] },
+  { name: 'unknown verb sharing a prefix', steps: [{ send: 'PUBX foo 1\r\n' }], mustSee: ['-ERR'] },
+  { name: 'leading whitespace', steps: [{ send: ' PING\r\n' }], mustSee: ['-ERR'] },
+  { name: 'pub missing arguments', steps: [{ send: 'PUB\r\n' }], mustSee: ['-ERR'] },
+  { name: 'pub missing size', steps: [{ send: 'PUB foo\r\n' }], mustSee: ['✕'] },
+  { name: 'sub missing sid', steps: [{ send: 'SUB foo\r\n' }], mustSee: ['✕'] },
+  { name: 'sub too many arguments', steps: [{ send: 'SUB foo q 1 extra\r\n' }], mustSee: ['✕'] },
+  { name: 'unsub missing sid', steps: [{ send: 'UNSUB\r\n' }], mustSee: ['-ERR'] },
+  { name: 'pub negative size', steps: [{ send: 'PUB foo -1\r\n' }], mustSee: ['✕'] },
+  { name: 'pub non-numeric size', steps: [{ send: 'PUB foo abc\r\n' }], mustSee: ['✕'] },
+  { name: 'pub payload longer than size', steps: [{ send: 'PUB foo 2\r\nhello\r\n' }], mustSee: ['-ERR'] },
+  { name: 'max payload violation at the default limit', steps: [{ send: 'PUB foo 1048577\r\n' }], mustSee: ["-ERR 'Maximum Payload Violation'"] },
+  { name: 'connect with bad json', conns: { c: null }, steps: [{ send: 'CONNECT {bad json\r\n' }], mustSee: ['✕'] },
+  { name: 'connect not an object', conns: { c: null }, steps: [{ send: 'CONNECT []\r\n' }] },
+  {
+    name: 'sub with invalid subject',
+    steps: [{ send: 'SUB foo..bar 1\r\nSUB foo.>.bar 2\r\nSUB .foo 3\r\n' }],
+    mustSee: ["-ERR 'Invalid Subject'"],
+  },
+  {
+    name: 'pedantic: invalid publish subjects',
+    conns: { c: { pedantic: true } },
+    steps: [{ send: pub('foo..bar', 'x') }, { send: pub('foo.*', 'x') }, { send: pub('foo.>', 'x') }, { send: pub('>', 'x') }, { send: pub('foo.', 'x') }],
+    mustSee: ["-ERR 'Invalid Publish Subject'"],
+  },
+  {
+    name: 'pedantic: valid publish still delivered',
+    conns: { c: { pedantic: true } },
+    steps: [{ send: 'SUB foo.bar 1\r\n' + pub('foo.bar', 'ok') }],
+    mustSee: ['MSG foo.bar 1 2'],
+  },
+  {
+    name: 'pedantic: invalid subscribe subject',
+    conns: { c: { pedantic: true } },
+    steps: [{ send: 'SUB foo..bar 1\r\n' }, { send: 'SUB foo.>.x 2\r\n' }],
+    mustSee: ["-ERR 'Invalid Subject'"],
+  },
+  {
+    name: 'non-pedantic: wildcard publish subject is not delivered to literal subs',
+    conns: { sub: {}, pub: {} },
+    steps: [{ conn: 'sub', send: 'SUB foo.bar 1\r\n' }, { conn: 'pub', send: pub('foo.*', 'x') }],
+  },
+];
+
+const limits: Case[] = [
+  {
+    name: 'limits: info shows max_payload',
+    config: CONFIG.limits,
+    steps: [{ send: 'PING\r\n' }],
+    mustSee: ['"max_payload":64'],
+  },
+  {
+    name: 'limits: payload at the limit is accepted',
+    config: CONFIG.limits,
+    steps: [{ send: 'SUB foo 1\r\n' + pub('foo', 'p'.repeat(64)) }],
+    mustSee: ['MSG foo 1 64'],
+  },
+  {
+    name: 'limits: max payload violation',
+    config: CONFIG.limits,
+    steps: [{ send: 'SUB foo 1\r\n' }, { send: pub('foo', 'p'.repeat(65)) }],
+    mustSee: ["-ERR 'Maximum Payload Violation'", '✕'],
+  },
+  {
+    name: 'limits: hpub max payload violation',
+    config: CONFIG.limits,
+    steps: [{ send: hpub('foo', HDRS, 'p'.repeat(30)) }],
+    mustSee: ["-ERR 'Maximum Payload Violation'"],
+  },
+  {
+    name: 'limits: max control line exceeded',
+    config: CONFIG.limits,
+    steps: [{ send: `SUB ${'s'.repeat(300)}` }],
+    mustSee: ["-ERR 'maximum control line exceeded'", '✕'],
+  },
+];
+
+const auth: Case[] = [
+  {
+    name: 'user/password: info says auth_required',
+    config: CONFIG.userPassword,
+    conns: { c: null },
+    steps: [],
+    mustSee: ['"auth_required":true'],
+  },
+  {
+    name: 'user/password: success',
+    config: CONFIG.userPassword,
+    conns: { c: { user: 'alice', pass: 's3cret' } },
+    steps: [{ send: 'SUB foo 1\r\n' + pub('foo', 'in') }],
+    mustSee: ['MSG foo 1 2'],
+  },
+  {
+    name: 'user/password: wrong password',
+    config: CONFIG.userPassword,
+    conns: { c: { user: 'alice', pass: 'nope' } },
+    steps: [],
+    mustSee: ["-ERR 'Authorization Violation'", '✕'],
+  },
+  {
+    name: 'user/password: no credentials',
+    config: CONFIG.userPassword,
+    steps: [],
+    mustSee: ["-ERR 'Authorization Violation'"],
+  },
+  {
+    name: 'user/password: pub before connect',
+    config: CONFIG.userPassword,
+    conns: { c: null },
+    steps: [{ send: pub('foo', 'x') }],
+    mustSee: ["-ERR 'Authorization Violation'", '✕'],
+  },
+  {
+    name: 'user/password: verbose success',
+    config: CONFIG.userPassword,
+    conns: { c: { user: 'alice', pass: 's3cret', verbose: true } },
+    steps: [],
+    mustSee: ['+OK'],
+  },
+  {
+    name: 'token: success',
+    config: CONFIG.token,
+    conns: { c: { auth_token: 't0k3n-value' } },
+    steps: [{ send: 'PING\r\n' }],
+    mustSee: ['PONG'],
+  },
+  {
+    name: 'token: wrong token',
+    config: CONFIG.token,
+    conns: { c: { auth_token: 'wrong' } },
+    steps: [],
+    mustSee: ["-ERR 'Authorization Violation'"],
+  },
+  {
+    name: 'accounts: users of one account see each other',
+    config: CONFIG.accounts,
+    conns: { a1: { user: 'a', pass: 'pa' }, a2: { user: 'a', pass: 'pa' } },
+    steps: [{ conn: 'a1', send: 'SUB foo 1\r\n' }, { conn: 'a2', send: pub('foo', 'hi') }],
+    mustSee: ['a1 ← MSG foo 1 2'],
+  },
+  {
+    name: 'accounts: publish in A is not seen in B',
+    config: CONFIG.accounts,
+    conns: { a1: { user: 'a', pass: 'pa' }, b1: { user: 'b', pass: 'pb' }, a2: { user: 'a', pass: 'pa' } },
+    steps: [
+      { conn: 'a1', send: 'SUB foo 1\r\n' },
+      { conn: 'b1', send: 'SUB foo 1\r\nSUB > 2\r\n' },
+      { conn: 'a2', send: pub('foo', 'only-A') },
+    ],
+    mustSee: ['a1 ← only-A'],
+  },
+  {
+    name: 'accounts: no responders are per account',
+    config: CONFIG.accounts,
+    conns: { a: { user: 'a', pass: 'pa' }, b: { user: 'b', pass: 'pb' } },
+    steps: [{ conn: 'b', send: 'SUB svc 1\r\n' }, { conn: 'a', send: 'SUB _INBOX.x 1\r\n' + pub('svc', 'q', '_INBOX.x') }],
+    mustSee: ['NATS/1.0 503'],
+  },
+  {
+    name: 'accounts: unknown user',
+    config: CONFIG.accounts,
+    conns: { c: { user: 'c', pass: 'pc' } },
+    steps: [],
+    mustSee: ["-ERR 'Authorization Violation'"],
+  },
+];
+
+export const cases: Case[] = [...basics, ...headers, ...subs, ...errors, ...limits, ...auth];

@@ -1,0 +1,224 @@
+// Runs one scripted case against a server and renders what every connection received,
+// normalised so two servers' transcripts compare equal exactly when a client could not
+// tell them apart (INFO ids, versions and addresses aside).
+import { createHash } from 'node:crypto';
+import { countPongs, RawConn } from './harness.js';
+
+/** CONNECT fields sent when a case gives none; a case's own fields are merged over these. */
+export const DEFAULT_CONNECT: Readonly<Record<string, unknown>> = {
+  verbose: false,
+  pedantic: false,
+  tls_required: false,
+  lang: 'raw',
+  version: '0.0.0',
+  protocol: 1,
+  headers: true,
+  no_responders: true,
+};
+
+export interface Step {
+  /** Which connection sends; defaults to the case's first connection. */
+  conn?: string;
+  send: string | Buffer;
+  /** Write in pieces of this many bytes (1 = byte by byte), each flushed before the next. */
+  chunk?: number;
+  /** PONGs this step's own bytes ask for; by default, the lines that start with "ping". */
+  pongs?: number;
+}
+
+export interface Case {
+  name: string;
+  /** nats-server configuration text; cases with the same text share one server. */
+  config?: string;
+  /** Connections opened in order before the steps; null sends no CONNECT. Default `{ c: {} }`. */
+  conns?: Record<string, Record<string, unknown> | null>;
+  steps: Step[];
+  /** Text the rendered transcript must contain, so a case proves what its name says. */
+  mustSee?: string[];
+  /**
+   * Rewrites applied to received lines before comparing, for choices a server may make
+   * freely (which queue member gets a message): the rest of the line is still compared.
+   */
+  mask?: Array<[RegExp, string]>;
+}
+
+/** Upper bound on waiting for a PONG or a close; only reached when a server misbehaves. */
+const SYNC_MS = 3_000;
+
+interface Entry {
+  conn: string;
+  dir: 'sent' | 'received' | 'closed' | 'stalled' | 'step';
+  data: string;
+}
+
+class Peer {
+  expectedPongs = 0;
+  mark = 0;
+  reportedClose = false;
+  /** False until it sends CONNECT or a step: a PING first would be a protocol choice of ours. */
+  active = false;
+  constructor(
+    readonly name: string,
+    readonly conn: RawConn,
+  ) {}
+}
+
+/** Runs the case against a server listening on `port` and returns its rendered transcript. */
+export async function runCase(c: Case, port: number): Promise<string> {
+  const entries: Entry[] = [];
+  const peers: Peer[] = [];
+  try {
+    const spec = c.conns ?? { c: {} };
+    for (const [name, opts] of Object.entries(spec)) {
+      const peer = new Peer(name, await RawConn.open(port));
+      peers.push(peer);
+      entries.push({ conn: name, dir: 'step', data: 'open' });
+      await peer.conn.waitFor(() => peer.conn.text().includes('\r\n') || peer.conn.closed, SYNC_MS);
+      // The greeting is recorded on its own, before anything is sent.
+      const greeting = peer.conn.bytes();
+      const eol = greeting.indexOf('\r\n');
+      peer.mark = eol < 0 ? greeting.length : eol + 2;
+      entries.push({ conn: name, dir: 'received', data: greeting.toString('latin1', 0, peer.mark) });
+      if (opts !== null) {
+        const connect = Buffer.from(`CONNECT ${JSON.stringify({ ...DEFAULT_CONNECT, ...opts })}\r\n`);
+        entries.push({ conn: name, dir: 'sent', data: connect.toString('latin1') });
+        await peer.conn.send(connect);
+        peer.active = true;
+        await settle(peers, peer, entries);
+      }
+    }
+    const first = peers[0]!.name;
+    for (const [i, step] of c.steps.entries()) {
+      const peer = peers.find((p) => p.name === (step.conn ?? first));
+      if (!peer) throw new Error(`case "${c.name}": step ${i + 1} names unknown connection ${step.conn}`);
+      const bytes = typeof step.send === 'string' ? Buffer.from(step.send, 'utf8') : step.send;
+      entries.push({ conn: peer.name, dir: 'step', data: `step ${i + 1}${step.chunk ? ` (in ${step.chunk}-byte writes)` : ''}` });
+      entries.push({ conn: peer.name, dir: 'sent', data: bytes.toString('latin1') });
+      peer.expectedPongs += step.pongs ?? countPingLines(bytes);
+      peer.active = true;
+      await peer.conn.send(bytes, step.chunk);
+      await settle(peers, peer, entries);
+    }
+  } finally {
+    for (const p of peers) p.conn.destroy();
+  }
+  return render(entries, c.mask ?? []);
+}
+
+/**
+ * Makes sure every effect of the last step has arrived: PING the acting connection, then
+ * every other active one, and wait for each PONG (servers answer in order) or for a close.
+ */
+async function settle(peers: Peer[], acting: Peer, entries: Entry[]): Promise<void> {
+  const order = [acting, ...peers.filter((p) => p !== acting && p.active)];
+  for (const p of order) {
+    if (!p.conn.closed) {
+      p.expectedPongs++;
+      await p.conn.send(Buffer.from('PING\r\n'));
+    }
+    const ok = await p.conn.waitFor(() => p.conn.closed || countPongs(p.conn.bytes()) >= p.expectedPongs, SYNC_MS);
+    const all = p.conn.bytes();
+    if (all.length > p.mark) entries.push({ conn: p.name, dir: 'received', data: all.toString('latin1', p.mark) });
+    p.mark = all.length;
+    if (p.conn.closed && !p.reportedClose) {
+      p.reportedClose = true;
+      entries.push({ conn: p.name, dir: 'closed', data: '' });
+    } else if (!ok) {
+      entries.push({ conn: p.name, dir: 'stalled', data: `no PONG within ${SYNC_MS} ms` });
+      p.expectedPongs = countPongs(all); // resynchronise so later steps are judged on their own
+    }
+  }
+}
+
+function countPingLines(bytes: Buffer): number {
+  return bytes.toString('latin1').match(/(?:^|\n)ping/gi)?.length ?? 0;
+}
+
+/** INFO fields whose values differ between any two servers (or runs) by nature. */
+const INFO_VARIABLE = new Set([
+  'server_id',
+  'server_name',
+  'version',
+  'go',
+  'git_commit',
+  'host',
+  'port',
+  'client_id',
+  'client_ip',
+  'nonce',
+  'connect_urls',
+  'ws_connect_urls',
+  'xkey',
+]);
+
+/**
+ * INFO keeps its key set, the values a client acts on and its exact separators (nats-server
+ * writes "INFO {...} " with a trailing space); variable values become "*".
+ */
+export function normaliseInfo(line: string): string {
+  const m = /^INFO([ \t]+)(\{.*\})([ \t]*)$/s.exec(line);
+  if (!m) return line;
+  let info: unknown;
+  try {
+    info = JSON.parse(m[2]!);
+  } catch {
+    return line;
+  }
+  if (typeof info !== 'object' || info === null || Array.isArray(info)) return line;
+  const rec = info as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(rec).sort()) out[k] = INFO_VARIABLE.has(k) ? '*' : rec[k];
+  return `INFO${m[1]}${JSON.stringify(out)}${m[3]}`;
+}
+
+const SHOWN = 300;
+
+/** Long lines keep their head, length and a digest: still compared in full, readable in a diff. */
+function show(s: string): string {
+  if (s.length <= SHOWN) return escape(s);
+  const digest = createHash('sha256').update(s, 'latin1').digest('hex').slice(0, 12);
+  return `${escape(s.slice(0, 60))}… (${s.length} bytes, sha256 ${digest})`;
+}
+
+/** One line per protocol line, escaped so CR, LF, tabs and binary bytes are visible. */
+function render(entries: Entry[], mask: Array<[RegExp, string]>): string {
+  const out: string[] = [];
+  for (const e of entries) {
+    switch (e.dir) {
+      case 'step':
+        out.push(`── ${e.data}: ${e.conn}`);
+        break;
+      case 'sent':
+        out.push(`${e.conn} → ${show(e.data)}`);
+        break;
+      case 'received':
+        for (const line of e.data.split(/(?<=\n)/)) {
+          let shown = line.startsWith('INFO ') ? normaliseLine(line) : line;
+          for (const [re, to] of mask) shown = shown.replace(re, to);
+          out.push(`${e.conn} ← ${show(shown)}`);
+        }
+        break;
+      case 'closed':
+        out.push(`${e.conn} ✕ connection closed by server`);
+        break;
+      case 'stalled':
+        out.push(`${e.conn} ⧗ ${e.data}`);
+        break;
+    }
+  }
+  return out.join('\n');
+}
+
+function normaliseLine(line: string): string {
+  const end = line.endsWith('\r\n') ? 2 : line.endsWith('\n') ? 1 : 0;
+  return normaliseInfo(line.slice(0, line.length - end)) + line.slice(line.length - end);
+}
+
+function escape(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, (ch) => {
+    if (ch === '\r') return '\\r';
+    if (ch === '\n') return '\\n';
+    if (ch === '\t') return '\\t';
+    return `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}
