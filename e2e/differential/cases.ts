@@ -383,6 +383,34 @@ const auth: Case[] = [
     mustSee: ['NATS/1.0 503'],
   },
   {
+    name: 'accounts: wrong password',
+    config: CONFIG.accounts,
+    conns: { c: { user: 'a', pass: 'pb' } },
+    steps: [],
+    mustSee: ["-ERR 'Authorization Violation'"],
+  },
+  {
+    name: 'token: user and password instead of a token',
+    config: CONFIG.token,
+    conns: { c: { user: 'alice', pass: 's3cret' } },
+    steps: [],
+    mustSee: ["-ERR 'Authorization Violation'"],
+  },
+  {
+    name: 'token: ping before connect',
+    config: CONFIG.token,
+    conns: { c: null },
+    steps: [{ send: 'PING\r\n' }],
+    mustSee: ["-ERR 'Authorization Violation'"],
+  },
+  {
+    name: 'user/password: connect in the first step',
+    config: CONFIG.userPassword,
+    conns: { c: null },
+    steps: [{ send: 'CONNECT {"user":"alice","pass":"s3cret","verbose":true}\r\nSUB x 1\r\n' }],
+    mustSee: ['+OK'],
+  },
+  {
     name: 'accounts: unknown user',
     config: CONFIG.accounts,
     conns: { c: { user: 'c', pass: 'pc' } },
@@ -391,4 +419,56 @@ const auth: Case[] = [
   },
 ];
 
-export const cases: Case[] = [...basics, ...headers, ...subs, ...errors, ...limits, ...auth];
+
+const edges: Case[] = [
+  {
+    name: 'request and reply between connections',
+    conns: { svc: {}, req: {} },
+    steps: [
+      { conn: 'svc', send: 'SUB help q 1\r\n' },
+      { conn: 'req', send: 'SUB _INBOX.req.* 1\r\n' + pub('help', 'please', '_INBOX.req.1') },
+      { conn: 'svc', send: pub('_INBOX.req.1', 'sure') },
+    ],
+    mustSee: ['svc ← MSG help 1 _INBOX.req.1 6', 'req ← MSG _INBOX.req.1 1 4'],
+  },
+  { name: 'non-numeric sid is allowed', steps: [{ send: 'SUB foo abc\r\n' + pub('foo', 'x') + 'UNSUB abc\r\n' + pub('foo', 'y') }], mustSee: ['MSG foo abc 1'] },
+  { name: 'bare LF line endings', steps: [{ send: 'SUB foo 1\n' + 'PUB foo 2\nhi\r\n' + 'PING\n' }], mustSee: ['MSG foo 1 2'] },
+  { name: 'ping with trailing text', steps: [{ send: 'PING foo\r\n' }], mustSee: ['PONG'] },
+  { name: 'empty line', steps: [{ send: '\r\n' }] },
+  { name: 'pub with too many arguments', steps: [{ send: 'PUB a b c 1\r\nx\r\n' }], mustSee: ['✕'] },
+  { name: 'hpub missing arguments', steps: [{ send: 'HPUB foo 10\r\n' }] },
+  { name: 'hpub negative header size', steps: [{ send: 'HPUB foo -1 10\r\n' }] },
+  { name: 'pub size overflow', steps: [{ send: 'PUB foo 99999999999999999999\r\n' }] },
+  { name: 'unsub max not a number', steps: [{ send: 'SUB foo 1\r\nUNSUB 1 x\r\n' }, { send: pub('foo', 'still?') }] },
+  { name: 'connect twice', steps: [{ send: `CONNECT {"verbose":true}\r\nSUB foo 1\r\n` }], mustSee: ['+OK'] },
+  { name: 'connect with unknown fields', conns: { c: { some_future_field: [1, 2], verbose: true } }, steps: [], mustSee: ['+OK'] },
+  { name: 'connect with credentials when auth is off', conns: { c: { user: 'x', pass: 'y' } }, steps: [{ send: 'PING\r\n' }], mustSee: ['PONG'] },
+  {
+    name: 'verbose and pedantic: error then no +OK',
+    conns: { c: { verbose: true, pedantic: true } },
+    steps: [{ send: pub('foo.*', 'x') }, { send: 'SUB foo..bar 1\r\n' }],
+    mustSee: ["-ERR 'Invalid Publish Subject'"],
+  },
+  {
+    name: 'pedantic: invalid reply subject',
+    conns: { c: { pedantic: true } },
+    steps: [{ send: 'SUB foo 1\r\n' + pub('foo', 'x', 'bad..reply') }],
+  },
+  {
+    name: 'utf-8 subject',
+    conns: { sub: {}, pub: {} },
+    steps: [{ conn: 'sub', send: 'SUB héllo.* 1\r\n' }, { conn: 'pub', send: pub('héllo.wörld', 'ü') }],
+    mustSee: ['MSG h\\xc3\\xa9llo.w\\xc3\\xb6rld 1 2'],
+  },
+  {
+    name: 'queue subscription with unsub max',
+    steps: [{ send: 'SUB foo q 1\r\nUNSUB 1 1\r\n' + pub('foo', 'a') + pub('foo', 'b') }],
+    mustSee: ['MSG foo 1 1'],
+  },
+  {
+    name: 'unsub max zero',
+    steps: [{ send: 'SUB foo 1\r\nUNSUB 1 0\r\n' + pub('foo', 'a') }],
+  },
+];
+
+export const cases: Case[] = [...basics, ...headers, ...subs, ...errors, ...edges, ...limits, ...auth];

@@ -1,7 +1,7 @@
 // The harness's own parts that decide when a step is over and what gets compared.
 import { describe, expect, it } from 'vitest';
 import { countPongs, RawConn, startServer } from './harness.js';
-import { cases } from './cases.js';
+import { cases, CONFIG } from './cases.js';
 import { normaliseInfo, runCase } from './transcript.js';
 
 describe('countPongs', () => {
@@ -57,6 +57,20 @@ describe('against nats-server alone', () => {
       }
     } finally {
       await s.stop();
+    }
+  });
+
+  it('tells two differently configured servers apart', async () => {
+    const [plain, limited] = await Promise.all([startServer('nats-server'), startServer('nats-server', CONFIG.limits)]);
+    try {
+      const c = cases.find((x) => x.name === 'limits: payload at the limit is accepted')!;
+      const a = await runCase({ ...c, steps: [...c.steps, { send: 'PUB foo 65\r\n' + 'p'.repeat(65) + '\r\n' }] }, plain.port);
+      const b = await runCase({ ...c, steps: [...c.steps, { send: 'PUB foo 65\r\n' + 'p'.repeat(65) + '\r\n' }] }, limited.port);
+      expect(a).not.toBe(b);
+      expect(b).toContain("-ERR 'Maximum Payload Violation'");
+      expect(a).toContain('"max_payload":1048576');
+    } finally {
+      await Promise.all([plain.stop(), limited.stop()]);
     }
   });
 });

@@ -57,6 +57,8 @@ class Peer {
   reportedClose = false;
   /** False until it sends CONNECT or a step: a PING first would be a protocol choice of ours. */
   active = false;
+  /** Missed a PONG once: not waited on again, so a silent server costs one timeout per connection. */
+  stalled = false;
   constructor(
     readonly name: string,
     readonly conn: RawConn,
@@ -116,7 +118,8 @@ async function settle(peers: Peer[], acting: Peer, entries: Entry[]): Promise<vo
       p.expectedPongs++;
       await p.conn.send(Buffer.from('PING\r\n'));
     }
-    const ok = await p.conn.waitFor(() => p.conn.closed || countPongs(p.conn.bytes()) >= p.expectedPongs, SYNC_MS);
+    const ok =
+      p.stalled || (await p.conn.waitFor(() => p.conn.closed || countPongs(p.conn.bytes()) >= p.expectedPongs, SYNC_MS));
     const all = p.conn.bytes();
     if (all.length > p.mark) entries.push({ conn: p.name, dir: 'received', data: all.toString('latin1', p.mark) });
     p.mark = all.length;
@@ -125,7 +128,7 @@ async function settle(peers: Peer[], acting: Peer, entries: Entry[]): Promise<vo
       entries.push({ conn: p.name, dir: 'closed', data: '' });
     } else if (!ok) {
       entries.push({ conn: p.name, dir: 'stalled', data: `no PONG within ${SYNC_MS} ms` });
-      p.expectedPongs = countPongs(all); // resynchronise so later steps are judged on their own
+      p.stalled = true;
     }
   }
 }
