@@ -14,12 +14,43 @@ export function hpub(subject: string, headers: string, payload: string, reply?: 
   return `HPUB ${subject}${reply ? ` ${reply}` : ''} ${h} ${h + Buffer.byteLength(payload)}\r\n${headers}${payload}\r\n`;
 }
 
+/** The reply subject of the last MSG or HMSG line in what a connection received. */
+function lastReply(received: string): string {
+  const lines = received.split('\r\n').filter((l) => /^H?MSG /.test(l));
+  const args = lines.at(-1)?.split(' ') ?? [];
+  // MSG subject sid [reply] size / HMSG subject sid [reply] hdr size
+  const withReply = args[0] === 'MSG' ? args.length === 5 : args.length === 6;
+  return withReply ? args[3]! : 'no.reply.seen';
+}
+
 const HDRS = 'NATS/1.0\r\nX-Trace: abc\r\nX-Trace: def\r\n\r\n';
 
 export const CONFIG = {
-  limits: 'max_payload: 64\nmax_control_line: 256\n',
+  limits: 'max_payload: 64\nmax_control_line: 256\nmax_subscriptions: 3\n',
   userPassword: 'authorization {\n  user: alice\n  password: s3cret\n}\n',
   token: 'authorization {\n  token: "t0k3n-value"\n}\n',
+  permissions: [
+    'authorization {',
+    '  users: [',
+    '    { user: limited, password: pl, permissions: { publish: ["allowed.>", "_INBOX.>"], subscribe: "allowed.*" } }',
+    '    { user: deny, password: pd, permissions: { publish: { deny: "secret.>" }, subscribe: { deny: "secret.>" } } }',
+    '  ]',
+    '}',
+    '',
+  ].join('\n'),
+  sharing: [
+    'accounts {',
+    '  A: {',
+    '    users: [ { user: a, password: pa } ]',
+    '    exports: [ { stream: "news.>" }, { service: "help" } ]',
+    '  }',
+    '  B: {',
+    '    users: [ { user: b, password: pb } ]',
+    '    imports: [ { stream: { account: A, subject: "news.>" } }, { service: { account: A, subject: "help" } } ]',
+    '  }',
+    '}',
+    '',
+  ].join('\n'),
   accounts: [
     'accounts {',
     '  A: { users: [ { user: a, password: pa } ] }',
@@ -294,6 +325,17 @@ const limits: Case[] = [
     mustSee: ["-ERR 'Maximum Payload Violation'"],
   },
   {
+    name: 'limits: max subscriptions',
+    config: CONFIG.limits,
+    steps: [{ send: 'SUB a 1\r\nSUB b 2\r\nSUB c 3\r\n' }, { send: 'SUB d 4\r\n' }, { send: pub('a', 'x') }],
+    mustSee: ['-ERR'],
+  },
+  {
+    name: 'max control line exceeded at the default limit',
+    steps: [{ send: `PUB ${'s'.repeat(5000)} 1\r\nx\r\n` }],
+    mustSee: ["-ERR 'maximum control line exceeded'"],
+  },
+  {
     name: 'limits: max control line exceeded',
     config: CONFIG.limits,
     steps: [{ send: `SUB ${'s'.repeat(300)}` }],
@@ -471,4 +513,95 @@ const edges: Case[] = [
   },
 ];
 
-export const cases: Case[] = [...basics, ...headers, ...subs, ...errors, ...edges, ...limits, ...auth];
+const permissions: Case[] = [
+  {
+    name: 'permissions: allowed publish and subscribe',
+    config: CONFIG.permissions,
+    conns: { c: { user: 'limited', pass: 'pl' } },
+    steps: [{ send: 'SUB allowed.x 1\r\n' + pub('allowed.x', 'ok') }],
+    mustSee: ['MSG allowed.x 1 2'],
+  },
+  {
+    name: 'permissions: publish violation',
+    config: CONFIG.permissions,
+    conns: { c: { user: 'limited', pass: 'pl' } },
+    steps: [{ send: pub('other', 'no') }, { send: 'PING\r\n' }],
+    mustSee: ['Permissions Violation for Publish to'],
+  },
+  {
+    name: 'permissions: subscribe violation',
+    config: CONFIG.permissions,
+    conns: { c: { user: 'limited', pass: 'pl' } },
+    steps: [{ send: 'SUB other 1\r\n' }, { send: 'SUB allowed.x.y 2\r\n' }, { send: 'SUB allowed.* q 3\r\n' }],
+    mustSee: ['Permissions Violation for Subscription to'],
+  },
+  {
+    name: 'permissions: deny lists',
+    config: CONFIG.permissions,
+    conns: { d: { user: 'deny', pass: 'pd' } },
+    steps: [{ send: 'SUB secret.x 1\r\nSUB > 2\r\n' }, { send: pub('secret.x', 'no') + pub('public', 'yes') }],
+    mustSee: ['MSG public 2 3'],
+  },
+  {
+    name: 'permissions: wildcard subscription does not leak denied subjects',
+    config: CONFIG.permissions,
+    conns: { d: { user: 'deny', pass: 'pd' }, l: { user: 'limited', pass: 'pl' } },
+    steps: [{ conn: 'd', send: 'SUB *.x 1\r\n' }, { conn: 'l', send: pub('allowed.x', 'seen') }],
+    mustSee: ['d ← MSG allowed.x 1 4'],
+  },
+];
+
+const sharing: Case[] = [
+  {
+    name: 'sharing: imported stream reaches the importer',
+    config: CONFIG.sharing,
+    conns: { b: { user: 'b', pass: 'pb' }, a: { user: 'a', pass: 'pa' } },
+    steps: [{ conn: 'b', send: 'SUB news.> 1\r\n' }, { conn: 'a', send: pub('news.today', 'headline') + pub('gossip', 'private') }],
+    mustSee: ['b ← MSG news.today 1 8'],
+  },
+  {
+    name: 'sharing: importer publishes do not flow back to the exporter',
+    config: CONFIG.sharing,
+    conns: { a: { user: 'a', pass: 'pa' }, b: { user: 'b', pass: 'pb' } },
+    steps: [{ conn: 'a', send: 'SUB news.> 1\r\n' }, { conn: 'b', send: pub('news.fake', 'x') }],
+  },
+  {
+    name: 'sharing: service import request and reply',
+    config: CONFIG.sharing,
+    conns: { svc: { user: 'a', pass: 'pa', headers: false, no_responders: false }, req: { user: 'b', pass: 'pb' } },
+    // nats-server maps the requester's reply subject to a fresh _R_ token; the token is
+    // the server's choice, its shape and the reply's way back are compared.
+    mask: [[/_R_\.[A-Za-z0-9]+\.[A-Za-z0-9]+/, '_R_.<mapped>']],
+    steps: [
+      { conn: 'svc', send: 'SUB help 1\r\n' },
+      { conn: 'req', send: 'SUB _INBOX.b.* 1\r\n' + pub('help', 'please', '_INBOX.b.1') },
+      { conn: 'svc', send: (seen) => pub(lastReply(seen), 'done') },
+      { conn: 'svc', send: (seen) => pub(lastReply(seen), 'again') },
+    ],
+    mustSee: ['svc ← MSG help 1 _R_.<mapped> 6', 'req ← MSG _INBOX.b.1 1 4'],
+  },
+  {
+    name: 'sharing: service import adds Nats-Request-Info for a headers responder',
+    config: CONFIG.sharing,
+    conns: { svc: { user: 'a', pass: 'pa' }, req: { user: 'b', pass: 'pb' } },
+    // The rtt value (and so the sizes) is a measurement; the header's presence and account are compared.
+    mask: [
+      [/_R_\.[A-Za-z0-9]+\.[A-Za-z0-9]+ \d+ \d+/, '_R_.<mapped> <hdr> <total>'],
+      [/"rtt":\d+/, '"rtt":<measured>'],
+    ],
+    steps: [{ conn: 'svc', send: 'SUB help 1\r\n' }, { conn: 'req', send: pub('help', 'please', '_INBOX.b.1') }],
+    mustSee: ['Nats-Request-Info: {"acc":"B","rtt":<measured>}'],
+  },
+];
+
+export const cases: Case[] = [
+  ...basics,
+  ...headers,
+  ...subs,
+  ...errors,
+  ...edges,
+  ...limits,
+  ...auth,
+  ...permissions,
+  ...sharing,
+];

@@ -19,7 +19,8 @@ export const DEFAULT_CONNECT: Readonly<Record<string, unknown>> = {
 export interface Step {
   /** Which connection sends; defaults to the case's first connection. */
   conn?: string;
-  send: string | Buffer;
+  /** Bytes to send, or a function of everything this connection has received so far (to answer a reply subject the server chose). */
+  send: string | Buffer | ((received: string) => string);
   /** Write in pieces of this many bytes (1 = byte by byte), each flushed before the next. */
   chunk?: number;
   /** PONGs this step's own bytes ask for; by default, the lines that start with "ping". */
@@ -36,7 +37,7 @@ export interface Case {
   /** Text the rendered transcript must contain, so a case proves what its name says. */
   mustSee?: string[];
   /**
-   * Rewrites applied to received lines before comparing, for choices a server may make
+   * Rewrites applied to sent and received lines before comparing, for choices a server may make
    * freely (which queue member gets a message): the rest of the line is still compared.
    */
   mask?: Array<[RegExp, string]>;
@@ -93,7 +94,8 @@ export async function runCase(c: Case, port: number): Promise<string> {
     for (const [i, step] of c.steps.entries()) {
       const peer = peers.find((p) => p.name === (step.conn ?? first));
       if (!peer) throw new Error(`case "${c.name}": step ${i + 1} names unknown connection ${step.conn}`);
-      const bytes = typeof step.send === 'string' ? Buffer.from(step.send, 'utf8') : step.send;
+      const raw = typeof step.send === 'function' ? step.send(peer.conn.bytes().toString('utf8')) : step.send;
+      const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
       entries.push({ conn: peer.name, dir: 'step', data: `step ${i + 1}${step.chunk ? ` (in ${step.chunk}-byte writes)` : ''}` });
       entries.push({ conn: peer.name, dir: 'sent', data: bytes.toString('latin1') });
       peer.expectedPongs += step.pongs ?? countPingLines(bytes);
@@ -192,13 +194,11 @@ function render(entries: Entry[], mask: Array<[RegExp, string]>): string {
         out.push(`── ${e.data}: ${e.conn}`);
         break;
       case 'sent':
-        out.push(`${e.conn} → ${show(e.data)}`);
+        out.push(`${e.conn} → ${show(masked(e.data, mask))}`);
         break;
       case 'received':
         for (const line of e.data.split(/(?<=\n)/)) {
-          let shown = line.startsWith('INFO ') ? normaliseLine(line) : line;
-          for (const [re, to] of mask) shown = shown.replace(re, to);
-          out.push(`${e.conn} ← ${show(shown)}`);
+          out.push(`${e.conn} ← ${show(masked(line.startsWith('INFO ') ? normaliseLine(line) : line, mask))}`);
         }
         break;
       case 'closed':
@@ -210,6 +210,11 @@ function render(entries: Entry[], mask: Array<[RegExp, string]>): string {
     }
   }
   return out.join('\n');
+}
+
+function masked(s: string, mask: Array<[RegExp, string]>): string {
+  for (const [re, to] of mask) s = s.replace(re, to);
+  return s;
 }
 
 function normaliseLine(line: string): string {
