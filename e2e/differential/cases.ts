@@ -511,6 +511,34 @@ const edges: Case[] = [
     name: 'unsub max zero',
     steps: [{ send: 'SUB foo 1\r\nUNSUB 1 0\r\n' + pub('foo', 'a') }],
   },
+  {
+    name: 'each queue group gets its own copy',
+    conns: { g1: {}, g2: {}, pub: {} },
+    steps: [{ conn: 'g1', send: 'SUB foo one 1\r\n' }, { conn: 'g2', send: 'SUB foo two 1\r\n' }, { conn: 'pub', send: pub('foo', 'x') }],
+    mustSee: ['g1 ← MSG foo 1 1', 'g2 ← MSG foo 1 1'],
+  },
+  {
+    name: 'no responders not sent when a queue subscriber exists',
+    conns: { svc: {}, req: {} },
+    steps: [{ conn: 'svc', send: 'SUB svc q 1\r\n' }, { conn: 'req', send: 'SUB _INBOX.r 1\r\n' + pub('svc', 'q', '_INBOX.r') }],
+    mustSee: ['svc ← MSG svc 1 _INBOX.r 1'],
+  },
+  {
+    name: 'resubscribe with a reused sid',
+    steps: [{ send: 'SUB foo 1\r\nUNSUB 1\r\nSUB bar 1\r\n' + pub('foo', 'f') + pub('bar', 'b') }],
+    mustSee: ['MSG bar 1 1'],
+  },
+  {
+    name: 'status line headers pass through',
+    steps: [{ send: 'SUB foo 1\r\n' + hpub('foo', 'NATS/1.0 408 Request Timeout\r\n\r\n', '') }],
+    mustSee: ['NATS/1.0 408 Request Timeout'],
+  },
+  { name: 'client sends INFO', steps: [{ send: 'INFO {}\r\n' }] },
+  { name: 'connect protocol 0 with echo false', conns: { c: { protocol: 0, echo: false } }, steps: [{ send: 'SUB foo 1\r\n' + pub('foo', 'x') }] },
+  { name: 'connect protocol 0 with headers', conns: { c: { protocol: 0 } }, steps: [{ send: 'SUB foo 1\r\n' + hpub('foo', HDRS, 'x') }] },
+  { name: 'connect unknown protocol version', conns: { c: { protocol: 2 } }, steps: [] },
+  { name: 'connect asks for tls on a plain server', conns: { c: { tls_required: true } }, steps: [{ send: 'PING\r\n' }] },
+  { name: 'connect with a wrong field type', conns: { c: { verbose: 'yes' } }, steps: [] },
 ];
 
 const permissions: Case[] = [
