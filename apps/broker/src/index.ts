@@ -1,1 +1,1 @@
-export {};
+export { startBroker, type Broker } from './broker.js';

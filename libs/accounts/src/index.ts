@@ -1,0 +1,2 @@
+export { Account, GLOBAL_ACCOUNT } from './account.js';
+export { UNLIMITED, type AccountLimits } from './limits.js';

@@ -1,0 +1,84 @@
+import { timingSafeEqual } from 'node:crypto';
+import { GLOBAL_ACCOUNT } from '@switchboard/accounts';
+import type { ConnectOptions } from './connect.js';
+import type { ServerOptions } from './options.js';
+
+/** Who a connection turned out to be. */
+export interface AuthResult {
+  /** Account the connection is bound to. */
+  account: string;
+  /** User name for logs and /connz ('' for a token). */
+  user: string;
+}
+
+/**
+ * The authentication hook. The simple one below covers config users and tokens; the JWT/nkey
+ * authenticator of a later issue implements the same interface (it needs `nonce`).
+ */
+export interface Authenticator {
+  /** INFO's auth_required. */
+  readonly required: boolean;
+  /** INFO carries a nonce for the client to sign (nkeys/JWT). */
+  readonly nonceRequired: boolean;
+  /** null → `-ERR 'Authorization Violation'`. */
+  authenticate(opts: ConnectOptions, nonce: string): AuthResult | null;
+  /** The account of a client that sent no credentials (no_auth_user), or null. */
+  anonymous(): AuthResult | null;
+}
+
+/** No auth configured: everyone lands in the global account. */
+export class OpenAuthenticator implements Authenticator {
+  readonly required = false;
+  readonly nonceRequired = false;
+  authenticate(): AuthResult {
+    return { account: GLOBAL_ACCOUNT, user: '' };
+  }
+  anonymous(): AuthResult {
+    return { account: GLOBAL_ACCOUNT, user: '' };
+  }
+}
+
+/**
+ * nats-server's config auth: `authorization { user, password }`, `{ token }`, `{ users: [...] }`
+ * and `accounts { A: { users: [...] } }`. Plain-text passwords only (bcrypt hashes are not read yet).
+ */
+export class SimpleAuthenticator implements Authenticator {
+  readonly required = true;
+  readonly nonceRequired = false;
+  private readonly users = new Map<string, { password: string; account: string }>();
+  private readonly token: string;
+  private readonly noAuthUser: string;
+
+  constructor(opts: Pick<ServerOptions, 'username' | 'password' | 'authorization' | 'users' | 'noAuthUser'>) {
+    this.token = opts.authorization;
+    if (opts.username) this.users.set(opts.username, { password: opts.password, account: GLOBAL_ACCOUNT });
+    for (const u of opts.users) this.users.set(u.user, { password: u.password, account: u.account || GLOBAL_ACCOUNT });
+    this.noAuthUser = opts.noAuthUser;
+  }
+
+  authenticate(opts: ConnectOptions): AuthResult | null {
+    if (this.token) return sameSecret(opts.authToken, this.token) ? { account: GLOBAL_ACCOUNT, user: '' } : null;
+    if (!opts.user && !opts.pass && !opts.authToken) return this.anonymous();
+    const u = this.users.get(opts.user);
+    if (!u || !sameSecret(opts.pass, u.password)) return null;
+    return { account: u.account, user: opts.user };
+  }
+
+  anonymous(): AuthResult | null {
+    if (!this.noAuthUser) return null;
+    const u = this.users.get(this.noAuthUser);
+    return u ? { account: u.account, user: this.noAuthUser } : null;
+  }
+}
+
+/** Authenticator for the options: simple auth when any credentials are configured. */
+export function authenticatorFor(opts: ServerOptions): Authenticator {
+  if (opts.authorization || opts.username || opts.users.length > 0) return new SimpleAuthenticator(opts);
+  return new OpenAuthenticator();
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,421 @@
+import type { Account } from '@switchboard/accounts';
+import { ClientParser, ERR_MAX_CONTROL_LINE, ERR_MAX_PAYLOAD, type ClientOpHandler } from '@switchboard/protocol';
+import { isValidLiteralSubject, isValidSubject } from '@switchboard/subjects';
+import { defaultConnectOptions, parseConnect, type ConnectOptions } from './connect.js';
+import {
+  CloseReason,
+  ERR_AUTHORIZATION,
+  ERR_AUTH_TIMEOUT,
+  ERR_BAD_PROTOCOL,
+  ERR_INVALID_PUBLISH_SUBJECT,
+  ERR_INVALID_SUBJECT,
+  ERR_MAX_SUBSCRIPTIONS,
+  ERR_NO_RESPONDERS_HEADERS,
+  ERR_STALE_CONNECTION,
+} from './errors.js';
+import { Outbound } from './outbound.js';
+import { routeMessage } from './route.js';
+import type { Server } from './server.js';
+import { Subscription } from './subscription.js';
+import type { Transport, TransportSink } from './transport.js';
+
+const OK = Buffer.from('+OK\r\n');
+const PING = Buffer.from('PING\r\n');
+const PONG = Buffer.from('PONG\r\n');
+/** nats-server's no-responders status message: header block only, empty payload. */
+const NO_RESPONDERS_MSG = Buffer.from('NATS/1.0 503\r\n\r\n');
+/** Highest client protocol nats-server accepts in CONNECT (ClientProtoInfo). */
+const MAX_CLIENT_PROTO = 1;
+/** First server PING comes early to measure RTT (nats-server's firstClientPingInterval). */
+const FIRST_PING_INTERVAL = 2_000;
+
+/**
+ * One client connection: consumes parsed operations, keeps its subscriptions, and owns the
+ * outbound buffer that deliveries from any producer append to. Writes leave in batches when
+ * the server flushes pending clients (after each read chunk or timer event).
+ */
+export class Client implements ClientOpHandler, TransportSink {
+  readonly out = new Outbound();
+  readonly subs = new Map<string, Subscription>();
+  opts: ConnectOptions = defaultConnectOptions();
+  /** Headers negotiated: HMSG is delivered as is, else headers are stripped. */
+  headers = false;
+  echo = true;
+  user = '';
+
+  inMsgs = 0;
+  inBytes = 0;
+  outMsgs = 0;
+  outBytes = 0;
+  readonly start = new Date();
+  /** Last inbound activity (ms since epoch). */
+  lastActivity = Date.now();
+  /** Round-trip time in ms, measured from server PINGs (0 = not yet). */
+  rtt = 0;
+  /** CONNECT seen (or let in as no_auth_user without one). */
+  connectReceived = false;
+  closed = false;
+  closeReason = '';
+  stop: Date | null = null;
+
+  /** In the server's flush queue. */
+  flushQueued = false;
+  /** Pending bytes passed max_pending while routing: cut at the next flush. */
+  slowConsumer = false;
+  /** Bytes the transport held after the last flush. */
+  transportPending = 0;
+  /** When the transport stopped taking writes (ms), 0 = flowing; for the write deadline. */
+  stalledSince = 0;
+
+  private awaitingAuth: boolean;
+  private pingsOut = 0;
+  private pingSent = 0;
+  private lastPingIn = 0;
+  private readonly parser: ClientParser;
+  private pingTimer: NodeJS.Timeout;
+  private authTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly server: Server,
+    readonly cid: number,
+    readonly transport: Transport,
+    public account: Account<Subscription>,
+    readonly nonce: string,
+  ) {
+    const o = server.opts;
+    this.parser = new ClientParser(this, { maxControlLine: o.maxControlLine, maxPayload: o.maxPayload });
+    this.awaitingAuth = server.auth.required;
+    this.pingTimer = setTimeout(this.onPingTimer, Math.min(FIRST_PING_INTERVAL, o.pingInterval));
+    this.pingTimer.unref();
+    if (this.awaitingAuth) {
+      this.authTimer = setTimeout(this.onAuthTimeout, o.authTimeout);
+      this.authTimer.unref();
+    }
+    transport.bind(this);
+  }
+
+  get ip(): string {
+    return this.transport.remoteAddress;
+  }
+  get port(): number {
+    return this.transport.remotePort;
+  }
+  /** Outbound bytes not yet taken by the OS (nats-server's pending_bytes). */
+  get pendingBytes(): number {
+    return this.out.len + this.transport.writableLength;
+  }
+
+  // ---- TransportSink ----
+
+  onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastActivity = Date.now();
+    this.parser.parse(chunk);
+    this.server.flushPending();
+  }
+
+  onDrain(): void {
+    this.transportPending = this.transport.writableLength;
+    this.stalledSince = 0;
+  }
+
+  onClose(): void {
+    this.close(CloseReason.ClientClosed, false);
+  }
+
+  // ---- ClientOpHandler ----
+
+  onConnect(json: string): void {
+    const opts = parseConnect(json, this.opts);
+    // nats-server closes on malformed CONNECT JSON without sending an error.
+    if (opts === null) return this.close(CloseReason.ProtocolViolation, true);
+    this.opts = opts;
+    this.connectReceived = true;
+    this.echo = opts.echo;
+    this.headers = opts.headers;
+    if (this.authTimer) {
+      clearTimeout(this.authTimer);
+      this.authTimer = null;
+    }
+    this.rtt = Date.now() - this.start.getTime();
+
+    const auth = this.server.auth;
+    if (auth.required) {
+      const who = auth.authenticate(opts, this.nonce);
+      if (who === null || opts.account !== '' || opts.newAccount) return this.authViolation();
+      const account = this.server.lookupAccount(who.account);
+      if (!account) return this.authViolation();
+      this.bindAccount(account);
+      this.user = who.user;
+      this.awaitingAuth = false;
+    } else if (opts.account !== '' || opts.newAccount) {
+      return this.authViolation();
+    }
+    if (opts.protocol < 0 || opts.protocol > MAX_CLIENT_PROTO) {
+      this.sendErr(ERR_BAD_PROTOCOL);
+      return this.close(CloseReason.BadClientProtocolVersion, true);
+    }
+    if (opts.noResponders && !this.headers) {
+      this.sendErr(ERR_NO_RESPONDERS_HEADERS);
+      return this.close(CloseReason.NoRespondersRequiresHeaders, true);
+    }
+    if (opts.verbose) this.enqueue(OK);
+    this.schedulePing(Math.min(FIRST_PING_INTERVAL, this.server.opts.pingInterval));
+  }
+
+  onPub(subject: string, reply: string, hdrLen: number, msg: Buffer): void {
+    if (this.awaitingAuth && !this.tryAnonymous()) return;
+    this.inMsgs++;
+    this.inBytes += msg.length;
+    this.server.inMsgs++;
+    this.server.inBytes += msg.length;
+    // nats-server 2.9 reports a wildcard publish in pedantic mode but still routes it.
+    if (this.opts.pedantic && !isValidLiteralSubject(subject)) this.sendErr(ERR_INVALID_PUBLISH_SUBJECT);
+    if (this.opts.verbose) this.enqueue(OK);
+    const delivered = routeMessage(this, this.account.sublist.match(subject), subject, reply, hdrLen, msg);
+    if (!delivered && reply.length > 0 && this.opts.noResponders) this.sendNoResponders(reply);
+  }
+
+  onSub(subject: string, queue: string, sid: string): void {
+    if (this.awaitingAuth && !this.tryAnonymous()) return;
+    if (!isValidSubject(subject)) return this.sendErr(ERR_INVALID_SUBJECT);
+    const max = this.server.opts.maxSubscriptions;
+    if (max > 0 && this.subs.size >= max) {
+      this.server.log('ERR', `${this.describe()} - ${ERR_MAX_SUBSCRIPTIONS}`);
+      return this.sendErr(ERR_MAX_SUBSCRIPTIONS);
+    }
+    // A repeated sid keeps the first subscription, as nats-server does.
+    if (!this.subs.has(sid)) {
+      const sub = new Subscription(this, subject, queue, sid);
+      this.subs.set(sid, sub);
+      this.account.sublist.insert(sub);
+    }
+    if (this.opts.verbose) this.enqueue(OK);
+  }
+
+  onUnsub(sid: string, max: number): void {
+    if (this.awaitingAuth && !this.tryAnonymous()) return;
+    const sub = this.subs.get(sid);
+    if (this.opts.verbose) this.enqueue(OK);
+    if (!sub) return;
+    if (max > 0 && max > sub.delivered) sub.max = max;
+    else this.removeSub(sub);
+  }
+
+  onPing(): void {
+    if (this.awaitingAuth && !this.tryAnonymous()) return;
+    this.lastPingIn = Date.now();
+    this.enqueue(PONG);
+  }
+
+  onPong(): void {
+    this.pingsOut = 0;
+    if (this.pingSent > 0) {
+      this.rtt = Date.now() - this.pingSent;
+      this.pingSent = 0;
+    }
+  }
+
+  onParseError(message: string, sendErr: boolean): void {
+    if (sendErr) this.sendErr(message);
+    else this.server.log('ERR', `${this.describe()} - Client parser ERROR: ${message}`);
+    this.close(closeReasonForParseError(message), true);
+  }
+
+  // ---- delivery (called by the router on the subscriber's client) ----
+
+  /** Appends one message for `sub`; returns false when nothing was delivered. */
+  deliver(sub: Subscription, subject: string, reply: string, hdrLen: number, msg: Buffer): boolean {
+    if (this.closed || this.slowConsumer || sub.closed) return false;
+    if (sub.max > 0) {
+      if (sub.delivered >= sub.max) return false;
+      if (sub.delivered + 1 === sub.max) this.server.expireSub(sub);
+    }
+    sub.delivered++;
+    const n = this.out.appendMsg(subject, sub.sid, reply, hdrLen, msg, !this.headers);
+    const size = hdrLen >= 0 && !this.headers ? msg.length - hdrLen : msg.length;
+    this.outMsgs++;
+    this.outBytes += size;
+    this.server.outMsgs++;
+    this.server.outBytes += size;
+    if (this.out.len + this.transportPending > this.server.opts.maxPending) this.slowConsumer = true;
+    this.queueFlush();
+    return n > 0;
+  }
+
+  // ---- output ----
+
+  enqueue(bytes: Buffer): void {
+    if (this.closed) return;
+    this.out.appendBytes(bytes);
+    this.queueFlush();
+  }
+
+  sendErr(message: string): void {
+    if (this.closed) return;
+    this.out.appendString(`-ERR '${message}'\r\n`);
+    this.queueFlush();
+  }
+
+  sendInfo(info: string): void {
+    if (this.closed) return;
+    this.out.appendString(`INFO ${info} \r\n`);
+    this.queueFlush();
+  }
+
+  /** Hands pending bytes to the transport; cuts the connection if it cannot keep up. */
+  flush(): void {
+    if (this.closed) return;
+    if (this.slowConsumer) return this.cutSlowConsumer(CloseReason.SlowConsumerPendingBytes);
+    const data = this.out.take();
+    if (data === null) return;
+    if (!this.transport.write(data) && this.stalledSince === 0) this.stalledSince = Date.now();
+    this.transportPending = this.transport.writableLength;
+    if (this.transportPending > this.server.opts.maxPending) this.cutSlowConsumer(CloseReason.SlowConsumerPendingBytes);
+  }
+
+  /** Closes the connection; `flushFirst` sends what is pending (e.g. an -ERR) before ending. */
+  close(reason: CloseReason, flushFirst: boolean): void {
+    if (this.closed) return;
+    if (flushFirst) this.flush();
+    if (this.closed) return;
+    this.closed = true;
+    this.closeReason = reason;
+    this.stop = new Date();
+    clearTimeout(this.pingTimer);
+    if (this.authTimer) clearTimeout(this.authTimer);
+    for (const sub of this.subs.values()) sub.closed = true;
+    this.account.sublist.removeBatch(this.subs.values());
+    this.account.numConnections--;
+    this.server.removeClient(this);
+    if (flushFirst) this.transport.end();
+    else this.transport.destroy();
+  }
+
+  removeSub(sub: Subscription): void {
+    if (sub.closed) return;
+    sub.closed = true;
+    if (this.subs.get(sub.sid) === sub) this.subs.delete(sub.sid);
+    this.account.sublist.remove(sub);
+  }
+
+  /** `<ip>:<port> - cid:<n>` as nats-server prefixes client log lines. */
+  describe(): string {
+    return `${this.ip}:${this.port} - cid:${this.cid}`;
+  }
+
+  /** Writes deadline check from the server's housekeeping tick. */
+  checkWriteDeadline(now: number): void {
+    if (this.stalledSince !== 0 && now - this.stalledSince > this.server.opts.writeDeadline) {
+      this.cutSlowConsumer(CloseReason.SlowConsumerWriteDeadline);
+    }
+  }
+
+  // ---- internals ----
+
+  private queueFlush(): void {
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      this.server.queueFlush(this);
+    }
+  }
+
+  private bindAccount(account: Account<Subscription>): void {
+    if (account === this.account) return;
+    // Subscriptions made before CONNECT (no-auth telnet use) move with the client.
+    for (const sub of this.subs.values()) this.account.sublist.remove(sub);
+    this.account.numConnections--;
+    this.account = account;
+    account.numConnections++;
+    for (const sub of this.subs.values()) account.sublist.insert(sub);
+  }
+
+  /**
+   * An operation before CONNECT on a server that requires auth: allowed only through
+   * no_auth_user (nats-server lets telnet sessions in that way), else a violation.
+   */
+  private tryAnonymous(): boolean {
+    const who = this.server.auth.anonymous();
+    const account = who && this.server.lookupAccount(who.account);
+    if (!who || !account) {
+      this.authViolation();
+      return false;
+    }
+    this.bindAccount(account);
+    this.user = who.user;
+    this.awaitingAuth = false;
+    this.connectReceived = true;
+    if (this.authTimer) {
+      clearTimeout(this.authTimer);
+      this.authTimer = null;
+    }
+    return true;
+  }
+
+  private authViolation(): void {
+    const u = this.opts.user;
+    this.server.log('ERR', `${this.describe()} - ${u ? `authentication error - User "${u}"` : 'authentication error'}`);
+    this.sendErr(ERR_AUTHORIZATION);
+    this.close(CloseReason.AuthenticationViolation, true);
+  }
+
+  /** nats-server answers to the requester's own subscription that matches the reply subject. */
+  private sendNoResponders(reply: string): void {
+    const r = this.account.sublist.match(reply);
+    for (const sub of r.psubs) {
+      if (sub.client === this && !sub.closed) {
+        // Always HMSG: no_responders requires headers, checked at CONNECT.
+        this.out.appendMsg(reply, sub.sid, '', NO_RESPONDERS_MSG.length, NO_RESPONDERS_MSG, false);
+        this.queueFlush();
+        return;
+      }
+    }
+  }
+
+  private cutSlowConsumer(reason: CloseReason): void {
+    this.server.slowConsumers++;
+    const why = reason === CloseReason.SlowConsumerWriteDeadline ? 'WriteDeadline Exceeded' : `MaxPending of ${this.server.opts.maxPending} Exceeded`;
+    this.server.log('INF', `${this.describe()} - Slow Consumer Detected: ${why}`);
+    this.out.len = 0;
+    this.close(reason, false);
+  }
+
+  private readonly onAuthTimeout = (): void => {
+    this.authTimer = null;
+    if (this.closed || !this.awaitingAuth) return;
+    this.sendErr(ERR_AUTH_TIMEOUT);
+    this.close(CloseReason.AuthenticationTimeout, true);
+  };
+
+  private schedulePing(delay: number): void {
+    clearTimeout(this.pingTimer);
+    this.pingTimer = setTimeout(this.onPingTimer, delay);
+    this.pingTimer.unref();
+  }
+
+  private readonly onPingTimer = (): void => {
+    if (this.closed) return;
+    const now = Date.now();
+    const interval = this.server.opts.pingInterval;
+    // Like nats-server: no PING while the client has shown within the interval that it is alive.
+    const recent = now - this.lastActivity < interval || now - this.lastPingIn < interval;
+    if (!recent) {
+      if (this.pingsOut + 1 > this.server.opts.maxPingsOut) {
+        this.server.log('DBG', `${this.describe()} - Stale Client Connection - Closing`);
+        this.sendErr(ERR_STALE_CONNECTION);
+        return this.close(CloseReason.StaleConnection, true);
+      }
+      this.pingsOut++;
+      this.pingSent = now;
+      this.enqueue(PING);
+      this.flush();
+    }
+    this.schedulePing(interval);
+  };
+}
+
+function closeReasonForParseError(message: string): CloseReason {
+  if (message === ERR_MAX_PAYLOAD) return CloseReason.MaxPayloadExceeded;
+  if (message === ERR_MAX_CONTROL_LINE) return CloseReason.MaxControlLineExceeded;
+  return CloseReason.ParseError;
+}

@@ -1,0 +1,13 @@
+export { Server, PROTOCOL_VERSION, SYSTEM_ACCOUNT, type ServerDeps, type ClosedClient } from './server.js';
+export { Client } from './client.js';
+export { Subscription } from './subscription.js';
+export { Outbound } from './outbound.js';
+export { routeMessage } from './route.js';
+export { SocketTransport, type Transport, type TransportSink } from './transport.js';
+export { defaultOptions, makeOptions, DEFAULT_PORT, DEFAULT_HTTP_PORT, type ServerOptions, type UserConfig, type AccountConfig } from './options.js';
+export { parseConnect, defaultConnectOptions, type ConnectOptions } from './connect.js';
+export { authenticatorFor, OpenAuthenticator, SimpleAuthenticator, type Authenticator, type AuthResult } from './auth.js';
+export { ServerLogger, silentLogger, type Logger, type LogLevel, type LogOptions } from './log.js';
+export { CloseReason } from './errors.js';
+export { handleMonitorRequest, varz, connz, subsz, healthz, type ConnzOptions, type SubszOptions, type SortOpt, type HttpReqStats, type MonitorResponse } from './monitor.js';
+export { formatUptime, formatGoDuration } from './durations.js';

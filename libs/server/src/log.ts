@@ -1,0 +1,53 @@
+import { appendFileSync } from 'node:fs';
+
+/** nats-server's log levels and their tags. */
+export type LogLevel = 'INF' | 'WRN' | 'ERR' | 'FTL' | 'DBG' | 'TRC';
+
+export interface Logger {
+  log(level: LogLevel, message: string): void;
+  readonly debug: boolean;
+  readonly trace: boolean;
+}
+
+export interface LogOptions {
+  debug?: boolean;
+  trace?: boolean;
+  /** Prefix lines with the date (nats-server's logtime, default on). */
+  time?: boolean;
+  /** Append to this file instead of stderr. */
+  file?: string;
+}
+
+/** Lines as nats-server writes them: `[pid] 2006/01/02 15:04:05.000000 [INF] message`. */
+export class ServerLogger implements Logger {
+  readonly debug: boolean;
+  readonly trace: boolean;
+  private readonly prefix = `[${process.pid}] `;
+  private readonly time: boolean;
+  private readonly file: string;
+
+  constructor(opts: LogOptions = {}) {
+    this.debug = opts.debug ?? false;
+    this.trace = opts.trace ?? false;
+    this.time = opts.time ?? true;
+    this.file = opts.file ?? '';
+  }
+
+  log(level: LogLevel, message: string): void {
+    if ((level === 'DBG' && !this.debug) || (level === 'TRC' && !this.trace)) return;
+    const line = `${this.prefix}${this.time ? formatTime(new Date()) + ' ' : ''}[${level}] ${message}\n`;
+    if (this.file) appendFileSync(this.file, line);
+    else process.stderr.write(line);
+  }
+}
+
+/** Discards everything (tests). */
+export const silentLogger: Logger = { log() {}, debug: false, trace: false };
+
+function formatTime(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return (
+    `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ` +
+    `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds() * 1000, 6)}`
+  );
+}

@@ -1,0 +1,90 @@
+/** A user from `authorization { users: [...] }` or `accounts { A: { users: [...] } }`. */
+export interface UserConfig {
+  user: string;
+  password: string;
+  /** Account name; '' = the global account. */
+  account: string;
+}
+
+/** An account declared in the config's `accounts` block. */
+export interface AccountConfig {
+  name: string;
+}
+
+/**
+ * Broker options. Durations are milliseconds, sizes bytes. Defaults are nats-server's
+ * (server/const.go); names follow nats-server's Options where one exists.
+ */
+export interface ServerOptions {
+  serverName: string;
+  host: string;
+  port: number;
+  /** Monitoring HTTP port; 0 = no monitoring server. */
+  httpPort: number;
+  httpHost: string;
+  maxConnections: number;
+  maxPayload: number;
+  maxControlLine: number;
+  /** Outbound bytes a client may have pending before it is cut as a slow consumer. */
+  maxPending: number;
+  /** Per-connection subscription limit; 0 = unlimited. */
+  maxSubscriptions: number;
+  pingInterval: number;
+  maxPingsOut: number;
+  /** A write that cannot make progress for this long marks a slow consumer. */
+  writeDeadline: number;
+  authTimeout: number;
+  lameDuckDuration: number;
+  lameDuckGracePeriod: number;
+  /** Single user from `authorization { user, password }` or --user/--pass. */
+  username: string;
+  password: string;
+  /** Token from `authorization { token }` or --auth. */
+  authorization: string;
+  users: UserConfig[];
+  accounts: AccountConfig[];
+  noAuthUser: string;
+  debug: boolean;
+  trace: boolean;
+  logtime: boolean;
+  logFile: string;
+}
+
+export const DEFAULT_PORT = 4222;
+export const DEFAULT_HTTP_PORT = 8222;
+
+export function defaultOptions(): ServerOptions {
+  return {
+    serverName: '',
+    host: '0.0.0.0',
+    port: DEFAULT_PORT,
+    httpPort: 0,
+    httpHost: '',
+    maxConnections: 64 * 1024,
+    maxPayload: 1024 * 1024,
+    maxControlLine: 4096,
+    maxPending: 64 * 1024 * 1024,
+    maxSubscriptions: 0,
+    pingInterval: 2 * 60_000,
+    maxPingsOut: 2,
+    writeDeadline: 10_000,
+    authTimeout: 2_000,
+    lameDuckDuration: 2 * 60_000,
+    lameDuckGracePeriod: 10_000,
+    username: '',
+    password: '',
+    authorization: '',
+    users: [],
+    accounts: [],
+    noAuthUser: '',
+    debug: false,
+    trace: false,
+    logtime: true,
+    logFile: '',
+  };
+}
+
+/** Defaults overlaid with `partial`: the one way to build options in code and tests. */
+export function makeOptions(partial: Partial<ServerOptions> = {}): ServerOptions {
+  return { ...defaultOptions(), ...partial };
+}

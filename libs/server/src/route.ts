@@ -1,0 +1,43 @@
+import type { SublistResult } from '@switchboard/subjects';
+import type { Client } from './client.js';
+import type { Subscription } from './subscription.js';
+
+/**
+ * Delivers one published message to a match result: every plain subscriber, and one member
+ * of each queue group (picked at random, the next one tried when it cannot take the message).
+ * A producer with echo off does not receive its own messages. Returns whether anything was
+ * delivered (for no-responders). No allocation: the result is the sublist's cached one.
+ */
+export function routeMessage(
+  producer: Client,
+  result: SublistResult<Subscription>,
+  subject: string,
+  reply: string,
+  hdrLen: number,
+  msg: Buffer,
+): boolean {
+  let delivered = false;
+  const echo = producer.echo;
+  const psubs = result.psubs;
+  for (let i = 0; i < psubs.length; i++) {
+    const sub = psubs[i]!;
+    if (!echo && sub.client === producer) continue;
+    if (sub.client.deliver(sub, subject, reply, hdrLen, msg)) delivered = true;
+  }
+  const qsubs = result.qsubs;
+  for (let g = 0; g < qsubs.length; g++) {
+    const group = qsubs[g]!;
+    const n = group.length;
+    if (n === 0) continue;
+    const first = n === 1 ? 0 : Math.floor(Math.random() * n);
+    for (let k = 0; k < n; k++) {
+      const sub = group[(first + k) % n]!;
+      if (!echo && sub.client === producer) continue;
+      if (sub.client.deliver(sub, subject, reply, hdrLen, msg)) {
+        delivered = true;
+        break;
+      }
+    }
+  }
+  return delivered;
+}

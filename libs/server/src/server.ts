@@ -1,0 +1,253 @@
+import { randomBytes } from 'node:crypto';
+import { Account, GLOBAL_ACCOUNT } from '@switchboard/accounts';
+import { createServer as createServerKey } from '@nats-io/nkeys';
+import { authenticatorFor, type Authenticator } from './auth.js';
+import { Client } from './client.js';
+import { CloseReason, ERR_MAX_CONNECTIONS } from './errors.js';
+import { silentLogger, type Logger, type LogLevel } from './log.js';
+import type { ServerOptions } from './options.js';
+import type { Subscription } from './subscription.js';
+import type { Transport } from './transport.js';
+
+/**
+ * The nats-server version whose client protocol this broker speaks. Clients gate features on
+ * it (headers and no_responders need ≥ 2.2.0), so INFO reports it rather than our own version.
+ */
+export const PROTOCOL_VERSION = '2.9.10';
+/** nats-server's system account name (reported in /varz; no internal subscriptions yet). */
+export const SYSTEM_ACCOUNT = '$SYS';
+/** Closed connections kept for /connz?state=closed (nats-server's max_closed_clients). */
+const MAX_CLOSED_CLIENTS = 10_000;
+
+/** A closed connection as remembered for monitoring. */
+export interface ClosedClient {
+  client: Client;
+  reason: string;
+}
+
+export interface ServerDeps {
+  logger?: Logger;
+  /** Replaces the config-based authenticator (the JWT issue plugs in here). */
+  authenticator?: Authenticator;
+}
+
+/**
+ * The broker's state: accounts, clients, counters, and the batching of writes. It owns no
+ * sockets: the app accepts connections and hands each one over as a Transport (`accept`).
+ */
+export class Server {
+  readonly id: string;
+  readonly name: string;
+  readonly auth: Authenticator;
+  readonly logger: Logger;
+  readonly accounts = new Map<string, Account<Subscription>>();
+  readonly globalAccount: Account<Subscription>;
+  readonly clients = new Map<number, Client>();
+  readonly closedClients: ClosedClient[] = [];
+  readonly startTime = new Date();
+  /** Host and port that INFO and /varz report; the app sets them once listening. */
+  host: string;
+  port: number;
+
+  inMsgs = 0;
+  inBytes = 0;
+  outMsgs = 0;
+  outBytes = 0;
+  slowConsumers = 0;
+  totalConnections = 0;
+  lameDuckMode = false;
+  shuttingDown = false;
+
+  private nextCid = 1;
+  private readonly flushQueue: Client[] = [];
+  private readonly expiredSubs: Subscription[] = [];
+  private readonly housekeeping: NodeJS.Timeout;
+  private lameDuckTimer: NodeJS.Timeout | null = null;
+  private lameDuckDone: (() => void) | null = null;
+
+  constructor(
+    readonly opts: ServerOptions,
+    deps: ServerDeps = {},
+  ) {
+    this.id = createServerKey().getPublicKey();
+    this.name = opts.serverName || this.id;
+    this.logger = deps.logger ?? silentLogger;
+    this.auth = deps.authenticator ?? authenticatorFor(opts);
+    this.host = opts.host;
+    this.port = opts.port;
+    this.globalAccount = this.registerAccount(GLOBAL_ACCOUNT);
+    this.registerAccount(SYSTEM_ACCOUNT);
+    for (const a of opts.accounts) this.registerAccount(a.name);
+    const tick = Math.max(50, Math.min(1_000, opts.writeDeadline / 2));
+    this.housekeeping = setInterval(this.onHousekeeping, tick);
+    this.housekeeping.unref();
+  }
+
+  log(level: LogLevel, message: string): void {
+    this.logger.log(level, message);
+  }
+
+  registerAccount(name: string): Account<Subscription> {
+    let acc = this.accounts.get(name);
+    if (!acc) {
+      acc = new Account<Subscription>(name);
+      this.accounts.set(name, acc);
+    }
+    return acc;
+  }
+
+  lookupAccount(name: string): Account<Subscription> | undefined {
+    return this.accounts.get(name);
+  }
+
+  /** Takes a new connection: sends INFO, enforces max_connections. Null when refused. */
+  accept(transport: Transport): Client | null {
+    if (this.shuttingDown || this.lameDuckMode) {
+      transport.destroy();
+      return null;
+    }
+    const cid = this.nextCid++;
+    const nonce = this.auth.nonceRequired ? randomBytes(16).toString('base64url') : '';
+    const client = new Client(this, cid, transport, this.globalAccount, nonce);
+    this.globalAccount.numConnections++;
+    this.totalConnections++;
+    this.clients.set(cid, client);
+    client.sendInfo(this.infoJSON(client));
+    if (this.clients.size > this.opts.maxConnections) {
+      this.log('ERR', `${client.describe()} - ${ERR_MAX_CONNECTIONS}`);
+      client.sendErr(ERR_MAX_CONNECTIONS);
+      client.close(CloseReason.MaxConnectionsExceeded, true);
+      return null;
+    }
+    client.flush();
+    this.log('DBG', `${client.describe()} - Client connection created`);
+    return client;
+  }
+
+  /** INFO for one client, fields in nats-server's order. */
+  infoJSON(client: Client): string {
+    const auth = this.auth.required && !(this.opts.noAuthUser && this.auth.anonymous());
+    const info: Record<string, unknown> = {
+      server_id: this.id,
+      server_name: this.name,
+      version: PROTOCOL_VERSION,
+      proto: 1,
+      go: `node${process.versions.node}`,
+      host: this.host,
+      port: this.port,
+      headers: true,
+    };
+    if (auth) info.auth_required = true;
+    info.max_payload = this.opts.maxPayload;
+    info.client_id = client.cid;
+    info.client_ip = client.ip;
+    if (client.nonce) info.nonce = client.nonce;
+    if (this.lameDuckMode) info.ldm = true;
+    return JSON.stringify(info);
+  }
+
+  // ---- write batching ----
+
+  queueFlush(client: Client): void {
+    this.flushQueue.push(client);
+  }
+
+  /** Subscription reached its max: removed after the current routing pass. */
+  expireSub(sub: Subscription): void {
+    this.expiredSubs.push(sub);
+  }
+
+  /** One write per client with pending output; called after each read chunk. */
+  flushPending(): void {
+    const q = this.flushQueue;
+    // Flushing may close clients but never queues new ones, so the length is stable.
+    for (let i = 0; i < q.length; i++) {
+      const c = q[i]!;
+      c.flushQueued = false;
+      c.flush();
+    }
+    q.length = 0;
+    const ex = this.expiredSubs;
+    if (ex.length > 0) {
+      for (let i = 0; i < ex.length; i++) ex[i]!.client.removeSub(ex[i]!);
+      ex.length = 0;
+    }
+  }
+
+  removeClient(client: Client): void {
+    this.clients.delete(client.cid);
+    this.closedClients.push({ client, reason: client.closeReason });
+    if (this.closedClients.length > MAX_CLOSED_CLIENTS) this.closedClients.shift();
+    this.log('DBG', `${client.describe()} - Client connection closed: ${client.closeReason}`);
+    if (this.lameDuckMode && this.clients.size === 0) this.finishLameDuck();
+  }
+
+  numSubscriptions(): number {
+    let n = 0;
+    for (const acc of this.accounts.values()) n += acc.sublist.count();
+    return n;
+  }
+
+  // ---- lame duck and shutdown ----
+
+  /**
+   * nats-server's lame duck mode: the app has stopped accepting; clients get an INFO with
+   * `ldm: true` (so they move to another server), and after the grace period are closed a few
+   * at a time over the rest of lame_duck_duration. Resolves when all clients are gone.
+   */
+  lameDuck(): Promise<void> {
+    if (this.lameDuckMode || this.shuttingDown) return Promise.resolve();
+    this.lameDuckMode = true;
+    this.log('INF', 'Entering lame duck mode, stop accepting new clients');
+    for (const c of this.clients.values()) c.sendInfo(this.infoJSON(c));
+    this.flushPending();
+    const done = new Promise<void>((resolve) => {
+      this.lameDuckDone = resolve;
+    });
+    if (this.clients.size === 0) {
+      this.finishLameDuck();
+      return done;
+    }
+    const grace = Math.min(this.opts.lameDuckGracePeriod, this.opts.lameDuckDuration);
+    const spread = Math.max(0, this.opts.lameDuckDuration - grace);
+    this.lameDuckTimer = setTimeout(() => this.closeLameDuckBatches(spread), grace);
+    return done;
+  }
+
+  private closeLameDuckBatches(spread: number): void {
+    // Close in up to 10 batches across the remaining time, at least one client per batch.
+    const batches = spread > 0 ? 10 : 1;
+    const perBatch = Math.max(1, Math.ceil(this.clients.size / batches));
+    const step = (): void => {
+      let n = 0;
+      for (const c of this.clients.values()) {
+        if (n++ >= perBatch) break;
+        c.close(CloseReason.ServerShutdown, true);
+      }
+      if (this.clients.size > 0) this.lameDuckTimer = setTimeout(step, spread / batches);
+    };
+    step();
+  }
+
+  private finishLameDuck(): void {
+    if (this.lameDuckTimer) clearTimeout(this.lameDuckTimer);
+    this.lameDuckTimer = null;
+    const done = this.lameDuckDone;
+    this.lameDuckDone = null;
+    done?.();
+  }
+
+  /** Closes every client (flushing what is pending) and stops timers. */
+  shutdown(): void {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    clearInterval(this.housekeeping);
+    for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown, true);
+    this.finishLameDuck();
+  }
+
+  private readonly onHousekeeping = (): void => {
+    const now = Date.now();
+    for (const c of this.clients.values()) c.checkWriteDeadline(now);
+  };
+}

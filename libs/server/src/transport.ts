@@ -1,0 +1,102 @@
+import type { Socket } from 'node:net';
+
+/** What a transport reports to its connection. A class implements it: no closures per event. */
+export interface TransportSink {
+  onData(chunk: Buffer): void;
+  /** Everything queued so far has been handed to the OS. */
+  onDrain(): void;
+  /** The transport is gone (either side); called exactly once. */
+  onClose(): void;
+}
+
+/**
+ * The byte stream under one client connection. The broker's routing depends only on this,
+ * so it can be driven with a fake in unit tests; `SocketTransport` is the real one.
+ */
+export interface Transport {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** Bytes accepted by write() that the OS has not taken yet. */
+  readonly writableLength: number;
+  bind(sink: TransportSink): void;
+  /** Returns false when the transport's own buffer is above its high-water mark. */
+  write(data: Buffer): boolean;
+  /** Flush what was written, then close. */
+  end(): void;
+  /** Close now, dropping unwritten data. */
+  destroy(): void;
+  pause(): void;
+  resume(): void;
+}
+
+export class SocketTransport implements Transport {
+  private sink: TransportSink | null = null;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+
+  constructor(private readonly socket: Socket) {
+    this.remoteAddress = normalizeAddress(socket.remoteAddress ?? '');
+    this.remotePort = socket.remotePort ?? 0;
+    // Small control lines (PONG, +OK) must not wait for Nagle; batching is done by Outbound.
+    socket.setNoDelay(true);
+    socket.on('data', this.handleData);
+    socket.on('drain', this.handleDrain);
+    socket.on('close', this.handleClose);
+    // Errors (ECONNRESET, EPIPE) are followed by 'close'; the listener keeps them from throwing.
+    socket.on('error', ignore);
+  }
+
+  get writableLength(): number {
+    return this.socket.writableLength;
+  }
+
+  bind(sink: TransportSink): void {
+    this.sink = sink;
+  }
+
+  write(data: Buffer): boolean {
+    if (this.socket.destroyed || this.socket.writableEnded) return false;
+    return this.socket.write(data);
+  }
+
+  end(): void {
+    if (!this.socket.destroyed) this.socket.end();
+    // A peer that never reads would keep a half-closed socket open forever.
+    this.socket.setTimeout(2_000, this.handleEndTimeout);
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  // Bound once per connection (not per event) so the hot path allocates no closures.
+  private readonly handleData = (chunk: Buffer): void => {
+    this.sink?.onData(chunk);
+  };
+  private readonly handleDrain = (): void => {
+    this.sink?.onDrain();
+  };
+  private readonly handleClose = (): void => {
+    const sink = this.sink;
+    this.sink = null;
+    sink?.onClose();
+  };
+  private readonly handleEndTimeout = (): void => {
+    this.socket.destroy();
+  };
+}
+
+function ignore(): void {}
+
+/** '::ffff:127.0.0.1' → '127.0.0.1', as nats-server reports IPv4 clients. */
+function normalizeAddress(a: string): string {
+  return a.startsWith('::ffff:') ? a.slice(7) : a;
+}
