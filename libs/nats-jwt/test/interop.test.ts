@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, credsAuthenticator, type NatsConnection } from 'nats';
+import { createAccount, createOperator, createUser, type KeyPair } from '@nats-io/nkeys';
+import {
+  authorizeUser,
+  encode,
+  formatCreds,
+  newAccountClaims,
+  newOperatorClaims,
+  newScopedUserClaims,
+  newUserClaims,
+  newUserScope,
+  trustOperators,
+  type UserClaims,
+} from '../src/index.js';
+import { startOperatorServer, type RunningServer } from './nats-server.js';
+import { seedOf } from './helpers.js';
+
+// JWTs and .creds made here, judged by the real nats-server and by authorizeUser side by side.
+
+const operator = createOperator();
+const operatorSigner = createOperator();
+const sys = createAccount();
+const acct = createAccount();
+const acctSigner = createAccount();
+const scopedKey = createAccount();
+const now = Date.now();
+
+const oc = newOperatorClaims(operator.getPublicKey(), 'switchboard-test');
+oc.nats.signing_keys = [operatorSigner.getPublicKey()];
+oc.nats.system_account = sys.getPublicKey();
+const operatorJwt = encode(oc, operator, { now });
+const sysJwt = encode(newAccountClaims(sys.getPublicKey(), 'SYS'), operatorSigner, { now });
+
+interface TestUser {
+  kp: KeyPair;
+  jwt: string;
+  creds: string;
+}
+function makeUser(name: string, edit: (c: UserClaims) => void = () => {}, signer: KeyPair = acct, scoped = false): TestUser {
+  const kp = createUser();
+  const c = scoped ? newScopedUserClaims(kp.getPublicKey(), acct.getPublicKey(), name) : newUserClaims(kp.getPublicKey(), name);
+  edit(c);
+  const jwt = encode(c, signer, { now });
+  return { kp, jwt, creds: formatCreds(jwt, seedOf(kp)) };
+}
+
+const alice = makeUser('alice');
+const viaSigner = makeUser('sam', (c) => (c.nats.issuer_account = acct.getPublicKey()), acctSigner);
+const scoped = makeUser('carol', () => {}, scopedKey, true);
+const revoked = makeUser('rick');
+const expired = makeUser('eve', (c) => (c.exp = Math.floor(now / 1000) - 30));
+const unknownSigner = makeUser('uma', (c) => (c.nats.issuer_account = acct.getPublicKey()), createAccount());
+const forged = (() => {
+  const [h, p, s] = alice.jwt.split('.') as [string, string, string];
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+  claims.nats.pub = { allow: ['>'] };
+  claims.name = 'mallory';
+  const jwt = `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`;
+  return { kp: alice.kp, jwt, creds: formatCreds(jwt, seedOf(alice.kp)) };
+})();
+
+const ac = newAccountClaims(acct.getPublicKey(), 'acme');
+ac.nats.signing_keys = [acctSigner.getPublicKey(), newUserScope(scopedKey.getPublicKey(), 'team', { pub: { allow: ['{{name()}}.>'] }, sub: { allow: ['{{name()}}.>', '_INBOX.>'] } })];
+ac.nats.revocations = { [revoked.kp.getPublicKey()]: Math.floor(now / 1000) };
+const acctJwt = encode(ac, operatorSigner, { now });
+
+let server: RunningServer;
+const open: NatsConnection[] = [];
+
+async function dial(u: TestUser): Promise<NatsConnection> {
+  const nc = await connect({ servers: server.url, authenticator: credsAuthenticator(new TextEncoder().encode(u.creds)), reconnect: false, maxReconnectAttempts: 0, timeout: 5000 });
+  open.push(nc);
+  return nc;
+}
+
+async function serverVerdict(u: TestUser): Promise<string> {
+  try {
+    await dial(u);
+    return 'ok';
+  } catch (e) {
+    return String((e as { code?: string }).code ?? e);
+  }
+}
+
+function ourVerdict(u: TestUser): string {
+  const nonce = 'interop-nonce-1';
+  const sig = Buffer.from(u.kp.sign(Buffer.from(nonce))).toString('base64url');
+  const r = authorizeUser({ userJwt: u.jwt, accountJwt: acctJwt, trust: trustOperators([operatorJwt]), nonce, sig, clientIp: '127.0.0.1' });
+  return r.ok ? 'ok' : r.code;
+}
+
+beforeAll(async () => {
+  server = await startOperatorServer({ operatorJwt, systemAccount: sys.getPublicKey(), accounts: { [sys.getPublicKey()]: sysJwt, [acct.getPublicKey()]: acctJwt } });
+});
+
+afterAll(async () => {
+  await Promise.all(open.map((nc) => nc.close().catch(() => {})));
+  await server?.stop();
+});
+
+describe('real nats-server in operator mode accepts what we issue', () => {
+  it('a user of the account connects with our .creds and messages flow', async () => {
+    const a = await dial(alice);
+    const sub = a.subscribe('greet');
+    const got = (async () => {
+      for await (const m of sub) return m.string();
+      return undefined;
+    })();
+    await a.flush();
+    const b = await dial(viaSigner);
+    b.publish('greet', 'hello');
+    await b.flush();
+    expect(await got).toBe('hello');
+  });
+
+  it('a user of a scoped signing key gets the scope template, enforced by the server', async () => {
+    const watcher = await dial(alice);
+    const seen: string[] = [];
+    let doneResolve!: () => void;
+    const done = new Promise<void>((r) => (doneResolve = r));
+    watcher.subscribe('bob.x', { callback: (_e, m) => seen.push(m.subject) });
+    watcher.subscribe('carol.done', { callback: (_e, m) => (seen.push(m.subject), doneResolve()) });
+    await watcher.flush();
+    const c = await dial(scoped);
+    c.publish('bob.x'); // outside the template: dropped by the server
+    c.publish('carol.done'); // same connection, so it arrives after bob.x would have
+    await done;
+    expect(seen).toEqual(['carol.done']);
+    expect(ourVerdict(scoped)).toBe('ok');
+  });
+
+  it.each([
+    ['revoked user', revoked, 'user_revoked'],
+    ['expired user', expired, 'user_expired'],
+    ['user signed by a key the account does not list', unknownSigner, 'user_issuer_unknown'],
+    ['user JWT with a forged payload', forged, 'user_jwt_invalid'],
+  ] as const)('refuses a %s, as authorizeUser does', async (_what, u, code) => {
+    expect(await serverVerdict(u)).toBe('AUTHORIZATION_VIOLATION');
+    expect(ourVerdict(u)).toBe(code);
+  });
+
+  it('accepts the good users in authorizeUser too', () => {
+    expect([alice, viaSigner, scoped].map(ourVerdict)).toEqual(['ok', 'ok', 'ok']);
+  });
+});
