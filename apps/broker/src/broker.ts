@@ -30,6 +30,8 @@ export interface Broker {
 export async function startBroker(partial: Partial<ServerOptions> = {}, deps: ServerDeps = {}): Promise<Broker> {
   const opts = makeOptions(partial);
   const server = new Server(opts, deps);
+  server.log('INF', `  Name:     ${server.name}`);
+  server.log('INF', `  ID:       ${server.id}`);
   const net = createNetServer({ noDelay: true });
   net.on('connection', (socket: Socket) => {
     server.accept(new SocketTransport(socket));

@@ -165,6 +165,11 @@ export class Client implements ClientOpHandler, TransportSink {
 
   onPub(subject: string, reply: string, hdrLen: number, msg: Buffer): void {
     if (this.awaitingAuth && !this.tryAnonymous()) return;
+    if (hdrLen >= 0 && !this.headers) {
+      // nats-server closes without a reply: headers were not negotiated in CONNECT.
+      this.server.log('ERR', `${this.describe()} - processHeaderPub: message headers not supported`);
+      return this.close(CloseReason.ProtocolViolation, true);
+    }
     this.inMsgs++;
     this.inBytes += msg.length;
     this.server.inMsgs++;
@@ -280,6 +285,8 @@ export class Client implements ClientOpHandler, TransportSink {
     if (flushFirst) this.flush();
     if (this.closed) return;
     this.closed = true;
+    // Operations still in the current read chunk must not run on a closed connection.
+    this.parser.close();
     this.closeReason = reason;
     this.stop = new Date();
     clearTimeout(this.pingTimer);

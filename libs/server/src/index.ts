@@ -11,3 +11,4 @@ export { ServerLogger, silentLogger, type Logger, type LogLevel, type LogOptions
 export { CloseReason } from './errors.js';
 export { handleMonitorRequest, varz, connz, subsz, healthz, type ConnzOptions, type SubszOptions, type SortOpt, type HttpReqStats, type MonitorResponse } from './monitor.js';
 export { formatUptime, formatGoDuration } from './durations.js';
+export { optionsFromConfig, type ConfigResult } from './config.js';

@@ -1,0 +1,121 @@
+import type { ServerOptions } from '@switchboard/server';
+
+/** What the command line asked for. `options` holds only the flags that were given. */
+export interface Flags {
+  options: Partial<ServerOptions>;
+  configFile: string;
+  help: boolean;
+  version: boolean;
+  /** -t: check the configuration and exit. */
+  testConfig: boolean;
+}
+
+export class FlagError extends Error {}
+
+type Setter = (f: Flags, value: string, name: string) => void;
+interface FlagDef {
+  names: string[];
+  /** Takes a value (`-p 4222`, `-p=4222`); else a boolean (`-D`, `-T=false`). */
+  value: boolean;
+  set: Setter;
+}
+
+const port = (v: string, name: string): number => {
+  if (!/^-?\d+$/.test(v)) throw new FlagError(`invalid value "${v}" for flag -${name}: parse error`);
+  return Number(v);
+};
+const truth = (v: string, name: string): boolean => {
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
+  throw new FlagError(`invalid boolean value "${v}" for -${name}: parse error`);
+};
+
+/** nats-server's flags (server/opts.go ConfigureOptions), those this broker implements. */
+const DEFS: FlagDef[] = [
+  { names: ['a', 'addr', 'net'], value: true, set: (f, v) => (f.options.host = v) },
+  { names: ['p', 'port'], value: true, set: (f, v, n) => (f.options.port = port(v, n)) },
+  { names: ['n', 'name', 'server_name'], value: true, set: (f, v) => (f.options.serverName = v) },
+  { names: ['m', 'http_port'], value: true, set: (f, v, n) => (f.options.httpPort = port(v, n)) },
+  { names: ['c', 'config'], value: true, set: (f, v) => (f.configFile = v) },
+  { names: ['t'], value: false, set: (f, v, n) => (f.testConfig = truth(v, n)) },
+  { names: ['l', 'log'], value: true, set: (f, v) => (f.options.logFile = v) },
+  { names: ['T', 'logtime'], value: false, set: (f, v, n) => (f.options.logtime = truth(v, n)) },
+  { names: ['D', 'debug'], value: false, set: (f, v, n) => (f.options.debug = truth(v, n)) },
+  { names: ['V', 'trace'], value: false, set: (f, v, n) => (f.options.trace = truth(v, n)) },
+  {
+    names: ['DV'],
+    value: false,
+    set: (f, v, n) => {
+      f.options.debug = truth(v, n);
+      f.options.trace = f.options.debug;
+    },
+  },
+  { names: ['user'], value: true, set: (f, v) => (f.options.username = v) },
+  { names: ['pass'], value: true, set: (f, v) => (f.options.password = v) },
+  { names: ['auth'], value: true, set: (f, v) => (f.options.authorization = v) },
+  { names: ['h', 'help'], value: false, set: (f, v, n) => (f.help = truth(v, n)) },
+  { names: ['v', 'version'], value: false, set: (f, v, n) => (f.version = truth(v, n)) },
+];
+const BY_NAME = new Map<string, FlagDef>(DEFS.flatMap((d) => d.names.map((n) => [n, d] as const)));
+
+/**
+ * Parses arguments the way Go's flag package does for nats-server: `-x` and `--x` alike,
+ * values as `-x v` or `-x=v`, booleans as `-x` or `-x=false`, parsing stops at `--` or the
+ * first non-flag argument (an error here: the broker takes none). Throws FlagError.
+ */
+export function parseFlags(argv: readonly string[]): Flags {
+  const f: Flags = { options: {}, configFile: '', help: false, version: false, testConfig: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      if (i + 1 < argv.length) throw new FlagError(`unexpected argument: ${argv[i + 1]}`);
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') throw new FlagError(`unexpected argument: ${arg}`);
+    const body = arg.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const name = eq < 0 ? body : body.slice(0, eq);
+    const def = BY_NAME.get(name);
+    if (!def) throw new FlagError(`flag provided but not defined: -${name}`);
+    let value: string;
+    if (eq >= 0) value = body.slice(eq + 1);
+    else if (!def.value) value = 'true';
+    else {
+      if (i + 1 >= argv.length) throw new FlagError(`flag needs an argument: -${name}`);
+      value = argv[++i]!;
+    }
+    def.set(f, value, name);
+  }
+  return f;
+}
+
+export const USAGE = `
+Usage: broker [options]
+
+Server Options:
+    -a, --addr, --net <host>         Bind to host address (default: 0.0.0.0)
+    -p, --port <port>                Use port for clients (default: 4222)
+    -n, --name
+        --server_name <server_name>  Server name (default: auto)
+    -m, --http_port <port>           Use port for http monitoring
+    -c, --config <file>              Configuration file
+    -t                               Test configuration and exit
+
+Logging Options:
+    -l, --log <file>                 File to redirect log output
+    -T, --logtime                    Timestamp log entries (default: true)
+    -D, --debug                      Enable debugging output
+    -V, --trace                      Trace the raw protocol
+    -DV                              Debug and trace
+
+Authorization Options:
+        --user <user>                User required for connections
+        --pass <password>            Password required for connections
+        --auth <token>               Authorization token required for connections
+
+Common Options:
+    -h, --help                       Show this message
+    -v, --version                    Show version
+
+Signals: SIGINT/SIGTERM shut down gracefully, SIGUSR2 enters lame duck mode.
+`;

@@ -1,0 +1,89 @@
+// The broker process: flags and config file → options, logging, listeners, signals.
+import { ConfigError, parseConfigFile } from '@switchboard/config';
+import { optionsFromConfig, PROTOCOL_VERSION, ServerLogger, type ServerOptions } from '@switchboard/server';
+import { startBroker, type Broker } from './broker.js';
+import { FlagError, parseFlags, USAGE, type Flags } from './flags.js';
+
+const VERSION = '0.1.0';
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<void> {
+  let flags: Flags;
+  try {
+    flags = parseFlags(argv);
+  } catch (err) {
+    if (err instanceof FlagError) fail(`${err.message}\nRun with -h for the list of options.`, 2);
+    throw err;
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (flags.version) {
+    process.stdout.write(`switchboard-broker: v${VERSION} (NATS protocol of nats-server ${PROTOCOL_VERSION})\n`);
+    return;
+  }
+
+  let options: Partial<ServerOptions> = {};
+  const warnings: string[] = [];
+  if (flags.configFile) {
+    try {
+      const r = optionsFromConfig(parseConfigFile(flags.configFile));
+      options = r.options;
+      warnings.push(...r.warnings);
+    } catch (err) {
+      if (err instanceof ConfigError) fail(`nats-server: ${flags.configFile}: ${err.message}`, 1);
+      throw err;
+    }
+  }
+  // As nats-server: flags given on the command line override the config file.
+  options = { ...options, ...flags.options };
+  if (flags.testConfig) {
+    process.stdout.write(`broker: configuration file ${flags.configFile} test is successful\n`);
+    return;
+  }
+
+  const logger = new ServerLogger({
+    debug: options.debug ?? false,
+    trace: options.trace ?? false,
+    time: options.logtime ?? true,
+    file: options.logFile ?? '',
+  });
+  logger.log('INF', 'Starting switchboard broker');
+  logger.log('INF', `  Version:  ${VERSION} (protocol ${PROTOCOL_VERSION})`);
+  if (flags.configFile) logger.log('INF', `Using configuration file: ${flags.configFile}`);
+  for (const w of warnings) logger.log('WRN', w);
+
+  let broker: Broker;
+  try {
+    broker = await startBroker(options, { logger });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    logger.log('FTL', `Error listening on port: ${e.message}`);
+    process.exit(1);
+  }
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    logger.log('INF', `Trapped "${signal}" signal`);
+    if (stopping) return;
+    stopping = true;
+    void broker.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('interrupt'));
+  process.on('SIGTERM', () => stop('terminated'));
+  process.on('SIGUSR2', () => {
+    if (stopping) return;
+    stopping = true;
+    void broker.lameDuck().then(() => process.exit(0));
+  });
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`broker: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

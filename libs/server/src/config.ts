@@ -1,0 +1,224 @@
+import { ConfigError, parseDuration, parseSize } from '@switchboard/config';
+import { makeOptions, type AccountConfig, type ServerOptions, type UserConfig } from './options.js';
+
+/** Result of mapping a parsed config: options plus warnings for accepted-but-ignored blocks. */
+export interface ConfigResult {
+  options: ServerOptions;
+  warnings: string[];
+}
+
+/** nats-server blocks this broker accepts in a config but does not act on yet. */
+const IGNORED = new Set([
+  'cluster', 'gateway', 'leaf', 'leafnodes', 'jetstream', 'store_dir', 'storedir', 'websocket', 'ws', 'mqtt',
+  'system_account', 'system', 'no_system_account', 'no_system', 'no_sys_acc', 'server_tags', 'pidfile', 'pid_file',
+  'ports_file_dir', 'prof_port', 'max_traced_msg_len', 'trace_verbose', 'syslog', 'remote_syslog',
+  'logfile_size_limit', 'log_size_limit', 'connect_error_reports', 'reconnect_error_reports',
+  'disable_sublist_cache', 'no_sublist_cache', 'client_advertise', 'http_base_path', 'max_sub_tokens',
+  'max_subscription_tokens', 'default_js_domain',
+]);
+
+/**
+ * Maps a parsed nats-server config (from @switchboard/config, keys as written) onto options,
+ * reading keys case-insensitively as nats-server does. Unknown fields and features that would
+ * change security (TLS, operator mode, permissions) are errors, not silently dropped.
+ */
+export function optionsFromConfig(config: Record<string, unknown>, base: Partial<ServerOptions> = {}): ConfigResult {
+  const o = makeOptions(base);
+  const warnings: string[] = [];
+  for (const [rawKey, v] of Object.entries(config)) {
+    const key = rawKey.toLowerCase();
+    switch (key) {
+      case 'listen': {
+        const hp = hostPort(v, 'listen');
+        if (hp.host) o.host = hp.host;
+        o.port = hp.port;
+        break;
+      }
+      case 'port':
+        o.port = int(v, key);
+        break;
+      case 'host':
+      case 'net':
+        o.host = str(v, key);
+        break;
+      case 'server_name':
+        o.serverName = str(v, key);
+        if (/\s/.test(o.serverName)) throw new ConfigError('server name cannot contain spaces', { line: 0, column: 0 });
+        break;
+      case 'http':
+      case 'http_port':
+      case 'monitor_port': {
+        const hp = hostPort(v, key);
+        if (hp.host) o.httpHost = hp.host;
+        o.httpPort = hp.port;
+        break;
+      }
+      case 'debug':
+        o.debug = bool(v, key);
+        break;
+      case 'trace':
+        o.trace = bool(v, key);
+        break;
+      case 'logtime':
+        o.logtime = bool(v, key);
+        break;
+      case 'logfile':
+      case 'log_file':
+        o.logFile = str(v, key);
+        break;
+      case 'max_control_line':
+        o.maxControlLine = parseSize(v);
+        break;
+      case 'max_payload':
+        o.maxPayload = parseSize(v);
+        break;
+      case 'max_pending':
+        o.maxPending = parseSize(v);
+        break;
+      case 'max_connections':
+      case 'max_conn':
+        o.maxConnections = int(v, key);
+        break;
+      case 'max_subscriptions':
+      case 'max_subs':
+        o.maxSubscriptions = int(v, key);
+        break;
+      case 'ping_interval':
+        o.pingInterval = parseDuration(v);
+        break;
+      case 'ping_max':
+        o.maxPingsOut = int(v, key);
+        break;
+      case 'write_deadline':
+        o.writeDeadline = parseDuration(v);
+        break;
+      case 'lame_duck_duration':
+        o.lameDuckDuration = parseDuration(v);
+        break;
+      case 'lame_duck_grace_period':
+        o.lameDuckGracePeriod = parseDuration(v);
+        break;
+      case 'no_auth_user':
+        o.noAuthUser = str(v, key);
+        break;
+      case 'authorization':
+        applyAuthorization(obj(v, key), o);
+        break;
+      case 'accounts':
+        applyAccounts(obj(v, key), o);
+        break;
+      default:
+        if (IGNORED.has(key)) {
+          warnings.push(`${rawKey}: not supported by this broker yet, ignored`);
+          break;
+        }
+        throw new ConfigError(`unknown field "${rawKey}"`, { line: 0, column: 0 });
+    }
+  }
+  if (o.maxPayload > o.maxPending) {
+    throw new ConfigError(`max_payload (${o.maxPayload}) can not be higher than max_pending (${o.maxPending})`, { line: 0, column: 0 });
+  }
+  if (o.noAuthUser && !o.users.some((u) => u.user === o.noAuthUser) && o.username !== o.noAuthUser) {
+    throw new ConfigError(`no_auth_user: "${o.noAuthUser}" not present as user or nkey in authorization block or account configuration`, { line: 0, column: 0 });
+  }
+  return { options: o, warnings };
+}
+
+function applyAuthorization(a: Record<string, unknown>, o: ServerOptions): void {
+  for (const [rawKey, v] of Object.entries(a)) {
+    switch (rawKey.toLowerCase()) {
+      case 'user':
+      case 'username':
+        o.username = str(v, rawKey);
+        break;
+      case 'pass':
+      case 'password':
+        o.password = str(v, rawKey);
+        break;
+      case 'token':
+        o.authorization = str(v, rawKey);
+        break;
+      case 'timeout':
+        o.authTimeout = num(v, rawKey) * 1000;
+        break;
+      case 'users':
+        o.users.push(...users(v, ''));
+        break;
+      default:
+        throw new ConfigError(`authorization: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
+    }
+  }
+  if (o.authorization && (o.username || o.users.length > 0)) {
+    throw new ConfigError('Can not have a token and a users array', { line: 0, column: 0 });
+  }
+}
+
+function applyAccounts(a: Record<string, unknown>, o: ServerOptions): void {
+  for (const [name, v] of Object.entries(a)) {
+    const acc: AccountConfig = { name };
+    o.accounts.push(acc);
+    for (const [rawKey, av] of Object.entries(obj(v, name))) {
+      if (rawKey.toLowerCase() === 'users') o.users.push(...users(av, name));
+      else throw new ConfigError(`accounts.${name}: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
+    }
+  }
+}
+
+function users(v: unknown, account: string): UserConfig[] {
+  if (!Array.isArray(v)) throw new ConfigError('users must be an array', { line: 0, column: 0 });
+  return v.map((entry) => {
+    const u: UserConfig = { user: '', password: '', account };
+    for (const [rawKey, x] of Object.entries(obj(entry, 'user'))) {
+      switch (rawKey.toLowerCase()) {
+        case 'user':
+        case 'username':
+          u.user = str(x, rawKey);
+          break;
+        case 'pass':
+        case 'password':
+          u.password = str(x, rawKey);
+          break;
+        case 'account':
+          u.account = str(x, rawKey);
+          break;
+        default:
+          throw new ConfigError(`user: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
+      }
+    }
+    return u;
+  });
+}
+
+function hostPort(v: unknown, key: string): { host: string; port: number } {
+  if (typeof v === 'number') return { host: '', port: int(v, key) };
+  const s = str(v, key);
+  const i = s.lastIndexOf(':');
+  if (i < 0) throw new ConfigError(`could not parse address string "${s}"`, { line: 0, column: 0 });
+  const host = s.slice(0, i).replace(/^\[|\]$/g, '');
+  const port = Number(s.slice(i + 1));
+  if (!Number.isInteger(port)) throw new ConfigError(`could not parse port "${s.slice(i + 1)}"`, { line: 0, column: 0 });
+  return { host, port };
+}
+
+function str(v: unknown, key: string): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw new ConfigError(`${key}: expected a string`, { line: 0, column: 0 });
+}
+function num(v: unknown, key: string): number {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  throw new ConfigError(`${key}: expected a number`, { line: 0, column: 0 });
+}
+function int(v: unknown, key: string): number {
+  const n = num(v, key);
+  if (!Number.isInteger(n)) throw new ConfigError(`${key}: expected an integer`, { line: 0, column: 0 });
+  return n;
+}
+function bool(v: unknown, key: string): boolean {
+  if (typeof v === 'boolean') return v;
+  throw new ConfigError(`${key}: expected true or false`, { line: 0, column: 0 });
+}
+function obj(v: unknown, key: string): Record<string, unknown> {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) return v as Record<string, unknown>;
+  throw new ConfigError(`${key}: expected a map`, { line: 0, column: 0 });
+}

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { makeOptions, Server, type ServerOptions } from '../src/index.js';
+import { FakeTransport } from './fake-transport.js';
+
+function setup(opts: Partial<ServerOptions> = {}) {
+  const server = new Server(makeOptions({ pingInterval: 60_000, ...opts }));
+  const connect = (json = '{"verbose":false,"pedantic":false,"headers":true}') => {
+    const t = new FakeTransport();
+    const client = server.accept(t)!;
+    t.send(`CONNECT ${json}\r\n`);
+    t.fresh();
+    return { t, client };
+  };
+  return { server, connect };
+}
+
+describe('routing with a fake transport', () => {
+  it('sends INFO first with nats-server fields and a trailing space', () => {
+    const { server } = setup();
+    const t = new FakeTransport();
+    server.accept(t);
+    const line = t.text();
+    expect(line.endsWith(' \r\n')).toBe(true);
+    const info = JSON.parse(line.slice(5, -3));
+    expect(Object.keys(info)).toEqual([
+      'server_id', 'server_name', 'version', 'proto', 'go', 'host', 'port', 'headers', 'max_payload', 'client_id', 'client_ip',
+    ]);
+    expect(info.client_ip).toBe('10.0.0.1');
+    server.shutdown();
+  });
+
+  it('writes MSG with and without reply, byte for byte', () => {
+    const { server, connect } = setup();
+    const sub = connect();
+    const pub = connect();
+    sub.t.send('SUB foo 7\r\n');
+    pub.t.send('PUB foo 5\r\nhello\r\nPUB foo bar 2\r\nhi\r\n');
+    expect(sub.t.fresh()).toBe('MSG foo 7 5\r\nhello\r\nMSG foo 7 bar 2\r\nhi\r\n');
+    server.shutdown();
+  });
+
+  it('batches all deliveries of one read chunk into one write per client', () => {
+    const { server, connect } = setup();
+    const sub = connect();
+    const pub = connect();
+    sub.t.send('SUB foo 1\r\nSUB foo 2\r\n');
+    const before = sub.t.writes;
+    pub.t.send('PUB foo 1\r\na\r\n'.repeat(50));
+    expect(sub.t.writes - before).toBe(1);
+    expect(sub.t.fresh().split('MSG foo').length - 1).toBe(100);
+    server.shutdown();
+  });
+
+  it('delivers HMSG to header clients and strips headers for others', () => {
+    const { server, connect } = setup();
+    const withH = connect();
+    const without = connect('{"verbose":false,"headers":false}');
+    withH.t.send('SUB h 1\r\n');
+    without.t.send('SUB h 1\r\n');
+    withH.t.send('HPUB h r 12 14\r\nNATS/1.0\r\n\r\nhi\r\n');
+    expect(withH.t.fresh()).toBe('HMSG h 1 r 12 14\r\nNATS/1.0\r\n\r\nhi\r\n');
+    expect(without.t.fresh()).toBe('MSG h 1 r 2\r\nhi\r\n');
+    server.shutdown();
+  });
+
+  it('gives each queue group one copy and spreads over members', () => {
+    const { server, connect } = setup();
+    const a = connect();
+    const b = connect();
+    const pub = connect();
+    a.t.send('SUB q g1 1\r\nSUB q g2 2\r\n');
+    b.t.send('SUB q g1 1\r\n');
+    pub.t.send('PUB q 1\r\nx\r\n'.repeat(400));
+    const aMsgs = a.t.fresh().split('MSG q ');
+    const inA = (sid: string) => aMsgs.filter((m) => m.startsWith(`${sid} `)).length;
+    const g1InB = b.t.fresh().split('MSG q ').length - 1;
+    expect(inA('2')).toBe(400); // g2 has one member: it gets all
+    expect(inA('1') + g1InB).toBe(400); // g1 splits its copy between members
+    expect(inA('1')).toBeGreaterThan(0);
+    expect(g1InB).toBeGreaterThan(0);
+    server.shutdown();
+  });
+
+  it('auto-unsubscribes at max and removes the subscription from the account', () => {
+    const { server, connect } = setup();
+    const c = connect();
+    c.t.send('SUB m 1\r\nUNSUB 1 2\r\n');
+    c.t.send('PUB m 1\r\na\r\nPUB m 1\r\nb\r\nPUB m 1\r\nc\r\n');
+    expect(c.t.fresh()).toBe('MSG m 1 1\r\na\r\nMSG m 1 1\r\nb\r\n');
+    expect(server.globalAccount.sublist.count()).toBe(0);
+    expect(c.client.subs.size).toBe(0);
+    server.shutdown();
+  });
+
+  it('answers a request without responders with a 503 HMSG on the reply subscription', () => {
+    const { server, connect } = setup();
+    const c = connect('{"verbose":false,"headers":true,"no_responders":true}');
+    c.t.send('SUB _INBOX.x 9\r\nPUB nobody _INBOX.x 2\r\nhi\r\n');
+    expect(c.t.fresh()).toBe('HMSG _INBOX.x 9 16 16\r\nNATS/1.0 503\r\n\r\n\r\n');
+    server.shutdown();
+  });
+
+  it('keeps accounts isolated', () => {
+    const { server, connect } = setup({
+      users: [
+        { user: 'a', password: 'a', account: 'A' },
+        { user: 'b', password: 'b', account: 'B' },
+      ],
+      accounts: [{ name: 'A' }, { name: 'B' }],
+    });
+    const a = connect('{"verbose":false,"user":"a","pass":"a"}');
+    const b = connect('{"verbose":false,"user":"b","pass":"b"}');
+    a.t.send('SUB s 1\r\n');
+    b.t.send('SUB s 1\r\nPUB s 1\r\nb\r\n');
+    a.t.send('PING\r\n');
+    expect(a.t.fresh()).toBe('PONG\r\n');
+    expect(b.t.fresh()).toBe('MSG s 1 1\r\nb\r\n');
+    expect(a.client.account.name).toBe('A');
+    server.shutdown();
+  });
+
+  it('ignores operations after a fatal error in the same chunk', () => {
+    const { server, connect } = setup({ maxPayload: 4 });
+    const pub = connect();
+    const sub = connect();
+    sub.t.send('SUB x 1\r\n');
+    pub.t.send('PUB x 10\r\n0123456789\r\nPUB x 1\r\na\r\n');
+    expect(pub.t.fresh()).toBe("-ERR 'Maximum Payload Violation'\r\n");
+    expect(pub.t.ended).toBe(true);
+    expect(sub.t.fresh()).toBe('');
+    server.shutdown();
+  });
+
+  it('cuts a slow consumer once pending bytes pass max_pending, without hurting the producer', () => {
+    const { server, connect } = setup({ maxPending: 64 * 1024, maxPayload: 1024 });
+    const slow = connect();
+    const pub = connect();
+    slow.t.send('SUB big 1\r\n');
+    slow.t.stalled = true;
+    const payload = 'x'.repeat(1000);
+    for (let i = 0; i < 100 && !slow.client.closed; i++) pub.t.send(`PUB big 1000\r\n${payload}\r\n`);
+    expect(slow.client.closed).toBe(true);
+    expect(slow.client.closeReason).toBe('Slow Consumer (Pending Bytes)');
+    expect(slow.t.destroyed).toBe(true);
+    expect(server.slowConsumers).toBe(1);
+    expect(pub.client.closed).toBe(false);
+    server.shutdown();
+  });
+
+  it('requires CONNECT with credentials when auth is on', () => {
+    const { server } = setup({ username: 'u', password: 'p' });
+    const t = new FakeTransport();
+    server.accept(t);
+    expect(t.fresh()).toContain('"auth_required":true');
+    t.send('SUB x 1\r\n');
+    expect(t.fresh()).toBe("-ERR 'Authorization Violation'\r\n");
+    expect(t.ended).toBe(true);
+    server.shutdown();
+  });
+
+  it('never throws on arbitrary bytes', () => {
+    const { server } = setup();
+    for (let seed = 0; seed < 200; seed++) {
+      const t = new FakeTransport();
+      server.accept(t);
+      const junk = Buffer.alloc(64);
+      for (let i = 0; i < junk.length; i++) junk[i] = (seed * 31 + i * 17) & 0xff;
+      expect(() => t.send(junk)).not.toThrow();
+    }
+    server.shutdown();
+    expect(server.clients.size).toBe(0);
+  });
+});
