@@ -60,6 +60,12 @@ class Level<S> {
   }
 }
 
+/** A cached result; `used` gives hot subjects a second chance when the cache is swept. */
+class CacheEntry<S extends SubscriptionLike> {
+  used = false;
+  constructor(public result: SublistResult<S>) {}
+}
+
 interface MutableResult<S> {
   psubs: S[];
   qsubs: S[][];
@@ -69,7 +75,7 @@ const EMPTY: SublistResult<never> = Object.freeze({ psubs: Object.freeze([]), qs
 
 export class Sublist<S extends SubscriptionLike> {
   private readonly root = new Level<S>();
-  private readonly cache = new Map<string, SublistResult<S>>();
+  private readonly cache = new Map<string, CacheEntry<S>>();
   private subs = 0;
   private inserts = 0;
   private removes = 0;
@@ -138,14 +144,15 @@ export class Sublist<S extends SubscriptionLike> {
     const cached = this.cache.get(subject);
     if (cached !== undefined) {
       this.hits++;
-      return cached;
+      cached.used = true;
+      return cached.result;
     }
     const tokens = splitLiteral(subject);
     if (tokens === null) return EMPTY;
     const r: MutableResult<S> = { psubs: [], qsubs: [] };
     matchLevel(this.root, tokens, 0, r);
     const result: SublistResult<S> = r.psubs.length === 0 && r.qsubs.length === 0 ? EMPTY : r;
-    this.cache.set(subject, result);
+    this.cache.set(subject, new CacheEntry(result));
     if (this.cache.size > CACHE_MAX) this.sweep();
     return result;
   }
@@ -153,7 +160,10 @@ export class Sublist<S extends SubscriptionLike> {
   /** Whether anything would receive a message on `subject`, without building a result. */
   hasInterest(subject: string): boolean {
     const cached = this.cache.get(subject);
-    if (cached !== undefined) return cached.psubs.length > 0 || cached.qsubs.length > 0;
+    if (cached !== undefined) {
+      cached.used = true;
+      return cached.result.psubs.length > 0 || cached.result.qsubs.length > 0;
+    }
     const tokens = splitLiteral(subject);
     return tokens !== null && levelHasInterest(this.root, tokens, 0);
   }
@@ -166,7 +176,7 @@ export class Sublist<S extends SubscriptionLike> {
   stats(): SublistStats {
     let total = 0;
     let max = 0;
-    for (const r of this.cache.values()) {
+    for (const { result: r } of this.cache.values()) {
       const f = r.psubs.length + r.qsubs.length;
       total += f;
       if (f > max) max = f;
@@ -228,12 +238,13 @@ export class Sublist<S extends SubscriptionLike> {
     if (this.cache.size === 0) return;
     const subject = sub.subject;
     if (subjectIsLiteral(subject)) {
-      const r = this.cache.get(subject);
-      if (r !== undefined) this.cache.set(subject, withSub(r, sub));
+      const e = this.cache.get(subject);
+      if (e !== undefined) e.result = withSub(e.result, sub);
       return;
     }
-    for (const [key, r] of this.cache) {
-      if (subjectMatches(subject, key)) this.cache.set(key, withSub(r, sub));
+    const prefix = literalPrefix(subject);
+    for (const [key, e] of this.cache) {
+      if (key.startsWith(prefix) && subjectMatches(subject, key)) e.result = withSub(e.result, sub);
     }
   }
 
@@ -244,19 +255,48 @@ export class Sublist<S extends SubscriptionLike> {
       this.cache.delete(subject);
       return;
     }
+    const prefix = literalPrefix(subject);
     for (const key of this.cache.keys()) {
-      if (subjectMatches(subject, key)) this.cache.delete(key);
+      if (key.startsWith(prefix) && subjectMatches(subject, key)) this.cache.delete(key);
     }
   }
 
-  /** Drops the oldest entries (Map keeps insertion order) down to CACHE_SWEEP. */
+  /**
+   * Drains the cache to CACHE_SWEEP entries, oldest first (Map keeps insertion order). An
+   * entry hit since the last sweep is moved to the back once instead (second chance), so
+   * hot subjects survive a stream of one-off subjects such as reply inboxes.
+   */
   private sweep(): void {
     let excess = this.cache.size - CACHE_SWEEP;
-    for (const key of this.cache.keys()) {
-      if (excess-- <= 0) break;
+    for (const [key, e] of this.cache) {
+      if (excess <= 0) break;
       this.cache.delete(key);
+      if (e.used) {
+        e.used = false;
+        this.cache.set(key, e);
+      } else {
+        excess--;
+      }
     }
   }
+}
+
+/**
+ * The tokens of a wildcard filter before its first wildcard, with the trailing dot: every
+ * subject it matches starts with this, and a native startsWith rejects most cache keys
+ * faster than a full match.
+ */
+function literalPrefix(filter: string): string {
+  let start = 0;
+  for (let i = 0; i <= filter.length; i++) {
+    if (i < filter.length && filter.charCodeAt(i) !== 0x2e) continue;
+    if (i - start === 1) {
+      const c = filter.charCodeAt(start);
+      if (c === 0x2a || c === 0x3e) return filter.slice(0, start);
+    }
+    start = i + 1;
+  }
+  return filter;
 }
 
 /** Tokens of a published subject, or null when it has an empty token (matches nothing). */

@@ -145,6 +145,20 @@ describe('Sublist', () => {
     expect(sl.match('s.4999').psubs).toHaveLength(2);
   });
 
+  it('keeps subjects hit since the last sweep (second chance) and evicts one-off subjects', () => {
+    const sl = new Sublist<Sub>();
+    sl.insert(new Sub('>'));
+    sl.match('hot');
+    sl.match('hot'); // a hit marks it used
+    sl.match('cold'); // never hit again
+    for (let i = 0; i < 1100; i++) sl.match(`inbox.${i}`);
+    const hitsBefore = sl.stats().cache_hit_rate * sl.stats().num_matches;
+    sl.match('hot');
+    expect(sl.stats().cache_hit_rate * sl.stats().num_matches).toBeCloseTo(hitsBefore + 1);
+    sl.match('cold');
+    expect(sl.stats().cache_hit_rate * sl.stats().num_matches).toBeCloseTo(hitsBefore + 1);
+  });
+
   it('reports fanout like nats-server (plain subs plus queue groups per cached result)', () => {
     const sl = new Sublist<Sub>();
     sl.insert(new Sub('a'));
