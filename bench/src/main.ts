@@ -1,0 +1,139 @@
+/**
+ * `npm run bench`: nats-server and the broker side by side, driven by the same raw-TCP load
+ * generator in the same run. Progress goes to stderr; the table (or --json) to stdout.
+ */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { parse, USAGE, type Options } from './args.js';
+import { json, markdown, type Cell, type Meta, type Row } from './report.js';
+import type { Context, Scenario } from './scenario.js';
+import { scenarios } from './scenarios/index.js';
+import { NATS_SERVER, startBroker, startNatsServer, type ServerProcess } from './servers.js';
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+function select(opts: Options): Scenario[] {
+  if (opts.scenarios === null) return scenarios.filter((s) => s.byDefault);
+  return opts.scenarios.map((name) => {
+    const s = scenarios.find((x) => x.name === name);
+    if (!s) throw new Error(`--scenario: unknown '${name}' (known: ${scenarios.map((x) => x.name).join(', ')})`);
+    return s;
+  });
+}
+
+function natsVersion(): string {
+  try {
+    return execFileSync(NATS_SERVER, ['--version'], { encoding: 'utf8' }).trim().replace(/^nats-server: /, '');
+  } catch {
+    return 'unknown';
+  }
+}
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+
+/** A server slot: the running process, or why there is none. */
+interface Slot {
+  server: ServerProcess | null;
+  why: string;
+}
+
+async function startSlot(wanted: boolean, start: () => Promise<ServerProcess>, name: string): Promise<Slot> {
+  if (!wanted) return { server: null, why: 'not requested' };
+  try {
+    const server = await start();
+    log(`${name} serving on ${server.ep.host}:${server.ep.port}`);
+    return { server, why: '' };
+  } catch (err) {
+    log(`${name} NOT RUNNABLE: ${(err as Error).message}`);
+    return { server: null, why: `not runnable: ${message(err)}` };
+  }
+}
+
+async function measure(slot: Slot, s: Scenario, size: number, ctx: Context): Promise<Record<string, Cell>> {
+  const cells: Record<string, Cell> = {};
+  const missing = (error: string): Record<string, Cell> => {
+    for (const m of s.metrics) cells[m.name] = { error };
+    return cells;
+  };
+  const server = slot.server;
+  if (server === null) return missing(slot.why);
+  try {
+    const values = await s.run(server.ep, size, ctx);
+    for (const m of s.metrics) cells[m.name] = { value: values[m.name] };
+  } catch (err) {
+    missing(message(err));
+  }
+  if (!server.alive) {
+    slot.why = `exited during ${s.name} ${size} B: ${server.tail().split('\n').pop() ?? ''}`;
+    slot.server = null;
+    log(`${server.name} ${slot.why}`);
+    return missing(slot.why);
+  }
+  return cells;
+}
+
+async function main(): Promise<void> {
+  let opts: Options;
+  try {
+    opts = parse(process.argv.slice(2));
+  } catch (err) {
+    log((err as Error).message === USAGE ? USAGE : `${(err as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const chosen = select(opts);
+  if (opts.pin) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+  const ctx: Context = { timing: { warmupMs: opts.warmupMs, measureMs: opts.measureMs }, log };
+  const slots: Slot[] = [];
+  const stopAll = (): Promise<unknown> => Promise.all(slots.map((s) => s.server?.stop()));
+  const onSignal = (): void => void stopAll().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const nats = await startSlot(opts.servers.includes('nats'), () => startNatsServer(opts.pin), 'nats-server');
+    slots.push(nats);
+    const broker = await startSlot(opts.servers.includes('broker'), () => startBroker(opts.pin), 'broker');
+    slots.push(broker);
+    const rows: Row[] = [];
+    for (const s of chosen) {
+      for (const size of s.sized ? opts.sizes : [0]) {
+        log(`${s.name} ${size} B …`);
+        // Servers alternate per cell, so a slow spell on the shared machine hits both alike.
+        const n = await measure(nats, s, size, ctx);
+        const b = await measure(broker, s, size, ctx);
+        let g: Record<string, Cell> | undefined;
+        if (opts.ceiling && s.ceiling) {
+          try {
+            const values = await s.ceiling(size, ctx);
+            g = Object.fromEntries(s.metrics.map((m) => [m.name, { value: values[m.name] }]));
+          } catch (err) {
+            g = Object.fromEntries(s.metrics.map((m) => [m.name, { error: message(err) }]));
+          }
+        }
+        for (const m of s.metrics) {
+          rows.push({ scenario: s.name, size: s.sized ? size : null, metric: m, nats: n[m.name]!, broker: b[m.name]!, generator: g?.[m.name] });
+        }
+      }
+    }
+    const meta: Meta = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.availableParallelism(),
+      natsServer: natsVersion(),
+      broker: broker.server ? 'apps/broker' : broker.why,
+      timing: ctx.timing,
+      placement: opts.pin
+        ? 'servers pinned to CPU 0, generator (main + publisher + subscriber threads) to CPU 1'
+        : 'no pinning: server process and generator process (publisher and subscriber threads) share the cores',
+    };
+    process.stdout.write(`${opts.json ? json(rows, meta) : markdown(rows, meta)}\n`);
+    if (nats.server === null && opts.servers.includes('nats')) process.exitCode = 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stopAll();
+  }
+}
+
+await main();

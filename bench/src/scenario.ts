@@ -1,0 +1,41 @@
+import type { Endpoint } from './conn.js';
+
+/** One number a scenario reports, and how the broker is judged on it. */
+export interface Metric {
+  name: string;
+  unit: 'msgs/s' | 'µs';
+  higherIsBetter: boolean;
+  /** The issue's goal for broker/nats-server: ≥ ratio (higher is better) or ≤ ratio; `size` limits it to one payload size. */
+  target?: { ratio: number; size?: number };
+}
+
+export interface Timing {
+  warmupMs: number;
+  measureMs: number;
+}
+
+export interface Context {
+  timing: Timing;
+  log(line: string): void;
+}
+
+export type Values = Record<string, number>;
+
+/**
+ * A benchmark scenario. The runner calls `run` once per server and payload size, with the
+ * same code driving each server; `ceiling`, when present, runs the same load against the
+ * generator's stand-in server to show the generator is not the bottleneck. New scenarios
+ * (connections authenticated per second, per-account fairness) plug in by implementing this
+ * and joining the list in scenarios/index.ts.
+ */
+export interface Scenario {
+  name: string;
+  description: string;
+  /** False: run once with size null (the size doesn't apply). */
+  sized: boolean;
+  /** Part of a plain `npm run bench`; others run only when named with --scenario. */
+  byDefault: boolean;
+  metrics: Metric[];
+  run(ep: Endpoint, size: number, ctx: Context): Promise<Values>;
+  ceiling?(size: number, ctx: Context): Promise<Values>;
+}

@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Endpoint } from './conn.js';
+
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
+export const BROKER_MAIN = 'apps/broker/src/main.ts';
+const HOST = '127.0.0.1';
+
+/** A port nobody listens on right now: bind port 0, read it, release it. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, HOST, () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A server process under test. */
+export class ServerProcess {
+  private exited = false;
+  private log = '';
+
+  private constructor(
+    readonly name: string,
+    readonly ep: Endpoint,
+    private readonly child: ChildProcess,
+  ) {
+    const keep = (b: Buffer): void => {
+      this.log = (this.log + b.toString()).slice(-4000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    child.on('exit', () => (this.exited = true));
+  }
+
+  /** `pin`: run it on CPU 0 only (taskset execs the server, so the pid stays the server's). */
+  static async start(name: string, command: string, args: string[], port: number, readyMs: number, pin: boolean): Promise<ServerProcess> {
+    if (pin) [command, args] = ['taskset', ['-c', '0', command, ...args]];
+    const child = spawn(command, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = new ServerProcess(name, { host: HOST, port }, child);
+    child.on('error', (err) => {
+      server.exited = true;
+      server.log += `\n${err.message}`;
+    });
+    try {
+      await server.waitReady(readyMs);
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+    return server;
+  }
+
+  /** Ready = a TCP connection gets an INFO line; retried until the deadline. */
+  private async waitReady(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      if (this.exited) throw new Error(`${this.name} exited before serving:\n${this.tail()}`);
+      if (await hasInfo(this.ep)) return;
+      if (Date.now() > deadline) throw new Error(`${this.name} not serving after ${ms} ms:\n${this.tail()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  tail(): string {
+    return this.log.trim().split('\n').slice(-8).join('\n');
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** SIGTERM, then SIGKILL if it is still there after 3 s. */
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    const gone = new Promise<void>((r) => this.child.once('exit', () => r()));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
+    await gone;
+    clearTimeout(timer);
+  }
+}
+
+function hasInfo(ep: Endpoint): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(ep);
+    let text = '';
+    const done = (ok: boolean): void => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(1000, () => done(false));
+    s.on('error', () => done(false));
+    s.on('data', (b) => {
+      text += b.toString('latin1');
+      if (text.includes('\n')) done(text.startsWith('INFO '));
+    });
+  });
+}
+
+export async function startNatsServer(pin = false): Promise<ServerProcess> {
+  if (!existsSync(NATS_SERVER)) throw new Error(`${NATS_SERVER} not found (set NATS_SERVER_BIN)`);
+  const port = await freePort();
+  return ServerProcess.start('nats-server', NATS_SERVER, ['-a', HOST, '-p', String(port)], port, 10_000, pin);
+}
+
+export async function startBroker(pin = false): Promise<ServerProcess> {
+  if (!existsSync(new URL(BROKER_MAIN, `file://${REPO}`))) throw new Error(`${BROKER_MAIN} does not exist yet`);
+  const port = await freePort();
+  const args = ['--conditions=@switchboard/source', '--import', 'tsx', BROKER_MAIN, '-a', HOST, '-p', String(port)];
+  // tsx compiles the broker on start: allow it time on a loaded 2-core machine.
+  return ServerProcess.start('broker', process.execPath, args, port, 30_000, pin);
+}
