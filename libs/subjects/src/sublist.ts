@@ -81,6 +81,12 @@ export class Sublist<S extends SubscriptionLike> {
   private removes = 0;
   private matches = 0;
   private hits = 0;
+  private readonly cacheEnabled: boolean;
+
+  /** `cache: false` matches nats-server's no_sublist_cache: every match walks the trie. */
+  constructor(opts: { cache?: boolean } = {}) {
+    this.cacheEnabled = opts.cache ?? true;
+  }
 
   /** Adds a subscription (subject assumed valid). Inserting the same object twice is a no-op. */
   insert(sub: S): void {
@@ -152,6 +158,7 @@ export class Sublist<S extends SubscriptionLike> {
     const r: MutableResult<S> = { psubs: [], qsubs: [] };
     matchLevel(this.root, tokens, 0, r);
     const result: SublistResult<S> = r.psubs.length === 0 && r.qsubs.length === 0 ? EMPTY : r;
+    if (!this.cacheEnabled) return result;
     this.cache.set(subject, new CacheEntry(result));
     if (this.cache.size > CACHE_MAX) this.sweep();
     return result;

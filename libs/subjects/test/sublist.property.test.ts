@@ -95,52 +95,58 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
 describe('Sublist against a brute-force matcher', () => {
   it('match equals brute force after any interleaving of inserts, removes and matches', () => {
     fc.assert(
-      fc.property(fc.array(cmd, { maxLength: 60, size: 'max' }), fc.array(literal, { minLength: 1, maxLength: 12 }), (cmds, probes) => {
-        const sl = new Sublist<Sub>();
-        const live = new Set<Sub>();
-        const check = (subject: string) => {
-          const want = bruteForce(live, subject);
-          expect(sl.hasInterest(subject)).toBe(want.p.length + Object.keys(want.q).length > 0);
-          expect(normalize(sl.match(subject))).toEqual(want);
-        };
-        for (const c of cmds) {
-          const arr = [...live];
-          switch (c.op) {
-            case 'insert': {
-              const s = new Sub(c.subject, c.queue);
-              sl.insert(s);
-              live.add(s);
-              break;
+      fc.property(
+        fc.array(cmd, { maxLength: 60, size: 'max' }),
+        fc.array(literal, { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        (cmds, probes, cache) => {
+          const sl = new Sublist<Sub>({ cache });
+          const live = new Set<Sub>();
+          const check = (subject: string) => {
+            const want = bruteForce(live, subject);
+            expect(sl.hasInterest(subject)).toBe(want.p.length + Object.keys(want.q).length > 0);
+            expect(normalize(sl.match(subject))).toEqual(want);
+          };
+          for (const c of cmds) {
+            const arr = [...live];
+            switch (c.op) {
+              case 'insert': {
+                const s = new Sub(c.subject, c.queue);
+                sl.insert(s);
+                live.add(s);
+                break;
+              }
+              case 'remove': {
+                const s = arr[c.pick % Math.max(arr.length, 1)];
+                expect(sl.remove(s ?? new Sub('a', ''))).toBe(s !== undefined);
+                if (s) live.delete(s);
+                break;
+              }
+              case 'removeForeign':
+                expect(sl.remove(new Sub(c.subject, ''))).toBe(false);
+                break;
+              case 'removeBatch': {
+                const picked = new Set(c.picks.filter(() => arr.length > 0).map((i) => arr[i % arr.length]!));
+                expect(sl.removeBatch(picked)).toBe(picked.size);
+                for (const s of picked) live.delete(s);
+                break;
+              }
+              case 'match':
+                check(c.subject);
+                break;
+              case 'removeAll':
+                expect(sl.removeBatch(arr)).toBe(arr.length);
+                live.clear();
+                break;
             }
-            case 'remove': {
-              const s = arr[c.pick % Math.max(arr.length, 1)];
-              expect(sl.remove(s ?? new Sub('a', ''))).toBe(s !== undefined);
-              if (s) live.delete(s);
-              break;
-            }
-            case 'removeForeign':
-              expect(sl.remove(new Sub(c.subject, ''))).toBe(false);
-              break;
-            case 'removeBatch': {
-              const picked = new Set(c.picks.filter(() => arr.length > 0).map((i) => arr[i % arr.length]!));
-              expect(sl.removeBatch(picked)).toBe(picked.size);
-              for (const s of picked) live.delete(s);
-              break;
-            }
-            case 'match':
-              check(c.subject);
-              break;
-            case 'removeAll':
-              expect(sl.removeBatch(arr)).toBe(arr.length);
-              live.clear();
-              break;
+            // Probes are matched after every step, so their cache entries live through changes.
+            for (const p of probes) check(p);
+            expect(sl.count()).toBe(live.size);
           }
-          // Probes are matched after every step, so their cache entries live through changes.
-          for (const p of probes) check(p);
-          expect(sl.count()).toBe(live.size);
-        }
-        expect(new Set(sl.all())).toEqual(live);
-      }),
+          expect(new Set(sl.all())).toEqual(live);
+          if (!cache) expect(sl.stats().num_cache).toBe(0);
+        },
+      ),
       { numRuns: 200 },
     );
   });
