@@ -3,7 +3,7 @@ import { findSigningKey } from './account-claims.js';
 import { decodeSig } from './base64.js';
 import { CONNECTION_TYPES, isRevoked, type ConnectionType, type Permissions, type UserPermissionLimits } from './claims.js';
 import { JwtError } from './errors.js';
-import { verify } from './jwt.js';
+import { checkTimes, verify } from './jwt.js';
 import { verifySignature } from './nkey.js';
 import { applyUserScope, TemplateError } from './scope-template.js';
 import { sourceAllowed } from './src-limits.js';
@@ -86,6 +86,7 @@ export interface Authorized {
   expiresAt?: number;
   /** The user's effective claims (scope applied). */
   userClaims: UserClaims;
+  /** Frozen: shared by every user of this account JWT. */
   accountClaims: AccountClaims;
 }
 
@@ -130,6 +131,33 @@ function minLimit(user: number | undefined, account: number | undefined): number
   return Math.min(u, a);
 }
 
+// Every CONNECT of an account's users presents the same account JWT: its signature and content
+// checks are pure functions of the token, so they are done once per token (times still per call).
+interface VerifiedAccount {
+  claims: AccountClaims;
+  problems: string[];
+}
+const accountCache = new Map<string, VerifiedAccount>();
+const MAX_CACHED_ACCOUNTS = 1024;
+
+function verifiedAccount(token: string): VerifiedAccount {
+  let v = typeof token === 'string' ? accountCache.get(token) : undefined;
+  if (v) return v;
+  const claims = deepFreeze(verify(token, { type: 'account', ignoreTimes: true }).claims);
+  v = { claims, problems: validateAccount(claims) };
+  if (accountCache.size >= MAX_CACHED_ACCOUNTS) accountCache.clear();
+  accountCache.set(token, v);
+  return v;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
 function jwtReason(e: unknown): string {
   return e instanceof JwtError ? e.message : 'malformed token';
 }
@@ -151,8 +179,10 @@ export function authorizeUser(req: AuthorizeRequest): AuthResult {
   const accountKey = userAccount(user);
 
   let account: AccountClaims;
+  let accountProblems: string[];
   try {
-    account = verify(req.accountJwt, { type: 'account', now }).claims;
+    ({ claims: account, problems: accountProblems } = verifiedAccount(req.accountJwt));
+    checkTimes(account, now);
   } catch (e) {
     if (e instanceof JwtError && e.code === 'expired') return fail('account_expired', `account ${accountKey} JWT has expired`);
     if (e instanceof JwtError && e.code === 'not_yet_valid') return fail('account_not_yet_valid', `account ${accountKey} JWT is not yet valid`);
@@ -160,7 +190,6 @@ export function authorizeUser(req: AuthorizeRequest): AuthResult {
   }
   if (account.sub !== accountKey) return fail('account_mismatch', `user ${user.sub} belongs to account ${accountKey}, not ${account.sub}`);
   if (!isTrustedIssuer(req.trust, account.iss)) return fail('account_not_trusted', `account ${account.sub} JWT not signed by a trusted operator (issuer ${account.iss})`);
-  const accountProblems = validateAccount(account);
   if (accountProblems.length > 0) return fail('account_claims_invalid', `account ${account.sub} JWT not valid: ${accountProblems[0]}`);
 
   // User issuer: the account key itself, or one of its signing keys (plain or scoped).

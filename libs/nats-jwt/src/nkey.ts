@@ -105,6 +105,21 @@ export function verifySignature(key: string, data: Uint8Array, sig: Uint8Array):
 }
 
 const signKeys = new WeakMap<KeyPair, KeyObject>();
+const publicKeys = new WeakMap<KeyPair, string>();
+
+/** kp.getPublicKey(), remembered: nkeys re-derives it from the seed (~10 ms in tweetnacl) on every call. */
+export function publicKeyOf(kp: KeyPair): string {
+  let pk = publicKeys.get(kp);
+  if (pk === undefined) {
+    try {
+      pk = kp.getPublicKey();
+    } catch {
+      throw new JwtError('bad_key', 'signer is not a usable key pair');
+    }
+    publicKeys.set(kp, pk);
+  }
+  return pk;
+}
 
 /** Signs with an nkeys KeyPair through Node's ed25519 (same signature as kp.sign, far faster). */
 export function signWith(kp: KeyPair, data: Uint8Array): Uint8Array {

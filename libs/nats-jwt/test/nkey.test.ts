@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createAccount, createOperator, createUser, fromPublic } from '@nats-io/nkeys';
+import { isAccountKey, isOperatorKey, isUserKey, publicKeyBytes, seedRole, signWith, verifySignature } from '../src/nkey.js';
+
+// Our nkey decoding (used to reach Node's native ed25519) must agree with @nats-io/nkeys.
+describe('nkeys compatibility', () => {
+  const user = createUser();
+  const data = new TextEncoder().encode('some bytes to sign');
+
+  it('signWith gives the same signature as the nkeys key pair (ed25519 is deterministic)', () => {
+    expect(Buffer.from(signWith(user, data))).toEqual(Buffer.from(user.sign(data)));
+  });
+
+  it('verifySignature agrees with nkeys on good and bad signatures', () => {
+    const sig = user.sign(data);
+    expect(verifySignature(user.getPublicKey(), data, sig)).toBe(true);
+    const bad = Uint8Array.from(sig);
+    bad[10]! ^= 1;
+    expect(verifySignature(user.getPublicKey(), data, bad)).toBe(false);
+    expect(fromPublic(user.getPublicKey()).verify(data, bad)).toBe(false);
+    expect(verifySignature(createUser().getPublicKey(), data, sig)).toBe(false);
+    expect(verifySignature('not a key', data, sig)).toBe(false);
+    expect(verifySignature(user.getPublicKey(), data, sig.subarray(0, 63))).toBe(false);
+  });
+
+  it('key kinds and seed roles', () => {
+    expect([isOperatorKey(createOperator().getPublicKey()), isAccountKey(createAccount().getPublicKey()), isUserKey(user.getPublicKey())]).toEqual([true, true, true]);
+    expect(isAccountKey(user.getPublicKey())).toBe(false);
+    expect(seedRole(new TextDecoder().decode(user.getSeed()))).toBe('U');
+    expect(seedRole(new TextDecoder().decode(createAccount().getSeed()))).toBe('A');
+    expect(seedRole(new TextDecoder().decode(createOperator().getSeed()))).toBe('O');
+    expect(seedRole(user.getPublicKey())).toBe(undefined);
+  });
+
+  it('a mutated public key is valid here exactly when nkeys accepts it', () => {
+    const key = user.getPublicKey();
+    fc.assert(
+      fc.property(fc.nat({ max: key.length - 1 }), fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567a1'.split('')), (i, ch) => {
+        const k = key.slice(0, i) + ch + key.slice(i + 1);
+        let theirs = true;
+        try {
+          fromPublic(k);
+        } catch {
+          theirs = false;
+        }
+        const ours = publicKeyBytes(k) !== undefined;
+        if (k === key) expect(ours).toBe(true);
+        else expect(ours).toBe(theirs);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
