@@ -4,6 +4,7 @@
  * Subscription mix per size: 70% literal (`svc.<a>.<b>.<c>`), 20% with one `*`, 10% ending in `>`,
  * 10% of them queue subscriptions. Figures are operations per second on one core.
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Sublist, type SubscriptionLike } from '../src/index.js';
 
 class Sub implements SubscriptionLike {
@@ -64,7 +65,7 @@ function rate(ops: number, fn: () => void, ms = 200): number {
 }
 
 const fmt = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
-let sink = 0;
+let sink = 0; // kept a small integer so that the sum itself never allocates
 
 for (const size of [10_000, 100_000]) {
   const subs = makeSubs(size);
@@ -79,13 +80,13 @@ for (const size of [10_000, 100_000]) {
 
   const hot = publishSubjects(size, 500);
   const hotRate = rate(hot.length, () => {
-    for (let i = 0; i < hot.length; i++) sink += sl.match(hot[i]!).psubs.length;
+    for (let i = 0; i < hot.length; i++) sink = (sink + sl.match(hot[i]!).psubs.length) & 0xffff;
   });
 
   // More distinct subjects than the cache holds: most matches walk the trie.
   const cold = publishSubjects(size, 20_000);
   const coldRate = rate(cold.length, () => {
-    for (let i = 0; i < cold.length; i++) sink += sl.match(cold[i]!).psubs.length;
+    for (let i = 0; i < cold.length; i++) sink = (sink + sl.match(cold[i]!).psubs.length) & 0xffff;
   });
 
   // Request/reply: every reply goes to a new inbox subject (never a cache hit), with one
@@ -95,12 +96,12 @@ for (const size of [10_000, 100_000]) {
   let reply = 0;
   const replies = Array.from({ length: 10_000 }, (_, i) => `_INBOX.req${i % 100}.${i}`);
   const inboxRate = rate(replies.length, () => {
-    for (let i = 0; i < replies.length; i++) sink += sl.match(replies[i]! + (reply++ & 7)).psubs.length;
+    for (let i = 0; i < replies.length; i++) sink = (sink + sl.match(replies[i]! + (reply++ & 7)).psubs.length) & 0xffff;
   });
   for (const s of inboxes) sl.remove(s);
 
   const interest = rate(cold.length, () => {
-    for (let i = 0; i < cold.length; i++) if (sl.hasInterest(cold[i]!)) sink++;
+    for (let i = 0; i < cold.length; i++) if (sl.hasInterest(cold[i]!)) sink = (sink + 1) & 0xffff;
   });
 
   // Subscription churn while publishing: per round 1,000 inserts and 1,000 removes of the
@@ -108,7 +109,7 @@ for (const size of [10_000, 100_000]) {
   // change invalidated). Counted: subscription changes per second, publishes included.
   const churn = makeSubs(1000);
   const republish = () => {
-    for (let i = 0; i < hot.length; i++) sink += sl.match(hot[i]!).psubs.length;
+    for (let i = 0; i < hot.length; i++) sink = (sink + sl.match(hot[i]!).psubs.length) & 0xffff;
   };
   const churnRate = rate(churn.length * 2, () => {
     for (const s of churn) sl.insert(s);
@@ -133,5 +134,26 @@ for (const size of [10_000, 100_000]) {
       `churn while publishing ${fmt(churnRate)} changes/s (removeBatch ${fmt(batchRate)}/s); ` +
       `${distinct} distinct cache-miss subjects, avg fanout ${st.avg_fanout.toFixed(1)}`,
   );
+}
+// Allocation check for the hot path: count garbage collections during 10M cached matches
+// (a loop that allocated even a few bytes per match would trigger young-generation GCs).
+{
+  const sl = new Sublist<Sub>();
+  for (const s of makeSubs(10_000)) sl.insert(s);
+  const hot = publishSubjects(10_000, 500);
+  for (const s of hot) sl.match(s);
+  let gcs = 0;
+  const obs = new PerformanceObserver((list) => {
+    gcs += list.getEntries().length;
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  let acc = 0; // stays a small integer: a growing float sum would itself allocate
+  for (let round = 0; round < 20_000; round++) {
+    for (let i = 0; i < hot.length; i++) acc = (acc + sl.match(hot[i]!).psubs.length) & 0xffff;
+  }
+  sink += acc;
+  await new Promise((r) => setTimeout(r, 50));
+  obs.disconnect();
+  console.log(`garbage collections during 10M cached matches: ${gcs}`);
 }
 if (sink === -1) console.log(sink);
