@@ -79,6 +79,8 @@ beforeAll(async () => {
       });
       s.on('error', () => resolve(false));
     });
+    // A port taken by someone else in the meantime makes our server exit: fail clearly.
+    if (server.exitCode !== null) throw new Error(`nats-server exited with ${server.exitCode}`);
     if (ok) break;
     if (Date.now() > deadline) throw new Error('nats-server did not start');
     await new Promise((r) => setTimeout(r, 50));
