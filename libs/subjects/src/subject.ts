@@ -2,8 +2,8 @@
  * Subject validation and matching, with nats-server's semantics (server/sublist.go):
  * tokens are separated by '.', no token may be empty, `*` and `>` are wildcards only when
  * they are a whole token (`foo.b*r` is a literal subject), `>` only as the last token,
- * and no whitespace anywhere. All functions walk the string by char code: no split, no
- * allocation, so they are safe on the hot path and never throw.
+ * and no whitespace anywhere. The checks walk the string by char code (no split, no
+ * allocation: safe on the hot path) and never throw.
  */
 
 const DOT = 0x2e; // .

@@ -174,6 +174,26 @@ describe('Sublist.removeBatch', () => {
   });
 });
 
+describe('arbitrary input', () => {
+  it('never makes match, hasInterest or the subject functions throw', () => {
+    const sl = new Sublist<Sub>();
+    for (const f of ['>', 'a.*', '*.*.>', 'a.b']) sl.insert(new Sub(f, ''));
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ maxLength: 10 }), (s, t) => {
+        const r = sl.match(s);
+        expect(sl.hasInterest(s)).toBe(r.psubs.length + r.qsubs.length > 0);
+        isValidSubject(s);
+        isValidPublishSubject(s);
+        subjectMatches(s, t);
+        subjectMatches(t, s);
+        isSubsetMatch(s, t);
+        isSubsetMatch(t, s);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('subject functions against reference implementations', () => {
   const anyChars = fc
     .array(fc.constantFrom('a', 'b', '.', '*', '>', ' ', '\t', '\n', 'é'), { maxLength: 10 })
