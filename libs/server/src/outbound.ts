@@ -1,4 +1,6 @@
 const INITIAL_SIZE = 32 * 1024;
+/** After a hand-over the next buffer keeps the previous size up to this, so bursts do not regrow it each time. */
+const KEEP_SIZE = 256 * 1024;
 /** Pending bytes up to this size are copied out on flush; above it the buffer is handed over. */
 const COPY_LIMIT = 8 * 1024;
 /** Strings shorter than this are written byte by byte: cheaper than a call into C++. */
@@ -90,8 +92,8 @@ export class Outbound {
       return out;
     }
     const out = this.buf.subarray(0, n);
-    // A fresh buffer at the initial size also gives back memory after a burst of large messages.
-    this.buf = Buffer.allocUnsafe(INITIAL_SIZE);
+    // Same size for steady streams; capped so a burst of large messages gives its memory back.
+    this.buf = Buffer.allocUnsafe(Math.min(this.buf.length, KEEP_SIZE));
     return out;
   }
 
