@@ -55,7 +55,7 @@ export {
   type ClaimsByType,
   type AnyClaims,
 } from './jwt.js';
-export { validateUser, validateAccount, validateOperator, validateActivation, subjectProblem } from './validate.js';
+export { validateUser, validateAccount, validateOperator, validateActivation, subjectProblem, isSubjectContainedIn } from './validate.js';
 export { trustOperators, trustKeys, isTrustedIssuer, type Trust } from './trust.js';
 export { authorizeUser, type AuthorizeRequest, type AuthResult, type Authorized, type AuthFailure, type AuthFailureCode, type EffectiveLimits } from './chain.js';
 export { applyUserScope, isValidSubject, type TemplateContext } from './scope-template.js';
@@ -63,3 +63,4 @@ export { connectWindow } from './times.js';
 export { sourceAllowed } from './src-limits.js';
 export { formatCreds, parseCreds, parseDecoratedJwt, decorateJwt, decorateSeed, type Creds } from './creds.js';
 export { verifySignature, isOperatorKey, isAccountKey, isUserKey } from './nkey.js';
+export { checkActivation, type ActivationRequest, type ActivationResult, type ActivationFailureCode } from './activation-check.js';

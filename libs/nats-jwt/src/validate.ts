@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import type { AccountClaims, UserScope } from './account-claims.js';
+import type { AccountClaims, Import, UserScope } from './account-claims.js';
+import { verify } from './jwt.js';
 import type { ActivationClaims } from './activation-claims.js';
 import type { Permission, Permissions, TimeRange, UserPermissionLimits } from './claims.js';
 import { isAccountKey, isOperatorKey } from './nkey.js';
@@ -168,10 +169,49 @@ export function validateAccount(c: AccountClaims): string[] {
       if (e.type !== 'stream' && e.type !== 'service') out.push(`invalid ${what} type: ${JSON.stringify(String(e.type)).slice(0, 40)}`);
       const p = subjectProblem(e.subject);
       if (p) out.push(p);
-      if (what === 'import' && !e.account) out.push('account to import from is not specified');
+      if (what === 'import') {
+        if (!e.account) out.push('account to import from is not specified');
+        importTokenProblems(c.sub, e as Import, out);
+      }
     }
   }
   return out;
+}
+
+/** nats-io's Subject.IsContainedIn: every subject `s` matches is matched by `other`. */
+export function isSubjectContainedIn(s: string, other: string): boolean {
+  const mine = s.split('.');
+  const theirs = other.split('.');
+  if (mine.length > theirs.length && theirs[theirs.length - 1] !== '>') return false;
+  if (mine.length < theirs.length) return false;
+  for (let i = 0; i < theirs.length; i++) {
+    const t = theirs[i];
+    if (i === theirs.length - 1 && t === '>') return true;
+    if (t !== mine[i] && t !== '*') return false;
+  }
+  return true;
+}
+
+// nats-io's Import.Validate: an activation token must verify (times aside), come from the
+// exporting account, be made out to this account, and cover the import's kind and subject.
+function importTokenProblems(account: string, i: Import, out: string[]): void {
+  if (!i.token) return;
+  const name = JSON.stringify(String(i.subject)).slice(0, 80);
+  let act: ActivationClaims;
+  try {
+    act = verify(i.token, { type: 'activation', ignoreTimes: true }).claims;
+  } catch {
+    out.push(`import ${name} contains an invalid activation token`);
+    return;
+  }
+  if (act.iss !== i.account && act.nats.issuer_account !== i.account) out.push(`activation token doesn't match account for import ${name}`);
+  if (act.sub !== account) out.push(`activation token doesn't match account it is being included in, ${name}`);
+  if (act.nats.kind !== i.type) out.push(`mismatch between token import type and type of import ${name}`);
+  out.push(...validateActivation(act));
+  const subj = i.type === 'service' && i.to ? i.to : i.subject;
+  if (typeof subj !== 'string' || typeof act.nats.subject !== 'string' || !isSubjectContainedIn(subj, act.nats.subject)) {
+    out.push(`activation token import subject doesn't match import ${name}`);
+  }
 }
 
 export function validateOperator(c: OperatorClaims): string[] {

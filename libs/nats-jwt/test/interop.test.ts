@@ -3,6 +3,8 @@ import { connect, credsAuthenticator, type NatsConnection } from 'nats';
 import { createAccount, createOperator, createUser, type KeyPair } from '@nats-io/nkeys';
 import {
   authorizeUser,
+  checkActivation,
+  newActivationClaims,
   encode,
   formatCreds,
   newAccountClaims,
@@ -11,6 +13,8 @@ import {
   newUserClaims,
   newUserScope,
   trustOperators,
+  decode,
+  type AccountClaims,
   type UserClaims,
 } from '../src/index.js';
 import { startOperatorServer, type RunningServer } from './nats-server.js';
@@ -60,7 +64,25 @@ const forged = (() => {
   return { kp: alice.kp, jwt, creds: formatCreds(jwt, seedOf(alice.kp)) };
 })();
 
+// Service import with an activation token: beta holds a good token, gamma one issued to beta.
+const beta = createAccount();
+const gamma = createAccount();
+const helpToken = encode(newActivationClaims(beta.getPublicKey(), 'help', 'service'), acct, { now });
+function importerJwt(kp: KeyPair, name: string, token: string): string {
+  const c = newAccountClaims(kp.getPublicKey(), name);
+  c.nats.imports = [{ name: 'help', subject: 'help', account: acct.getPublicKey(), type: 'service', token }];
+  return encode(c, operatorSigner, { now });
+}
+const betaJwt = importerJwt(beta, 'beta', helpToken);
+const gammaJwt = importerJwt(gamma, 'gamma', helpToken);
+function accountUser(kp: KeyPair, name: string): TestUser {
+  const u = createUser();
+  const jwt = encode(newUserClaims(u.getPublicKey(), name), kp, { now });
+  return { kp: u, jwt, creds: formatCreds(jwt, seedOf(u)) };
+}
+
 const ac = newAccountClaims(acct.getPublicKey(), 'acme');
+ac.nats.exports = [{ name: 'help', subject: 'help', type: 'service', token_req: true }];
 ac.nats.signing_keys = [acctSigner.getPublicKey(), newUserScope(scopedKey.getPublicKey(), 'team', { pub: { allow: ['{{name()}}.>'] }, sub: { allow: ['{{name()}}.>', '_INBOX.>'] } })];
 ac.nats.revocations = { [revoked.kp.getPublicKey()]: Math.floor(now / 1000) };
 const acctJwt = encode(ac, operatorSigner, { now });
@@ -91,7 +113,7 @@ function ourVerdict(u: TestUser): string {
 }
 
 beforeAll(async () => {
-  server = await startOperatorServer({ operatorJwt, systemAccount: sys.getPublicKey(), accounts: { [sys.getPublicKey()]: sysJwt, [acct.getPublicKey()]: acctJwt } });
+  server = await startOperatorServer({ operatorJwt, systemAccount: sys.getPublicKey(), accounts: { [sys.getPublicKey()]: sysJwt, [acct.getPublicKey()]: acctJwt, [beta.getPublicKey()]: betaJwt, [gamma.getPublicKey()]: gammaJwt } });
 });
 
 afterAll(async () => {
@@ -142,5 +164,23 @@ describe('real nats-server in operator mode accepts what we issue', () => {
 
   it('accepts the good users in authorizeUser too', () => {
     expect([alice, viaSigner, scoped].map(ourVerdict)).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('honours our activation token for a service import; refuses an account holding a token made out to another', async () => {
+    const svc = await dial(alice);
+    svc.subscribe('help', { callback: (_e, m) => m.respond(new TextEncoder().encode('at your service')) });
+    await svc.flush();
+    const b = await dial(accountUser(beta, 'bob'));
+    expect(new TextDecoder().decode((await b.request('help', undefined, { timeout: 5000 })).data)).toBe('at your service');
+    // nats-server refuses the whole importing account when its activation token is not made out to it.
+    const gina = accountUser(gamma, 'gina');
+    expect(await serverVerdict(gina)).toBe('AUTHORIZATION_VIOLATION');
+    const sig = Buffer.from(gina.kp.sign(Buffer.from('n0nce'))).toString('base64url');
+    const ours = authorizeUser({ userJwt: gina.jwt, accountJwt: gammaJwt, trust: trustOperators([operatorJwt]), nonce: 'n0nce', sig });
+    expect(ours).toMatchObject({ ok: false, code: 'account_claims_invalid' });
+    const exporter = decode<AccountClaims>(acctJwt).claims;
+    const imp = (jwt: string) => decode<AccountClaims>(jwt).claims.nats.imports![0]!;
+    expect(checkActivation({ importer: beta.getPublicKey(), import: imp(betaJwt), exporter })).toMatchObject({ ok: true });
+    expect(checkActivation({ importer: gamma.getPublicKey(), import: imp(gammaJwt), exporter })).toMatchObject({ ok: false, code: 'activation_wrong_account' });
   });
 });
