@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type Broker } from '../src/broker.js';
+import { bytes, clientKinds, waitFor, type Conn } from './helpers.js';
+
+let userPass: Broker;
+let token: Broker;
+let accounts: Broker;
+beforeAll(async () => {
+  userPass = await startBroker({ host: '127.0.0.1', port: 0, username: 'alice', password: 's3cret' });
+  token = await startBroker({ host: '127.0.0.1', port: 0, authorization: 'tok-123' });
+  accounts = await startBroker({
+    host: '127.0.0.1',
+    port: 0,
+    accounts: [{ name: 'A' }, { name: 'B' }],
+    users: [
+      { user: 'a1', password: 'pa', account: 'A' },
+      { user: 'a2', password: 'pa', account: 'A' },
+      { user: 'b1', password: 'pb', account: 'B' },
+    ],
+  });
+});
+afterAll(async () => {
+  await Promise.all([userPass.close(), token.close(), accounts.close()]);
+});
+
+describe.each(clientKinds)('authentication with $name', (kind) => {
+  const conns: Conn[] = [];
+  const open = async (b: Broker, opts: Record<string, unknown>) => {
+    const nc = await kind.connect({ servers: `127.0.0.1:${b.port}`, reconnect: false, ...opts });
+    conns.push(nc);
+    return nc;
+  };
+  afterAll(async () => {
+    await Promise.all(conns.map((c) => (c.isClosed() ? undefined : c.close())));
+  });
+  const refused = (b: Broker, opts: Record<string, unknown>) =>
+    open(b, opts).then(
+      () => 'connected',
+      (e: Error) => e.message,
+    );
+
+  it('accepts the right user and password', async () => {
+    const nc = await open(userPass, { user: 'alice', pass: 's3cret' });
+    await nc.flush();
+  });
+
+  it('refuses a wrong password and missing credentials with Authorization Violation', async () => {
+    expect(await refused(userPass, { user: 'alice', pass: 'nope' })).toMatch(/authorization violation/i);
+    expect(await refused(userPass, {})).toMatch(/authorization violation/i);
+  });
+
+  it('accepts the right token and refuses a wrong one', async () => {
+    const nc = await open(token, { token: 'tok-123' });
+    await nc.flush();
+    expect(await refused(token, { token: 'bad' })).toMatch(/authorization violation/i);
+  });
+
+  it('isolates accounts: users of A talk to each other, B sees nothing', async () => {
+    const a1 = await open(accounts, { user: 'a1', pass: 'pa' });
+    const a2 = await open(accounts, { user: 'a2', pass: 'pa' });
+    const b1 = await open(accounts, { user: 'b1', pass: 'pb' });
+    const inB: string[] = [];
+    const inA: string[] = [];
+    b1.subscribe('shared.>', { callback: (_e, m) => inB.push(m.subject) });
+    a2.subscribe('shared.>', { callback: (_e, m) => inA.push(m.subject) });
+    await b1.flush();
+    await a2.flush();
+    a1.publish('shared.x', bytes('for A'));
+    b1.publish('shared.y', bytes('for B'));
+    await b1.flush();
+    await a1.flush();
+    // A marker published after the others: once it arrives, earlier cross-account leaks would have too.
+    a1.publish('shared.end', bytes(''));
+    b1.publish('shared.end', bytes(''));
+    await waitFor(() => inA.includes('shared.end') && inB.includes('shared.end'), 5_000, 'markers');
+    expect(inA).toEqual(['shared.x', 'shared.end']);
+    expect(inB).toEqual(['shared.y', 'shared.end']);
+  });
+});
