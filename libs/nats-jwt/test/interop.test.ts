@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, credsAuthenticator, type NatsConnection } from 'nats';
+import * as v3 from '@nats-io/transport-node';
 import { createAccount, createOperator, createUser, type KeyPair } from '@nats-io/nkeys';
 import {
   authorizeUser,
@@ -134,6 +135,18 @@ describe('real nats-server in operator mode accepts what we issue', () => {
     b.publish('greet', 'hello');
     await b.flush();
     expect(await got).toBe('hello');
+  });
+
+  it('the v3 client (@nats-io/transport-node) connects with our .creds too', async () => {
+    const nc = await v3.connect({ servers: server.url, authenticator: v3.credsAuthenticator(new TextEncoder().encode(viaSigner.creds)), reconnect: false });
+    try {
+      const sub = nc.subscribe('v3.echo', { callback: (_e, m) => m.respond(m.data) });
+      await nc.flush();
+      expect((await nc.request('v3.echo', 'ping', { timeout: 5000 })).string()).toBe('ping');
+      sub.unsubscribe();
+    } finally {
+      await nc.close();
+    }
   });
 
   it('a user of a scoped signing key gets the scope template, enforced by the server', async () => {
