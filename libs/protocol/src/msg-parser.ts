@@ -1,4 +1,4 @@
-import { quoted, splitArgs, token, tokenSize } from './args.js';
+import { quoted, splitArgs, token, TokenCache, tokenSize } from './args.js';
 import { ERR_MAX_PAYLOAD, MSG_PARSE_ERROR } from './errors.js';
 import { ARGS, ARGS_NOSPACE, NO_ARGS, OpParser, verbTable } from './op-parser.js';
 
@@ -50,6 +50,8 @@ export class MsgParser extends OpParser {
   private sid = '';
   private reply = '';
   private hdr = -1;
+  private readonly subjects = new TokenCache();
+  private readonly sids = new TokenCache();
 
   constructor(handler: ServerOpHandler, maxPayload: number = DEFAULT_MAX_PAYLOAD) {
     super(SERVER_VERBS, MAX_SERVER_LINE, maxPayload);
@@ -87,8 +89,8 @@ export class MsgParser extends OpParser {
       return this.fail(`${MSG_PARSE_ERROR}: ${quoted(buf, s, e)}`, false);
     }
     if (this.maxPayload >= 0 && size > this.maxPayload) return this.fail(ERR_MAX_PAYLOAD, true);
-    this.subject = token(buf, 0);
-    this.sid = token(buf, 1);
+    this.subject = this.subjects.get(buf, 0);
+    this.sid = this.sids.get(buf, 1);
     this.reply = n === min + 1 ? token(buf, 2) : '';
     this.hdr = hdr;
     this.expectPayload(size);

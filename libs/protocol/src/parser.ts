@@ -1,4 +1,4 @@
-import { quoted, splitArgs, token, tokenSize } from './args.js';
+import { latin1, quoted, splitArgs, token, TokenCache, tokenSize } from './args.js';
 import {
   CLIENT_ERROR,
   ERR_MAX_PAYLOAD,
@@ -57,6 +57,7 @@ export class ClientParser extends OpParser {
   private subject = '';
   private reply = '';
   private hdr = -1;
+  private readonly subjects = new TokenCache();
 
   constructor(handler: ClientOpHandler, opts: ParserOptions) {
     super(CLIENT_VERBS, opts.maxControlLine, opts.maxPayload);
@@ -88,7 +89,7 @@ export class ClientParser extends OpParser {
       case INFO:
         return this.info(buf, s, e);
       case ERR:
-        return this.fail(`${CLIENT_ERROR} ${buf.toString('latin1', s, e)}`, false);
+        return this.fail(`${CLIENT_ERROR} ${latin1(buf, s, e)}`, false);
     }
   }
 
@@ -98,7 +99,7 @@ export class ClientParser extends OpParser {
     const size = tokenSize(buf, n - 1);
     if (size < 0) return this.fail(`${PUB_BAD_SIZE}: ${quoted(buf, s, e)}`, false);
     if (this.maxPayload >= 0 && size > this.maxPayload) return this.fail(ERR_MAX_PAYLOAD, true);
-    this.subject = token(buf, 0);
+    this.subject = this.subjects.get(buf, 0);
     this.reply = n === 3 ? token(buf, 1) : '';
     this.hdr = -1;
     this.expectPayload(size);
@@ -113,7 +114,7 @@ export class ClientParser extends OpParser {
     if (size < 0) return this.fail(`${HPUB_BAD_TOTAL_SIZE}: ${quoted(buf, s, e)}`, false);
     if (hdr > size) return this.fail(`${HPUB_HEADER_TOO_LARGE}: ${quoted(buf, s, e)}`, false);
     if (this.maxPayload >= 0 && size > this.maxPayload) return this.fail(ERR_MAX_PAYLOAD, true);
-    this.subject = token(buf, 0);
+    this.subject = this.subjects.get(buf, 0);
     this.reply = n === 4 ? token(buf, 1) : '';
     this.hdr = hdr;
     this.expectPayload(size);
