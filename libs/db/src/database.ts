@@ -1,0 +1,78 @@
+// One entry point for the app: PostgreSQL when DATABASE_URL is set, else PGlite in-process under DATA_DIR.
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/client.js';
+import { lockDataDir } from './data-dir-lock.js';
+import { migrate, type MigrationPaths } from './migrate.js';
+import { pgConfigFromUrl } from './pg-config.js';
+
+export interface DatabaseOptions {
+  /** postgresql:// URL; wins over dataDir. */
+  databaseUrl?: string;
+  /** Folder of the embedded database (used when databaseUrl is absent). */
+  dataDir?: string;
+}
+
+export interface Database {
+  readonly prisma: PrismaClient;
+  readonly kind: 'postgres' | 'pglite';
+  /** Where the data lives, without credentials (safe to log). */
+  readonly location: string;
+  /** Applies pending migrations; returns the names applied now. */
+  migrate(paths?: MigrationPaths): Promise<string[]>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
+  if (opts.dataDir) return openPglite(opts.dataDir);
+  throw new Error('no database configured: set DATABASE_URL, or DATA_DIR for the embedded database');
+}
+
+function openPostgres(url: string): Database {
+  const cfg = pgConfigFromUrl(url);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(cfg) });
+  return {
+    prisma,
+    kind: 'postgres',
+    location: `postgresql://${cfg.host}:${cfg.port}/${cfg.database ?? ''}`,
+    migrate: (paths) => migrate(url, paths),
+    ping: async () => {
+      await prisma.$queryRawUnsafe('SELECT 1');
+    },
+    close: () => prisma.$disconnect(),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const lock = lockDataDir(dataDir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create({ dataDir: path.join(path.resolve(dataDir), 'pglite') });
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  return {
+    prisma,
+    kind: 'pglite',
+    location: `pglite:${path.resolve(dataDir)}`,
+    migrate: (paths) => migrate(db, paths),
+    ping: async () => {
+      await prisma.$queryRawUnsafe('SELECT 1');
+    },
+    async close() {
+      try {
+        await prisma.$disconnect();
+        if (!db.closed) await db.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// Maps Prisma's known request errors to what an API can say about them, without leaking SQL.
+import { Prisma } from './generated/client.js';
+
+export type DbErrorKind = 'unique' | 'not_found' | 'foreign_key';
+
+export interface DbError {
+  kind: DbErrorKind;
+  /** For 'unique': the Prisma field names whose values collided, when known. */
+  fields: string[];
+}
+
+export function classifyDbError(e: unknown): DbError | null {
+  if (!(e instanceof Prisma.PrismaClientKnownRequestError)) return null;
+  switch (e.code) {
+    case 'P2002':
+      return { kind: 'unique', fields: uniqueFields(e.meta) };
+    case 'P2025':
+      return { kind: 'not_found', fields: [] };
+    case 'P2003':
+      return { kind: 'foreign_key', fields: [] };
+    default:
+      return null;
+  }
+}
+
+interface AdapterCause {
+  table?: string;
+  constraint?: { fields?: string[]; index?: string };
+}
+
+// Through driver adapters Prisma 7 reports either the columns (constraint.fields) or only the
+// index name (adapter-pg: "members_tenant_id_email_key"); turn either into field names.
+function uniqueFields(meta: Record<string, unknown> | undefined): string[] {
+  if (Array.isArray(meta?.target)) return meta.target.map(String);
+  const model = typeof meta?.modelName === 'string' ? meta.modelName : '';
+  const cause = (meta?.driverAdapterError as { cause?: AdapterCause } | undefined)?.cause;
+  const byColumn = columnsToFields(model);
+  const columns = cause?.constraint?.fields;
+  if (Array.isArray(columns)) return columns.map((c) => byColumn.get(c.replace(/^"|"$/g, '')) ?? c);
+  const index = cause?.constraint?.index;
+  if (!index || !cause?.table || !index.startsWith(`${cause.table}_`) || !index.endsWith('_key')) return [];
+  return splitColumns(index.slice(cause.table.length + 1, -'_key'.length), byColumn);
+}
+
+// Columns are the snake_case of field names throughout prisma/schema.prisma (@map convention).
+function columnsToFields(model: string): Map<string, string> {
+  const fieldEnum = (Prisma as unknown as Record<string, Record<string, string> | undefined>)[`${model}ScalarFieldEnum`];
+  const map = new Map<string, string>();
+  for (const field of Object.values(fieldEnum ?? {})) map.set(field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), field);
+  return map;
+}
+
+// Prisma names a unique index <table>_<col>_<col>_key: split greedily on the longest known column.
+function splitColumns(joined: string, byColumn: Map<string, string>): string[] {
+  const out: string[] = [];
+  let rest = joined;
+  while (rest) {
+    let best = '';
+    for (const col of byColumn.keys()) {
+      if (col.length > best.length && (rest === col || rest.startsWith(`${col}_`))) best = col;
+    }
+    if (!best) return [];
+    out.push(byColumn.get(best)!);
+    rest = rest.slice(best.length + 1);
+  }
+  return out;
+}

@@ -1,0 +1,16 @@
+export { openDatabase, type Database, type DatabaseOptions } from './database.js';
+export {
+  migrate,
+  createMigration,
+  diffMigrations,
+  migrationStatus,
+  MIGRATION_LOCK_KEY,
+  type MigrationTarget,
+  type MigrationPaths,
+} from './migrate.js';
+export { lockDataDir, DataDirLockedError, type DataDirLock } from './data-dir-lock.js';
+export { classifyDbError, type DbError, type DbErrorKind } from './errors.js';
+export { defaultSchemaPath, defaultMigrationsDir } from './paths.js';
+export { PrismaClient, Prisma } from './generated/client.js';
+export * from './generated/enums.js';
+export type * from './generated/models.js';

@@ -1,0 +1,19 @@
+import { afterAll, beforeAll, describe } from 'vitest';
+import { openDatabase, type Database } from '@switchboard/db';
+import { freshDatabase, type FreshDatabase } from './fresh-database.js';
+import { modelCases } from './model-cases.js';
+
+describe('model on PostgreSQL', () => {
+  let fresh: FreshDatabase;
+  let db: Database;
+  beforeAll(async () => {
+    fresh = await freshDatabase();
+    db = await openDatabase({ databaseUrl: fresh.url });
+    await db.migrate();
+  });
+  afterAll(async () => {
+    await db?.close();
+    await fresh?.drop();
+  });
+  modelCases(() => db.prisma);
+});
