@@ -91,7 +91,8 @@ export function encode(claims: AnyClaims, signer: KeyPair, opts: EncodeOptions =
   const jti = claimsHash(base);
 
   // Registered claims first in Go's field order, then nats, then whatever else was present.
-  const out: Record<string, unknown> = {};
+  // No prototype, so an unknown "__proto__" field stays a plain field.
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (base.aud !== undefined) out.aud = base.aud;
   if (base.exp !== undefined) out.exp = base.exp;
   out.jti = jti;

@@ -130,6 +130,14 @@ describe('encode / decode round trips', () => {
     expect(activationHashId({ ...d.claims, nats: { ...d.claims.nats, subject: 'events.a.x' } })).not.toBe(activationHashId(d.claims));
   });
 
+  it('keeps an unknown "__proto__" field as data', () => {
+    const c = JSON.parse(`{"sub":"${user.getPublicKey()}","__proto__":{"x":1},"nats":{"type":"user","__proto__":{"y":2}}}`);
+    const d = verify(encode(c, acc, { now: NOW }), { now: NOW }).claims as unknown as Record<string, unknown>;
+    expect(Object.getOwnPropertyDescriptor(d, '__proto__')?.value).toEqual({ x: 1 });
+    expect(Object.getOwnPropertyDescriptor(d.nats, '__proto__')?.value).toEqual({ y: 2 });
+    expect(({} as Record<string, unknown>).x).toBe(undefined);
+  });
+
   it('does not modify the claims object given to encode', () => {
     const c = newUserClaims(user.getPublicKey());
     const before = JSON.stringify(c);
