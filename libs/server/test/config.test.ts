@@ -1,0 +1,83 @@
+import { parseConfig } from '@switchboard/config';
+import { describe, expect, it } from 'vitest';
+import { optionsFromConfig } from '../src/index.js';
+
+const map = (text: string) => optionsFromConfig(parseConfig(text));
+
+describe('optionsFromConfig', () => {
+  it('reads listen, limits and durations (keys case-insensitive)', () => {
+    const { options } = map(`
+      LISTEN: "127.0.0.1:4333"
+      http: 8333
+      server_name: n1
+      max_payload: 2MB
+      Max_Control_Line: 8192
+      max_pending: 128MB
+      max_connections: 10
+      ping_interval: "30s"
+      ping_max: 3
+      write_deadline: 5
+      lame_duck_duration: "1m"
+      debug: true
+    `);
+    expect(options).toMatchObject({
+      host: '127.0.0.1',
+      port: 4333,
+      httpPort: 8333,
+      serverName: 'n1',
+      maxPayload: 2 * 1024 * 1024,
+      maxControlLine: 8192,
+      maxPending: 128 * 1024 * 1024,
+      maxConnections: 10,
+      pingInterval: 30_000,
+      maxPingsOut: 3,
+      writeDeadline: 5_000,
+      lameDuckDuration: 60_000,
+      debug: true,
+    });
+  });
+
+  it('reads single-user, token and users authorization', () => {
+    expect(map('authorization { user: a, password: b, timeout: 0.5 }').options).toMatchObject({
+      username: 'a',
+      password: 'b',
+      authTimeout: 500,
+    });
+    expect(map('authorization { token: "t0k" }').options.authorization).toBe('t0k');
+    const u = map('authorization { users: [ {user: x, password: y}, {user: z, pass: w} ] }').options.users;
+    expect(u).toEqual([
+      { user: 'x', password: 'y', account: '' },
+      { user: 'z', password: 'w', account: '' },
+    ]);
+  });
+
+  it('reads accounts with their users, and no_auth_user', () => {
+    const { options } = map(`
+      accounts {
+        A: { users: [ {user: a, password: a} ] }
+        B: { users: [ {user: b, password: b} ] }
+      }
+      no_auth_user: a
+    `);
+    expect(options.accounts.map((a) => a.name)).toEqual(['A', 'B']);
+    expect(options.users).toEqual([
+      { user: 'a', password: 'a', account: 'A' },
+      { user: 'b', password: 'b', account: 'B' },
+    ]);
+    expect(options.noAuthUser).toBe('a');
+  });
+
+  it('rejects unknown fields, bad types and unsupported security settings', () => {
+    expect(() => map('bogus: 1')).toThrow('unknown field "bogus"');
+    expect(() => map('port: "x"')).toThrow(/port/);
+    expect(() => map('authorization { token: t, users: [ {user: a, password: b} ] }')).toThrow(/token/);
+    expect(() => map('authorization { users: [ {user: a, password: b, permissions: { publish: "x" }} ] }')).toThrow(/permissions/);
+    expect(() => map('no_auth_user: ghost')).toThrow(/no_auth_user/);
+    expect(() => map('max_payload: 100MB\nmax_pending: 1MB')).toThrow(/max_pending/);
+  });
+
+  it('warns about blocks it accepts but ignores', () => {
+    const r = map('jetstream {}\ncluster { port: 6222 }');
+    expect(r.warnings).toHaveLength(2);
+  });
+});
