@@ -6,7 +6,9 @@ const conditions = ['@switchboard/source', 'import', 'module', 'node', 'default'
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['@switchboard/source'] } },
+  // Vitest passes ssr conditions to Node as --conditions: 'import'/'module' there would make Node's
+  // require() pick ESM entries of dual packages (pg -> pg-pool), so keep only ours and 'node'.
+  ssr: { resolve: { conditions: ['@switchboard/source', 'node'], externalConditions: ['@switchboard/source'] } },
   test: {
     include: ['libs/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'e2e/**/*.test.ts'],
     pool: 'forks',
