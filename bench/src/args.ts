@@ -8,6 +8,7 @@ export interface Options {
   servers: Array<'nats' | 'broker'>;
   ceiling: boolean;
   pin: boolean;
+  verbose: boolean;
   warmupMs: number;
   measureMs: number;
 }
@@ -20,6 +21,7 @@ export const USAGE = `npm run bench -- [options]
   --no-ceiling         skip the generator-max runs
   --pin                pin servers to CPU 0 and the generator to CPU 1 (taskset)
   --warmup ms / --measure ms   per-cell windows (default 500 / 2000; quick 300 / 700)
+  --verbose            log each measurement slice's rate to stderr
   --json               print JSON instead of the markdown table`;
 
 /** Parses the command line; throws with a readable message on a bad flag. */
@@ -35,6 +37,7 @@ export function parse(argv: string[]): Options {
       servers: { type: 'string', default: 'nats,broker' },
       'no-ceiling': { type: 'boolean', default: false },
       pin: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
       warmup: { type: 'string' },
       measure: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -59,6 +62,7 @@ export function parse(argv: string[]): Options {
     servers: servers as Options['servers'],
     ceiling: !values['no-ceiling'],
     pin: values.pin,
+    verbose: values.verbose,
     warmupMs: values.warmup ? positive(values.warmup, '--warmup') : quick ? 300 : 500,
     measureMs: values.measure ? positive(values.measure, '--measure') : quick ? 700 : 2000,
   };

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { MsgParser, type MsgHandler } from './msg-parser.js';
+import { MsgParser, type ServerOpHandler } from '@switchboard/protocol';
 
 export interface Endpoint {
   host: string;
@@ -16,7 +16,7 @@ const PONG = Buffer.from('PONG\r\n');
  * generator costs little per message. Roles subclass it and override the handler methods
  * they care about; `ready` resolves on the PONG that answers the CONNECT's PING.
  */
-export class Conn implements MsgHandler {
+export class Conn implements ServerOpHandler {
   readonly socket: net.Socket;
   readonly ready: Promise<void>;
   private readonly parser: MsgParser;

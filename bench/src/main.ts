@@ -8,7 +8,7 @@ import { parse, USAGE, type Options } from './args.js';
 import { json, markdown, type Cell, type Meta, type Row } from './report.js';
 import type { Context, Scenario } from './scenario.js';
 import { scenarios } from './scenarios/index.js';
-import { NATS_SERVER, startBroker, startNatsServer, type ServerProcess } from './servers.js';
+import { NATS_SERVER, startBroker, startFakeServer, startNatsServer, type ServerProcess } from './servers.js';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -82,8 +82,17 @@ async function main(): Promise<void> {
     return;
   }
   const chosen = select(opts);
+  const cores = os.cpus().length; // before --pin narrows this process's affinity
   if (opts.pin) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-  const ctx: Context = { timing: { warmupMs: opts.warmupMs, measureMs: opts.measureMs }, log };
+  const timing = { warmupMs: opts.warmupMs, measureMs: opts.measureMs };
+  const standIn = (subject: string, size: number): Promise<ServerProcess> => startFakeServer(subject, size, opts.pin);
+  const ctxFor = (slot: Slot): Context => ({ timing, log, verbose: opts.verbose, standIn, serverCpu: () => slot.server?.cpuSeconds() ?? NaN });
+  // Ceiling runs: the "server" whose cost is reported is the generator process itself.
+  const generatorCpu = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const generatorCtx: Context = { timing, log, verbose: opts.verbose, standIn, serverCpu: generatorCpu };
   const slots: Slot[] = [];
   const stopAll = (): Promise<unknown> => Promise.all(slots.map((s) => s.server?.stop()));
   const onSignal = (): void => void stopAll().finally(() => process.exit(130));
@@ -99,12 +108,12 @@ async function main(): Promise<void> {
       for (const size of s.sized ? opts.sizes : [0]) {
         log(`${s.name} ${size} B …`);
         // Servers alternate per cell, so a slow spell on the shared machine hits both alike.
-        const n = await measure(nats, s, size, ctx);
-        const b = await measure(broker, s, size, ctx);
+        const n = await measure(nats, s, size, ctxFor(nats));
+        const b = await measure(broker, s, size, ctxFor(broker));
         let g: Record<string, Cell> | undefined;
         if (opts.ceiling && s.ceiling) {
           try {
-            const values = await s.ceiling(size, ctx);
+            const values = await s.ceiling(size, generatorCtx);
             g = Object.fromEntries(s.metrics.map((m) => [m.name, { value: values[m.name] }]));
           } catch (err) {
             g = Object.fromEntries(s.metrics.map((m) => [m.name, { error: message(err) }]));
@@ -119,10 +128,10 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       node: process.version,
       cpu: os.cpus()[0]?.model ?? 'unknown',
-      cores: os.availableParallelism(),
+      cores,
       natsServer: natsVersion(),
       broker: broker.server ? 'apps/broker' : broker.why,
-      timing: ctx.timing,
+      timing,
       placement: opts.pin
         ? 'servers pinned to CPU 0, generator (main + publisher + subscriber threads) to CPU 1'
         : 'no pinning: server process and generator process (publisher and subscriber threads) share the cores',

@@ -29,12 +29,11 @@ export type RoleSpec =
       warmupMs: number;
       measureMs: number;
       maxSamples: number;
-    }
-  | { role: 'fake-server'; subject: string; size: number };
+    };
 
 /** Messages from a generator thread to the main thread. */
 export type RoleEvent =
-  | { type: 'ready'; port?: number }
+  | { type: 'ready' }
   | { type: 'error'; message: string }
   | { type: 'samples'; micros: Float64Array; count: number };
 

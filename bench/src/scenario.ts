@@ -3,7 +3,7 @@ import type { Endpoint } from './conn.js';
 /** One number a scenario reports, and how the broker is judged on it. */
 export interface Metric {
   name: string;
-  unit: 'msgs/s' | 'µs';
+  unit: 'msgs/s' | 'µs' | 'µs/msg';
   higherIsBetter: boolean;
   /** The issue's goal for broker/nats-server: ≥ ratio (higher is better) or ≤ ratio; `size` limits it to one payload size. */
   target?: { ratio: number; size?: number };
@@ -17,6 +17,16 @@ export interface Timing {
 export interface Context {
   timing: Timing;
   log(line: string): void;
+  /** --verbose: log intermediate numbers (e.g. each slice's rate). */
+  verbose: boolean;
+  /**
+   * CPU seconds used so far by the process serving the load (the server under test; for a
+   * ceiling run, the generator itself): cost per message holds up on a busy machine where
+   * msgs/s does not. NaN when unknown.
+   */
+  serverCpu(): number;
+  /** Starts the generator's stand-in server (fake-server.ts) placed like the servers under test. */
+  standIn(subject: string, size: number): Promise<{ ep: Endpoint; stop(): Promise<void> }>;
 }
 
 export type Values = Record<string, number>;

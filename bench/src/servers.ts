@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Endpoint } from './conn.js';
@@ -72,6 +72,11 @@ export class ServerProcess {
     return this.log.trim().split('\n').slice(-8).join('\n');
   }
 
+  /** CPU seconds (user + system) the process has used, from /proc; NaN if unreadable. */
+  cpuSeconds(): number {
+    return procCpuSeconds(this.child.pid);
+  }
+
   get alive(): boolean {
     return !this.exited;
   }
@@ -116,4 +121,27 @@ export async function startBroker(pin = false): Promise<ServerProcess> {
   const args = ['--conditions=@switchboard/source', '--import', 'tsx', BROKER_MAIN, '-a', HOST, '-p', String(port)];
   // tsx compiles the broker on start: allow it time on a loaded 2-core machine.
   return ServerProcess.start('broker', process.execPath, args, port, 30_000, pin);
+}
+
+/** Linux USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
+const TICKS_PER_SECOND = 100;
+
+function procCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND; // utime, stime (fields 14, 15)
+  } catch {
+    return NaN;
+  }
+}
+
+/** The generator's stand-in server (fake-server.ts) for ceiling runs, placed like a server. */
+export async function startFakeServer(subject: string, size: number, pin = false): Promise<ServerProcess> {
+  const port = await freePort();
+  const main = fileURLToPath(new URL('./fake-main.ts', import.meta.url));
+  const args = ['--conditions=@switchboard/source', '--import', 'tsx', main, HOST, String(port), subject, String(size)];
+  return ServerProcess.start('generator stand-in', process.execPath, args, port, 15_000, pin);
 }

@@ -8,7 +8,6 @@ import { Publisher } from './roles/publisher.js';
 import { Subscriber } from './roles/subscriber.js';
 import { Responder } from './roles/responder.js';
 import { Requester } from './roles/requester.js';
-import { FakeServer } from './roles/fake-server.js';
 
 const port = parentPort!;
 const spec = workerData as RoleSpec;
@@ -49,13 +48,6 @@ async function main(): Promise<void> {
         });
       });
       break;
-    }
-    case 'fake-server': {
-      const f = new FakeServer(spec.subject, spec.size);
-      const listening = await f.listen();
-      commands.push((c) => c.type === 'stop' && f.close());
-      post({ type: 'ready', port: listening });
-      return;
     }
   }
   post({ type: 'ready' });

@@ -38,6 +38,9 @@ describe('npm run bench (short mode, nats-server only)', () => {
     expect(pubsub.nats).toBeGreaterThan(0);
     expect(pubsub.generatorMax).toBeGreaterThan(0);
     expect(pubsub.broker).toBeNull();
+    const cpu = rows.find((r) => r.scenario === 'pubsub' && r.metric === 'cpu')!;
+    expect(cpu.nats).toBeGreaterThan(0); // nats-server's own CPU time per message, from /proc
+    expect(cpu.generatorMax).toBeGreaterThan(0);
 
     const p = (name: string): number => rows.find((r) => r.scenario === 'request' && r.metric === name)!.nats!;
     expect(p('p50')).toBeGreaterThan(0);

@@ -4,6 +4,8 @@ import { framesPerWrite, pubFrames } from '../frames.js';
 
 /** Windows written but not yet acknowledged by the server's PONG. */
 const MAX_WINDOWS = 8;
+/** Windows' worth of deliveries subscribers may trail behind what was written. */
+const LAG_WINDOWS = 16;
 
 /**
  * Publishes in windows of ~64 KiB, each followed by a PING: at most MAX_WINDOWS windows are
@@ -33,7 +35,7 @@ export class Publisher extends Conn {
     const frame = `PUB ${subject} ${size}\r\n`.length + size + 2;
     this.perWindow = framesPerWrite(frame);
     this.batch = pubFrames(subject, '', size, this.perWindow, 'PING\r\n');
-    this.maxLag = MAX_WINDOWS * this.perWindow * deliveries;
+    this.maxLag = LAG_WINDOWS * this.perWindow * deliveries;
   }
 
   start(): void {

@@ -1,6 +1,6 @@
 import type { Endpoint } from '../conn.js';
 import { newCounters, PUBLISHED, RECEIVED } from '../counters.js';
-import type { Metric, Scenario, Timing } from '../scenario.js';
+import type { Context, Metric, Scenario } from '../scenario.js';
 import { RoleThread } from '../spawn.js';
 import { sleep } from '../stats.js';
 
@@ -24,26 +24,26 @@ const SUBJECT = 'bench.s';
  * together over the measurement window (for publish-only: messages the server acknowledged).
  */
 export function throughput(shape: ThroughputShape): Scenario {
-  const metric: Metric = { name: 'msgs/s', unit: 'msgs/s', higherIsBetter: true, target: shape.target };
+  const rate: Metric = { name: 'msgs/s', unit: 'msgs/s', higherIsBetter: true, target: shape.target };
+  const cpu: Metric = { name: 'cpu', unit: 'µs/msg', higherIsBetter: false };
   return {
     name: shape.name,
     description: shape.description,
     sized: true,
     byDefault: true,
-    metrics: [metric],
+    metrics: [rate, cpu],
     async run(ep, size, ctx) {
-      const r = await measure(ep, shape, size, shape.deliveries, ctx.timing);
-      return { 'msgs/s': shape.subscribers > 0 ? r.received : r.published };
+      const r = await measure(ep, shape, size, shape.deliveries, ctx);
+      return { 'msgs/s': shape.subscribers > 0 ? r.received : r.published, cpu: r.cpu };
     },
     async ceiling(size, ctx) {
-      const fake = new RoleThread({ role: 'fake-server', subject: SUBJECT, size });
+      const fake = await ctx.standIn(SUBJECT, size);
       try {
-        const { port } = await fake.next('ready');
         // The stand-in routes nothing. Publish only: the publisher flat out into a sink.
         // With subscribers: the subscriber thread alone, fed pre-encoded MSGs as fast as it
         // reads (the publisher's own ceiling is the pub row, far above any subscriber's).
-        const r = await measure({ host: '127.0.0.1', port: port! }, shape, size, 0, ctx.timing, shape.subscribers === 0);
-        return { 'msgs/s': shape.subscribers > 0 ? r.received : r.published };
+        const r = await measure(fake.ep, shape, size, 0, ctx, shape.subscribers === 0);
+        return { 'msgs/s': shape.subscribers > 0 ? r.received : r.published, cpu: r.cpu };
       } finally {
         await fake.stop();
       }
@@ -54,6 +54,8 @@ export function throughput(shape: ThroughputShape): Scenario {
 interface Rates {
   published: number;
   received: number;
+  /** CPU µs the serving process spent per message counted (received, or published if none). */
+  cpu: number;
 }
 
 /** The measurement window is cut in slices; the median slice rate resists a neighbour's burst. */
@@ -64,7 +66,7 @@ async function measure(
   shape: ThroughputShape,
   size: number,
   flow: number,
-  timing: Timing,
+  ctx: Context,
   publish = true,
 ): Promise<Rates> {
   const counters = newCounters();
@@ -85,7 +87,11 @@ async function measure(
     }
     await Promise.all(threads.map((t) => t.next('ready')));
     pub?.send({ type: 'start' });
+    const timing = ctx.timing;
     await sleep(timing.warmupMs);
+    const counted = shape.subscribers > 0 ? RECEIVED : PUBLISHED;
+    const c0 = Atomics.load(counters, counted);
+    const cpu0 = ctx.serverCpu();
     const slices = Math.max(1, Math.round(timing.measureMs / SLICE_MS));
     const published: number[] = [];
     const received: number[] = [];
@@ -102,8 +108,10 @@ async function measure(
       received.push((r1 - r0) / seconds);
       [r0, p0, t0] = [r1, p1, t1];
     }
+    if (ctx.verbose) ctx.log(`  slices msgs/s: published ${published.map(Math.round)}; received ${received.map(Math.round)}`);
+    const cpu = ((ctx.serverCpu() - cpu0) * 1e6) / (Atomics.load(counters, counted) - c0);
     for (const t of threads) if (t.error) throw t.error;
-    return { published: median(published), received: median(received) };
+    return { published: median(published), received: median(received), cpu };
   } finally {
     await Promise.all(threads.map((t) => t.stop()));
   }

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { framesPerWrite, msgFrames } from '../frames.js';
+import { framesPerWrite, msgFrames } from './frames.js';
 
 const PING = Buffer.from('PING\r\n');
 const SUB_LINE = /^SUB[ \t]+\S+[ \t]+(?:\S+[ \t]+)?(\S+)[ \t]*\r?$/m;
@@ -11,6 +11,7 @@ const HANDSHAKE_BYTES = 16 * 1024;
  * bytes are discarded (their PINGs answered, so their windows flow); a connection that
  * subscribes gets pre-encoded MSG frames as fast as its socket drains. Run against it, the
  * same publisher and subscriber code shows how many msgs/s the generator itself can drive.
+ * It runs as its own process (fake-main.ts), placed like a real server.
  */
 export class FakeServer {
   private readonly server: net.Server;
@@ -23,15 +24,11 @@ export class FakeServer {
     this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
-  listen(): Promise<number> {
+  listen(host: string, port: number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve((this.server.address() as net.AddressInfo).port));
+      this.server.listen(port, host, () => resolve());
     });
-  }
-
-  close(): void {
-    this.server.close();
   }
 
   private accept(socket: net.Socket): void {
