@@ -24,6 +24,8 @@ const PING = Buffer.from('PING\r\n');
 const PONG = Buffer.from('PONG\r\n');
 /** nats-server's no-responders status message: header block only, empty payload. */
 const NO_RESPONDERS_MSG = Buffer.from('NATS/1.0 503\r\n\r\n');
+/** Secrets nats-server redacts when tracing CONNECT. */
+const SECRET_FIELDS = /"(pass|auth_token|sig)"\s*:\s*"(?:[^"\\]|\\.)*"/g;
 /** Highest client protocol nats-server accepts in CONNECT (ClientProtoInfo). */
 const MAX_CLIENT_PROTO = 1;
 /** First server PING comes early to measure RTT (nats-server's firstClientPingInterval). */
@@ -68,6 +70,8 @@ export class Client implements ClientOpHandler, TransportSink {
   stalledSince = 0;
 
   private awaitingAuth: boolean;
+  /** Protocol tracing on (-V); read once, checked with a plain field on the hot path. */
+  private readonly trace: boolean;
   private pingsOut = 0;
   private pingSent = 0;
   private lastPingIn = 0;
@@ -85,6 +89,7 @@ export class Client implements ClientOpHandler, TransportSink {
     const o = server.opts;
     this.parser = new ClientParser(this, { maxControlLine: o.maxControlLine, maxPayload: o.maxPayload });
     this.awaitingAuth = server.auth.required;
+    this.trace = server.logger.trace;
     this.pingTimer = setTimeout(this.onPingTimer, Math.min(FIRST_PING_INTERVAL, o.pingInterval));
     this.pingTimer.unref();
     if (this.awaitingAuth) {
@@ -126,6 +131,7 @@ export class Client implements ClientOpHandler, TransportSink {
   // ---- ClientOpHandler ----
 
   onConnect(json: string): void {
+    if (this.trace) this.traceIn(`CONNECT ${json.replace(SECRET_FIELDS, '"$1":"[REDACTED]"')}`);
     const opts = parseConnect(json, this.opts);
     // nats-server closes on malformed CONNECT JSON without sending an error.
     if (opts === null) return this.close(CloseReason.ProtocolViolation, true);
@@ -164,6 +170,7 @@ export class Client implements ClientOpHandler, TransportSink {
   }
 
   onPub(subject: string, reply: string, hdrLen: number, msg: Buffer): void {
+    if (this.trace) this.traceIn(`${hdrLen < 0 ? 'PUB' : 'HPUB'} ${subject}${reply ? ` ${reply}` : ''}${hdrLen < 0 ? '' : ` ${hdrLen}`} ${msg.length}`);
     if (this.awaitingAuth && !this.tryAnonymous()) return;
     if (hdrLen >= 0 && !this.headers) {
       // nats-server closes without a reply: headers were not negotiated in CONNECT.
@@ -182,6 +189,7 @@ export class Client implements ClientOpHandler, TransportSink {
   }
 
   onSub(subject: string, queue: string, sid: string): void {
+    if (this.trace) this.traceIn(`SUB ${subject}${queue ? ` ${queue}` : ''} ${sid}`);
     if (this.awaitingAuth && !this.tryAnonymous()) return;
     if (!isValidSubject(subject)) return this.sendErr(ERR_INVALID_SUBJECT);
     const max = this.server.opts.maxSubscriptions;
@@ -199,6 +207,7 @@ export class Client implements ClientOpHandler, TransportSink {
   }
 
   onUnsub(sid: string, max: number): void {
+    if (this.trace) this.traceIn(`UNSUB ${sid}${max > 0 ? ` ${max}` : ''}`);
     if (this.awaitingAuth && !this.tryAnonymous()) return;
     const sub = this.subs.get(sid);
     if (this.opts.verbose) this.enqueue(OK);
@@ -208,12 +217,14 @@ export class Client implements ClientOpHandler, TransportSink {
   }
 
   onPing(): void {
+    if (this.trace) this.traceIn('PING');
     if (this.awaitingAuth && !this.tryAnonymous()) return;
     this.lastPingIn = Date.now();
     this.enqueue(PONG);
   }
 
   onPong(): void {
+    if (this.trace) this.traceIn('PONG');
     this.pingsOut = 0;
     if (this.pingSent > 0) {
       this.rtt = Date.now() - this.pingSent;
@@ -231,6 +242,7 @@ export class Client implements ClientOpHandler, TransportSink {
 
   /** Appends one message for `sub`; returns false when nothing was delivered. */
   deliver(sub: Subscription, subject: string, reply: string, hdrLen: number, msg: Buffer): boolean {
+    if (this.trace) this.traceOut(`MSG ${subject} ${sub.sid}${reply ? ` ${reply}` : ''} ${msg.length}`);
     if (this.closed || this.slowConsumer || sub.closed) return false;
     if (sub.max > 0) {
       if (sub.delivered >= sub.max) return false;
@@ -257,6 +269,7 @@ export class Client implements ClientOpHandler, TransportSink {
   }
 
   sendErr(message: string): void {
+    if (this.trace) this.traceOut(`-ERR '${message}'`);
     if (this.closed) return;
     this.out.appendString(`-ERR '${message}'\r\n`);
     this.queueFlush();
@@ -304,6 +317,14 @@ export class Client implements ClientOpHandler, TransportSink {
     sub.closed = true;
     if (this.subs.get(sub.sid) === sub) this.subs.delete(sub.sid);
     this.account.sublist.remove(sub);
+  }
+
+  /** nats-server's protocol trace lines (-V): `<<-` inbound, `->>` outbound. */
+  private traceIn(op: string): void {
+    this.server.log('TRC', `${this.describe()} - <<- [${op}]`);
+  }
+  private traceOut(op: string): void {
+    this.server.log('TRC', `${this.describe()} - ->> [${op}]`);
   }
 
   /** `<ip>:<port> - cid:<n>` as nats-server prefixes client log lines. */

@@ -171,3 +171,47 @@ describe('routing with a fake transport', () => {
     expect(server.clients.size).toBe(0);
   });
 });
+
+describe('protocol trace (-V)', () => {
+  it('logs inbound and outbound operations and redacts secrets', () => {
+    const lines: string[] = [];
+    const logger = { debug: false, trace: true, log: (level: string, m: string) => lines.push(`[${level}] ${m}`) };
+    const server = new Server(makeOptions({ pingInterval: 60_000 }), { logger });
+    const t = new FakeTransport();
+    server.accept(t);
+    t.send('CONNECT {"verbose":false,"user":"u","pass":"hunter2"}\r\nSUB a 1\r\nPUB a 2\r\nhi\r\n');
+    const trc = lines.filter((l) => l.startsWith('[TRC]'));
+    expect(trc.some((l) => l.includes('<<- [CONNECT') && l.includes('"pass":"[REDACTED]"'))).toBe(true);
+    expect(lines.join('\n')).not.toContain('hunter2');
+    expect(trc.some((l) => l.endsWith('<<- [PUB a 2]'))).toBe(true);
+    expect(trc.some((l) => l.endsWith('->> [MSG a 1 2]'))).toBe(true);
+    server.shutdown();
+  });
+});
+
+describe('auth details', () => {
+  it('lets a client without credentials in as no_auth_user, in that user\'s account', () => {
+    const server = new Server(
+      makeOptions({ users: [{ user: 'guest', password: 'g', account: 'PUBLIC' }], accounts: [{ name: 'PUBLIC' }], noAuthUser: 'guest' }),
+    );
+    const t = new FakeTransport();
+    const c = server.accept(t)!;
+    // nats-server clears auth_required in INFO when a no_auth_user exists.
+    expect(t.fresh()).not.toContain('auth_required');
+    t.send('SUB s 1\r\nPING\r\n');
+    expect(t.fresh()).toBe('+OK\r\nPONG\r\n');
+    expect(c.account.name).toBe('PUBLIC');
+    expect(server.lookupAccount('PUBLIC')!.sublist.count()).toBe(1);
+    server.shutdown();
+  });
+
+  it('refuses subscriptions beyond max_subscriptions without closing', () => {
+    const server = new Server(makeOptions({ maxSubscriptions: 1 }));
+    const t = new FakeTransport();
+    server.accept(t);
+    t.send('CONNECT {"verbose":false}\r\nSUB a 1\r\nSUB b 2\r\nPING\r\n');
+    expect(t.text()).toContain("-ERR 'maximum subscriptions exceeded'\r\nPONG\r\n");
+    expect(t.ended).toBe(false);
+    server.shutdown();
+  });
+});
