@@ -3,14 +3,15 @@ import { findSigningKey } from './account-claims.js';
 import { decodeSig } from './base64.js';
 import { CONNECTION_TYPES, isRevoked, type ConnectionType, type Permissions, type UserPermissionLimits } from './claims.js';
 import { JwtError } from './errors.js';
-import { checkTimes, verify } from './jwt.js';
+import { verify } from './jwt.js';
+import { checkAccount, type AccountFailureCode } from './account-check.js';
 import { verifySignature } from './nkey.js';
 import { applyUserScope, TemplateError } from './scope-template.js';
 import { sourceAllowed } from './src-limits.js';
 import { connectWindow } from './times.js';
-import { isTrustedIssuer, type Trust } from './trust.js';
+import type { Trust } from './trust.js';
 import { userAccount, type UserClaims } from './user-claims.js';
-import { srcList, validateAccount, validateUser } from './validate.js';
+import { srcList, validateUser } from './validate.js';
 
 // The checks nats-server makes when a client connects with a user JWT (server/auth.go,
 // processClientOrLeafAuthentication), as one pure function: no sockets, no clock but `now`.
@@ -20,12 +21,7 @@ export type AuthFailureCode =
   | 'user_expired'
   | 'user_not_yet_valid'
   | 'user_claims_invalid'
-  | 'account_jwt_invalid'
-  | 'account_mismatch'
-  | 'account_expired'
-  | 'account_not_yet_valid'
-  | 'account_claims_invalid'
-  | 'account_not_trusted'
+  | AccountFailureCode
   | 'user_issuer_unknown'
   | 'scoped_user_not_empty'
   | 'scope_template_invalid'
@@ -131,33 +127,6 @@ function minLimit(user: number | undefined, account: number | undefined): number
   return Math.min(u, a);
 }
 
-// Every CONNECT of an account's users presents the same account JWT: its signature and content
-// checks are pure functions of the token, so they are done once per token (times still per call).
-interface VerifiedAccount {
-  claims: AccountClaims;
-  problems: string[];
-}
-const accountCache = new Map<string, VerifiedAccount>();
-const MAX_CACHED_ACCOUNTS = 1024;
-
-function verifiedAccount(token: string): VerifiedAccount {
-  let v = typeof token === 'string' ? accountCache.get(token) : undefined;
-  if (v) return v;
-  const claims = deepFreeze(verify(token, { type: 'account', ignoreTimes: true }).claims);
-  v = { claims, problems: validateAccount(claims) };
-  if (accountCache.size >= MAX_CACHED_ACCOUNTS) accountCache.clear();
-  accountCache.set(token, v);
-  return v;
-}
-
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
-  }
-  return o;
-}
-
 function jwtReason(e: unknown): string {
   return e instanceof JwtError ? e.message : 'malformed token';
 }
@@ -178,19 +147,9 @@ export function authorizeUser(req: AuthorizeRequest): AuthResult {
   if (userProblems.length > 0) return fail('user_claims_invalid', `user ${user.sub} JWT no longer valid: ${userProblems[0]}`);
   const accountKey = userAccount(user);
 
-  let account: AccountClaims;
-  let accountProblems: string[];
-  try {
-    ({ claims: account, problems: accountProblems } = verifiedAccount(req.accountJwt));
-    checkTimes(account, now);
-  } catch (e) {
-    if (e instanceof JwtError && e.code === 'expired') return fail('account_expired', `account ${accountKey} JWT has expired`);
-    if (e instanceof JwtError && e.code === 'not_yet_valid') return fail('account_not_yet_valid', `account ${accountKey} JWT is not yet valid`);
-    return fail('account_jwt_invalid', `account JWT not valid: ${jwtReason(e)}`);
-  }
-  if (account.sub !== accountKey) return fail('account_mismatch', `user ${user.sub} belongs to account ${accountKey}, not ${account.sub}`);
-  if (!isTrustedIssuer(req.trust, account.iss)) return fail('account_not_trusted', `account ${account.sub} JWT not signed by a trusted operator (issuer ${account.iss})`);
-  if (accountProblems.length > 0) return fail('account_claims_invalid', `account ${account.sub} JWT not valid: ${accountProblems[0]}`);
+  const checked = checkAccount(req.accountJwt, req.trust, { now, account: accountKey });
+  if (!checked.ok) return checked;
+  const account = checked.claims;
 
   // User issuer: the account key itself, or one of its signing keys (plain or scoped).
   let scope: UserScope | null | undefined = null;

@@ -64,3 +64,4 @@ export { sourceAllowed } from './src-limits.js';
 export { formatCreds, parseCreds, parseDecoratedJwt, decorateJwt, decorateSeed, type Creds } from './creds.js';
 export { verifySignature, isOperatorKey, isAccountKey, isUserKey } from './nkey.js';
 export { checkActivation, type ActivationRequest, type ActivationResult, type ActivationFailureCode } from './activation-check.js';
+export { checkAccount, type AccountCheck, type AccountCheckOptions, type AccountFailureCode } from './account-check.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAccount, createOperator, createUser, type KeyPair } from '@nats-io/nkeys';
 import {
   authorizeUser,
+  checkAccount,
   encode,
   newAccountClaims,
   newOperatorClaims,
@@ -124,6 +125,29 @@ describe('authorizeUser: the chain', () => {
       expect(code(r)).toBe(want);
       expect(!r.ok && r.reason).not.toContain('eyJ');
     }
+  });
+});
+
+describe('checkAccount (for pushed account updates and resolver answers)', () => {
+  it('accepts a trusted account JWT and returns frozen claims', () => {
+    const { w } = setup();
+    const r = checkAccount(w.accountJwt, w.trust, { now: NOW, account: w.account.getPublicKey() });
+    expect(r).toMatchObject({ ok: true, claims: { sub: w.account.getPublicKey(), name: 'acme' } });
+    expect(r.ok && Object.isFrozen(r.claims.nats.limits)).toBe(true);
+  });
+
+  it('refuses wrong subject, untrusted issuer, bad content, expiry, garbage', () => {
+    const { w, accountJwt } = setup();
+    const c = (token: string, account?: string) => {
+      const r = checkAccount(token, w.trust, account ? { now: NOW, account } : { now: NOW });
+      return r.ok ? 'ok' : r.code;
+    };
+    expect(c(w.accountJwt, createAccount().getPublicKey())).toBe('account_mismatch');
+    expect(c(accountJwt(() => {}, createOperator()))).toBe('account_not_trusted');
+    expect(c(accountJwt((a) => (a.nats.signing_keys = ['nope'])))).toBe('account_claims_invalid');
+    expect(c(accountJwt((a) => (a.exp = NOW / 1000 - 1)))).toBe('account_expired');
+    expect(c(w.userJwt)).toBe('account_jwt_invalid');
+    expect(c('x.y.z')).toBe('account_jwt_invalid');
   });
 });
 
