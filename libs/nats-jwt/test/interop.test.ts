@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, credsAuthenticator, type NatsConnection } from 'nats';
+import { connect, credsAuthenticator, jwtAuthenticator, type NatsConnection } from 'nats';
 import * as v3 from '@nats-io/transport-node';
 import { createAccount, createOperator, createUser, type KeyPair } from '@nats-io/nkeys';
 import {
@@ -55,6 +55,13 @@ const viaSigner = makeUser('sam', (c) => (c.nats.issuer_account = acct.getPublic
 const scoped = makeUser('carol', () => {}, scopedKey, true);
 const revoked = makeUser('rick');
 const expired = makeUser('eve', (c) => (c.exp = Math.floor(now / 1000) - 30));
+const notYet = makeUser('nia', (c) => (c.nbf = Math.floor(now / 1000) + 3600));
+const wrongSrc = makeUser('sid', (c) => (c.nats.src = ['10.99.0.0/16']));
+const wsOnly = makeUser('wes', (c) => (c.nats.allowed_connection_types = ['WEBSOCKET']));
+const hour = new Date(now).getUTCHours();
+const pad = (h: number) => String(h % 24).padStart(2, '0');
+const offHours = makeUser('otto', (c) => ((c.nats.times = [{ start: `${pad(hour + 6)}:00:00`, end: `${pad(hour + 7)}:00:00` }]), (c.nats.times_location = 'UTC')));
+const bearer = makeUser('bea', (c) => (c.nats.bearer_token = true));
 const unknownSigner = makeUser('uma', (c) => (c.nats.issuer_account = acct.getPublicKey()), createAccount());
 const forged = (() => {
   const [h, p, s] = alice.jwt.split('.') as [string, string, string];
@@ -170,9 +177,21 @@ describe('real nats-server in operator mode accepts what we issue', () => {
     ['expired user', expired, 'user_expired'],
     ['user signed by a key the account does not list', unknownSigner, 'user_issuer_unknown'],
     ['user JWT with a forged payload', forged, 'user_jwt_invalid'],
+    ['not yet valid user', notYet, 'user_not_yet_valid'],
+    ['user whose src CIDRs exclude the client', wrongSrc, 'source_not_allowed'],
+    ['websocket-only user on a plain connection', wsOnly, 'connection_type_not_allowed'],
+    ['user outside its connect times', offHours, 'outside_connect_times'],
   ] as const)('refuses a %s, as authorizeUser does', async (_what, u, code) => {
     expect(await serverVerdict(u)).toBe('AUTHORIZATION_VIOLATION');
     expect(ourVerdict(u)).toBe(code);
+  });
+
+  it('a bearer-token user connects with the JWT alone (no seed, no nonce signature)', async () => {
+    const nc = await connect({ servers: server.url, authenticator: jwtAuthenticator(bearer.jwt), reconnect: false, maxReconnectAttempts: 0 });
+    open.push(nc);
+    await nc.flush();
+    const r = authorizeUser({ userJwt: bearer.jwt, accountJwt: acctJwt, trust: trustOperators([operatorJwt]), nonce: 'whatever' });
+    expect(r).toMatchObject({ ok: true, bearer: true });
   });
 
   it('accepts the good users in authorizeUser too', () => {
