@@ -28,6 +28,9 @@ const NO_RESPONDERS_MSG = Buffer.from('NATS/1.0 503\r\n\r\n');
 const SECRET_FIELDS = /"(pass|auth_token|sig)"\s*:\s*"(?:[^"\\]|\\.)*"/g;
 /** Highest client protocol nats-server accepts in CONNECT (ClientProtoInfo). */
 const MAX_CLIENT_PROTO = 1;
+/** How long a producer is paused for a consumer over half / over all of max_pending (nats-server's). */
+const STALL_MIN = 100;
+const STALL_MAX = 1_000;
 /** First server PING comes early to measure RTT (nats-server's firstClientPingInterval). */
 const FIRST_PING_INTERVAL = 2_000;
 
@@ -66,6 +69,13 @@ export class Client implements ClientOpHandler, TransportSink {
   slowConsumer = false;
   /** Bytes the transport held after the last flush. */
   transportPending = 0;
+  /** Above this many pending bytes, producers publishing to this client are paused. */
+  readonly stallThreshold: number;
+  /** Producers paused because of this client's backlog. */
+  stalledProducers: Client[] | null = null;
+  /** This client's reading is paused by flow control. */
+  stalled = false;
+  private stallTimer: NodeJS.Timeout | null = null;
   /** When the transport stopped taking writes (ms), 0 = flowing; for the write deadline. */
   stalledSince = 0;
 
@@ -90,6 +100,7 @@ export class Client implements ClientOpHandler, TransportSink {
     this.parser = new ClientParser(this, { maxControlLine: o.maxControlLine, maxPayload: o.maxPayload });
     this.awaitingAuth = server.auth.required;
     this.trace = server.logger.trace;
+    this.stallThreshold = o.maxPending / 2;
     this.pingTimer = setTimeout(this.onPingTimer, Math.min(FIRST_PING_INTERVAL, o.pingInterval));
     this.pingTimer.unref();
     if (this.awaitingAuth) {
@@ -122,6 +133,7 @@ export class Client implements ClientOpHandler, TransportSink {
   onDrain(): void {
     this.transportPending = this.transport.writableLength;
     this.stalledSince = 0;
+    this.releaseProducers();
   }
 
   onClose(): void {
@@ -304,6 +316,8 @@ export class Client implements ClientOpHandler, TransportSink {
     this.stop = new Date();
     clearTimeout(this.pingTimer);
     if (this.authTimer) clearTimeout(this.authTimer);
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.releaseProducers();
     for (const sub of this.subs.values()) sub.closed = true;
     this.account.sublist.removeBatch(this.subs.values());
     this.account.numConnections--;
@@ -311,6 +325,41 @@ export class Client implements ClientOpHandler, TransportSink {
     if (flushFirst) this.transport.end();
     else this.transport.destroy();
   }
+
+  /**
+   * Flow control, as nats-server's stalled producers: this client published to `consumer`,
+   * whose pending bytes passed half of max_pending. Stop reading this client until the
+   * consumer drains, or for at most the stall time (then the consumer may be cut as slow).
+   */
+  stallOn(consumer: Client): void {
+    if (this.stalled || this.closed || consumer === this) return;
+    this.stalled = true;
+    this.transport.pause();
+    (consumer.stalledProducers ??= []).push(this);
+    const max = this.server.opts.maxPending;
+    const ttl = consumer.transportPending >= max ? STALL_MAX : STALL_MIN;
+    this.stallTimer = setTimeout(this.onStallTimeout, ttl);
+  }
+
+  private resumeReading(): void {
+    if (!this.stalled) return;
+    this.stalled = false;
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = null;
+    if (!this.closed) this.transport.resume();
+  }
+
+  private releaseProducers(): void {
+    const list = this.stalledProducers;
+    if (list === null) return;
+    this.stalledProducers = null;
+    for (const p of list) p.resumeReading();
+  }
+
+  private readonly onStallTimeout = (): void => {
+    this.stallTimer = null;
+    this.resumeReading();
+  };
 
   removeSub(sub: Subscription): void {
     if (sub.closed) return;

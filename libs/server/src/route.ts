@@ -6,7 +6,8 @@ import type { Subscription } from './subscription.js';
  * Delivers one published message to a match result: every plain subscriber, and one member
  * of each queue group (picked at random, the next one tried when it cannot take the message).
  * A producer with echo off does not receive its own messages. Returns whether anything was
- * delivered (for no-responders). No allocation: the result is the sublist's cached one.
+ * delivered (for no-responders). A producer feeding a backed-up consumer is paused (flow
+ * control). No allocation: the result is the sublist's cached one.
  */
 export function routeMessage(
   producer: Client,
@@ -21,8 +22,10 @@ export function routeMessage(
   const psubs = result.psubs;
   for (let i = 0; i < psubs.length; i++) {
     const sub = psubs[i]!;
-    if (!echo && sub.client === producer) continue;
-    if (sub.client.deliver(sub, subject, reply, hdrLen, msg)) delivered = true;
+    const c = sub.client;
+    if (!echo && c === producer) continue;
+    if (c.deliver(sub, subject, reply, hdrLen, msg)) delivered = true;
+    if (c.transportPending > c.stallThreshold) producer.stallOn(c);
   }
   const qsubs = result.qsubs;
   for (let g = 0; g < qsubs.length; g++) {
@@ -32,9 +35,11 @@ export function routeMessage(
     const first = n === 1 ? 0 : Math.floor(Math.random() * n);
     for (let k = 0; k < n; k++) {
       const sub = group[(first + k) % n]!;
-      if (!echo && sub.client === producer) continue;
-      if (sub.client.deliver(sub, subject, reply, hdrLen, msg)) {
+      const c = sub.client;
+      if (!echo && c === producer) continue;
+      if (c.deliver(sub, subject, reply, hdrLen, msg)) {
         delivered = true;
+        if (c.transportPending > c.stallThreshold) producer.stallOn(c);
         break;
       }
     }

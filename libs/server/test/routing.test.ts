@@ -215,3 +215,47 @@ describe('auth details', () => {
     server.shutdown();
   });
 });
+
+describe('flow control', () => {
+  it('pauses a producer while its consumer is over half of max_pending, resumes on drain', () => {
+    const server = new Server(makeOptions({ pingInterval: 60_000, maxPending: 10_000, maxPayload: 1_000 }));
+    const mk = () => {
+      const t = new FakeTransport();
+      const c = server.accept(t)!;
+      t.send('CONNECT {"verbose":false}\r\n');
+      return { t, c };
+    };
+    const consumer = mk();
+    const producer = mk();
+    consumer.t.send('SUB s 1\r\n');
+    consumer.t.stalled = true;
+    const body = 'y'.repeat(900);
+    // Chunk 1 fills the consumer's transport past 5000 bytes; chunk 2 meets the backlog.
+    producer.t.send(`PUB s 900\r\n${body}\r\n`.repeat(6));
+    producer.t.send(`PUB s 900\r\n${body}\r\n`);
+    expect(producer.t.paused).toBe(true);
+    expect(consumer.c.closed).toBe(false);
+    consumer.t.writableLength = 0;
+    consumer.t.sink!.onDrain();
+    expect(producer.t.paused).toBe(false);
+    server.shutdown();
+  });
+
+  it('resumes a paused producer after the stall time even if the consumer never drains', async () => {
+    const server = new Server(makeOptions({ pingInterval: 60_000, maxPending: 10_000, maxPayload: 1_000 }));
+    const consumer = new FakeTransport();
+    server.accept(consumer);
+    consumer.send('CONNECT {"verbose":false}\r\nSUB s 1\r\n');
+    consumer.stalled = true;
+    const producer = new FakeTransport();
+    server.accept(producer);
+    producer.send('CONNECT {"verbose":false}\r\n');
+    producer.send(`PUB s 900\r\n${'y'.repeat(900)}\r\n`.repeat(7));
+    producer.send('PUB s 1\r\nx\r\n');
+    expect(producer.paused).toBe(true);
+    const deadline = Date.now() + 5_000;
+    while (producer.paused && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(producer.paused).toBe(false);
+    server.shutdown();
+  });
+});
