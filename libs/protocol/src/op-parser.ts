@@ -140,15 +140,20 @@ export abstract class OpParser {
     while (i < n) {
       switch (this.state) {
         case VERB: {
-          const nxt = this.verbs.next[(this.node << 8) | chunk[i]!]!;
-          i++;
-          if (nxt < 0) {
-            this.fail(ERR_UNKNOWN_PROTOCOL, true);
-            return;
-          }
-          const op = this.verbs.opAt[nxt]!;
+          // All verb bytes in one go rather than a trip round the switch for each.
+          const { next, opAt } = this.verbs;
+          let node = this.node;
+          let op = 0;
+          do {
+            node = next[(node << 8) | chunk[i++]!]!;
+            if (node < 0) {
+              this.fail(ERR_UNKNOWN_PROTOCOL, true);
+              return;
+            }
+            op = opAt[node]!;
+          } while (op === 0 && i < n);
           if (op === 0) {
-            this.node = nxt;
+            this.node = node;
           } else {
             this.node = 0;
             this.op = op;
@@ -166,11 +171,9 @@ export abstract class OpParser {
           break;
         }
         case SPACE: {
-          const b = chunk[i];
-          if (b === 32 || b === 9) {
-            i++;
-            break;
-          }
+          let b = chunk[i];
+          while (b === 32 || b === 9) b = chunk[++i];
+          if (i === n) break;
           // As in nats-server, the first byte after the separators belongs to the argument
           // whatever it is (even CR or LF).
           as = i++;

@@ -48,6 +48,14 @@ describe('MsgParser', () => {
     expect(parse(`INFO ${'x'.repeat(1024 * 1024 + 10)}`)).toEqual([['error', ERR_MAX_CONTROL_LINE]]);
   });
 
+  it('never serves a stale subject or sid from its string caches', () => {
+    expect(parse('MSG a 1 0\r\n\r\nMSG b 2 0\r\n\r\nMSG b 1 0\r\n\r\n').map((c) => [c[1], c[2]])).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+      ['b', '1'],
+    ]);
+  });
+
   it('assembles messages split across chunks', () => {
     expect(parse(['MS', 'G foo 1 5\r', '\nhel', 'lo\r', '\n'])).toEqual([['msg', 'foo', '1', '', -1, 'hello']]);
   });
