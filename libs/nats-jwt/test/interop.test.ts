@@ -147,7 +147,7 @@ describe('real nats-server in operator mode accepts what we issue', () => {
   it('the v3 client (@nats-io/transport-node) connects with our .creds too', async () => {
     const nc = await v3.connect({ servers: server.url, authenticator: v3.credsAuthenticator(new TextEncoder().encode(viaSigner.creds)), reconnect: false });
     try {
-      const sub = nc.subscribe('v3.echo', { callback: (_e, m) => m.respond(m.data) });
+      const sub = nc.subscribe('v3.echo', { callback: (_e, m) => void m.respond(m.data) });
       await nc.flush();
       expect((await nc.request('v3.echo', 'ping', { timeout: 5000 })).string()).toBe('ping');
       sub.unsubscribe();
