@@ -749,9 +749,11 @@ export class Lexer {
         const eol = "Expected two hexadecimal digits after '\\x', but hit end of line";
         if (isNL(this.next())) return this.error(eol);
         if (isNL(this.next())) return this.error(eol);
-        const hex = this.input.slice(this.pos - 2, this.pos);
+        // Go takes the last two bytes, which may be pieces of a multi-byte character.
+        const bytes = utf8.encode(this.input.slice(Math.max(0, this.pos - 4), this.pos)).subarray(-2);
+        const hex = String.fromCharCode(...bytes);
         if (!/^[0-9a-fA-F]{2}$/.test(hex)) {
-          return this.error(`Expected two hexadecimal digits after '\\x', but got '${hex}'`);
+          return this.error(`Expected two hexadecimal digits after '\\x', but got '${utf8Decoder.decode(bytes)}'`);
         }
         return this.addStringPart(parseInt(hex, 16));
       }

@@ -220,7 +220,8 @@ class Parser {
   }
 
   private include(it: Token): void {
-    const path = join(dirname(this.file ?? ''), it.val);
+    // Like Go's filepath.Join: cleaned, no trailing slash, and an absolute name stays relative.
+    const path = join(dirname(this.file ?? ''), it.val).replace(/(?<=.)\/+$/, '');
     const failInclude = (detail: string, reason: string, cause?: unknown): ConfigError =>
       this.fail(it, `error parsing include file '${it.val}', ${detail}`, `error parsing include file '${it.val}', ${reason}`, cause);
     const text = readConfigText(path);
