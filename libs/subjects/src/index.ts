@@ -8,6 +8,7 @@ export {
   numTokens,
   subjectIsLiteral,
   subjectMatches,
+  subjectsCollide,
   tokenAt,
 } from './subject.js';
 export { Sublist } from './sublist.js';

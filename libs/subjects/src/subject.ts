@@ -157,6 +157,35 @@ export function isSubsetMatch(subject: string, filter: string): boolean {
   }
 }
 
+/**
+ * Could some literal subject match both filters? (nats-server's SubjectsCollide: overlapping
+ * exports, imports and permissions.) Both are assumed valid.
+ */
+export function subjectsCollide(a: string, b: string): boolean {
+  const al = a.length;
+  const bl = b.length;
+  if (al === 0 || bl === 0) return false;
+  let ai = 0;
+  let bi = 0;
+  for (;;) {
+    let ae = ai;
+    while (ae < al && a.charCodeAt(ae) !== DOT) ae++;
+    let be = bi;
+    while (be < bl && b.charCodeAt(be) !== DOT) be++;
+    const aTok = ae - ai === 1 ? a.charCodeAt(ai) : 0;
+    const bTok = be - bi === 1 ? b.charCodeAt(bi) : 0;
+    if (aTok === GT || bTok === GT) return true; // the other has at least this token left
+    if (aTok !== STAR && bTok !== STAR) {
+      if (ae - ai !== be - bi || !sameRange(a, ai, b, bi, ae - ai)) return false;
+    }
+    const aEnd = ae >= al;
+    const bEnd = be >= bl;
+    if (aEnd || bEnd) return aEnd && bEnd;
+    ai = ae + 1;
+    bi = be + 1;
+  }
+}
+
 function sameRange(a: string, ai: number, b: string, bi: number, len: number): boolean {
   for (let k = 0; k < len; k++) if (a.charCodeAt(ai + k) !== b.charCodeAt(bi + k)) return false;
   return true;

@@ -8,6 +8,7 @@ import {
   numTokens,
   subjectIsLiteral,
   subjectMatches,
+  subjectsCollide,
   tokenAt,
 } from '../src/index.js';
 import { queueCases, subjectCases, whitespaceCases } from './cases.js';
@@ -94,6 +95,25 @@ describe('isSubsetMatch', () => {
   ];
   it.each(cases)('%s within %s = %s', (subject, filter, want) => {
     expect(isSubsetMatch(subject, filter)).toBe(want);
+  });
+});
+
+describe('subjectsCollide', () => {
+  const cases: [string, string, boolean][] = [
+    ['foo.bar', 'foo.bar', true],
+    ['foo.bar', 'foo.baz', false],
+    ['foo.*', 'foo.bar', true],
+    ['foo.*', '*.bar', true],
+    ['foo.*', 'bar.*', false],
+    ['foo.>', 'foo', false],
+    ['foo.>', 'foo.*.baz', true],
+    ['foo.*', 'foo.*.*', false],
+    ['>', 'anything.at.all', true],
+    ['*.x*', '*.x', false],
+  ];
+  it.each(cases)('%s vs %s = %s', (a, b, want) => {
+    expect(subjectsCollide(a, b)).toBe(want);
+    expect(subjectsCollide(b, a)).toBe(want);
   });
 });
 

@@ -5,6 +5,7 @@ import {
   isValidPublishSubject,
   isValidSubject,
   subjectMatches,
+  subjectsCollide,
   Sublist,
   type SublistResult,
   type SubscriptionLike,
@@ -218,7 +219,7 @@ describe('subject functions against reference implementations', () => {
     );
   });
 
-  it('isSubsetMatch(a, b) holds exactly when every subject matching a matches b', () => {
+  it('isSubsetMatch and subjectsCollide agree with the subjects the filters match', () => {
     // Tokens a, b and the wildcards; `z` stands for every other token. Subjects one token
     // longer than the longest filter are enough to tell `>` apart from fixed lengths.
     const tok = fc.constantFrom('a', 'b', '*');
@@ -233,8 +234,10 @@ describe('subject functions against reference implementations', () => {
     grow([]);
     fc.assert(
       fc.property(f, f, (a, b) => {
-        const want = universe.every((s) => !refMatches(a, s) || refMatches(b, s));
-        expect(isSubsetMatch(a, b)).toBe(want);
+        const subset = universe.every((s) => !refMatches(a, s) || refMatches(b, s));
+        expect(isSubsetMatch(a, b)).toBe(subset);
+        const overlap = universe.some((s) => refMatches(a, s) && refMatches(b, s));
+        expect(subjectsCollide(a, b)).toBe(overlap);
       }),
       { numRuns: 2000 },
     );
