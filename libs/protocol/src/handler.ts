@@ -50,7 +50,9 @@ export interface ParserOptions {
   maxControlLine: number;
   /**
    * Largest PUB/HPUB size accepted (nats-server default 1 MiB); larger → 'Maximum Payload
-   * Violation'. Negative: no limit. The parser's `maxPayload` field may be changed later.
+   * Violation'. Pass the effective limit: a JWT's -1 ("no limit") must first be resolved to
+   * the server's max_payload. The parser's `maxPayload` field may be changed later (e.g.
+   * once CONNECT has bound an account).
    */
   maxPayload: number;
 }

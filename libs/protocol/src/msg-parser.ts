@@ -88,7 +88,7 @@ export class MsgParser extends OpParser {
     if (size < 0 || (headers && (hdr < 0 || hdr > size))) {
       return this.fail(`${MSG_PARSE_ERROR}: ${quoted(buf, s, e)}`, false);
     }
-    if (this.maxPayload >= 0 && size > this.maxPayload) return this.fail(ERR_MAX_PAYLOAD, true);
+    if (size > this.maxPayload) return this.fail(ERR_MAX_PAYLOAD, true);
     this.subject = this.subjects.get(buf, 0);
     this.sid = this.sids.get(buf, 1);
     this.reply = n === min + 1 ? token(buf, 2) : '';

@@ -65,8 +65,12 @@ export function verbTable(verbs: readonly Verb[]): VerbTable {
 }
 
 const EMPTY = Buffer.alloc(0);
-/** Payload buffers up to this size are kept for reuse; larger ones are dropped after use. */
-const KEEP_MSG_BUF = 64 * 1024;
+/**
+ * Split payloads up to this size are assembled in a buffer kept for reuse; larger ones get
+ * a buffer of their own, dropped after use, so an idle connection holds little memory
+ * (nats-server keeps a 4 KiB scratch buffer per client likewise).
+ */
+const KEEP_MSG_BUF = 4 * 1024;
 
 /**
  * Byte-level state machine shared by both directions of the protocol (after nats-server's
@@ -76,11 +80,14 @@ const KEEP_MSG_BUF = 64 * 1024;
  * Control lines that end inside the chunk are handed over in place; only a line split across
  * chunks is copied (into a reused buffer). Payloads that sit wholly in one chunk are handed
  * over as a subarray of it; split payloads are assembled in a reused buffer.
+ *
+ * Only input is guarded: an exception thrown by a handler propagates out of parse() and the
+ * rest of that chunk is lost, so treat it as fatal for the connection.
  */
 export abstract class OpParser {
   /** Longest control-line argument accepted (bytes after the verb, without CRLF). */
   maxControlLine: number;
-  /** Largest payload accepted; negative means no limit. */
+  /** Largest payload accepted (bounds the memory one message can take). */
   maxPayload: number;
 
   private readonly verbs: VerbTable;

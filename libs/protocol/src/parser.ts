@@ -98,7 +98,7 @@ export class ClientParser extends OpParser {
     if (n !== 2 && n !== 3) return this.fail(`${PUB_PARSE_ERROR}: ${quoted(buf, s, e)}`, false);
     const size = tokenSize(buf, n - 1);
     if (size < 0) return this.fail(`${PUB_BAD_SIZE}: ${quoted(buf, s, e)}`, false);
-    if (this.maxPayload >= 0 && size > this.maxPayload) return this.fail(ERR_MAX_PAYLOAD, true);
+    if (size > this.maxPayload) return this.fail(ERR_MAX_PAYLOAD, true);
     this.subject = this.subjects.get(buf, 0);
     this.reply = n === 3 ? token(buf, 1) : '';
     this.hdr = -1;
@@ -113,7 +113,7 @@ export class ClientParser extends OpParser {
     const size = tokenSize(buf, n - 1);
     if (size < 0) return this.fail(`${HPUB_BAD_TOTAL_SIZE}: ${quoted(buf, s, e)}`, false);
     if (hdr > size) return this.fail(`${HPUB_HEADER_TOO_LARGE}: ${quoted(buf, s, e)}`, false);
-    if (this.maxPayload >= 0 && size > this.maxPayload) return this.fail(ERR_MAX_PAYLOAD, true);
+    if (size > this.maxPayload) return this.fail(ERR_MAX_PAYLOAD, true);
     this.subject = this.subjects.get(buf, 0);
     this.reply = n === 4 ? token(buf, 1) : '';
     this.hdr = hdr;

@@ -114,7 +114,16 @@ describe('ClientParser', () => {
     expect(parse('PUB foo 11\r\n', { maxControlLine: 4096, maxPayload: 10 })).toEqual([['error', ERR_MAX_PAYLOAD, true]]);
     expect(parse('HPUB foo 1 11\r\n', { maxControlLine: 4096, maxPayload: 10 })).toEqual([['error', ERR_MAX_PAYLOAD, true]]);
     expect(parse('PUB foo 10\r\n0123456789\r\n', { maxControlLine: 4096, maxPayload: 10 })).toHaveLength(1);
-    expect(parse('PUB foo 11\r\n', { maxControlLine: 4096, maxPayload: -1 })).toEqual([]);
+    // The limit may change between chunks (e.g. once CONNECT has bound an account).
+    const rec = new ClientRecorder();
+    const p = new ClientParser(rec, { maxControlLine: 4096, maxPayload: 10 });
+    p.parse(Buffer.from('PUB foo 1\r\na\r\n'));
+    p.maxPayload = 0;
+    p.parse(Buffer.from('PUB foo 1\r\na\r\n'));
+    expect(rec.calls).toEqual([
+      ['pub', 'foo', '', -1, 'a'],
+      ['error', ERR_MAX_PAYLOAD, true],
+    ]);
   });
 
   it('limits the control-line argument to maxControlLine bytes, CRLF excluded', () => {
