@@ -32,6 +32,7 @@ for (const config of configs) {
         for (const m of c.mustSee ?? []) {
           expect(expected, `nats-server's transcript should contain ${m}:\n${expected}`).toContain(m);
         }
+        expect(expected.includes('✕ connection closed'), `nats-server closes the connection: ${!c.closes}\n${expected}`).toBe(!!c.closes);
         const actual = await runCase(c, broker.port);
         expect(actual, `broker and nats-server disagree on "${c.name}"\n=== nats-server\n${expected}\n=== broker\n${actual}\n`).toBe(expected);
       }, 60_000); // a broker that never answers costs one sync timeout per connection

@@ -15,9 +15,17 @@ const selected = cases.filter((c) => c.name.includes(filter));
 const configs = [...new Set(selected.map((c) => c.config))];
 const differing: string[] = [];
 for (const config of configs) {
-  const servers = await Promise.all(kinds.map((k) => startServer(k, config)));
+  const group = selected.filter((x) => x.config === config);
+  const started = await Promise.allSettled(kinds.map((k) => startServer(k, config)));
+  const servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  if (servers.length < kinds.length) {
+    for (const r of started) if (r.status === 'rejected') console.log(`\n!!! cannot start: ${String(r.reason)}`);
+    await Promise.all(servers.map((s) => s.stop()));
+    differing.push(...group.map((c) => `${c.name} (server did not start)`));
+    continue;
+  }
   try {
-    for (const c of selected.filter((x) => x.config === config)) {
+    for (const c of group) {
       const outs: string[] = [];
       for (const s of servers) outs.push(await runCase(c, s.port));
       console.log(`\n##### ${c.name}`);

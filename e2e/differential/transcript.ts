@@ -34,6 +34,10 @@ export interface Case {
   /** Connections opened in order before the steps; null sends no CONNECT. Default `{ c: {} }`. */
   conns?: Record<string, Record<string, unknown> | null>;
   steps: Step[];
+  /** nats-server closes a connection in this case (checked by the suite). */
+  closes?: boolean;
+  /** Why this case gets no byte-by-byte variant: nats-server's own reply depends on read boundaries. */
+  wholeWritesOnly?: string;
   /** Text the rendered transcript must contain, so a case proves what its name says. */
   mustSee?: string[];
   /**
@@ -85,9 +89,8 @@ export async function runCase(c: Case, port: number): Promise<string> {
       if (opts !== null) {
         const connect = Buffer.from(`CONNECT ${JSON.stringify({ ...DEFAULT_CONNECT, ...opts })}\r\n`);
         entries.push({ conn: name, dir: 'sent', data: connect.toString('latin1') });
-        await peer.conn.send(connect);
         peer.active = true;
-        await settle(peers, peer, entries);
+        await sendAndSettle(peers, peer, connect, undefined, entries);
       }
     }
     const first = peers[0]!.name;
@@ -100,8 +103,7 @@ export async function runCase(c: Case, port: number): Promise<string> {
       entries.push({ conn: peer.name, dir: 'sent', data: bytes.toString('latin1') });
       peer.expectedPongs += step.pongs ?? countPingLines(bytes);
       peer.active = true;
-      await peer.conn.send(bytes, step.chunk);
-      await settle(peers, peer, entries);
+      await sendAndSettle(peers, peer, bytes, step.chunk, entries);
     }
   } finally {
     for (const p of peers) p.conn.destroy();
@@ -109,16 +111,28 @@ export async function runCase(c: Case, port: number): Promise<string> {
   return render(entries, c.mask ?? []);
 }
 
+const PING = Buffer.from('PING\r\n');
+
 /**
- * Makes sure every effect of the last step has arrived: PING the acting connection, then
- * every other active one, and wait for each PONG (servers answer in order) or for a close.
+ * Sends a step and makes sure every effect of it has arrived: PING the acting connection,
+ * then every other active one, and wait for each PONG (servers answer in order) or a close.
+ * The acting connection's PING goes in the same write as the step: a server that closes on
+ * an error then has no unread bytes left, so it closes with FIN, not with a reset that
+ * could discard its last reply (-ERR) before the client reads it.
  */
-async function settle(peers: Peer[], acting: Peer, entries: Entry[]): Promise<void> {
-  const order = [acting, ...peers.filter((p) => p !== acting && p.active)];
-  for (const p of order) {
-    if (!p.conn.closed) {
+async function sendAndSettle(peers: Peer[], acting: Peer, bytes: Buffer, chunk: number | undefined, entries: Entry[]): Promise<void> {
+  acting.expectedPongs++;
+  if (chunk) {
+    await acting.conn.send(bytes, chunk);
+    await acting.conn.send(PING);
+  } else {
+    await acting.conn.send(Buffer.concat([bytes, PING]));
+  }
+  const others = peers.filter((p) => p !== acting && p.active);
+  for (const p of [acting, ...others]) {
+    if (p !== acting && !p.conn.closed) {
       p.expectedPongs++;
-      await p.conn.send(Buffer.from('PING\r\n'));
+      await p.conn.send(PING);
     }
     const ok =
       p.stalled || (await p.conn.waitFor(() => p.conn.closed || countPongs(p.conn.bytes()) >= p.expectedPongs, SYNC_MS));
@@ -182,7 +196,7 @@ const SHOWN = 300;
 function show(s: string): string {
   if (s.length <= SHOWN) return escape(s);
   const digest = createHash('sha256').update(s, 'latin1').digest('hex').slice(0, 12);
-  return `${escape(s.slice(0, 60))}… (${s.length} bytes, sha256 ${digest})`;
+  return `${escape(s.slice(0, 60))}…${escape(s.slice(-40))} (${s.length} bytes, sha256 ${digest})`;
 }
 
 /** One line per protocol line, escaped so CR, LF, tabs and binary bytes are visible. */
