@@ -53,9 +53,11 @@ export class Client implements ClientOpHandler, TransportSink {
   outMsgs = 0;
   outBytes = 0;
   readonly start = new Date();
+  /** Monotonic start (ms) for sub-millisecond RTT. */
+  private readonly startMono = performance.now();
   /** Last inbound activity (ms since epoch). */
   lastActivity = Date.now();
-  /** Round-trip time in ms, measured from server PINGs (0 = not yet). */
+  /** Round-trip time in ms (fractional): from CONNECT, then from server PINGs. */
   rtt = 0;
   /** CONNECT seen (or let in as no_auth_user without one). */
   connectReceived = false;
@@ -155,7 +157,7 @@ export class Client implements ClientOpHandler, TransportSink {
       clearTimeout(this.authTimer);
       this.authTimer = null;
     }
-    this.rtt = Date.now() - this.start.getTime();
+    this.rtt = performance.now() - this.startMono;
 
     const auth = this.server.auth;
     if (auth.required) {
@@ -239,7 +241,7 @@ export class Client implements ClientOpHandler, TransportSink {
     if (this.trace) this.traceIn('PONG');
     this.pingsOut = 0;
     if (this.pingSent > 0) {
-      this.rtt = Date.now() - this.pingSent;
+      this.rtt = performance.now() - this.pingSent;
       this.pingSent = 0;
     }
   }
@@ -483,7 +485,7 @@ export class Client implements ClientOpHandler, TransportSink {
         return this.close(CloseReason.StaleConnection, true);
       }
       this.pingsOut++;
-      this.pingSent = now;
+      this.pingSent = performance.now();
       this.enqueue(PING);
       this.flush();
     }

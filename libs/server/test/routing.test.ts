@@ -259,3 +259,20 @@ describe('flow control', () => {
     server.shutdown();
   });
 });
+
+describe('write deadline', () => {
+  it('cuts a client whose transport accepts no bytes for longer than write_deadline', async () => {
+    const server = new Server(makeOptions({ pingInterval: 60_000, writeDeadline: 100 }));
+    const t = new FakeTransport();
+    const c = server.accept(t)!;
+    t.send('CONNECT {"verbose":false}\r\nSUB s 1\r\n');
+    t.stalled = true;
+    t.highWater = 0;
+    t.send('PUB s 1\r\nx\r\n'); // the write is refused: the deadline clock starts
+    const deadline = Date.now() + 5_000;
+    while (!c.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(c.closeReason).toBe('Slow Consumer (Write Deadline)');
+    expect(server.slowConsumers).toBe(1);
+    server.shutdown();
+  });
+});
