@@ -51,6 +51,7 @@ export const CONFIG = {
     '}',
     '',
   ].join('\n'),
+  authTimeout: 'authorization {\n  user: alice\n  password: s3cret\n  timeout: 0.5\n}\n',
   accounts: [
     'accounts {',
     '  A: { users: [ { user: a, password: pa } ] }',
@@ -393,6 +394,14 @@ const auth: Case[] = [
     mustSee: ['+OK'],
   },
   {
+    name: 'auth timeout: no CONNECT in time',
+    config: CONFIG.authTimeout,
+    closes: true,
+    conns: { c: null },
+    steps: [{ awaitClose: true }],
+    mustSee: ["-ERR 'Authentication Timeout'"],
+  },
+  {
     name: 'token: success',
     config: CONFIG.token,
     conns: { c: { auth_token: 't0k3n-value' } },
@@ -701,8 +710,8 @@ const BYTE_BY_BYTE_MAX = 6_000;
  * kernel send a reset, and the client may lose the final -ERR (nats-server does too).
  */
 const byteByByte: Case[] = written
-  .filter((c) => !c.closes && !c.wholeWritesOnly && c.steps.length > 0 && c.steps.every((st) => st.chunk === undefined))
-  .filter((c) => c.steps.reduce((n, st) => n + (typeof st.send === 'function' ? 0 : st.send.length), 0) <= BYTE_BY_BYTE_MAX)
+  .filter((c) => !c.closes && !c.wholeWritesOnly && c.steps.length > 0 && c.steps.every((st) => st.chunk === undefined && !st.awaitClose))
+  .filter((c) => c.steps.reduce((n, st) => n + (typeof st.send === 'function' || st.send === undefined ? 0 : st.send.length), 0) <= BYTE_BY_BYTE_MAX)
   .map((c) => ({ ...c, name: `${c.name} [byte by byte]`, steps: c.steps.map((st) => ({ ...st, chunk: 1 })) }));
 
 export const cases: Case[] = [...written, ...byteByByte];

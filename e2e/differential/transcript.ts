@@ -20,11 +20,13 @@ export interface Step {
   /** Which connection sends; defaults to the case's first connection. */
   conn?: string;
   /** Bytes to send, or a function of everything this connection has received so far (to answer a reply subject the server chose). */
-  send: string | Buffer | ((received: string) => string);
+  send?: string | Buffer | ((received: string) => string);
   /** Write in pieces of this many bytes (1 = byte by byte), each flushed before the next. */
   chunk?: number;
   /** PONGs this step's own bytes ask for; by default, the lines that start with "ping". */
   pongs?: number;
+  /** Send nothing: wait (up to CLOSE_MS) for the server to close this connection on its own. */
+  awaitClose?: boolean;
 }
 
 export interface Case {
@@ -97,7 +99,12 @@ export async function runCase(c: Case, port: number): Promise<string> {
     for (const [i, step] of c.steps.entries()) {
       const peer = peers.find((p) => p.name === (step.conn ?? first));
       if (!peer) throw new Error(`case "${c.name}": step ${i + 1} names unknown connection ${step.conn}`);
-      const raw = typeof step.send === 'function' ? step.send(peer.conn.bytes().toString('utf8')) : step.send;
+      if (step.awaitClose) {
+        entries.push({ conn: peer.name, dir: 'step', data: `step ${i + 1} (send nothing, wait for the server to close)` });
+        await awaitClose(peer, entries);
+        continue;
+      }
+      const raw = typeof step.send === 'function' ? step.send(peer.conn.bytes().toString('utf8')) : (step.send ?? '');
       const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
       entries.push({ conn: peer.name, dir: 'step', data: `step ${i + 1}${step.chunk ? ` (in ${step.chunk}-byte writes)` : ''}` });
       entries.push({ conn: peer.name, dir: 'sent', data: bytes.toString('latin1') });
@@ -146,6 +153,22 @@ async function sendAndSettle(peers: Peer[], acting: Peer, bytes: Buffer, chunk: 
       entries.push({ conn: p.name, dir: 'stalled', data: `no PONG within ${SYNC_MS} ms` });
       p.stalled = true;
     }
+  }
+}
+
+/** Bound on a server-side timeout case (e.g. auth timeout); only reached when a server never closes. */
+const CLOSE_MS = 5_000;
+
+async function awaitClose(p: Peer, entries: Entry[]): Promise<void> {
+  const closed = await p.conn.waitFor(() => p.conn.closed, CLOSE_MS);
+  const all = p.conn.bytes();
+  if (all.length > p.mark) entries.push({ conn: p.name, dir: 'received', data: all.toString('latin1', p.mark) });
+  p.mark = all.length;
+  if (closed && !p.reportedClose) {
+    p.reportedClose = true;
+    entries.push({ conn: p.name, dir: 'closed', data: '' });
+  } else if (!closed) {
+    entries.push({ conn: p.name, dir: 'stalled', data: `still open after ${CLOSE_MS} ms` });
   }
 }
 
