@@ -23,6 +23,8 @@ export interface Meta {
   natsServer: string;
   broker: string;
   timing: { warmupMs: number; measureMs: number };
+  /** Each number is the best of this many runs. */
+  rounds: number;
   placement: string;
 }
 
@@ -58,7 +60,8 @@ function size(s: number | null): string {
 export function markdown(rows: Row[], meta: Meta): string {
   const out: string[] = [];
   out.push(`nats-server ${meta.natsServer} vs broker (${meta.broker}); node ${meta.node}; ${meta.cores} × ${meta.cpu}`);
-  out.push(`warm-up ${meta.timing.warmupMs} ms, measured ${meta.timing.measureMs} ms per cell; ${meta.placement}`);
+  const rounds = meta.rounds > 1 ? `, best of ${meta.rounds} rounds` : '';
+  out.push(`warm-up ${meta.timing.warmupMs} ms, measured ${meta.timing.measureMs} ms per cell${rounds}; ${meta.placement}`);
   out.push('');
   out.push('| scenario | size | metric | nats-server | broker | broker/nats | target | generator max |');
   out.push('|---|---|---|---:|---:|---:|---|---:|');

@@ -13,6 +13,7 @@ const meta: Meta = {
   natsServer: 'v2.9.10',
   broker: 'apps/broker',
   timing: { warmupMs: 1, measureMs: 1 },
+  rounds: 1,
   placement: 'none',
 };
 
