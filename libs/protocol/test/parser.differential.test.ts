@@ -91,6 +91,13 @@ const CASES: Array<[string, Outcome]> = [
   ['PUB foo 000000001\r\na\r\nPING\r\n', 'alive'],
   ['HPUB foo 0 0\r\n\r\nPING\r\n', 'alive'],
   ['HPUB foo bar 12 14\r\nNATS/1.0\r\n\r\nhi\r\nPING\r\n', 'alive'],
+  // CR inside a line: a separator for SUB/UNSUB arguments, part of the token for PUB.
+  ['SUB foo\r1\r\nPING\r\n', 'alive'],
+  ['SUB foo 1\r\r\nPING\r\n', 'alive'],
+  ['UNSUB 1\r5\r\nPING\r\n', 'alive'],
+  ['PUB foo 1\r\r\n', 'silent close'],
+  ['PUB foo\r1\r\n', 'silent close'],
+  ['PUB foo\r 1\r\na\r\nPING\r\n', 'alive'],
 ];
 
 function serverOutcome(r: { text: string; closed: boolean }): Outcome {
