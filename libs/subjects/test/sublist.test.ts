@@ -136,13 +136,13 @@ describe('Sublist', () => {
   it('bounds the cache and keeps it correct after sweeps', () => {
     const sl = new Sublist<Sub>();
     sl.insert(new Sub('s.*'));
-    for (let i = 0; i < 5000; i++) {
+    for (let i = 0; i < 2500; i++) {
       expect(sl.match(`s.${i}`).psubs).toHaveLength(1);
       expect(sl.stats().num_cache).toBeLessThanOrEqual(1024);
     }
     sl.insert(new Sub('s.>'));
     expect(sl.match('s.1').psubs).toHaveLength(2);
-    expect(sl.match('s.4999').psubs).toHaveLength(2);
+    expect(sl.match('s.2499').psubs).toHaveLength(2);
   });
 
   it('keeps subjects hit since the last sweep (second chance) and evicts one-off subjects', () => {
