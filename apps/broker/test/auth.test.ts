@@ -5,7 +5,21 @@ import { bytes, clientKinds, waitFor, type Conn } from './helpers.js';
 let userPass: Broker;
 let token: Broker;
 let accounts: Broker;
+let perms: Broker;
 beforeAll(async () => {
+  perms = await startBroker({
+    host: '127.0.0.1',
+    port: 0,
+    users: [
+      {
+        user: 'limited',
+        password: 'p',
+        account: '',
+        permissions: { publish: { allow: ['allowed.>', '_INBOX.>'] }, subscribe: { allow: ['allowed.>', '_INBOX.>'], deny: ['allowed.secret'] } },
+      },
+      { user: 'free', password: 'p', account: '' },
+    ],
+  });
   userPass = await startBroker({ host: '127.0.0.1', port: 0, username: 'alice', password: 's3cret' });
   token = await startBroker({ host: '127.0.0.1', port: 0, authorization: 'tok-123' });
   accounts = await startBroker({
@@ -20,7 +34,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await Promise.all([userPass.close(), token.close(), accounts.close()]);
+  await Promise.all([userPass.close(), token.close(), accounts.close(), perms.close()]);
 });
 
 describe.each(clientKinds)('authentication with $name', (kind) => {
@@ -53,6 +67,35 @@ describe.each(clientKinds)('authentication with $name', (kind) => {
     const nc = await open(token, { token: 'tok-123' });
     await nc.flush();
     expect(await refused(token, { token: 'bad' })).toMatch(/authorization violation/i);
+  });
+
+  it('enforces permissions: publish and subscribe violations are reported, denied subjects not delivered', async () => {
+    const errors: string[] = [];
+    const nc = await open(perms, { user: 'limited', pass: 'p' });
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type !== 'error') continue;
+        // v3 reports { error }, v2 { data } holding an Error.
+        const e = (s as { error?: unknown; data?: unknown }).error ?? (s as { data?: unknown }).data;
+        errors.push(e instanceof Error ? e.message : String(e));
+      }
+    })();
+    const free = await open(perms, { user: 'free', pass: 'p' });
+    const got: string[] = [];
+    nc.subscribe('allowed.>', { callback: (_e, m) => got.push(m.subject) });
+    const denied = nc.subscribe('forbidden', { callback: () => {} });
+    void denied.closed?.catch(() => {});
+    nc.publish('forbidden.pub', bytes('x'));
+    await nc.flush();
+    free.publish('allowed.secret', bytes('hidden'));
+    free.publish('allowed.open', bytes('seen'));
+    await waitFor(() => got.includes('allowed.open'), 5_000, 'allowed message');
+    expect(got).toEqual(['allowed.open']);
+    await waitFor(() => errors.length >= 2, 5_000, `two permission errors, got ${errors}`);
+    // v3 keeps the server's text; v2 reduces it to a code (the exact bytes are checked by e2e/differential).
+    const all = errors.join('\n');
+    expect(all).toMatch(/Permissions Violation for Subscription to "forbidden"|PERMISSIONS_VIOLATION/i);
+    expect(all).toMatch(/Permissions Violation for Publish to "forbidden.pub"|PERMISSIONS_VIOLATION\n.*PERMISSIONS_VIOLATION/i);
   });
 
   it('isolates accounts: users of A talk to each other, B sees nothing', async () => {

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { GLOBAL_ACCOUNT } from '@switchboard/accounts';
+import { GLOBAL_ACCOUNT, Permissions } from '@switchboard/accounts';
 import type { ConnectOptions } from './connect.js';
 import type { ServerOptions } from './options.js';
 
@@ -9,6 +9,8 @@ export interface AuthResult {
   account: string;
   /** User name for logs and /connz ('' for a token). */
   user: string;
+  /** null = unrestricted. */
+  permissions: Permissions | null;
 }
 
 /**
@@ -31,10 +33,10 @@ export class OpenAuthenticator implements Authenticator {
   readonly required = false;
   readonly nonceRequired = false;
   authenticate(): AuthResult {
-    return { account: GLOBAL_ACCOUNT, user: '' };
+    return { account: GLOBAL_ACCOUNT, user: '', permissions: null };
   }
   anonymous(): AuthResult {
-    return { account: GLOBAL_ACCOUNT, user: '' };
+    return { account: GLOBAL_ACCOUNT, user: '', permissions: null };
   }
 }
 
@@ -45,29 +47,39 @@ export class OpenAuthenticator implements Authenticator {
 export class SimpleAuthenticator implements Authenticator {
   readonly required = true;
   readonly nonceRequired = false;
-  private readonly users = new Map<string, { password: string; account: string }>();
+  private readonly users = new Map<string, { password: string; account: string; permissions: Permissions | null }>();
   private readonly token: string;
   private readonly noAuthUser: string;
 
-  constructor(opts: Pick<ServerOptions, 'username' | 'password' | 'authorization' | 'users' | 'noAuthUser'>) {
+  private readonly tokenPermissions: Permissions | null;
+
+  constructor(opts: Pick<ServerOptions, 'username' | 'password' | 'authorization' | 'users' | 'noAuthUser' | 'defaultPermissions'>) {
     this.token = opts.authorization;
-    if (opts.username) this.users.set(opts.username, { password: opts.password, account: GLOBAL_ACCOUNT });
-    for (const u of opts.users) this.users.set(u.user, { password: u.password, account: u.account || GLOBAL_ACCOUNT });
+    // One Permissions per user, shared by its connections (and their verdict cache).
+    const defaults = opts.defaultPermissions ? new Permissions(opts.defaultPermissions) : null;
+    this.tokenPermissions = defaults;
+    if (opts.username) this.users.set(opts.username, { password: opts.password, account: GLOBAL_ACCOUNT, permissions: defaults });
+    for (const u of opts.users) {
+      const permissions = u.permissions ? new Permissions(u.permissions) : defaults;
+      this.users.set(u.user, { password: u.password, account: u.account || GLOBAL_ACCOUNT, permissions });
+    }
     this.noAuthUser = opts.noAuthUser;
   }
 
   authenticate(opts: ConnectOptions): AuthResult | null {
-    if (this.token) return sameSecret(opts.authToken, this.token) ? { account: GLOBAL_ACCOUNT, user: '' } : null;
+    if (this.token) {
+      return sameSecret(opts.authToken, this.token) ? { account: GLOBAL_ACCOUNT, user: '', permissions: this.tokenPermissions } : null;
+    }
     if (!opts.user && !opts.pass && !opts.authToken) return this.anonymous();
     const u = this.users.get(opts.user);
     if (!u || !sameSecret(opts.pass, u.password)) return null;
-    return { account: u.account, user: opts.user };
+    return { account: u.account, user: opts.user, permissions: u.permissions };
   }
 
   anonymous(): AuthResult | null {
     if (!this.noAuthUser) return null;
     const u = this.users.get(this.noAuthUser);
-    return u ? { account: u.account, user: this.noAuthUser } : null;
+    return u ? { account: u.account, user: this.noAuthUser, permissions: u.permissions } : null;
   }
 }
 

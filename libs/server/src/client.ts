@@ -1,4 +1,4 @@
-import type { Account } from '@switchboard/accounts';
+import type { Account, Permissions } from '@switchboard/accounts';
 import { ClientParser, ERR_MAX_CONTROL_LINE, ERR_MAX_PAYLOAD, type ClientOpHandler } from '@switchboard/protocol';
 import { isValidLiteralSubject, isValidSubject } from '@switchboard/subjects';
 import { defaultConnectOptions, parseConnect, type ConnectOptions } from './connect.js';
@@ -47,6 +47,10 @@ export class Client implements ClientOpHandler, TransportSink {
   headers = false;
   echo = true;
   user = '';
+  /** The user's publish/subscribe permissions; null = unrestricted. */
+  perms: Permissions | null = null;
+  /** A wildcard subscription overlaps denied subjects: deliveries are filtered. */
+  private denyFilter = false;
 
   inMsgs = 0;
   inBytes = 0;
@@ -167,6 +171,7 @@ export class Client implements ClientOpHandler, TransportSink {
       if (!account) return this.authViolation();
       this.bindAccount(account);
       this.user = who.user;
+      this.perms = who.permissions;
       this.awaitingAuth = false;
     } else if (opts.account !== '' || opts.newAccount) {
       return this.authViolation();
@@ -197,6 +202,10 @@ export class Client implements ClientOpHandler, TransportSink {
     this.server.inBytes += msg.length;
     // nats-server 2.9 reports a wildcard publish in pedantic mode but still routes it.
     if (this.opts.pedantic && !isValidLiteralSubject(subject)) this.sendErr(ERR_INVALID_PUBLISH_SUBJECT);
+    if (this.perms !== null && !this.perms.canPublish(subject)) {
+      this.server.log('ERR', `${this.describe()} - Publish Violation - User "${this.user}", Subject ${JSON.stringify(subject)}`);
+      return this.sendErr(`Permissions Violation for Publish to ${JSON.stringify(subject)}`);
+    }
     if (this.opts.verbose) this.enqueue(OK);
     const delivered = routeMessage(this, this.account.sublist.match(subject), subject, reply, hdrLen, msg);
     if (!delivered && reply.length > 0 && this.opts.noResponders) this.sendNoResponders(reply);
@@ -205,12 +214,16 @@ export class Client implements ClientOpHandler, TransportSink {
   onSub(subject: string, queue: string, sid: string): void {
     if (this.trace) this.traceIn(`SUB ${subject}${queue ? ` ${queue}` : ''} ${sid}`);
     if (this.awaitingAuth && !this.tryAnonymous()) return;
-    if (!isValidSubject(subject)) return this.sendErr(ERR_INVALID_SUBJECT);
+    if (this.perms !== null) {
+      if (!this.perms.canSubscribe(subject, queue)) return this.subPermissionViolation(subject, queue, sid);
+      if (!this.denyFilter && this.perms.overlapsDeny(subject)) this.denyFilter = true;
+    }
     const max = this.server.opts.maxSubscriptions;
     if (max > 0 && this.subs.size >= max) {
       this.server.log('ERR', `${this.describe()} - ${ERR_MAX_SUBSCRIPTIONS}`);
       return this.sendErr(ERR_MAX_SUBSCRIPTIONS);
     }
+    if (!isValidSubject(subject)) return this.sendErr(ERR_INVALID_SUBJECT);
     // A repeated sid keeps the first subscription, as nats-server does.
     if (!this.subs.has(sid)) {
       const sub = new Subscription(this, subject, queue, sid);
@@ -258,6 +271,7 @@ export class Client implements ClientOpHandler, TransportSink {
   deliver(sub: Subscription, subject: string, reply: string, hdrLen: number, msg: Buffer): boolean {
     if (this.trace) this.traceOut(`MSG ${subject} ${sub.sid}${reply ? ` ${reply}` : ''} ${msg.length}`);
     if (this.closed || this.slowConsumer || sub.closed) return false;
+    if (this.denyFilter && this.perms!.deniesDelivery(subject)) return false;
     if (sub.max > 0) {
       if (sub.delivered >= sub.max) return false;
       if (sub.delivered + 1 === sub.max) this.server.expireSub(sub);
@@ -422,6 +436,7 @@ export class Client implements ClientOpHandler, TransportSink {
     }
     this.bindAccount(account);
     this.user = who.user;
+    this.perms = who.permissions;
     this.awaitingAuth = false;
     this.connectReceived = true;
     if (this.authTimer) {
@@ -429,6 +444,12 @@ export class Client implements ClientOpHandler, TransportSink {
       this.authTimer = null;
     }
     return true;
+  }
+
+  private subPermissionViolation(subject: string, queue: string, sid: string): void {
+    const q = queue ? ` using queue ${JSON.stringify(queue)}` : '';
+    this.server.log('ERR', `${this.describe()} - Subscription Violation - User "${this.user}", Subject ${JSON.stringify(subject)}${queue ? `, Queue: ${JSON.stringify(queue)}` : ''}, SID ${sid}`);
+    this.sendErr(`Permissions Violation for Subscription to ${JSON.stringify(subject)}${q}`);
   }
 
   private authViolation(): void {

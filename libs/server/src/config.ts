@@ -1,4 +1,6 @@
+import type { PermissionsConfig, SubjectPermission } from '@switchboard/accounts';
 import { ConfigError, parseDuration, parseSize } from '@switchboard/config';
+import { isValidSubject } from '@switchboard/subjects';
 import { makeOptions, type AccountConfig, type ServerOptions, type UserConfig } from './options.js';
 
 /** Result of mapping a parsed config: options plus warnings for accepted-but-ignored blocks. */
@@ -20,7 +22,7 @@ const IGNORED = new Set([
 /**
  * Maps a parsed nats-server config (from @switchboard/config, keys as written) onto options,
  * reading keys case-insensitively as nats-server does. Unknown fields and features that would
- * change security (TLS, operator mode, permissions) are errors, not silently dropped.
+ * change security (TLS, operator mode, allow_responses) are errors, not silently dropped.
  */
 export function optionsFromConfig(config: Record<string, unknown>, base: Partial<ServerOptions> = {}): ConfigResult {
   const o = makeOptions(base);
@@ -144,6 +146,10 @@ function applyAuthorization(a: Record<string, unknown>, o: ServerOptions): void 
       case 'users':
         o.users.push(...users(v, ''));
         break;
+      case 'permissions':
+      case 'default_permissions':
+        o.defaultPermissions = permissions(v);
+        break;
       default:
         throw new ConfigError(`authorization: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
     }
@@ -181,11 +187,67 @@ function users(v: unknown, account: string): UserConfig[] {
         case 'account':
           u.account = str(x, rawKey);
           break;
+        case 'permissions':
+          u.permissions = permissions(x);
+          break;
         default:
           throw new ConfigError(`user: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
       }
     }
     return u;
+  });
+}
+
+/** nats-server's user permissions block: `{ publish: ..., subscribe: ... }`. */
+function permissions(v: unknown): PermissionsConfig {
+  const out: PermissionsConfig = {};
+  for (const [rawKey, x] of Object.entries(obj(v, 'permissions'))) {
+    switch (rawKey.toLowerCase()) {
+      case 'pub':
+      case 'publish':
+      case 'import':
+        out.publish = subjectPermission(x, rawKey);
+        break;
+      case 'sub':
+      case 'subscribe':
+      case 'export':
+        out.subscribe = subjectPermission(x, rawKey);
+        break;
+      default:
+        throw new ConfigError(`permissions: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
+    }
+  }
+  return out;
+}
+
+/** A string or list is the allow list; a map has `allow` and/or `deny`. */
+function subjectPermission(v: unknown, key: string): SubjectPermission {
+  if (typeof v === 'string' || Array.isArray(v)) return { allow: subjectList(v, key) };
+  const out: SubjectPermission = {};
+  for (const [rawKey, x] of Object.entries(obj(v, key))) {
+    switch (rawKey.toLowerCase()) {
+      case 'allow':
+        out.allow = subjectList(x, `${key}.allow`);
+        break;
+      case 'deny':
+        out.deny = subjectList(x, `${key}.deny`);
+        break;
+      default:
+        throw new ConfigError(`Unknown field "${rawKey}" parsing permissions`, { line: 0, column: 0 });
+    }
+  }
+  return out;
+}
+
+function subjectList(v: unknown, key: string): string[] {
+  const list = Array.isArray(v) ? v : [v];
+  return list.map((x) => {
+    const s = str(x, key).trim();
+    const parts = s.split(/\s+/);
+    if (s === '' || parts.length > 2 || !isValidSubject(parts[0]!)) {
+      throw new ConfigError(`invalid subject ${JSON.stringify(s)} in ${key} permissions`, { line: 0, column: 0 });
+    }
+    return s;
   });
 }
 

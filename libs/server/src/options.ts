@@ -1,9 +1,13 @@
+import type { PermissionsConfig } from '@switchboard/accounts';
+
 /** A user from `authorization { users: [...] }` or `accounts { A: { users: [...] } }`. */
 export interface UserConfig {
   user: string;
   password: string;
   /** Account name; '' = the global account. */
   account: string;
+  /** Publish/subscribe permissions; absent = `authorization { permissions }` or unrestricted. */
+  permissions?: PermissionsConfig;
 }
 
 /** An account declared in the config's `accounts` block. */
@@ -42,6 +46,8 @@ export interface ServerOptions {
   /** Token from `authorization { token }` or --auth. */
   authorization: string;
   users: UserConfig[];
+  /** `authorization { permissions }`: for users that have none of their own. */
+  defaultPermissions: PermissionsConfig | null;
   accounts: AccountConfig[];
   noAuthUser: string;
   debug: boolean;
@@ -75,6 +81,7 @@ export function defaultOptions(): ServerOptions {
     password: '',
     authorization: '',
     users: [],
+    defaultPermissions: null,
     accounts: [],
     noAuthUser: '',
     debug: false,

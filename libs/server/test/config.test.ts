@@ -71,9 +71,30 @@ describe('optionsFromConfig', () => {
     expect(() => map('bogus: 1')).toThrow('unknown field "bogus"');
     expect(() => map('port: "x"')).toThrow(/port/);
     expect(() => map('authorization { token: t, users: [ {user: a, password: b} ] }')).toThrow(/token/);
-    expect(() => map('authorization { users: [ {user: a, password: b, permissions: { publish: "x" }} ] }')).toThrow(/permissions/);
+    expect(() => map('authorization { users: [ {user: a, password: b, permissions: { allow_responses: true }} ] }')).toThrow(/allow_responses/);
+    expect(() => map('authorization { users: [ {user: a, password: b, permissions: { publish: "a..b" }} ] }')).toThrow(/invalid subject/);
     expect(() => map('no_auth_user: ghost')).toThrow(/no_auth_user/);
     expect(() => map('max_payload: 100MB\nmax_pending: 1MB')).toThrow(/max_pending/);
+  });
+
+  it('reads permissions in their string, list and allow/deny forms', () => {
+    const { options } = map(`
+      authorization {
+        permissions: { subscribe: "_INBOX.>" }
+        users: [
+          { user: l, password: p, permissions: { publish: ["a.>", "b"], subscribe: "a.*" } }
+          { user: d, password: p, permissions: { pub: { deny: "secret.>" }, sub: { allow: ["x", "y q"], deny: "x.secret" } } }
+          { user: plain, password: p }
+        ]
+      }
+    `);
+    expect(options.users[0]!.permissions).toEqual({ publish: { allow: ['a.>', 'b'] }, subscribe: { allow: ['a.*'] } });
+    expect(options.users[1]!.permissions).toEqual({
+      publish: { deny: ['secret.>'] },
+      subscribe: { allow: ['x', 'y q'], deny: ['x.secret'] },
+    });
+    expect(options.users[2]!.permissions).toBeUndefined();
+    expect(options.defaultPermissions).toEqual({ subscribe: { allow: ['_INBOX.>'] } });
   });
 
   it('warns about blocks it accepts but ignores', () => {
