@@ -13,4 +13,18 @@ export { classifyDbError, type DbError, type DbErrorKind } from './errors.js';
 export { defaultSchemaPath, defaultMigrationsDir } from './paths.js';
 export { PrismaClient, Prisma } from './generated/client.js';
 export * from './generated/enums.js';
-export type * from './generated/models.js';
+export type {
+  Operator,
+  OperatorSigningKey,
+  Plan,
+  Tenant,
+  Member,
+  Account,
+  AccountSigningKey,
+  User,
+  Export,
+  Import,
+  ApiToken,
+  AuditLog,
+} from './generated/client.js';
+export { freshDatabase, type FreshDatabase } from './testing.js';

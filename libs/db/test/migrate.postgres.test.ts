@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultMigrationsDir, diffMigrations, migrate, migrationStatus } from '@switchboard/db';
-import { freshDatabase, type FreshDatabase } from './fresh-database.js';
+import { freshDatabase, type FreshDatabase } from '@switchboard/db';
 
 const migrationNames = fs
   .readdirSync(defaultMigrationsDir, { withFileTypes: true })

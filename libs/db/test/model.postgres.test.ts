@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { openDatabase, type Database } from '@switchboard/db';
-import { freshDatabase, type FreshDatabase } from './fresh-database.js';
+import { freshDatabase, type FreshDatabase } from '@switchboard/db';
 import { modelCases } from './model-cases.js';
 
 describe('model on PostgreSQL', () => {

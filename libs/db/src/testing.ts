@@ -1,4 +1,5 @@
-// A throwaway database on the machine's PostgreSQL (TEST_PG_URL, default 127.0.0.1:5432 as postgres).
+// For tests: a throwaway database on the machine's PostgreSQL (TEST_PG_URL, default 127.0.0.1:5432 as
+// postgres), named sb_test_<random> so runs never share data.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 

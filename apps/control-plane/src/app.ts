@@ -1,0 +1,88 @@
+// Builds the control plane: open the database, migrate, load the master key, connect Redis, start Nest.
+import 'reflect-metadata';
+import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Redis } from 'ioredis';
+import { openDatabase, type Database } from '@switchboard/db';
+import { loadKeyring } from '@switchboard/secrets';
+import { AppModule } from './app.module.js';
+import { ErrorFilter } from './common/error.filter.js';
+import type { ControlPlaneConfig } from './config.js';
+import { MetricsService } from './metrics/metrics.service.js';
+
+export interface AppOptions {
+  logger?: LoggerService | LogLevel[] | false;
+  /** Master key sources; default: SWITCHBOARD_MASTER_KEY / SWITCHBOARD_MASTER_KEY_FILE from the environment. */
+  masterKey?: string;
+  masterKeyFile?: string;
+}
+
+export async function createApp(config: ControlPlaneConfig, opts: AppOptions = {}): Promise<NestFastifyApplication> {
+  const log = new Logger('ControlPlane');
+  if (opts.logger !== undefined) Logger.overrideLogger(opts.logger);
+  const embedded = !config.databaseUrl;
+  const { keyring, source } = loadKeyring({
+    masterKey: opts.masterKey ?? (process.env.SWITCHBOARD_MASTER_KEY || undefined),
+    keyFile: opts.masterKeyFile ?? (process.env.SWITCHBOARD_MASTER_KEY_FILE || undefined),
+    dataDir: embedded ? config.dataDir : undefined,
+  });
+  log.log(`master key ${keyring.currentKeyId} (${source === 'env' ? 'from SWITCHBOARD_MASTER_KEY' : source})`);
+
+  const db: Database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let redis: Redis | undefined;
+  try {
+    const applied = await db.migrate();
+    log.log(`database ${db.location}: ${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
+
+    redis = connectRedis(config.redisUrl, log);
+    const app = await NestFactory.create<NestFastifyApplication>(
+      AppModule.register({ config, db, redis, keyring }),
+      new FastifyAdapter(),
+      { logger: opts.logger, abortOnError: false },
+    );
+    app.useGlobalFilters(new ErrorFilter());
+    app.get(MetricsService).instrument(app.getHttpAdapter().getInstance());
+    const doc = new DocumentBuilder()
+      .setTitle('Switchboard control plane')
+      .setDescription('Tenants, NATS accounts and users, credentials')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build();
+    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+    await app.init();
+    return app;
+  } catch (e) {
+    redis?.disconnect();
+    await db.close();
+    throw e;
+  }
+}
+
+// Commands fail at once while Redis is unreachable (no offline queue), so /healthz answers fast;
+// the client keeps reconnecting in the background and logs each outage once.
+function connectRedis(url: string, log: Logger): Redis {
+  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  let down = false;
+  redis.on('error', (e: Error) => {
+    if (!down) log.warn(`redis ${redactUrl(url)}: ${e.message}`);
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) log.log(`redis ${redactUrl(url)}: connected`);
+    down = false;
+  });
+  redis.connect().catch(() => {}); // reported through 'error'
+  return redis;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(invalid REDIS_URL)';
+  }
+}

@@ -1,0 +1,41 @@
+// Resources opened before Nest starts, shared by every module; closed when the app closes.
+import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { Database } from '@switchboard/db';
+import type { Keyring } from '@switchboard/secrets';
+import type { ControlPlaneConfig } from './config.js';
+import { CONFIG, DATABASE, KEYRING, REDIS } from './tokens.js';
+
+export interface CoreResources {
+  config: ControlPlaneConfig;
+  db: Database;
+  redis: Redis;
+  keyring: Keyring;
+}
+
+@Injectable()
+class Closer implements OnApplicationShutdown {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    this.redis.disconnect();
+    await this.db.close();
+  }
+}
+
+@Global()
+@Module({})
+export class CoreModule {
+  static register(r: CoreResources): DynamicModule {
+    const providers = [
+      { provide: CONFIG, useValue: r.config },
+      { provide: DATABASE, useValue: r.db },
+      { provide: REDIS, useValue: r.redis },
+      { provide: KEYRING, useValue: r.keyring },
+    ];
+    return { module: CoreModule, providers: [...providers, Closer], exports: providers.map((p) => p.provide) };
+  }
+}

@@ -1,0 +1,44 @@
+// `npm start -w apps/control-plane`: migrate, then listen on PORT (default 8080).
+import { ConfigError, loadConfig } from './config.js';
+import { createApp } from './app.js';
+import { DataDirLockedError } from '@switchboard/db';
+import { MasterKeyError } from '@switchboard/secrets';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  // Close (database, Redis, DATA_DIR lock) then exit 0. Nest's enableShutdownHooks would re-raise
+  // the signal instead, and the wasm schema engine leaves a timer that would delay a natural exit.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`control plane: ${signal}, shutting down`);
+    app.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error(`control-plane: shutdown failed: ${e instanceof Error ? e.message : String(e)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    await app.close();
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(`port ${config.port} is already in use on ${config.host}: stop the other process or set PORT`);
+    }
+    throw e;
+  }
+  console.log(`control plane listening on http://${config.host}:${config.port} (docs at /docs)`);
+}
+
+main().catch((e: unknown) => {
+  // Known start-up problems get one clear line; anything else keeps its stack.
+  const known = e instanceof ConfigError || e instanceof DataDirLockedError || e instanceof MasterKeyError;
+  console.error(`control-plane: ${known ? (e as Error).message : e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,150 @@
+// The control plane on real PostgreSQL and Redis, through Fastify's inject (no socket needed).
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, type FreshDatabase } from '@switchboard/db';
+import { generateMasterKey } from '@switchboard/secrets';
+import { createApp, loadConfig, type ControlPlaneConfig, type Health } from '@switchboard/control-plane';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const adminToken = 'test-admin-token-0123456789';
+const auth = { authorization: `Bearer ${adminToken}` };
+
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('control plane', () => {
+  let fresh: FreshDatabase;
+  let app: NestFastifyApplication;
+  let config: ControlPlaneConfig;
+
+  beforeAll(async () => {
+    fresh = await freshDatabase();
+    config = { ...loadConfig({ DATABASE_URL: fresh.url, REDIS_URL }), adminToken };
+    app = await createApp(config, { logger: false, masterKey: generateMasterKey().toString('base64') });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await fresh?.drop();
+  });
+
+  it('reports healthy when the database and Redis answer', async () => {
+    const res = await until(
+      () => app.inject({ method: 'GET', url: '/healthz' }),
+      (r) => r.statusCode === 200,
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.json<Health>()).toEqual({
+      status: 'ok',
+      checks: { database: { status: 'up', kind: 'postgres' }, redis: { status: 'up' } },
+    });
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const res = await app.inject({ method: 'GET', url: '/no/such/thing' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /no/such/thing' });
+  });
+
+  it('guards the admin API with the admin token', async () => {
+    expect((await app.inject({ method: 'GET', url: '/v1/plans' })).statusCode).toBe(401);
+    const wrong = await app.inject({ method: 'GET', url: '/v1/plans', headers: { authorization: 'Bearer nope' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json()).toMatchObject({ error: 'Unauthorized', message: 'invalid admin token' });
+    expect((await app.inject({ method: 'GET', url: '/v1/plans', headers: auth })).statusCode).toBe(200);
+  });
+
+  it('rejects invalid input with 400 and a message per field', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: auth,
+      payload: { name: 'Bad Name', maxConnections: -5, maxAccounts: 'many', extra: 1 },
+    });
+    expect(res.statusCode).toBe(400);
+    const body = res.json<{ message: string; details: Array<{ field: string; message: string }> }>();
+    expect(body.message).toBe('validation failed');
+    const fields = body.details.map((d) => d.field).sort();
+    expect(fields).toEqual(['(body)', 'maxAccounts', 'maxConnections', 'name']);
+    expect(body.details.find((d) => d.field === 'name')?.message).toMatch(/lowercase letters/);
+
+    const notJson = await app.inject({ method: 'POST', url: '/v1/plans', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"name":' });
+    expect(notJson.statusCode).toBe(400);
+    expect(notJson.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+  });
+
+  it('creates, reads and lists plans; a duplicate is a 409 naming the field', async () => {
+    const created = await app.inject({ method: 'POST', url: '/v1/plans', headers: auth, payload: { name: 'team', maxConnections: 100, maxPayload: 1048576 } });
+    expect(created.statusCode).toBe(201);
+    const plan = created.json<{ id: string; name: string; maxConnections: number; maxPayload: number; maxData: number }>();
+    expect(plan).toMatchObject({ name: 'team', maxConnections: 100, maxPayload: 1048576, maxData: -1 });
+
+    const got = await app.inject({ method: 'GET', url: `/v1/plans/${plan.id}`, headers: auth });
+    expect(got.json()).toMatchObject({ id: plan.id, name: 'team' });
+    const list = await app.inject({ method: 'GET', url: '/v1/plans', headers: auth });
+    expect(list.json<Array<{ name: string }>>().map((p) => p.name)).toContain('team');
+
+    const dup = await app.inject({ method: 'POST', url: '/v1/plans', headers: auth, payload: { name: 'team' } });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json()).toEqual({ statusCode: 409, error: 'Conflict', message: 'already exists', details: { fields: ['name'] } });
+
+    expect((await app.inject({ method: 'GET', url: '/v1/plans/not-a-uuid', headers: auth })).statusCode).toBe(400);
+    const missing = await app.inject({ method: 'GET', url: '/v1/plans/0190b6a4-0000-7000-8000-000000000000', headers: auth });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'not found' });
+  });
+
+  it('exports Prometheus metrics labelled by route template', async () => {
+    await app.inject({ method: 'GET', url: '/v1/plans/0190b6a4-0000-7000-8000-000000000001', headers: auth });
+    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(res.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/v1\/plans\/:id",status_code="404"\} [1-9]/);
+    expect(res.body).not.toContain('0190b6a4-0000-7000-8000-000000000001');
+    expect(res.body).toContain('process_cpu_seconds_total');
+  });
+
+  it('serves OpenAPI at /docs with the zod request schemas', async () => {
+    const ui = await app.inject({ method: 'GET', url: '/docs' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+    const spec = (await app.inject({ method: 'GET', url: '/docs-json' })).json<{
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: object } }> } }>>;
+    }>();
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/healthz', '/v1/plans', '/v1/plans/{id}']));
+    expect(spec.paths['/metrics']).toBeUndefined();
+    expect(Object.keys(spec.paths['/v1/plans']!.post!.requestBody!.content['application/json']!.schema.properties)).toContain('maxConnections');
+  });
+});
+
+describe('control plane with Redis unreachable', () => {
+  let fresh: FreshDatabase;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    fresh = await freshDatabase();
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    const config = loadConfig({ DATABASE_URL: fresh.url, REDIS_URL: 'redis://127.0.0.1:1' });
+    app = await createApp(config, { logger: false, masterKey: generateMasterKey().toString('hex') });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await fresh?.drop();
+  });
+
+  it('answers /healthz with 503 and says which check failed', async () => {
+    const res = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(503);
+    const body = res.json<Health>();
+    expect(body.status).toBe('unavailable');
+    expect(body.checks.database).toEqual({ status: 'up', kind: 'postgres' });
+    expect(body.checks.redis.status).toBe('down');
+    expect(body.checks.redis.error).toBeTruthy();
+  });
+});

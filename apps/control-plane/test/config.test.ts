@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '@switchboard/control-plane';
+
+describe('loadConfig', () => {
+  it('has defaults for a machine with nothing configured', () => {
+    expect(loadConfig({})).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: undefined,
+      dataDir: path.resolve('.data'),
+      redisUrl: 'redis://127.0.0.1:6379',
+      adminToken: undefined,
+    });
+  });
+
+  it('reads every variable and treats empty ones as unset', () => {
+    const c = loadConfig({ PORT: '9000', DATABASE_URL: 'postgresql://u:p@db/x', DATA_DIR: '', REDIS_URL: 'rediss://r:6380', HOST: '127.0.0.1' });
+    expect(c).toMatchObject({ port: 9000, host: '127.0.0.1', databaseUrl: 'postgresql://u:p@db/x', dataDir: path.resolve('.data'), redisUrl: 'rediss://r:6380' });
+  });
+
+  it('names each bad variable without echoing secret values', () => {
+    let err: unknown;
+    try {
+      loadConfig({ PORT: '70000', DATABASE_URL: 'mysql://root:hunter2@db/x', REDIS_URL: 'http://x', SWITCHBOARD_ADMIN_TOKEN: 'short' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    for (const v of ['PORT', 'DATABASE_URL: must be a postgresql:// URL', 'REDIS_URL', 'SWITCHBOARD_ADMIN_TOKEN']) expect(msg).toContain(v);
+    expect(msg).not.toContain('hunter2');
+    expect(msg).not.toContain('short');
+  });
+});
