@@ -1,6 +1,7 @@
 // The differential cases: scripted client bytes whose server replies must be the same,
 // byte for byte, from nats-server and from the broker. `mustSee` pins the point of each
 // case (checked on both servers), so a case cannot pass by both servers doing nothing.
+import { connectAs, operatorSetup } from './operator.js';
 import type { Case } from './transcript.js';
 
 /** PUB with the byte count computed, so cases stay readable. */
@@ -25,7 +26,11 @@ function lastReply(received: string): string {
 
 const HDRS = 'NATS/1.0\r\nX-Trace: abc\r\nX-Trace: def\r\n\r\n';
 
+/** Fresh keys and JWTs per run: both servers of a run get the same config text. */
+const op = await operatorSetup();
+
 export const CONFIG = {
+  operator: op.config,
   limits: 'max_payload: 64\nmax_control_line: 256\nmax_subscriptions: 3\n',
   userPassword: 'authorization {\n  user: alice\n  password: s3cret\n}\n',
   token: 'authorization {\n  token: "t0k3n-value"\n}\n',
@@ -48,6 +53,14 @@ export const CONFIG = {
     '    users: [ { user: b, password: pb } ]',
     '    imports: [ { stream: { account: A, subject: "news.>" } }, { service: { account: A, subject: "help" } } ]',
     '  }',
+    '}',
+    '',
+  ].join('\n'),
+  noAuthUser: [
+    'no_auth_user: a',
+    'accounts {',
+    '  A: { users: [ { user: a, password: pa } ] }',
+    '  B: { users: [ { user: b, password: pb } ] }',
     '}',
     '',
   ].join('\n'),
@@ -469,6 +482,21 @@ const auth: Case[] = [
     mustSee: ['+OK'],
   },
   {
+    name: 'no_auth_user: no credentials bind to that user',
+    config: CONFIG.noAuthUser,
+    conns: { anon: {}, a: { user: 'a', pass: 'pa' }, b: { user: 'b', pass: 'pb' } },
+    steps: [{ conn: 'a', send: 'SUB foo 1\r\n' }, { conn: 'b', send: 'SUB foo 1\r\n' }, { conn: 'anon', send: pub('foo', 'anon') }],
+    mustSee: ['a ← MSG foo 1 4'],
+  },
+  {
+    name: 'no_auth_user: wrong credentials are still refused',
+    config: CONFIG.noAuthUser,
+    closes: true,
+    conns: { c: { user: 'a', pass: 'nope' } },
+    steps: [],
+    mustSee: ["-ERR 'Authorization Violation'"],
+  },
+  {
     name: 'accounts: unknown user', closes: true,
     config: CONFIG.accounts,
     conns: { c: { user: 'c', pass: 'pc' } },
@@ -690,6 +718,150 @@ const sharing: Case[] = [
   },
 ];
 
+// The signature differs per server (each sends its own nonce); everything else is compared.
+const SIG: Array<[RegExp, string]> = [[/"sig":"[^"]*"/, '"sig":"<signature of the nonce>"']];
+const asUser = (name: keyof typeof op.users, extra?: Record<string, unknown>) => (seen: string) => connectAs(op.users[name], seen, extra);
+
+const operator: Case[] = [
+  {
+    name: 'operator: INFO carries a nonce',
+    config: CONFIG.operator,
+    conns: { c: null },
+    steps: [],
+    mustSee: ['"auth_required":true', '"nonce":"*"'],
+  },
+  {
+    name: 'operator: user signs the nonce',
+    config: CONFIG.operator,
+    conns: { c: null },
+    mask: SIG,
+    steps: [{ send: asUser('a') }, { send: 'SUB foo 1\r\n' + pub('foo', 'hi') }],
+    mustSee: ['MSG foo 1 2'],
+  },
+  {
+    name: 'operator: verbose connect',
+    config: CONFIG.operator,
+    conns: { c: null },
+    mask: SIG,
+    steps: [{ send: asUser('a', { verbose: true }) }],
+    mustSee: ['+OK'],
+  },
+  {
+    name: 'operator: user issued by an account signing key',
+    config: CONFIG.operator,
+    conns: { c: null },
+    mask: SIG,
+    steps: [{ send: asUser('signed') }, { send: 'SUB foo 1\r\n' + pub('foo', 'hi') }],
+    mustSee: ['MSG foo 1 2'],
+  },
+  {
+    name: 'operator: signature over the wrong nonce',
+    config: CONFIG.operator,
+    closes: true,
+    conns: { c: null },
+    mask: SIG,
+    steps: [{ send: (seen) => connectAs(op.users.a, seen, {}, 'not-the-nonce') }],
+    mustSee: ["-ERR 'Authorization Violation'"],
+  },
+  {
+    name: 'operator: JWT without a signature',
+    config: CONFIG.operator,
+    closes: true,
+    conns: { c: null },
+    steps: [{ send: asUser('a', { sig: undefined }) }],
+    mustSee: ["-ERR 'Authorization Violation'"],
+  },
+  {
+    name: 'operator: no JWT at all',
+    config: CONFIG.operator,
+    closes: true,
+    steps: [],
+    mustSee: ["-ERR 'Authorization Violation'"],
+  },
+  {
+    name: 'operator: garbage JWT',
+    config: CONFIG.operator,
+    closes: true,
+    conns: { c: null },
+    mask: SIG,
+    steps: [{ send: asUser('a', { jwt: 'eyJ0eXAiOiJKV1QifQ.e30.xx' }) }],
+    mustSee: ["-ERR 'Authorization Violation'"],
+  },
+  {
+    name: 'operator: expired user JWT',
+    config: CONFIG.operator,
+    closes: true,
+    conns: { c: null },
+    mask: SIG,
+    steps: [{ send: asUser('expired') }],
+    mustSee: ["-ERR 'Authorization Violation'"],
+  },
+  {
+    name: 'operator: revoked user',
+    config: CONFIG.operator,
+    closes: true,
+    conns: { c: null },
+    mask: SIG,
+    steps: [{ send: asUser('revoked') }],
+    mustSee: ["-ERR 'Authorization Violation'"],
+  },
+  {
+    name: 'operator: user of an unknown account',
+    config: CONFIG.operator,
+    closes: true,
+    conns: { c: null },
+    mask: SIG,
+    steps: [{ send: asUser('unknownAccount') }],
+    mustSee: ["-ERR 'Authorization Violation'"],
+  },
+  {
+    name: 'operator: permissions from the user JWT',
+    config: CONFIG.operator,
+    conns: { c: null },
+    mask: SIG,
+    steps: [
+      { send: asUser('limited') },
+      { send: 'SUB ok.x 1\r\n' + pub('ok.x', 'yes') },
+      { send: 'SUB other 2\r\n' },
+      { send: pub('other', 'no') },
+      { send: 'SUB ok.x.y 3\r\n' },
+    ],
+    mustSee: ['MSG ok.x 1 3', 'Permissions Violation for Publish to "other"', 'Permissions Violation for Subscription to "other"'],
+  },
+  {
+    name: 'operator: accounts are isolated',
+    config: CONFIG.operator,
+    conns: { a: null, b: null, a2: null },
+    mask: SIG,
+    steps: [
+      { conn: 'a', send: asUser('a') },
+      { conn: 'b', send: asUser('b') },
+      { conn: 'a2', send: asUser('a2') },
+      { conn: 'a', send: 'SUB foo 1\r\n' },
+      { conn: 'b', send: 'SUB foo 1\r\nSUB > 2\r\n' },
+      { conn: 'a2', send: pub('foo', 'only-A') },
+    ],
+    mustSee: ['a ← MSG foo 1 6'],
+  },
+  {
+    name: 'operator: account subscription limit',
+    config: CONFIG.operator,
+    conns: { c: null },
+    mask: SIG,
+    steps: [{ send: asUser('small') }, { send: 'SUB a 1\r\nSUB b 2\r\n' }, { send: 'SUB c 3\r\n' }],
+    mustSee: ['-ERR'],
+  },
+  {
+    name: 'operator: account payload limit',
+    config: CONFIG.operator,
+    closes: true,
+    conns: { c: null },
+    mask: SIG,
+    steps: [{ send: asUser('small') }, { send: 'SUB a 1\r\n' + pub('a', 'x'.repeat(16)) }, { send: pub('a', 'x'.repeat(17)) }],
+    mustSee: ['MSG a 1 16', "-ERR 'Maximum Payload Violation'"],
+  },
+];
+
 const written: Case[] = [
   ...basics,
   ...headers,
@@ -700,6 +872,7 @@ const written: Case[] = [
   ...auth,
   ...permissions,
   ...sharing,
+  ...operator,
 ];
 
 const BYTE_BY_BYTE_MAX = 6_000;
