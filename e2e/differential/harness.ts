@@ -40,9 +40,21 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Starts a server with the same flags for both kinds; resolves once it answers INFO. */
+/**
+ * Starts a server with the same flags for both kinds; resolves once it answers INFO.
+ * The free port can be taken by someone else before the server binds it: then retry.
+ */
 export async function startServer(kind: ServerKind, config?: string, readyMs = 30_000): Promise<ServerHandle> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(kind, config, readyMs, await freePort());
+    } catch (e) {
+      if (attempt >= 3 || !/address already in use|EADDRINUSE/i.test(String(e))) throw e;
+    }
+  }
+}
+
+async function startOnce(kind: ServerKind, config: string | undefined, readyMs: number, port: number): Promise<ServerHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-diff-'));
   const args = ['-a', '127.0.0.1', '-p', String(port)];
   if (config !== undefined) {
