@@ -176,12 +176,12 @@ describe('differential against nats-server -t', () => {
     tally = newTally();
     fc.assert(
       fc.property(configText, fc.option(includedText, { nil: undefined }), (text, include) => compare(text, include ?? 'v3 = 1\n')),
-      { numRuns: 300 * RUNS, seed: SEED ?? 4222 },
+      { numRuns: 200 * RUNS, seed: SEED ?? 4222 },
     );
     // Guards the generator: a differential test that only ever sees errors proves little.
-    expect(tally.accepted).toBeGreaterThan(60);
-    expect(tally.rejected).toBeGreaterThan(100);
-    expect(tally.deviations).toBeLessThan(40 * RUNS);
+    expect(tally.accepted).toBeGreaterThan(40);
+    expect(tally.rejected).toBeGreaterThan(60);
+    expect(tally.deviations).toBeLessThan(30 * RUNS);
   }, 120_000 * RUNS);
 
   it('accepts what stringifyConfig prints', () => {
@@ -191,15 +191,15 @@ describe('differential against nats-server -t', () => {
         compare(stringifyConfig(config));
         expect(tally.rejected).toBe(0);
       }),
-      { numRuns: 150 * RUNS, seed: SEED ?? 6222 },
+      { numRuns: 80 * RUNS, seed: SEED ?? 6222 },
     );
   }, 120_000 * RUNS);
 
   it('agrees on random text', () => {
     tally = newTally();
-    fc.assert(fc.property(noise, (text) => compare(text)), { numRuns: 400 * RUNS, seed: SEED ?? 8222 });
+    fc.assert(fc.property(noise, (text) => compare(text)), { numRuns: 300 * RUNS, seed: SEED ?? 8222 });
     // Random text often ends in a bare word: a key without value, one of the deviations.
-    expect(tally.accepted + tally.rejected).toBeGreaterThan(150);
-    expect(tally.accepted).toBeGreaterThan(25);
+    expect(tally.accepted + tally.rejected).toBeGreaterThan(100);
+    expect(tally.accepted).toBeGreaterThan(15);
   }, 120_000 * RUNS);
 });
