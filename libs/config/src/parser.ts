@@ -12,6 +12,23 @@ export interface ParseOptions {
 
 export type ConfigMap = Record<string, unknown>;
 
+/** Where a key was written. */
+export interface ConfigPosition {
+  file: string | undefined;
+  line: number;
+  column: number;
+}
+
+const positions = new WeakMap<object, Map<string, ConfigPosition>>();
+
+/**
+ * Where `key` of a map returned by parseConfig was written, so that whoever interprets
+ * the options can report `file:line:column` as nats-server does.
+ */
+export function positionOf(map: object, key: string): ConfigPosition | undefined {
+  return positions.get(map)?.get(key);
+}
+
 /**
  * Parses nats-server's configuration format, accepting and rejecting what
  * nats-server 2.9 does. Values: string, number (integers and floats alike), boolean,
@@ -65,7 +82,9 @@ class Parser {
   private readonly lexer: Lexer;
   private readonly root: ConfigMap = {};
   private readonly ctxs: Context[] = [{ map: this.root }];
-  private readonly keys: string[] = [];
+  private readonly keys: { name: string; at: ConfigPosition | undefined }[] = [];
+  /** Offsets where each line starts, built on first use. */
+  private lineStarts: number[] | undefined;
 
   constructor(
     private readonly text: string,
@@ -101,7 +120,7 @@ class Parser {
         throw this.fail(it, it.val.replaceAll('\0', '\\x00'), `Parse error on line ${line}: '${it.val}'`);
       }
       case Item.Key:
-        this.keys.push(it.val);
+        this.keys.push({ name: it.val, at: { file: this.file, ...this.where(it.start) } });
         return;
       case Item.MapStart:
         this.ctxs.push({ map: {} });
@@ -148,7 +167,11 @@ class Parser {
     }
     const key = this.keys.pop();
     if (key === undefined) throw this.fail(it, 'BUG in parser, keys stack empty');
-    setKey(ctx.map, key, value);
+    setKey(ctx.map, key.name, value);
+    let known = positions.get(ctx.map);
+    if (known === undefined) positions.set(ctx.map, (known = new Map()));
+    if (key.at !== undefined) known.set(key.name, key.at);
+    else known.delete(key.name);
   }
 
   private integer(it: Token): number {
@@ -239,22 +262,32 @@ class Parser {
       this.shared.includes.pop();
     }
     for (const [k, v] of Object.entries(included)) {
-      this.keys.push(k);
+      this.keys.push({ name: k, at: positionOf(included, k) });
       this.setValue(v, it);
     }
   }
 
   /** nats-server's line number: one plus the newlines before the lexer's position. */
   private goLine(offset: number): number {
-    let line = 1;
-    for (let i = this.text.indexOf('\n'); i !== -1 && i < offset; i = this.text.indexOf('\n', i + 1)) line++;
-    return line;
+    if (this.lineStarts === undefined) {
+      this.lineStarts = [0];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+    }
+    // The last line start at or before offset, by binary search.
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
   }
 
   private where(offset: number): { line: number; column: number } {
     const line = this.goLine(offset);
-    const lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
-    return { line, column: Math.max(1, offset - lineStart + 1) };
+    return { line, column: Math.max(1, offset - this.lineStarts![line - 1]! + 1) };
   }
 
   private fail(it: Token, detail: string, reason?: string, cause?: unknown): ConfigError {

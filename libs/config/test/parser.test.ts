@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, parseConfigFile } from '../src/index.js';
+import { ConfigError, parseConfig, parseConfigFile, positionOf } from '../src/index.js';
 
 const parse = (text: string, env: Record<string, string> = {}) => parseConfig(text, { filename: 'nats.conf', env });
 
@@ -210,6 +210,19 @@ describe('variables', () => {
   });
 });
 
+describe('positions', () => {
+  it('tells where each key was written', () => {
+    const cfg = parse('port = 4222\nauthorization {\n  users = [ { user: a } ]\n    timeout: "2s"\n}');
+    expect(positionOf(cfg, 'port')).toEqual({ file: 'nats.conf', line: 1, column: 1 });
+    expect(positionOf(cfg, 'authorization')).toEqual({ file: 'nats.conf', line: 2, column: 1 });
+    const auth = cfg.authorization as Record<string, unknown>;
+    expect(positionOf(auth, 'timeout')).toEqual({ file: 'nats.conf', line: 4, column: 5 });
+    const user = (auth.users as Record<string, unknown>[])[0]!;
+    expect(positionOf(user, 'user')).toEqual({ file: 'nats.conf', line: 3, column: 15 });
+    expect(positionOf(cfg, 'missing')).toBeUndefined();
+  });
+});
+
 describe('include', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sb-config-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -222,9 +235,11 @@ describe('include', () => {
 
   it('merges an included file, relative to the including file, at top level or in a map', () => {
     writeFileSync(join(dir, 'main.conf'), 'port = 4222\nauthorization {\n  include "sub/nested.conf"\n}\n');
-    expect(parseConfigFile(join(dir, 'main.conf'), { env: { P: '"secret"' } })).toEqual({
-      port: 4222, authorization: { user: 'u', pass: 'secret', extra: 1 },
-    });
+    const cfg = parseConfigFile(join(dir, 'main.conf'), { env: { P: '"secret"' } });
+    expect(cfg).toEqual({ port: 4222, authorization: { user: 'u', pass: 'secret', extra: 1 } });
+    // Included keys point into the file that holds them.
+    expect(positionOf(cfg.authorization as object, 'pass')).toEqual({ file: join(dir, 'sub', 'auth.conf'), line: 2, column: 1 });
+    expect(positionOf(cfg.authorization as object, 'extra')).toEqual({ file: join(dir, 'sub', 'nested.conf'), line: 2, column: 1 });
   });
 
   it('does not show the including file\'s variables to the included file (as nats-server)', () => {
