@@ -31,6 +31,10 @@ export class FakeServer {
     });
   }
 
+  close(): void {
+    this.server.close();
+  }
+
   private accept(socket: net.Socket): void {
     const port = (this.server.address() as net.AddressInfo).port;
     socket.write(
@@ -79,7 +83,7 @@ export class FakeServer {
 }
 
 /** PINGs in `chunk`, including one split across the previous chunk's `tail`. */
-function countPings(tail: Buffer, chunk: Buffer): number {
+export function countPings(tail: Buffer, chunk: Buffer): number {
   let n = 0;
   if (tail.length > 0) {
     const edge = Buffer.concat([tail, chunk.subarray(0, PING.length - 1)]);

@@ -100,8 +100,9 @@ async function main(): Promise<void> {
   try {
     opts = parse(process.argv.slice(2));
   } catch (err) {
-    log((err as Error).message === USAGE ? USAGE : `${(err as Error).message}\n\n${USAGE}`);
-    process.exitCode = 2;
+    const help = (err as Error).message === USAGE;
+    log(help ? USAGE : `${(err as Error).message}\n\n${USAGE}`);
+    process.exitCode = help ? 0 : 2;
     return;
   }
   const chosen = select(opts);
