@@ -340,6 +340,7 @@ export class Client implements ClientOpHandler, TransportSink {
     this.server.removeClient(this);
     if (flushFirst) this.transport.end();
     else this.transport.destroy();
+    this.out.release();
   }
 
   /**

@@ -1,4 +1,5 @@
-export { Server, PROTOCOL_VERSION, SYSTEM_ACCOUNT, type ServerDeps, type ClosedClient } from './server.js';
+export { Server, PROTOCOL_VERSION, SYSTEM_ACCOUNT, type ServerDeps } from './server.js';
+export { connState, type ConnState, type SubState } from './conn-state.js';
 export { Client } from './client.js';
 export { Subscription } from './subscription.js';
 export { Outbound } from './outbound.js';

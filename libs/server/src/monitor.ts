@@ -1,7 +1,6 @@
 import { cpus } from 'node:os';
 import { subjectMatches, isValidLiteralSubject, type SublistStats } from '@switchboard/subjects';
-import type { Client } from './client.js';
-import type { Subscription } from './subscription.js';
+import { connState, type ConnState, type SubState } from './conn-state.js';
 import { formatGoDuration, formatUptime } from './durations.js';
 import { PROTOCOL_VERSION, SYSTEM_ACCOUNT, type Server } from './server.js';
 
@@ -113,11 +112,6 @@ export interface ConnzOptions {
   state: 'open' | 'closed' | 'all';
 }
 
-interface ConnRow {
-  c: Client;
-  reason: string;
-}
-
 /** /connz; throws an Error with nats-server's text for invalid combinations (→ HTTP 400). */
 export function connz(server: Server, opts: Partial<ConnzOptions> = {}): Record<string, unknown> {
   const sort = opts.sort || 'cid';
@@ -130,10 +124,10 @@ export function connz(server: Server, opts: Partial<ConnzOptions> = {}): Record<
   const cid = opts.cid ?? 0;
   if (cid > 0) limit = 1;
 
-  let rows: ConnRow[] = [];
-  if (state !== 'closed') for (const c of server.clients.values()) rows.push({ c, reason: '' });
-  if (state !== 'open') for (const cc of server.closedClients) rows.push({ c: cc.client, reason: cc.reason });
-  if (cid > 0) rows = rows.filter((r) => r.c.cid === cid);
+  let rows: ConnState[] = [];
+  if (state !== 'closed') for (const c of server.clients.values()) rows.push(connState(c));
+  if (state !== 'open') rows.push(...server.closedClients);
+  if (cid > 0) rows = rows.filter((r) => r.cid === cid);
   const now = Date.now();
   sortRows(rows, sort as SortOpt, now);
   const page = rows.slice(offset, offset + limit);
@@ -148,15 +142,15 @@ export function connz(server: Server, opts: Partial<ConnzOptions> = {}): Record<
   };
 }
 
-function sortRows(rows: ConnRow[], sort: SortOpt, now: number): void {
+function sortRows(rows: ConnState[], sort: SortOpt, now: number): void {
   // Only cid/start (and uptime, oldest first) ascend; the rest descend, as in nats-server.
-  const desc = (f: (c: Client) => number) => rows.sort((a, b) => f(b.c) - f(a.c));
+  const desc = (f: (c: ConnState) => number) => rows.sort((a, b) => f(b) - f(a));
   switch (sort) {
     case 'cid':
     case 'start':
-      rows.sort((a, b) => a.c.cid - b.c.cid);
+      rows.sort((a, b) => a.cid - b.cid);
       break;
-    case 'subs': desc((c) => c.subs.size); break;
+    case 'subs': desc((c) => c.subs.length); break;
     case 'pending': desc((c) => c.pendingBytes); break;
     case 'msgs_to': desc((c) => c.outMsgs); break;
     case 'msgs_from': desc((c) => c.inMsgs); break;
@@ -164,14 +158,13 @@ function sortRows(rows: ConnRow[], sort: SortOpt, now: number): void {
     case 'bytes_from': desc((c) => c.inBytes); break;
     case 'last': desc((c) => c.lastActivity); break;
     case 'idle': desc((c) => now - c.lastActivity); break;
-    case 'uptime': rows.sort((a, b) => a.c.start.getTime() - b.c.start.getTime()); break;
+    case 'uptime': rows.sort((a, b) => a.start.getTime() - b.start.getTime()); break;
     case 'stop': desc((c) => c.stop?.getTime() ?? 0); break;
     case 'reason': rows.sort((a, b) => (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0)); break;
   }
 }
 
-function connInfo(r: ConnRow, now: number, opts: Partial<ConnzOptions>): Record<string, unknown> {
-  const c = r.c;
+function connInfo(c: ConnState, now: number, opts: Partial<ConnzOptions>): Record<string, unknown> {
   const end = c.stop ? c.stop.getTime() : now;
   const info: Record<string, unknown> = {
     cid: c.cid,
@@ -183,42 +176,39 @@ function connInfo(r: ConnRow, now: number, opts: Partial<ConnzOptions>): Record<
     last_activity: new Date(c.lastActivity).toISOString(),
   };
   if (c.stop) info.stop = c.stop.toISOString();
-  if (r.reason) info.reason = r.reason;
+  if (c.reason) info.reason = c.reason;
   if (c.rtt > 0) info.rtt = formatGoDuration(c.rtt);
   info.uptime = formatUptime(end - c.start.getTime());
   info.idle = formatUptime(end - c.lastActivity);
-  info.pending_bytes = c.closed ? 0 : c.pendingBytes;
+  info.pending_bytes = c.pendingBytes;
   info.in_msgs = c.inMsgs;
   info.out_msgs = c.outMsgs;
   info.in_bytes = c.inBytes;
   info.out_bytes = c.outBytes;
-  info.subscriptions = c.subs.size;
-  if (c.opts.name) info.name = c.opts.name;
-  if (c.opts.lang) info.lang = c.opts.lang;
-  if (c.opts.version) info.version = c.opts.version;
+  info.subscriptions = c.subs.length;
+  if (c.name) info.name = c.name;
+  if (c.lang) info.lang = c.lang;
+  if (c.version) info.version = c.version;
   if (opts.auth) {
     if (c.user) info.authorized_user = c.user;
-    info.account = c.account.name;
+    info.account = c.account;
   }
-  if (c.subs.size > 0) {
-    if (opts.subsDetail) {
-      info.subscriptions_list_detail = [...c.subs.values()].map((s) => subDetail(s, false));
-    } else if (opts.subs) {
-      info.subscriptions_list = [...c.subs.values()].map((s) => s.subject);
-    }
+  if (c.subs.length > 0) {
+    if (opts.subsDetail) info.subscriptions_list_detail = c.subs.map((s) => subDetail(s, false));
+    else if (opts.subs) info.subscriptions_list = c.subs.map((s) => s.subject);
   }
   return info;
 }
 
-function subDetail(s: Subscription, withAccount: boolean): Record<string, unknown> {
+function subDetail(s: SubState, withAccount: boolean): Record<string, unknown> {
   const d: Record<string, unknown> = {};
-  if (withAccount) d.account = s.client.account.name;
+  if (withAccount) d.account = s.account;
   d.subject = s.subject;
   if (s.queue) d.qgroup = s.queue;
   d.sid = s.sid;
-  d.msgs = s.delivered;
+  d.msgs = s.msgs;
   if (s.max > 0) d.max = s.max;
-  d.cid = s.client.cid;
+  d.cid = s.cid;
   return d;
 }
 
@@ -258,7 +248,9 @@ export function subsz(server: Server, opts: Partial<SubszOptions> = {}): Record<
     if (opts.subs) {
       for (const sub of acc.sublist.all()) {
         if (test && !subjectMatches(sub.subject, test)) continue;
-        details.push(subDetail(sub, true));
+        details.push(
+          subDetail({ account: acc.name, subject: sub.subject, queue: sub.queue, sid: sub.sid, msgs: sub.delivered, max: sub.max, cid: sub.client.cid }, true),
+        );
       }
     }
   }

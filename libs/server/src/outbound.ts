@@ -6,6 +6,7 @@ const COPY_LIMIT = 8 * 1024;
 /** Strings shorter than this are written byte by byte: cheaper than a call into C++. */
 const SHORT_STRING = 48;
 
+const EMPTY = Buffer.alloc(0);
 const MSG = 0x4d; // 'M'
 const HMSG_H = 0x48; // 'H'
 const SPACE = 0x20;
@@ -97,10 +98,16 @@ export class Outbound {
     return out;
   }
 
+  /** Drops the buffer (the connection is closed); appends after this start a new one. */
+  release(): void {
+    this.len = 0;
+    this.buf = EMPTY;
+  }
+
   private reserve(n: number): void {
     const need = this.len + n;
     if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, INITIAL_SIZE);
     while (size < need) size *= 2;
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.len);

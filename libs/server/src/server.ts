@@ -3,6 +3,7 @@ import { Account, GLOBAL_ACCOUNT } from '@switchboard/accounts';
 import { createServer as createServerKey } from '@nats-io/nkeys';
 import { authenticatorFor, type Authenticator } from './auth.js';
 import { Client } from './client.js';
+import { connState, type ConnState } from './conn-state.js';
 import { CloseReason, ERR_MAX_CONNECTIONS } from './errors.js';
 import { silentLogger, type Logger, type LogLevel } from './log.js';
 import type { ServerOptions } from './options.js';
@@ -18,12 +19,6 @@ export const PROTOCOL_VERSION = '2.9.10';
 export const SYSTEM_ACCOUNT = '$SYS';
 /** Closed connections kept for /connz?state=closed (nats-server's max_closed_clients). */
 const MAX_CLOSED_CLIENTS = 10_000;
-
-/** A closed connection as remembered for monitoring. */
-export interface ClosedClient {
-  client: Client;
-  reason: string;
-}
 
 export interface ServerDeps {
   logger?: Logger;
@@ -43,7 +38,8 @@ export class Server {
   readonly accounts = new Map<string, Account<Subscription>>();
   readonly globalAccount: Account<Subscription>;
   readonly clients = new Map<number, Client>();
-  readonly closedClients: ClosedClient[] = [];
+  /** Most recent closed connections, oldest first (nats-server's max_closed_clients). */
+  readonly closedClients: ConnState[] = [];
   readonly startTime = new Date();
   /** Host and port that INFO and /varz report; the app sets them once listening. */
   host: string;
@@ -176,7 +172,7 @@ export class Server {
 
   removeClient(client: Client): void {
     this.clients.delete(client.cid);
-    this.closedClients.push({ client, reason: client.closeReason });
+    this.closedClients.push(connState(client));
     if (this.closedClients.length > MAX_CLOSED_CLIENTS) this.closedClients.shift();
     this.log('DBG', `${client.describe()} - Client connection closed: ${client.closeReason}`);
     if (this.lameDuckMode && this.clients.size === 0) this.finishLameDuck();
