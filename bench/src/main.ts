@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { parse, USAGE, type Options } from './args.js';
 import { json, markdown, type Cell, type Meta, type Row } from './report.js';
-import type { Context, Metric, Scenario } from './scenario.js';
+import type { Context, Metric, Scenario, ServerSetup } from './scenario.js';
 import { scenarios } from './scenarios/index.js';
 import { NATS_SERVER, startBroker, startFakeServer, startNatsServer, type ServerProcess } from './servers.js';
 
@@ -122,13 +122,31 @@ async function main(): Promise<void> {
   const onSignal = (): void => void stopAll().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  try {
-    const nats = await startSlot(opts.servers.includes('nats'), () => startNatsServer(opts.pin), 'nats-server');
+  const startPair = async (extra: string[]): Promise<[Slot, Slot]> => {
+    const nats = await startSlot(opts.servers.includes('nats'), () => startNatsServer(opts.pin, extra), 'nats-server');
     slots.push(nats);
-    const broker = await startSlot(opts.servers.includes('broker'), () => startBroker(opts.pin), 'broker');
+    const broker = await startSlot(opts.servers.includes('broker'), () => startBroker(opts.pin, extra), 'broker');
     slots.push(broker);
+    return [nats, broker];
+  };
+  try {
+    // One pair of servers for every scenario that needs nothing special, started once.
+    const shared = chosen.some((s) => !s.servers) ? await startPair([]) : null;
+    let brokerStatus = shared?.[1] ?? null;
+    let natsStarted = shared === null || shared[0].server !== null;
     const rows: Row[] = [];
     for (const s of chosen) {
+      let nats: Slot;
+      let broker: Slot;
+      let setup: ServerSetup | null = null;
+      if (s.servers) {
+        setup = await s.servers();
+        [nats, broker] = await startPair(setup.args);
+        brokerStatus ??= broker;
+        natsStarted &&= nats.server !== null;
+      } else {
+        [nats, broker] = shared!;
+      }
       for (const size of s.sized ? opts.sizes : [0]) {
         log(`${s.name} ${size} B …`);
         const n: Array<Record<string, Cell>> = [];
@@ -152,6 +170,10 @@ async function main(): Promise<void> {
           });
         }
       }
+      if (setup) {
+        await Promise.all([nats.server?.stop(), broker.server?.stop()]);
+        await setup.dispose?.();
+      }
     }
     const meta: Meta = {
       date: new Date().toISOString(),
@@ -159,7 +181,7 @@ async function main(): Promise<void> {
       cpu: os.cpus()[0]?.model ?? 'unknown',
       cores,
       natsServer: natsVersion(),
-      broker: broker.server ? 'apps/broker' : broker.why,
+      broker: brokerStatus === null || brokerStatus.why === '' ? 'apps/broker' : brokerStatus.why,
       timing,
       rounds: opts.rounds,
       placement: opts.pin
@@ -167,7 +189,7 @@ async function main(): Promise<void> {
         : 'no pinning: server process and generator process (publisher and subscriber threads) share the cores',
     };
     process.stdout.write(`${opts.json ? json(rows, meta) : markdown(rows, meta)}\n`);
-    if (nats.server === null && opts.servers.includes('nats')) process.exitCode = 1;
+    if (!natsStarted && opts.servers.includes('nats')) process.exitCode = 1;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

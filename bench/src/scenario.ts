@@ -31,6 +31,14 @@ export interface Context {
 
 export type Values = Record<string, number>;
 
+/** How a scenario wants both servers started, when the plain `-a <host> -p <port>` won't do. */
+export interface ServerSetup {
+  /** Appended to both servers' command lines (e.g. `-c <config>` for operator mode). */
+  args: string[];
+  /** Removes whatever the setup created (config files, keys), after the servers stopped. */
+  dispose?(): Promise<void>;
+}
+
 /**
  * A benchmark scenario. The runner calls `run` once per server and payload size, with the
  * same code driving each server; `ceiling`, when present, runs the same load against the
@@ -48,4 +56,6 @@ export interface Scenario {
   metrics: Metric[];
   run(ep: Endpoint, size: number, ctx: Context): Promise<Values>;
   ceiling?(size: number, ctx: Context): Promise<Values>;
+  /** If present, the runner starts a dedicated nats-server/broker pair with this setup. */
+  servers?(): Promise<ServerSetup>;
 }

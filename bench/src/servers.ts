@@ -109,16 +109,16 @@ function hasInfo(ep: Endpoint): Promise<boolean> {
   });
 }
 
-export async function startNatsServer(pin = false): Promise<ServerProcess> {
+export async function startNatsServer(pin = false, extra: string[] = []): Promise<ServerProcess> {
   if (!existsSync(NATS_SERVER)) throw new Error(`${NATS_SERVER} not found (set NATS_SERVER_BIN)`);
   const port = await freePort();
-  return ServerProcess.start('nats-server', NATS_SERVER, ['-a', HOST, '-p', String(port)], port, 10_000, pin);
+  return ServerProcess.start('nats-server', NATS_SERVER, ['-a', HOST, '-p', String(port), ...extra], port, 10_000, pin);
 }
 
-export async function startBroker(pin = false): Promise<ServerProcess> {
+export async function startBroker(pin = false, extra: string[] = []): Promise<ServerProcess> {
   if (!existsSync(new URL(BROKER_MAIN, `file://${REPO}`))) throw new Error(`${BROKER_MAIN} does not exist yet`);
   const port = await freePort();
-  const args = ['--conditions=@switchboard/source', '--import', 'tsx', BROKER_MAIN, '-a', HOST, '-p', String(port)];
+  const args = ['--conditions=@switchboard/source', '--import', 'tsx', BROKER_MAIN, '-a', HOST, '-p', String(port), ...extra];
   // tsx compiles the broker on start: allow it time on a loaded 2-core machine.
   return ServerProcess.start('broker', process.execPath, args, port, 30_000, pin);
 }
