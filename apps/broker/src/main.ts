@@ -36,7 +36,8 @@ async function main(argv: string[]): Promise<void> {
       options = r.options;
       warnings.push(...r.warnings);
     } catch (err) {
-      if (err instanceof ConfigError) fail(`nats-server: ${flags.configFile}: ${err.message}`, 1);
+      // As nats-server: `<file>:<line>:<column>: <reason>` when the position is known.
+      if (err instanceof ConfigError) fail(`broker: ${err.file !== undefined || err.line > 0 ? err.message : `${flags.configFile}: ${err.message}`}`, 1);
       throw err;
     }
   }

@@ -40,7 +40,7 @@ describe('broker command line', () => {
     writeFileSync(file, 'port: 4222\nnot_a_field: 1\n');
     const r = run(['-c', file]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('unknown field "not_a_field"');
+    expect(r.stderr).toContain(`${file}:2:1: unknown field "not_a_field"`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -1,5 +1,5 @@
 import type { PermissionsConfig, SubjectPermission } from '@switchboard/accounts';
-import { ConfigError, parseDuration, parseSize } from '@switchboard/config';
+import { ConfigError, parseDuration, parseSize, positionOf } from '@switchboard/config';
 import { isValidSubject } from '@switchboard/subjects';
 import { makeOptions, type AccountConfig, type ServerOptions, type UserConfig } from './options.js';
 
@@ -27,7 +27,7 @@ const IGNORED = new Set([
 export function optionsFromConfig(config: Record<string, unknown>, base: Partial<ServerOptions> = {}): ConfigResult {
   const o = makeOptions(base);
   const warnings: string[] = [];
-  for (const [rawKey, v] of Object.entries(config)) {
+  for (const [rawKey, v] of Object.entries(config)) at(config, rawKey, () => {
     const key = rawKey.toLowerCase();
     switch (key) {
       case 'listen': {
@@ -116,7 +116,7 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
         }
         throw new ConfigError(`unknown field "${rawKey}"`, { line: 0, column: 0 });
     }
-  }
+  });
   if (o.maxPayload > o.maxPending) {
     throw new ConfigError(`max_payload (${o.maxPayload}) can not be higher than max_pending (${o.maxPending})`, { line: 0, column: 0 });
   }
@@ -127,7 +127,7 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
 }
 
 function applyAuthorization(a: Record<string, unknown>, o: ServerOptions): void {
-  for (const [rawKey, v] of Object.entries(a)) {
+  for (const [rawKey, v] of Object.entries(a)) at(a, rawKey, () => {
     switch (rawKey.toLowerCase()) {
       case 'user':
       case 'username':
@@ -153,28 +153,30 @@ function applyAuthorization(a: Record<string, unknown>, o: ServerOptions): void 
       default:
         throw new ConfigError(`authorization: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
     }
-  }
+  });
   if (o.authorization && (o.username || o.users.length > 0)) {
     throw new ConfigError('Can not have a token and a users array', { line: 0, column: 0 });
   }
 }
 
 function applyAccounts(a: Record<string, unknown>, o: ServerOptions): void {
-  for (const [name, v] of Object.entries(a)) {
+  for (const [name, v] of Object.entries(a)) at(a, name, () => {
     const acc: AccountConfig = { name };
     o.accounts.push(acc);
-    for (const [rawKey, av] of Object.entries(obj(v, name))) {
+    const m = obj(v, name);
+    for (const [rawKey, av] of Object.entries(m)) at(m, rawKey, () => {
       if (rawKey.toLowerCase() === 'users') o.users.push(...users(av, name));
       else throw new ConfigError(`accounts.${name}: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
-    }
-  }
+    });
+  });
 }
 
 function users(v: unknown, account: string): UserConfig[] {
   if (!Array.isArray(v)) throw new ConfigError('users must be an array', { line: 0, column: 0 });
   return v.map((entry) => {
     const u: UserConfig = { user: '', password: '', account };
-    for (const [rawKey, x] of Object.entries(obj(entry, 'user'))) {
+    const m = obj(entry, 'user');
+    for (const [rawKey, x] of Object.entries(m)) at(m, rawKey, () => {
       switch (rawKey.toLowerCase()) {
         case 'user':
         case 'username':
@@ -193,7 +195,7 @@ function users(v: unknown, account: string): UserConfig[] {
         default:
           throw new ConfigError(`user: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
       }
-    }
+    });
     return u;
   });
 }
@@ -201,7 +203,8 @@ function users(v: unknown, account: string): UserConfig[] {
 /** nats-server's user permissions block: `{ publish: ..., subscribe: ... }`. */
 function permissions(v: unknown): PermissionsConfig {
   const out: PermissionsConfig = {};
-  for (const [rawKey, x] of Object.entries(obj(v, 'permissions'))) {
+  const m = obj(v, 'permissions');
+  for (const [rawKey, x] of Object.entries(m)) at(m, rawKey, () => {
     switch (rawKey.toLowerCase()) {
       case 'pub':
       case 'publish':
@@ -216,7 +219,7 @@ function permissions(v: unknown): PermissionsConfig {
       default:
         throw new ConfigError(`permissions: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
     }
-  }
+  });
   return out;
 }
 
@@ -224,7 +227,8 @@ function permissions(v: unknown): PermissionsConfig {
 function subjectPermission(v: unknown, key: string): SubjectPermission {
   if (typeof v === 'string' || Array.isArray(v)) return { allow: subjectList(v, key) };
   const out: SubjectPermission = {};
-  for (const [rawKey, x] of Object.entries(obj(v, key))) {
+  const m = obj(v, key);
+  for (const [rawKey, x] of Object.entries(m)) at(m, rawKey, () => {
     switch (rawKey.toLowerCase()) {
       case 'allow':
         out.allow = subjectList(x, `${key}.allow`);
@@ -235,7 +239,7 @@ function subjectPermission(v: unknown, key: string): SubjectPermission {
       default:
         throw new ConfigError(`Unknown field "${rawKey}" parsing permissions`, { line: 0, column: 0 });
     }
-  }
+  });
   return out;
 }
 
@@ -260,6 +264,23 @@ function hostPort(v: unknown, key: string): { host: string; port: number } {
   const port = Number(s.slice(i + 1));
   if (!Number.isInteger(port)) throw new ConfigError(`could not parse port "${s.slice(i + 1)}"`, { line: 0, column: 0 });
   return { host, port };
+}
+
+/**
+ * Runs `fn` for one key of a parsed map; an error raised without a position gets the key's
+ * `file:line:column` (as nats-server reports config errors). Innermost key wins.
+ */
+function at(map: object, key: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    const pos = positionOf(map, key);
+    if (err instanceof ConfigError && err.line === 0 && pos) {
+      throw new ConfigError(err.reason, { file: pos.file, line: pos.line, column: pos.column, reason: err.reason });
+    }
+    if (err instanceof ConfigError || !(err instanceof Error)) throw err;
+    throw new ConfigError(err.message, { line: 0, column: 0 });
+  }
 }
 
 function str(v: unknown, key: string): string {
