@@ -3,10 +3,24 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { PrismaClient } from './generated/client.js';
+import { PrismaClient, type Prisma } from './generated/client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { migrate, type MigrationPaths } from './migrate.js';
 import { pgConfigFromUrl } from './pg-config.js';
+
+/**
+ * Encrypted seeds stay out of every query result unless a query asks for them with
+ * `omit: { seedEnc: false }` (or a select): a handler that returns a row cannot leak one by accident.
+ */
+export const omitSeeds = {
+  operator: { seedEnc: true },
+  operatorSigningKey: { seedEnc: true },
+  account: { seedEnc: true },
+  accountSigningKey: { seedEnc: true },
+} as const satisfies Prisma.GlobalOmitConfig;
+
+/** The Prisma client that openDatabase returns: seeds omitted by default. */
+export type Db = PrismaClient<never, typeof omitSeeds>;
 
 export interface DatabaseOptions {
   /** postgresql:// URL; wins over dataDir. */
@@ -16,7 +30,7 @@ export interface DatabaseOptions {
 }
 
 export interface Database {
-  readonly prisma: PrismaClient;
+  readonly prisma: Db;
   readonly kind: 'postgres' | 'pglite';
   /** Where the data lives, without credentials (safe to log). */
   readonly location: string;
@@ -35,7 +49,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 
 function openPostgres(url: string): Database {
   const cfg = pgConfigFromUrl(url);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(cfg) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(cfg), omit: omitSeeds });
   return {
     prisma,
     kind: 'postgres',
@@ -57,7 +71,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     lock.release();
     throw e;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db), omit: omitSeeds });
   return {
     prisma,
     kind: 'pglite',

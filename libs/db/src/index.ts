@@ -1,4 +1,4 @@
-export { openDatabase, type Database, type DatabaseOptions } from './database.js';
+export { openDatabase, omitSeeds, type Database, type DatabaseOptions, type Db } from './database.js';
 export {
   migrate,
   createMigration,

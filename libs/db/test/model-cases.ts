@@ -1,7 +1,7 @@
 // The same model checks, run against real PostgreSQL and against embedded PGlite.
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { classifyDbError, type PrismaClient } from '@switchboard/db';
+import { classifyDbError, type Db } from '@switchboard/db';
 
 const key = (prefix: string) => `${prefix}${randomBytes(27).toString('hex').toUpperCase().slice(0, 55)}`;
 
@@ -14,7 +14,7 @@ async function caught(p: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-export function modelCases(client: () => PrismaClient): void {
+export function modelCases(client: () => Db): void {
   it('creates the whole tenant graph and reads it back through relations', async () => {
     const prisma = client();
     const plan = await prisma.plan.create({ data: { name: `free-${randomBytes(3).toString('hex')}`, maxConnections: 10, maxPayload: 1n << 20n } });
@@ -82,7 +82,11 @@ export function modelCases(client: () => PrismaClient): void {
     expect(read.apiTokens[0]!.scopes).toEqual(['accounts:read']);
     expect(read.accounts.map((a) => a.name)).toEqual(['main', 'second']);
     const [main, second] = read.accounts;
-    expect(Buffer.from(main!.seedEnc).toString()).toBe('sealed');
+    // Seeds are omitted from results unless asked for.
+    expect('seedEnc' in main!).toBe(false);
+    expect('seedEnc' in main!.signingKeys[0]!).toBe(false);
+    const withSeed = await prisma.account.findUniqueOrThrow({ where: { id: main!.id }, omit: { seedEnc: false } });
+    expect(Buffer.from(withSeed.seedEnc).toString()).toBe('sealed');
     expect(main!.users[0]!.permissions).toEqual({ pub: { allow: ['orders.>'] } });
     expect(main!.users[0]!.revokedAt).toBeNull();
     expect(main!.signingKeys[0]!.scope).toEqual({ role: 'dev', pub: { allow: ['dev.>'] } });

@@ -13,6 +13,8 @@ import {
   MasterKeyError,
   parseMasterKey,
   SecretError,
+  sealSeed,
+  openSeed,
 } from '@switchboard/secrets';
 
 const seed = 'SUAIBDPBAUTWCWBKIO6XHQNINK5FWJW4OHLXC3HQ2KFE4PEJUA44CNHTC4';
@@ -158,5 +160,15 @@ describe('loadKeyring', () => {
   it('says what is missing when there is no key at all', () => {
     expect(() => loadKeyring({})).toThrowError(/set SWITCHBOARD_MASTER_KEY/);
     expect(() => loadKeyring({ keyFile: path.join(tmp(), 'absent') })).toThrowError(/cannot read master key file .*ENOENT/);
+  });
+});
+
+describe('sealSeed / openSeed', () => {
+  const ring = new Keyring([generateMasterKey()]);
+
+  it('opens only for the public key it was sealed for', () => {
+    const env = sealSeed(ring, 'AAPUB1', seed);
+    expect(Buffer.from(openSeed(ring, 'AAPUB1', env)).toString()).toBe(seed);
+    expect(() => openSeed(ring, 'AAPUB2', env)).toThrowError(expect.objectContaining({ code: 'authentication_failed' }));
   });
 });
