@@ -158,7 +158,6 @@ describe('routing with a fake transport', () => {
     server.shutdown();
   });
 });
-});
 
 describe('protocol trace (-V)', () => {
   it('logs inbound and outbound operations and redacts secrets', () => {
