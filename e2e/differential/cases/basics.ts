@@ -48,6 +48,21 @@ export const basics: Case[] = [
     mustSee: ['MSG big 1 100000\\r\\n'],
   },
   {
+    name: 'payload at the default limit',
+    conns: { sub: {}, pub: {} },
+    steps: [{ conn: 'sub', send: 'SUB big 1\r\n' }, { conn: 'pub', send: pub('big', 'y'.repeat(1024 * 1024)) }],
+    mustSee: ['sub ← MSG big 1 1048576\\r\\n'],
+  },
+  {
+    name: 'burst of 1000 messages arrives complete and in order',
+    conns: { sub: {}, pub: {} },
+    steps: [
+      { conn: 'sub', send: 'SUB burst.* 1\r\n' },
+      { conn: 'pub', send: Array.from({ length: 1000 }, (_, i) => pub(`burst.${i % 7}`, `m${String(i).padStart(4, '0')}`)).join('') },
+    ],
+    mustSee: ['sub ← m0000\\r\\n', 'sub ← m0999\\r\\n'],
+  },
+  {
     name: 'echo on by default',
     steps: [{ send: 'SUB foo 1\r\n' + pub('foo', 'me') }],
     mustSee: ['MSG foo 1 2'],

@@ -46,4 +46,11 @@ export const errors: Case[] = [
     conns: { sub: {}, pub: {} },
     steps: [{ conn: 'sub', send: 'SUB foo.bar 1\r\n' }, { conn: 'pub', send: pub('foo.*', 'x') }],
   },
+  {
+    name: 'verbose: an error that closes gets no +OK',
+    closes: true,
+    conns: { c: { verbose: true } },
+    steps: [{ send: 'SUB foo 1\r\nFOO\r\n' }],
+    mustSee: ["+OK\\r\\n", "-ERR 'Unknown Protocol Operation'"],
+  },
 ];
