@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,4 +78,28 @@ describe('broker command line', () => {
       child.kill('SIGKILL');
     }
   });
+
+  it('writes its log to -l and enters lame duck mode on SIGUSR2, then exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broker-cli-'));
+    const logFile = join(dir, 'broker.log');
+    const port = await freePort();
+    const child = spawn(process.execPath, [...NODE_ARGS, '-a', '127.0.0.1', '-p', String(port), '-l', logFile], {
+      cwd: root,
+      stdio: 'ignore',
+    });
+    const exit = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+    const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+    try {
+      await waitFor(() => log().includes('Server is ready'), 20_000, 'broker ready in the log file');
+      const nc = await clientKinds[1]!.connect({ servers: `127.0.0.1:${port}`, reconnect: false });
+      await nc.flush();
+      child.kill('SIGUSR2');
+      // Default lame duck: 10 s grace then closes; the client is told at once.
+      await waitFor(() => log().includes('Entering lame duck mode'), 5_000, 'lame duck log line');
+      await nc.close();
+      expect(await exit).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
 });

@@ -32,6 +32,17 @@ describe('limits', () => {
     await c.waitClosed();
   });
 
+  it.each(clientKinds)('$name learns max_payload from INFO and refuses a larger publish', async (kind) => {
+    await start({ maxPayload: 1024 });
+    const nc = await kind.connect({ servers: `127.0.0.1:${broker!.port}` });
+    expect(nc.info?.max_payload).toBe(1024);
+    expect(() => nc.publish('big', new Uint8Array(2048))).toThrow(/payload/i);
+    nc.publish('fits', new Uint8Array(1024));
+    await nc.flush();
+    expect(broker!.server.inBytes).toBe(1024);
+    await nc.close();
+  });
+
   it('rejects a control line above max_control_line', async () => {
     await start({ maxControlLine: 64 });
     const c = await raw();
