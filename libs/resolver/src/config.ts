@@ -76,7 +76,7 @@ export function parseResolverConfig(config: ConfigMap, opts: ResolverConfigOptio
     return { resolver, warnings };
   }
   if (resolver.type === 'URL') {
-    if (preload !== undefined) throw fail('resolver preloads only available for writeable resolver types MEM/DIR/CACHE_DIR');
+    if (preload !== undefined && Object.keys(preload).length > 0) throw fail('resolver preloads only available for writeable resolver types MEM/DIR/CACHE_DIR');
     resolver.cacheDir = (cacheDirRaw as string | undefined) ?? opts.defaultCacheDir;
     if (resolver.cacheDir === undefined) warnings.push('account resolver URL: no resolver_cache_dir, fetched JWTs are kept in memory only');
   } else {
