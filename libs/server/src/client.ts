@@ -75,6 +75,8 @@ export class Client implements ClientOpHandler, TransportSink {
   slowConsumer = false;
   /** Bytes the transport held after the last flush. */
   transportPending = 0;
+  /** Pending bytes at which this client is cut as a slow consumer. */
+  private readonly maxPending: number;
   /** Above this many pending bytes, producers publishing to this client are paused. */
   readonly stallThreshold: number;
   /** Producers paused because of this client's backlog. */
@@ -83,7 +85,7 @@ export class Client implements ClientOpHandler, TransportSink {
   stalled = false;
   private stallTimer: NodeJS.Timeout | null = null;
   /** When the transport stopped taking writes (ms), 0 = flowing; for the write deadline. */
-  stalledSince = 0;
+  writeBlockedSince = 0;
 
   private awaitingAuth: boolean;
   /** Protocol tracing on (-V); read once, checked with a plain field on the hot path. */
@@ -106,6 +108,7 @@ export class Client implements ClientOpHandler, TransportSink {
     this.parser = new ClientParser(this, { maxControlLine: o.maxControlLine, maxPayload: o.maxPayload });
     this.awaitingAuth = server.auth.required;
     this.trace = server.logger.trace;
+    this.maxPending = o.maxPending;
     this.stallThreshold = o.maxPending / 2;
     this.pingTimer = setTimeout(this.onPingTimer, Math.min(FIRST_PING_INTERVAL, o.pingInterval));
     this.pingTimer.unref();
@@ -138,7 +141,7 @@ export class Client implements ClientOpHandler, TransportSink {
 
   onDrain(): void {
     this.transportPending = this.transport.writableLength;
-    this.stalledSince = 0;
+    this.writeBlockedSince = 0;
     this.releaseProducers();
   }
 
@@ -277,15 +280,15 @@ export class Client implements ClientOpHandler, TransportSink {
       if (sub.delivered + 1 === sub.max) this.server.expireSub(sub);
     }
     sub.delivered++;
-    const n = this.out.appendMsg(subject, sub.sid, reply, hdrLen, msg, !this.headers);
+    this.out.appendMsg(subject, sub.sid, reply, hdrLen, msg, !this.headers);
     const size = hdrLen >= 0 && !this.headers ? msg.length - hdrLen : msg.length;
     this.outMsgs++;
     this.outBytes += size;
     this.server.outMsgs++;
     this.server.outBytes += size;
-    if (this.out.len + this.transportPending > this.server.opts.maxPending) this.slowConsumer = true;
+    if (this.out.len + this.transportPending > this.maxPending) this.slowConsumer = true;
     this.queueFlush();
-    return n > 0;
+    return true;
   }
 
   // ---- output ----
@@ -315,9 +318,9 @@ export class Client implements ClientOpHandler, TransportSink {
     if (this.slowConsumer) return this.cutSlowConsumer(CloseReason.SlowConsumerPendingBytes);
     const data = this.out.take();
     if (data === null) return;
-    if (!this.transport.write(data) && this.stalledSince === 0) this.stalledSince = Date.now();
+    if (!this.transport.write(data) && this.writeBlockedSince === 0) this.writeBlockedSince = Date.now();
     this.transportPending = this.transport.writableLength;
-    if (this.transportPending > this.server.opts.maxPending) this.cutSlowConsumer(CloseReason.SlowConsumerPendingBytes);
+    if (this.transportPending > this.maxPending) this.cutSlowConsumer(CloseReason.SlowConsumerPendingBytes);
   }
 
   /** Closes the connection; `flushFirst` sends what is pending (e.g. an -ERR) before ending. */
@@ -400,7 +403,7 @@ export class Client implements ClientOpHandler, TransportSink {
 
   /** Writes deadline check from the server's housekeeping tick. */
   checkWriteDeadline(now: number): void {
-    if (this.stalledSince !== 0 && now - this.stalledSince > this.server.opts.writeDeadline) {
+    if (this.writeBlockedSince !== 0 && now - this.writeBlockedSince > this.server.opts.writeDeadline) {
       this.cutSlowConsumer(CloseReason.SlowConsumerWriteDeadline);
     }
   }

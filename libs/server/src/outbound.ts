@@ -27,10 +27,8 @@ export class Outbound {
    * `MSG <subject> <sid> [reply] <#bytes>\r\n<payload>\r\n`, or `HMSG ... <#hdr> <#total>` when
    * `hdrLen >= 0`. `msg` holds headers + payload; `hdrLen < 0` means no headers. `stripHeaders`
    * delivers only the payload part (to subscribers that did not negotiate headers).
-   * Returns the bytes appended.
    */
-  appendMsg(subject: string, sid: string, reply: string, hdrLen: number, msg: Buffer, stripHeaders: boolean): number {
-    const start = this.len;
+  appendMsg(subject: string, sid: string, reply: string, hdrLen: number, msg: Buffer, stripHeaders: boolean): void {
     let payloadStart = 0;
     let headers = hdrLen >= 0;
     if (headers && stripHeaders) {
@@ -65,7 +63,6 @@ export class Outbound {
     buf[p++] = CR;
     buf[p++] = LF;
     this.len = p;
-    return p - start;
   }
 
   /** Protocol text that is already complete (`+OK\r\n`, `PONG\r\n`, INFO …). */
