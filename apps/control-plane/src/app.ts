@@ -22,19 +22,19 @@ export interface AppOptions {
 export async function createApp(config: ControlPlaneConfig, opts: AppOptions = {}): Promise<NestFastifyApplication> {
   const log = new Logger('ControlPlane');
   if (opts.logger !== undefined) Logger.overrideLogger(opts.logger);
-  const embedded = !config.databaseUrl;
-  const { keyring, source } = loadKeyring({
-    masterKey: opts.masterKey ?? (process.env.SWITCHBOARD_MASTER_KEY || undefined),
-    keyFile: opts.masterKeyFile ?? (process.env.SWITCHBOARD_MASTER_KEY_FILE || undefined),
-    dataDir: embedded ? config.dataDir : undefined,
-  });
-  log.log(`master key ${keyring.currentKeyId} (${source === 'env' ? 'from SWITCHBOARD_MASTER_KEY' : source})`);
-
   const db: Database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let redis: Redis | undefined;
   try {
     const applied = await db.migrate();
     log.log(`database ${db.location}: ${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
+    const { keyring, source } = loadKeyring({
+      masterKey: opts.masterKey ?? (process.env.SWITCHBOARD_MASTER_KEY || undefined),
+      keyFile: opts.masterKeyFile ?? (process.env.SWITCHBOARD_MASTER_KEY_FILE || undefined),
+      dataDir: config.databaseUrl ? undefined : config.dataDir,
+      // Only a database without sealed seeds may get a fresh embedded key.
+      createIfMissing: !(await holdsSeeds(db)),
+    });
+    log.log(`master key ${keyring.currentKeyId} (${source === 'env' ? 'from SWITCHBOARD_MASTER_KEY' : source})`);
 
     redis = connectRedis(config.redisUrl, log);
     const app = await NestFactory.create<NestFastifyApplication>(
@@ -58,6 +58,12 @@ export async function createApp(config: ControlPlaneConfig, opts: AppOptions = {
     await db.close();
     throw e;
   }
+}
+
+async function holdsSeeds(db: Database): Promise<boolean> {
+  const p = db.prisma;
+  const counts = await Promise.all([p.operator.count(), p.operatorSigningKey.count(), p.account.count(), p.accountSigningKey.count()]);
+  return counts.some((n) => n > 0);
 }
 
 // Commands fail at once while Redis is unreachable (no offline queue), so /healthz answers fast;

@@ -2,3 +2,4 @@ export { createApp, type AppOptions } from './app.js';
 export { loadConfig, ConfigError, type ControlPlaneConfig } from './config.js';
 export type { ErrorBody } from './common/error.filter.js';
 export type { Health } from './health/health.controller.js';
+export { CONFIG, DATABASE, REDIS, KEYRING } from './tokens.js';

@@ -10,8 +10,13 @@ import { generateMasterKey, MasterKeyError, parseMasterKey } from './master-key.
 export interface KeyringSource {
   masterKey?: string;
   keyFile?: string;
-  /** Embedded mode: look for (and create) DATA_DIR/master.key when no key is given. */
+  /** Embedded mode: look for DATA_DIR/master.key when no key is given. */
   dataDir?: string;
+  /**
+   * Create DATA_DIR/master.key if it is missing. Pass false once anything has been sealed: a new key
+   * would silently make every stored seed unreadable.
+   */
+  createIfMissing?: boolean;
 }
 
 export interface LoadedKeyring {
@@ -36,6 +41,11 @@ export function loadKeyring(src: KeyringSource): LoadedKeyring {
   if (src.dataDir) {
     const file = path.join(path.resolve(src.dataDir), 'master.key');
     if (fs.existsSync(file)) return { keyring: readKeyFile(file), source: file };
+    if (src.createIfMissing === false) {
+      throw new MasterKeyError(
+        `${file} is missing but the database already holds encrypted seeds: restore that file or set SWITCHBOARD_MASTER_KEY`,
+      );
+    }
     fs.mkdirSync(path.dirname(file), { recursive: true });
     try {
       // 'wx': two first starts racing must not end with two different keys.

@@ -157,6 +157,12 @@ describe('loadKeyring', () => {
     expect(second.keyring.open(env).toString()).toBe(seed);
   });
 
+  it('refuses to create a new key over existing data', () => {
+    const dir = tmp();
+    expect(() => loadKeyring({ dataDir: dir, createIfMissing: false })).toThrowError(/master\.key is missing but the database already holds encrypted seeds/);
+    expect(fs.existsSync(path.join(dir, 'master.key'))).toBe(false);
+  });
+
   it('says what is missing when there is no key at all', () => {
     expect(() => loadKeyring({})).toThrowError(/set SWITCHBOARD_MASTER_KEY/);
     expect(() => loadKeyring({ keyFile: path.join(tmp(), 'absent') })).toThrowError(/cannot read master key file .*ENOENT/);
