@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ConfigError, parseConfig } from '@switchboard/config';
+import { MemoryResolver, parseResolverConfig, ResolverError, UrlResolver } from '../src/index.js';
+import { startAccountServer, type AccountServer } from './account-server.js';
+import { createAccount, makeOperator, tempDir } from './helpers.js';
+
+// Whatever is offered or answered, resolvers answer in their own terms and never throw.
+
+const op = makeOperator();
+const acct = createAccount();
+const key = acct.getPublicKey();
+const good = op.issue(acct);
+
+/** Strings near a JWT: random text, and a good token with a few characters changed. */
+const tokenish = fc.oneof(
+  fc.string({ maxLength: 300 }),
+  fc.tuple(fc.nat({ max: good.length - 1 }), fc.string({ minLength: 1, maxLength: 3 })).map(([i, s]) => good.slice(0, i) + s + good.slice(i + s.length)),
+);
+
+describe('properties', () => {
+  it('store never rejects and accepts nothing but the good token', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constant(key), fc.string({ maxLength: 60 })), tokenish, async (k, jwt) => {
+        const r = new MemoryResolver({ trust: op.trust });
+        const s = await r.store(k, jwt);
+        if (s.status === 'stored') expect(jwt.trim()).toBe(good);
+        else expect(s.status).toBe('rejected');
+        expect(await r.fetch(k)).toBe(s.status === 'stored' ? good : undefined);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('parseResolverConfig throws nothing but ConfigError', () => {
+    const value = fc.oneof(fc.string({ maxLength: 40 }), fc.integer(), fc.boolean(), fc.constant('MEM'), fc.constant('URL(http://h/)'), fc.constant(good));
+    const map = fc.dictionary(fc.constantFrom('type', 'dir', 'ttl', 'interval', 'timeout', 'limit', 'allow_delete', 'x'), value);
+    const config = fc.record({
+      resolver: fc.oneof(value, map),
+      resolver_preload: fc.oneof(value, fc.dictionary(fc.string({ maxLength: 10 }), value)),
+      resolver_cache_dir: value,
+    }, { requiredKeys: [] });
+    fc.assert(
+      fc.property(config, (c) => {
+        try {
+          parseResolverConfig(c);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ConfigError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+    expect(() => parseResolverConfig(parseConfig('resolver: MEM'))).not.toThrow();
+  });
+});
+
+describe('URL answers', () => {
+  let http: AccountServer;
+  const tmp = tempDir();
+  beforeAll(async () => (http = await startAccountServer()));
+  afterAll(async () => {
+    await http.close();
+    tmp.remove();
+  });
+
+  it('any body is either the good JWT or an invalid_jwt error', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(tokenish, fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b))), async (body) => {
+        http.override.set(key, { body });
+        const r = new UrlResolver({ trust: op.trust, url: http.url, cacheDir: tmp.dir });
+        try {
+          const got = await r.fetch(key).catch((e: unknown) => e);
+          if (typeof got === 'string') expect(got).toBe(good);
+          else {
+            expect(got).toBeInstanceOf(ResolverError);
+            expect((got as ResolverError).code).toBe('invalid_jwt');
+          }
+        } finally {
+          await r.close();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
