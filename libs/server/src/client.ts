@@ -65,6 +65,8 @@ export class Client implements ClientOpHandler, TransportSink {
   rtt = 0;
   /** CONNECT seen (or let in as no_auth_user without one). */
   connectReceived = false;
+  /** Answered a PING after CONNECT: from then on the client may get async INFO (nats-server's firstPongSent). */
+  firstPongSent = false;
   closed = false;
   closeReason = '';
   stop: Date | null = null;
@@ -251,6 +253,7 @@ export class Client implements ClientOpHandler, TransportSink {
     if (this.awaitingAuth && !this.tryAnonymous()) return;
     this.lastPingIn = Date.now();
     this.enqueue(PONG);
+    if (this.connectReceived) this.firstPongSent = true;
   }
 
   onPong(): void {

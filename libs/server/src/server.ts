@@ -195,7 +195,8 @@ export class Server {
     if (this.lameDuckMode || this.shuttingDown) return Promise.resolve();
     this.lameDuckMode = true;
     this.log('INF', 'Entering lame duck mode, stop accepting new clients');
-    for (const c of this.clients.values()) c.sendInfo(this.infoJSON(c));
+    // Like nats-server: only clients that understand async INFO (protocol ≥ 1) and are fully set up.
+    for (const c of this.clients.values()) if (c.opts.protocol >= 1 && c.firstPongSent) c.sendInfo(this.infoJSON(c));
     this.flushPending();
     const done = new Promise<void>((resolve) => {
       this.lameDuckDone = resolve;

@@ -263,3 +263,25 @@ describe('write deadline', () => {
     server.shutdown();
   });
 });
+
+describe('lame duck', () => {
+  it('sends INFO with ldm:true only to protocol-1 clients past their first PONG, then closes everyone', async () => {
+    const server = new Server(makeOptions({ pingInterval: 60_000, lameDuckGracePeriod: 20, lameDuckDuration: 60 }));
+    const modern = new FakeTransport();
+    server.accept(modern);
+    modern.send('CONNECT {"verbose":false,"protocol":1}\r\nPING\r\n');
+    const old = new FakeTransport();
+    server.accept(old);
+    old.send('CONNECT {"verbose":false,"protocol":0}\r\nPING\r\n');
+    modern.fresh();
+    old.fresh();
+    const done = server.lameDuck();
+    const info = modern.fresh();
+    expect(info.startsWith('INFO ')).toBe(true);
+    expect(JSON.parse(info.slice(5, -3)).ldm).toBe(true);
+    expect(old.fresh()).toBe('');
+    await done;
+    expect(server.clients.size).toBe(0);
+    expect(modern.ended && old.ended).toBe(true);
+  });
+});
