@@ -137,7 +137,13 @@ export class Client implements ClientOpHandler, TransportSink {
   onData(chunk: Buffer): void {
     if (this.closed) return;
     this.lastActivity = Date.now();
-    this.parser.parse(chunk);
+    try {
+      this.parser.parse(chunk);
+    } catch (err) {
+      // A bug must cost one connection, never the broker.
+      this.server.log('ERR', `${this.describe()} - Internal error, closing: ${(err as Error).stack ?? String(err)}`);
+      this.close(CloseReason.ProtocolViolation, false);
+    }
     this.server.flushPending();
   }
 

@@ -285,3 +285,31 @@ describe('lame duck', () => {
     expect(modern.ended && old.ended).toBe(true);
   });
 });
+
+describe('fault isolation', () => {
+  it('an exception inside a handler closes that connection only', () => {
+    const lines: string[] = [];
+    const logger = { debug: false, trace: false, log: (_l: string, m: string) => lines.push(m) };
+    const authenticator = {
+      required: true,
+      nonceRequired: false,
+      authenticate(o: { user: string }) {
+        if (o.user === 'boom') throw new Error('resolver exploded');
+        return { account: '$G', user: o.user, permissions: null };
+      },
+      anonymous: () => null,
+    };
+    const server = new Server(makeOptions({ pingInterval: 60_000 }), { logger, authenticator });
+    const bad = new FakeTransport();
+    const badClient = server.accept(bad)!;
+    const good = new FakeTransport();
+    server.accept(good);
+    good.send('CONNECT {"verbose":false,"user":"ok"}\r\n');
+    expect(() => bad.send('CONNECT {"verbose":false,"user":"boom"}\r\n')).not.toThrow();
+    expect(badClient.closed).toBe(true);
+    expect(lines.some((l) => l.includes('resolver exploded'))).toBe(true);
+    good.send('PING\r\n');
+    expect(good.text().endsWith('PONG\r\n')).toBe(true);
+    server.shutdown();
+  });
+});
