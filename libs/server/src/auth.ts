@@ -5,7 +5,7 @@ import type { ServerOptions } from './options.js';
 
 /** Who a connection turned out to be. */
 export interface AuthResult {
-  /** Account the connection is bound to. */
+  /** Account the connection is bound to (registered on the server if new, e.g. from a JWT). */
   account: string;
   /** User name for logs and /connz ('' for a token). */
   user: string;
@@ -22,8 +22,12 @@ export interface Authenticator {
   readonly required: boolean;
   /** INFO carries a nonce for the client to sign (nkeys/JWT). */
   readonly nonceRequired: boolean;
-  /** null → `-ERR 'Authorization Violation'`. */
-  authenticate(opts: ConnectOptions, nonce: string): AuthResult | null;
+  /**
+   * null → `-ERR 'Authorization Violation'`. May answer asynchronously (an account resolver
+   * fetching a JWT): the connection then holds its further operations until it settles.
+   * A rejected promise counts as a violation.
+   */
+  authenticate(opts: ConnectOptions, nonce: string): AuthResult | null | Promise<AuthResult | null>;
   /** The account of a client that sent no credentials (no_auth_user), or null. */
   anonymous(): AuthResult | null;
 }

@@ -1,6 +1,7 @@
 import type { Account, Permissions } from '@switchboard/accounts';
 import { ClientParser, ERR_MAX_CONTROL_LINE, ERR_MAX_PAYLOAD, type ClientOpHandler } from '@switchboard/protocol';
 import { isValidLiteralSubject, isValidSubject } from '@switchboard/subjects';
+import type { AuthResult } from './auth.js';
 import { defaultConnectOptions, parseConnect, type ConnectOptions } from './connect.js';
 import {
   CloseReason,
@@ -33,6 +34,16 @@ const STALL_MIN = 100;
 const STALL_MAX = 1_000;
 /** First server PING comes early to measure RTT (nats-server's firstClientPingInterval). */
 const FIRST_PING_INTERVAL = 2_000;
+
+/** An operation parsed while an asynchronous CONNECT authentication was pending. */
+type HeldOp =
+  | { op: 'connect'; json: string }
+  | { op: 'pub'; subject: string; reply: string; hdrLen: number; msg: Buffer }
+  | { op: 'sub'; subject: string; queue: string; sid: string }
+  | { op: 'unsub'; sid: string; max: number }
+  | { op: 'ping' }
+  | { op: 'pong' }
+  | { op: 'error'; message: string; sendErr: boolean };
 
 /**
  * One client connection: consumes parsed operations, keeps its subscriptions, and owns the
@@ -90,6 +101,11 @@ export class Client implements ClientOpHandler, TransportSink {
   writeBlockedSince = 0;
 
   private awaitingAuth: boolean;
+  /**
+   * Non-null while an asynchronous authentication is pending: reading is paused and the rest
+   * of the current chunk is kept here (bounded by one read chunk) to run once it settles.
+   */
+  private held: HeldOp[] | null = null;
   /** Protocol tracing on (-V); read once, checked with a plain field on the hot path. */
   private readonly trace: boolean;
   private pingsOut = 0;
@@ -160,6 +176,7 @@ export class Client implements ClientOpHandler, TransportSink {
   // ---- ClientOpHandler ----
 
   onConnect(json: string): void {
+    if (this.held !== null) return void this.held.push({ op: 'connect', json });
     if (this.trace) this.traceIn(`CONNECT ${json.replace(SECRET_FIELDS, '"$1":"[REDACTED]"')}`);
     const opts = parseConnect(json, this.opts);
     // nats-server closes on malformed CONNECT JSON without sending an error.
@@ -168,19 +185,39 @@ export class Client implements ClientOpHandler, TransportSink {
     this.connectReceived = true;
     this.echo = opts.echo;
     this.headers = opts.headers;
-    if (this.authTimer) {
-      clearTimeout(this.authTimer);
-      this.authTimer = null;
-    }
     this.rtt = performance.now() - this.startMono;
+    if (!this.server.auth.required) {
+      this.clearAuthTimer();
+      return this.completeConnect(opts, null);
+    }
+    let who: AuthResult | null | Promise<AuthResult | null>;
+    try {
+      who = this.server.auth.authenticate(opts, this.nonce);
+    } catch (err) {
+      this.server.log('ERR', `${this.describe()} - authentication failed: ${(err as Error)?.message ?? String(err)}`);
+      who = null;
+    }
+    if (!isPromise(who)) {
+      this.clearAuthTimer();
+      return this.completeConnect(opts, who);
+    }
+    // The auth timer keeps running: a resolver that hangs costs an Authentication Timeout.
+    this.held = [];
+    this.transport.pause();
+    who.then(
+      (result) => this.resumeAfterAuth(opts, result),
+      (err: unknown) => {
+        this.server.log('ERR', `${this.describe()} - authentication failed: ${(err as Error)?.message ?? String(err)}`);
+        this.resumeAfterAuth(opts, null);
+      },
+    );
+  }
 
-    const auth = this.server.auth;
-    if (auth.required) {
-      const who = auth.authenticate(opts, this.nonce);
+  /** The rest of CONNECT once we know who the client is (`who` unused when auth is off). */
+  private completeConnect(opts: ConnectOptions, who: AuthResult | null): void {
+    if (this.server.auth.required) {
       if (who === null || opts.account !== '' || opts.newAccount) return this.authViolation();
-      const account = this.server.lookupAccount(who.account);
-      if (!account) return this.authViolation();
-      this.bindAccount(account);
+      this.bindAccount(this.server.registerAccount(who.account));
       this.user = who.user;
       this.perms = who.permissions;
       this.awaitingAuth = false;
@@ -199,7 +236,51 @@ export class Client implements ClientOpHandler, TransportSink {
     this.schedulePing(Math.min(FIRST_PING_INTERVAL, this.server.opts.pingInterval));
   }
 
+  private resumeAfterAuth(opts: ConnectOptions, who: AuthResult | null): void {
+    const queued = this.held ?? [];
+    this.held = null;
+    if (this.closed) return;
+    this.clearAuthTimer();
+    try {
+      this.completeConnect(opts, who);
+      for (let i = 0; i < queued.length && !this.closed; i++) {
+        // A held CONNECT may have started another asynchronous round: keep the rest for it.
+        if (this.held !== null) {
+          (this.held as HeldOp[]).push(...queued.slice(i));
+          break;
+        }
+        this.replay(queued[i]!);
+      }
+    } catch (err) {
+      this.server.log('ERR', `${this.describe()} - Internal error, closing: ${(err as Error).stack ?? String(err)}`);
+      this.close(CloseReason.ProtocolViolation, false);
+    }
+    if (!this.closed && this.held === null && !this.stalled) this.transport.resume();
+    this.server.flushPending();
+  }
+
+  private replay(h: HeldOp): void {
+    switch (h.op) {
+      case 'connect': return this.onConnect(h.json);
+      case 'pub': return this.onPub(h.subject, h.reply, h.hdrLen, h.msg);
+      case 'sub': return this.onSub(h.subject, h.queue, h.sid);
+      case 'unsub': return this.onUnsub(h.sid, h.max);
+      case 'ping': return this.onPing();
+      case 'pong': return this.onPong();
+      case 'error': return this.onParseError(h.message, h.sendErr);
+    }
+  }
+
+  private clearAuthTimer(): void {
+    if (this.authTimer) {
+      clearTimeout(this.authTimer);
+      this.authTimer = null;
+    }
+  }
+
   onPub(subject: string, reply: string, hdrLen: number, msg: Buffer): void {
+    // `msg` is a view into the parser's buffer: a held copy must own its bytes.
+    if (this.held !== null) return void this.held.push({ op: 'pub', subject, reply, hdrLen, msg: Buffer.from(msg) });
     if (this.trace) this.traceIn(`${hdrLen < 0 ? 'PUB' : 'HPUB'} ${subject}${reply ? ` ${reply}` : ''}${hdrLen < 0 ? '' : ` ${hdrLen}`} ${msg.length}`);
     if (this.awaitingAuth && !this.tryAnonymous()) return;
     if (hdrLen >= 0 && !this.headers) {
@@ -223,6 +304,7 @@ export class Client implements ClientOpHandler, TransportSink {
   }
 
   onSub(subject: string, queue: string, sid: string): void {
+    if (this.held !== null) return void this.held.push({ op: 'sub', subject, queue, sid });
     if (this.trace) this.traceIn(`SUB ${subject}${queue ? ` ${queue}` : ''} ${sid}`);
     if (this.awaitingAuth && !this.tryAnonymous()) return;
     if (this.perms !== null) {
@@ -245,6 +327,7 @@ export class Client implements ClientOpHandler, TransportSink {
   }
 
   onUnsub(sid: string, max: number): void {
+    if (this.held !== null) return void this.held.push({ op: 'unsub', sid, max });
     if (this.trace) this.traceIn(`UNSUB ${sid}${max > 0 ? ` ${max}` : ''}`);
     if (this.awaitingAuth && !this.tryAnonymous()) return;
     const sub = this.subs.get(sid);
@@ -255,6 +338,7 @@ export class Client implements ClientOpHandler, TransportSink {
   }
 
   onPing(): void {
+    if (this.held !== null) return void this.held.push({ op: 'ping' });
     if (this.trace) this.traceIn('PING');
     if (this.awaitingAuth && !this.tryAnonymous()) return;
     this.lastPingIn = Date.now();
@@ -263,6 +347,7 @@ export class Client implements ClientOpHandler, TransportSink {
   }
 
   onPong(): void {
+    if (this.held !== null) return void this.held.push({ op: 'pong' });
     if (this.trace) this.traceIn('PONG');
     this.pingsOut = 0;
     if (this.pingSent > 0) {
@@ -272,6 +357,7 @@ export class Client implements ClientOpHandler, TransportSink {
   }
 
   onParseError(message: string, sendErr: boolean): void {
+    if (this.held !== null) return void this.held.push({ op: 'error', message, sendErr });
     if (sendErr) this.sendErr(message);
     else this.server.log('ERR', `${this.describe()} - Client parser ERROR: ${message}`);
     this.close(closeReasonForParseError(message), true);
@@ -442,20 +528,16 @@ export class Client implements ClientOpHandler, TransportSink {
    */
   private tryAnonymous(): boolean {
     const who = this.server.auth.anonymous();
-    const account = who && this.server.lookupAccount(who.account);
-    if (!who || !account) {
+    if (!who) {
       this.authViolation();
       return false;
     }
-    this.bindAccount(account);
+    this.bindAccount(this.server.registerAccount(who.account));
     this.user = who.user;
     this.perms = who.permissions;
     this.awaitingAuth = false;
     this.connectReceived = true;
-    if (this.authTimer) {
-      clearTimeout(this.authTimer);
-      this.authTimer = null;
-    }
+    this.clearAuthTimer();
     return true;
   }
 
@@ -525,6 +607,10 @@ export class Client implements ClientOpHandler, TransportSink {
     }
     this.schedulePing(interval);
   };
+}
+
+function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
 }
 
 function closeReasonForParseError(message: string): CloseReason {

@@ -290,13 +290,15 @@ describe('fault isolation', () => {
   it('an exception inside a handler closes that connection only', () => {
     const lines: string[] = [];
     const logger = { debug: false, trace: false, log: (_l: string, m: string) => lines.push(m) };
+    const exploding = {
+      canPublish(): boolean {
+        throw new Error('permissions exploded');
+      },
+    };
     const authenticator = {
       required: true,
       nonceRequired: false,
-      authenticate(o: { user: string }) {
-        if (o.user === 'boom') throw new Error('resolver exploded');
-        return { account: '$G', user: o.user, permissions: null };
-      },
+      authenticate: (o: { user: string }) => ({ account: '$G', user: o.user, permissions: (o.user === 'boom' ? exploding : null) as never }),
       anonymous: () => null,
     };
     const server = new Server(makeOptions({ pingInterval: 60_000 }), { logger, authenticator });
@@ -305,11 +307,30 @@ describe('fault isolation', () => {
     const good = new FakeTransport();
     server.accept(good);
     good.send('CONNECT {"verbose":false,"user":"ok"}\r\n');
-    expect(() => bad.send('CONNECT {"verbose":false,"user":"boom"}\r\n')).not.toThrow();
+    bad.send('CONNECT {"verbose":false,"user":"boom"}\r\n');
+    expect(() => bad.send('PUB x 1\r\na\r\n')).not.toThrow();
     expect(badClient.closed).toBe(true);
-    expect(lines.some((l) => l.includes('resolver exploded'))).toBe(true);
+    expect(lines.some((l) => l.includes('permissions exploded'))).toBe(true);
     good.send('PING\r\n');
     expect(good.text().endsWith('PONG\r\n')).toBe(true);
+    server.shutdown();
+  });
+
+  it('an authenticator that throws is an Authorization Violation', () => {
+    const authenticator = {
+      required: true,
+      nonceRequired: false,
+      authenticate: () => {
+        throw new Error('bug');
+      },
+      anonymous: () => null,
+    };
+    const server = new Server(makeOptions({ pingInterval: 60_000 }), { authenticator });
+    const t = new FakeTransport();
+    server.accept(t);
+    t.send('CONNECT {"verbose":false}\r\nPING\r\n');
+    expect(t.text()).toContain("-ERR 'Authorization Violation'\r\n");
+    expect(t.ended).toBe(true);
     server.shutdown();
   });
 });
