@@ -103,7 +103,8 @@ export class Server {
       return null;
     }
     const cid = this.nextCid++;
-    const nonce = this.auth.nonceRequired ? randomBytes(16).toString('base64url') : '';
+    // nats-server's nonce: 11 random bytes, base64url without padding (15 characters).
+    const nonce = this.auth.nonceRequired ? randomBytes(11).toString('base64url') : '';
     const client = new Client(this, cid, transport, this.globalAccount, nonce);
     this.globalAccount.numConnections++;
     this.totalConnections++;
