@@ -41,9 +41,9 @@ const DEFS: FlagDef[] = [
   { names: ['l', 'log'], value: true, set: (f, v) => (f.options.logFile = v) },
   { names: ['T', 'logtime'], value: false, set: (f, v, n) => (f.options.logtime = truth(v, n)) },
   { names: ['D', 'debug'], value: false, set: (f, v, n) => (f.options.debug = truth(v, n)) },
-  { names: ['V', 'trace'], value: false, set: (f, v, n) => (f.options.trace = truth(v, n)) },
+  { names: ['V', 'VV', 'trace'], value: false, set: (f, v, n) => (f.options.trace = truth(v, n)) },
   {
-    names: ['DV'],
+    names: ['DV', 'DVV'],
     value: false,
     set: (f, v, n) => {
       f.options.debug = truth(v, n);
@@ -106,7 +106,9 @@ Logging Options:
     -T, --logtime                    Timestamp log entries (default: true)
     -D, --debug                      Enable debugging output
     -V, --trace                      Trace the raw protocol
+    -VV                              Verbose trace (same as -V here: no system account traffic)
     -DV                              Debug and trace
+    -DVV                             Debug and verbose trace
 
 Authorization Options:
         --user <user>                User required for connections

@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<void> {
   // As nats-server: flags given on the command line override the config file.
   options = { ...options, ...flags.options };
   if (flags.testConfig) {
-    process.stdout.write(`broker: configuration file ${flags.configFile} test is successful\n`);
+    process.stderr.write(flags.configFile ? `broker: configuration file ${flags.configFile} is valid\n` : 'broker: no configuration file given (-c); flags are valid\n');
     return;
   }
 
