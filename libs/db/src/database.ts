@@ -13,7 +13,7 @@ import { pgConfigFromUrl } from './pg-config.js';
  * `omit: { seedEnc: false }` (or a select): a handler that returns a row cannot leak one by accident.
  */
 export const omitSeeds = {
-  operator: { seedEnc: true },
+  operator: { seedEnc: true, systemUserSeedEnc: true, apiTokenKeyEnc: true },
   operatorSigningKey: { seedEnc: true },
   account: { seedEnc: true },
   accountSigningKey: { seedEnc: true },

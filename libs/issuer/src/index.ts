@@ -1,0 +1,25 @@
+export { IssuerError, type IssuerErrorCode } from './errors.js';
+export { newSealedKey, openSigner, type SealedKey, type KeyKind } from './keys.js';
+export { LIMIT_KEYS, UNLIMITED, effectiveLimits, natsLimits, type Limits } from './limits.js';
+export { parseDuration } from './duration.js';
+export { accountClaims, signAccount, type AccountSpec, type ExportSpec, type ImportSpec, type ExportKind } from './account.js';
+export {
+  bootstrapOperator,
+  apiTokenKeyContext,
+  SYSTEM_ACCOUNT_NAME,
+  SYSTEM_USER_NAME,
+  type OperatorBootstrap,
+  type OperatorOptions,
+} from './operator.js';
+export {
+  checkUserPublicKey,
+  checkAccountPublicKey,
+  expiryOf,
+  issueUserJwt,
+  systemUserCreds,
+  type UserSpec,
+  type UserPermissionsInput,
+} from './user.js';
+export { issueActivation, type ActivationSpec } from './activation.js';
+export { ApiTokenSigner, ROLES, type Role, type ApiTokenClaims } from './api-token.js';
+export { RecordingPropagationQueue, type PropagationQueue } from './propagation.js';

@@ -1,0 +1,232 @@
+// Issuer domain logic without HTTP: every JWT is checked with libs/nats-jwt's own verification.
+import { createAccount, createUser, fromSeed } from '@nats-io/nkeys';
+import { describe, expect, it } from 'vitest';
+import {
+  authorizeUser,
+  checkAccount,
+  checkActivation,
+  decode,
+  parseCreds,
+  trustOperators,
+  verify,
+  type AccountClaims,
+  type OperatorClaims,
+} from '@switchboard/nats-jwt';
+import { Keyring, generateMasterKey, openSeed } from '@switchboard/secrets';
+import {
+  ApiTokenSigner,
+  IssuerError,
+  UNLIMITED,
+  bootstrapOperator,
+  checkUserPublicKey,
+  effectiveLimits,
+  expiryOf,
+  issueActivation,
+  issueUserJwt,
+  newSealedKey,
+  openSigner,
+  parseDuration,
+  signAccount,
+  systemUserCreds,
+  RecordingPropagationQueue,
+} from '@switchboard/issuer';
+
+const keyring = new Keyring([generateMasterKey()]);
+const op = bootstrapOperator(keyring, { name: 'test-op', accountServerUrl: 'http://127.0.0.1:1/jwt/v1' });
+const trust = trustOperators([op.jwt]);
+const opSigner = openSigner(keyring, op.signingKey);
+
+function newAccount(name: string, extra: Partial<Parameters<typeof signAccount>[0]> = {}) {
+  const key = newSealedKey(keyring, 'account');
+  const sk = newSealedKey(keyring, 'account');
+  const spec = { publicKey: key.publicKey, name, limits: UNLIMITED, signingKeys: [sk.publicKey], ...extra };
+  return { key, sk, spec, jwt: signAccount(spec, opSigner) };
+}
+
+function userNonceSig(seed: Uint8Array, nonce: string): string {
+  return Buffer.from(fromSeed(seed).sign(Buffer.from(nonce))).toString('base64url');
+}
+
+describe('operator bootstrap', () => {
+  it('makes a self-signed operator naming its signing key, system account and resolver URL', () => {
+    const { claims } = verify(op.jwt, { type: 'operator' }) as { claims: OperatorClaims };
+    expect(claims.iss).toBe(op.publicKey);
+    expect(claims.sub).toBe(op.publicKey);
+    expect(claims.nats.signing_keys).toEqual([op.signingKey.publicKey]);
+    expect(claims.nats.system_account).toBe(op.systemAccount.publicKey);
+    expect(claims.nats.account_server_url).toBe('http://127.0.0.1:1/jwt/v1');
+    expect(claims.nats.strict_signing_key_usage).toBe(true);
+  });
+
+  it('signs the system account with the operator signing key, and the system user chains to it', () => {
+    const a = checkAccount(op.systemAccount.jwt, trust, { account: op.systemAccount.publicKey });
+    expect(a.ok).toBe(true);
+    expect(decode(op.systemAccount.jwt).claims.iss).toBe(op.signingKey.publicKey);
+    const creds = parseCreds(systemUserCreds(keyring, op.systemUser));
+    expect(creds.jwt).toBe(op.systemUser.jwt);
+    const r = authorizeUser({ userJwt: creds.jwt, accountJwt: op.systemAccount.jwt, trust, nonce: 'n1', sig: userNonceSig(new TextEncoder().encode(creds.seed), 'n1') });
+    expect(r).toMatchObject({ ok: true, account: op.systemAccount.publicKey });
+  });
+
+  it('keeps seeds sealed: nothing in the bootstrap result is a seed in clear', () => {
+    const text = JSON.stringify(op, (_k, v) => (Buffer.isBuffer(v) || (v && v.type === 'Buffer') ? '<bytes>' : v));
+    expect(text).not.toMatch(/S[OAU][A-Z2-7]{50,}/);
+    // and each envelope opens only for its own public key
+    expect(() => openSeed(keyring, op.publicKey, op.signingKey.seedEnc)).toThrow();
+    expect(openSigner(keyring, op).getPublicKey()).toBe(op.publicKey);
+  });
+});
+
+describe('account JWTs', () => {
+  it('carries the plan limits with overrides, signing keys, exports, imports and revocations', () => {
+    const exporter = newAccount('exporter');
+    const revokedUser = createUser().getPublicKey();
+    const limits = effectiveLimits({ ...UNLIMITED, maxConnections: 10, maxPayload: 1024 }, { maxConnections: 50, bogus: 3 } as never);
+    const a = newAccount('acme', {
+      limits,
+      exports: [
+        { name: 'events', subject: 'events.>', type: 'stream' },
+        { name: 'help', subject: 'help.*', type: 'service', tokenRequired: true, responseType: 'Stream', accountTokenPosition: 2 },
+      ],
+      imports: [{ name: 'feed', account: exporter.key.publicKey, subject: 'feed.>', localSubject: 'in.feed.>', type: 'stream' }],
+      revocations: { [revokedUser]: new Date(1_700_000_000_000) },
+    });
+    const r = checkAccount(a.jwt, trust, { account: a.key.publicKey });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    const c = (r as { claims: AccountClaims }).claims;
+    expect(c.name).toBe('acme');
+    expect(c.nats.limits).toMatchObject({ conn: 50, payload: 1024, subs: -1 });
+    expect(c.nats.signing_keys).toEqual([a.sk.publicKey]);
+    expect(c.nats.exports).toEqual([
+      { name: 'events', subject: 'events.>', type: 'stream' },
+      { name: 'help', subject: 'help.*', type: 'service', token_req: true, response_type: 'Stream', account_token_position: 2 },
+    ]);
+    expect(c.nats.imports).toEqual([{ name: 'feed', subject: 'feed.>', account: exporter.key.publicKey, type: 'stream', local_subject: 'in.feed.>' }]);
+    expect(c.nats.revocations).toEqual({ [revokedUser]: 1_700_000_000 });
+  });
+
+  it('is not trusted when signed by a key the operator does not list', () => {
+    const rogue = newSealedKey(keyring, 'operator');
+    const a = newAccount('x');
+    const jwt = signAccount(a.spec, rogue.pair);
+    expect(checkAccount(jwt, trust)).toMatchObject({ ok: false, code: 'account_not_trusted' });
+  });
+});
+
+describe('user JWTs', () => {
+  const acct = newAccount('users');
+  const signer = openSigner(keyring, acct.sk);
+
+  it('are signed by an account signing key and pass the broker chain check with permissions', () => {
+    const u = createUser();
+    const jwt = issueUserJwt(
+      { publicKey: u.getPublicKey(), name: 'alice', account: acct.key.publicKey, permissions: { pub: { allow: ['a.>'] }, sub: { deny: ['secret'] }, resp: { max: 1, ttl: '5s' } } },
+      signer,
+    );
+    const r = authorizeUser({ userJwt: jwt, accountJwt: acct.jwt, trust, nonce: 'abc', sig: userNonceSig(u.getSeed(), 'abc') });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    expect(r).toMatchObject({ account: acct.key.publicKey, signingKey: acct.sk.publicKey, userName: 'alice' });
+    const c = decode(jwt).claims as { nats: Record<string, unknown> };
+    expect(c.nats.pub).toEqual({ allow: ['a.>'] });
+    expect(c.nats.resp).toEqual({ max: 1, ttl: 5_000_000_000 });
+  });
+
+  it('are refused once the account JWT revokes the user', () => {
+    const u = createUser();
+    const now = Date.now();
+    const jwt = issueUserJwt({ publicKey: u.getPublicKey(), name: 'bob', account: acct.key.publicKey }, signer, now - 5000);
+    const revoked = signAccount({ ...acct.spec, revocations: { [u.getPublicKey()]: new Date(now) } }, opSigner);
+    const r = authorizeUser({ userJwt: jwt, accountJwt: revoked, trust, nonce: 'n', sig: userNonceSig(u.getSeed(), 'n') });
+    expect(r.ok).toBe(false);
+  });
+
+  it('carry expiry and bearer flags', () => {
+    const u = createUser();
+    const exp = expiryOf({ expiresIn: '24h' }, 1_000_000)!;
+    expect(exp.getTime()).toBe(1_000_000 + 86_400_000);
+    const jwt = issueUserJwt({ publicKey: u.getPublicKey(), name: 'c', account: acct.key.publicKey, expiresAt: exp, bearer: true }, signer, 1_000_000);
+    const c = decode(jwt).claims as { exp?: number; nats: Record<string, unknown> };
+    expect(c.exp).toBe(Math.floor(exp.getTime() / 1000));
+    expect(c.nats.bearer_token).toBe(true);
+  });
+
+  it('refuse a seed sent as public key without echoing it, and other non-user keys', () => {
+    const seed = new TextDecoder().decode(createUser().getSeed());
+    try {
+      checkUserPublicKey(seed);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(IssuerError);
+      expect((e as IssuerError).field).toBe('publicKey');
+      expect((e as Error).message).not.toContain(seed);
+      expect((e as Error).message).toMatch(/seed/);
+    }
+    expect(() => checkUserPublicKey(createAccount().getPublicKey())).toThrow(/user public key/);
+    const u = createUser().getPublicKey();
+    expect(() => checkUserPublicKey(u.slice(0, -1) + (u.endsWith('A') ? 'B' : 'A'))).toThrow(IssuerError); // bad checksum
+    expect(checkUserPublicKey(u)).toBe(u);
+  });
+
+  it('parse expiry inputs strictly', () => {
+    expect(expiryOf({})).toBeNull();
+    expect(() => expiryOf({ expiresIn: '1y' })).toThrow(IssuerError);
+    expect(() => expiryOf({ expiresAt: '2000-01-01T00:00:00Z' })).toThrow(/future/);
+    expect(() => expiryOf({ expiresIn: '1h', expiresAt: '2999-01-01T00:00:00Z' })).toThrow(/not both/);
+    expect(parseDuration('500ms', 'x')).toBe(500);
+    expect(() => parseDuration('0s', 'x')).toThrow(IssuerError);
+  });
+});
+
+describe('activation tokens', () => {
+  it('let the importer use a token-required export (checked as the broker does)', () => {
+    const exporter = newAccount('exp', { exports: [{ name: 'svc', subject: 'svc.>', type: 'service', tokenRequired: true }] });
+    const importer = newAccount('imp');
+    const token = issueActivation({ importer: importer.key.publicKey, subject: 'svc.>', type: 'service' }, openSigner(keyring, exporter.key));
+    const exporterClaims = decode(exporter.jwt).claims as AccountClaims;
+    const ok = checkActivation({ importer: importer.key.publicKey, import: { account: exporter.key.publicKey, subject: 'svc.>', type: 'service', token }, exporter: exporterClaims });
+    expect(ok.ok, JSON.stringify(ok)).toBe(true);
+    const other = newAccount('other');
+    const wrong = checkActivation({ importer: other.key.publicKey, import: { account: exporter.key.publicKey, subject: 'svc.>', type: 'service', token }, exporter: exporterClaims });
+    expect(wrong.ok).toBe(false);
+  });
+
+  it('refuse an importer that is not an account key', () => {
+    const exporter = newAccount('e2');
+    expect(() => issueActivation({ importer: createUser().getPublicKey(), subject: 'a', type: 'stream' }, openSigner(keyring, exporter.key))).toThrow(IssuerError);
+  });
+});
+
+describe('API tokens', () => {
+  const signer = new ApiTokenSigner(new Uint8Array(32).fill(7));
+
+  it('round-trip sub, role, tenant and jti', async () => {
+    const t = await signer.issue({ sub: 'm1', role: 'tenant_admin', tenant: 't1', jti: 'j1' });
+    expect(await signer.verify(t)).toEqual({ sub: 'm1', role: 'tenant_admin', tenant: 't1', jti: 'j1' });
+    const a = await signer.issue({ sub: 'x', role: 'operator_admin', jti: 'j2' });
+    expect(await signer.verify(a)).toEqual({ sub: 'x', role: 'operator_admin', jti: 'j2' });
+  });
+
+  it('refuse tokens of another key, expired ones, tampered ones and role/tenant mismatches', async () => {
+    const other = new ApiTokenSigner(new Uint8Array(32).fill(8));
+    const t = await other.issue({ sub: 'm', role: 'tenant_admin', tenant: 't', jti: 'j' });
+    await expect(signer.verify(t)).rejects.toMatchObject({ code: 'unauthorized' });
+    const exp = await signer.issue({ sub: 'm', role: 'tenant_member', tenant: 't', jti: 'j', expiresAt: new Date(10_000) }, 0);
+    await expect(signer.verify(exp)).rejects.toThrow('token expired');
+    const good = await signer.issue({ sub: 'm', role: 'tenant_member', tenant: 't', jti: 'j' });
+    const [h, p, s] = good.split('.');
+    const forged = JSON.parse(Buffer.from(p!, 'base64url').toString());
+    forged.role = 'operator_admin';
+    await expect(signer.verify(`${h}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${s}`)).rejects.toThrow('invalid token');
+    const tenantless = await signer.issue({ sub: 'm', role: 'tenant_admin', jti: 'j' });
+    await expect(signer.verify(tenantless)).rejects.toThrow('invalid token');
+    await expect(signer.verify('garbage')).rejects.toThrow('invalid token');
+  });
+});
+
+describe('propagation queue', () => {
+  it('records enqueued accounts by default', async () => {
+    const q = new RecordingPropagationQueue();
+    await q.enqueueAccount('AX');
+    expect(q.enqueued).toEqual(['AX']);
+  });
+});
