@@ -21,8 +21,8 @@ export const USAGE = `npm run bench -- [options]
   --servers nats,broker  which servers to measure (default both)
   --no-ceiling         skip the generator-max runs
   --pin                pin servers to CPU 0 and the generator to CPU 1 (taskset)
-  --rounds n           measure each cell n times (servers alternating), keep the best
-  --warmup ms / --measure ms   per-cell windows (default 500 / 1500; quick 300 / 700)
+  --rounds n           measure each cell n times (servers alternating), keep the best (default 2; quick 1)
+  --warmup ms / --measure ms   per-cell windows (default 400 / 1000; quick 300 / 700)
   --verbose            log each measurement slice's rate to stderr
   --json               print JSON instead of the markdown table`;
 
@@ -40,7 +40,7 @@ export function parse(argv: string[]): Options {
       'no-ceiling': { type: 'boolean', default: false },
       pin: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
-      rounds: { type: 'string', default: '1' },
+      rounds: { type: 'string' },
       warmup: { type: 'string' },
       measure: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -66,8 +66,8 @@ export function parse(argv: string[]): Options {
     ceiling: !values['no-ceiling'],
     pin: values.pin,
     verbose: values.verbose,
-    rounds: positive(values.rounds, '--rounds'),
-    warmupMs: values.warmup ? positive(values.warmup, '--warmup') : quick ? 300 : 500,
-    measureMs: values.measure ? positive(values.measure, '--measure') : quick ? 700 : 1500,
+    rounds: values.rounds ? positive(values.rounds, '--rounds') : quick ? 1 : 2,
+    warmupMs: values.warmup ? positive(values.warmup, '--warmup') : quick ? 300 : 400,
+    measureMs: values.measure ? positive(values.measure, '--measure') : quick ? 700 : 1000,
   };
 }

@@ -21,6 +21,8 @@ export class Conn implements ServerOpHandler {
   readonly ready: Promise<void>;
   private readonly parser: MsgParser;
   private connected = false;
+  /** Set once we close or fail, so the socket's own 'close' is not reported as a failure. */
+  private closing = false;
   private settle!: (err?: Error) => void;
   /** Resolvers of flush() calls, answered in order by PONGs. */
   private readonly flushes: Array<() => void> = [];
@@ -43,8 +45,6 @@ export class Conn implements ServerOpHandler {
       if (!this.closing) this.fail('connection closed by server');
     });
   }
-
-  private closing = false;
 
   close(): void {
     this.closing = true;

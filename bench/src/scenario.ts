@@ -26,7 +26,7 @@ export interface Context {
    */
   serverCpu(): number;
   /** Starts the generator's stand-in server (fake-server.ts) placed like the servers under test. */
-  standIn(subject: string, size: number): Promise<{ ep: Endpoint; stop(): Promise<void> }>;
+  standIn(subject: string, size: number): Promise<{ ep: Endpoint; cpuSeconds(): number; stop(): Promise<void> }>;
 }
 
 export type Values = Record<string, number>;
