@@ -14,7 +14,9 @@ import {
   ERR_NO_RESPONDERS_HEADERS,
   ERR_STALE_CONNECTION,
 } from './errors.js';
+import { replayOp, type HeldOp } from './held-ops.js';
 import { Outbound } from './outbound.js';
+import { Pinger, type PingTarget } from './pinger.js';
 import { routeMessage } from './route.js';
 import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
@@ -32,25 +34,13 @@ const MAX_CLIENT_PROTO = 1;
 /** How long a producer is paused for a consumer over half / over all of max_pending (nats-server's). */
 const STALL_MIN = 100;
 const STALL_MAX = 1_000;
-/** First server PING comes early to measure RTT (nats-server's firstClientPingInterval). */
-const FIRST_PING_INTERVAL = 2_000;
-
-/** An operation parsed while an asynchronous CONNECT authentication was pending. */
-type HeldOp =
-  | { op: 'connect'; json: string }
-  | { op: 'pub'; subject: string; reply: string; hdrLen: number; msg: Buffer }
-  | { op: 'sub'; subject: string; queue: string; sid: string }
-  | { op: 'unsub'; sid: string; max: number }
-  | { op: 'ping' }
-  | { op: 'pong' }
-  | { op: 'error'; message: string; sendErr: boolean };
 
 /**
  * One client connection: consumes parsed operations, keeps its subscriptions, and owns the
  * outbound buffer that deliveries from any producer append to. Writes leave in batches when
  * the server flushes pending clients (after each read chunk or timer event).
  */
-export class Client implements ClientOpHandler, TransportSink {
+export class Client implements ClientOpHandler, TransportSink, PingTarget {
   readonly out = new Outbound();
   readonly subs = new Map<string, Subscription>();
   opts: ConnectOptions = defaultConnectOptions();
@@ -108,11 +98,8 @@ export class Client implements ClientOpHandler, TransportSink {
   private held: HeldOp[] | null = null;
   /** Protocol tracing on (-V); read once, checked with a plain field on the hot path. */
   private readonly trace: boolean;
-  private pingsOut = 0;
-  private pingSent = 0;
-  private lastPingIn = 0;
   private readonly parser: ClientParser;
-  private pingTimer: NodeJS.Timeout;
+  private readonly pinger: Pinger;
   private authTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -128,8 +115,8 @@ export class Client implements ClientOpHandler, TransportSink {
     this.trace = server.logger.trace;
     this.maxPending = o.maxPending;
     this.stallThreshold = o.maxPending / 2;
-    this.pingTimer = setTimeout(this.onPingTimer, Math.min(FIRST_PING_INTERVAL, o.pingInterval));
-    this.pingTimer.unref();
+    this.pinger = new Pinger(this, o.pingInterval, o.maxPingsOut);
+    this.pinger.start();
     if (this.awaitingAuth) {
       this.authTimer = setTimeout(this.onAuthTimeout, o.authTimeout);
       this.authTimer.unref();
@@ -233,7 +220,7 @@ export class Client implements ClientOpHandler, TransportSink {
       return this.close(CloseReason.NoRespondersRequiresHeaders, true);
     }
     if (opts.verbose) this.enqueue(OK);
-    this.schedulePing(Math.min(FIRST_PING_INTERVAL, this.server.opts.pingInterval));
+    this.pinger.start();
   }
 
   private resumeAfterAuth(opts: ConnectOptions, who: AuthResult | null): void {
@@ -249,7 +236,7 @@ export class Client implements ClientOpHandler, TransportSink {
           (this.held as HeldOp[]).push(...queued.slice(i));
           break;
         }
-        this.replay(queued[i]!);
+        replayOp(this, queued[i]!);
       }
     } catch (err) {
       this.server.log('ERR', `${this.describe()} - Internal error, closing: ${(err as Error).stack ?? String(err)}`);
@@ -257,18 +244,6 @@ export class Client implements ClientOpHandler, TransportSink {
     }
     if (!this.closed && this.held === null && !this.stalled) this.transport.resume();
     this.server.flushPending();
-  }
-
-  private replay(h: HeldOp): void {
-    switch (h.op) {
-      case 'connect': return this.onConnect(h.json);
-      case 'pub': return this.onPub(h.subject, h.reply, h.hdrLen, h.msg);
-      case 'sub': return this.onSub(h.subject, h.queue, h.sid);
-      case 'unsub': return this.onUnsub(h.sid, h.max);
-      case 'ping': return this.onPing();
-      case 'pong': return this.onPong();
-      case 'error': return this.onParseError(h.message, h.sendErr);
-    }
   }
 
   private clearAuthTimer(): void {
@@ -341,7 +316,7 @@ export class Client implements ClientOpHandler, TransportSink {
     if (this.held !== null) return void this.held.push({ op: 'ping' });
     if (this.trace) this.traceIn('PING');
     if (this.awaitingAuth && !this.tryAnonymous()) return;
-    this.lastPingIn = Date.now();
+    this.pinger.pingReceived();
     this.enqueue(PONG);
     if (this.connectReceived) this.firstPongSent = true;
   }
@@ -349,11 +324,8 @@ export class Client implements ClientOpHandler, TransportSink {
   onPong(): void {
     if (this.held !== null) return void this.held.push({ op: 'pong' });
     if (this.trace) this.traceIn('PONG');
-    this.pingsOut = 0;
-    if (this.pingSent > 0) {
-      this.rtt = performance.now() - this.pingSent;
-      this.pingSent = 0;
-    }
+    const rtt = this.pinger.pongReceived();
+    if (rtt >= 0) this.rtt = rtt;
   }
 
   onParseError(message: string, sendErr: boolean): void {
@@ -428,7 +400,7 @@ export class Client implements ClientOpHandler, TransportSink {
     this.parser.close();
     this.closeReason = reason;
     this.stop = new Date();
-    clearTimeout(this.pingTimer);
+    this.pinger.stop();
     if (this.authTimer) clearTimeout(this.authTimer);
     if (this.stallTimer) clearTimeout(this.stallTimer);
     this.releaseProducers();
@@ -582,31 +554,18 @@ export class Client implements ClientOpHandler, TransportSink {
     this.close(CloseReason.AuthenticationTimeout, true);
   };
 
-  private schedulePing(delay: number): void {
-    clearTimeout(this.pingTimer);
-    this.pingTimer = setTimeout(this.onPingTimer, delay);
-    this.pingTimer.unref();
+  // ---- PingTarget ----
+
+  sendPing(): void {
+    this.enqueue(PING);
+    this.flush();
   }
 
-  private readonly onPingTimer = (): void => {
-    if (this.closed) return;
-    const now = Date.now();
-    const interval = this.server.opts.pingInterval;
-    // Like nats-server: no PING while the client has shown within the interval that it is alive.
-    const recent = now - this.lastActivity < interval || now - this.lastPingIn < interval;
-    if (!recent) {
-      if (this.pingsOut + 1 > this.server.opts.maxPingsOut) {
-        this.server.log('DBG', `${this.describe()} - Stale Client Connection - Closing`);
-        this.sendErr(ERR_STALE_CONNECTION);
-        return this.close(CloseReason.StaleConnection, true);
-      }
-      this.pingsOut++;
-      this.pingSent = performance.now();
-      this.enqueue(PING);
-      this.flush();
-    }
-    this.schedulePing(interval);
-  };
+  staleConnection(): void {
+    this.server.log('DBG', `${this.describe()} - Stale Client Connection - Closing`);
+    this.sendErr(ERR_STALE_CONNECTION);
+    this.close(CloseReason.StaleConnection, true);
+  }
 }
 
 function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
