@@ -22,7 +22,7 @@ export const USAGE = `npm run bench -- [options]
   --no-ceiling         skip the generator-max runs
   --pin                pin servers to CPU 0 and the generator to CPU 1 (taskset)
   --rounds n           measure each cell n times (servers alternating), keep the best (default 2; quick 1)
-  --warmup ms / --measure ms   per-cell windows (default 400 / 1000; quick 300 / 700)
+  --warmup ms / --measure ms   per-cell windows (default 400 / 1000; quick 200 / 500)
   --verbose            log each measurement slice's rate to stderr
   --json               print JSON instead of the markdown table`;
 
@@ -67,7 +67,7 @@ export function parse(argv: string[]): Options {
     pin: values.pin,
     verbose: values.verbose,
     rounds: values.rounds ? positive(values.rounds, '--rounds') : quick ? 1 : 2,
-    warmupMs: values.warmup ? positive(values.warmup, '--warmup') : quick ? 300 : 400,
-    measureMs: values.measure ? positive(values.measure, '--measure') : quick ? 700 : 1000,
+    warmupMs: values.warmup ? positive(values.warmup, '--warmup') : quick ? 200 : 400,
+    measureMs: values.measure ? positive(values.measure, '--measure') : quick ? 500 : 1000,
   };
 }
