@@ -6,7 +6,8 @@ const WORKER = new URL('./worker.ts', import.meta.url).href;
  * Workers don't inherit tsx's loader hooks on Node 20: the thread registers tsx itself, then
  * imports the TypeScript entry. `--conditions` is inherited through execArgv.
  */
-const BOOT = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER)}); })`;
+const TSX_API = import.meta.resolve('tsx/esm/api'); // absolute, so any cwd works
+const BOOT = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER)}); })`;
 
 /** A generator thread seen from the main thread. */
 export class RoleThread {
