@@ -1,0 +1,2 @@
+export { startWorker, checkRedis, RedisUnavailableError, type StartWorkerOptions, type RunningWorker } from './worker.js';
+export { loadWorkerConfig, WorkerConfigError, type WorkerConfig } from './config.js';

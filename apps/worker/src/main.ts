@@ -1,0 +1,67 @@
+// The standalone worker process: environment -> database + Redis -> startWorker; SIGINT/SIGTERM
+// drain running jobs before exit (a second signal exits at once).
+import { DataDirLockedError, openDatabase, type Database } from '@switchboard/db';
+import { loadWorkerConfig, WorkerConfigError } from './config.js';
+import { RedisUnavailableError, startWorker, type RunningWorker } from './worker.js';
+
+function fail(message: string): never {
+  process.stderr.write(`worker: ${message}\n`);
+  process.exit(1);
+}
+
+const stamp = (level: string, msg: string): void => void process.stderr.write(`${new Date().toISOString()} [${level}] ${msg}\n`);
+const log = { info: (m: string) => stamp('INF', m), warn: (m: string) => stamp('WRN', m), error: (m: string) => stamp('ERR', m) };
+
+async function main(): Promise<void> {
+  let cfg;
+  try {
+    cfg = loadWorkerConfig();
+  } catch (e) {
+    if (e instanceof WorkerConfigError) fail(e.message);
+    throw e;
+  }
+  let db: Database;
+  try {
+    db = await openDatabase({ ...(cfg.databaseUrl ? { databaseUrl: cfg.databaseUrl } : {}), ...(cfg.dataDir ? { dataDir: cfg.dataDir } : {}) });
+    await db.ping();
+  } catch (e) {
+    if (e instanceof DataDirLockedError) fail(`${e.message} (in embedded mode the control plane runs the worker itself)`);
+    fail(`cannot open the database: ${(e as Error).message}`);
+  }
+  let running: RunningWorker;
+  try {
+    running = await startWorker({ redisUrl: cfg.redisUrl, db: db.prisma, brokers: cfg.brokers, systemCreds: cfg.systemCreds, concurrency: cfg.concurrency, log, ...(cfg.queuePrefix ? { queuePrefix: cfg.queuePrefix } : {}) });
+  } catch (e) {
+    await db.close();
+    if (e instanceof RedisUnavailableError) fail(e.message);
+    throw e;
+  }
+  log.info(`worker ready: ${cfg.brokers.length} broker(s), concurrency ${cfg.concurrency}, database ${db.location}`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      log.warn(`${signal} again: exiting without waiting for running jobs`);
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(`${signal}: finishing running jobs`);
+    void running
+      .close()
+      .then(() => db.close())
+      .then(
+        () => {
+          log.info('worker stopped');
+          process.exit(0);
+        },
+        (e: unknown) => {
+          log.error(`shutdown: ${(e as Error).message}`);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main().catch((e: unknown) => fail((e as Error).stack ?? String(e)));

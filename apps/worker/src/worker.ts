@@ -1,0 +1,99 @@
+// The worker as a function: the standalone process (main.ts) and the embedded `npm start`
+// process (which owns the PGlite database) both call startWorker.
+import type { Db } from '@switchboard/db';
+import {
+  BullPropagationQueue,
+  ClaimsPusher,
+  DbJwtSource,
+  PropagationWorker,
+  redisConnection,
+  StaticBrokers,
+  type BrokerDirectory,
+  type Logger,
+  type RetryPolicy,
+} from '@switchboard/propagation';
+import { Redis } from 'ioredis';
+
+export interface StartWorkerOptions extends RetryPolicy {
+  redisUrl: string;
+  /** The control-plane database (embedded mode passes the one it already opened). */
+  db: Db;
+  brokers: BrokerDirectory | readonly string[];
+  /** Contents of the system account user's .creds file. */
+  systemCreds: string;
+  concurrency?: number;
+  queuePrefix?: string;
+  log?: Logger;
+}
+
+export interface RunningWorker {
+  /** Producer on the same Redis: hand it to the control plane as its PropagationQueue. */
+  readonly queue: BullPropagationQueue;
+  readonly worker: PropagationWorker;
+  /** Stops taking jobs, lets running ones finish, closes broker and Redis connections. */
+  close(): Promise<void>;
+}
+
+export class RedisUnavailableError extends Error {
+  override readonly name = 'RedisUnavailableError';
+}
+
+export async function startWorker(opts: StartWorkerOptions): Promise<RunningWorker> {
+  await checkRedis(opts.redisUrl);
+  const redis = redisConnection(opts.redisUrl);
+  const pusher = new ClaimsPusher({ creds: opts.systemCreds });
+  const brokers = Array.isArray(opts.brokers) ? new StaticBrokers(opts.brokers as readonly string[]) : (opts.brokers as BrokerDirectory);
+  const prefix = opts.queuePrefix ? { prefix: opts.queuePrefix } : {};
+  const queue = new BullPropagationQueue({ connection: redis, ...prefix, ...retry(opts) });
+  const worker = new PropagationWorker({
+    connection: redis,
+    ...prefix,
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+    deps: { source: new DbJwtSource(opts.db), brokers, pusher },
+  });
+  await worker.ready();
+  let closing: Promise<void> | undefined;
+  return {
+    queue,
+    worker,
+    close() {
+      closing ??= (async () => {
+        await worker.close();
+        await Promise.all([queue.close(), pusher.close()]);
+        await redis.quit();
+      })();
+      return closing;
+    },
+  };
+}
+
+function retry(p: RetryPolicy): RetryPolicy {
+  return { ...(p.attempts ? { attempts: p.attempts } : {}), ...(p.backoffMs ? { backoffMs: p.backoffMs } : {}) };
+}
+
+/** Fails fast with a readable message instead of BullMQ retrying a dead Redis forever. */
+export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
+  const r = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  let cause: Error | undefined;
+  r.on('error', (e: Error) => (cause ??= e)); // the socket's error says more than connect()'s "Connection is closed."
+  try {
+    await r.connect();
+    await r.ping();
+  } catch (e) {
+    throw new RedisUnavailableError(`cannot reach Redis at ${safeUrl(url)} (${(cause ?? (e as Error)).message}): set REDIS_URL or start redis-server`);
+  } finally {
+    r.disconnect();
+  }
+}
+
+function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    u.username = '';
+    return u.toString();
+  } catch {
+    return '(invalid REDIS_URL)';
+  }
+}

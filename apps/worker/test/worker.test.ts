@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BullPropagationQueue, StaticBrokers } from '@switchboard/propagation';
+import { freePort } from '../../../libs/propagation/test/nats-server.js';
+import { REDIS_URL, until, World } from '../../../libs/propagation/test/world.js';
+import { loadWorkerConfig, startWorker, WorkerConfigError } from '../src/index.js';
+
+const world = new World();
+const tmp = mkdtempSync(join(tmpdir(), 'sb-worker-'));
+const credsPath = join(tmp, 'sys.creds');
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+beforeAll(async () => {
+  await world.start();
+  writeFileSync(credsPath, world.systemCreds);
+});
+afterAll(async () => {
+  await world.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('startWorker (in-process, as the embedded npm start calls it)', () => {
+  it('pushes what its queue is given, and close() waits for the running job', async () => {
+    let release!: () => void;
+    let reached!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const reachedP = new Promise<void>((r) => (reached = r));
+    let holdNext = false;
+    const inner = new StaticBrokers([world.server.url]);
+    // A broker directory that can pause a job mid-run, so shutdown finds a job in flight.
+    const brokers = {
+      async brokers() {
+        if (holdNext) {
+          holdNext = false;
+          reached();
+          await held;
+        }
+        return inner.brokers();
+      },
+    };
+    const w = await startWorker({ redisUrl: REDIS_URL, db: world.db.prisma, brokers, systemCreds: world.systemCreds, queuePrefix: `${world.prefix}-a`, log: quiet });
+    const order: string[] = [];
+    w.worker.worker.on('completed', (job) => order.push(`completed ${job.data.account}`));
+
+    const a = await world.addAccount('in-process');
+    await w.queue.enqueueAccount(a.pub);
+    await until('first job', () => order.length === 1);
+    expect(await world.brokerJwt(a.pub)).toBe(a.jwt);
+
+    const b = await world.addAccount('in-flight');
+    holdNext = true;
+    await w.queue.enqueueAccount(b.pub);
+    await reachedP;
+    const closed = w.close().then(() => order.push('closed'));
+    release();
+    await closed;
+    expect(order).toEqual([`completed ${a.pub}`, `completed ${b.pub}`, 'closed']);
+    expect(await world.brokerJwt(b.pub)).toBe(b.jwt);
+  });
+
+  it('refuses to start without Redis, saying so', async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    await expect(startWorker({ redisUrl: url, db: world.db.prisma, brokers: [world.server.url], systemCreds: world.systemCreds })).rejects.toThrow(
+      /^cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED .*\): set REDIS_URL or start redis-server$/,
+    );
+  });
+});
+
+describe('loadWorkerConfig', () => {
+  const good = { DATABASE_URL: 'postgresql://x@y/z', SWITCHBOARD_BROKERS: 'nats://a:4222, nats://b:4222', SWITCHBOARD_SYSTEM_CREDS: '' };
+  it('reads the environment', () => {
+    const cfg = loadWorkerConfig({ ...good, SWITCHBOARD_SYSTEM_CREDS: credsPath, WORKER_CONCURRENCY: '50', REDIS_URL: 'redis://r:6380' });
+    expect(cfg).toMatchObject({ redisUrl: 'redis://r:6380', databaseUrl: 'postgresql://x@y/z', brokers: ['nats://a:4222', 'nats://b:4222'], concurrency: 50 });
+    expect(cfg.systemCreds).toBe(world.systemCreds);
+  });
+
+  it('names the variable that is wrong', () => {
+    const env = { ...good, SWITCHBOARD_SYSTEM_CREDS: credsPath };
+    const bad = (e: Record<string, string>) => () => loadWorkerConfig({ ...env, ...e });
+    expect(bad({ DATABASE_URL: '' })).toThrow(new WorkerConfigError('set DATABASE_URL (PostgreSQL), or DATA_DIR for the embedded database'));
+    expect(bad({ SWITCHBOARD_BROKERS: '' })).toThrow(/^SWITCHBOARD_BROKERS is empty/);
+    expect(bad({ SWITCHBOARD_BROKERS: 'http://x' })).toThrow(/^SWITCHBOARD_BROKERS: broker "http:\/\/x": scheme/);
+    expect(bad({ SWITCHBOARD_SYSTEM_CREDS: join(tmp, 'nope') })).toThrow(/^SWITCHBOARD_SYSTEM_CREDS: cannot read .*nope: ENOENT/);
+    expect(bad({ SWITCHBOARD_SYSTEM_CREDS: '' })).toThrow(/^SWITCHBOARD_SYSTEM_CREDS is not set/);
+    expect(bad({ WORKER_CONCURRENCY: '0' })).toThrow(/^WORKER_CONCURRENCY must be an integer/);
+    expect(bad({ REDIS_URL: 'http://r' })).toThrow(/^REDIS_URL must start with redis:\/\//);
+    const junk = join(tmp, 'junk.creds');
+    writeFileSync(junk, 'hello');
+    expect(bad({ SWITCHBOARD_SYSTEM_CREDS: junk })).toThrow(/^SWITCHBOARD_SYSTEM_CREDS: .*junk.creds: creds file needs a JWT block/);
+  });
+});
+
+describe('main.ts as a process', () => {
+  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+  function run(env: Record<string, string>) {
+    const child = spawn(process.execPath, ['--conditions=@switchboard/source', '--import', 'tsx', main], {
+      env: { PATH: process.env.PATH!, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    return { child, output: () => out, exit };
+  }
+
+  it('exits 1 with the reason when configuration is missing', async () => {
+    const p = run({});
+    expect(await p.exit).toBe(1);
+    expect(p.output()).toBe('worker: set DATABASE_URL (PostgreSQL), or DATA_DIR for the embedded database\n');
+  });
+
+  it('runs against PostgreSQL, Redis and a broker, and stops cleanly on SIGTERM', async () => {
+    const prefix = `${world.prefix}-main`;
+    const p = run({ DATABASE_URL: world.fresh.url, REDIS_URL, SWITCHBOARD_BROKERS: world.server.url, SWITCHBOARD_SYSTEM_CREDS: credsPath, QUEUE_PREFIX: prefix });
+    try {
+      await until('worker ready', () => p.output().includes('worker ready'), 20_000);
+      const queue = new BullPropagationQueue({ connection: world.redis, prefix });
+      const a = await world.addAccount('via-main');
+      await queue.enqueueAccount(a.pub);
+      await until('broker has the JWT', async () => (await world.brokerJwt(a.pub)) === a.jwt);
+      await queue.close();
+      p.child.kill('SIGTERM');
+      expect(await p.exit).toBe(0);
+      expect(p.output()).toContain('worker stopped');
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+});

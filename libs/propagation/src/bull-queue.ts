@@ -1,0 +1,107 @@
+// The producer side: the control plane calls enqueueAccount after every change of an account JWT.
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { isAccountKey } from '@switchboard/nats-jwt';
+import type { AccountJobData, BrokerFailure } from './propagate.js';
+
+export const ACCOUNT_JWT_QUEUE = 'account-jwt';
+export const DEAD_LETTER_QUEUE = 'account-jwt-dead';
+
+/** Same shape as libs/issuer's PropagationQueue: the control plane depends on this, not on BullMQ. */
+export interface PropagationQueue {
+  enqueueAccount(publicKey: string): Promise<void>;
+}
+
+/** A job that failed on its last attempt, as kept in the `account-jwt-dead` queue. */
+export interface DeadLetter {
+  account: string;
+  reason: string;
+  failed: BrokerFailure[];
+  attempts: number;
+  failedAt: string;
+}
+
+export interface RetryPolicy {
+  /** Attempts per job before it is dead-lettered (default 10). */
+  attempts?: number;
+  /** First backoff delay in ms, doubled on each retry (default 1000). */
+  backoffMs?: number;
+}
+
+export interface BullQueueOptions extends RetryPolicy {
+  /** An ioredis connection created with `maxRetriesPerRequest: null`; the caller owns it. */
+  connection: Redis;
+  /** Redis key prefix (default `bull`); tests use one per run. */
+  prefix?: string;
+}
+
+export class InvalidAccountKeyError extends Error {
+  override readonly name = 'InvalidAccountKeyError';
+  constructor(readonly publicKey: string) {
+    super(`not an account public key: ${JSON.stringify(publicKey.slice(0, 60))}`);
+  }
+}
+
+export class BullPropagationQueue implements PropagationQueue {
+  readonly queue: Queue<AccountJobData>;
+  readonly dead: Queue<DeadLetter>;
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+
+  constructor(opts: BullQueueOptions) {
+    const base = { connection: opts.connection, ...(opts.prefix ? { prefix: opts.prefix } : {}) };
+    this.queue = new Queue<AccountJobData>(ACCOUNT_JWT_QUEUE, base);
+    this.dead = new Queue<DeadLetter>(DEAD_LETTER_QUEUE, base);
+    this.attempts = opts.attempts ?? 10;
+    this.backoffMs = opts.backoffMs ?? 1000;
+  }
+
+  async enqueueAccount(publicKey: string): Promise<void> {
+    checkKey(publicKey);
+    await this.queue.add('account', { account: publicKey }, this.jobOptions(publicKey));
+  }
+
+  /** Bulk form (a new broker, a re-sync): one Redis round trip per 1000 accounts. */
+  async enqueueAccounts(publicKeys: readonly string[]): Promise<void> {
+    for (const k of publicKeys) checkKey(k);
+    for (let i = 0; i < publicKeys.length; i += 1000) {
+      const chunk = [...new Set(publicKeys.slice(i, i + 1000))];
+      await this.queue.addBulk(chunk.map((k) => ({ name: 'account', data: { account: k }, opts: this.jobOptions(k) })));
+    }
+  }
+
+  async deadLetters(limit = 1000): Promise<DeadLetter[]> {
+    const jobs = await this.dead.getJobs(['waiting'], 0, limit - 1, true);
+    return jobs.map((j) => j.data);
+  }
+
+  /** Queues every dead-lettered account again (after the broker is fixed) and empties the dead-letter queue. */
+  async replayDeadLetters(): Promise<number> {
+    const jobs = await this.dead.getJobs(['waiting']);
+    await this.enqueueAccounts(jobs.map((j) => j.data.account));
+    await Promise.all(jobs.map((j) => j.remove()));
+    return jobs.length;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.queue.close(), this.dead.close()]);
+  }
+
+  // Coalescing: the deduplication id is the account key, so enqueues made while a job for that
+  // account waits are dropped (the job reads the newest JWT when it runs). keepLastIfActive covers
+  // the one gap a plain `jobId` leaves: an enqueue while the job is already running (it may have
+  // read the JWT before the change) schedules exactly one follow-up run instead of being lost.
+  private jobOptions(publicKey: string): JobsOptions {
+    return {
+      deduplication: { id: publicKey, keepLastIfActive: true },
+      attempts: this.attempts,
+      backoff: { type: 'exponential', delay: this.backoffMs },
+      removeOnComplete: true,
+      removeOnFail: { count: 1000 },
+    };
+  }
+}
+
+function checkKey(k: string): void {
+  if (typeof k !== 'string' || !isAccountKey(k)) throw new InvalidAccountKeyError(String(k));
+}

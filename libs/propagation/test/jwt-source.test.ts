@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, openDatabase, type Database, type Db, type FreshDatabase } from '@switchboard/db';
+import { createAccount } from '@nats-io/nkeys';
+import { DbJwtSource } from '../src/index.js';
+
+let fresh: FreshDatabase;
+let db: Database;
+const keys = Array.from({ length: 40 }, () => createAccount().getPublicKey());
+
+beforeAll(async () => {
+  fresh = await freshDatabase();
+  db = await openDatabase({ databaseUrl: fresh.url });
+  await db.migrate();
+  const op = await db.prisma.operator.create({ data: { name: 'op', publicKey: 'OTEST', seedEnc: Buffer.from('x'), jwt: 'x' } });
+  await db.prisma.account.createMany({
+    data: keys.map((k, i) => ({ operatorId: op.id, name: `a${i}`, publicKey: k, seedEnc: Buffer.from('x'), jwt: `jwt-${i}`, jwtIssuedAt: new Date(1_700_000_000_000 + i * 1000) })),
+  });
+});
+afterAll(async () => {
+  await db?.close();
+  await fresh?.drop();
+});
+
+describe('DbJwtSource', () => {
+  it('answers concurrent lookups from one query per batch, each with its own row or null', async () => {
+    let queries = 0;
+    const counting = { account: { findMany: (args: never) => (queries++, db.prisma.account.findMany(args)) } } as unknown as Db;
+    const source = new DbJwtSource(counting, 16);
+    const missing = createAccount().getPublicKey();
+    const asked = [...keys, keys[3]!, missing];
+    const got = await Promise.all(asked.map((k) => source.current(k)));
+    expect(queries).toBe(Math.ceil(41 / 16)); // 40 distinct present keys + 1 missing, batches of 16
+    expect(got[3]).toEqual({ jwt: 'jwt-3', issuedAt: new Date(1_700_000_003_000) });
+    expect(got[40]).toEqual(got[3]);
+    expect(got[41]).toBeNull();
+    got.slice(0, 40).forEach((g, i) => expect(g?.jwt).toBe(`jwt-${i}`));
+  });
+
+  it('a failed query rejects every lookup in its batch, and the next batch works again', async () => {
+    let fail = true;
+    const flaky = {
+      account: { findMany: (args: never) => (fail ? Promise.reject(new Error('db down')) : db.prisma.account.findMany(args)) },
+    } as unknown as Db;
+    const source = new DbJwtSource(flaky);
+    await expect(Promise.all([source.current(keys[0]!), source.current(keys[1]!)])).rejects.toThrow('db down');
+    fail = false;
+    expect((await source.current(keys[1]!))?.jwt).toBe('jwt-1');
+  });
+});

@@ -1,0 +1,179 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidAccountKeyError } from '../src/index.js';
+import { freePort } from './nats-server.js';
+import { Rig } from './rig.js';
+import { until, World } from './world.js';
+
+// Real nats-server (full resolver), real PostgreSQL, real Redis: a job queued for an account
+// ends with the broker holding that account's newest JWT.
+
+const world = new World();
+let n = 0;
+const rigs: Rig[] = [];
+function rig(opts?: ConstructorParameters<typeof Rig>[2]): Rig {
+  const r = new Rig(world, `${world.prefix}-${++n}`, opts);
+  rigs.push(r);
+  return r;
+}
+
+beforeAll(async () => {
+  await world.start();
+});
+afterEach(async () => {
+  await Promise.all(rigs.splice(0).map((r) => r.close()));
+});
+afterAll(async () => {
+  await world.close();
+});
+
+describe('propagation to a real nats-server', () => {
+  it('a pushed account JWT lets that account\'s users connect', async () => {
+    const r = rig();
+    const acct = await world.addAccount('acme');
+    const alice = world.user(acct, 'alice');
+    await expect(world.connectAs(alice.creds)).rejects.toThrow(/Authorization Violation/i);
+
+    await r.startWorker();
+    await r.queue.enqueueAccount(acct.pub);
+    await until('job completed', () => r.done(acct.pub) === 1);
+
+    expect(r.completed[0]).toMatchObject({ account: acct.pub, status: 'pushed', pushed: [world.server.url], failed: [] });
+    expect(await world.brokerJwt(acct.pub)).toBe(acct.jwt);
+    const nc = await world.connectAs(alice.creds);
+    await nc.flush();
+    await nc.close();
+  });
+
+  it('a revoked user is disconnected once the account JWT carrying the revocation is pushed', async () => {
+    const r = rig();
+    await r.startWorker();
+    const acct = await world.addAccount('revokes');
+    const bob = world.user(acct, 'bob');
+    await r.queue.enqueueAccount(acct.pub);
+    await until('first push', () => r.done(acct.pub) === 1);
+
+    const nc = await world.connectAs(bob.creds);
+    await nc.flush();
+    let closed = false;
+    void nc.closed().then(() => (closed = true));
+
+    await world.updateAccount(acct, (c) => (c.nats.revocations = { [bob.pub]: world.tick() }));
+    await r.queue.enqueueAccount(acct.pub);
+    await until('revoked connection closed by the broker', () => closed);
+    await expect(world.connectAs(bob.creds)).rejects.toThrow(/Authorization Violation/i);
+  });
+
+  it('repeated enqueues of one account coalesce into one job and one push', async () => {
+    const r = rig();
+    const acct = await world.addAccount('coalesce');
+    for (let i = 0; i < 25; i++) await r.queue.enqueueAccount(acct.pub);
+    await r.queue.enqueueAccounts([acct.pub, acct.pub, acct.pub]);
+    expect(await r.queue.queue.getWaitingCount()).toBe(1);
+
+    await r.startWorker();
+    await until('job completed', () => r.done(acct.pub) === 1);
+    expect(await r.queue.queue.getJobCounts('waiting', 'active', 'delayed')).toEqual({ waiting: 0, active: 0, delayed: 0 });
+    expect(r.pusher.count(acct.pub)).toBe(1);
+  });
+
+  it('newest wins: a job queued before a change pushes the JWT current when it runs', async () => {
+    const r = rig();
+    const acct = await world.addAccount('newest');
+    await r.queue.enqueueAccount(acct.pub);
+    const v2 = await world.updateAccount(acct, (c) => (c.nats.limits.conn = 7));
+    await r.queue.enqueueAccount(acct.pub);
+
+    await r.startWorker();
+    await until('job completed', () => r.done(acct.pub) === 1);
+    expect(r.pusher.calls.filter((c) => c.account === acct.pub).map((c) => c.jwt)).toEqual([v2]);
+    expect(await world.brokerJwt(acct.pub)).toBe(v2);
+  });
+
+  it('a change made while the account\'s job is running gets one follow-up run with the newer JWT', async () => {
+    const r = rig();
+    await r.startWorker();
+    const acct = await world.addAccount('follow-up');
+    const v1 = acct.jwt;
+    const gate = r.pusher.holdNext();
+    await r.queue.enqueueAccount(acct.pub);
+    await gate.reached; // the job has read v1 and is pushing it
+
+    const v2 = await world.updateAccount(acct, (c) => (c.nats.limits.subs = 99));
+    await r.queue.enqueueAccount(acct.pub);
+    await r.queue.enqueueAccount(acct.pub);
+    gate.release();
+
+    await until('two runs', () => r.done(acct.pub) === 2);
+    expect(r.pusher.calls.filter((c) => c.account === acct.pub).map((c) => c.jwt)).toEqual([v1, v2]);
+    expect(await world.brokerJwt(acct.pub)).toBe(v2);
+  });
+
+  it('a broker that is down: retries with backoff, then the job is dead-lettered with the reason', async () => {
+    const down = `nats://127.0.0.1:${await freePort()}`;
+    const r = rig({ brokers: [world.server.url, down], attempts: 3, backoffMs: 20 });
+    await r.startWorker();
+    const acct = await world.addAccount('dead');
+    await r.queue.enqueueAccount(acct.pub);
+
+    await until('dead letter', async () => (await r.queue.deadLetters()).length === 1);
+    const [dl] = await r.queue.deadLetters();
+    expect(dl).toMatchObject({ account: acct.pub, attempts: 3, failed: [{ broker: down }] });
+    expect(dl!.failed[0]!.reason).toMatch(/cannot connect/);
+    expect(dl!.reason).toContain(down);
+    expect(r.failures).toHaveLength(3);
+    // The broker that took the JWT on the first attempt is not pushed again by the retries.
+    expect(r.pusher.count(acct.pub, world.server.url)).toBe(1);
+    expect(r.pusher.count(acct.pub, down)).toBe(3);
+    expect(await world.brokerJwt(acct.pub)).toBe(acct.jwt);
+  });
+
+  it('a broker back up before the last attempt gets the JWT without a dead letter', async () => {
+    const port = await freePort();
+    const url = `nats://127.0.0.1:${port}`;
+    const r = rig({ brokers: [url], attempts: 20, backoffMs: 50 });
+    await r.startWorker();
+    const acct = await world.addAccount('late-broker');
+    await r.queue.enqueueAccount(acct.pub);
+    await until('a failed attempt', () => r.failures.length >= 1);
+
+    const late = await world.startServer(port);
+    await until('job completed', () => r.done(acct.pub) === 1, 30_000);
+    expect(await world.brokerJwt(acct.pub, late.url)).toBe(acct.jwt);
+    expect(await r.queue.deadLetters()).toEqual([]);
+  });
+
+  it('dead letters can be replayed once the broker is reachable', async () => {
+    const port = await freePort();
+    const url = `nats://127.0.0.1:${port}`;
+    const r = rig({ brokers: [url], attempts: 1 });
+    await r.startWorker();
+    const acct = await world.addAccount('replay');
+    await r.queue.enqueueAccount(acct.pub);
+    await until('dead letter', async () => (await r.queue.deadLetters()).length === 1);
+
+    const back = await world.startServer(port);
+    expect(await r.queue.replayDeadLetters()).toBe(1);
+    await until('job completed', () => r.done(acct.pub) === 1);
+    expect(await world.brokerJwt(acct.pub, back.url)).toBe(acct.jwt);
+    expect(await r.queue.deadLetters()).toEqual([]);
+  });
+
+  it('an account deleted before its job runs completes as gone, pushing nothing', async () => {
+    const r = rig();
+    const acct = await world.addAccount('deleted');
+    await r.queue.enqueueAccount(acct.pub);
+    await world.db.prisma.account.delete({ where: { publicKey: acct.pub } });
+    await r.startWorker();
+    await until('job completed', () => r.done(acct.pub) === 1);
+    expect(r.completed[0]).toMatchObject({ status: 'gone', pushed: [] });
+    expect(r.pusher.count(acct.pub)).toBe(0);
+  });
+
+  it('refuses to queue something that is not an account public key', async () => {
+    const r = rig();
+    await expect(r.queue.enqueueAccount('not-a-key')).rejects.toBeInstanceOf(InvalidAccountKeyError);
+    await expect(r.queue.enqueueAccount(world.operator.getPublicKey())).rejects.toBeInstanceOf(InvalidAccountKeyError);
+    await expect(r.queue.enqueueAccounts([world.sys.getPublicKey(), 'x'])).rejects.toBeInstanceOf(InvalidAccountKeyError);
+    expect(await r.queue.queue.getWaitingCount()).toBe(0);
+  });
+});

@@ -1,0 +1,98 @@
+// A queue + worker on a Redis prefix of their own, pushing through the real ClaimsPusher,
+// with push counts per broker/account and an optional gate that holds the next push.
+import {
+  BullPropagationQueue,
+  ClaimsPusher,
+  DbJwtSource,
+  PropagationWorker,
+  StaticBrokers,
+  type Logger,
+  type PropagationResult,
+  type PushOutcome,
+  type Pusher,
+} from '../src/index.js';
+import type { World } from './world.js';
+
+export class CountingPusher implements Pusher {
+  readonly calls: Array<{ broker: string; account: string; jwt: string }> = [];
+  private gate: { opened: Promise<void>; reached: () => void } | undefined;
+
+  constructor(readonly inner: ClaimsPusher) {}
+
+  /** The next push waits until `release` is called; `reached` resolves when it is waiting. */
+  holdNext(): { reached: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let reached!: () => void;
+    const opened = new Promise<void>((r) => (release = r));
+    const reachedP = new Promise<void>((r) => (reached = r));
+    this.gate = { opened, reached };
+    return { reached: reachedP, release };
+  }
+
+  count(account: string, broker?: string): number {
+    return this.calls.filter((c) => c.account === account && (broker === undefined || c.broker === broker)).length;
+  }
+
+  async push(broker: string, account: string, jwt: string): Promise<PushOutcome> {
+    this.calls.push({ broker, account, jwt });
+    const g = this.gate;
+    if (g) {
+      this.gate = undefined;
+      g.reached();
+      await g.opened;
+    }
+    return this.inner.push(broker, account, jwt);
+  }
+}
+
+export class Rig {
+  readonly queue: BullPropagationQueue;
+  readonly pusher: CountingPusher;
+  readonly logs: string[] = [];
+  readonly completed: PropagationResult[] = [];
+  readonly failures: string[] = [];
+  worker: PropagationWorker | undefined;
+  private readonly log: Logger = {
+    info: (m) => this.logs.push(m),
+    warn: (m) => this.logs.push(m),
+    error: (m) => this.logs.push(m),
+  };
+
+  constructor(
+    private readonly world: World,
+    readonly prefix: string,
+    private readonly opts: { brokers?: string[]; attempts?: number; backoffMs?: number; concurrency?: number } = {},
+  ) {
+    this.queue = new BullPropagationQueue({ connection: world.redis, prefix, attempts: opts.attempts ?? 3, backoffMs: opts.backoffMs ?? 20 });
+    this.pusher = new CountingPusher(new ClaimsPusher({ creds: world.systemCreds, requestTimeoutMs: 2000, connectTimeoutMs: 1000 }));
+  }
+
+  async startWorker(): Promise<PropagationWorker> {
+    const w = new PropagationWorker({
+      connection: this.world.redis,
+      prefix: this.prefix,
+      concurrency: this.opts.concurrency ?? 50,
+      log: this.log,
+      deps: {
+        source: new DbJwtSource(this.world.db.prisma),
+        brokers: new StaticBrokers(this.opts.brokers ?? [this.world.server.url]),
+        pusher: this.pusher,
+      },
+    });
+    w.worker.on('completed', (_job, r) => this.completed.push(r));
+    w.worker.on('failed', (_job, e) => this.failures.push(e.message));
+    await w.ready();
+    this.worker = w;
+    return w;
+  }
+
+  done(account: string): number {
+    return this.completed.filter((r) => r.account === account).length;
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+    await this.pusher.inner.close();
+  }
+}

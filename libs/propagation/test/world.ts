@@ -1,0 +1,139 @@
+// Test world: an operator with a system account, the real nats-server fed by the full resolver,
+// a fresh PostgreSQL database holding account rows, and a Redis key prefix of its own.
+import { randomBytes } from 'node:crypto';
+import { createAccount, createOperator, createUser, type KeyPair } from '@nats-io/nkeys';
+import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+import { freshDatabase, openDatabase, type Database, type FreshDatabase } from '@switchboard/db';
+import { encode, formatCreds, newAccountClaims, newOperatorClaims, newUserClaims, type AccountClaims, type UserClaims } from '@switchboard/nats-jwt';
+import type { Redis } from 'ioredis';
+import { redisConnection } from '../src/index.js';
+import { startResolverServer, type RunningServer } from './nats-server.js';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const seedOf = (kp: KeyPair): string => new TextDecoder().decode(kp.getSeed());
+
+export interface TestAccount {
+  kp: KeyPair;
+  pub: string;
+  claims: AccountClaims;
+  jwt: string;
+}
+
+export class World {
+  readonly operator = createOperator();
+  readonly sys = createAccount();
+  readonly operatorJwt: string;
+  readonly systemJwt: string;
+  readonly systemCreds: string;
+  readonly prefix = `sbtest-${randomBytes(5).toString('hex')}`;
+  private clock = Math.floor(Date.now() / 1000) - 3600;
+  server!: RunningServer;
+  fresh!: FreshDatabase;
+  db!: Database;
+  redis!: Redis;
+  private operatorRow = '';
+  private readonly extra: RunningServer[] = [];
+
+  constructor() {
+    const oc = newOperatorClaims(this.operator.getPublicKey(), 'op');
+    oc.nats.system_account = this.sys.getPublicKey();
+    this.operatorJwt = encode(oc, this.operator);
+    this.systemJwt = encode(newAccountClaims(this.sys.getPublicKey(), 'SYS'), this.operator);
+    const su = createUser();
+    this.systemCreds = formatCreds(encode(newUserClaims(su.getPublicKey(), 'sys'), this.sys), seedOf(su));
+  }
+
+  async start(): Promise<this> {
+    [this.server, this.fresh] = await Promise.all([this.startServer(), freshDatabase()]);
+    this.db = await openDatabase({ databaseUrl: this.fresh.url });
+    await this.db.migrate();
+    const op = await this.db.prisma.operator.create({
+      data: { name: 'op', publicKey: this.operator.getPublicKey(), seedEnc: Buffer.from('x'), jwt: this.operatorJwt },
+    });
+    this.operatorRow = op.id;
+    this.redis = redisConnection(REDIS_URL);
+    return this;
+  }
+
+  /** Another nats-server trusting the same operator (extra brokers, restarts on a fixed port). */
+  async startServer(port?: number): Promise<RunningServer> {
+    const s = await startResolverServer({ operatorJwt: this.operatorJwt, systemAccount: this.sys.getPublicKey(), systemJwt: this.systemJwt, ...(port ? { port } : {}) });
+    this.extra.push(s);
+    return s;
+  }
+
+  /** Seconds, strictly increasing: every JWT signed here is newer than the one before. */
+  tick(): number {
+    return ++this.clock;
+  }
+
+  sign(claims: AccountClaims): string {
+    return encode(claims, this.operator, { now: this.tick() * 1000 });
+  }
+
+  /** An account row in the database with a freshly signed JWT. */
+  async addAccount(name: string, edit: (c: AccountClaims) => void = () => {}): Promise<TestAccount> {
+    const kp = createAccount();
+    const claims = newAccountClaims(kp.getPublicKey(), name);
+    edit(claims);
+    const jwt = this.sign(claims);
+    await this.db.prisma.account.create({
+      data: { operatorId: this.operatorRow, name, publicKey: kp.getPublicKey(), seedEnc: Buffer.from('x'), jwt, jwtIssuedAt: new Date(this.clock * 1000) },
+    });
+    return { kp, pub: kp.getPublicKey(), claims, jwt };
+  }
+
+  /** Re-signs the account with a change, as the control plane does, and stores it. */
+  async updateAccount(a: TestAccount, edit: (c: AccountClaims) => void): Promise<string> {
+    edit(a.claims);
+    a.jwt = this.sign(a.claims);
+    await this.db.prisma.account.update({ where: { publicKey: a.pub }, data: { jwt: a.jwt, jwtIssuedAt: new Date(this.clock * 1000) } });
+    return a.jwt;
+  }
+
+  user(a: TestAccount, name: string, edit: (c: UserClaims) => void = () => {}): { pub: string; creds: string } {
+    const kp = createUser();
+    const c = newUserClaims(kp.getPublicKey(), name);
+    edit(c);
+    return { pub: kp.getPublicKey(), creds: formatCreds(encode(c, a.kp, { now: this.tick() * 1000 }), seedOf(kp)) };
+  }
+
+  connectAs(creds: string, url = this.server.url): Promise<NatsConnection> {
+    return connect({ servers: url, authenticator: credsAuthenticator(new TextEncoder().encode(creds)), reconnect: false, timeout: 5000 });
+  }
+
+  /**
+   * The account JWT a broker holds, asked the way nats-server answers it ($SYS.REQ.ACCOUNT.<key>.CLAIMS.LOOKUP);
+   * null when it has none (the full resolver does not answer lookups of accounts it lacks).
+   */
+  async brokerJwt(account: string, url = this.server.url): Promise<string | null> {
+    const nc = await this.connectAs(this.systemCreds, url);
+    try {
+      return (await nc.request(`$SYS.REQ.ACCOUNT.${account}.CLAIMS.LOOKUP`, '', { timeout: 1000 })).string();
+    } catch (e) {
+      if (e instanceof Error && e.name === 'TimeoutError') return null;
+      throw e;
+    } finally {
+      await nc.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.redis) {
+      const keys = await this.redis.keys(`${this.prefix}*`);
+      if (keys.length) await this.redis.del(...keys);
+      this.redis.disconnect();
+    }
+    await this.db?.close();
+    await this.fresh?.drop();
+    await Promise.all(this.extra.map((s) => s.stop()));
+  }
+}
+
+export async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
