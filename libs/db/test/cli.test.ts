@@ -1,5 +1,6 @@
 // `npm run db:migrate -- …` as a process, against a fresh PostgreSQL database.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +30,14 @@ describe('db:migrate CLI', { timeout: 60_000 }, () => {
   it('deploys, then reports a clean status', () => {
     const deploy = cli(['deploy'], { DATABASE_URL: fresh.url });
     expect(deploy.code, deploy.err).toBe(0);
-    expect(deploy.out).toMatch(/^Applied 1 migration\(s\): \d{14}_init$/m);
+    // Every migration folder in the repo is applied, oldest first.
+    const names = fs
+      .readdirSync(path.join(repoRoot, 'prisma/migrations'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+    expect(names[0]).toMatch(/^\d{14}_init$/);
+    expect(deploy.out).toContain(`Applied ${names.length} migration(s): ${names.join(', ')}`);
     const status = cli(['status'], { DATABASE_URL: fresh.url });
     expect(status.code, status.err).toBe(0);
     expect(JSON.parse(status.out)).toMatchObject({ hasMigrationsTable: true, failedMigrationNames: [], history: null });
