@@ -10,6 +10,8 @@ export interface Options {
   pin: boolean;
   verbose: boolean;
   rounds: number;
+  /** Modules whose default export (Scenario[]) joins the built-in scenarios. */
+  plugins: string[];
   warmupMs: number;
   measureMs: number;
 }
@@ -23,6 +25,7 @@ export const USAGE = `npm run bench -- [options]
   --pin                pin servers to CPU 0 and the generator to CPU 1 (taskset)
   --rounds n           measure each cell n times (servers alternating), keep the best (default 2; quick 1)
   --warmup ms / --measure ms   per-cell windows (default 400 / 1000; quick 200 / 500)
+  --plugin file.ts     load more scenarios (the module's default export: Scenario[])
   --verbose            log each measurement slice's rate to stderr
   --json               print JSON instead of the markdown table`;
 
@@ -41,6 +44,7 @@ export function parse(argv: string[]): Options {
       pin: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       rounds: { type: 'string' },
+      plugin: { type: 'string', multiple: true },
       warmup: { type: 'string' },
       measure: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -66,6 +70,7 @@ export function parse(argv: string[]): Options {
     ceiling: !values['no-ceiling'],
     pin: values.pin,
     verbose: values.verbose,
+    plugins: values.plugin ?? [],
     rounds: values.rounds ? positive(values.rounds, '--rounds') : quick ? 1 : 2,
     warmupMs: values.warmup ? positive(values.warmup, '--warmup') : quick ? 200 : 400,
     measureMs: values.measure ? positive(values.measure, '--measure') : quick ? 500 : 1000,

@@ -4,6 +4,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parse, USAGE, type Options } from './args.js';
 import { json, markdown, type Cell, type Meta, type Row } from './report.js';
 import { best, ceiling, log, measure, startSlot, type Slot } from './runner.js';
@@ -11,11 +13,17 @@ import type { Context, Scenario, ServerSetup } from './scenario.js';
 import { scenarios } from './scenarios/index.js';
 import { NATS_SERVER, startBroker, startFakeServer, startNatsServer, type ServerProcess } from './servers.js';
 
-function select(opts: Options): Scenario[] {
-  if (opts.scenarios === null) return scenarios.filter((s) => s.byDefault);
+async function select(opts: Options): Promise<Scenario[]> {
+  const known = [...scenarios];
+  for (const file of opts.plugins) {
+    const mod = (await import(pathToFileURL(path.resolve(file)).href)) as { default?: Scenario[] };
+    if (!Array.isArray(mod.default)) throw new Error(`--plugin ${file}: its default export must be an array of scenarios`);
+    known.push(...mod.default);
+  }
+  if (opts.scenarios === null) return known.filter((s) => s.byDefault);
   return opts.scenarios.map((name) => {
-    const s = scenarios.find((x) => x.name === name);
-    if (!s) throw new Error(`--scenario: unknown '${name}' (known: ${scenarios.map((x) => x.name).join(', ')})`);
+    const s = known.find((x) => x.name === name);
+    if (!s) throw new Error(`--scenario: unknown '${name}' (known: ${known.map((x) => x.name).join(', ')})`);
     return s;
   });
 }
@@ -30,15 +38,16 @@ function natsVersion(): string {
 
 async function main(): Promise<void> {
   let opts: Options;
+  let chosen: Scenario[];
   try {
     opts = parse(process.argv.slice(2));
+    chosen = await select(opts);
   } catch (err) {
     const help = (err as Error).message === USAGE;
     log(help ? USAGE : `${(err as Error).message}\n\n${USAGE}`);
     process.exitCode = help ? 0 : 2;
     return;
   }
-  const chosen = select(opts);
   const cores = os.cpus().length; // before --pin narrows this process's affinity
   if (opts.pin) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const timing = { warmupMs: opts.warmupMs, measureMs: opts.measureMs };

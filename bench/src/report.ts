@@ -77,13 +77,21 @@ export function markdown(rows: Row[], meta: Meta): string {
         `${r === undefined ? '' : r.toFixed(2)} | ${goal} | ${fmt(row.generator, row.metric)} |`,
     );
   }
-  const errors = new Set<string>();
+  // One line per distinct failure, naming the cells it hit ('not requested' is in the header).
+  const errors = new Map<string, Set<string>>();
+  const cells = new Set(rows.map((r) => `${r.scenario} ${size(r.size)}`.trim()));
   for (const row of rows) {
     for (const [who, cell] of [['nats-server', row.nats], ['broker', row.broker], ['generator', row.generator]] as const) {
-      if (cell?.error) errors.add(`- ${who}, ${row.scenario} ${size(row.size)}: ${cell.error}`);
+      if (!cell?.error || cell.error === 'not requested') continue;
+      const key = `${who}: ${cell.error}`;
+      if (!errors.has(key)) errors.set(key, new Set());
+      errors.get(key)!.add(`${row.scenario} ${size(row.size)}`.trim());
     }
   }
-  if (errors.size > 0) out.push('', 'Missing numbers:', ...errors);
+  if (errors.size > 0) {
+    out.push('', 'Missing numbers:');
+    for (const [key, hit] of errors) out.push(`- ${key} (${hit.size === cells.size && cells.size > 1 ? 'every cell' : [...hit].join(', ')})`);
+  }
   return out.join('\n');
 }
 

@@ -38,4 +38,8 @@ export type RoleEvent =
   | { type: 'samples'; micros: Float64Array; count: number };
 
 /** Messages from the main thread to a generator thread. */
-export type RoleCommand = { type: 'start' } | { type: 'stop' };
+export type RoleCommand =
+  | { type: 'start' }
+  /** Publisher: stop writing, keep the connection for the outstanding PONGs. */
+  | { type: 'finish' }
+  | { type: 'stop' };

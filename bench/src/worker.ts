@@ -21,7 +21,11 @@ async function main(): Promise<void> {
     case 'publisher': {
       const p = new Publisher(spec.ep, spec.subject, spec.size, spec.deliveries, spec.counters, fail);
       await p.ready;
-      commands.push((c) => (c.type === 'start' ? p.start() : (p.stop(), p.close())));
+      commands.push((c) => {
+        if (c.type === 'start') p.start();
+        else if (c.type === 'finish') p.stop();
+        else p.close();
+      });
       break;
     }
     case 'subscriber': {
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
       await r.prepare();
       commands.push((c) => {
         if (c.type === 'stop') return r.close();
+        if (c.type !== 'start') return;
         void r.run().then(() => {
           const micros = r.samples.slice(0, r.count);
           post({ type: 'samples', micros, count: r.count }, [micros.buffer]);

@@ -19,7 +19,7 @@ function bench(args: string[]): Promise<{ rows: JsonRow[]; meta: { natsServer: s
   const argv = ['--conditions=@switchboard/source', '--import', 'tsx', 'bench/src/main.ts', '--json', ...args];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, argv, { cwd: REPO, timeout: 25_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`${err.message}\n${stderr}`));
+      if (err) return reject(Object.assign(new Error(`${err.message}\n${stderr}`), { exitCode: err.code }));
       resolve(JSON.parse(stdout));
     });
   });
@@ -28,7 +28,7 @@ function bench(args: string[]): Promise<{ rows: JsonRow[]; meta: { natsServer: s
 describe('npm run bench (short mode, nats-server only)', () => {
   it('measures 1→1 throughput, its generator ceiling and request latency percentiles', async () => {
     const { rows, meta } = await bench([
-      '--servers', 'nats', '--scenario', 'pubsub,request', '--size', '128', '--warmup', '100', '--measure', '500',
+      '--servers', 'nats', '--scenario', 'pubsub,request', '--size', '128', '--rounds', '1', '--warmup', '100', '--measure', '500',
     ]);
     expect(meta.natsServer).toMatch(/^v2\./);
     expect(meta.broker).toBe('not requested');
@@ -48,9 +48,21 @@ describe('npm run bench (short mode, nats-server only)', () => {
     expect(p('p99')).toBeLessThanOrEqual(p('p99.9'));
   });
 
+  it('fails a cell whose deliveries do not match what was published, naming the difference', async () => {
+    // Fixture: 4 plain subscribers declared as one delivery per message, as a broken queue group would behave.
+    const { rows } = await bench([
+      '--servers', 'nats', '--plugin', 'bench/test/fixtures/miscounted.ts', '--scenario', 'miscounted',
+      '--size', '16', '--rounds', '1', '--no-ceiling', '--warmup', '50', '--measure', '250',
+    ]);
+    const row = rows.find((r) => r.scenario === 'miscounted' && r.metric === 'msgs/s')!;
+    expect(row.nats).toBeNull();
+    expect(row.errors.nats).toMatch(/^extra deliveries: \d+ published × 1 = \d+ expected, \d+ received$/);
+  });
+
   it('rejects an unknown scenario with a usage message and exit code 2', async () => {
     const err = await bench(['--scenario', 'nope']).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
+    expect((err as Error & { exitCode: unknown }).exitCode).toBe(2);
     expect((err as Error).message).toContain("unknown 'nope'");
   });
 });

@@ -36,7 +36,24 @@ describe('report', () => {
     const row: Row = { scenario: 'pubsub', size: 128, metric: rate, nats: { value: 1234567 }, broker: { error: 'not runnable: x' } };
     const text = markdown([row], meta);
     expect(text).toContain('| pubsub | 128 B | msgs/s | 1,234,567 | n/a |  |  |  |');
-    expect(text).toContain('- broker, pubsub 128 B: not runnable: x');
+    expect(text).toContain('- broker: not runnable: x (pubsub 128 B)');
+  });
+});
+
+describe('missing numbers', () => {
+  it('lists each distinct failure once with the cells it hit, and leaves out what was not requested', () => {
+    const row = (scenario: string, size: number, broker: string): Row => ({
+      scenario,
+      size,
+      metric: rate,
+      nats: { value: 1 },
+      broker: { error: broker },
+      generator: { error: 'not requested' },
+    });
+    const text = markdown([row('pub', 16, 'down'), row('pub', 128, 'down'), row('queue', 16, 'lost messages')], meta);
+    expect(text).toContain('- broker: down (pub 16 B, pub 128 B)');
+    expect(text).toContain('- broker: lost messages (queue 16 B)');
+    expect(text).not.toContain('not requested (');
   });
 });
 

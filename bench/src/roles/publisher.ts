@@ -1,5 +1,5 @@
 import { Conn, type Endpoint } from '../conn.js';
-import { PUBLISHED, RECEIVED } from '../counters.js';
+import { PUBLISHED, RECEIVED, SENT } from '../counters.js';
 import { framesPerWrite, pubFrames } from '../frames.js';
 
 /** Windows written but not yet acknowledged by the server's PONG. */
@@ -70,6 +70,7 @@ export class Publisher extends Conn {
       this.socket.write(this.batch);
       this.outstanding++;
       this.sent += this.perWindow;
+      Atomics.add(this.counters, SENT, this.perWindow);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Endpoint } from '../conn.js';
-import { newCounters, PUBLISHED, RECEIVED } from '../counters.js';
+import { newCounters, PUBLISHED, RECEIVED, SENT } from '../counters.js';
 import type { Context, Metric, Scenario } from '../scenario.js';
 import { RoleThread } from '../spawn.js';
 import { sleep } from '../stats.js';
@@ -113,9 +113,41 @@ async function measure(
     if (ctx.verbose) ctx.log(`  slices msgs/s: published ${published.map(Math.round)}; received ${received.map(Math.round)}`);
     const cpu = ((ctx.serverCpu() - cpu0) * 1e6) / (Atomics.load(counters, counted) - c0);
     for (const t of threads) if (t.error) throw t.error;
+    if (pub && flow > 0) await checkDelivery(pub, counters, flow);
+    for (const t of threads) if (t.error) throw t.error;
     return { published: median(published), received: median(received), cpu };
   } finally {
     await Promise.all(threads.map((t) => t.stop()));
+  }
+}
+
+/**
+ * After the window: stop publishing, then every message written must reach subscribers
+ * exactly `deliveries` times. Catches a server that drops messages, or that inflates the
+ * count (e.g. a queue group delivered to every member).
+ */
+async function checkDelivery(pub: RoleThread, counters: Int32Array, deliveries: number): Promise<void> {
+  pub.send({ type: 'finish' });
+  const sent = (): number => Atomics.load(counters, SENT);
+  await until(() => Atomics.load(counters, PUBLISHED) === sent(), 'the server to acknowledge every window');
+  const expected = sent() * deliveries;
+  const got = (): number => Atomics.load(counters, RECEIVED);
+  try {
+    await until(() => got() >= expected, 'subscribers to receive every message');
+  } catch {
+    throw new Error(`lost messages: ${sent()} published × ${deliveries} = ${expected} expected, ${got()} received`);
+  }
+  if (got() > expected) {
+    throw new Error(`extra deliveries: ${sent()} published × ${deliveries} = ${expected} expected, ${got()} received`);
+  }
+}
+
+/** Polls a condition every 10 ms until it holds; throws after `ms`. */
+async function until(ok: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
   }
 }
 
