@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import type { Account, AccountSummary } from '../api-types.js';
+import type { Context } from '../context.js';
+import { accountPath, listAll, resolveAccountId } from '../resolve.js';
+import { formatFields, formatTable } from '../table.js';
+
+export function registerAccounts(program: Command, ctx: Context): void {
+  const accounts = program.command('accounts').description('NATS accounts of your tenant');
+
+  accounts
+    .command('list')
+    .description('list accounts (an operator admin sees all, or one tenant\'s with --tenant)')
+    .option('--tenant <id>', 'only this tenant\'s accounts (operator admin)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { tenant?: string; json?: boolean }) => {
+      const client = await ctx.client();
+      const path = opts.tenant ? `/v1/accounts?tenant=${encodeURIComponent(opts.tenant)}` : '/v1/accounts';
+      const items = await listAll<AccountSummary>(client, path);
+      ctx.print(opts.json, items, () =>
+        formatTable<AccountSummary>(
+          [
+            { header: 'ID', value: (a) => a.id },
+            { header: 'NAME', value: (a) => a.name },
+            { header: 'PUBLIC KEY', value: (a) => a.publicKey },
+            { header: 'CREATED', value: (a) => a.createdAt },
+          ],
+          items,
+        ),
+      );
+    });
+
+  accounts
+    .command('create <name>')
+    .description('create an account')
+    .option('--tenant <id>', 'the tenant to create it in (operator admin)')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: { tenant?: string; json?: boolean }) => {
+      const client = await ctx.client();
+      const a = await client.post<Account>('/v1/accounts', { name, ...(opts.tenant ? { tenantId: opts.tenant } : {}) });
+      ctx.print(opts.json, a, () => `created account ${a.name}\n` + formatFields([['id', a.id], ['public key', a.publicKey]]));
+    });
+
+  accounts
+    .command('show <account>')
+    .description('show an account (by id, name or public key)')
+    .option('--json', 'print JSON (includes the account JWT)')
+    .action(async (ref: string, opts: { json?: boolean }) => {
+      const client = await ctx.client();
+      const a = await client.get<Account>(accountPath(await resolveAccountId(client, ref)));
+      ctx.print(opts.json, a, () => {
+        let s = formatFields([
+          ['id', a.id],
+          ['name', a.name],
+          ['tenant', a.tenantId],
+          ['public key', a.publicKey],
+          ['created', a.createdAt],
+        ]);
+        const limits = Object.entries(a.limits ?? {});
+        if (limits.length > 0) s += '\nlimits\n' + indent(formatFields(limits));
+        const keys = a.signingKeys ?? [];
+        s += '\nsigning keys\n' + (keys.length > 0 ? indent(formatTable([{ header: 'PUBLIC KEY', value: (k: { publicKey: string }) => k.publicKey }, { header: 'CREATED', value: (k: { createdAt?: string }) => k.createdAt }], keys)) : '  -\n');
+        return s;
+      });
+    });
+}
+
+function indent(text: string): string {
+  return text.replace(/^(?=.)/gm, '  ');
+}

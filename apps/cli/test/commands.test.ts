@@ -1,0 +1,219 @@
+// Every command, in-process, against the contract stand-in (contract-server.ts).
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { decode, parseCreds } from '@switchboard/nats-jwt';
+import { CONTRACT_TOKEN, ContractServer } from './contract-server.js';
+import { cli, tempDir } from './helpers.js';
+
+let server: ContractServer;
+let dir: { path: string; remove(): Promise<void> };
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  server = new ContractServer();
+  await server.start();
+});
+afterAll(() => server.stop());
+beforeEach(async () => {
+  dir = await tempDir();
+  env = { HOME: dir.path, SWITCHBOARD_API: server.url, SWITCHBOARD_TOKEN: CONTRACT_TOKEN };
+});
+afterEach(() => dir.remove());
+
+const run = (args: string[], e = env, stdin = '') => cli(args, e, dir.path, stdin);
+
+describe('login, logout, signup', () => {
+  it('login checks the token, then stores URL and token 0600', async () => {
+    const home = { HOME: dir.path };
+    const r = await run(['login', '--api', server.url, '--token', CONTRACT_TOKEN], home);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(r.out).toMatch(/^logged in to http:\/\/127\.0\.0\.1:\d+ \(operator contract-op\)/);
+    const path = join(dir.path, '.config/switchboard/config.json');
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ api: server.url, token: CONTRACT_TOKEN });
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    // the stored login is used without flags or environment
+    expect((await run(['accounts', 'list', '--json'], home)).code).toBe(0);
+    expect((await run(['logout'], home)).out).toMatch(/^logged out/);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ api: server.url });
+    const after = await run(['accounts', 'list'], home);
+    expect(after.code).toBe(2);
+    expect(after.err).toMatch(/^error: not logged in/);
+  });
+
+  it('login reads the token from standard input with --token -', async () => {
+    const r = await run(['login', '--api', server.url, '--token', '-'], { SWITCHBOARD_CONFIG: join(dir.path, 'c.json') }, CONTRACT_TOKEN + '\n');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(await readFile(join(dir.path, 'c.json'), 'utf8')).token).toBe(CONTRACT_TOKEN);
+  });
+
+  it('login with a bad token stores nothing and shows the server message', async () => {
+    const r = await run(['login', '--api', server.url, '--token', 'wrong'], { HOME: dir.path });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error: 401 Unauthorized: invalid or revoked token/);
+    await expect(stat(join(dir.path, '.config/switchboard/config.json'))).rejects.toThrow();
+  });
+
+  it('signup sends no token, stores the new one and prints the tenant', async () => {
+    const r = await run(['signup', '--api', server.url, '--email', 'a@example.com', '--org', 'Acme', '--json'], { HOME: dir.path });
+    expect(r.code).toBe(0);
+    const body = JSON.parse(r.out);
+    expect(body.tenant).toMatchObject({ name: 'Acme', email: 'a@example.com' });
+    expect(body.token).toBe('signup-token-123');
+    const req = server.requests.findLast((q) => q.url === '/v1/signup')!;
+    expect(req.authorization).toBeUndefined();
+    expect(JSON.parse(req.body)).toEqual({ email: 'a@example.com', organization: 'Acme' });
+    expect(JSON.parse(await readFile(join(dir.path, '.config/switchboard/config.json'), 'utf8'))).toEqual({ api: server.url, token: 'signup-token-123' });
+  });
+
+  it('signup of a taken email fails with the server message and --no-save stores nothing', async () => {
+    const r = await run(['signup', '--api', server.url, '--email', 'taken@example.com', '--org', 'X', '--no-save'], { HOME: dir.path });
+    expect(r).toMatchObject({ code: 1, out: '' });
+    expect(r.err).toBe('error: 409 Conflict: a tenant with this email already exists\n');
+  });
+});
+
+describe('accounts', () => {
+  it('lists every page as a table and as JSON', async () => {
+    server.addAccount(`extra-${Date.now()}`);
+    server.addAccount(`more-${Date.now()}`);
+    const json = await run(['accounts', 'list', '--json']);
+    const items = JSON.parse(json.out) as Array<{ name: string }>;
+    expect(items.map((a) => a.name)).toEqual(server.accounts.map((a) => a.name));
+    expect(items.length).toBeGreaterThan(server.pageSize);
+    const table = await run(['accounts', 'list']);
+    expect(table.out.split('\n')[0]).toMatch(/^ID +NAME +PUBLIC KEY +CREATED$/);
+    expect(table.out.trim().split('\n')).toHaveLength(server.accounts.length + 1);
+  });
+
+  it('creates, shows by name, and reports a conflict', async () => {
+    const name = `acct-${Date.now()}`;
+    const created = JSON.parse((await run(['accounts', 'create', name, '--json'])).out);
+    expect(created.name).toBe(name);
+    const shown = await run(['accounts', 'show', name]);
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain(`id          ${created.id}`);
+    expect(shown.out).toMatch(/limits\n  conn  10\n  subs  1000/);
+    const again = await run(['accounts', 'create', name]);
+    expect(again.code).toBe(1);
+    expect(again.err).toBe('error: 409 Conflict: already exists\n  {"fields":["name"]}\n');
+  });
+
+  it('a missing account by id is the server 404; by name a local not-found', async () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    const r = await run(['accounts', 'show', id]);
+    expect(r).toMatchObject({ code: 1, err: `error: 404 Not Found: account ${id} not found\n` });
+    expect((await run(['accounts', 'show', 'nope'])).err).toBe('error: account "nope" not found\n');
+  });
+});
+
+describe('users', () => {
+  it('create sends only the public key and writes a 0600 .creds for it', async () => {
+    const r = await run(['users', 'create', 'alice', '--account', 'main', '--pub', 'orders.>', '--pub', 'x', '--deny-sub', 'secret.>', '--expires', '24h', '--out', 'alice.creds', '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const shown = JSON.parse(r.out);
+    const req = server.requests.findLast((q) => q.method === 'POST' && q.url.endsWith('/users'))!;
+    const body = JSON.parse(req.body);
+    expect(body).toEqual({ name: 'alice', publicKey: shown.publicKey, permissions: { pub: { allow: ['orders.>', 'x'] }, sub: { deny: ['secret.>'] } }, expiresIn: '24h' });
+    const path = join(dir.path, 'alice.creds');
+    expect(shown.creds).toBe(path);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    const creds = parseCreds(await readFile(path, 'utf8'));
+    expect(decode(creds.jwt).claims.sub).toBe(shown.publicKey);
+    // the seed went nowhere but the file
+    for (const q of server.requests) expect(q.body + q.url).not.toContain(creds.seed);
+    expect(r.out).not.toContain(creds.seed);
+  });
+
+  it('refuses to overwrite without --force, before creating anything', async () => {
+    await writeFile(join(dir.path, 'bob.creds'), 'keep me');
+    const before = server.requests.length;
+    const r = await run(['users', 'create', 'bob', '--out', 'bob.creds']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`error: ${join(dir.path, 'bob.creds')} already exists: pass --force to overwrite it\n`);
+    expect(server.requests.length).toBe(before);
+    expect(await readFile(join(dir.path, 'bob.creds'), 'utf8')).toBe('keep me');
+    const forced = await run(['users', 'create', 'bob', '--account', 'main', '--out', 'bob.creds', '--force']);
+    expect(forced.code).toBe(0);
+    expect(parseCreds(await readFile(join(dir.path, 'bob.creds'), 'utf8')).jwt).toBeTruthy();
+    expect((await stat(join(dir.path, 'bob.creds'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('asks for --account when there are several', async () => {
+    server.addAccount(`second-${Date.now()}`);
+    const r = await run(['users', 'create', 'carol', '--out', 'c.creds']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error: you have \d+ accounts: choose one with --account <id\|name> \(main, /);
+  });
+
+  it('--out is required (usage error)', async () => {
+    const r = await run(['users', 'create', 'dave']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/required option '--out <file>' not specified/);
+  });
+
+  it('lists and revokes by name', async () => {
+    await run(['users', 'create', 'erin', '--account', 'main', '--out', 'erin.creds']);
+    const list = JSON.parse((await run(['users', 'list', '--account', 'main', '--json'])).out) as Array<{ name: string; revokedAt: string | null }>;
+    expect(list.find((u) => u.name === 'erin')?.revokedAt).toBeNull();
+    const rev = await run(['users', 'revoke', 'erin', '--account', 'main']);
+    expect(rev.code).toBe(0);
+    expect(rev.out).toMatch(/^revoked user [0-9a-f-]{36} at \d{4}-/);
+    const table = (await run(['users', 'list', '--account', 'main'])).out;
+    expect(table.split('\n')[0]).toMatch(/^ID +NAME +PUBLIC KEY +EXPIRES +REVOKED$/);
+    expect(table.split('\n').find((l) => l.includes(' erin '))).toMatch(/never +\d{4}-/);
+  });
+});
+
+describe('exports and imports', () => {
+  it('add, list and rm an export', async () => {
+    const add = await run(['exports', 'add', '--account', 'main', '--subject', 'orders.>', '--type', 'stream', '--token-required', '--json']);
+    expect(add.code).toBe(0);
+    const e = JSON.parse(add.out);
+    expect(JSON.parse(server.requests.at(-1)!.body)).toEqual({ name: 'orders.>', subject: 'orders.>', type: 'stream', tokenRequired: true });
+    expect((await run(['exports', 'list', '--account', 'main'])).out).toMatch(/orders\.> +stream +orders\.> +yes/);
+    const rm = await run(['exports', 'rm', e.id, '--account', 'main']);
+    expect(rm).toMatchObject({ code: 0, out: `removed export ${e.id}\n` });
+    expect(JSON.parse((await run(['exports', 'list', '--account', 'main', '--json'])).out)).toEqual([]);
+  });
+
+  it('rejects a bad --type and --account-token-position as usage errors', async () => {
+    const t = await run(['exports', 'add', '--subject', 'a', '--type', 'queue']);
+    expect(t.code).toBe(2);
+    expect(t.err).toMatch(/argument 'queue' is invalid. Allowed choices are stream, service/);
+    const p = await run(['exports', 'add', '--account', 'main', '--subject', 'a.*', '--type', 'service', '--account-token-position', 'two']);
+    expect(p).toMatchObject({ code: 2, err: 'error: --account-token-position must be a positive integer\n' });
+  });
+
+  it('add, list and rm an import by name', async () => {
+    const from = server.operatorKey.getPublicKey().replace(/^O/, 'A');
+    const add = await run(['imports', 'add', '--account', 'main', '--from', from, '--subject', 'prices.>', '--local-subject', 'ext.prices.>', '--type', 'stream', '--name', 'prices']);
+    expect(add.code).toBe(0);
+    expect(JSON.parse(server.requests.at(-1)!.body)).toEqual({ name: 'prices', account: from, subject: 'prices.>', type: 'stream', localSubject: 'ext.prices.>' });
+    expect((await run(['imports', 'list', '--account', 'main'])).out).toMatch(/prices +stream +prices\.> +ext\.prices\.> +A/);
+    expect((await run(['imports', 'rm', 'prices', '--account', 'main'])).code).toBe(0);
+    expect((await run(['imports', 'rm', 'prices', '--account', 'main'])).err).toBe('error: import "prices" not found\n');
+  });
+});
+
+describe('usage errors', () => {
+  it('unknown commands and flags exit 2 with a message', async () => {
+    const cmd = await run(['acounts', 'list']);
+    expect(cmd.code).toBe(2);
+    expect(cmd.err).toMatch(/^error: unknown command 'acounts'\n\(Did you mean accounts\?\)/);
+    const flag = await run(['users', 'list', '--jsn']);
+    expect(flag.code).toBe(2);
+    expect(flag.err).toMatch(/^error: unknown option '--jsn'\n\(Did you mean --json\?\)/);
+    const extra = await run(['accounts', 'list', 'extra']);
+    expect(extra.code).toBe(2);
+    expect((await run(['users'])).code).toBe(2);
+  });
+
+  it('--help and --version exit 0 on stdout', async () => {
+    const h = await run(['exports', 'add', '--help']);
+    expect(h.code).toBe(0);
+    expect(h.out).toMatch(/^Usage: switchboard exports add \[options\]/);
+    expect((await run(['--version'])).out).toBe('0.1.0\n');
+  });
+});

@@ -1,0 +1,104 @@
+// server-config's output, checked by the real nats-server: `-t` accepts it, and a server started
+// with it resolves accounts from the (stand-in) control plane and lets CLI-made .creds in.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { connect, credsAuthenticator, type NatsConnection } from 'nats';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '@switchboard/config';
+import { resolverUrl } from '../src/commands/server-config.js';
+import { CONTRACT_TOKEN, ContractServer } from './contract-server.js';
+import { cli, tempDir } from './helpers.js';
+
+const NATS_SERVER = '/usr/sbin/nats-server';
+
+let server: ContractServer;
+let dir: { path: string; remove(): Promise<void> };
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  server = new ContractServer();
+  await server.start();
+});
+afterAll(() => server.stop());
+beforeEach(async () => {
+  dir = await tempDir();
+  env = { HOME: dir.path, SWITCHBOARD_API: server.url, SWITCHBOARD_TOKEN: CONTRACT_TOKEN };
+});
+afterEach(() => dir.remove());
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('resolverUrl', () => {
+  it('completes a bare control plane URL and keeps an explicit resolver path', () => {
+    expect(resolverUrl('http://cp:3000')).toBe('http://cp:3000/jwt/v1/accounts/');
+    expect(resolverUrl('http://cp:3000/')).toBe('http://cp:3000/jwt/v1/accounts/');
+    expect(resolverUrl('https://cp/base/jwt/v1')).toBe('https://cp/base/jwt/v1/accounts/');
+    expect(resolverUrl('http://cp/jwt/v1/accounts')).toBe('http://cp/jwt/v1/accounts/');
+    expect(() => resolverUrl('cp:3000')).toThrow(/must be an http/);
+    expect(() => resolverUrl('nonsense')).toThrow(/must be a URL/);
+  });
+});
+
+describe('server-config', () => {
+  it('prints operator, system account and URL resolver (no preload: nats-server refuses it for URL)', async () => {
+    const r = await cli(['server-config', '--resolver-url', server.url], env, dir.path);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    const op = server.operator();
+    const conf = parseConfig(r.out);
+    expect(conf).toEqual({
+      operator: op.jwt,
+      system_account: op.systemAccount.publicKey,
+      resolver: `URL(${server.url}/jwt/v1/accounts/)`,
+    });
+  });
+
+  it('defaults to the operator account server URL', async () => {
+    const r = await cli(['server-config'], env, dir.path);
+    expect(parseConfig(r.out).resolver).toBe(`URL(${server.url}/jwt/v1/accounts/)`);
+  });
+
+  it('is accepted by nats-server -t', async () => {
+    const path = join(dir.path, 'nats.conf');
+    await writeFile(path, (await cli(['server-config'], env, dir.path)).out);
+    const t = spawnSync(NATS_SERVER, ['-t', '-c', path], { encoding: 'utf8' });
+    expect(t.stderr + t.stdout).toMatch(/configuration file .* is valid/);
+    expect(t.status).toBe(0);
+  });
+
+  it('starts a real nats-server that admits a user made by `users create`', async () => {
+    const conf = join(dir.path, 'nats.conf');
+    await writeFile(conf, (await cli(['server-config'], env, dir.path)).out);
+    const made = await cli(['users', 'create', 'svc', '--account', 'main', '--out', 'svc.creds'], env, dir.path);
+    expect(made.code).toBe(0);
+    const port = await freePort();
+    const child: ChildProcess = spawn(NATS_SERVER, ['-c', conf, '-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    let nc: NatsConnection | undefined;
+    try {
+      const creds = await readFile(join(dir.path, 'svc.creds'));
+      const deadline = Date.now() + 10_000;
+      while (!nc) {
+        try {
+          nc = await connect({ servers: `127.0.0.1:${port}`, authenticator: credsAuthenticator(creds), reconnect: false });
+        } catch (e) {
+          if (Date.now() > deadline) throw e;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+      const sub = nc.subscribe('greet', { max: 1 });
+      nc.publish('greet', 'hi');
+      for await (const m of sub) expect(m.string()).toBe('hi');
+      expect(server.requests.some((q) => q.url === `/jwt/v1/accounts/${server.accountKey.getPublicKey()}`)).toBe(true);
+    } finally {
+      await nc?.close();
+      child.kill();
+    }
+  });
+});
