@@ -171,8 +171,8 @@ describe('exports and imports', () => {
     const add = await run(['exports', 'add', '--account', 'main', '--subject', 'orders.>', '--type', 'stream', '--token-required', '--json']);
     expect(add.code).toBe(0);
     const e = JSON.parse(add.out);
-    expect(JSON.parse(server.requests.at(-1)!.body)).toEqual({ name: 'orders.>', subject: 'orders.>', type: 'stream', tokenRequired: true });
-    expect((await run(['exports', 'list', '--account', 'main'])).out).toMatch(/orders\.> +stream +orders\.> +yes/);
+    expect(JSON.parse(server.requests.at(-1)!.body)).toEqual({ name: 'orders.all', subject: 'orders.>', type: 'stream', tokenRequired: true });
+    expect((await run(['exports', 'list', '--account', 'main'])).out).toMatch(/orders\.all +stream +orders\.> +yes/);
     const rm = await run(['exports', 'rm', e.id, '--account', 'main']);
     expect(rm).toMatchObject({ code: 0, out: `removed export ${e.id}\n` });
     expect(JSON.parse((await run(['exports', 'list', '--account', 'main', '--json'])).out)).toEqual([]);

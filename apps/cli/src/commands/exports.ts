@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { ExportItem } from '../api-types.js';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
+import { nameFromSubject } from '../names.js';
 import { accountPath, listAll, resolveAccountId, resolveItemId } from '../resolve.js';
 import { formatFields, formatTable } from '../table.js';
 
@@ -26,7 +27,7 @@ export function registerExports(program: Command, ctx: Context): void {
     .addOption(accountOption())
     .requiredOption('--subject <subject>', 'the exported subject (wildcards allowed)')
     .addOption(new Option('--type <type>', 'what is exported').choices(['stream', 'service']).makeOptionMandatory())
-    .option('--name <name>', 'a name for the export (default: the subject)')
+    .option('--name <name>', 'a name for the export (default: from the subject, orders.> -> orders.all)')
     .option('--token-required', 'importers need an activation token')
     .addOption(new Option('--response-type <type>', 'service responses').choices(['Singleton', 'Stream', 'Chunked']))
     .option('--account-token-position <n>', 'subject token that must hold the importer\'s account public key')
@@ -39,7 +40,7 @@ export function registerExports(program: Command, ctx: Context): void {
       }
       const client = await ctx.client();
       const e = await client.post<ExportItem>(`${accountPath(await resolveAccountId(client, opts.account))}/exports`, {
-        name: opts.name ?? opts.subject,
+        name: opts.name ?? nameFromSubject(opts.subject),
         subject: opts.subject,
         type: opts.type,
         ...(opts.tokenRequired ? { tokenRequired: true } : {}),

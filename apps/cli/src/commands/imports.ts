@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { ImportItem } from '../api-types.js';
 import type { Context } from '../context.js';
+import { nameFromSubject } from '../names.js';
 import { accountPath, listAll, resolveAccountId, resolveItemId } from '../resolve.js';
 import { formatFields, formatTable } from '../table.js';
 
@@ -27,13 +28,13 @@ export function registerImports(program: Command, ctx: Context): void {
     .requiredOption('--subject <subject>', 'the subject as exported')
     .addOption(new Option('--type <type>', 'what is imported').choices(['stream', 'service']).makeOptionMandatory())
     .option('--local-subject <subject>', 'the subject it appears under in this account')
-    .option('--name <name>', 'a name for the import (default: the subject)')
+    .option('--name <name>', 'a name for the import (default: from the subject, orders.> -> orders.all)')
     .option('--token <jwt>', 'activation token, when the export requires one')
     .option('--json', 'print JSON')
     .action(async (opts: AddOptions) => {
       const client = await ctx.client();
       const i = await client.post<ImportItem>(`${accountPath(await resolveAccountId(client, opts.account))}/imports`, {
-        name: opts.name ?? opts.subject,
+        name: opts.name ?? nameFromSubject(opts.subject),
         account: opts.from,
         subject: opts.subject,
         type: opts.type,
