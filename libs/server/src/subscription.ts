@@ -1,3 +1,4 @@
+import type { Account, StreamImport } from '@switchboard/accounts';
 import type { SubscriptionLike } from '@switchboard/subjects';
 import type { Client } from './client.js';
 
@@ -9,6 +10,11 @@ export class Subscription implements SubscriptionLike {
   max = 0;
   /** Set once removed, so deliveries already matched from a cached result are dropped. */
   closed = false;
+  /** Shadows of this subscription in the accounts it imports streams from. */
+  shadows: Subscription[] | null = null;
+  /** A shadow: the stream import it serves and the subscription it delivers to. */
+  imp: StreamImport<Account<Subscription>> | null = null;
+  origin: Subscription | null = null;
 
   constructor(
     readonly client: Client,

@@ -1,0 +1,180 @@
+import { Account, SharingError, setExports, setImports, type ExportDecl } from '@switchboard/accounts';
+import { ConfigError, parseDuration } from '@switchboard/config';
+import type { Import } from '@switchboard/nats-jwt';
+import type { AccountConfig } from './options.js';
+
+// An account's `exports` and `imports` in nats-server's config syntax, mapped onto nats-jwt's
+// Export/Import shapes so that config and JWT accounts share one import/export model:
+//   exports: [ { stream: "x.>" }, { service: "svc.>", response: singleton, accounts: [B] } ]
+//   imports: [ { stream: { account: A, subject: "x.>" }, prefix: "p" },
+//              { service: { account: A, subject: "svc.a" }, to: "local.a" } ]
+
+const fail = (reason: string) => new ConfigError(reason, { line: 0, column: 0 });
+
+export function parseExports(v: unknown): ExportDecl[] {
+  if (!Array.isArray(v)) throw fail(`Exports should be an array, got ${goType(v)}`);
+  return v.map((item) => {
+    const m = asMap(item);
+    if (m === null) throw fail(`Export Items should be a map with type entry, got ${goType(item)}`);
+    const e: ExportDecl = {};
+    let responseSeen = false;
+    let thresholdSeen = false;
+    for (const [rawKey, x] of Object.entries(m)) {
+      switch (rawKey.toLowerCase()) {
+        case 'stream':
+        case 'service': {
+          const kind = rawKey.toLowerCase() as 'stream' | 'service';
+          if (e.type && e.type !== kind) throw fail(`Detected ${kind} ${goQuote(x)} but already saw a ${e.type}`);
+          if (typeof x !== 'string') throw fail(`Expected ${kind} name to be string, got ${goType(x)}`);
+          e.type = kind;
+          e.subject = x;
+          break;
+        }
+        case 'response':
+        case 'response_type': {
+          if (responseSeen) throw fail('Duplicate response type definition');
+          responseSeen = true;
+          if (typeof x !== 'string') throw fail(`Expected response type to be string, got ${goType(x)}`);
+          const t = { single: 'Singleton', singleton: 'Singleton', stream: 'Stream', chunk: 'Chunked', chunked: 'Chunked' }[x.toLowerCase()];
+          if (!t) throw fail(`Unknown response type: ${JSON.stringify(x)}`);
+          e.response_type = t as ExportDecl['response_type'];
+          break;
+        }
+        case 'threshold':
+        case 'response_threshold':
+        case 'response_max_time':
+        case 'response_time': {
+          if (thresholdSeen) throw fail('Duplicate response threshold detected');
+          thresholdSeen = true;
+          if (typeof x !== 'string') throw fail(`Expected response threshold to be a parseable time duration, got ${goType(x)}`);
+          let ms: number;
+          try {
+            ms = parseDuration(x);
+          } catch {
+            throw fail(`Expected response threshold to be a parseable time duration, got ${JSON.stringify(x)}`);
+          }
+          e.response_threshold = ms * 1e6;
+          break;
+        }
+        case 'accounts':
+          if (!Array.isArray(x) || !x.every((n) => typeof n === 'string')) throw fail('accounts: expected a list of account names');
+          e.accounts = x as string[];
+          break;
+        case 'account_token_position':
+          if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) throw fail('account_token_position: expected a positive integer');
+          e.account_token_position = x;
+          break;
+        case 'latency':
+          throw fail('latency: service latency tracking is not supported by this broker yet');
+        default:
+          throw fail(`unknown field "${rawKey}"`);
+      }
+    }
+    if (e.type === 'stream' && (responseSeen || thresholdSeen)) throw fail('Detected response directive on non-service');
+    if (!e.type) throw fail('Export Items should be a map with type entry');
+    return e;
+  });
+}
+
+export function parseImports(v: unknown): Import[] {
+  if (!Array.isArray(v)) throw fail(`Imports should be an array, got ${goType(v)}`);
+  const services = new Map<string, Import>();
+  return v.map((item) => {
+    const m = asMap(item);
+    if (m === null) throw fail(`Import Items should be a map with type entry, got ${goType(item)}`);
+    const imp: Import = {};
+    let prefix = '';
+    let to = '';
+    for (const [rawKey, x] of Object.entries(m)) {
+      switch (rawKey.toLowerCase()) {
+        case 'stream':
+        case 'service': {
+          const kind = rawKey.toLowerCase() as 'stream' | 'service';
+          if (imp.type) throw fail(`Detected ${kind} but already saw a ${imp.type}`);
+          const ref = asMap(x);
+          if (ref === null) throw fail(`${kind === 'stream' ? 'Stream' : 'Service'} entry should be an account map, got ${goType(x)}`);
+          for (const [k, y] of Object.entries(ref)) {
+            const lk = k.toLowerCase();
+            if (lk === 'account') imp.account = String(y);
+            else if (lk === 'subject') imp.subject = String(y);
+            else throw fail(`unknown field "${k}"`);
+          }
+          if (!imp.account || !imp.subject) throw fail('Expect an account name and a subject');
+          imp.type = kind;
+          break;
+        }
+        case 'prefix':
+          prefix = String(x);
+          break;
+        case 'to':
+          to = String(x);
+          break;
+        case 'share':
+          if (typeof x !== 'boolean') throw fail('share: expected true or false');
+          imp.share = x;
+          break;
+        default:
+          throw fail(`unknown field "${rawKey}"`);
+      }
+    }
+    if (!imp.type) throw fail('Import Items should be a map with type entry');
+    if (imp.type === 'stream') {
+      if (prefix && to) throw fail("Stream import can not have a 'prefix' and a 'to' property");
+      // JWT shape: a stream's `to` is a prefix, `local_subject` a mapping.
+      if (prefix) imp.to = prefix;
+      if (to) imp.local_subject = to;
+      delete imp.share;
+    } else {
+      if (to) imp.local_subject = to;
+      const local = to || imp.subject!;
+      const dup = services.get(local);
+      if (dup) throw fail(`Duplicate service import subject ${JSON.stringify(local)}, previously used in import for account ${JSON.stringify(dup.account)}, subject ${JSON.stringify(dup.subject)}`);
+      services.set(local, imp);
+    }
+    return imp;
+  });
+}
+
+/**
+ * Links config accounts as nats-server does once all are read: every export first, then every
+ * import (checked against the exports, and for cycles). Throws nats-server's message.
+ */
+export function linkAccounts<A extends Account>(accounts: readonly AccountConfig[], lookup: (name: string) => A | undefined): void {
+  const byName = new Set(accounts.map((a) => a.name));
+  try {
+    for (const a of accounts) {
+      for (const e of a.exports ?? []) {
+        for (const n of e.accounts ?? []) if (!byName.has(n)) throw new SharingError(`${JSON.stringify(n)} account not defined for ${e.type} export`);
+      }
+      setExports(lookup(a.name)!, a.exports);
+    }
+    for (const a of accounts) if (a.imports?.length) setImports(lookup(a.name)!, a.imports, (n) => (byName.has(n) ? lookup(n) : undefined));
+  } catch (e) {
+    if (e instanceof SharingError) throw fail(e.message);
+    throw e;
+  }
+}
+
+/** Checks the accounts' exports and imports on scratch accounts (config test, before a server exists). */
+export function checkSharing(accounts: readonly AccountConfig[]): void {
+  const scratch = new Map(accounts.map((a) => [a.name, new Account(a.name)]));
+  linkAccounts(accounts, (n) => scratch.get(n));
+}
+
+function asMap(v: unknown): Record<string, unknown> | null {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) ? (v as Record<string, unknown>) : null;
+}
+
+/** Go's %T for values from the config parser. */
+function goType(v: unknown): string {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
+  if (Array.isArray(v)) return '[]interface {}';
+  if (v instanceof Date) return 'time.Time';
+  return 'map[string]interface {}';
+}
+
+function goQuote(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : `%!q(${goType(v)}=${String(v)})`;
+}

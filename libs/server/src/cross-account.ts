@@ -1,0 +1,200 @@
+import { Responses, ResponseImport, REPLY_PREFIX, type Account, type ServiceImport } from '@switchboard/accounts';
+import type { Client } from './client.js';
+import { routeMessage } from './route.js';
+import { Subscription } from './subscription.js';
+
+type Acc = Account<Subscription>;
+type Import = ServiceImport<Acc> | ResponseImport<Acc>;
+
+/** nats-server's client info header on requests that cross into another account. */
+const REQUEST_INFO = 'Nats-Request-Info';
+const HDR_LINE = 'NATS/1.0\r\n';
+/** Service exports a message is passing through (nats-server's pa.psi): stops import cycles. */
+const chain: Import[] = [];
+
+/**
+ * Routes one message published in `account`: its own subscribers (and shadow subscriptions
+ * of stream importers), then any service import or mapped reply it matches. `fromService`
+ * marks a message that already came through a service import: stream exports do not pass it
+ * on (as nats-server). Returns whether anyone took it.
+ */
+export function routeInAccount(producer: Client, account: Acc, subject: string, reply: string, hdrLen: number, msg: Buffer, fromService = false): boolean {
+  const delivered = routeMessage(producer, account.sublist.match(subject), subject, reply, hdrLen, msg, fromService);
+  if (!account.crosses) return delivered;
+  return crossAccount(producer, account, subject, reply, hdrLen, msg) || delivered;
+}
+
+function crossAccount(producer: Client, account: Acc, subject: string, reply: string, hdrLen: number, msg: Buffer): boolean {
+  let delivered = false;
+  const responses = account.responses;
+  // nats-server listens on the whole `_R_.<prefix>.>` range: anything there counts as taken.
+  if (responses !== null && subject.startsWith(responses.prefix)) {
+    delivered = true;
+    const rsi = responses.lookup(subject);
+    if (rsi !== null) processImport(producer, account, rsi, subject, reply, hdrLen, msg);
+  }
+  const imports = account.serviceImports;
+  if (imports !== null) {
+    const psubs = imports.match(subject).psubs;
+    for (let i = 0; i < psubs.length; i++) {
+      delivered = true;
+      processImport(producer, account, psubs[i]!, subject, reply, hdrLen, msg);
+    }
+  }
+  return delivered;
+}
+
+/** nats-server's processServiceImport: a request into the exporter, or a response back to the requester. */
+function processImport(producer: Client, account: Acc, si: Import, subject: string, reply: string, hdrLen: number, msg: Buffer): void {
+  const exp = si.exp;
+  for (let i = chain.length - 1; i >= 0; i--) if (chain[i]!.exp === exp) return;
+  const isResponse = si instanceof ResponseImport;
+  const target = isResponse ? si.dest : si.exporter;
+  let mapped: ResponseImport<Acc> | null = null;
+  let nrr = '';
+  if (reply !== '') {
+    // The receiver answers on a reply of its own account that leads back here.
+    mapped = (target.responses ??= new Responses<Acc>()).add(account, reply, exp, si.share);
+    nrr = mapped.from;
+  }
+  const to = isResponse ? si.to : si.remoteSubject(subject);
+  if (!isResponse) {
+    const prev = chain.length > 0 ? chain[chain.length - 1]! : null;
+    const info = requestInfo(producer, account, prev, hdrLen, msg, prev !== null ? prev.share : si.share);
+    if (info !== null) {
+      msg = setHeader(REQUEST_INFO, info, hdrLen, msg);
+      hdrLen = headerLength(msg);
+    }
+  }
+  chain.push(si);
+  let delivered: boolean;
+  try {
+    delivered = routeInAccount(producer, target, to, nrr, hdrLen, msg, true);
+  } finally {
+    chain.pop();
+  }
+  if (isResponse && si.responseType !== 'Singleton' && delivered) si.ts = Date.now();
+  const remove = !delivered || (isResponse && (si.responseType === 'Singleton' || msg.length === 0));
+  if (!remove) return;
+  if (isResponse) account.responses?.remove(si);
+  else if (mapped !== null) target.responses?.remove(mapped);
+}
+
+/** The Nats-Request-Info JSON (nats-server's ClientInfo, its field order), or null to leave it. */
+function requestInfo(producer: Client, account: Acc, prev: Import | null, hdrLen: number, msg: Buffer, share: boolean): string | null {
+  if (prev !== null) {
+    // Chained import: keep the original requester's info, naming the service account passed.
+    if (hdrLen < 0) return null;
+    const raw = headerValue(msg.toString('latin1', 0, hdrLen), REQUEST_INFO);
+    if (raw === null) return null;
+    try {
+      const ci = JSON.parse(raw) as Record<string, unknown>;
+      ci.svc = account.name;
+      return orderedInfo(ci);
+    } catch {
+      return null;
+    }
+  }
+  const ci: Record<string, unknown> = { acc: producer.account.name, rtt: Math.max(1, Math.round(producer.rtt * 1e6)) };
+  if (share) {
+    ci.start = producer.start.toISOString();
+    ci.host = producer.ip;
+    ci.id = producer.cid;
+    ci.user = producer.user;
+    ci.name = producer.opts.name;
+    ci.lang = producer.opts.lang;
+    ci.ver = producer.opts.version;
+    ci.server = producer.server.name;
+    ci.kind = 'Client';
+    ci.client_type = 'nats';
+  }
+  return orderedInfo(ci);
+}
+
+const INFO_FIELDS = ['start', 'host', 'id', 'acc', 'svc', 'user', 'name', 'lang', 'ver', 'rtt', 'server', 'cluster', 'alts', 'stop', 'jwt', 'issuer_key', 'name_tag', 'tags', 'kind', 'client_type', 'client_id'];
+
+/** JSON in Go's struct order, empty fields left out (omitempty), `acc` always present. */
+function orderedInfo(ci: Record<string, unknown>): string {
+  const out: Record<string, unknown> = {};
+  for (const k of INFO_FIELDS) {
+    const v = ci[k];
+    if (k === 'acc' || (v !== undefined && v !== '' && v !== 0 && v !== null)) out[k] = v ?? '';
+  }
+  return JSON.stringify(out);
+}
+
+/** The value of header `key` in a header block, or null. */
+function headerValue(block: string, key: string): string | null {
+  const at = block.indexOf(`\n${key}:`);
+  if (at < 0) return null;
+  const end = block.indexOf('\r\n', at + 1);
+  return block.slice(at + key.length + 2, end < 0 ? undefined : end).trim();
+}
+
+/** nats-server's setHeader: the header block with `key` set (replacing an earlier one), payload kept. */
+function setHeader(key: string, value: string, hdrLen: number, msg: Buffer): Buffer {
+  let head = HDR_LINE;
+  if (hdrLen > 2) {
+    head = msg.toString('latin1', 0, hdrLen - 2);
+    const at = head.indexOf(`\n${key}:`);
+    if (at >= 0) {
+      const end = head.indexOf('\r\n', at + 1);
+      head = head.slice(0, at + 1) + (end < 0 ? '' : head.slice(end + 2));
+    }
+    if (head === '') head = HDR_LINE;
+  }
+  const block = Buffer.from(`${head}${key}: ${value}\r\n\r\n`, 'latin1');
+  return Buffer.concat([block, hdrLen > 0 ? msg.subarray(hdrLen) : msg]);
+}
+
+function headerLength(msg: Buffer): number {
+  return msg.indexOf('\r\n\r\n') + 4;
+}
+
+/** nats-server's reserved reply subjects: clients may not make them up. */
+export function isReservedReply(reply: string): boolean {
+  if (reply.length < 4) return false;
+  const c = reply.charCodeAt(0);
+  if (c === 0x5f /* _ */) return reply.startsWith(REPLY_PREFIX) || (reply.length > 5 && reply.startsWith('_GR_.'));
+  return c === 0x24 /* $ */ && reply.length > 8 && reply.startsWith('$JS.ACK.');
+}
+
+/**
+ * Subscribes `sub` (in its client's account) to whatever the account's stream imports bring
+ * in: a shadow subscription in each exporter, on the exporter-side subject, that delivers to
+ * `sub` under the local subject.
+ */
+export function addShadows(sub: Subscription, account: Acc): void {
+  const imports = account.streamImports;
+  for (let i = 0; i < imports.length; i++) {
+    const im = imports[i]!;
+    const subject = im.shadowSubject(sub.subject);
+    if (subject === null) continue;
+    const shadow = new Subscription(sub.client, subject, sub.queue, sub.sid);
+    shadow.imp = im;
+    shadow.origin = sub;
+    im.exporter.sublist.insert(shadow);
+    (sub.shadows ??= []).push(shadow);
+  }
+}
+
+export function removeShadows(sub: Subscription): void {
+  const list = sub.shadows;
+  if (list === null) return;
+  sub.shadows = null;
+  for (const s of list) {
+    s.closed = true;
+    s.imp!.exporter.sublist.remove(s);
+  }
+}
+
+/** Re-creates the shadows of every subscription in `account` (its imports changed). */
+export function refreshShadows(clients: Iterable<Client>, account: Acc): void {
+  for (const c of clients) {
+    if (c.account !== account) continue;
+    for (const sub of c.subs.values()) {
+      removeShadows(sub);
+      if (!sub.closed) addShadows(sub, account);
+    }
+  }
+}
