@@ -34,6 +34,8 @@ export type RoleSpec =
 /** Messages from a generator thread to the main thread. */
 export type RoleEvent =
   | { type: 'ready' }
+  /** Publisher: it has stopped writing (answer to 'finish'); SENT is final. */
+  | { type: 'finished' }
   | { type: 'error'; message: string }
   | { type: 'samples'; micros: Float64Array; count: number };
 

@@ -23,7 +23,10 @@ async function main(): Promise<void> {
       await p.ready;
       commands.push((c) => {
         if (c.type === 'start') p.start();
-        else if (c.type === 'finish') p.stop();
+        else if (c.type === 'finish') {
+          p.stop();
+          post({ type: 'finished' });
+        }
         else p.close();
       });
       break;

@@ -128,6 +128,7 @@ async function measure(
  */
 async function checkDelivery(pub: RoleThread, counters: Int32Array, deliveries: number): Promise<void> {
   pub.send({ type: 'finish' });
+  await pub.next('finished');
   const sent = (): number => Atomics.load(counters, SENT);
   await until(() => Atomics.load(counters, PUBLISHED) === sent(), 'the server to acknowledge every window');
   const expected = sent() * deliveries;
