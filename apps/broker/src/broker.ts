@@ -5,6 +5,8 @@ import {
   makeOptions,
   Server,
   SocketTransport,
+  silentLogger,
+  startOperatorMode,
   type HttpReqStats,
   type ServerDeps,
   type ServerOptions,
@@ -29,7 +31,10 @@ export interface Broker {
  */
 export async function startBroker(partial: Partial<ServerOptions> = {}, deps: ServerDeps = {}): Promise<Broker> {
   const opts = makeOptions(partial);
-  const server = new Server(opts, deps);
+  // Operator mode: trusted operators, account resolver and system account (unless a test brings its own authenticator).
+  const operatorMode = deps.authenticator ? null : await startOperatorMode(opts, deps.logger ?? silentLogger);
+  const server = new Server(opts, operatorMode ? { ...deps, authenticator: operatorMode.authenticator } : deps);
+  operatorMode?.attach(server);
   server.log('INF', `  Name:     ${server.name}`);
   server.log('INF', `  ID:       ${server.id}`);
   const net = createNetServer({ noDelay: true });
@@ -65,6 +70,7 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
       server.shutdown();
       http?.closeAllConnections();
       await stopped;
+      await operatorMode?.close();
       server.log('INF', 'Server Exiting..');
     })());
 

@@ -11,6 +11,27 @@ export interface AuthResult {
   user: string;
   /** null = unrestricted. */
   permissions: Permissions | null;
+  /** Operator mode: what the user JWT adds (revocation checks, expiry, limits). */
+  jwt?: JwtIdentity;
+}
+
+/** A connection authenticated by a user JWT. */
+export interface JwtIdentity {
+  /** User public key and the JWT's iat (seconds), for revocations. */
+  userKey: string;
+  issuedAt: number;
+  /** Epoch ms at which the connection must end; 0 = never. */
+  expiresAt: number;
+  /** -1 = unlimited. */
+  maxSubs: number;
+  maxPayload: number;
+  name: string;
+}
+
+/** What an authenticator may know of the connection: its address (src limits) and log prefix. */
+export interface AuthConn {
+  readonly ip: string;
+  describe(): string;
 }
 
 /**
@@ -27,7 +48,7 @@ export interface Authenticator {
    * fetching a JWT): the connection then holds its further operations until it settles.
    * A rejected promise counts as a violation.
    */
-  authenticate(opts: ConnectOptions, nonce: string): AuthResult | null | Promise<AuthResult | null>;
+  authenticate(opts: ConnectOptions, nonce: string, conn?: AuthConn): AuthResult | null | Promise<AuthResult | null>;
   /** The account of a client that sent no credentials (no_auth_user), or null. */
   anonymous(): AuthResult | null;
 }

@@ -1,11 +1,13 @@
 import type { Account, Permissions } from '@switchboard/accounts';
 import { ClientParser, ERR_MAX_CONTROL_LINE, ERR_MAX_PAYLOAD, type ClientOpHandler } from '@switchboard/protocol';
 import { isValidLiteralSubject, isValidSubject } from '@switchboard/subjects';
-import type { AuthResult } from './auth.js';
+import type { AuthResult, JwtIdentity } from './auth.js';
 import { defaultConnectOptions, parseConnect, type ConnectOptions } from './connect.js';
 import {
   CloseReason,
   ERR_AUTHORIZATION,
+  ERR_AUTH_EXPIRED,
+  ERR_AUTH_REVOKED,
   ERR_AUTH_TIMEOUT,
   ERR_BAD_PROTOCOL,
   ERR_INVALID_PUBLISH_SUBJECT,
@@ -17,7 +19,7 @@ import {
 import { replayOp, type HeldOp } from './held-ops.js';
 import { Outbound } from './outbound.js';
 import { Pinger, type PingTarget } from './pinger.js';
-import { addShadows, isReservedReply, removeShadows, routeInAccount } from './cross-account.js';
+import { routeMessage } from './route.js';
 import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
 import type { Transport, TransportSink } from './transport.js';
@@ -50,6 +52,14 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
   user = '';
   /** The user's publish/subscribe permissions; null = unrestricted. */
   perms: Permissions | null = null;
+  /** Operator mode: the user JWT behind this connection (revocations, expiry, limits). */
+  jwt: JwtIdentity | null = null;
+  /** The user's own subscription and payload limits (user JWT / account); -1 = the server's. */
+  private maxSubs = -1;
+  private maxPayload = -1;
+  private expiryTimer: NodeJS.Timeout | null = null;
+  /** A CONNECT event was published for this client (so a DISCONNECT follows). */
+  private announced = false;
   /** A wildcard subscription overlaps denied subjects: deliveries are filtered. */
   private denyFilter = false;
 
@@ -90,7 +100,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
   /** When the transport stopped taking writes (ms), 0 = flowing; for the write deadline. */
   writeBlockedSince = 0;
 
-  private awaitingAuth: boolean;
+  protected awaitingAuth: boolean;
   /**
    * Non-null while an asynchronous authentication is pending: reading is paused and the rest
    * of the current chunk is kept here (bounded by one read chunk) to run once it settles.
@@ -179,7 +189,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     }
     let who: AuthResult | null | Promise<AuthResult | null>;
     try {
-      who = this.server.auth.authenticate(opts, this.nonce);
+      who = this.server.auth.authenticate(opts, this.nonce, this);
     } catch (err) {
       this.server.log('ERR', `${this.describe()} - authentication failed: ${(err as Error)?.message ?? String(err)}`);
       who = null;
@@ -208,6 +218,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
       this.user = who.user;
       this.perms = who.permissions;
       this.awaitingAuth = false;
+      if (who.jwt) this.applyJwt(who.jwt);
     } else if (opts.account !== '' || opts.newAccount) {
       return this.authViolation();
     }
@@ -221,6 +232,42 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     }
     if (opts.verbose) this.enqueue(OK);
     this.pinger.start();
+    if (this.server.events !== null) {
+      this.announced = true;
+      this.server.events.clientConnected(this);
+    }
+  }
+
+  private applyJwt(id: JwtIdentity): void {
+    this.jwt = id;
+    this.maxSubs = id.maxSubs;
+    this.maxPayload = id.maxPayload;
+    if (id.expiresAt > 0) this.armExpiry();
+  }
+
+  /** nats-server disconnects a user at its JWT's (or account's) expiry. Re-armed past setTimeout's range. */
+  private armExpiry(): void {
+    const left = this.jwt!.expiresAt - Date.now();
+    this.expiryTimer = setTimeout(this.onExpiry, Math.max(0, Math.min(left, 0x7fffffff)));
+    this.expiryTimer.unref();
+  }
+
+  private readonly onExpiry = (): void => {
+    this.expiryTimer = null;
+    if (this.closed || this.jwt === null) return;
+    if (Date.now() < this.jwt.expiresAt) return this.armExpiry();
+    this.server.log('DBG', `${this.describe()} - ${ERR_AUTH_EXPIRED}`);
+    this.sendErr(ERR_AUTH_EXPIRED);
+    this.close(CloseReason.AuthenticationExpired, true);
+    this.server.flushPending();
+  };
+
+  /** The account's new JWT revoked this user: nats-server's error, then close. */
+  revoke(): void {
+    this.server.log('DBG', `${this.describe()} - ${ERR_AUTH_REVOKED}`);
+    this.sendErr(ERR_AUTH_REVOKED);
+    this.close(CloseReason.Revocation, true);
+    this.server.flushPending();
   }
 
   private resumeAfterAuth(opts: ConnectOptions, who: AuthResult | null): void {
@@ -246,7 +293,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     this.server.flushPending();
   }
 
-  private clearAuthTimer(): void {
+  protected clearAuthTimer(): void {
     if (this.authTimer) {
       clearTimeout(this.authTimer);
       this.authTimer = null;
@@ -269,17 +316,16 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     this.server.inBytes += msg.length;
     // nats-server 2.9 reports a wildcard publish in pedantic mode but still routes it.
     if (this.opts.pedantic && !isValidLiteralSubject(subject)) this.sendErr(ERR_INVALID_PUBLISH_SUBJECT);
+    if (this.maxPayload >= 0 && msg.length > this.maxPayload) {
+      this.sendErr(ERR_MAX_PAYLOAD);
+      return this.close(CloseReason.MaxPayloadExceeded, true);
+    }
     if (this.perms !== null && !this.perms.canPublish(subject)) {
       this.server.log('ERR', `${this.describe()} - Publish Violation - User "${this.user}", Subject ${JSON.stringify(subject)}`);
       return this.sendErr(`Permissions Violation for Publish to ${JSON.stringify(subject)}`);
     }
-    // Mapped service replies are the server's own: a client may not forge them.
-    if (isReservedReply(reply)) {
-      this.server.log('ERR', `${this.describe()} - Publish Violation - User "${this.user}", Reply ${JSON.stringify(reply)}`);
-      return this.sendErr(`Permissions Violation for Publish with Reply of ${JSON.stringify(reply)}`);
-    }
     if (this.opts.verbose) this.enqueue(OK);
-    const delivered = routeInAccount(this, this.account, subject, reply, hdrLen, msg);
+    const delivered = routeMessage(this, this.account.sublist.match(subject), subject, reply, hdrLen, msg);
     if (!delivered && reply.length > 0 && this.opts.noResponders) this.sendNoResponders(reply);
   }
 
@@ -291,7 +337,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
       if (!this.perms.canSubscribe(subject, queue)) return this.subPermissionViolation(subject, queue, sid);
       if (!this.denyFilter && this.perms.overlapsDeny(subject)) this.denyFilter = true;
     }
-    const max = this.server.opts.maxSubscriptions;
+    const max = this.maxSubs >= 0 ? this.maxSubs : this.server.opts.maxSubscriptions;
     if (max > 0 && this.subs.size >= max) {
       this.server.log('ERR', `${this.describe()} - ${ERR_MAX_SUBSCRIPTIONS}`);
       return this.sendErr(ERR_MAX_SUBSCRIPTIONS);
@@ -302,7 +348,6 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
       const sub = new Subscription(this, subject, queue, sid);
       this.subs.set(sid, sub);
       this.account.sublist.insert(sub);
-      if (this.account.streamImports.length > 0) addShadows(sub, this.account);
     }
     if (this.opts.verbose) this.enqueue(OK);
   }
@@ -324,7 +369,17 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     if (this.awaitingAuth && !this.tryAnonymous()) return;
     this.pinger.pingReceived();
     this.enqueue(PONG);
-    if (this.connectReceived) this.firstPongSent = true;
+    if (this.connectReceived && !this.firstPongSent) {
+      this.firstPongSent = true;
+      // As nats-server: a user/account payload limit below the server's is announced after the first PONG.
+      if (this.opts.protocol >= 1 && this.maxPayloadLimit !== this.server.opts.maxPayload) this.sendInfo(this.server.infoJSON(this));
+    }
+  }
+
+  /** The largest payload this client may publish: the server's, or its user/account limit when lower. */
+  get maxPayloadLimit(): number {
+    const server = this.server.opts.maxPayload;
+    return this.maxPayload >= 0 && this.maxPayload < server ? this.maxPayload : server;
   }
 
   onPong(): void {
@@ -408,15 +463,14 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     this.stop = new Date();
     this.pinger.stop();
     if (this.authTimer) clearTimeout(this.authTimer);
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
     if (this.stallTimer) clearTimeout(this.stallTimer);
     this.releaseProducers();
-    for (const sub of this.subs.values()) {
-      sub.closed = true;
-      removeShadows(sub);
-    }
+    for (const sub of this.subs.values()) sub.closed = true;
     this.account.sublist.removeBatch(this.subs.values());
     this.account.numConnections--;
     this.server.removeClient(this);
+    if (this.announced) this.server.events?.clientClosed(this);
     if (flushFirst) this.transport.end();
     else this.transport.destroy();
     this.out.release();
@@ -462,7 +516,6 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     sub.closed = true;
     if (this.subs.get(sub.sid) === sub) this.subs.delete(sub.sid);
     this.account.sublist.remove(sub);
-    removeShadows(sub);
   }
 
   /** nats-server's protocol trace lines (-V): `<<-` inbound, `->>` outbound. */
@@ -497,17 +550,11 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
   private bindAccount(account: Account<Subscription>): void {
     if (account === this.account) return;
     // Subscriptions made before CONNECT (no-auth telnet use) move with the client.
-    for (const sub of this.subs.values()) {
-      this.account.sublist.remove(sub);
-      removeShadows(sub);
-    }
+    for (const sub of this.subs.values()) this.account.sublist.remove(sub);
     this.account.numConnections--;
     this.account = account;
     account.numConnections++;
-    for (const sub of this.subs.values()) {
-      account.sublist.insert(sub);
-      if (account.streamImports.length > 0) addShadows(sub, account);
-    }
+    for (const sub of this.subs.values()) account.sublist.insert(sub);
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { PermissionsConfig, SubjectPermission } from '@switchboard/accounts';
 import { ConfigError, parseDuration, parseSize, positionOf } from '@switchboard/config';
 import { isValidSubject } from '@switchboard/subjects';
-import { checkSharing, parseExports, parseImports } from './config-sharing.js';
+import { applyOperatorKey, finishOperatorMode, OPERATOR_KEYS } from './operator-config.js';
 import { makeOptions, type AccountConfig, type ServerOptions, type UserConfig } from './options.js';
 
 /** Result of mapping a parsed config: options plus warnings for accepted-but-ignored blocks. */
@@ -13,7 +13,7 @@ export interface ConfigResult {
 /** nats-server blocks this broker accepts in a config but does not act on yet. */
 const IGNORED = new Set([
   'cluster', 'gateway', 'leaf', 'leafnodes', 'jetstream', 'store_dir', 'storedir', 'websocket', 'ws', 'mqtt',
-  'system_account', 'system', 'no_system_account', 'no_system', 'no_sys_acc', 'server_tags', 'pidfile', 'pid_file',
+  'no_system_account', 'no_system', 'no_sys_acc', 'server_tags', 'pidfile', 'pid_file',
   'ports_file_dir', 'prof_port', 'max_traced_msg_len', 'trace_verbose', 'syslog', 'remote_syslog',
   'logfile_size_limit', 'log_size_limit', 'connect_error_reports', 'reconnect_error_reports',
   'disable_sublist_cache', 'no_sublist_cache', 'client_advertise', 'http_base_path', 'max_sub_tokens',
@@ -111,6 +111,10 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
         applyAccounts(obj(v, key), o);
         break;
       default:
+        if (OPERATOR_KEYS.has(key)) {
+          applyOperatorKey(key, v, o);
+          break;
+        }
         if (IGNORED.has(key)) {
           warnings.push(`${rawKey}: not supported by this broker yet, ignored`);
           break;
@@ -118,6 +122,7 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
         throw new ConfigError(`unknown field "${rawKey}"`, { line: 0, column: 0 });
     }
   });
+  at(config, Object.keys(config).find((k) => k.toLowerCase() === 'operator') ?? '', () => warnings.push(...finishOperatorMode(config, o)));
   if (o.maxPayload > o.maxPending) {
     throw new ConfigError(`max_payload (${o.maxPayload}) can not be higher than max_pending (${o.maxPending})`, { line: 0, column: 0 });
   }
@@ -166,14 +171,10 @@ function applyAccounts(a: Record<string, unknown>, o: ServerOptions): void {
     o.accounts.push(acc);
     const m = obj(v, name);
     for (const [rawKey, av] of Object.entries(m)) at(m, rawKey, () => {
-      const k = rawKey.toLowerCase();
-      if (k === 'users') o.users.push(...users(av, name));
-      else if (k === 'exports') acc.exports = parseExports(av);
-      else if (k === 'imports') acc.imports = parseImports(av);
+      if (rawKey.toLowerCase() === 'users') o.users.push(...users(av, name));
       else throw new ConfigError(`accounts.${name}: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
     });
   });
-  checkSharing(o.accounts);
 }
 
 function users(v: unknown, account: string): UserConfig[] {

@@ -4,6 +4,8 @@
  */
 export const ERR_AUTHORIZATION = 'Authorization Violation';
 export const ERR_AUTH_TIMEOUT = 'Authentication Timeout';
+export const ERR_AUTH_EXPIRED = 'User Authentication Expired';
+export const ERR_AUTH_REVOKED = 'User Authentication Revoked';
 export const ERR_STALE_CONNECTION = 'Stale Connection';
 export const ERR_INVALID_SUBJECT = 'Invalid Subject';
 export const ERR_INVALID_PUBLISH_SUBJECT = 'Invalid Publish Subject';
@@ -20,6 +22,8 @@ export const CloseReason = {
   ClientClosed: 'Client Closed',
   AuthenticationTimeout: 'Authentication Timeout',
   AuthenticationViolation: 'Authentication Failure',
+  AuthenticationExpired: 'Authentication Expired',
+  Revocation: 'Credentials Revoked',
   SlowConsumerPendingBytes: 'Slow Consumer (Pending Bytes)',
   SlowConsumerWriteDeadline: 'Slow Consumer (Write Deadline)',
   ParseError: 'Parse Error',

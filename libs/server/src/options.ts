@@ -1,5 +1,5 @@
-import type { ExportDecl, PermissionsConfig } from '@switchboard/accounts';
-import type { Import } from '@switchboard/nats-jwt';
+import type { PermissionsConfig } from '@switchboard/accounts';
+import type { ResolverConfig } from '@switchboard/resolver';
 
 /** A user from `authorization { users: [...] }` or `accounts { A: { users: [...] } }`. */
 export interface UserConfig {
@@ -14,9 +14,6 @@ export interface UserConfig {
 /** An account declared in the config's `accounts` block. */
 export interface AccountConfig {
   name: string;
-  /** Its `exports` and `imports`, in nats-jwt's shapes (config-sharing.ts maps the config syntax). */
-  exports?: ExportDecl[];
-  imports?: Import[];
 }
 
 /**
@@ -54,6 +51,12 @@ export interface ServerOptions {
   defaultPermissions: PermissionsConfig | null;
   accounts: AccountConfig[];
   noAuthUser: string;
+  /** Operator mode: trusted operator JWTs (`operator:`, inline or read from files). Empty = off. */
+  operators: string[];
+  /** `system_account`: public key (operator mode) or name of the system account; '' = none. */
+  systemAccount: string;
+  /** Account JWT resolver (operator mode). */
+  resolver: ResolverConfig | undefined;
   debug: boolean;
   trace: boolean;
   logtime: boolean;
@@ -88,6 +91,9 @@ export function defaultOptions(): ServerOptions {
     defaultPermissions: null,
     accounts: [],
     noAuthUser: '',
+    operators: [],
+    systemAccount: '',
+    resolver: undefined,
     debug: false,
     trace: false,
     logtime: true,

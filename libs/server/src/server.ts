@@ -4,7 +4,6 @@ import { createServer as createServerKey } from '@nats-io/nkeys';
 import { authenticatorFor, type Authenticator } from './auth.js';
 import { Client } from './client.js';
 import { connState, type ConnState } from './conn-state.js';
-import { linkAccounts } from './config-sharing.js';
 import { CloseReason, ERR_MAX_CONNECTIONS } from './errors.js';
 import { silentLogger, type Logger, type LogLevel } from './log.js';
 import type { ServerOptions } from './options.js';
@@ -20,6 +19,12 @@ export const PROTOCOL_VERSION = '2.9.10';
 export const SYSTEM_ACCOUNT = '$SYS';
 /** Closed connections kept for /connz?state=closed (nats-server's max_closed_clients). */
 const MAX_CLOSED_CLIENTS = 10_000;
+
+/** Who wants to hear of client connects and disconnects (the system account's events). */
+export interface ServerEvents {
+  clientConnected(client: Client): void;
+  clientClosed(client: Client): void;
+}
 
 export interface ServerDeps {
   logger?: Logger;
@@ -54,6 +59,8 @@ export class Server {
   totalConnections = 0;
   lameDuckMode = false;
   shuttingDown = false;
+  /** Set by the system account (operator mode); null = no events. */
+  events: ServerEvents | null = null;
 
   private nextCid = 1;
   private readonly flushQueue: Client[] = [];
@@ -75,7 +82,6 @@ export class Server {
     this.globalAccount = this.registerAccount(GLOBAL_ACCOUNT);
     this.registerAccount(SYSTEM_ACCOUNT);
     for (const a of opts.accounts) this.registerAccount(a.name);
-    linkAccounts(opts.accounts, (n) => this.accounts.get(n));
     const tick = Math.max(50, Math.min(1_000, opts.writeDeadline / 2));
     this.housekeeping = setInterval(this.onHousekeeping, tick);
     this.housekeeping.unref();
@@ -137,10 +143,11 @@ export class Server {
       headers: true,
     };
     if (auth) info.auth_required = true;
-    info.max_payload = this.opts.maxPayload;
+    info.max_payload = client.maxPayloadLimit;
     info.client_id = client.cid;
     info.client_ip = client.ip;
-    if (client.nonce) info.nonce = client.nonce;
+    // The nonce is for the CONNECT signature: later INFOs (nats-server's async ones) leave it out.
+    if (client.nonce && !client.connectReceived) info.nonce = client.nonce;
     if (this.lameDuckMode) info.ldm = true;
     return JSON.stringify(info);
   }

@@ -1,0 +1,93 @@
+import { Permissions, type PermissionsConfig } from '@switchboard/accounts';
+import { authorizeUser, decode, MaxTokenSize, userAccount, type Permissions as JwtPermissions, type Trust, type UserClaims } from '@switchboard/nats-jwt';
+import type { AccountResolver } from '@switchboard/resolver';
+import type { AuthConn, Authenticator, AuthResult } from './auth.js';
+import type { ConnectOptions } from './connect.js';
+import type { Logger } from './log.js';
+
+// Operator mode (nats-server's trusted operators + account resolver): a client presents a user
+// JWT and signs the INFO nonce; the user's account JWT comes from the resolver, and the chain
+// user → account (or signing key) → operator is checked by @switchboard/nats-jwt's authorizeUser.
+// Every refusal is a plain 'Authorization Violation' to the client; the reason goes to the log.
+
+export class JwtAuthenticator implements Authenticator {
+  readonly required = true;
+  readonly nonceRequired = true;
+
+  constructor(
+    private readonly trust: Trust,
+    readonly resolver: AccountResolver,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  authenticate(opts: ConnectOptions, nonce: string, conn?: AuthConn): Promise<AuthResult | null> | null {
+    if (!opts.jwt) return this.refuse(conn, 'no user JWT presented (operator mode requires one)');
+    if (opts.jwt.length > MaxTokenSize) return this.refuse(conn, `user JWT too large (${opts.jwt.length} bytes)`);
+    let account: string;
+    try {
+      const d = decode(opts.jwt);
+      if (d.type !== 'user') return this.refuse(conn, `JWT of type ${String(d.type).slice(0, 20)} where a user JWT was expected`);
+      account = userAccount(d.claims as UserClaims);
+    } catch {
+      return this.refuse(conn, 'user JWT is malformed');
+    }
+    return this.resolver.fetch(account).then(
+      (accountJwt) => (accountJwt === undefined ? this.refuse(conn, `account ${account} not found by the resolver`) : this.check(opts, nonce, accountJwt, conn)),
+      (err: unknown) => this.refuse(conn, `account ${account} could not be fetched: ${(err as Error)?.message ?? String(err)}`),
+    );
+  }
+
+  /** No credentials: never allowed in operator mode. */
+  anonymous(): AuthResult | null {
+    return null;
+  }
+
+  private check(opts: ConnectOptions, nonce: string, accountJwt: string, conn: AuthConn | undefined): AuthResult | null {
+    const now = this.now();
+    const r = authorizeUser({
+      userJwt: opts.jwt,
+      accountJwt,
+      trust: this.trust,
+      nonce,
+      sig: opts.sig,
+      nkey: opts.nkey,
+      now,
+      ...(conn && { clientIp: conn.ip }),
+    });
+    if (!r.ok) return this.refuse(conn, r.reason);
+    return {
+      account: r.account,
+      user: r.user,
+      permissions: r.permissions ? new Permissions(permissionsConfig(r.permissions)) : null,
+      jwt: {
+        userKey: r.user,
+        issuedAt: r.userClaims.iat ?? 0,
+        expiresAt: r.expiresAt ?? 0,
+        maxSubs: r.limits.subs,
+        maxPayload: r.limits.payload,
+        name: r.userName,
+      },
+    };
+  }
+
+  private refuse(conn: AuthConn | undefined, reason: string): null {
+    this.logger.log('ERR', `${conn ? `${conn.describe()} - ` : ''}authentication error - ${reason}`);
+    return null;
+  }
+}
+
+/** A user JWT's pub/sub permissions in the shape the broker enforces. */
+export function permissionsConfig(p: JwtPermissions): PermissionsConfig {
+  const out: PermissionsConfig = {};
+  if (p.pub && (p.pub.allow?.length || p.pub.deny?.length)) out.publish = side(p.pub);
+  if (p.sub && (p.sub.allow?.length || p.sub.deny?.length)) out.subscribe = side(p.sub);
+  return out;
+}
+
+function side(p: { allow?: string[]; deny?: string[] }): { allow?: string[]; deny?: string[] } {
+  const s: { allow?: string[]; deny?: string[] } = {};
+  if (p.allow?.length) s.allow = [...p.allow];
+  if (p.deny?.length) s.deny = [...p.deny];
+  return s;
+}

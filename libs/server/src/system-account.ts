@@ -1,0 +1,117 @@
+import { decode, isRevoked, type AccountClaims } from '@switchboard/nats-jwt';
+import type { AccountResolver, AccountUpdate } from '@switchboard/resolver';
+import type { Client } from './client.js';
+import { connectEvent, connectSubject, disconnectEvent, disconnectSubject, serverInfo } from './events.js';
+import { InternalClient } from './internal-client.js';
+import type { Server, ServerEvents } from './server.js';
+
+// The system account in operator mode (nats-server's events.go, reduced): claims updates and
+// lookups on `$SYS.REQ...`, connect/disconnect advisories, and what an account's new JWT does
+// to its connections (revoked users are cut at once).
+
+const UPDATE_NEW = '$SYS.REQ.ACCOUNT.*.CLAIMS.UPDATE';
+const UPDATE_OLD = '$SYS.ACCOUNT.*.CLAIMS.UPDATE';
+const UPDATE_ANY = '$SYS.REQ.CLAIMS.UPDATE';
+const LOOKUP = '$SYS.REQ.ACCOUNT.*.CLAIMS.LOOKUP';
+
+export class SystemAccount implements ServerEvents {
+  private readonly client: InternalClient;
+  private seq = 0;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly server: Server,
+    readonly pubkey: string,
+    private readonly resolver: AccountResolver,
+  ) {
+    this.client = new InternalClient(server, server.registerAccount(pubkey));
+    // nats-server 2.9: the MEMORY and URL resolvers take updates per account only and answer no
+    // lookups; the directory resolvers (full/cache) also take `$SYS.REQ.CLAIMS.UPDATE` and lookups.
+    const dir = resolver.kind === 'FULL' || resolver.kind === 'CACHE';
+    this.client.subscribe(UPDATE_NEW, (subject, reply, msg) => void this.onUpdate(subject.split('.')[3]!, reply, msg, dir));
+    this.client.subscribe(UPDATE_OLD, (subject, reply, msg) => void this.onUpdate(subject.split('.')[2]!, reply, msg, dir));
+    if (dir) {
+      this.client.subscribe(UPDATE_ANY, (_s, reply, msg) => void this.onUpdate('', reply, msg, dir));
+      this.client.subscribe(LOOKUP, (subject, reply) => void this.onLookup(subject.split('.')[3]!, reply));
+    }
+    this.unsubscribe = resolver.onUpdate((u) => this.accountUpdated(u));
+    server.events = this;
+  }
+
+  stop(): void {
+    this.unsubscribe();
+    this.client.stopInternal();
+    if (this.server.events === this) this.server.events = null;
+  }
+
+  // ---- events ----
+
+  clientConnected(c: Client): void {
+    if (c.server !== this.server) return;
+    this.client.publish(connectSubject(c.account.name), '', connectEvent(this.server, ++this.seq, c));
+  }
+
+  clientClosed(c: Client): void {
+    this.client.publish(disconnectSubject(c.account.name), '', disconnectEvent(this.server, ++this.seq, c));
+  }
+
+  // ---- claims ----
+
+  /** An account's JWT changed (claims update or resolver refetch): apply it to its connections. */
+  accountUpdated(u: AccountUpdate): void {
+    const revocations = u.claims.nats.revocations;
+    if (!revocations) return;
+    for (const c of [...this.server.clients.values()]) {
+      if (c.jwt !== null && c.account.name === u.pubkey && isRevoked(revocations, c.jwt.userKey, c.jwt.issuedAt)) {
+        this.server.log('INF', `${c.describe()} - user ${c.jwt.userKey} revoked by a new JWT of account ${u.pubkey}`);
+        c.revoke();
+      }
+    }
+  }
+
+  private async onUpdate(pathKey: string, reply: string, msg: Buffer, dir: boolean): Promise<void> {
+    const jwt = msg.toString('utf8').trim();
+    if (jwt === '') return this.respond(reply, pathKey || 'n/a', 'jwt update error', 'request body is empty');
+    let claims: AccountClaims;
+    try {
+      const d = decode(jwt);
+      if (d.type !== 'account') throw new Error(`not an account JWT (${String(d.type).slice(0, 20)})`);
+      claims = d.claims as AccountClaims;
+    } catch (e) {
+      return this.respond(reply, dir ? 'n/a' : pathKey, 'jwt update resulted in error', (e as Error).message);
+    }
+    const key = pathKey || claims.sub;
+    if (claims.sub !== key) return this.respond(reply, key, 'jwt update resulted in error', 'subject does not match jwt content');
+    // nats-server's memory resolver only updates accounts already in use.
+    if (!dir && !this.server.accounts.has(key)) return this.respond(reply, key, 'jwt update skipped');
+    const r = await this.resolver.store(key, jwt);
+    if (r.status === 'rejected') {
+      this.server.log('ERR', `jwt update resulted in error - ${key} - ${r.reason}`);
+      return this.respond(reply, key, 'jwt update resulted in error', 'account validation failed');
+    }
+    this.respond(reply, key, 'jwt updated');
+  }
+
+  private async onLookup(key: string, reply: string): Promise<void> {
+    if (!reply) return;
+    let jwt: string | undefined;
+    try {
+      jwt = await this.resolver.fetch(key);
+    } catch (e) {
+      this.server.log('ERR', `claims lookup of ${key} failed: ${(e as Error).message}`);
+    }
+    // nats-server answers an unknown account with an empty message.
+    this.client.publish(reply, '', jwt ?? '');
+  }
+
+  /** nats-server's ServerAPIResponse to a claims update (and its log line for errors). */
+  private respond(reply: string, account: string, message: string, error?: string): void {
+    if (error !== undefined) this.server.log('ERR', `${message} - ${account} - ${error}`);
+    if (!reply) return;
+    const body =
+      error === undefined
+        ? { data: { account, code: 200, message }, server: serverInfo(this.server, ++this.seq) }
+        : { error: { account, code: 500, description: `${message} - ${error}` }, server: serverInfo(this.server, ++this.seq) };
+    this.client.publish(reply, '', JSON.stringify(body));
+  }
+}
