@@ -1,15 +1,14 @@
 // server-config's output, checked by the real nats-server: `-t` accepts it, and a server started
 // with it resolves accounts from the (stand-in) control plane and lets CLI-made .creds in.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { connect, credsAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '@switchboard/config';
 import { resolverUrl } from '../src/commands/server-config.js';
 import { CONTRACT_TOKEN, ContractServer } from './contract-server.js';
-import { cli, tempDir } from './helpers.js';
+import { cli, startNatsServer, tempDir } from './helpers.js';
 
 const NATS_SERVER = '/usr/sbin/nats-server';
 
@@ -27,14 +26,6 @@ beforeEach(async () => {
   env = { HOME: dir.path, SWITCHBOARD_API: server.url, SWITCHBOARD_TOKEN: CONTRACT_TOKEN };
 });
 afterEach(() => dir.remove());
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('resolverUrl', () => {
   it('completes a bare control plane URL and keeps an explicit resolver path', () => {
@@ -78,27 +69,18 @@ describe('server-config', () => {
     await writeFile(conf, (await cli(['server-config'], env, dir.path)).out);
     const made = await cli(['users', 'create', 'svc', '--account', 'main', '--out', 'svc.creds'], env, dir.path);
     expect(made.code).toBe(0);
-    const port = await freePort();
-    const child: ChildProcess = spawn(NATS_SERVER, ['-c', conf, '-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    const nats = await startNatsServer(conf);
     let nc: NatsConnection | undefined;
     try {
       const creds = await readFile(join(dir.path, 'svc.creds'));
-      const deadline = Date.now() + 10_000;
-      while (!nc) {
-        try {
-          nc = await connect({ servers: `127.0.0.1:${port}`, authenticator: credsAuthenticator(creds), reconnect: false });
-        } catch (e) {
-          if (Date.now() > deadline) throw e;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
+      nc = await connect({ servers: nats.url, authenticator: credsAuthenticator(creds), reconnect: false });
       const sub = nc.subscribe('greet', { max: 1 });
       nc.publish('greet', 'hi');
       for await (const m of sub) expect(m.string()).toBe('hi');
       expect(server.requests.some((q) => q.url === `/jwt/v1/accounts/${server.accountKey.getPublicKey()}`)).toBe(true);
     } finally {
       await nc?.close();
-      child.kill();
+      nats.stop();
     }
   });
 });
