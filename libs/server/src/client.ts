@@ -19,7 +19,7 @@ import {
 import { replayOp, type HeldOp } from './held-ops.js';
 import { Outbound } from './outbound.js';
 import { Pinger, type PingTarget } from './pinger.js';
-import { routeMessage } from './route.js';
+import { addShadows, isReservedReply, removeShadows, routeInAccount } from './cross-account.js';
 import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
 import type { Transport, TransportSink } from './transport.js';
@@ -324,8 +324,13 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
       this.server.log('ERR', `${this.describe()} - Publish Violation - User "${this.user}", Subject ${JSON.stringify(subject)}`);
       return this.sendErr(`Permissions Violation for Publish to ${JSON.stringify(subject)}`);
     }
+    // Mapped service replies are the server's own: a client may not forge them.
+    if (isReservedReply(reply)) {
+      this.server.log('ERR', `${this.describe()} - Publish Violation - User "${this.user}", Reply ${JSON.stringify(reply)}`);
+      return this.sendErr(`Permissions Violation for Publish with Reply of ${JSON.stringify(reply)}`);
+    }
     if (this.opts.verbose) this.enqueue(OK);
-    const delivered = routeMessage(this, this.account.sublist.match(subject), subject, reply, hdrLen, msg);
+    const delivered = routeInAccount(this, this.account, subject, reply, hdrLen, msg);
     if (!delivered && reply.length > 0 && this.opts.noResponders) this.sendNoResponders(reply);
   }
 
@@ -348,6 +353,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
       const sub = new Subscription(this, subject, queue, sid);
       this.subs.set(sid, sub);
       this.account.sublist.insert(sub);
+      if (this.account.streamImports.length > 0) addShadows(sub, this.account);
     }
     if (this.opts.verbose) this.enqueue(OK);
   }
@@ -466,7 +472,10 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     if (this.stallTimer) clearTimeout(this.stallTimer);
     this.releaseProducers();
-    for (const sub of this.subs.values()) sub.closed = true;
+    for (const sub of this.subs.values()) {
+      sub.closed = true;
+      removeShadows(sub);
+    }
     this.account.sublist.removeBatch(this.subs.values());
     this.account.numConnections--;
     this.server.removeClient(this);
@@ -516,6 +525,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     sub.closed = true;
     if (this.subs.get(sub.sid) === sub) this.subs.delete(sub.sid);
     this.account.sublist.remove(sub);
+    removeShadows(sub);
   }
 
   /** nats-server's protocol trace lines (-V): `<<-` inbound, `->>` outbound. */
@@ -550,11 +560,17 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
   private bindAccount(account: Account<Subscription>): void {
     if (account === this.account) return;
     // Subscriptions made before CONNECT (no-auth telnet use) move with the client.
-    for (const sub of this.subs.values()) this.account.sublist.remove(sub);
+    for (const sub of this.subs.values()) {
+      this.account.sublist.remove(sub);
+      removeShadows(sub);
+    }
     this.account.numConnections--;
     this.account = account;
     account.numConnections++;
-    for (const sub of this.subs.values()) account.sublist.insert(sub);
+    for (const sub of this.subs.values()) {
+      account.sublist.insert(sub);
+      if (account.streamImports.length > 0) addShadows(sub, account);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { PermissionsConfig, SubjectPermission } from '@switchboard/accounts';
 import { ConfigError, parseDuration, parseSize, positionOf } from '@switchboard/config';
 import { isValidSubject } from '@switchboard/subjects';
+import { checkSharing, parseExports, parseImports } from './config-sharing.js';
 import { applyOperatorKey, finishOperatorMode, OPERATOR_KEYS } from './operator-config.js';
 import { makeOptions, type AccountConfig, type ServerOptions, type UserConfig } from './options.js';
 
@@ -171,10 +172,14 @@ function applyAccounts(a: Record<string, unknown>, o: ServerOptions): void {
     o.accounts.push(acc);
     const m = obj(v, name);
     for (const [rawKey, av] of Object.entries(m)) at(m, rawKey, () => {
-      if (rawKey.toLowerCase() === 'users') o.users.push(...users(av, name));
+      const k = rawKey.toLowerCase();
+      if (k === 'users') o.users.push(...users(av, name));
+      else if (k === 'exports') acc.exports = parseExports(av);
+      else if (k === 'imports') acc.imports = parseImports(av);
       else throw new ConfigError(`accounts.${name}: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
     });
   });
+  checkSharing(o.accounts);
 }
 
 function users(v: unknown, account: string): UserConfig[] {

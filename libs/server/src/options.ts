@@ -1,5 +1,6 @@
-import type { PermissionsConfig } from '@switchboard/accounts';
+import type { ExportDecl, PermissionsConfig } from '@switchboard/accounts';
 import type { ResolverConfig } from '@switchboard/resolver';
+import type { Import } from '@switchboard/nats-jwt';
 
 /** A user from `authorization { users: [...] }` or `accounts { A: { users: [...] } }`. */
 export interface UserConfig {
@@ -14,6 +15,9 @@ export interface UserConfig {
 /** An account declared in the config's `accounts` block. */
 export interface AccountConfig {
   name: string;
+  /** Its `exports` and `imports`, in nats-jwt's shapes (config-sharing.ts maps the config syntax). */
+  exports?: ExportDecl[];
+  imports?: Import[];
 }
 
 /**

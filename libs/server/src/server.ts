@@ -4,6 +4,7 @@ import { createServer as createServerKey } from '@nats-io/nkeys';
 import { authenticatorFor, type Authenticator } from './auth.js';
 import { Client } from './client.js';
 import { connState, type ConnState } from './conn-state.js';
+import { linkAccounts } from './config-sharing.js';
 import { CloseReason, ERR_MAX_CONNECTIONS } from './errors.js';
 import { silentLogger, type Logger, type LogLevel } from './log.js';
 import type { ServerOptions } from './options.js';
@@ -82,6 +83,7 @@ export class Server {
     this.globalAccount = this.registerAccount(GLOBAL_ACCOUNT);
     this.registerAccount(SYSTEM_ACCOUNT);
     for (const a of opts.accounts) this.registerAccount(a.name);
+    linkAccounts(opts.accounts, (n) => this.accounts.get(n));
     const tick = Math.max(50, Math.min(1_000, opts.writeDeadline / 2));
     this.housekeeping = setInterval(this.onHousekeeping, tick);
     this.housekeeping.unref();
