@@ -1,10 +1,13 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import {
   handleMonitorRequest,
   makeOptions,
   Server,
   SocketTransport,
+  TlsTransport,
+  createTlsContext,
   silentLogger,
   startOperatorMode,
   type HttpReqStats,
@@ -19,6 +22,8 @@ export interface Broker {
   readonly port: number;
   /** Bound monitoring port, 0 when monitoring is off. */
   readonly httpPort: number;
+  /** Bound HTTPS monitoring port, 0 when off. */
+  readonly httpsPort: number;
   /** Stop accepting, move clients away gradually, then shut down (SIGUSR2 / lame duck). */
   lameDuck(): Promise<void>;
   /** Stop accepting and close every connection; resolves when the listeners are closed. */
@@ -31,6 +36,9 @@ export interface Broker {
  */
 export async function startBroker(partial: Partial<ServerOptions> = {}, deps: ServerDeps = {}): Promise<Broker> {
   const opts = makeOptions(partial);
+  const tls = opts.tls ? createTlsContext(opts.tls) : null;
+  if (opts.httpPort !== 0 && opts.httpsPort !== 0) throw new Error(`can't specify both HTTP (${opts.httpPort}) and HTTPs (${opts.httpsPort}) ports`);
+  if (opts.httpsPort !== 0 && !tls) throw new Error('TLS cert and key required for HTTPS');
   // Operator mode: trusted operators, account resolver and system account (unless a test brings its own authenticator).
   const operatorMode = deps.authenticator ? null : await startOperatorMode(opts, deps.logger ?? silentLogger);
   const server = new Server(opts, operatorMode ? { ...deps, authenticator: operatorMode.authenticator } : deps);
@@ -39,27 +47,41 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
   server.log('INF', `  ID:       ${server.id}`);
   const net = createNetServer({ noDelay: true });
   net.on('connection', (socket: Socket) => {
-    server.accept(new SocketTransport(socket));
+    if (tls === null) {
+      server.accept(new SocketTransport(socket));
+      return;
+    }
+    // INFO in plain text first (accept sends it), then the handshake: nats-server 2.9's order.
+    const transport = new TlsTransport(socket, tls);
+    if (server.accept(transport)) transport.startTls();
   });
   await listen(net, opts.port, opts.host);
   const port = (net.address() as AddressInfo).port;
   server.port = port;
   server.log('INF', `Listening for client connections on ${hostPort(opts.host, port)}`);
+  if (tls) server.log('INF', 'TLS required for client connections');
 
   let http: HttpServer | null = null;
   let httpPort = 0;
-  if (opts.httpPort !== 0) {
+  let httpsPort = 0;
+  if (opts.httpPort !== 0 || opts.httpsPort !== 0) {
     const stats: HttpReqStats = {};
     const httpHost = opts.httpHost || opts.host;
-    http = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
       const url = new URL(req.url ?? '/', 'http://x');
-      const r = handleMonitorRequest(server, url.pathname, url.searchParams, stats, httpHost, httpPort);
+      const r = handleMonitorRequest(server, url.pathname, url.searchParams, stats, httpHost, httpPort, httpsPort);
       res.writeHead(r.status, { 'Content-Type': r.contentType });
       res.end(r.body);
-    });
-    await listen(http, opts.httpPort < 0 ? 0 : opts.httpPort, httpHost);
-    httpPort = (http.address() as AddressInfo).port;
-    server.log('INF', `Starting http monitor on ${hostPort(httpHost, httpPort)}`);
+    };
+    // HTTPS monitoring uses the client listener's certificate but never asks for one (nats-server).
+    const secure = opts.httpsPort !== 0;
+    http = secure ? createHttpsServer(tls!.contextOptions, handler) : createHttpServer(handler);
+    const wanted = secure ? opts.httpsPort : opts.httpPort;
+    await listen(http, wanted < 0 ? 0 : wanted, httpHost);
+    const bound = (http.address() as AddressInfo).port;
+    if (secure) httpsPort = bound;
+    else httpPort = bound;
+    server.log('INF', `Starting ${secure ? 'https' : 'http'} monitor on ${hostPort(httpHost, bound)}`);
   }
   server.log('INF', 'Server is ready');
 
@@ -78,6 +100,7 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
     server,
     port,
     httpPort,
+    httpsPort,
     async lameDuck() {
       const stopped = closeListener(net);
       await server.lameDuck();

@@ -1,4 +1,4 @@
-import type { ServerOptions } from '@switchboard/server';
+import { DEFAULT_TLS_TIMEOUT, type ServerOptions } from '@switchboard/server';
 
 /** What the command line asked for. `options` holds only the flags that were given. */
 export interface Flags {
@@ -8,6 +8,19 @@ export interface Flags {
   version: boolean;
   /** -t: check the configuration and exit. */
   testConfig: boolean;
+  /** --tls* flags as given; folded into options.tls once all flags are read. */
+  tls: TlsFlags;
+}
+
+interface TlsFlags {
+  /** Some --tls* flag was given (and not --tls=false). */
+  override: boolean;
+  /** --tls=false: no TLS, whatever the config says. */
+  disabled: boolean;
+  cert: string;
+  key: string;
+  ca: string;
+  verify: boolean;
 }
 
 export class FlagError extends Error {}
@@ -36,6 +49,7 @@ const DEFS: FlagDef[] = [
   { names: ['p', 'port'], value: true, set: (f, v, n) => (f.options.port = port(v, n)) },
   { names: ['n', 'name', 'server_name'], value: true, set: (f, v) => (f.options.serverName = v) },
   { names: ['m', 'http_port'], value: true, set: (f, v, n) => (f.options.httpPort = port(v, n)) },
+  { names: ['ms', 'https_port'], value: true, set: (f, v, n) => (f.options.httpsPort = port(v, n)) },
   { names: ['c', 'config'], value: true, set: (f, v) => (f.configFile = v) },
   { names: ['t'], value: false, set: (f, v, n) => (f.testConfig = truth(v, n)) },
   { names: ['l', 'log'], value: true, set: (f, v) => (f.options.logFile = v) },
@@ -53,9 +67,37 @@ const DEFS: FlagDef[] = [
   { names: ['user'], value: true, set: (f, v) => (f.options.username = v) },
   { names: ['pass'], value: true, set: (f, v) => (f.options.password = v) },
   { names: ['auth'], value: true, set: (f, v) => (f.options.authorization = v) },
+  { names: ['tls'], value: false, set: (f, v, n) => tlsFlag(f, n, truth(v, n)) },
+  { names: ['tlscert'], value: true, set: (f, v, n) => tlsFlag(f, n, (f.tls.cert = v)) },
+  { names: ['tlskey'], value: true, set: (f, v, n) => tlsFlag(f, n, (f.tls.key = v)) },
+  { names: ['tlscacert'], value: true, set: (f, v, n) => tlsFlag(f, n, (f.tls.ca = v)) },
+  { names: ['tlsverify'], value: false, set: (f, v, n) => tlsFlag(f, n, (f.tls.verify = truth(v, n))) },
   { names: ['h', 'help'], value: false, set: (f, v, n) => (f.help = truth(v, n)) },
   { names: ['v', 'version'], value: false, set: (f, v, n) => (f.version = truth(v, n)) },
 ];
+/** As nats-server: `-tls=false` turns TLS off; any other --tls* flag replaces the config's tls block. */
+function tlsFlag(f: Flags, name: string, value: string | boolean): void {
+  if (name === 'tls' && value === false) {
+    f.tls.disabled = true;
+    f.tls.override = false;
+  } else if (!f.tls.disabled || name === 'tls') {
+    f.tls.override = true;
+    if (name === 'tls') f.tls.disabled = false;
+  }
+}
+
+/** nats-server's overrideTLS: certificate and key are required. */
+function finishTlsFlags(f: Flags): void {
+  if (f.tls.disabled) {
+    f.options.tls = null;
+    return;
+  }
+  if (!f.tls.override) return;
+  if (!f.tls.cert) throw new FlagError('TLS Server certificate must be present and valid');
+  if (!f.tls.key) throw new FlagError('TLS Server private key must be present and valid');
+  f.options.tls = { certFile: f.tls.cert, keyFile: f.tls.key, caFile: f.tls.ca, verify: f.tls.verify, map: false, timeout: DEFAULT_TLS_TIMEOUT };
+}
+
 const BY_NAME = new Map<string, FlagDef>(DEFS.flatMap((d) => d.names.map((n) => [n, d] as const)));
 
 /**
@@ -64,7 +106,14 @@ const BY_NAME = new Map<string, FlagDef>(DEFS.flatMap((d) => d.names.map((n) => 
  * first non-flag argument (an error here: the broker takes none). Throws FlagError.
  */
 export function parseFlags(argv: readonly string[]): Flags {
-  const f: Flags = { options: {}, configFile: '', help: false, version: false, testConfig: false };
+  const f: Flags = {
+    options: {},
+    configFile: '',
+    help: false,
+    version: false,
+    testConfig: false,
+    tls: { override: false, disabled: false, cert: '', key: '', ca: '', verify: false },
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
@@ -86,6 +135,7 @@ export function parseFlags(argv: readonly string[]): Flags {
     }
     def.set(f, value, name);
   }
+  finishTlsFlags(f);
   return f;
 }
 
@@ -98,6 +148,7 @@ Server Options:
     -n, --name
         --server_name <server_name>  Server name (default: auto)
     -m, --http_port <port>           Use port for http monitoring
+    -ms,--https_port <port>          Use port for https monitoring
     -c, --config <file>              Configuration file
     -t                               Test configuration and exit
 
@@ -109,6 +160,13 @@ Logging Options:
     -VV                              Verbose trace (same as -V here: no system account traffic)
     -DV                              Debug and trace
     -DVV                             Debug and verbose trace
+
+TLS Options:
+        --tls                        Enable TLS, do not verify clients (default: false)
+        --tlscert <file>             Server certificate file
+        --tlskey <file>              Private key for server certificate
+        --tlsverify                  Enable TLS, verify client certificates
+        --tlscacert <file>           Client certificate CA for verification
 
 Authorization Options:
         --user <user>                User required for connections

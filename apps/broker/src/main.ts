@@ -43,6 +43,8 @@ async function main(argv: string[]): Promise<void> {
   }
   // As nats-server: flags given on the command line override the config file.
   options = { ...options, ...flags.options };
+  // nats-server gives auth a timeout past the TLS handshake unless one is configured.
+  if (options.tls && options.authTimeout === undefined) options.authTimeout = options.tls.timeout + 1_000;
   if (flags.testConfig) {
     process.stderr.write(flags.configFile ? `broker: configuration file ${flags.configFile} is valid\n` : 'broker: no configuration file given (-c); flags are valid\n');
     return;

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { GLOBAL_ACCOUNT, Permissions } from '@switchboard/accounts';
 import type { ConnectOptions } from './connect.js';
 import type { ServerOptions } from './options.js';
+import { mapCertUser, type TlsConnState } from './tls.js';
 
 /** Who a connection turned out to be. */
 export interface AuthResult {
@@ -32,6 +33,8 @@ export interface JwtIdentity {
 export interface AuthConn {
   readonly ip: string;
   describe(): string;
+  /** The TLS session, for verify_and_map (its client certificate names the user). */
+  readonly tls?: TlsConnState | null;
 }
 
 /**
@@ -77,9 +80,12 @@ export class SimpleAuthenticator implements Authenticator {
   private readonly noAuthUser: string;
 
   private readonly tokenPermissions: Permissions | null;
+  /** verify_and_map: the user comes from the client certificate, not from CONNECT. */
+  private readonly tlsMap: boolean;
 
-  constructor(opts: Pick<ServerOptions, 'username' | 'password' | 'authorization' | 'users' | 'noAuthUser' | 'defaultPermissions'>) {
+  constructor(opts: Pick<ServerOptions, 'username' | 'password' | 'authorization' | 'users' | 'noAuthUser' | 'defaultPermissions' | 'tls'>) {
     this.token = opts.authorization;
+    this.tlsMap = opts.tls?.map ?? false;
     // One Permissions per user, shared by its connections (and their verdict cache).
     const defaults = opts.defaultPermissions ? new Permissions(opts.defaultPermissions) : null;
     this.tokenPermissions = defaults;
@@ -91,14 +97,25 @@ export class SimpleAuthenticator implements Authenticator {
     this.noAuthUser = opts.noAuthUser;
   }
 
-  authenticate(opts: ConnectOptions): AuthResult | null {
+  authenticate(opts: ConnectOptions, _nonce = '', conn?: AuthConn): AuthResult | null {
     if (this.token) {
       return sameSecret(opts.authToken, this.token) ? { account: GLOBAL_ACCOUNT, user: '', permissions: this.tokenPermissions } : null;
     }
+    if (this.tlsMap) return this.byCertificate(opts, conn);
     if (!opts.user && !opts.pass && !opts.authToken) return this.anonymous();
     const u = this.users.get(opts.user);
     if (!u || !sameSecret(opts.pass, u.password)) return null;
     return { account: u.account, user: opts.user, permissions: u.permissions };
+  }
+
+  /** nats-server's verify_and_map; it still compares passwords (a mapped user has none). */
+  private byCertificate(opts: ConnectOptions, conn: AuthConn | undefined): AuthResult | null {
+    const cert = conn?.tls?.peerCert;
+    if (!cert) return null;
+    const name = mapCertUser(cert, this.users);
+    const u = name === null ? undefined : this.users.get(name);
+    if (!u || !sameSecret(opts.pass, u.password)) return null;
+    return { account: u.account, user: name!, permissions: u.permissions };
   }
 
   anonymous(): AuthResult | null {

@@ -22,6 +22,7 @@ import { Pinger, type PingTarget } from './pinger.js';
 import { addShadows, isReservedReply, removeShadows, routeInAccount } from './cross-account.js';
 import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
+import type { TlsConnState } from './tls.js';
 import type { Transport, TransportSink } from './transport.js';
 
 const OK = Buffer.from('+OK\r\n');
@@ -140,6 +141,10 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
   get port(): number {
     return this.transport.remotePort;
   }
+  /** The established TLS session (version, cipher, client certificate); null in plain text. */
+  get tls(): TlsConnState | null {
+    return this.transport.tls ?? null;
+  }
   /** Outbound bytes not yet taken by the OS (nats-server's pending_bytes). */
   get pendingBytes(): number {
     return this.out.len + this.transport.writableLength;
@@ -166,8 +171,9 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     this.releaseProducers();
   }
 
-  onClose(): void {
-    this.close(CloseReason.ClientClosed, false);
+  onClose(reason: CloseReason = CloseReason.ClientClosed, error = ''): void {
+    if (error) this.server.log('ERR', `${this.describe()} - ${error}`);
+    this.close(reason, false);
   }
 
   // ---- ClientOpHandler ----

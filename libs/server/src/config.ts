@@ -1,8 +1,9 @@
 import type { PermissionsConfig, SubjectPermission } from '@switchboard/accounts';
 import { ConfigError, parseDuration, parseSize, positionOf } from '@switchboard/config';
 import { isValidSubject } from '@switchboard/subjects';
-import { checkSharing, parseExports, parseImports } from './config-sharing.js';
 import { applyOperatorKey, finishOperatorMode, OPERATOR_KEYS } from './operator-config.js';
+import { finishTls, tlsOptionsFromConfig } from './tls-config.js';
+import { checkSharing, parseExports, parseImports } from './config-sharing.js';
 import { makeOptions, type AccountConfig, type ServerOptions, type UserConfig } from './options.js';
 
 /** Result of mapping a parsed config: options plus warnings for accepted-but-ignored blocks. */
@@ -57,6 +58,16 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
         o.httpPort = hp.port;
         break;
       }
+      case 'https':
+      case 'https_port': {
+        const hp = hostPort(v, key);
+        if (hp.host) o.httpHost = hp.host;
+        o.httpsPort = hp.port;
+        break;
+      }
+      case 'tls':
+        o.tls = tlsOptionsFromConfig(obj(v, key));
+        break;
       case 'debug':
         o.debug = bool(v, key);
         break;
@@ -124,6 +135,7 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
     }
   });
   at(config, Object.keys(config).find((k) => k.toLowerCase() === 'operator') ?? '', () => warnings.push(...finishOperatorMode(config, o)));
+  at(config, Object.keys(config).find((k) => k.toLowerCase() === 'tls') ?? '', () => finishTls(config, o));
   if (o.maxPayload > o.maxPending) {
     throw new ConfigError(`max_payload (${o.maxPayload}) can not be higher than max_pending (${o.maxPending})`, { line: 0, column: 0 });
   }

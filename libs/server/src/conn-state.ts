@@ -35,6 +35,9 @@ export interface ConnState {
   version: string;
   user: string;
   account: string;
+  /** "1.3" and Go's cipher suite name on TLS connections, else ''. */
+  tlsVersion: string;
+  tlsCipher: string;
 }
 
 export function connState(c: Client): ConnState {
@@ -62,5 +65,7 @@ export function connState(c: Client): ConnState {
     version: c.opts.version,
     user: c.user,
     account: c.account.name,
+    tlsVersion: c.tls?.version ?? '',
+    tlsCipher: c.tls?.cipher ?? '',
   };
 }

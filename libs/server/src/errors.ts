@@ -36,5 +36,6 @@ export const CloseReason = {
   MaxControlLineExceeded: 'Maximum Control Line Exceeded',
   ServerShutdown: 'Server Shutdown',
   WriteError: 'Write Error',
+  TLSHandshakeError: 'TLS Handshake Failure',
 } as const;
 export type CloseReason = (typeof CloseReason)[keyof typeof CloseReason];

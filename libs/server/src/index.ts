@@ -5,6 +5,8 @@ export { Subscription } from './subscription.js';
 export { Outbound } from './outbound.js';
 export { routeMessage } from './route.js';
 export { SocketTransport, type Transport, type TransportSink } from './transport.js';
+export { TlsTransport, createTlsContext, certNames, mapCertUser, DEFAULT_TLS_TIMEOUT, type TlsOptions, type TlsContext, type TlsConnState } from './tls.js';
+export { tlsOptionsFromConfig } from './tls-config.js';
 export { defaultOptions, makeOptions, DEFAULT_PORT, DEFAULT_HTTP_PORT, type ServerOptions, type UserConfig, type AccountConfig } from './options.js';
 export { parseConnect, defaultConnectOptions, type ConnectOptions } from './connect.js';
 export { authenticatorFor, OpenAuthenticator, SimpleAuthenticator, type Authenticator, type AuthResult, type AuthConn, type JwtIdentity } from './auth.js';

@@ -3,6 +3,7 @@ import { subjectMatches, isValidLiteralSubject, type SublistStats } from '@switc
 import { connState, type ConnState, type SubState } from './conn-state.js';
 import { formatGoDuration, formatUptime } from './durations.js';
 import { PROTOCOL_VERSION, SYSTEM_ACCOUNT, type Server } from './server.js';
+import { DEFAULT_TLS_TIMEOUT } from './tls.js';
 
 /**
  * Builders for nats-server's monitoring endpoints, JSON field names and query parameters
@@ -39,7 +40,7 @@ function cpuPercent(): number {
   return Math.round(((used.user + used.system) / elapsed) * 1000) / 10;
 }
 
-export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: string, httpPort: number): Record<string, unknown> {
+export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: string, httpPort: number, httpsPort = 0): Record<string, unknown> {
   const o = server.opts;
   const now = new Date();
   const ncpu = cpus().length;
@@ -52,13 +53,15 @@ export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: strin
     host: server.host,
     port: server.port,
     ...(server.auth.required ? { auth_required: true } : {}),
+    ...(o.tls ? { tls_required: true } : {}),
+    ...(o.tls?.verify ? { tls_verify: true } : {}),
     max_connections: o.maxConnections,
     ping_interval: o.pingInterval * 1e6,
     ping_max: o.maxPingsOut,
     http_host: httpHost,
     http_port: httpPort,
     http_base_path: '',
-    https_port: 0,
+    https_port: httpsPort,
     auth_timeout: o.authTimeout / 1000,
     max_control_line: o.maxControlLine,
     max_payload: o.maxPayload,
@@ -69,7 +72,7 @@ export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: strin
     mqtt: {},
     websocket: {},
     jetstream: {},
-    tls_timeout: 2,
+    tls_timeout: (o.tls?.timeout ?? DEFAULT_TLS_TIMEOUT) / 1000,
     write_deadline: o.writeDeadline * 1e6,
     start: server.startTime.toISOString(),
     now: now.toISOString(),
@@ -189,6 +192,8 @@ function connInfo(c: ConnState, now: number, opts: Partial<ConnzOptions>): Recor
   if (c.name) info.name = c.name;
   if (c.lang) info.lang = c.lang;
   if (c.version) info.version = c.version;
+  if (c.tlsVersion) info.tls_version = c.tlsVersion;
+  if (c.tlsCipher) info.tls_cipher_suite = c.tlsCipher;
   if (opts.auth) {
     if (c.user) info.authorized_user = c.user;
     info.account = c.account;
@@ -280,6 +285,7 @@ export function handleMonitorRequest(
   httpReqStats: HttpReqStats,
   httpHost: string,
   httpPort: number,
+  httpsPort = 0,
 ): MonitorResponse {
   const p = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
   try {
@@ -291,7 +297,7 @@ export function handleMonitorRequest(
         break;
       case '/varz':
         count(httpReqStats, p);
-        body = varz(server, httpReqStats, httpHost, httpPort);
+        body = varz(server, httpReqStats, httpHost, httpPort, httpsPort);
         break;
       case '/connz': {
         count(httpReqStats, p);

@@ -1,6 +1,7 @@
 import type { ExportDecl, PermissionsConfig } from '@switchboard/accounts';
-import type { ResolverConfig } from '@switchboard/resolver';
 import type { Import } from '@switchboard/nats-jwt';
+import type { TlsOptions } from './tls.js';
+import type { ResolverConfig } from '@switchboard/resolver';
 
 /** A user from `authorization { users: [...] }` or `accounts { A: { users: [...] } }`. */
 export interface UserConfig {
@@ -30,6 +31,8 @@ export interface ServerOptions {
   port: number;
   /** Monitoring HTTP port; 0 = no monitoring server. */
   httpPort: number;
+  /** Monitoring over HTTPS (with the `tls` certificate); 0 = none. Exclusive with httpPort. */
+  httpsPort: number;
   httpHost: string;
   maxConnections: number;
   maxPayload: number;
@@ -55,6 +58,8 @@ export interface ServerOptions {
   defaultPermissions: PermissionsConfig | null;
   accounts: AccountConfig[];
   noAuthUser: string;
+  /** `tls { }` / --tls*: client connections must use TLS; null = plain text. */
+  tls: TlsOptions | null;
   /** Operator mode: trusted operator JWTs (`operator:`, inline or read from files). Empty = off. */
   operators: string[];
   /** `system_account`: public key (operator mode) or name of the system account; '' = none. */
@@ -76,6 +81,7 @@ export function defaultOptions(): ServerOptions {
     host: '0.0.0.0',
     port: DEFAULT_PORT,
     httpPort: 0,
+    httpsPort: 0,
     httpHost: '',
     maxConnections: 64 * 1024,
     maxPayload: 1024 * 1024,
@@ -95,6 +101,7 @@ export function defaultOptions(): ServerOptions {
     defaultPermissions: null,
     accounts: [],
     noAuthUser: '',
+    tls: null,
     operators: [],
     systemAccount: '',
     resolver: undefined,

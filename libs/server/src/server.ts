@@ -145,6 +145,11 @@ export class Server {
       headers: true,
     };
     if (auth) info.auth_required = true;
+    // INFO goes out before the handshake (nats-server 2.9): these tell the client to start it.
+    if (this.opts.tls) {
+      info.tls_required = true;
+      if (this.opts.tls.verify) info.tls_verify = true;
+    }
     info.max_payload = client.maxPayloadLimit;
     info.client_id = client.cid;
     info.client_ip = client.ip;

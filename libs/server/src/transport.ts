@@ -1,12 +1,14 @@
 import type { Socket } from 'node:net';
+import type { CloseReason } from './errors.js';
+import type { TlsConnState } from './tls.js';
 
 /** What a transport reports to its connection. A class implements it: no closures per event. */
 export interface TransportSink {
   onData(chunk: Buffer): void;
   /** Everything queued so far has been handed to the OS. */
   onDrain(): void;
-  /** The transport is gone (either side); called exactly once. */
-  onClose(): void;
+  /** The transport is gone (either side); called exactly once. A failed TLS handshake gives its reason and error. */
+  onClose(reason?: CloseReason, error?: string): void;
 }
 
 /**
@@ -18,6 +20,8 @@ export interface Transport {
   readonly remotePort: number;
   /** Bytes accepted by write() that the OS has not taken yet. */
   readonly writableLength: number;
+  /** Set once a TLS connection is established; absent or null in plain text. */
+  readonly tls?: TlsConnState | null;
   bind(sink: TransportSink): void;
   /** Returns false when the transport's own buffer is above its high-water mark. */
   write(data: Buffer): boolean;
@@ -97,6 +101,6 @@ export class SocketTransport implements Transport {
 function ignore(): void {}
 
 /** '::ffff:127.0.0.1' → '127.0.0.1', as nats-server reports IPv4 clients. */
-function normalizeAddress(a: string): string {
+export function normalizeAddress(a: string): string {
   return a.startsWith('::ffff:') ? a.slice(7) : a;
 }

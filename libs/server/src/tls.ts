@@ -1,0 +1,390 @@
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { createSecureContext, TLSSocket, type SecureContext, type SecureContextOptions } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { CloseReason } from './errors.js';
+import { normalizeAddress, SocketTransport, type Transport, type TransportSink } from './transport.js';
+
+/** The `tls { }` block (or --tls* flags) for client connections. */
+export interface TlsOptions {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+  /** Require and verify a client certificate (mutual TLS). */
+  verify: boolean;
+  /** verify_and_map: the client certificate's email / SAN / subject DN names the user. */
+  map: boolean;
+  /** Handshake deadline (ms). */
+  timeout: number;
+}
+
+/** nats-server's TLS_TIMEOUT. */
+export const DEFAULT_TLS_TIMEOUT = 2_000;
+
+/** What /connz and verify_and_map know of an established TLS connection. */
+export interface TlsConnState {
+  /** As nats-server reports it: "1.2", "1.3". */
+  version: string;
+  /** Go's cipher suite name, e.g. "TLS_AES_128_GCM_SHA256". */
+  cipher: string;
+  peerCert: X509Certificate | null;
+}
+
+/** A loaded TLS configuration: built once, shared by every connection. */
+export interface TlsContext {
+  readonly options: TlsOptions;
+  readonly secureContext: SecureContext;
+  /** What secureContext was made of: for the HTTPS monitoring server (no client certificates). */
+  readonly contextOptions: SecureContextOptions;
+}
+
+// nats-server's defaults: TLS ≥ 1.2, ECDHE with AEAD suites only (server/ciphersuites.go).
+const CIPHERS = [
+  'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384',
+].join(':');
+
+/**
+ * Loads certificate, key and CA; throws an Error with nats-server's wording (GenTLSConfig)
+ * so a bad config fails at startup (and `-t`), not at the first connection.
+ */
+export function createTlsContext(options: TlsOptions): TlsContext {
+  if (options.certFile && !options.keyFile) throw new Error("missing 'key_file' in TLS configuration");
+  if (!options.certFile && options.keyFile) throw new Error("missing 'cert_file' in TLS configuration");
+  if (!options.certFile) throw new Error('TLS Server certificate must be present and valid');
+  let cert: Buffer;
+  let key: Buffer;
+  let ca: Buffer | undefined;
+  try {
+    cert = readFileSync(options.certFile);
+    key = readFileSync(options.keyFile);
+    new X509Certificate(cert);
+  } catch (err) {
+    throw new Error(`error parsing X509 certificate/key pair: ${(err as Error).message}`);
+  }
+  if (options.caFile) {
+    try {
+      ca = readFileSync(options.caFile);
+      new X509Certificate(ca);
+    } catch (err) {
+      throw new Error(`failed to parse root ca certificate: ${(err as Error).message}`);
+    }
+  }
+  try {
+    const contextOptions: SecureContextOptions = { cert, key, ca, minVersion: 'TLSv1.2', ciphers: CIPHERS, honorCipherOrder: true };
+    return { options, secureContext: createSecureContext(contextOptions), contextOptions };
+  } catch (err) {
+    throw new Error(`error parsing X509 certificate/key pair: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * A client connection on a TLS listener, as nats-server 2.9 runs it: INFO goes out in plain
+ * text, then `startTls()` makes it a TLS server socket; the handshake must finish within the
+ * timeout. Until then nothing reaches the client's parser. A failed handshake closes the
+ * connection as "TLS Handshake Failure" without a word to the peer (a plain-text client sees
+ * INFO, then EOF), as nats-server does. Once secure, a SocketTransport over the TLS socket
+ * carries the data; the plain (non-TLS) listener path never goes through this class.
+ */
+export class TlsTransport implements Transport, TransportSink {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  tls: TlsConnState | null = null;
+  private sink: TransportSink | null = null;
+  private tlsSocket: TLSSocket | null = null;
+  private inner: SocketTransport | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private paused = false;
+  private closed = false;
+
+  constructor(
+    private readonly raw: Socket,
+    private readonly ctx: TlsContext,
+  ) {
+    this.remoteAddress = normalizeAddress(raw.remoteAddress ?? '');
+    this.remotePort = raw.remotePort ?? 0;
+    raw.setNoDelay(true);
+    raw.on('error', ignore);
+    raw.on('close', this.onEarlyClose);
+  }
+
+  get writableLength(): number {
+    return (this.inner ?? this.tlsSocket ?? this.raw).writableLength;
+  }
+
+  bind(sink: TransportSink): void {
+    this.sink = sink;
+  }
+
+  /** After INFO: the client's next bytes must be a TLS ClientHello. */
+  startTls(): void {
+    if (this.closed || this.tlsSocket) return;
+    const o = this.ctx.options;
+    const s = new TLSSocket(this.raw, {
+      isServer: true,
+      secureContext: this.ctx.secureContext,
+      requestCert: o.verify,
+      rejectUnauthorized: o.verify,
+    });
+    this.tlsSocket = s;
+    s.once('secure', this.onSecure);
+    s.on('error', this.onHandshakeError);
+    s.on('close', this.onEarlyClose);
+    this.timer = setTimeout(this.onTimeout, o.timeout);
+    this.timer.unref();
+  }
+
+  write(data: Buffer): boolean {
+    if (this.inner) return this.inner.write(data);
+    const s = this.tlsSocket ?? this.raw;
+    if (s.destroyed || s.writableEnded) return false;
+    return s.write(data);
+  }
+
+  end(): void {
+    if (this.inner) return this.inner.end();
+    // Before the handshake only a plain-text refusal (max connections) is worth flushing.
+    if (this.tlsSocket) return this.destroy();
+    this.raw.end();
+    this.raw.setTimeout(2_000, this.onEndTimeout);
+  }
+
+  destroy(): void {
+    this.clearTimer();
+    if (this.inner) return this.inner.destroy();
+    this.tlsSocket?.destroy();
+    this.raw.destroy();
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.inner?.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.inner?.resume();
+  }
+
+  // ---- TransportSink: relays from the inner transport once secure ----
+
+  onData(chunk: Buffer): void {
+    this.sink?.onData(chunk);
+  }
+  onDrain(): void {
+    this.sink?.onDrain();
+  }
+  onClose(): void {
+    this.report(CloseReason.ClientClosed, '');
+  }
+
+  private readonly onSecure = (): void => {
+    const s = this.tlsSocket!;
+    this.clearTimer();
+    if (this.closed) return;
+    if (this.ctx.options.verify) {
+      const problem = verifyProblem(s);
+      if (problem) return this.fail(`TLS handshake error: ${problem}`);
+    }
+    const cipher = s.getCipher();
+    this.tls = {
+      version: tlsVersion(s.getProtocol() ?? ''),
+      cipher: goCipherName(cipher?.standardName ?? cipher?.name ?? ''),
+      peerCert: s.getPeerX509Certificate() ?? null,
+    };
+    s.off('error', this.onHandshakeError);
+    s.off('close', this.onEarlyClose);
+    this.raw.off('close', this.onEarlyClose);
+    this.inner = new SocketTransport(s);
+    this.inner.bind(this);
+    if (this.paused) this.inner.pause();
+  };
+
+  private readonly onHandshakeError = (err: Error): void => {
+    this.fail(`TLS handshake error: ${handshakeErrorText(err)}`);
+  };
+
+  private readonly onEarlyClose = (): void => {
+    this.fail('TLS handshake error: EOF');
+  };
+
+  private readonly onTimeout = (): void => {
+    this.timer = null;
+    this.fail('TLS handshake timeout');
+  };
+
+  private readonly onEndTimeout = (): void => {
+    this.raw.destroy();
+  };
+
+  /** Before the connection is secure: close it, telling the client's sink why. */
+  private fail(error: string): void {
+    if (this.closed) return;
+    this.tlsSocket?.destroy();
+    this.raw.destroy();
+    this.report(CloseReason.TLSHandshakeError, error);
+  }
+
+  private report(reason: CloseReason, error: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.clearTimer();
+    const sink = this.sink;
+    this.sink = null;
+    sink?.onClose(reason, error);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+function ignore(): void {}
+
+/**
+ * Why the client's certificate is not acceptable, or '' if it is. Node checks the chain during
+ * the handshake but only its tls.Server reads the result; a TLSSocket made on an existing
+ * socket must ask the handle. Anything unexpected counts as a failure (fail closed).
+ */
+function verifyProblem(s: TLSSocket): string {
+  if (!s.getPeerX509Certificate()) return "tls: client didn't provide a certificate";
+  const handle = (s as unknown as { _handle?: { verifyError?: () => unknown } })._handle;
+  if (typeof handle?.verifyError !== 'function') return 'tls: client certificate could not be verified';
+  const e = handle.verifyError();
+  if (!e) return '';
+  const code = typeof e === 'string' ? e : ((e as { code?: string }).code ?? (e as Error).message);
+  return `tls: failed to verify client certificate: ${code}`;
+}
+
+/** OpenSSL's words for "this is not TLS at all" become Go's (what nats-server logs). */
+function handshakeErrorText(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_HTTPS_PROXY_REQUEST' || code === 'ERR_SSL_HTTP_REQUEST') {
+    return 'tls: first record does not look like a TLS handshake';
+  }
+  return code || err.message;
+}
+
+/** "TLSv1.3" → "1.3", as nats-server's /connz. */
+export function tlsVersion(protocol: string): string {
+  const m = /^TLSv(1(?:\.\d)?)$/.exec(protocol);
+  if (!m) return `Unknown [${protocol}]`;
+  return m[1] === '1' ? '1.0' : m[1]!;
+}
+
+/** IANA names as Go spells them (Go drops the _SHA256 of the ECDHE ChaCha20 suites). */
+export function goCipherName(standardName: string): string {
+  return /^TLS_ECDHE_(RSA|ECDSA)_WITH_CHACHA20_POLY1305_SHA256$/.test(standardName) ? standardName.slice(0, -7) : standardName;
+}
+
+// ---- verify_and_map ----
+
+/** Go's pkix order for a subject, printed last-first as its RDNSequence.String() does. */
+const DN_ORDER = ['C', 'ST', 'L', 'STREET', 'POSTALCODE', 'O', 'OU', 'CN', 'SERIALNUMBER'];
+
+/**
+ * The names a client certificate offers for verify_and_map, in nats-server's order of trial:
+ * email addresses, DNS names, URIs (subjectAltName), then the subject DN as Go prints it
+ * (`CN=alice,OU=dev,O=Acme`).
+ */
+export function certNames(cert: X509Certificate): string[] {
+  const emails: string[] = [];
+  const dns: string[] = [];
+  const uris: string[] = [];
+  for (const [kind, value] of subjectAltNames(cert.subjectAltName ?? '')) {
+    if (kind === 'email') emails.push(value);
+    else if (kind === 'DNS') dns.push(value);
+    else if (kind === 'URI') uris.push(value);
+  }
+  const rdns = subjectRdns(cert.subject);
+  const known = rdns.filter(([t]) => DN_ORDER.includes(t)).sort((a, b) => DN_ORDER.indexOf(a[0]) - DN_ORDER.indexOf(b[0]));
+  const dn = known.reverse().map(([t, v]) => `${t}=${escapeDnValue(v)}`).join(',');
+  return [...emails, ...dns, ...uris, ...(dn ? [dn] : [])];
+}
+
+/**
+ * The configured user a certificate maps to: the first of its names that is a user, else a
+ * user whose name is the certificate's DN with its attributes in any order (nats-server's
+ * DN match). null when none.
+ */
+export function mapCertUser(cert: X509Certificate, users: ReadonlyMap<string, unknown>): string | null {
+  for (const name of certNames(cert)) if (users.has(name)) return name;
+  const mine = rdnKey(subjectRdns(cert.subject));
+  if (mine === '') return null;
+  for (const user of users.keys()) {
+    const theirs = parseDn(user);
+    if (theirs !== null && rdnKey(theirs) === mine) return user;
+  }
+  return null;
+}
+
+/** Node's "email:a@b, DNS:x, URI:y" (values with commas are JSON-quoted). */
+function subjectAltNames(san: string): [string, string][] {
+  const out: [string, string][] = [];
+  const re = /(?:^|, )([A-Za-z ]+):("(?:[^"\\]|\\.)*"|[^,]*)/g;
+  for (let m = re.exec(san); m !== null; m = re.exec(san)) {
+    let v = m[2]!;
+    if (v.startsWith('"')) {
+      try {
+        v = JSON.parse(v) as string;
+      } catch {
+        continue;
+      }
+    }
+    out.push([m[1]!, v]);
+  }
+  return out;
+}
+
+/** Node's subject ("O=Acme\nCN=alice") as [type, value] pairs. */
+function subjectRdns(subject: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const line of subject.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) out.push([normalizeType(line.slice(0, eq)), line.slice(eq + 1)]);
+  }
+  return out;
+}
+
+/** An RFC 4514 DN string ("CN=alice, OU=dev,O=Acme") as pairs; null if it is not one. */
+function parseDn(s: string): [string, string][] | null {
+  const out: [string, string][] = [];
+  let type = '';
+  let value = '';
+  let inValue = false;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch === '\\' && i + 1 < s.length) {
+      if (inValue) value += s[++i];
+      else return null;
+    } else if (!inValue && ch === '=') {
+      inValue = true;
+    } else if (ch === ',' || ch === '+') {
+      if (!inValue || type.trim() === '') return null;
+      out.push([normalizeType(type.trim()), value.trim()]);
+      type = '';
+      value = '';
+      inValue = false;
+    } else if (inValue) value += ch;
+    else type += ch;
+  }
+  if (!inValue || type.trim() === '') return null;
+  out.push([normalizeType(type.trim()), value.trim()]);
+  return out;
+}
+
+function normalizeType(t: string): string {
+  const u = t.toUpperCase();
+  return u === 'S' ? 'ST' : u;
+}
+
+/** Order-free identity of a set of RDNs. */
+function rdnKey(rdns: [string, string][]): string {
+  return rdns.map(([t, v]) => `${t}=${v}`).sort().join('\n');
+}
+
+function escapeDnValue(v: string): string {
+  return v.replace(/([,+"\\<>;])/g, '\\$1');
+}
