@@ -94,7 +94,8 @@ describe('loadWorkerConfig', () => {
   });
 });
 
-describe('main.ts as a process', () => {
+// Each run transpiles main.ts with tsx: generous deadlines for a loaded machine.
+describe('main.ts as a process', { timeout: 60_000 }, () => {
   const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
   function run(env: Record<string, string>) {
     const child = spawn(process.execPath, ['--conditions=@switchboard/source', '--import', 'tsx', main], {
@@ -118,7 +119,7 @@ describe('main.ts as a process', () => {
     const prefix = `${world.prefix}-main`;
     const p = run({ DATABASE_URL: world.fresh.url, REDIS_URL, SWITCHBOARD_BROKERS: world.server.url, SWITCHBOARD_SYSTEM_CREDS: credsPath, QUEUE_PREFIX: prefix });
     try {
-      await until('worker ready', () => p.output().includes('worker ready'), 20_000);
+      await until('worker ready', () => p.output().includes('worker ready'), 45_000);
       const queue = new BullPropagationQueue({ connection: world.redis, prefix });
       const a = await world.addAccount('via-main');
       await queue.enqueueAccount(a.pub);
