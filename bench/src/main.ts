@@ -51,7 +51,14 @@ async function main(): Promise<void> {
   const cores = os.cpus().length; // before --pin narrows this process's affinity
   if (opts.pin) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const timing = { warmupMs: opts.warmupMs, measureMs: opts.measureMs };
-  const standIn = (subject: string, size: number): Promise<ServerProcess> => startFakeServer(subject, size, opts.pin);
+  // One stand-in per subject and size, started on first use and kept to the end of the run.
+  const standIns = new Map<string, Promise<ServerProcess>>();
+  const standIn = (subject: string, size: number): Promise<ServerProcess> => {
+    const key = `${subject} ${size}`;
+    let s = standIns.get(key);
+    if (s === undefined) standIns.set(key, (s = startFakeServer(subject, size, opts.pin)));
+    return s;
+  };
   const ctxFor = (slot: Slot): Context => ({ timing, log, verbose: opts.verbose, standIn, serverCpu: () => slot.server?.cpuSeconds() ?? NaN });
   // Ceiling runs: the "server" whose cost is reported is the generator process itself.
   const generatorCpu = (): number => {
@@ -60,7 +67,11 @@ async function main(): Promise<void> {
   };
   const generatorCtx: Context = { timing, log, verbose: opts.verbose, standIn, serverCpu: generatorCpu };
   const slots: Slot[] = [];
-  const stopAll = (): Promise<unknown> => Promise.all(slots.map((s) => s.server?.stop()));
+  const stopAll = (): Promise<unknown> =>
+    Promise.all([
+      ...slots.map((s) => s.server?.stop()),
+      ...[...standIns.values()].map((p) => p.then((s) => s.stop(), () => undefined)),
+    ]);
   const onSignal = (): void => void stopAll().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

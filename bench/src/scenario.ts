@@ -25,8 +25,11 @@ export interface Context {
    * msgs/s does not. NaN when unknown.
    */
   serverCpu(): number;
-  /** Starts the generator's stand-in server (fake-server.ts) placed like the servers under test. */
-  standIn(subject: string, size: number): Promise<{ ep: Endpoint; cpuSeconds(): number; stop(): Promise<void> }>;
+  /**
+   * The generator's stand-in server (fake-server.ts) for this subject and payload size,
+   * placed like the servers under test; started on first use, stopped by the runner.
+   */
+  standIn(subject: string, size: number): Promise<{ ep: Endpoint; cpuSeconds(): number }>;
 }
 
 export type Values = Record<string, number>;

@@ -38,17 +38,13 @@ export function throughput(shape: ThroughputShape): Scenario {
     },
     async ceiling(size, ctx) {
       const fake = await ctx.standIn(SUBJECT, size);
-      try {
-        // The stand-in routes nothing. Publish only: the publisher flat out into a sink.
-        // With subscribers: the subscriber thread alone, fed pre-encoded MSGs as fast as it
-        // reads (the publisher's own ceiling is the pub row, far above any subscriber's).
-        const cpu0 = fake.cpuSeconds();
-        const r = await measure(fake.ep, shape, size, 0, ctx, shape.subscribers === 0);
-        if (ctx.verbose) ctx.log(`  stand-in CPU: ${(fake.cpuSeconds() - cpu0).toFixed(2)} s over the run`);
-        return { 'msgs/s': shape.subscribers > 0 ? r.received : r.published, cpu: r.cpu };
-      } finally {
-        await fake.stop();
-      }
+      // The stand-in routes nothing. Publish only: the publisher flat out into a sink.
+      // With subscribers: the subscriber thread alone, fed pre-encoded MSGs as fast as it
+      // reads (the publisher's own ceiling is the pub row, far above any subscriber's).
+      const cpu0 = fake.cpuSeconds();
+      const r = await measure(fake.ep, shape, size, 0, ctx, shape.subscribers === 0);
+      if (ctx.verbose) ctx.log(`  stand-in CPU: ${(fake.cpuSeconds() - cpu0).toFixed(2)} s over the run`);
+      return { 'msgs/s': shape.subscribers > 0 ? r.received : r.published, cpu: r.cpu };
     },
   };
 }
