@@ -2,7 +2,9 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Command } from 'commander';
 import { decode, parseCreds } from '@switchboard/nats-jwt';
+import { buildProgram } from '@switchboard/cli';
 import { CONTRACT_TOKEN, ContractServer } from './contract-server.js';
 import { cli, tempDir } from './helpers.js';
 
@@ -64,12 +66,18 @@ describe('login, logout, signup', () => {
     expect(req.authorization).toBeUndefined();
     expect(JSON.parse(req.body)).toEqual({ email: 'a@example.com', organization: 'Acme' });
     expect(JSON.parse(await readFile(join(dir.path, '.config/switchboard/config.json'), 'utf8'))).toEqual({ api: server.url, token: 'signup-token-123' });
+    const human = await run(['signup', '--api', server.url, '--email', 'b@example.com', '--org', 'Beta'], { HOME: dir.path });
+    expect(human.out).toMatch(/^api token +stored in .*config\.json$/m);
+    expect(human.out).not.toContain('signup-token-123');
   });
 
   it('signup of a taken email fails with the server message and --no-save stores nothing', async () => {
     const r = await run(['signup', '--api', server.url, '--email', 'taken@example.com', '--org', 'X', '--no-save'], { HOME: dir.path });
     expect(r).toMatchObject({ code: 1, out: '' });
     expect(r.err).toBe('error: 409 Conflict: a tenant with this email already exists\n');
+    const shown = await run(['signup', '--api', server.url, '--email', 'c@example.com', '--org', 'C', '--no-save'], { HOME: dir.path });
+    expect(shown.out).toMatch(/^api token +signup-token-123$/m);
+    await expect(stat(join(dir.path, '.config/switchboard/config.json'))).rejects.toThrow();
   });
 });
 
@@ -178,6 +186,13 @@ describe('exports and imports', () => {
     expect(JSON.parse((await run(['exports', 'list', '--account', 'main', '--json'])).out)).toEqual([]);
   });
 
+  it('activate prints only the token, for piping into imports add --activation', async () => {
+    await run(['exports', 'add', '--account', 'main', '--subject', 'private.>', '--type', 'stream', '--token-required']);
+    const r = await run(['exports', 'activate', 'private.all', '--account', 'main', '--importer', 'AIMPORTER', '--expires', '720h']);
+    expect(r).toMatchObject({ code: 0, err: '', out: 'activation-for-AIMPORTER-720h\n' });
+    expect(server.requests.at(-1)!.url).toMatch(/^\/v1\/accounts\/[0-9a-f-]{36}\/exports\/[0-9a-f-]{36}\/activations$/);
+  });
+
   it('rejects a bad --type and --account-token-position as usage errors', async () => {
     const t = await run(['exports', 'add', '--subject', 'a', '--type', 'queue']);
     expect(t.code).toBe(2);
@@ -208,6 +223,21 @@ describe('usage errors', () => {
     const extra = await run(['accounts', 'list', 'extra']);
     expect(extra.code).toBe(2);
     expect((await run(['users'])).code).toBe(2);
+  });
+
+  it('no command has an option that the global --api/--token would swallow', () => {
+    const globals = new Set(['--api', '--token']);
+    const clashes: string[] = [];
+    const walk = (c: Command, path: string) => {
+      for (const sub of c.commands) {
+        for (const o of sub.options) if (o.long && globals.has(o.long)) clashes.push(`${path} ${sub.name()} ${o.long}`);
+        walk(sub, `${path} ${sub.name()}`);
+      }
+    };
+    const program = buildProgram({ out: () => {}, err: () => {}, env: {}, cwd: '/', readStdin: async () => '' });
+    walk(program, 'switchboard');
+    expect(program.commands.length).toBeGreaterThan(5);
+    expect(clashes).toEqual([]);
   });
 
   it('--help and --version exit 0 on stdout', async () => {

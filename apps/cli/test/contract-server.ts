@@ -130,10 +130,10 @@ export class ContractServer {
       if (this.accounts.some((a) => a.name === b.name)) return fail(409, 'Conflict', 'already exists', { fields: ['name'] });
       return send(201, this.addAccount(String(b.name)));
     }
-    const m = /^\/v1\/accounts\/([^/]+)(?:\/(users|exports|imports)(?:\/([^/]+)(\/revoke)?)?)?$/.exec(path);
+    const m = /^\/v1\/accounts\/([^/]+)(?:\/(users|exports|imports)(?:\/([^/]+)(\/revoke|\/activations)?)?)?$/.exec(path);
     const account = m ? this.accounts.find((a) => a.id === m[1]) : undefined;
     if (!m || !account) return fail(404, 'Not Found', `account ${m?.[1] ?? ''} not found`);
-    const [, , kind, itemId, revoke] = m;
+    const [, , kind, itemId, action] = m;
     if (!kind) return send(200, { ...account, limits: { conn: 10, subs: 1000 }, signingKeys: [{ publicKey: createAccount().getPublicKey(), createdAt: account.createdAt }], jwt: this.accountJwt(String(account.publicKey)) });
     const rows = (kind === 'users' ? this.users : kind === 'exports' ? this.exports : this.imports).get(account.id)!;
     if (req.method === 'GET' && !itemId) return list(rows);
@@ -158,7 +158,11 @@ export class ContractServer {
     }
     const row = rows.find((r) => r.id === itemId);
     if (!row) return fail(404, 'Not Found', `${kind.slice(0, -1)} ${itemId} not found`);
-    if (req.method === 'POST' && revoke) {
+    if (req.method === 'POST' && action === '/activations') {
+      const b = json();
+      return send(201, { token: `activation-for-${String(b.importer)}-${String(b.expiresIn ?? 'never')}` });
+    }
+    if (req.method === 'POST' && action === '/revoke') {
       row.revokedAt = new Date().toISOString();
       return send(200, { revokedAt: row.revokedAt });
     }

@@ -73,6 +73,25 @@ export function registerExports(program: Command, ctx: Context): void {
     });
 
   exports
+    .command('activate <export>')
+    .description('issue an activation token that lets another account import a token-required export')
+    .addOption(accountOption())
+    .requiredOption('--importer <public-key>', "the importing account's public key (A…)")
+    .option('--expires <duration>', 'lifetime of the token, e.g. 720h (default: no expiry)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nThe token alone goes to standard output, for the importer\'s `imports add --activation`.')
+    .action(async (ref: string, opts: { account?: string; importer: string; expires?: string; json?: boolean }) => {
+      const client = await ctx.client();
+      const base = `${accountPath(await resolveAccountId(client, opts.account))}/exports`;
+      const id = await resolveItemId(client, base, ref, 'export');
+      const res = await client.post<{ token: string }>(`${base}/${encodeURIComponent(id)}/activations`, {
+        importer: opts.importer,
+        ...(opts.expires ? { expiresIn: opts.expires } : {}),
+      });
+      ctx.print(opts.json, res, () => `${res.token}\n`);
+    });
+
+  exports
     .command('rm <export>')
     .description('remove an export (by id or name)')
     .addOption(accountOption())

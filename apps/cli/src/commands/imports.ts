@@ -12,7 +12,7 @@ interface AddOptions {
   localSubject?: string;
   type: 'stream' | 'service';
   name?: string;
-  token?: string;
+  activation?: string;
   json?: boolean;
 }
 
@@ -29,7 +29,7 @@ export function registerImports(program: Command, ctx: Context): void {
     .addOption(new Option('--type <type>', 'what is imported').choices(['stream', 'service']).makeOptionMandatory())
     .option('--local-subject <subject>', 'the subject it appears under in this account')
     .option('--name <name>', 'a name for the import (default: from the subject, orders.> -> orders.all)')
-    .option('--token <jwt>', 'activation token, when the export requires one')
+    .option('--activation <token>', 'activation token (from the exporter\'s `exports activate`), when the export requires one')
     .option('--json', 'print JSON')
     .action(async (opts: AddOptions) => {
       const client = await ctx.client();
@@ -39,7 +39,7 @@ export function registerImports(program: Command, ctx: Context): void {
         subject: opts.subject,
         type: opts.type,
         ...(opts.localSubject ? { localSubject: opts.localSubject } : {}),
-        ...(opts.token ? { token: opts.token } : {}),
+        ...(opts.activation ? { token: opts.activation } : {}),
       });
       ctx.print(opts.json, i, () => `imported ${i.type} ${i.subject} from ${i.account}\n` + formatFields([['id', i.id], ['name', i.name], ['local subject', i.localSubject ?? i.subject]]));
     });

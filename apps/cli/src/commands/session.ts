@@ -52,8 +52,9 @@ export function registerSession(program: Command, ctx: Context): void {
           ['plan', res.tenant.plan],
           ['account', `${res.account.name} (${res.account.id})`],
           ['account key', res.account.publicKey],
-          ['api token', res.token],
-        ]) + (opts.save ? `\nlogged in: token stored in ${path} (it is not shown again by the server)\n` : '\nthe token is not shown again: keep it safe\n'),
+          // A stored token stays off the screen (scrollback, screen sharing); --json prints it.
+          ['api token', opts.save ? `stored in ${path}` : res.token],
+        ]) + (opts.save ? '\nlogged in as the tenant admin\n' : '\nthe server does not show this token again: keep it safe\n'),
       );
     });
 }
