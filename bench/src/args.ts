@@ -18,7 +18,7 @@ export interface Options {
 
 export const USAGE = `npm run bench -- [options]
   --quick              ~20 s smoke run: 128 B only, short windows
-  --scenario a,b       only these scenarios (pub, pubsub, fanout, queue, request, request-c8)
+  --scenario a,b       only these scenarios (pub, pubsub, fanout, queue, request, request-c8, auth)
   --size 16,128,1024   payload sizes in bytes
   --servers nats,broker  which servers to measure (default both)
   --no-ceiling         skip the generator-max runs

@@ -47,7 +47,7 @@ function fmt(cell: Cell | undefined, metric: Metric): string {
   if (cell === undefined) return '';
   if (cell.value === undefined) return cell.error ? 'n/a' : '';
   if (Number.isNaN(cell.value)) return '?';
-  if (metric.unit === 'msgs/s') return Math.round(cell.value).toLocaleString('en-US');
+  if (metric.unit === 'msgs/s' || metric.unit === 'conns/s') return Math.round(cell.value).toLocaleString('en-US');
   if (metric.unit === 'µs/msg') return cell.value.toFixed(2);
   return cell.value < 100 ? cell.value.toFixed(1) : Math.round(cell.value).toLocaleString('en-US');
 }
@@ -71,7 +71,7 @@ export function markdown(rows: Row[], meta: Meta): string {
     const met = targetMet(row);
     const goal =
       t && met !== undefined ? `${row.metric.higherIsBetter ? '≥' : '≤'} ${t.ratio} ${met ? '✓' : '✗'}` : '';
-    const unit = row.metric.unit === 'msgs/s' ? row.metric.name : `${row.metric.name} (${row.metric.unit})`;
+    const unit = row.metric.unit === 'msgs/s' || row.metric.unit === row.metric.name ? row.metric.name : `${row.metric.name} (${row.metric.unit})`;
     out.push(
       `| ${row.scenario} | ${size(row.size)} | ${unit} | ${fmt(row.nats, row.metric)} | ${fmt(row.broker, row.metric)} | ` +
         `${r === undefined ? '' : r.toFixed(2)} | ${goal} | ${fmt(row.generator, row.metric)} |`,

@@ -3,7 +3,7 @@ import type { Endpoint } from './conn.js';
 /** One number a scenario reports, and how the broker is judged on it. */
 export interface Metric {
   name: string;
-  unit: 'msgs/s' | 'µs' | 'µs/msg';
+  unit: 'msgs/s' | 'conns/s' | 'µs' | 'µs/msg';
   higherIsBetter: boolean;
   /** The issue's goal for broker/nats-server: ≥ ratio (higher is better) or ≤ ratio; `size` limits it to one payload size. */
   target?: { ratio: number; size?: number };

@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario.js';
+import { auth } from './auth.js';
 import { latency } from './latency.js';
 import { throughput } from './throughput.js';
 
@@ -24,4 +25,5 @@ export const scenarios: Scenario[] = [
   throughput({ name: 'queue', description: '1 publisher → queue group of 4', subscribers: 4, queue: 'q', deliveries: 1 }),
   latency('request', 1, true),
   latency('request-c8', 8, false),
+  auth(8),
 ];
