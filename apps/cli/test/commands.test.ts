@@ -148,6 +148,16 @@ describe('users', () => {
     expect((await stat(join(dir.path, 'bob.creds'))).mode & 0o777).toBe(0o600);
   });
 
+  it('says which user to revoke when the .creds cannot be written after the user was created', async () => {
+    const r = await run(['users', 'create', 'frank', '--account', 'main', '--out', 'no/such/dir/frank.creds']);
+    expect(r.code).toBe(1);
+    const created = server.users.get(server.accounts[0]!.id)!.find((u) => u.name === 'frank')!;
+    expect(r.err).toBe(
+      `error: cannot write ${join(dir.path, 'no/such/dir/frank.creds')}: ENOENT\n` +
+        `user ${created.id} was created but its seed is lost: revoke it with \`switchboard users revoke ${created.id} --account ${server.accounts[0]!.id}\`\n`,
+    );
+  });
+
   it('asks for --account when there are several', async () => {
     server.addAccount(`second-${Date.now()}`);
     const r = await run(['users', 'create', 'carol', '--out', 'c.creds']);
