@@ -15,6 +15,8 @@ export class RoleThread {
   private failure: Error | null = null;
   private stopping = false;
   private readonly waiting: Array<{ type: RoleEvent['type']; resolve: (e: RoleEvent) => void; reject: (e: Error) => void }> = [];
+  /** Events that arrived before anyone asked for them. */
+  private readonly arrived: RoleEvent[] = [];
 
   constructor(spec: RoleSpec) {
     this.worker = new Worker(BOOT, { eval: true, workerData: spec });
@@ -22,6 +24,7 @@ export class RoleThread {
       if (e.type === 'error') return this.abort(new Error(e.message));
       const i = this.waiting.findIndex((w) => w.type === e.type);
       if (i >= 0) this.waiting.splice(i, 1)[0]!.resolve(e);
+      else this.arrived.push(e);
     });
     this.worker.on('error', (err) => this.abort(err));
     this.worker.on('exit', (code) => this.abort(new Error(`${spec.role} thread exited (${code})`)));
@@ -34,6 +37,8 @@ export class RoleThread {
 
   next<T extends RoleEvent['type']>(type: T, timeoutMs = 15_000): Promise<Extract<RoleEvent, { type: T }>> {
     if (this.failure) return Promise.reject(this.failure);
+    const early = this.arrived.findIndex((e) => e.type === type);
+    if (early >= 0) return Promise.resolve(this.arrived.splice(early, 1)[0] as Extract<RoleEvent, { type: T }>);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${type}`)), timeoutMs);
       this.waiting.push({

@@ -1,6 +1,6 @@
 /**
  * Entry of one generator thread: builds the role named in workerData, reports 'ready',
- * then obeys 'start'/'stop' from the main thread. Any failure is reported, never thrown.
+ * then obeys 'start', 'finish' and 'stop' from the main thread. Any failure is reported, never thrown.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RoleCommand, RoleEvent, RoleSpec } from './roles.js';
@@ -22,12 +22,10 @@ async function main(): Promise<void> {
       const p = new Publisher(spec.ep, spec.subject, spec.size, spec.deliveries, spec.counters, fail);
       await p.ready;
       commands.push((c) => {
-        if (c.type === 'start') p.start();
-        else if (c.type === 'finish') {
-          p.stop();
-          post({ type: 'finished' });
-        }
-        else p.close();
+        if (c.type === 'start') return p.start();
+        if (c.type === 'stop') return p.close();
+        p.stop();
+        post({ type: 'finished' });
       });
       break;
     }
