@@ -1,4 +1,4 @@
-import { ConfigError, parseDuration } from '@switchboard/config';
+import { ConfigError, parseDuration, positionOf } from '@switchboard/config';
 import type { ServerOptions } from './options.js';
 import { createTlsContext, DEFAULT_TLS_TIMEOUT, type TlsOptions } from './tls.js';
 
@@ -9,36 +9,47 @@ import { createTlsContext, DEFAULT_TLS_TIMEOUT, type TlsOptions } from './tls.js
 export function tlsOptionsFromConfig(block: Record<string, unknown>): TlsOptions {
   const t: TlsOptions = { certFile: '', keyFile: '', caFile: '', verify: false, map: false, timeout: DEFAULT_TLS_TIMEOUT };
   for (const [rawKey, v] of Object.entries(block)) {
-    const key = rawKey.toLowerCase();
-    switch (key) {
-      case 'cert_file':
-      case 'key_file':
-      case 'ca_file': {
-        if (typeof v !== 'string') throw tlsError(`expected '${key}' to be filename`);
-        if (key === 'cert_file') t.certFile = v;
-        else if (key === 'key_file') t.keyFile = v;
-        else t.caFile = v;
-        break;
-      }
-      case 'verify':
-        if (typeof v !== 'boolean') throw tlsError("expected 'verify' to be a boolean");
-        t.verify = v;
-        break;
-      case 'verify_and_map':
-        if (typeof v !== 'boolean') throw tlsError("expected 'verify_and_map' to be a boolean");
-        t.verify = v;
-        t.map = v;
-        break;
-      case 'timeout':
-        t.timeout = tlsTimeout(v);
-        break;
-      default:
-        // cipher_suites, curve_preferences, pinned_certs, insecure…: refused rather than ignored,
-        // since each changes who may connect.
-        throw tlsError(`unknown field [${JSON.stringify(rawKey)}]`);
+    try {
+      applyKey(t, rawKey, v);
+    } catch (err) {
+      // nats-server points at the offending key inside the block.
+      const pos = positionOf(block, rawKey);
+      if (err instanceof ConfigError && err.line === 0 && pos) throw new ConfigError(err.reason, { ...pos, reason: err.reason });
+      throw err;
     }
   }
   return t;
+}
+
+function applyKey(t: TlsOptions, rawKey: string, v: unknown): void {
+  const key = rawKey.toLowerCase();
+  switch (key) {
+    case 'cert_file':
+    case 'key_file':
+    case 'ca_file': {
+      if (typeof v !== 'string') throw tlsError(`expected '${key}' to be filename`);
+      if (key === 'cert_file') t.certFile = v;
+      else if (key === 'key_file') t.keyFile = v;
+      else t.caFile = v;
+      break;
+    }
+    case 'verify':
+      if (typeof v !== 'boolean') throw tlsError("expected 'verify' to be a boolean");
+      t.verify = v;
+      break;
+    case 'verify_and_map':
+      if (typeof v !== 'boolean') throw tlsError("expected 'verify_and_map' to be a boolean");
+      t.verify = v;
+      t.map = v;
+      break;
+    case 'timeout':
+      t.timeout = tlsTimeout(v);
+      break;
+    default:
+      // cipher_suites, curve_preferences, pinned_certs, insecure…: refused rather than ignored,
+      // since each changes who may connect.
+      throw tlsError(`unknown field [${JSON.stringify(rawKey)}]`);
+  }
 }
 
 /** Seconds as a number, or a Go duration string ("1.5s"); stored as ms. */

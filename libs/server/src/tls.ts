@@ -57,18 +57,18 @@ export function createTlsContext(options: TlsOptions): TlsContext {
   let key: Buffer;
   let ca: Buffer | undefined;
   try {
-    cert = readFileSync(options.certFile);
-    key = readFileSync(options.keyFile);
+    cert = readFile(options.certFile);
+    key = readFile(options.keyFile);
     new X509Certificate(cert);
   } catch (err) {
     throw new Error(`error parsing X509 certificate/key pair: ${(err as Error).message}`);
   }
   if (options.caFile) {
+    ca = readFile(options.caFile);
     try {
-      ca = readFileSync(options.caFile);
       new X509Certificate(ca);
-    } catch (err) {
-      throw new Error(`failed to parse root ca certificate: ${(err as Error).message}`);
+    } catch {
+      throw new Error('failed to parse root ca certificate');
     }
   }
   try {
@@ -242,6 +242,17 @@ export class TlsTransport implements Transport, TransportSink {
 }
 
 function ignore(): void {}
+
+/** readFileSync with Go's error text ("open x.pem: no such file or directory"), as nats-server prints it. */
+function readFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    throw new Error(`open ${path}: ${why}`);
+  }
+}
 
 /**
  * Why the client's certificate is not acceptable, or '' if it is. Node checks the chain during

@@ -1,0 +1,176 @@
+// The same TLS config file starts the real nats-server and the broker; the same clients must
+// get the same outcome from both: connect with the CA, refusal without a client certificate
+// under verify, plain-text clients cut after INFO, verify_and_map users (and non-users).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfigFile } from '@switchboard/config';
+import { optionsFromConfig } from '@switchboard/server';
+import { startBroker, type Broker } from '../src/broker.js';
+import { bytes, clientKinds, freePort, take, text, waitFor } from './helpers.js';
+import { RawClient } from './raw.js';
+import { makeCerts, type CertSet } from './tls-certs.js';
+
+const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
+
+interface Pair {
+  /** Client port and monitoring port of each server. */
+  servers: { name: string; port: number; http: number }[];
+  stop(): Promise<void>;
+}
+
+let certs: CertSet;
+beforeAll(() => {
+  certs = makeCerts();
+});
+afterAll(() => certs.remove());
+
+/** Writes `conf`, starts nats-server and the broker from that same file (ports from flags, as both allow). */
+async function startPair(name: string, conf: string): Promise<Pair> {
+  const file = join(certs.dir, `${name}.conf`);
+  writeFileSync(file, conf);
+  const [port, http] = [await freePort(), await freePort()];
+  const ref: ChildProcess = spawn(NATS_SERVER, ['-c', file, '-a', '127.0.0.1', '-p', String(port), '-m', String(http)], { stdio: 'ignore' });
+  let broker: Broker | null = null;
+  try {
+    const { options } = optionsFromConfig(parseConfigFile(file));
+    broker = await startBroker({ ...options, host: '127.0.0.1', port: 0, httpPort: -1 });
+    await waitFor(() => fetch(`http://127.0.0.1:${http}/healthz`).then((r) => r.ok, () => false), 10_000, 'nats-server');
+  } catch (err) {
+    ref.kill('SIGKILL');
+    await broker?.close();
+    throw err;
+  }
+  const b = broker;
+  return {
+    servers: [
+      { name: 'nats-server', port, http },
+      { name: 'broker', port: b.port, http: b.httpPort },
+    ],
+    async stop() {
+      ref.kill('SIGKILL');
+      await b.close();
+    },
+  };
+}
+
+function tlsBlock(extra: string): string {
+  return `tls {\n  cert_file: "${certs.serverCert}"\n  key_file: "${certs.serverKey}"\n  ca_file: "${certs.ca}"\n  ${extra}\n}\n`;
+}
+
+/** INFO, then what a plain-text client that sends CONNECT + PING gets before the server closes. */
+async function plainTextClient(port: number): Promise<{ info: Record<string, unknown>; after: string }> {
+  const raw = await RawClient.open(port);
+  await raw.waitFor('\r\n');
+  raw.send('CONNECT {"verbose":false,"pedantic":false}\r\nPING\r\n');
+  await raw.waitClosed();
+  const end = raw.data.indexOf('\r\n');
+  return { info: JSON.parse(raw.data.slice(5, end)), after: raw.data.slice(end + 2) };
+}
+
+/** Whether a client with these TLS options gets a working connection; the error text if not. */
+async function outcome(kind: (typeof clientKinds)[number], port: number, tls: Record<string, string> | undefined): Promise<string> {
+  try {
+    const nc = await kind.connect({ servers: `127.0.0.1:${port}`, tls, reconnect: false, timeout: 5_000 });
+    try {
+      const sub = nc.subscribe('diff.tls');
+      const got = take(sub, 1);
+      nc.publish('diff.tls', bytes('hi'));
+      return text((await got)[0]!.data) === 'hi' ? 'ok' : 'wrong data';
+    } finally {
+      await nc.close();
+    }
+  } catch (err) {
+    return `refused: ${(err as Error).message}`;
+  }
+}
+
+const tlsInfoFields = (info: Record<string, unknown>) => ({ tls_required: info.tls_required, tls_verify: info.tls_verify, tls_available: info.tls_available });
+
+describe('tls: same config, same behaviour as nats-server', () => {
+  let pair: Pair;
+  beforeAll(async () => {
+    pair = await startPair('tls', tlsBlock('timeout: 2'));
+  });
+  afterAll(() => pair.stop());
+
+  it('plain-text client: same INFO TLS fields, nothing after INFO, then closed', async () => {
+    const [a, b] = await Promise.all(pair.servers.map((s) => plainTextClient(s.port)));
+    expect(tlsInfoFields(b!.info)).toEqual(tlsInfoFields(a!.info));
+    expect(b!.info.tls_required).toBe(true);
+    expect(Object.keys(b!.info).sort()).toEqual(Object.keys(a!.info).sort());
+    expect(a!.after).toBe('');
+    expect(b!.after).toBe('');
+  });
+
+  for (const kind of clientKinds) {
+    it(`${kind.name}: connects with the CA on both; refuses without it on both`, async () => {
+      for (const s of pair.servers) {
+        expect(await outcome(kind, s.port, { caFile: certs.ca }), s.name).toBe('ok');
+        expect(await outcome(kind, s.port, undefined), s.name).toMatch(/^refused: .*certificate/);
+      }
+    });
+  }
+
+  it('/varz tls fields agree', async () => {
+    const [a, b] = await Promise.all(pair.servers.map((s) => fetch(`http://127.0.0.1:${s.http}/varz`).then((r) => r.json())));
+    for (const k of ['tls_required', 'tls_verify', 'tls_timeout', 'auth_timeout']) expect(b[k], k).toEqual(a[k]);
+  });
+});
+
+describe('tls verify: same config, same behaviour as nats-server', () => {
+  let pair: Pair;
+  beforeAll(async () => {
+    pair = await startPair('verify', tlsBlock('verify: true'));
+  });
+  afterAll(() => pair.stop());
+
+  it('INFO says tls_verify on both', async () => {
+    const [a, b] = await Promise.all(pair.servers.map((s) => plainTextClient(s.port)));
+    expect(tlsInfoFields(b!.info)).toEqual(tlsInfoFields(a!.info));
+    expect(b!.info.tls_verify).toBe(true);
+  });
+
+  for (const kind of clientKinds) {
+    it(`${kind.name}: trusted client certificate ok, none or an untrusted one refused, on both`, async () => {
+      for (const s of pair.servers) {
+        expect(await outcome(kind, s.port, { caFile: certs.ca, certFile: certs.aliceCert, keyFile: certs.aliceKey }), s.name).toBe('ok');
+        expect(await outcome(kind, s.port, { caFile: certs.ca }), s.name).toMatch(/^refused/);
+        expect(await outcome(kind, s.port, { caFile: certs.ca, certFile: certs.rogueCert, keyFile: certs.rogueKey }), s.name).toMatch(/^refused/);
+      }
+    });
+  }
+});
+
+describe('verify_and_map: same config, same users as nats-server', () => {
+  let pair: Pair;
+  beforeAll(async () => {
+    const users = `authorization {\n  users = [\n    { user: "alice@example.com" }\n    { user: "O=Acme, CN=bob, OU=ops" }\n  ]\n}\n`;
+    pair = await startPair('map', tlsBlock('verify_and_map: true') + users);
+  });
+  afterAll(() => pair.stop());
+
+  for (const kind of clientKinds) {
+    it(`${kind.name}: email SAN and reordered DN map to users; an unknown certificate is refused, on both`, async () => {
+      for (const s of pair.servers) {
+        expect(await outcome(kind, s.port, { caFile: certs.ca, certFile: certs.aliceCert, keyFile: certs.aliceKey }), s.name).toBe('ok');
+        expect(await outcome(kind, s.port, { caFile: certs.ca, certFile: certs.bobCert, keyFile: certs.bobKey }), s.name).toBe('ok');
+        expect(await outcome(kind, s.port, { caFile: certs.ca, certFile: certs.carolCert, keyFile: certs.carolKey }), s.name).toMatch(/^refused: .*authorization violation/i);
+      }
+    });
+  }
+
+  it('/connz?auth=1 shows the mapped user on both', async () => {
+    const names: string[][] = [];
+    for (const s of pair.servers) {
+      const nc = await clientKinds[0]!.connect({ servers: `127.0.0.1:${s.port}`, tls: { caFile: certs.ca, certFile: certs.bobCert, keyFile: certs.bobKey }, name: 'mapped' });
+      await nc.flush();
+      const connz = await fetch(`http://127.0.0.1:${s.http}/connz?auth=1`).then((r) => r.json());
+      names.push(connz.connections.filter((c: any) => c.name === 'mapped').map((c: any) => c.authorized_user));
+      await nc.close();
+    }
+    expect(names[0]).toEqual(['O=Acme, CN=bob, OU=ops']);
+    expect(names[1]).toEqual(names[0]);
+  });
+});
