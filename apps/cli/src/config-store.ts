@@ -85,9 +85,9 @@ export function checkApiUrl(api: string): string {
   try {
     url = new URL(api);
   } catch {
-    throw usageError(`--api must be a URL like http://localhost:3000, not ${JSON.stringify(api)}`);
+    throw usageError(`the API URL (--api, SWITCHBOARD_API) must be a URL like http://localhost:8080, not ${JSON.stringify(api)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`--api must be an http:// or https:// URL, not ${JSON.stringify(api)}`);
-  if (url.search || url.hash) throw usageError('--api must not have a query or fragment');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`the API URL (--api, SWITCHBOARD_API) must be http:// or https://, not ${JSON.stringify(api)}`);
+  if (url.search || url.hash) throw usageError('the API URL (--api, SWITCHBOARD_API) must not have a query or fragment');
   return url.href.replace(/\/+$/, '');
 }
