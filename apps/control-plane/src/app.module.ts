@@ -1,14 +1,27 @@
-// One module per resource (controller + service + zod schemas); domain rules live in libs.
-// Next: tenants, accounts, users, exports/imports, API tokens, signup, account resolver.
+// One module per resource (controller + service + zod schemas); domain rules live in libs (issuer, nats-jwt).
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CoreModule, type CoreResources } from './core.module.js';
+import { DomainModule } from './domain.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PlansModule } from './plans/plans.module.js';
+import { SignupModule } from './signup/signup.module.js';
+import { OperatorModule } from './operator/operator.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { UsersModule } from './users/users.module.js';
+import { ExportsModule } from './exports/exports.module.js';
+import { ImportsModule } from './imports/imports.module.js';
+import { ApiTokensModule } from './api-tokens/api-tokens.module.js';
+import { BrokersModule } from './brokers/brokers.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { ResolverModule } from './resolver/resolver.module.js';
+
+const resources = [PlansModule, SignupModule, OperatorModule, TenantsModule, AccountsModule, UsersModule, ExportsModule, ImportsModule, ApiTokensModule, BrokersModule, AuditModule, ResolverModule];
 
 @Module({})
 export class AppModule {
-  static register(resources: CoreResources): DynamicModule {
-    return { module: AppModule, imports: [CoreModule.register(resources), MetricsModule, HealthModule, PlansModule] };
+  static register(r: CoreResources): DynamicModule {
+    return { module: AppModule, imports: [CoreModule.register(r), DomainModule, MetricsModule, HealthModule, ...resources] };
   }
 }

@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Redis } from 'ioredis';
 import { openDatabase, type Database } from '@switchboard/db';
 import { loadKeyring } from '@switchboard/secrets';
+import { RecordingPropagationQueue, type PropagationQueue } from '@switchboard/issuer';
 import { AppModule } from './app.module.js';
 import { ErrorFilter } from './common/error.filter.js';
 import type { ControlPlaneConfig } from './config.js';
@@ -17,6 +18,8 @@ export interface AppOptions {
   /** Master key sources; default: SWITCHBOARD_MASTER_KEY / SWITCHBOARD_MASTER_KEY_FILE from the environment. */
   masterKey?: string;
   masterKeyFile?: string;
+  /** Where account JWT changes are announced; default: a RecordingPropagationQueue (no worker). */
+  propagation?: PropagationQueue;
 }
 
 export async function createApp(config: ControlPlaneConfig, opts: AppOptions = {}): Promise<NestFastifyApplication> {
@@ -38,8 +41,9 @@ export async function createApp(config: ControlPlaneConfig, opts: AppOptions = {
 
     redis = connectRedis(config.redisUrl, log);
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ config, db, redis, keyring }),
-      new FastifyAdapter(),
+      AppModule.register({ config, db, redis, keyring, propagation: opts.propagation ?? new RecordingPropagationQueue() }),
+      // nats-server's URL resolver probes its base URL with the trailing slash (/jwt/v1/accounts/).
+      new FastifyAdapter({ routerOptions: { ignoreTrailingSlash: true } }),
       { logger: opts.logger, abortOnError: false },
     );
     app.useGlobalFilters(new ErrorFilter());

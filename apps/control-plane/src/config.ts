@@ -9,8 +9,16 @@ export interface ControlPlaneConfig {
   databaseUrl?: string;
   dataDir: string;
   redisUrl: string;
-  /** Bearer token for the operator-admin API (/v1/plans …); absent = admin API disabled. */
+  /** A fixed operator-admin bearer token (for automation); minted API tokens work regardless. */
   adminToken?: string;
+  /** Where the first start writes the operator-admin API token (0600) instead of printing it. */
+  adminTokenFile?: string;
+  /** Operator name written into the operator JWT at bootstrap. */
+  operatorName: string;
+  /** Account resolver base URL written into the operator JWT at bootstrap (e.g. http://cp:8080/jwt/v1). */
+  accountServerUrl?: string;
+  /** Signups allowed per client IP per hour. */
+  signupsPerHour: number;
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -27,6 +35,10 @@ const env = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .default('redis://127.0.0.1:6379'),
   SWITCHBOARD_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SWITCHBOARD_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
+  SWITCHBOARD_OPERATOR_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _, up to 64').default('switchboard'),
+  SWITCHBOARD_ACCOUNT_SERVER_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s):// URL').optional(),
+  SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).default(20),
 });
 
 export class ConfigError extends Error {
@@ -49,5 +61,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ControlPlan
     dataDir: path.resolve(e.DATA_DIR),
     redisUrl: e.REDIS_URL,
     adminToken: e.SWITCHBOARD_ADMIN_TOKEN,
+    adminTokenFile: e.SWITCHBOARD_ADMIN_TOKEN_FILE ? path.resolve(e.SWITCHBOARD_ADMIN_TOKEN_FILE) : undefined,
+    operatorName: e.SWITCHBOARD_OPERATOR_NAME,
+    accountServerUrl: e.SWITCHBOARD_ACCOUNT_SERVER_URL,
+    signupsPerHour: e.SIGNUPS_PER_HOUR,
   };
 }

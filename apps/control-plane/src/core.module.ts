@@ -3,14 +3,17 @@ import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicat
 import type { Redis } from 'ioredis';
 import type { Database } from '@switchboard/db';
 import type { Keyring } from '@switchboard/secrets';
+import type { PropagationQueue } from '@switchboard/issuer';
 import type { ControlPlaneConfig } from './config.js';
-import { CONFIG, DATABASE, KEYRING, REDIS } from './tokens.js';
+import { CONFIG, DATABASE, KEYRING, PROPAGATION, REDIS } from './tokens.js';
 
 export interface CoreResources {
   config: ControlPlaneConfig;
   db: Database;
   redis: Redis;
   keyring: Keyring;
+  /** Where account JWT changes are announced (the worker's BullMQ queue in production). */
+  propagation: PropagationQueue;
 }
 
 @Injectable()
@@ -35,6 +38,7 @@ export class CoreModule {
       { provide: DATABASE, useValue: r.db },
       { provide: REDIS, useValue: r.redis },
       { provide: KEYRING, useValue: r.keyring },
+      { provide: PROPAGATION, useValue: r.propagation },
     ];
     return { module: CoreModule, providers: [...providers, Closer], exports: providers.map((p) => p.provide) };
   }

@@ -1,10 +1,26 @@
 // `npm start -w apps/control-plane`: migrate, then listen on PORT (default 8080).
+// `npm start -w apps/control-plane -- admin-token`: print a new operator-admin API token and exit.
 import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './app.js';
 import { DataDirLockedError } from '@switchboard/db';
 import { MasterKeyError } from '@switchboard/secrets';
+import { OperatorService } from './operator/operator.service.js';
+
+async function adminToken(): Promise<void> {
+  const app = await createApp(loadConfig(), { logger: ['error', 'warn'] });
+  try {
+    const token = await app.get(OperatorService).mintAdminToken('admin-token command');
+    process.stdout.write(`${token}\n`);
+  } finally {
+    await app.close();
+  }
+  process.exit(0);
+}
 
 async function main(): Promise<void> {
+  const command = process.argv[2];
+  if (command === 'admin-token') return adminToken();
+  if (command !== undefined) throw new ConfigError(`unknown command ${JSON.stringify(command)} (known: admin-token)`);
   const config = loadConfig();
   const app = await createApp(config);
   // Close (database, Redis, DATA_DIR lock) then exit 0. Nest's enableShutdownHooks would re-raise

@@ -3,3 +3,4 @@ export const CONFIG = Symbol('ControlPlaneConfig');
 export const DATABASE = Symbol('Database');
 export const REDIS = Symbol('Redis');
 export const KEYRING = Symbol('Keyring');
+export const PROPAGATION = Symbol('PropagationQueue');

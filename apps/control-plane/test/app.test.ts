@@ -56,7 +56,7 @@ describe('control plane', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/plans' })).statusCode).toBe(401);
     const wrong = await app.inject({ method: 'GET', url: '/v1/plans', headers: { authorization: 'Bearer nope' } });
     expect(wrong.statusCode).toBe(401);
-    expect(wrong.json()).toMatchObject({ error: 'Unauthorized', message: 'invalid admin token' });
+    expect(wrong.json()).toMatchObject({ error: 'Unauthorized', message: 'invalid token' });
     expect((await app.inject({ method: 'GET', url: '/v1/plans', headers: auth })).statusCode).toBe(200);
   });
 
@@ -65,13 +65,13 @@ describe('control plane', () => {
       method: 'POST',
       url: '/v1/plans',
       headers: auth,
-      payload: { name: 'Bad Name', maxConnections: -5, maxAccounts: 'many', extra: 1 },
+      payload: { name: 'Bad Name', limits: { maxConnections: -5 }, maxAccounts: 'many', extra: 1 },
     });
     expect(res.statusCode).toBe(400);
     const body = res.json<{ message: string; details: Array<{ field: string; message: string }> }>();
     expect(body.message).toBe('validation failed');
     const fields = body.details.map((d) => d.field).sort();
-    expect(fields).toEqual(['(body)', 'maxAccounts', 'maxConnections', 'name']);
+    expect(fields).toEqual(['(body)', 'limits.maxConnections', 'maxAccounts', 'name']);
     expect(body.details.find((d) => d.field === 'name')?.message).toMatch(/lowercase letters/);
 
     const notJson = await app.inject({ method: 'POST', url: '/v1/plans', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"name":' });
@@ -80,15 +80,15 @@ describe('control plane', () => {
   });
 
   it('creates, reads and lists plans; a duplicate is a 409 naming the field', async () => {
-    const created = await app.inject({ method: 'POST', url: '/v1/plans', headers: auth, payload: { name: 'team', maxConnections: 100, maxPayload: 1048576 } });
+    const created = await app.inject({ method: 'POST', url: '/v1/plans', headers: auth, payload: { name: 'team', limits: { maxConnections: 100, maxPayload: 1048576 } } });
     expect(created.statusCode).toBe(201);
-    const plan = created.json<{ id: string; name: string; maxConnections: number; maxPayload: number; maxData: number }>();
-    expect(plan).toMatchObject({ name: 'team', maxConnections: 100, maxPayload: 1048576, maxData: -1 });
+    const plan = created.json<{ id: string; name: string; limits: Record<string, number> }>();
+    expect(plan).toMatchObject({ name: 'team', limits: { maxConnections: 100, maxPayload: 1048576, maxData: -1 } });
 
     const got = await app.inject({ method: 'GET', url: `/v1/plans/${plan.id}`, headers: auth });
     expect(got.json()).toMatchObject({ id: plan.id, name: 'team' });
     const list = await app.inject({ method: 'GET', url: '/v1/plans', headers: auth });
-    expect(list.json<Array<{ name: string }>>().map((p) => p.name)).toContain('team');
+    expect(list.json<{ items: Array<{ name: string }> }>().items.map((p) => p.name)).toEqual(['free', 'team']);
 
     const dup = await app.inject({ method: 'POST', url: '/v1/plans', headers: auth, payload: { name: 'team' } });
     expect(dup.statusCode).toBe(409);
@@ -97,7 +97,7 @@ describe('control plane', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/plans/not-a-uuid', headers: auth })).statusCode).toBe(400);
     const missing = await app.inject({ method: 'GET', url: '/v1/plans/0190b6a4-0000-7000-8000-000000000000', headers: auth });
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'not found' });
+    expect(missing.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'plan not found' });
   });
 
   it('exports Prometheus metrics labelled by route template', async () => {
@@ -119,7 +119,7 @@ describe('control plane', () => {
     }>();
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/healthz', '/v1/plans', '/v1/plans/{id}']));
     expect(spec.paths['/metrics']).toBeUndefined();
-    expect(Object.keys(spec.paths['/v1/plans']!.post!.requestBody!.content['application/json']!.schema.properties)).toContain('maxConnections');
+    expect(Object.keys(spec.paths['/v1/plans']!.post!.requestBody!.content['application/json']!.schema.properties)).toContain('limits');
   });
 });
 

@@ -11,6 +11,10 @@ describe('loadConfig', () => {
       dataDir: path.resolve('.data'),
       redisUrl: 'redis://127.0.0.1:6379',
       adminToken: undefined,
+      adminTokenFile: undefined,
+      operatorName: 'switchboard',
+      accountServerUrl: undefined,
+      signupsPerHour: 20,
     });
   });
 

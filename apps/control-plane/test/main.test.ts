@@ -9,10 +9,10 @@ import { generateMasterKey } from '@switchboard/secrets';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+function run(env: Record<string, string>, args: string[] = []): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
   const child = spawn(
     process.execPath,
-    ['--conditions=@switchboard/source', '--import', '@swc-node/register/esm-register', 'src/main.ts'],
+    ['--conditions=@switchboard/source', '--import', '@swc-node/register/esm-register', 'src/main.ts', ...args],
     { cwd: appDir, env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -38,7 +38,9 @@ async function freePort(): Promise<number> {
 
 describe('main.ts', { timeout: 90_000 }, () => {
   let fresh: FreshDatabase;
-  const env = () => ({ DATABASE_URL: fresh.url, HOST: '127.0.0.1', SWITCHBOARD_MASTER_KEY: generateMasterKey().toString('base64') });
+  // One master key for every process of this database (the seeds are sealed with it).
+  const masterKey = generateMasterKey().toString('base64');
+  const env = () => ({ DATABASE_URL: fresh.url, HOST: '127.0.0.1', SWITCHBOARD_MASTER_KEY: masterKey });
 
   beforeAll(async () => {
     fresh = await freshDatabase();
@@ -61,6 +63,18 @@ describe('main.ts', { timeout: 90_000 }, () => {
       expect(status, p.output()).toBeGreaterThan(0); // 200, or 503 if Redis is down on this machine
       expect(p.output()).toContain(`applied `);
       expect(p.output()).toContain(`listening on http://127.0.0.1:${port}`);
+      // First start on an empty database: the operator admin token, once, on stdout.
+      const first = /SWITCHBOARD_OPERATOR_ADMIN_TOKEN=(\S+)/.exec(p.output())?.[1];
+      expect(first).toBeTruthy();
+      const operator = (token: string) => fetch(`http://127.0.0.1:${port}/v1/operator`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+      expect(await operator(first!)).toBe(200);
+      // `admin-token` mints another one against the same database.
+      const mint = run(env(), ['admin-token']);
+      expect(await mint.exit, mint.output()).toBe(0);
+      const minted = mint.output().trim().split('\n').at(-1)!;
+      expect(minted).not.toBe(first);
+      expect(await operator(minted)).toBe(200);
+      expect(mint.output()).not.toContain('SWITCHBOARD_OPERATOR_ADMIN_TOKEN=');
       p.child.kill('SIGTERM');
       expect(await p.exit).toBe(0);
     } finally {

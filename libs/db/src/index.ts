@@ -26,5 +26,6 @@ export type {
   Import,
   ApiToken,
   AuditLog,
+  Broker,
 } from './generated/client.js';
 export { freshDatabase, type FreshDatabase } from './testing.js';

@@ -1,5 +1,5 @@
 export { IssuerError, type IssuerErrorCode } from './errors.js';
-export { newSealedKey, openSigner, type SealedKey, type KeyKind } from './keys.js';
+export { newSealedKey, openSigner, type SealedKey, type KeyKind, type Bytes } from './keys.js';
 export { LIMIT_KEYS, UNLIMITED, effectiveLimits, natsLimits, type Limits } from './limits.js';
 export { parseDuration } from './duration.js';
 export { accountClaims, signAccount, type AccountSpec, type ExportSpec, type ImportSpec, type ExportKind } from './account.js';

@@ -4,9 +4,12 @@ import { openSeed, sealSeed, type Keyring } from '@switchboard/secrets';
 
 export type KeyKind = 'operator' | 'account' | 'user';
 
+/** Bytes on their own ArrayBuffer, as Prisma's Bytes columns take them. */
+export type Bytes = Uint8Array<ArrayBuffer>;
+
 export interface SealedKey {
   publicKey: string;
-  seedEnc: Buffer;
+  seedEnc: Bytes;
 }
 
 const create = { operator: createOperator, account: createAccount, user: createUser } as const;
@@ -15,11 +18,11 @@ const create = { operator: createOperator, account: createAccount, user: createU
 export function newSealedKey(keyring: Keyring, kind: KeyKind): SealedKey & { pair: KeyPair } {
   const pair = create[kind]();
   const publicKey = pair.getPublicKey();
-  return { publicKey, seedEnc: sealSeed(keyring, publicKey, pair.getSeed()), pair };
+  return { publicKey, seedEnc: new Uint8Array(sealSeed(keyring, publicKey, pair.getSeed())), pair };
 }
 
 /** The signing key pair for a stored `seed_enc`; throws SecretError if the envelope is not this key's. */
-export function openSigner(keyring: Keyring, key: SealedKey): KeyPair {
+export function openSigner(keyring: Keyring, key: { publicKey: string; seedEnc: Uint8Array }): KeyPair {
   // The pair keeps a reference to these bytes: do not zero them here.
   return fromSeed(openSeed(keyring, key.publicKey, key.seedEnc));
 }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { encode, newOperatorClaims, newUserClaims } from '@switchboard/nats-jwt';
 import type { Keyring } from '@switchboard/secrets';
 import { signAccount } from './account.js';
-import { newSealedKey, type SealedKey } from './keys.js';
+import { newSealedKey, type Bytes, type SealedKey } from './keys.js';
 import { UNLIMITED } from './limits.js';
 
 export interface OperatorOptions {
@@ -22,7 +22,7 @@ export interface OperatorBootstrap extends SealedKey {
   systemAccount: SealedKey & { name: string; jwt: string; issuedAt: Date; signingKey: SealedKey };
   systemUser: SealedKey & { name: string; jwt: string };
   /** HS256 key for API tokens, sealed (context: apiTokenKeyContext(operator public key)). */
-  apiTokenKeyEnc: Buffer;
+  apiTokenKeyEnc: Bytes;
 }
 
 export const SYSTEM_ACCOUNT_NAME = 'SYS';
@@ -56,7 +56,7 @@ export function bootstrapOperator(keyring: Keyring, opts: OperatorOptions): Oper
   const userJwt = encode(uc, sysSk.pair, { now });
 
   const apiKey = randomBytes(32);
-  const apiTokenKeyEnc = keyring.seal(apiKey, apiTokenKeyContext(op.publicKey));
+  const apiTokenKeyEnc = new Uint8Array(keyring.seal(apiKey, apiTokenKeyContext(op.publicKey)));
   apiKey.fill(0);
 
   return {

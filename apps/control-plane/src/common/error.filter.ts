@@ -3,6 +3,7 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { classifyDbError } from '@switchboard/db';
+import { IssuerError } from '@switchboard/issuer';
 
 export interface ErrorBody {
   statusCode: number;
@@ -17,6 +18,7 @@ const reasons: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -38,6 +40,10 @@ export class ErrorFilter implements ExceptionFilter {
       const r = typeof res === 'object' && res !== null ? (res as Record<string, unknown>) : { message: res };
       const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? e.message);
       return { statusCode: status, error: reasons[status] ?? e.name, message, ...(r.details ? { details: r.details } : {}) };
+    }
+    if (e instanceof IssuerError) {
+      if (e.code === 'unauthorized') return { statusCode: 401, error: reasons[401]!, message: e.message };
+      return { statusCode: 400, error: reasons[400]!, message: 'validation failed', details: [{ field: e.field ?? '(body)', message: e.message }] };
     }
     const db = classifyDbError(e);
     if (db?.kind === 'unique') {

@@ -1,23 +1,18 @@
 import { z } from 'zod';
+import { LIMIT_KEYS, type Limits } from '@switchboard/issuer';
 
-// -1 = unlimited, as in NATS account JWT limits.
+// -1 = unlimited, as in NATS account JWT limits; limits left out keep the defaults (unlimited, JetStream off).
 const limit = z.number().int().min(-1);
 
 export const createPlanSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, up to 63 characters'),
-    maxConnections: limit.optional(),
-    maxLeafNodes: limit.optional(),
-    maxSubscriptions: limit.optional(),
-    maxPayload: limit.optional(),
-    maxData: limit.optional(),
-    maxImports: limit.optional(),
-    maxExports: limit.optional(),
+    limits: z
+      .object(Object.fromEntries(LIMIT_KEYS.map((k) => [k, limit.optional()])) as Record<keyof Limits, z.ZodOptional<typeof limit>>)
+      .strict()
+      .default({}),
+    /** NATS accounts a tenant on this plan may have. */
     maxAccounts: z.number().int().min(1).optional(),
-    jsMemoryStorage: limit.optional(),
-    jsDiskStorage: limit.optional(),
-    jsStreams: limit.optional(),
-    jsConsumers: limit.optional(),
   })
   .strict();
 

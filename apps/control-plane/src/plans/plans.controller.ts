@@ -1,21 +1,21 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AdminGuard } from '../common/admin.guard.js';
+import { CallerParam, Roles, type Caller } from '../auth/caller.js';
+import type { Page } from '../common/paging.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { createPlanSchema, type CreatePlan } from './plan.schema.js';
 import { PlansService, type PlanView } from './plans.service.js';
 
 @ApiTags('plans')
 @ApiBearerAuth()
-@UseGuards(AdminGuard)
 @Controller('v1/plans')
 export class PlansController {
   constructor(private readonly plans: PlansService) {}
 
   @Get()
   @ApiOperation({ summary: 'List plans' })
-  list(): Promise<PlanView[]> {
+  list(): Promise<Page<PlanView>> {
     return this.plans.list();
   }
 
@@ -26,9 +26,10 @@ export class PlansController {
   }
 
   @Post()
+  @Roles('operator_admin')
   @ApiOperation({ summary: 'Create a plan (limits: -1 = unlimited)' })
-  @ApiBody({ schema: z.toJSONSchema(createPlanSchema, { target: 'openapi-3.0' }) as object })
-  create(@Body(new ZodBodyPipe(createPlanSchema)) body: CreatePlan): Promise<PlanView> {
-    return this.plans.create(body);
+  @ApiBody({ schema: z.toJSONSchema(createPlanSchema, { target: 'openapi-3.0', io: 'input' }) as object })
+  create(@CallerParam() c: Caller, @Body(new ZodBodyPipe(createPlanSchema)) body: CreatePlan): Promise<PlanView> {
+    return this.plans.create(c, body);
   }
 }

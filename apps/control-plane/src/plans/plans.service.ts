@@ -1,48 +1,65 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database, Plan } from '@switchboard/db';
+import type { Limits } from '@switchboard/issuer';
+import { AuditService } from '../audit/audit.service.js';
+import { notFound, type Caller } from '../auth/caller.js';
+import type { Page } from '../common/paging.js';
 import { DATABASE } from '../tokens.js';
 import type { CreatePlan } from './plan.schema.js';
+import { planLimits } from './plan-limits.js';
 
-/** A plan as the API shows it: byte limits as numbers (JSON has no bigint; limits stay far below 2^53). */
-export type PlanView = Omit<Plan, 'maxPayload' | 'maxData' | 'jsMemoryStorage' | 'jsDiskStorage'> & {
-  maxPayload: number;
-  maxData: number;
-  jsMemoryStorage: number;
-  jsDiskStorage: number;
-};
+export interface PlanView {
+  id: string;
+  name: string;
+  limits: Limits;
+  maxAccounts: number;
+  createdAt: Date;
+}
 
-const view = (p: Plan): PlanView => ({
-  ...p,
-  maxPayload: Number(p.maxPayload),
-  maxData: Number(p.maxData),
-  jsMemoryStorage: Number(p.jsMemoryStorage),
-  jsDiskStorage: Number(p.jsDiskStorage),
-});
+const view = (p: Plan): PlanView => ({ id: p.id, name: p.name, limits: planLimits(p), maxAccounts: p.maxAccounts, createdAt: p.createdAt });
 
 const big = (n: number | undefined) => (n === undefined ? undefined : BigInt(n));
 
 @Injectable()
 export class PlansService {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly audit: AuditService,
+  ) {}
 
-  async list(): Promise<PlanView[]> {
-    return (await this.db.prisma.plan.findMany({ orderBy: { name: 'asc' } })).map(view);
+  async list(): Promise<Page<PlanView>> {
+    const rows = await this.db.prisma.plan.findMany({ orderBy: { name: 'asc' } });
+    return { items: rows.map(view), total: rows.length };
   }
 
   async get(id: string): Promise<PlanView> {
-    return view(await this.db.prisma.plan.findUniqueOrThrow({ where: { id } }));
+    const p = await this.db.prisma.plan.findUnique({ where: { id } });
+    if (!p) throw notFound('plan');
+    return view(p);
   }
 
-  async create(input: CreatePlan): Promise<PlanView> {
-    const plan = await this.db.prisma.plan.create({
-      data: {
-        ...input,
-        maxPayload: big(input.maxPayload),
-        maxData: big(input.maxData),
-        jsMemoryStorage: big(input.jsMemoryStorage),
-        jsDiskStorage: big(input.jsDiskStorage),
-      },
+  async create(caller: Caller, input: CreatePlan): Promise<PlanView> {
+    const l = input.limits;
+    return this.db.prisma.$transaction(async (tx) => {
+      const plan = await tx.plan.create({
+        data: {
+          name: input.name,
+          maxAccounts: input.maxAccounts,
+          maxConnections: l.maxConnections,
+          maxLeafNodes: l.maxLeafNodes,
+          maxSubscriptions: l.maxSubscriptions,
+          maxPayload: big(l.maxPayload),
+          maxData: big(l.maxData),
+          maxImports: l.maxImports,
+          maxExports: l.maxExports,
+          jsMemoryStorage: big(l.jsMemoryStorage),
+          jsDiskStorage: big(l.jsDiskStorage),
+          jsStreams: l.jsStreams,
+          jsConsumers: l.jsConsumers,
+        },
+      });
+      await this.audit.record(tx, caller, { action: 'plan.create', targetType: 'plan', targetId: plan.id, details: { name: plan.name } });
+      return view(plan);
     });
-    return view(plan);
   }
 }

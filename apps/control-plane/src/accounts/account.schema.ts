@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { LIMIT_KEYS } from '@switchboard/issuer';
+
+export const nameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, _ . -, up to 63 characters, starting with a letter or digit');
+
+export const createAccountSchema = z.object({ name: nameSchema, tenantId: z.uuid().optional() }).strict();
+export type CreateAccount = z.infer<typeof createAccountSchema>;
+
+const limit = z.number().int().min(-1);
+/** Overrides of the plan: any subset of the limits; null removes an override. */
+export const limitsSchema = z
+  .object(Object.fromEntries(LIMIT_KEYS.map((k) => [k, limit.nullable().optional()])) as Record<(typeof LIMIT_KEYS)[number], z.ZodOptional<z.ZodNullable<typeof limit>>>)
+  .strict();
+export const patchAccountSchema = z.object({ limits: limitsSchema }).strict();
+export type PatchAccount = z.infer<typeof patchAccountSchema>;
+
+export const listAccountsSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+  tenant: z.uuid().optional(),
+});
+export type ListAccounts = z.infer<typeof listAccountsSchema>;

@@ -1,0 +1,85 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CallerParam, Roles, type Caller } from '../auth/caller.js';
+import type { Page } from '../common/paging.js';
+import { ZodBodyPipe } from '../common/zod-body.pipe.js';
+import {
+  createAccountSchema,
+  listAccountsSchema,
+  patchAccountSchema,
+  type CreateAccount,
+  type ListAccounts,
+  type PatchAccount,
+} from './account.schema.js';
+import { AccountsService, type AccountView } from './accounts.service.js';
+
+const uuid = new ParseUUIDPipe();
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0' }) as object;
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@Controller('v1/accounts')
+export class AccountsController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @Get()
+  @ApiOperation({ summary: "The caller's tenant's accounts (operator admins: all, or ?tenant=)" })
+  list(@CallerParam() c: Caller, @Query(new ZodBodyPipe(listAccountsSchema)) q: ListAccounts): Promise<Page<AccountView>> {
+    return this.accounts.list(c, q);
+  }
+
+  @Post()
+  @Roles('operator_admin', 'tenant_admin')
+  @ApiBody({ schema: schema(createAccountSchema) })
+  create(@CallerParam() c: Caller, @Body(new ZodBodyPipe(createAccountSchema)) body: CreateAccount): Promise<AccountView> {
+    return this.accounts.create(c, body);
+  }
+
+  @Get(':id')
+  get(@CallerParam() c: Caller, @Param('id', uuid) id: string): Promise<AccountView> {
+    return this.accounts.get(c, id);
+  }
+
+  @Patch(':id')
+  @Roles('operator_admin')
+  @ApiOperation({ summary: "Override the plan's limits for this account (null removes an override)" })
+  @ApiBody({ schema: schema(patchAccountSchema) })
+  patch(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Body(new ZodBodyPipe(patchAccountSchema)) body: PatchAccount): Promise<AccountView> {
+    return this.accounts.patch(c, id, body);
+  }
+
+  @Delete(':id')
+  @Roles('operator_admin', 'tenant_admin')
+  @HttpCode(204)
+  remove(@CallerParam() c: Caller, @Param('id', uuid) id: string): Promise<void> {
+    return this.accounts.remove(c, id);
+  }
+
+  @Get(':id/jwt')
+  @Header('content-type', 'text/plain; charset=utf-8')
+  jwt(@CallerParam() c: Caller, @Param('id', uuid) id: string): Promise<string> {
+    return this.accounts.jwt(c, id);
+  }
+
+  @Get(':id/usage')
+  @ApiOperation({ summary: 'Usage (placeholder until quotas land)' })
+  async usage(@CallerParam() c: Caller, @Param('id', uuid) id: string) {
+    await this.accounts.get(c, id);
+    return { accountId: id, period: new Date().toISOString().slice(0, 7), usage: null };
+  }
+
+  @Post(':id/signing-keys')
+  @Roles('operator_admin', 'tenant_admin')
+  @ApiOperation({ summary: 'Add an account signing key (?rotate=true also revokes the others)' })
+  addSigningKey(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Query('rotate') rotate?: string): Promise<{ publicKey: string }> {
+    return this.accounts.addSigningKey(c, id, rotate === 'true');
+  }
+
+  @Delete(':id/signing-keys/:publicKey')
+  @Roles('operator_admin', 'tenant_admin')
+  @HttpCode(204)
+  revokeSigningKey(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Param('publicKey') pk: string): Promise<void> {
+    return this.accounts.revokeSigningKey(c, id, pk);
+  }
+}

@@ -1,0 +1,20 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CallerParam, Roles, type Caller } from '../auth/caller.js';
+import { pagingSchema, type Paging, type Page } from '../common/paging.js';
+import { ZodBodyPipe } from '../common/zod-body.pipe.js';
+import { AuditService, type AuditView } from './audit.service.js';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @Roles('operator_admin', 'tenant_admin')
+  @ApiOperation({ summary: 'Audit log: everything for operators, the own tenant for tenant admins (newest first)' })
+  list(@CallerParam() caller: Caller, @Query(new ZodBodyPipe(pagingSchema)) p: Paging): Promise<Page<AuditView>> {
+    return this.audit.list(caller, p);
+  }
+}

@@ -1,0 +1,70 @@
+// Every /v1 route needs `Authorization: Bearer <api token>` unless marked @Public(); @Roles narrows it.
+// A token is valid when its signature checks (jose) and its jti row exists, is not revoked or expired,
+// and its tenant is active.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ForbiddenException, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import type { Database } from '@switchboard/db';
+import { IssuerError, type Role } from '@switchboard/issuer';
+import type { ControlPlaneConfig } from '../config.js';
+import { OperatorService } from '../operator/operator.service.js';
+import { CONFIG, DATABASE } from '../tokens.js';
+import { PUBLIC_KEY, ROLES_KEY, type Caller } from './caller.js';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly fixedAdmin: Buffer | undefined;
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly operator: OperatorService,
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(CONFIG) config: ControlPlaneConfig,
+  ) {
+    this.fixedAdmin = config.adminToken ? digest(config.adminToken) : undefined;
+  }
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const req = ctx.switchToHttp().getRequest<FastifyRequest & { caller?: Caller }>();
+    if (!req.url.startsWith('/v1/')) return true; // health, metrics, docs, resolver
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!token) throw new UnauthorizedException('missing bearer token');
+    const caller = await this.authenticate(token);
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (roles && !roles.includes(caller.role)) throw new ForbiddenException(`requires role ${roles.join(' or ')}`);
+    req.caller = caller;
+    return true;
+  }
+
+  private async authenticate(token: string): Promise<Caller> {
+    const d = digest(token);
+    if (this.fixedAdmin && timingSafeEqual(d, this.fixedAdmin)) return { role: 'operator_admin', actor: 'admin-token' };
+    let claims;
+    try {
+      claims = await this.operator.apiTokens().verify(token);
+    } catch (e) {
+      if (e instanceof IssuerError) throw new UnauthorizedException(e.message);
+      throw e;
+    }
+    const row = await this.db.prisma.apiToken.findUnique({ where: { id: claims.jti }, include: { tenant: { select: { status: true } } } });
+    if (!row || row.tokenHash !== d.toString('hex') || row.role !== claims.role || (row.tenantId ?? undefined) !== claims.tenant) {
+      throw new UnauthorizedException('invalid token');
+    }
+    if (row.revokedAt) throw new UnauthorizedException('token revoked');
+    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new UnauthorizedException('token expired');
+    if (row.tenant && row.tenant.status !== 'active') throw new ForbiddenException('tenant suspended');
+    return {
+      role: claims.role,
+      tenantId: claims.tenant,
+      memberId: row.memberId ?? undefined,
+      tokenId: row.id,
+      actor: row.memberId ? `member:${row.memberId}` : `token:${row.id}`,
+    };
+  }
+}

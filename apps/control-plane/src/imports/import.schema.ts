@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { nameSchema } from '../accounts/account.schema.js';
+import { exportTypeSchema, subjectSchema } from '../exports/export.schema.js';
+
+export const createImportSchema = z
+  .object({
+    name: nameSchema,
+    /** Exporting account's public key (checked by the issuer). */
+    account: z.string().max(200),
+    subject: subjectSchema,
+    localSubject: subjectSchema.optional(),
+    type: exportTypeSchema,
+    token: z.string().max(16_384).optional(),
+  })
+  .strict();
+export type CreateImport = z.infer<typeof createImportSchema>;

@@ -1,0 +1,16 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OperatorService, type OperatorView } from './operator.service.js';
+
+@ApiTags('operator')
+@ApiBearerAuth()
+@Controller('v1/operator')
+export class OperatorController {
+  constructor(private readonly operator: OperatorService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The operator and system account JWTs (to configure a nats-server in operator mode)' })
+  get(): Promise<OperatorView> {
+    return this.operator.view();
+  }
+}

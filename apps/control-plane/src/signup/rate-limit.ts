@@ -1,0 +1,29 @@
+// Fixed-window counter per key (client IP), in memory: enough for one instance; behind a load
+// balancer each instance limits separately (documented).
+export class RateLimiter {
+  private readonly hits = new Map<string, { start: number; count: number }>();
+
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** True if `key` may go ahead (and counts it). */
+  take(key: string): boolean {
+    const t = this.now();
+    let w = this.hits.get(key);
+    if (!w || t - w.start >= this.windowMs) {
+      if (this.hits.size > 10_000) this.prune(t);
+      w = { start: t, count: 0 };
+      this.hits.set(key, w);
+    }
+    if (w.count >= this.max) return false;
+    w.count++;
+    return true;
+  }
+
+  private prune(t: number): void {
+    for (const [k, w] of this.hits) if (t - w.start >= this.windowMs) this.hits.delete(k);
+  }
+}

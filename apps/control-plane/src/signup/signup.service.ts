@@ -1,0 +1,49 @@
+// Signup: tenant + owner member + first NATS account (JWT signed, propagated) + tenant_admin token, in one transaction.
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { AccountJwtService } from '../accounts/account-jwt.service.js';
+import { AccountsService } from '../accounts/accounts.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { OperatorService } from '../operator/operator.service.js';
+import { tenantView, type TenantView } from '../tenants/tenants.service.js';
+
+export const signupSchema = z
+  .object({
+    email: z.email().max(254).transform((e) => e.toLowerCase()),
+    organization: z.string().trim().min(1).max(100),
+    plan: z.string().min(1).max(63).optional(),
+  })
+  .strict();
+export type Signup = z.infer<typeof signupSchema>;
+
+export interface SignupResult {
+  tenant: TenantView;
+  account: { id: string; name: string; publicKey: string };
+  token: string;
+}
+
+@Injectable()
+export class SignupService {
+  constructor(
+    private readonly jwts: AccountJwtService,
+    private readonly accounts: AccountsService,
+    private readonly audit: AuditService,
+    private readonly operator: OperatorService,
+  ) {}
+
+  async signup(input: Signup): Promise<SignupResult> {
+    return this.jwts.transact(async (tx, touch) => {
+      const plan = await tx.plan.findUnique({ where: { name: input.plan ?? 'free' } });
+      if (!plan) throw new BadRequestException({ message: 'validation failed', details: [{ field: 'plan', message: `no plan named ${input.plan ?? 'free'}` }] });
+      // A duplicate email fails here on the unique index: 409, and nothing of this signup stays.
+      const tenant = await tx.tenant.create({ data: { name: input.organization, email: input.email, planId: plan.id }, include: { plan: true } });
+      const member = await tx.member.create({ data: { tenantId: tenant.id, email: input.email, role: 'owner' } });
+      const actor = `member:${member.id}`;
+      await this.audit.record(tx, actor, { tenantId: tenant.id, action: 'tenant.signup', targetType: 'tenant', targetId: tenant.id, details: { name: tenant.name, plan: plan.name } });
+      const account = await this.accounts.createIn(tx, touch, actor, tenant.id, 'default');
+      const { token } = await this.operator.mint(tx, { role: 'tenant_admin', name: 'signup', tenantId: tenant.id, memberId: member.id });
+      const { publicKey } = await tx.account.findUniqueOrThrow({ where: { id: account.id }, select: { publicKey: true } });
+      return { tenant: tenantView(tenant), account: { id: account.id, name: account.name, publicKey }, token };
+    });
+  }
+}

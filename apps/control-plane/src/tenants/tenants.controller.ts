@@ -1,0 +1,41 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CallerParam, Roles, type Caller } from '../auth/caller.js';
+import { pagingSchema, type Page, type Paging } from '../common/paging.js';
+import { ZodBodyPipe } from '../common/zod-body.pipe.js';
+import { patchTenantSchema, TenantsService, type PatchTenant, type TenantView } from './tenants.service.js';
+
+const uuid = new ParseUUIDPipe();
+
+@ApiTags('tenants')
+@ApiBearerAuth()
+@Controller('v1/tenants')
+export class TenantsController {
+  constructor(private readonly tenants: TenantsService) {}
+
+  @Get()
+  @Roles('operator_admin')
+  list(@Query(new ZodBodyPipe(pagingSchema)) p: Paging): Promise<Page<TenantView>> {
+    return this.tenants.list(p);
+  }
+
+  @Get(':id')
+  get(@CallerParam() c: Caller, @Param('id', uuid) id: string): Promise<TenantView> {
+    return this.tenants.get(c, id);
+  }
+
+  @Patch(':id')
+  @Roles('operator_admin')
+  @ApiBody({ schema: z.toJSONSchema(patchTenantSchema, { target: 'openapi-3.0' }) as object })
+  patch(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Body(new ZodBodyPipe(patchTenantSchema)) body: PatchTenant): Promise<TenantView> {
+    return this.tenants.patch(c, id, body);
+  }
+
+  @Delete(':id')
+  @Roles('operator_admin')
+  @HttpCode(204)
+  remove(@CallerParam() c: Caller, @Param('id', uuid) id: string): Promise<void> {
+    return this.tenants.remove(c, id);
+  }
+}

@@ -1,0 +1,94 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Database, User } from '@switchboard/db';
+import { checkUserPublicKey, expiryOf, issueUserJwt, openSigner, type UserPermissionsInput } from '@switchboard/issuer';
+import type { Keyring } from '@switchboard/secrets';
+import { AccountJwtService } from '../accounts/account-jwt.service.js';
+import { AccountsService } from '../accounts/accounts.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { notFound, type Caller } from '../auth/caller.js';
+import { page, type Page, type Paging } from '../common/paging.js';
+import { DATABASE, KEYRING } from '../tokens.js';
+import type { CreateUser } from './user.schema.js';
+
+export interface UserView {
+  id: string;
+  accountId: string;
+  name: string;
+  publicKey: string;
+  permissions: unknown;
+  jwt: string | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+}
+
+const view = (u: User): UserView => ({
+  id: u.id,
+  accountId: u.accountId,
+  name: u.name,
+  publicKey: u.publicKey,
+  permissions: u.permissions,
+  jwt: u.jwt,
+  expiresAt: u.expiresAt,
+  revokedAt: u.revokedAt,
+  createdAt: u.createdAt,
+});
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(KEYRING) private readonly keyring: Keyring,
+    private readonly accounts: AccountsService,
+    private readonly jwts: AccountJwtService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(caller: Caller, accountId: string, p: Paging): Promise<Page<UserView>> {
+    await this.accounts.find(caller, accountId);
+    const where = { accountId };
+    const [rows, total] = await Promise.all([
+      this.db.prisma.user.findMany({ where, orderBy: { createdAt: 'asc' }, ...page(p) }),
+      this.db.prisma.user.count({ where }),
+    ]);
+    return { items: rows.map(view), total };
+  }
+
+  async get(caller: Caller, accountId: string, userId: string): Promise<UserView> {
+    await this.accounts.find(caller, accountId);
+    const u = await this.db.prisma.user.findFirst({ where: { id: userId, accountId } });
+    if (!u) throw notFound('user');
+    return view(u);
+  }
+
+  async create(caller: Caller, accountId: string, input: CreateUser): Promise<UserView> {
+    const publicKey = checkUserPublicKey(input.publicKey);
+    const expiresAt = expiryOf(input);
+    const permissions: UserPermissionsInput = input.permissions ?? {};
+    return this.db.prisma.$transaction(async (tx) => {
+      const a = await this.accounts.find(caller, accountId, tx);
+      const sk = await tx.accountSigningKey.findFirst({ where: { accountId, revokedAt: null }, orderBy: { createdAt: 'desc' }, omit: { seedEnc: false } });
+      if (!sk) throw notFound('signing key');
+      const jwt = issueUserJwt({ publicKey, name: input.name, account: a.publicKey, permissions, expiresAt, bearer: input.bearer }, openSigner(this.keyring, sk));
+      const u = await tx.user.create({ data: { accountId, name: input.name, publicKey, permissions: permissions as object, jwt, expiresAt } });
+      await this.audit.record(tx, caller, { tenantId: a.tenantId, action: 'user.create', targetType: 'user', targetId: u.id, details: { accountId, name: u.name, publicKey } });
+      return view(u);
+    });
+  }
+
+  /** Adds the user to the account JWT's revocations (re-signed, then propagated). */
+  async revoke(caller: Caller, accountId: string, userId: string): Promise<{ revokedAt: Date }> {
+    return this.jwts.transact(async (tx, touch) => {
+      const a = await this.accounts.find(caller, accountId, tx);
+      const u = await tx.user.findFirst({ where: { id: userId, accountId } });
+      if (!u) throw notFound('user');
+      if (u.revokedAt) return { revokedAt: u.revokedAt };
+      // Whole seconds, as the JWT records it; a user JWT issued in this second is revoked too.
+      const revokedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+      await tx.user.update({ where: { id: userId }, data: { revokedAt } });
+      await touch(accountId);
+      await this.audit.record(tx, caller, { tenantId: a.tenantId, action: 'user.revoke', targetType: 'user', targetId: userId, details: { accountId, publicKey: u.publicKey } });
+      return { revokedAt };
+    });
+  }
+}
