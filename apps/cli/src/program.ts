@@ -1,7 +1,6 @@
 // The `switchboard` command tree, and run(): parse, dispatch, and turn every failure into one
 // `error: …` line and an exit code (2 for usage mistakes, 1 for failures), never a stack trace.
 import { Command, CommanderError } from 'commander';
-import { JwtError } from '@switchboard/nats-jwt';
 import { Context, type Io } from './context.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors.js';
 import { registerAccounts } from './commands/accounts.js';
@@ -55,10 +54,6 @@ function report(e: unknown, io: Io): number {
   if (e instanceof CliError) {
     io.err(`error: ${e.message}\n`);
     return e.exitCode;
-  }
-  if (e instanceof JwtError) {
-    io.err(`error: ${e.message}\n`);
-    return EXIT_FAILURE;
   }
   io.err(`error: ${e instanceof Error ? e.message : String(e)}\n`);
   return EXIT_FAILURE;
