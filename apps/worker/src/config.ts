@@ -8,9 +8,10 @@ export interface WorkerConfig {
   /** PostgreSQL; when absent the embedded database under dataDir is used. */
   databaseUrl?: string;
   dataDir?: string;
+  /** Brokers pushed to besides those registered in the database (SWITCHBOARD_BROKERS). */
   brokers: string[];
-  /** Contents of the system account user's .creds file. */
-  systemCreds: string;
+  /** Contents of SWITCHBOARD_SYSTEM_CREDS; absent: the operator's system user from the database. */
+  systemCreds?: string;
   concurrency: number;
   /** BullMQ Redis key prefix (default `bull`). */
   queuePrefix?: string;
@@ -34,20 +35,11 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   } catch (e) {
     throw new WorkerConfigError(`SWITCHBOARD_BROKERS: ${(e as Error).message}`);
   }
-  if (brokers.length === 0) throw new WorkerConfigError('SWITCHBOARD_BROKERS is empty: list the brokers to push to, e.g. nats://a:4222,nats://b:4222');
 
   const credsPath = env.SWITCHBOARD_SYSTEM_CREDS;
-  if (!credsPath) throw new WorkerConfigError('SWITCHBOARD_SYSTEM_CREDS is not set: give the path of the system account user .creds file');
-  let systemCreds: string;
-  try {
-    systemCreds = readFileSync(credsPath, 'utf8');
-  } catch (e) {
-    throw new WorkerConfigError(`SWITCHBOARD_SYSTEM_CREDS: cannot read ${credsPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  try {
-    parseCreds(systemCreds);
-  } catch (e) {
-    throw new WorkerConfigError(`SWITCHBOARD_SYSTEM_CREDS: ${credsPath}: ${(e as Error).message}`);
+  let systemCreds: string | undefined;
+  if (credsPath) {
+    systemCreds = readCreds(credsPath);
   }
 
   const concurrency = env.WORKER_CONCURRENCY ? Number(env.WORKER_CONCURRENCY) : 200;
@@ -59,8 +51,23 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(dataDir ? { dataDir } : {}),
     brokers,
-    systemCreds,
+    ...(systemCreds ? { systemCreds } : {}),
     concurrency,
     ...(env.QUEUE_PREFIX ? { queuePrefix: env.QUEUE_PREFIX } : {}),
   };
+}
+
+function readCreds(credsPath: string): string {
+  let systemCreds: string;
+  try {
+    systemCreds = readFileSync(credsPath, 'utf8');
+  } catch (e) {
+    throw new WorkerConfigError(`SWITCHBOARD_SYSTEM_CREDS: cannot read ${credsPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    parseCreds(systemCreds);
+  } catch (e) {
+    throw new WorkerConfigError(`SWITCHBOARD_SYSTEM_CREDS: ${credsPath}: ${(e as Error).message}`);
+  }
+  return systemCreds;
 }

@@ -1,2 +1,3 @@
 export { startWorker, checkRedis, RedisUnavailableError, type StartWorkerOptions, type RunningWorker } from './worker.js';
 export { loadWorkerConfig, WorkerConfigError, type WorkerConfig } from './config.js';
+export { systemCredsFromDb, SystemCredsError } from './system-creds.js';

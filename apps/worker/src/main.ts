@@ -1,7 +1,9 @@
 // The standalone worker process: environment -> database + Redis -> startWorker; SIGINT/SIGTERM
 // drain running jobs before exit (a second signal exits at once).
 import { DataDirLockedError, openDatabase, type Database } from '@switchboard/db';
-import { loadWorkerConfig, WorkerConfigError } from './config.js';
+import { loadKeyring, MasterKeyError } from '@switchboard/secrets';
+import { loadWorkerConfig, WorkerConfigError, type WorkerConfig } from './config.js';
+import { systemCredsFromDb, SystemCredsError } from './system-creds.js';
 import { RedisUnavailableError, startWorker, type RunningWorker } from './worker.js';
 
 function fail(message: string): never {
@@ -28,15 +30,24 @@ async function main(): Promise<void> {
     if (e instanceof DataDirLockedError) fail(`${e.message} (in embedded mode the control plane runs the worker itself)`);
     fail(`cannot open the database: ${(e as Error).message}`);
   }
+  let systemCreds: string;
+  try {
+    systemCreds = cfg.systemCreds ?? (await credsFromDb(cfg, db));
+  } catch (e) {
+    await db.close();
+    if (e instanceof SystemCredsError || e instanceof MasterKeyError) fail(e.message);
+    throw e;
+  }
   let running: RunningWorker;
   try {
-    running = await startWorker({ redisUrl: cfg.redisUrl, db: db.prisma, brokers: cfg.brokers, systemCreds: cfg.systemCreds, concurrency: cfg.concurrency, log, ...(cfg.queuePrefix ? { queuePrefix: cfg.queuePrefix } : {}) });
+    running = await startWorker({ redisUrl: cfg.redisUrl, db: db.prisma, extraBrokers: cfg.brokers, systemCreds, concurrency: cfg.concurrency, log, ...(cfg.queuePrefix ? { queuePrefix: cfg.queuePrefix } : {}) });
   } catch (e) {
     await db.close();
     if (e instanceof RedisUnavailableError) fail(e.message);
     throw e;
   }
-  log.info(`worker ready: ${cfg.brokers.length} broker(s), concurrency ${cfg.concurrency}, database ${db.location}`);
+  const brokers = await db.prisma.broker.count();
+  log.info(`worker ready: ${brokers} registered broker(s)${cfg.brokers.length ? ` + ${cfg.brokers.length} from SWITCHBOARD_BROKERS` : ''}, concurrency ${cfg.concurrency}, database ${db.location}`);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -62,6 +73,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function credsFromDb(cfg: WorkerConfig, db: Database): Promise<string> {
+  // Never create a key here: the control plane owns it, and a fresh one could open nothing.
+  const { keyring } = loadKeyring({
+    masterKey: process.env.SWITCHBOARD_MASTER_KEY || undefined,
+    keyFile: process.env.SWITCHBOARD_MASTER_KEY_FILE || undefined,
+    ...(cfg.databaseUrl ? {} : { dataDir: cfg.dataDir }),
+    createIfMissing: false,
+  });
+  return systemCredsFromDb(db.prisma, keyring);
 }
 
 void main().catch((e: unknown) => fail((e as Error).stack ?? String(e)));

@@ -4,10 +4,10 @@ import type { Db } from '@switchboard/db';
 import {
   BullPropagationQueue,
   ClaimsPusher,
+  DbBrokers,
   DbJwtSource,
   PropagationWorker,
   redisConnection,
-  StaticBrokers,
   type BrokerDirectory,
   type Logger,
   type RetryPolicy,
@@ -18,8 +18,10 @@ export interface StartWorkerOptions extends RetryPolicy {
   redisUrl: string;
   /** The control-plane database (embedded mode passes the one it already opened). */
   db: Db;
-  brokers: BrokerDirectory | readonly string[];
-  /** Contents of the system account user's .creds file. */
+  /** Where to push; default: the database's `brokers` table plus `extraBrokers`. */
+  brokers?: BrokerDirectory;
+  extraBrokers?: readonly string[];
+  /** Contents of the system account user's .creds file (the operator service's systemCreds()). */
   systemCreds: string;
   concurrency?: number;
   queuePrefix?: string;
@@ -42,7 +44,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
   await checkRedis(opts.redisUrl);
   const redis = redisConnection(opts.redisUrl);
   const pusher = new ClaimsPusher({ creds: opts.systemCreds });
-  const brokers = Array.isArray(opts.brokers) ? new StaticBrokers(opts.brokers as readonly string[]) : (opts.brokers as BrokerDirectory);
+  const brokers = opts.brokers ?? new DbBrokers(opts.db, opts.extraBrokers ?? []);
   const prefix = opts.queuePrefix ? { prefix: opts.queuePrefix } : {};
   const queue = new BullPropagationQueue({ connection: redis, ...prefix, ...retry(opts) });
   const worker = new PropagationWorker({

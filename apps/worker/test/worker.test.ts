@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullPropagationQueue, StaticBrokers } from '@switchboard/propagation';
 import { freePort } from '../../../libs/propagation/test/nats-server.js';
 import { REDIS_URL, until, World } from '../../../libs/propagation/test/world.js';
+import { generateMasterKey, Keyring, sealSeed } from '@switchboard/secrets';
 import { loadWorkerConfig, startWorker, WorkerConfigError } from '../src/index.js';
 
 const world = new World();
@@ -64,7 +65,7 @@ describe('startWorker (in-process, as the embedded npm start calls it)', () => {
 
   it('refuses to start without Redis, saying so', async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
-    await expect(startWorker({ redisUrl: url, db: world.db.prisma, brokers: [world.server.url], systemCreds: world.systemCreds })).rejects.toThrow(
+    await expect(startWorker({ redisUrl: url, db: world.db.prisma, extraBrokers: [world.server.url], systemCreds: world.systemCreds })).rejects.toThrow(
       /^cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED .*\): set REDIS_URL or start redis-server$/,
     );
   });
@@ -72,6 +73,11 @@ describe('startWorker (in-process, as the embedded npm start calls it)', () => {
 
 describe('loadWorkerConfig', () => {
   const good = { DATABASE_URL: 'postgresql://x@y/z', SWITCHBOARD_BROKERS: 'nats://a:4222, nats://b:4222', SWITCHBOARD_SYSTEM_CREDS: '' };
+  it('needs neither brokers nor creds: both may come from the database', () => {
+    const cfg = loadWorkerConfig({ DATABASE_URL: 'postgresql://x@y/z' });
+    expect(cfg).toEqual({ redisUrl: 'redis://127.0.0.1:6379', databaseUrl: 'postgresql://x@y/z', brokers: [], concurrency: 200 });
+  });
+
   it('reads the environment', () => {
     const cfg = loadWorkerConfig({ ...good, SWITCHBOARD_SYSTEM_CREDS: credsPath, WORKER_CONCURRENCY: '50', REDIS_URL: 'redis://r:6380' });
     expect(cfg).toMatchObject({ redisUrl: 'redis://r:6380', databaseUrl: 'postgresql://x@y/z', brokers: ['nats://a:4222', 'nats://b:4222'], concurrency: 50 });
@@ -82,10 +88,8 @@ describe('loadWorkerConfig', () => {
     const env = { ...good, SWITCHBOARD_SYSTEM_CREDS: credsPath };
     const bad = (e: Record<string, string>) => () => loadWorkerConfig({ ...env, ...e });
     expect(bad({ DATABASE_URL: '' })).toThrow(new WorkerConfigError('set DATABASE_URL (PostgreSQL), or DATA_DIR for the embedded database'));
-    expect(bad({ SWITCHBOARD_BROKERS: '' })).toThrow(/^SWITCHBOARD_BROKERS is empty/);
     expect(bad({ SWITCHBOARD_BROKERS: 'http://x' })).toThrow(/^SWITCHBOARD_BROKERS: broker "http:\/\/x": scheme/);
     expect(bad({ SWITCHBOARD_SYSTEM_CREDS: join(tmp, 'nope') })).toThrow(/^SWITCHBOARD_SYSTEM_CREDS: cannot read .*nope: ENOENT/);
-    expect(bad({ SWITCHBOARD_SYSTEM_CREDS: '' })).toThrow(/^SWITCHBOARD_SYSTEM_CREDS is not set/);
     expect(bad({ WORKER_CONCURRENCY: '0' })).toThrow(/^WORKER_CONCURRENCY must be an integer/);
     expect(bad({ REDIS_URL: 'http://r' })).toThrow(/^REDIS_URL must start with redis:\/\//);
     const junk = join(tmp, 'junk.creds');
@@ -128,6 +132,35 @@ describe('main.ts as a process', { timeout: 60_000 }, () => {
       p.child.kill('SIGTERM');
       expect(await p.exit).toBe(0);
       expect(p.output()).toContain('worker stopped');
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+
+  it('takes brokers from the brokers table and the system user from the operator row (sealed seed)', async () => {
+    const masterKey = generateMasterKey();
+    const keyring = new Keyring([masterKey]);
+    const su = world.systemUser;
+    await world.db.prisma.operator.update({
+      where: { id: world.operatorRow },
+      data: { systemUserPublicKey: su.getPublicKey(), systemUserSeedEnc: new Uint8Array(sealSeed(keyring, su.getPublicKey(), su.getSeed())), systemUserJwt: world.systemUserJwt },
+    });
+    await world.db.prisma.broker.create({ data: { name: 'main', url: world.server.url } });
+    const prefix = `${world.prefix}-db`;
+    const wrongKey = run({ DATABASE_URL: world.fresh.url, REDIS_URL, SWITCHBOARD_MASTER_KEY: generateMasterKey().toString('base64'), QUEUE_PREFIX: prefix });
+    expect(await wrongKey.exit).toBe(1);
+    expect(wrongKey.output()).toMatch(/^worker: cannot open the system user seed of operator op \(wrong master key\?\)/);
+
+    const p = run({ DATABASE_URL: world.fresh.url, REDIS_URL, SWITCHBOARD_MASTER_KEY: masterKey.toString('base64'), QUEUE_PREFIX: prefix });
+    try {
+      await until('worker ready', () => p.output().includes('worker ready: 1 registered broker(s), concurrency 200'), 45_000);
+      const queue = new BullPropagationQueue({ connection: world.redis, prefix });
+      const a = await world.addAccount('via-db-config');
+      await queue.enqueueAccount(a.pub);
+      await until('broker has the JWT', async () => (await world.brokerJwt(a.pub)) === a.jwt);
+      await queue.close();
+      p.child.kill('SIGINT');
+      expect(await p.exit).toBe(0);
     } finally {
       if (p.child.exitCode === null) p.child.kill('SIGKILL');
     }

@@ -1,5 +1,6 @@
-// Where account JWTs go. The schema has no broker table yet, so the list comes from
-// configuration (SWITCHBOARD_BROKERS); a table-backed directory can implement the same interface.
+// Where account JWTs go: brokers registered in the control plane's `brokers` table and/or
+// listed in configuration (SWITCHBOARD_BROKERS).
+import type { Db } from '@switchboard/db';
 
 export interface BrokerDirectory {
   /** NATS URLs of every registered broker node, read at job run time so new brokers get later pushes. */
@@ -37,4 +38,31 @@ export function parseBrokerList(text: string): string[] {
     out.push(`${u.protocol}//${u.host}`);
   }
   return [...new Set(out)];
+}
+
+/**
+ * Brokers registered through the control plane (/v1/brokers → the `brokers` table), plus any
+ * configured ones. The list is cached for `ttlMs` so a burst of jobs costs one query, while a
+ * broker registered a moment ago still gets pushes within that time.
+ */
+export class DbBrokers implements BrokerDirectory {
+  private cached: { at: number; list: Promise<readonly string[]> } | undefined;
+
+  constructor(
+    private readonly db: Pick<Db, 'broker'>,
+    private readonly extra: readonly string[] = [],
+    private readonly ttlMs = 2000,
+  ) {}
+
+  brokers(): Promise<readonly string[]> {
+    const now = Date.now();
+    if (this.cached && now - this.cached.at < this.ttlMs) return this.cached.list;
+    const list = this.db.broker.findMany({ select: { url: true }, orderBy: { name: 'asc' } }).then((rows) => [...new Set([...rows.map((r) => r.url), ...this.extra])]);
+    this.cached = { at: now, list };
+    // A failed read is not cached: the next job asks again.
+    list.catch(() => {
+      if (this.cached?.list === list) this.cached = undefined;
+    });
+    return list;
+  }
 }

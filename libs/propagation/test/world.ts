@@ -26,13 +26,15 @@ export class World {
   readonly operatorJwt: string;
   readonly systemJwt: string;
   readonly systemCreds: string;
+  readonly systemUser = createUser();
+  readonly systemUserJwt: string;
   readonly prefix = `sbtest-${randomBytes(5).toString('hex')}`;
   private clock = Math.floor(Date.now() / 1000) - 3600;
   server!: RunningServer;
   fresh!: FreshDatabase;
   db!: Database;
   redis!: Redis;
-  private operatorRow = '';
+  operatorRow = '';
   private readonly extra: RunningServer[] = [];
 
   constructor() {
@@ -40,8 +42,8 @@ export class World {
     oc.nats.system_account = this.sys.getPublicKey();
     this.operatorJwt = encode(oc, this.operator);
     this.systemJwt = encode(newAccountClaims(this.sys.getPublicKey(), 'SYS'), this.operator);
-    const su = createUser();
-    this.systemCreds = formatCreds(encode(newUserClaims(su.getPublicKey(), 'sys'), this.sys), seedOf(su));
+    this.systemUserJwt = encode(newUserClaims(this.systemUser.getPublicKey(), 'sys'), this.sys);
+    this.systemCreds = formatCreds(this.systemUserJwt, seedOf(this.systemUser));
   }
 
   async start(): Promise<this> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, openDatabase, type Database, type Db, type FreshDatabase } from '@switchboard/db';
 import { createAccount } from '@nats-io/nkeys';
-import { DbJwtSource } from '../src/index.js';
+import { DbBrokers, DbJwtSource } from '../src/index.js';
 
 let fresh: FreshDatabase;
 let db: Database;
@@ -45,5 +45,24 @@ describe('DbJwtSource', () => {
     await expect(Promise.all([source.current(keys[0]!), source.current(keys[1]!)])).rejects.toThrow('db down');
     fail = false;
     expect((await source.current(keys[1]!))?.jwt).toBe('jwt-1');
+  });
+});
+
+describe('DbBrokers', () => {
+  it('lists registered brokers plus configured ones, and sees a new registration once its cache expires', async () => {
+    await db.prisma.broker.create({ data: { name: 'b1', url: 'nats://b1:4222' } });
+    const brokers = new DbBrokers(db.prisma, ['nats://cfg:4222', 'nats://b1:4222'], 0);
+    expect(await brokers.brokers()).toEqual(['nats://b1:4222', 'nats://cfg:4222']);
+    await db.prisma.broker.create({ data: { name: 'a0', url: 'nats://a0:4222' } });
+    expect(await brokers.brokers()).toEqual(['nats://a0:4222', 'nats://b1:4222', 'nats://cfg:4222']);
+  });
+
+  it('answers a burst from one query while the cache is fresh', async () => {
+    let queries = 0;
+    const counting = { broker: { findMany: (args: never) => (queries++, db.prisma.broker.findMany(args)) } } as unknown as Db;
+    const brokers = new DbBrokers(counting, [], 60_000);
+    const lists = await Promise.all(Array.from({ length: 50 }, () => brokers.brokers()));
+    expect(queries).toBe(1);
+    expect(lists[49]).toEqual(lists[0]);
   });
 });
