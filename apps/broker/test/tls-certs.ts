@@ -23,6 +23,8 @@ export interface CertSet {
   /** Self-consistent, signed by another CA. */
   rogueCert: string;
   rogueKey: string;
+  /** Another leaf signed by the trusted CA: `subject` as openssl's -subj, `ext` as an extfile. */
+  issue(name: string, subject: string, ext: string): { cert: string; key: string };
   remove(): void;
 }
 
@@ -75,6 +77,7 @@ export function makeCerts(): CertSet {
     carolKey: carol.key,
     rogueCert: rogue.cert,
     rogueKey: rogue.key,
+    issue: (name, subject, ext) => leafCert(dir, name, subject, ext, ca),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -114,7 +114,8 @@ describe('tls: same config, same behaviour as nats-server', () => {
   }
 
   it('/varz tls fields agree', async () => {
-    const [a, b] = await Promise.all(pair.servers.map((s) => fetch(`http://127.0.0.1:${s.http}/varz`).then((r) => r.json())));
+    const varz = (port: number) => fetch(`http://127.0.0.1:${port}/varz`).then((r) => r.json() as Promise<Record<string, unknown>>);
+    const [a, b] = await Promise.all(pair.servers.map((s) => varz(s.http)));
     for (const k of ['tls_required', 'tls_verify', 'tls_timeout', 'auth_timeout']) expect(b[k], k).toEqual(a[k]);
   });
 });
@@ -166,7 +167,7 @@ describe('verify_and_map: same config, same users as nats-server', () => {
     for (const s of pair.servers) {
       const nc = await clientKinds[0]!.connect({ servers: `127.0.0.1:${s.port}`, tls: { caFile: certs.ca, certFile: certs.bobCert, keyFile: certs.bobKey }, name: 'mapped' });
       await nc.flush();
-      const connz = await fetch(`http://127.0.0.1:${s.http}/connz?auth=1`).then((r) => r.json());
+      const connz = (await fetch(`http://127.0.0.1:${s.http}/connz?auth=1`).then((r) => r.json())) as { connections: any[] };
       names.push(connz.connections.filter((c: any) => c.name === 'mapped').map((c: any) => c.authorized_user));
       await nc.close();
     }

@@ -349,12 +349,17 @@ function subjectAltNames(san: string): [string, string][] {
   return out;
 }
 
-/** Node's subject ("O=Acme\nCN=alice") as [type, value] pairs. */
+/**
+ * Node's subject ("O=Acme\, Inc.", "OU=x + CN=y": one RDN a line, multi-valued ones joined by
+ * " + ", special characters backslash-escaped) as unescaped [type, value] pairs.
+ */
 function subjectRdns(subject: string): [string, string][] {
   const out: [string, string][] = [];
   for (const line of subject.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) out.push([normalizeType(line.slice(0, eq)), line.slice(eq + 1)]);
+    for (const ava of line.split(/(?<!\\) \+ /)) {
+      const eq = ava.indexOf('=');
+      if (eq > 0) out.push([normalizeType(ava.slice(0, eq)), ava.slice(eq + 1).replace(/\\(.)/g, '$1')]);
+    }
   }
   return out;
 }
