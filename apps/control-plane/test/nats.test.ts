@@ -1,0 +1,146 @@
+// The tenant journey against a real nats-server in operator mode that resolves accounts from this
+// control plane (resolver: URL(...)): signup -> user from a local nkey -> .creds -> pub/sub;
+// revoke -> the re-signed account JWT is pushed with the system user -> that user is refused.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createUser } from '@nats-io/nkeys';
+import { connect, credsAuthenticator, type NatsConnection } from 'nats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatCreds } from '@switchboard/nats-jwt';
+import { OperatorService } from '../src/operator/operator.service.js';
+import { startControlPlane, type Harness } from './harness.js';
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const c = net.connect(port, '127.0.0.1');
+    c.once('connect', () => (c.destroy(), resolve(true)));
+    c.once('error', () => resolve(false));
+  });
+
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const enc = new TextEncoder();
+
+describe('a real nats-server resolving accounts from the control plane', { timeout: 90_000 }, () => {
+  let h: Harness;
+  let dir: string;
+  let server: ChildProcess;
+  let serverLog = '';
+  let natsUrl: string;
+  const open: NatsConnection[] = [];
+
+  const connectWith = async (creds: string) => {
+    const nc = await connect({ servers: natsUrl, authenticator: credsAuthenticator(enc.encode(creds)), reconnect: false, timeout: 5000 });
+    open.push(nc);
+    return nc;
+  };
+
+  beforeAll(async () => {
+    h = await startControlPlane();
+    await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const cpPort = (h.app.getHttpServer().address() as net.AddressInfo).port;
+    const op = (await h.call('GET', '/v1/operator', h.adminToken)).body;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-nats-'));
+    fs.writeFileSync(path.join(dir, 'operator.jwt'), op.jwt);
+    fs.writeFileSync(
+      path.join(dir, 'server.conf'),
+      [`operator: ${JSON.stringify(path.join(dir, 'operator.jwt'))}`, `system_account: ${op.systemAccount.publicKey}`, `resolver: URL("http://127.0.0.1:${cpPort}/jwt/v1/accounts/")`].join('\n'),
+    );
+    const port = await freePort();
+    natsUrl = `nats://127.0.0.1:${port}`;
+    server = spawn('/usr/sbin/nats-server', ['-c', path.join(dir, 'server.conf'), '-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    server.stderr!.on('data', (c: Buffer) => (serverLog += c.toString()));
+    await until(() => accepts(port), (ok) => ok || server.exitCode !== null, 'nats-server to listen');
+    if (server.exitCode !== null) throw new Error(`nats-server exited: ${serverLog}`);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.allSettled(open.map((nc) => nc.close()));
+    server?.kill();
+    await h?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signup -> user from a local nkey -> .creds connects and does pub/sub; revoked user is refused', async () => {
+    const signup = (await h.call('POST', '/v1/signup', undefined, { email: 'ops@journey.example', organization: 'Journey' })).body;
+    const token: string = signup.token;
+    const accountId: string = signup.account.id;
+
+    // The seed is made here and never sent.
+    const kp = createUser();
+    const created = await h.call('POST', `/v1/accounts/${accountId}/users`, token, { name: 'alice', publicKey: kp.getPublicKey() });
+    expect(created.status).toBe(201);
+    const creds = formatCreds(created.body.jwt, kp.getSeed());
+
+    const nc = await connectWith(creds);
+    const sub = nc.subscribe('orders.new', { max: 1 });
+    const got = (async () => {
+      for await (const m of sub) return new TextDecoder().decode(m.data);
+    })();
+    await nc.flush();
+    const pub = await connectWith(creds);
+    pub.publish('orders.new', enc.encode('order #1'));
+    await pub.flush();
+    expect(await got).toBe('order #1');
+
+    // A second user of another tenant lives in another subject space.
+    const other = (await h.call('POST', '/v1/signup', undefined, { email: 'ops@other.example', organization: 'Other' })).body;
+    const okp = createUser();
+    const ou = (await h.call('POST', `/v1/accounts/${other.account.id}/users`, other.token, { name: 'eve', publicKey: okp.getPublicKey() })).body;
+    const eve = await connectWith(formatCreds(ou.jwt, okp.getSeed()));
+    const spy = eve.subscribe('orders.>');
+    await eve.flush();
+    const check = nc.subscribe('orders.ping', { max: 1 });
+    const echoed = (async () => {
+      for await (const m of check) return m.subject;
+    })();
+    await nc.flush();
+    pub.publish('orders.ping');
+    await pub.flush();
+    expect(await echoed).toBe('orders.ping');
+    await eve.flush();
+    expect(spy.getProcessed()).toBe(0);
+
+    // Revoke: the account JWT is re-signed; push it as nats-server's own resolver is fed.
+    const revoked = await h.call('POST', `/v1/accounts/${accountId}/users/${created.body.id}/revoke`, token);
+    expect(revoked.status).toBe(200);
+    // Until the new JWT reaches it, the server keeps the account it cached: the push is what propagates.
+    const stale = await connectWith(creds);
+    await stale.flush();
+    const accountJwt = (await h.call('GET', `/v1/accounts/${accountId}/jwt`, token)).text;
+    const sys = await connectWith(await h.app.get(OperatorService).systemCreds());
+    const reply = await sys.request(`$SYS.REQ.ACCOUNT.${signup.account.publicKey}.CLAIMS.UPDATE`, enc.encode(accountJwt), { timeout: 5000 });
+    expect(new TextDecoder().decode(reply.data)).toMatch(/"code":200/);
+
+    const refusal = await until(
+      () => connectWith(creds).then(() => '', (e: Error) => e.message),
+      (m) => m !== '',
+      'the revoked user to be refused',
+    );
+    expect(refusal).toMatch(/authorization violation/i);
+    // A fresh user of the same account still gets in.
+    const kp2 = createUser();
+    const u2 = (await h.call('POST', `/v1/accounts/${accountId}/users`, token, { name: 'bob', publicKey: kp2.getPublicKey() })).body;
+    const bob = await connectWith(formatCreds(u2.jwt, kp2.getSeed()));
+    await bob.flush();
+  });
+});
