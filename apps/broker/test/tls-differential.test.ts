@@ -120,6 +120,28 @@ describe('tls: same config, same behaviour as nats-server', () => {
   });
 });
 
+describe('max_connections under tls: the refusal is plain text after INFO, as nats-server', () => {
+  let pair: Pair;
+  beforeAll(async () => {
+    pair = await startPair('maxconn', `${tlsBlock('')}max_connections: 1\n`);
+  });
+  afterAll(() => pair.stop());
+
+  it('the second client gets the same bytes after INFO from both', async () => {
+    const after: string[] = [];
+    for (const s of pair.servers) {
+      const first = await clientKinds[0]!.connect({ servers: `127.0.0.1:${s.port}`, tls: { caFile: certs.ca } });
+      await first.flush();
+      const raw = await RawClient.open(s.port);
+      await raw.waitClosed();
+      after.push(raw.data.slice(raw.data.indexOf('\r\n') + 2));
+      await first.close();
+    }
+    expect(after[0]).toBe("-ERR 'maximum connections exceeded'\r\n");
+    expect(after[1]).toBe(after[0]);
+  });
+});
+
 describe('tls verify: same config, same behaviour as nats-server', () => {
   let pair: Pair;
   beforeAll(async () => {

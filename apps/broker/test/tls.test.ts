@@ -86,6 +86,27 @@ describe('tls required', () => {
   });
 });
 
+describe('tls logging', () => {
+  it('logs a failed handshake as nats-server does, and nothing for connections closed by shutdown', async () => {
+    const lines: string[] = [];
+    const logger = { debug: false, trace: false, log: (level: string, m: string) => lines.push(`[${level}] ${m}`) };
+    const broker = await startBroker({ host: '127.0.0.1', port: 0, tls: tls() }, { logger });
+    const bad = await RawClient.open(broker.port);
+    await bad.waitFor('\r\n');
+    bad.send('PING\r\n');
+    await bad.waitClosed();
+    await waitFor(() => lines.some((l) => l.includes('TLS handshake error')), 5_000, 'handshake error logged');
+    expect(lines.find((l) => l.includes('TLS handshake error'))).toMatch(/^\[ERR\] 127\.0\.0\.1:\d+ - cid:\d+ - TLS handshake error: tls: first record does not look like a TLS handshake$/);
+    expect(lines).toContain('[INF] TLS required for client connections');
+    const idle = await RawClient.open(broker.port);
+    await idle.waitFor('\r\n');
+    const before = lines.length;
+    await broker.close();
+    await idle.waitClosed();
+    expect(lines.slice(before).filter((l) => l.startsWith('[ERR]'))).toEqual([]);
+  });
+});
+
 describe('tls handshake timeout', () => {
   it('closes a client that never starts the handshake', async () => {
     const broker = await startBroker({ host: '127.0.0.1', port: 0, httpPort: -1, tls: tls({ timeout: 200 }) });

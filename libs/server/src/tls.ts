@@ -146,6 +146,8 @@ export class TlsTransport implements Transport, TransportSink {
     if (this.inner) return this.inner.end();
     // Before the handshake only a plain-text refusal (max connections) is worth flushing.
     if (this.tlsSocket) return this.destroy();
+    this.closed = true;
+    this.sink = null;
     this.raw.end();
     this.raw.setTimeout(2_000, this.onEndTimeout);
   }
@@ -153,6 +155,9 @@ export class TlsTransport implements Transport, TransportSink {
   destroy(): void {
     this.clearTimer();
     if (this.inner) return this.inner.destroy();
+    // The connection closed itself (shutdown, max connections): no handshake failure to report.
+    this.closed = true;
+    this.sink = null;
     this.tlsSocket?.destroy();
     this.raw.destroy();
   }
