@@ -1,16 +1,14 @@
 // The producer side: the control plane calls enqueueAccount after every change of an account JWT.
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { PropagationQueue } from '@switchboard/issuer';
 import { isAccountKey } from '@switchboard/nats-jwt';
 import type { AccountJobData, BrokerFailure } from './propagate.js';
 
 export const ACCOUNT_JWT_QUEUE = 'account-jwt';
 export const DEAD_LETTER_QUEUE = 'account-jwt-dead';
 
-/** Same shape as libs/issuer's PropagationQueue: the control plane depends on this, not on BullMQ. */
-export interface PropagationQueue {
-  enqueueAccount(publicKey: string): Promise<void>;
-}
+export type { PropagationQueue };
 
 /** A job that failed on its last attempt, as kept in the `account-jwt-dead` queue. */
 export interface DeadLetter {
