@@ -25,9 +25,11 @@ export class SystemAccount implements ServerEvents {
     private readonly resolver: AccountResolver,
   ) {
     this.client = new InternalClient(server, server.registerAccount(pubkey));
-    // nats-server 2.9: the MEMORY and URL resolvers take updates per account only and answer no
-    // lookups; the directory resolvers (full/cache) also take `$SYS.REQ.CLAIMS.UPDATE` and lookups.
-    const dir = resolver.kind === 'FULL' || resolver.kind === 'CACHE';
+    // nats-server 2.9's MEMORY resolver takes updates per account (of accounts in use) only and
+    // answers no lookups: matched. Its directory resolvers also take `$SYS.REQ.CLAIMS.UPDATE` and
+    // lookups; so does our URL resolver (its disk cache makes it a store, and the control plane's
+    // propagation worker pushes there).
+    const dir = resolver.kind !== 'MEMORY';
     this.client.subscribe(UPDATE_NEW, (subject, reply, msg) => void this.onUpdate(subject.split('.')[3]!, reply, msg, dir));
     this.client.subscribe(UPDATE_OLD, (subject, reply, msg) => void this.onUpdate(subject.split('.')[2]!, reply, msg, dir));
     if (dir) {
