@@ -1,4 +1,5 @@
 import { Sublist, type SubscriptionLike } from '@switchboard/subjects';
+import type { Import } from '@switchboard/nats-jwt';
 import type { ServiceExport, StreamExport } from './export.js';
 import type { ServiceImport, StreamImport } from './import.js';
 import { UNLIMITED, type AccountLimits } from './limits.js';
@@ -19,6 +20,8 @@ export class Account<S extends SubscriptionLike = SubscriptionLike> {
 
   readonly streamExports = new Map<string, StreamExport>();
   readonly serviceExports = new Map<string, ServiceExport>();
+  /** The imports as last declared (re-checked when an exporter changes). */
+  declaredImports: readonly Import[] = [];
   /** Streams this account imports; subscriptions here shadow into the exporters. */
   streamImports: StreamImport<Account<S>>[] = [];
   /** Services this account imports, by local subject; null when there are none (hot path). */

@@ -17,6 +17,9 @@ export interface SharingClaims {
   imports?: Import[];
 }
 
+/** Called instead of throwing for an import that is refused (JWT accounts skip those, as nats-server). */
+export type RefusedImport = (imp: Import, err: SharingError) => void;
+
 /** Verifies the activation of an import of a `token_req` export (JWT accounts). */
 export type ActivationVerifier<A> = (imp: Import, exporter: A, importer: A) => boolean;
 
@@ -60,12 +63,40 @@ export function setExports<A extends Acc>(account: A, exports: readonly ExportDe
  * key) in `Import.account`. Semantics are nats-server's for JWT imports: a stream's `to` is a
  * prefix and `local_subject` a mapping; a service's `local_subject` is the subject importers
  * publish on (else `subject`, with `to` the exporter's subject). Throws a SharingError on the
- * first import nats-server would refuse; nothing is changed then.
+ * first import nats-server would refuse, and nothing is changed then; with `refused`, such
+ * imports are reported there and left out instead (nats-server's way with account JWTs).
  */
-export function setImports<A extends Acc>(account: A, imports: readonly Import[], resolve: (name: string) => A | undefined, verify?: ActivationVerifier<A>): void {
+export function setImports<A extends Acc>(account: A, imports: readonly Import[], resolve: (name: string) => A | undefined, verify?: ActivationVerifier<A>, refused?: RefusedImport): void {
   const streams: StreamImport<A>[] = [];
   const services = new Map<string, ServiceImport<A>>();
   for (const imp of imports) {
+    try {
+      addImport(account, imp, resolve, verify, streams, services);
+    } catch (e) {
+      if (!(e instanceof SharingError) || refused === undefined) throw e;
+      refused(imp, e);
+    }
+  }
+  account.declaredImports = imports;
+  account.streamImports = streams as unknown as Acc['streamImports'];
+  if (services.size === 0) {
+    account.serviceImports = null;
+  } else {
+    const sl = new Sublist<ServiceImport<A>>();
+    for (const si of services.values()) sl.insert(si);
+    account.serviceImports = sl as unknown as Acc['serviceImports'];
+  }
+}
+
+function addImport<A extends Acc>(
+  account: A,
+  imp: Import,
+  resolve: (name: string) => A | undefined,
+  verify: ActivationVerifier<A> | undefined,
+  streams: StreamImport<A>[],
+  services: Map<string, ServiceImport<A>>,
+): void {
+  {
     const kind = imp.type === 'service' ? 'service' : 'stream';
     const exporter = resolve(imp.account ?? '');
     if (!exporter) throw new SharingError(`${JSON.stringify(imp.account ?? '')} account not defined for ${kind} import`);
@@ -101,23 +132,15 @@ export function setImports<A extends Acc>(account: A, imports: readonly Import[]
       services.set(from, build(() => new ServiceImport(account, exporter, from, to, found.exp, imp.share === true), (e) => fail(`failed to create mapping transform for service import subject ${JSON.stringify(from)} to ${JSON.stringify(to)}: ${e}`)));
     }
   }
-  account.streamImports = streams as unknown as Acc['streamImports'];
-  if (services.size === 0) {
-    account.serviceImports = null;
-  } else {
-    const sl = new Sublist<ServiceImport<A>>();
-    for (const si of services.values()) sl.insert(si);
-    account.serviceImports = sl as unknown as Acc['serviceImports'];
-  }
 }
 
 /**
  * Sets one account's exports and imports from its claims (a JWT account's update, or a config
  * account). Exports go first: an account may import from itself only through them.
  */
-export function applyAccountClaims<A extends Acc>(account: A, claims: SharingClaims, resolve: (name: string) => A | undefined, verify?: ActivationVerifier<A>): void {
+export function applyAccountClaims<A extends Acc>(account: A, claims: SharingClaims, resolve: (name: string) => A | undefined, verify?: ActivationVerifier<A>, refused?: RefusedImport): void {
   setExports(account, claims.exports);
-  setImports(account, claims.imports ?? [], resolve, verify);
+  setImports(account, claims.imports ?? [], resolve, verify, refused);
 }
 
 /** All service imports of an account (for cycle checks). */

@@ -1,6 +1,7 @@
-import { Responses, ResponseImport, REPLY_PREFIX, type Account, type ServiceImport } from '@switchboard/accounts';
+import { applyAccountClaims, Responses, ResponseImport, REPLY_PREFIX, setImports, type Account, type ActivationVerifier, type RefusedImport, type ServiceImport, type SharingClaims } from '@switchboard/accounts';
 import type { Client } from './client.js';
 import { routeMessage } from './route.js';
+import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
 
 type Acc = Account<Subscription>;
@@ -198,3 +199,23 @@ export function refreshShadows(clients: Iterable<Client>, account: Acc): void {
     }
   }
 }
+
+/**
+ * An account's exports and imports changed on a running server (its JWT was updated): applies
+ * them, re-checks the imports of every account that imports from it (an export may now refuse
+ * them), and rebuilds the shadow subscriptions of the clients of all accounts touched. Imports
+ * that no longer pass are left out and reported to `refused` (as nats-server does with JWTs).
+ */
+export function updateSharing(server: Server, account: Acc, claims: SharingClaims, verify?: ActivationVerifier<Acc>, refused?: RefusedImport): void {
+  const resolve = (n: string) => server.accounts.get(n);
+  applyAccountClaims(account, claims, resolve, verify, refused ?? ignore);
+  const touched = [account];
+  for (const other of server.accounts.values()) {
+    if (other === account || !other.declaredImports.some((i) => i.account === account.name)) continue;
+    setImports(other, other.declaredImports, resolve, verify, refused ?? ignore);
+    touched.push(other);
+  }
+  for (const acc of touched) refreshShadows(server.clients.values(), acc);
+}
+
+function ignore(): void {}

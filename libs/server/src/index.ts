@@ -4,6 +4,7 @@ export { Client } from './client.js';
 export { Subscription } from './subscription.js';
 export { Outbound } from './outbound.js';
 export { routeMessage } from './route.js';
+export { routeInAccount, updateSharing, refreshShadows } from './cross-account.js';
 export { SocketTransport, type Transport, type TransportSink } from './transport.js';
 export { TlsTransport, createTlsContext, certNames, mapCertUser, DEFAULT_TLS_TIMEOUT, type TlsOptions, type TlsContext, type TlsConnState } from './tls.js';
 export { tlsOptionsFromConfig } from './tls-config.js';

@@ -1,6 +1,9 @@
+import { createAccount } from '@nats-io/nkeys';
+import { jwtActivations, type Account } from '@switchboard/accounts';
 import { parseConfig } from '@switchboard/config';
+import { encode, newAccountClaims, newActivationClaims } from '@switchboard/nats-jwt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeOptions, optionsFromConfig, Server } from '../src/index.js';
+import { makeOptions, optionsFromConfig, Server, updateSharing, type Subscription } from '../src/index.js';
 import { FakeTransport } from './fake-transport.js';
 
 const SHARING = `
@@ -199,6 +202,73 @@ describe('exports and imports between config accounts', () => {
       }),
     );
     expect(server.accounts.get('B')!.streamImports).toHaveLength(1);
+    server.shutdown();
+  });
+});
+
+describe('live updates of exports and imports (account JWT changes)', () => {
+  it('an export withdrawn stops an importer at once; given back, it flows again', () => {
+    const { server, connect } = setup();
+    const a = connect('a');
+    const b = connect('b');
+    b.send('SUB a.news.> 1\r\n');
+    const accA = server.accounts.get('A')!;
+    const exports = [...accA.streamExports.values()];
+    const refused: string[] = [];
+    updateSharing(server, accA, { exports: [] }, undefined, (imp, err) => refused.push(`${imp.subject}: ${err.message}`));
+    expect(refused).toContain('news.>: Error adding stream import "news.>": stream import not authorized');
+    a.send('PUB news.x 1\r\nx\r\n');
+    expect(b.fresh()).toBe('');
+    updateSharing(server, accA, { exports: exports.map((e) => ({ type: 'stream' as const, subject: e.subject })) });
+    a.send('PUB news.y 1\r\ny\r\n');
+    expect(msgLines(b.fresh())).toEqual(['a.news.y']);
+    server.shutdown();
+  });
+
+  it('a token-required export takes an import only with a valid activation from the exporter', () => {
+    // Operator mode names accounts by their public keys.
+    const exporterKey = createAccount();
+    const importerKey = createAccount();
+    const [A, B] = [exporterKey.getPublicKey(), importerKey.getPublicKey()];
+    const server = new Server(
+      makeOptions({
+        pingInterval: 60_000,
+        users: [{ user: 'a', password: 'a', account: A }, { user: 'b', password: 'b', account: B }],
+        accounts: [{ name: A }, { name: B }],
+      }),
+    );
+    const connect = (user: string) => {
+      const t = new FakeTransport();
+      server.accept(t);
+      t.send(`CONNECT {"verbose":false,"headers":false,"user":"${user}","pass":"${user}"}\r\n`);
+      t.fresh();
+      return t;
+    };
+    const exporterClaims = newAccountClaims(A);
+    exporterClaims.nats.exports = [{ type: 'service', subject: 'vip', token_req: true }];
+    const verify = jwtActivations<Account<Subscription>>((n) => (n === A ? exporterClaims : undefined));
+    updateSharing(server, server.accounts.get(A)!, { exports: exporterClaims.nats.exports }, verify);
+    const token = encode(newActivationClaims(B, 'vip', 'service'), exporterKey);
+    const forged = encode(newActivationClaims(B, 'vip', 'service'), createAccount());
+    const refused: string[] = [];
+    const accB = server.accounts.get(B)!;
+    updateSharing(server, accB, { imports: [{ type: 'service', account: A, subject: 'vip', token: forged }] }, verify, (_i, e) => refused.push(e.message));
+    updateSharing(server, accB, { imports: [{ type: 'service', account: A, subject: 'vip' }] }, verify, (_i, e) => refused.push(e.message));
+    expect(refused).toEqual(['Error adding service import "vip": service import not authorized', 'Error adding service import "vip": service import not authorized']);
+    expect(accB.serviceImports).toBeNull();
+    updateSharing(server, accB, { imports: [{ type: 'service', account: A, subject: 'vip', token }] }, verify);
+    const a = connect('a');
+    const b = connect('b');
+    a.send('SUB vip 1\r\n');
+    b.send('PUB vip 2\r\nhi\r\n');
+    expect(msgLines(a.fresh())).toEqual(['vip']);
+    // The exporter revokes the importer's activations: the import goes at once.
+    exporterClaims.nats.exports = [{ type: 'service', subject: 'vip', token_req: true, revocations: { [B]: Math.floor(Date.now() / 1000) + 60 } }];
+    const revoked: string[] = [];
+    updateSharing(server, server.accounts.get(A)!, { exports: exporterClaims.nats.exports }, verify, (_i, e) => revoked.push(e.message));
+    expect(revoked).toEqual(['Error adding service import "vip": service import not authorized']);
+    b.send('PUB vip 2\r\nhi\r\n');
+    expect(a.fresh()).toBe('');
     server.shutdown();
   });
 });
