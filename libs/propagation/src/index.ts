@@ -24,3 +24,4 @@ export {
 } from './bull-queue.js';
 export { PropagationWorker, type PropagationWorkerOptions, type Logger } from './propagation-worker.js';
 export { redisConnection } from './redis.js';
+export { enqueueAllAccounts } from './resync.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidAccountKeyError } from '../src/index.js';
+import { enqueueAllAccounts, InvalidAccountKeyError } from '../src/index.js';
 import { freePort } from './nats-server.js';
 import { Rig } from './rig.js';
 import { until, World } from './world.js';
@@ -168,6 +168,18 @@ describe('propagation to a real nats-server', () => {
     await until('job completed', () => r.done(acct.pub) === 1);
     expect(r.completed[0]).toMatchObject({ status: 'gone', pushed: [] });
     expect(r.pusher.count(acct.pub)).toBe(0);
+  });
+
+  it('enqueueAllAccounts brings a newly registered broker up to date', async () => {
+    const fresh = await world.startServer();
+    const r = rig({ brokers: [fresh.url] });
+    const mine = [await world.addAccount('resync-1'), await world.addAccount('resync-2')];
+    const all = await world.db.prisma.account.findMany({ select: { publicKey: true, jwt: true } });
+    expect(await enqueueAllAccounts(r.queue, world.db.prisma, 3)).toBe(all.length);
+    await r.startWorker();
+    await until('every account pushed', () => r.completed.length === all.length);
+    for (const a of mine) expect(await world.brokerJwt(a.pub, fresh.url)).toBe(a.jwt);
+    expect(new Set(r.pusher.calls.map((c) => c.account))).toEqual(new Set(all.map((a) => a.publicKey)));
   });
 
   it('refuses to queue something that is not an account public key', async () => {
