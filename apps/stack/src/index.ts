@@ -1,0 +1,6 @@
+export { startStack, type RunningStack, type StartStackOptions, type StackLog } from './stack.js';
+export { loadStackConfig, StackConfigError, type StackConfig } from './config.js';
+export { provideRedis, RedisMissingError, INSTALL_HINT, type RedisHandle, type ProvideRedisOptions } from './redis.js';
+export { checkPortFree, checkStackPorts, freePort, PortInUseError } from './ports.js';
+export { DbBrokers } from './broker-directory.js';
+export { banner } from './banner.js';

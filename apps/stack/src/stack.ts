@@ -1,0 +1,173 @@
+// The whole service in one process: control plane (owns the database), worker (in-process,
+// because an embedded PGlite folder admits one process), and one broker in operator mode that
+// trusts the control plane's operator and resolves accounts from its URL resolver.
+//
+// One process rather than a supervisor of children: the worker must share the control plane's
+// database handle anyway, the broker needs the operator JWT read from that database, and one
+// process gives one signal handler, one exit code and no orphans.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { LogLevel } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { startBroker, type Broker } from '@switchboard/broker';
+import { createApp, DATABASE, KEYRING, loadConfig } from '@switchboard/control-plane';
+import type { Database } from '@switchboard/db';
+import { systemUserCreds } from '@switchboard/issuer';
+import { BullPropagationQueue, redisConnection } from '@switchboard/propagation';
+import type { Keyring } from '@switchboard/secrets';
+import { ServerLogger } from '@switchboard/server';
+import { startWorker, type RunningWorker } from '@switchboard/worker';
+import { DbBrokers } from './broker-directory.js';
+import type { StackConfig } from './config.js';
+import { checkStackPorts, portError } from './ports.js';
+import { provideRedis, type RedisHandle } from './redis.js';
+
+export interface StackLog {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface StartStackOptions {
+  /** Environment read by the control plane (master key, signup rate…); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  log?: StackLog;
+  /** Nest's log levels; default warnings and errors (its start-up chatter hides the banner). */
+  controlPlaneLogLevels?: LogLevel[];
+  /** The broker's log lines (nats-server format); default stderr. */
+  brokerLogger?: ServerLogger;
+}
+
+export interface RunningStack {
+  /** Control plane base URL as a local client reaches it. */
+  apiUrl: string;
+  natsUrl: string;
+  /** Broker monitoring base URL; '' when NATS_HTTP_PORT=0. */
+  monitorUrl: string;
+  resolverUrl: string;
+  redis: RedisHandle;
+  database: string;
+  adminTokenFile: string;
+  broker: Broker;
+  app: NestFastifyApplication;
+  worker: RunningWorker;
+  /** Stops the worker, broker, control plane and a redis-server we started, in that order. */
+  close(): Promise<void>;
+}
+
+const stderrLog: StackLog = {
+  info: (m) => void process.stderr.write(`${new Date().toISOString()} [stack] ${m}\n`),
+  warn: (m) => void process.stderr.write(`${new Date().toISOString()} [stack] WARN ${m}\n`),
+  error: (m) => void process.stderr.write(`${new Date().toISOString()} [stack] ERROR ${m}\n`),
+};
+
+export async function startStack(cfg: StackConfig, opts: StartStackOptions = {}): Promise<RunningStack> {
+  const log = opts.log ?? stderrLog;
+  await checkStackPorts(cfg);
+  mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
+
+  // Undone in reverse order on a failed start and on close.
+  const undo: Array<() => Promise<unknown>> = [];
+  const unwind = async (): Promise<void> => {
+    while (undo.length > 0) {
+      try {
+        await undo.pop()!();
+      } catch (e) {
+        log.warn(`shutdown step failed: ${(e as Error).message}`);
+      }
+    }
+  };
+  try {
+    const redis = await provideRedis(cfg.redisUrl ? { url: cfg.redisUrl } : {});
+    undo.push(() => redis.stop());
+    if (redis.origin === 'started') log.info(`started redis-server at ${redis.url} (stopped on exit, nothing kept on disk)`);
+
+    const local = `127.0.0.1`;
+    const apiUrl = `http://${local}:${cfg.port}`;
+    const resolverUrl = `${apiUrl}/jwt/v1/accounts/`;
+    const env = opts.env ?? process.env;
+    const cpConfig = loadConfig({
+      ...env,
+      PORT: String(cfg.port),
+      HOST: cfg.host,
+      DATA_DIR: cfg.dataDir,
+      DATABASE_URL: cfg.databaseUrl ?? '',
+      REDIS_URL: redis.url,
+      SWITCHBOARD_ADMIN_TOKEN_FILE: cfg.adminTokenFile,
+      // Written into the operator JWT at bootstrap: what `switchboard server-config` points nats-server at.
+      SWITCHBOARD_ACCOUNT_SERVER_URL: env.SWITCHBOARD_ACCOUNT_SERVER_URL || `${apiUrl}/jwt/v1`,
+    });
+
+    // The control plane produces propagation jobs; the worker below consumes them.
+    const queueConnection = redisConnection(redis.url);
+    undo.push(() => queueConnection.quit());
+    const prefix = cfg.queuePrefix ? { prefix: cfg.queuePrefix } : {};
+    const queue = new BullPropagationQueue({ connection: queueConnection, ...prefix });
+    undo.push(() => queue.close());
+
+    const app = await createApp(cpConfig, { propagation: queue, logger: opts.controlPlaneLogLevels ?? ['warn', 'error'] });
+    undo.push(() => app.close());
+    try {
+      await app.listen({ port: cfg.port, host: cfg.host });
+    } catch (e) {
+      throw portError(e as NodeJS.ErrnoException, cfg.host, cfg.port, 'PORT');
+    }
+
+    const database = app.get<symbol, Database>(DATABASE, { strict: false });
+    const keyring = app.get<symbol, Keyring>(KEYRING, { strict: false });
+    const op = await database.prisma.operator.findFirstOrThrow({ omit: { systemUserSeedEnc: false } });
+    if (!op.systemAccount || !op.systemUserPublicKey || !op.systemUserSeedEnc || !op.systemUserJwt) {
+      throw new Error(`operator ${op.name} has no system account user: the database was bootstrapped by an older control plane`);
+    }
+
+    let broker: Broker;
+    try {
+      broker = await startBroker(
+        {
+          host: cfg.host,
+          port: cfg.natsPort,
+          httpPort: cfg.natsHttpPort,
+          operators: [op.jwt],
+          systemAccount: op.systemAccount,
+          resolver: { type: 'URL', url: resolverUrl, cacheDir: path.join(cfg.dataDir, 'broker', 'jwt-cache') },
+        },
+        { logger: opts.brokerLogger ?? new ServerLogger({ debug: false, trace: false, time: true, file: '' }) },
+      );
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw err.code ? portError(err, cfg.host, cfg.natsPort, (err as { port?: number }).port === cfg.natsHttpPort ? 'NATS_HTTP_PORT' : 'NATS_PORT') : err;
+    }
+    undo.push(() => broker.close());
+    const natsUrl = `nats://${local}:${broker.port}`;
+
+    const brokers = new DbBrokers(database.prisma);
+    await brokers.register(cfg.brokerName, natsUrl);
+    const worker = await startWorker({
+      redisUrl: redis.url,
+      ...(cfg.queuePrefix ? { queuePrefix: cfg.queuePrefix } : {}),
+      db: database.prisma,
+      brokers,
+      systemCreds: systemUserCreds(keyring, { publicKey: op.systemUserPublicKey, seedEnc: op.systemUserSeedEnc, jwt: op.systemUserJwt }),
+      log: { info: (m) => log.info(`worker: ${m}`), warn: (m) => log.warn(`worker: ${m}`), error: (m) => log.error(`worker: ${m}`) },
+    });
+    undo.push(() => worker.close());
+
+    let closing: Promise<void> | undefined;
+    return {
+      apiUrl,
+      natsUrl,
+      monitorUrl: broker.httpPort ? `http://${local}:${broker.httpPort}` : '',
+      resolverUrl,
+      redis,
+      database: cfg.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL (PGlite) in ${cfg.dataDir}`,
+      adminTokenFile: cfg.adminTokenFile,
+      broker,
+      app,
+      worker,
+      close: () => (closing ??= unwind()),
+    };
+  } catch (e) {
+    await unwind();
+    throw e;
+  }
+}

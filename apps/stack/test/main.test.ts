@@ -1,0 +1,86 @@
+// `npm start`'s entry as a process: embedded PGlite under DATA_DIR, the machine's Redis, and
+// clear one-line failures for a busy port or a missing Redis.
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { connect } from 'nats';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, startStackProcess } from '../../../e2e/journey/processes.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function ports(): Promise<{ PORT: string; NATS_PORT: string; NATS_HTTP_PORT: string }> {
+  return { PORT: String(await freePort()), NATS_PORT: String(await freePort()), NATS_HTTP_PORT: String(await freePort()) };
+}
+
+function scratch(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'sb-stack-'));
+  dirs.push(d);
+  return d;
+}
+
+// A developer's DATABASE_URL or master key must not turn these into non-embedded runs.
+const base = { HOST: '127.0.0.1', DATABASE_URL: '', SWITCHBOARD_MASTER_KEY: '', SWITCHBOARD_MASTER_KEY_FILE: '', QUEUE_PREFIX: `sb-stack-test-${process.pid}` };
+
+describe('npm start (apps/stack/src/main.ts)', () => {
+  it('a port in use: one clear line, exit 1, nothing started', async () => {
+    const p = await ports();
+    const held: Server = createServer();
+    await new Promise<void>((r) => held.listen(Number(p.NATS_PORT), '127.0.0.1', r));
+    try {
+      const dataDir = path.join(scratch(), 'data');
+      const c = startStackProcess({ ...base, ...p, DATA_DIR: dataDir, REDIS_URL });
+      expect(await c.exited).toBe(1);
+      expect(c.output()).toBe(`switchboard: port ${p.NATS_PORT} (NATS_PORT) is already in use on 127.0.0.1: stop the other process or set NATS_PORT to a free port\n`);
+    } finally {
+      held.close();
+    }
+  }, 60_000);
+
+  it('no Redis at REDIS_URL: says what to set or install, exit 1', async () => {
+    const c = startStackProcess({ ...base, ...(await ports()), DATA_DIR: path.join(scratch(), 'data'), REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+    expect(await c.exited).toBe(1);
+    const out = c.output();
+    expect(out).toMatch(/^switchboard: REDIS_URL: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED .*\): set REDIS_URL or start redis-server\n$/);
+  }, 60_000);
+
+  it('starts everything on embedded PGlite, registers its broker, stops on SIGINT and restarts on the same data', async () => {
+    const dataDir = path.join(scratch(), 'data');
+    const p = await ports();
+    const api = `http://127.0.0.1:${p.PORT}`;
+    const first = startStackProcess({ ...base, ...p, DATA_DIR: dataDir, REDIS_URL });
+    await first.waitFor(/Ctrl-C stops everything\./, 90_000);
+    const out = first.output();
+    expect(out).toContain(`control plane   ${api}`);
+    expect(out).toContain(`NATS broker     nats://127.0.0.1:${p.NATS_PORT}`);
+    expect(out).toContain(`monitoring      http://127.0.0.1:${p.NATS_HTTP_PORT}/varz`);
+    expect(out).toContain(`embedded PostgreSQL (PGlite) in ${dataDir}`);
+    expect(out).toContain(`npm run cli -- login --api ${api} --token "$(cat ${path.join(dataDir, 'admin-token')})"`);
+
+    const tokenFile = path.join(dataDir, 'admin-token');
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    const health = (await (await fetch(`${api}/healthz`)).json()) as { status: string; checks: { database: { kind: string } } };
+    expect(health).toMatchObject({ status: 'ok', checks: { database: { kind: 'pglite' } } });
+    const brokers = (await (await fetch(`${api}/v1/brokers`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: Array<{ name: string; url: string }> };
+    expect(brokers.items).toEqual([expect.objectContaining({ name: 'local', url: `nats://127.0.0.1:${p.NATS_PORT}` })]);
+    const varz = (await (await fetch(`http://127.0.0.1:${p.NATS_HTTP_PORT}/varz`)).json()) as { port: number };
+    expect(varz.port).toBe(Number(p.NATS_PORT));
+    // Operator mode: a client without credentials is refused.
+    await expect(connect({ servers: `nats://127.0.0.1:${p.NATS_PORT}`, reconnect: false, timeout: 5000 })).rejects.toThrow(/authorization violation/i);
+
+    first.proc.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+
+    // Same DATA_DIR again: the lock was released and the operator is not bootstrapped twice.
+    const second = startStackProcess({ ...base, ...p, DATA_DIR: dataDir, REDIS_URL });
+    await second.waitFor(/Ctrl-C stops everything\./, 90_000);
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(token);
+    const again = await fetch(`${api}/v1/brokers`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await again.json()) as { total: number }).total).toBe(1);
+    expect(await second.stop()).toBe(0);
+  }, 180_000);
+});
