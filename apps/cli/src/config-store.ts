@@ -71,12 +71,25 @@ export interface Connection {
   token?: string;
 }
 
-/** Flags win over the environment (SWITCHBOARD_API, SWITCHBOARD_TOKEN), which wins over the stored config. */
+/**
+ * Flags win over the environment (SWITCHBOARD_API, SWITCHBOARD_TOKEN), which wins over the stored
+ * config. The stored token is only sent to the stored URL: `--api <elsewhere>` never leaks it.
+ */
 export function resolveConnection(flags: StoredConfig, env: Env, stored: StoredConfig): Connection | undefined {
-  const api = flags.api ?? env.SWITCHBOARD_API ?? stored.api;
-  const token = flags.token ?? env.SWITCHBOARD_TOKEN ?? stored.token;
-  if (api === undefined) return undefined;
-  return { api: checkApiUrl(api), ...(token ? { token } : {}) };
+  const raw = flags.api ?? env.SWITCHBOARD_API ?? stored.api;
+  if (raw === undefined) return undefined;
+  const api = checkApiUrl(raw);
+  const storedApi = stored.api === undefined ? undefined : safeApiUrl(stored.api);
+  const token = flags.token ?? env.SWITCHBOARD_TOKEN ?? (storedApi === api ? stored.token : undefined);
+  return { api, ...(token ? { token } : {}) };
+}
+
+function safeApiUrl(api: string): string | undefined {
+  try {
+    return checkApiUrl(api);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The API base URL, without a trailing slash; a clear usage error for anything but http(s). */

@@ -58,6 +58,14 @@ describe('config store', () => {
     expect(resolveConnection({ api: 'http://a' }, {}, {})).toEqual({ api: 'http://a' });
   });
 
+  it('sends the stored token only to the stored URL', () => {
+    const stored = { api: 'http://cp:8080', token: 'stored-t' };
+    expect(resolveConnection({ api: 'http://cp:8080/' }, {}, stored)).toEqual({ api: 'http://cp:8080', token: 'stored-t' });
+    expect(resolveConnection({ api: 'http://elsewhere' }, {}, stored)).toEqual({ api: 'http://elsewhere' });
+    expect(resolveConnection({}, { SWITCHBOARD_API: 'http://elsewhere' }, stored)).toEqual({ api: 'http://elsewhere' });
+    expect(resolveConnection({ api: 'http://elsewhere', token: 'given' }, {}, stored)).toEqual({ api: 'http://elsewhere', token: 'given' });
+  });
+
   it('accepts only http(s) API URLs, as a usage error', () => {
     expect(checkApiUrl('https://cp.example.com/base/')).toBe('https://cp.example.com/base');
     for (const bad of ['localhost:3000', 'ftp://x', 'not a url', 'http://x/?q=1']) {
