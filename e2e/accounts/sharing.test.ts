@@ -16,6 +16,7 @@ accounts {
       { service: "calc.*", accounts: [B] }
       { service: "feed", response: stream }
       { service: "per.*.svc", account_token_position: 2 }
+      { service: "svc.>" }
     ]
   }
   B: {
@@ -26,6 +27,7 @@ accounts {
       { service: { account: A, subject: "calc.*" }, to: "math.*" }
       { service: { account: A, subject: "feed" } }
       { service: { account: A, subject: "per.B.svc" }, to: "mine" }
+      { service: { account: A, subject: "svc.>" } }
     ]
   }
   C: {
@@ -115,9 +117,10 @@ describe('accounts as tenants: same config, same deliveries on nats-server and t
       u.a.subscribe('help', { callback: (_e, m) => answer(m) });
       u.a.subscribe('calc.*', { callback: (_e, m) => answer(m) });
       u.a.subscribe('per.*.svc', { callback: (_e, m) => answer(m) });
+      u.a.subscribe('svc.>', { callback: (_e, m) => answer(m) });
       await u.a.flush();
       const replies: string[] = [];
-      for (const s of ['help', 'math.add', 'mine']) {
+      for (const s of ['help', 'math.add', 'mine', 'svc.x.y']) {
         const r = await u.b.request(s, 'q', { timeout: 5_000 });
         replies.push(new TextDecoder().decode(r.data));
       }
@@ -125,8 +128,8 @@ describe('accounts as tenants: same config, same deliveries on nats-server and t
       return { seen, replies };
     });
     expect(reference).toEqual({
-      seen: ['help reply=_R_ acc=B', 'calc.add reply=_R_ acc=B', 'per.B.svc reply=_R_ acc=B'],
-      replies: ['re:help', 're:calc.add', 're:per.B.svc'],
+      seen: ['help reply=_R_ acc=B', 'calc.add reply=_R_ acc=B', 'per.B.svc reply=_R_ acc=B', 'svc.x.y reply=_R_ acc=B'],
+      replies: ['re:help', 're:calc.add', 're:per.B.svc', 're:svc.x.y'],
     });
     expect(broker).toEqual(reference);
   }, 30_000);
@@ -157,6 +160,26 @@ describe('accounts as tenants: same config, same deliveries on nats-server and t
     });
     expect(reference).toEqual({ help: ['_INBOX.help 1'], feed: ['_INBOX.feed 1', '_INBOX.feed 2', '_INBOX.feed 3'] });
     expect(broker).toEqual(reference);
+  }, 30_000);
+
+  it('queue groups of an importer get each imported message once', async () => {
+    const { reference, broker } = await both(async (kind) => {
+      const u = await users(kind);
+      const counts = [0, 0];
+      u.b.subscribe('a.news.>', { queue: 'q', callback: () => counts[0]!++ });
+      u.b.subscribe('a.news.*', { queue: 'q', callback: () => counts[1]!++ });
+      // Same connection: when the marker arrives, every earlier delivery to b has too.
+      const done = collect(u.b.subscribe('a.news.end'));
+      await u.b.flush();
+      for (let i = 0; i < 20; i++) u.a.publish(`news.${i}`, 'x');
+      u.a.publish('news.end', 'END');
+      await done;
+      await closeAll(u);
+      // One queue name is one group, whatever the subjects: the split is random, the sum is not.
+      return counts[0]! + counts[1]!;
+    });
+    expect(reference).toBe(21);
+    expect(broker).toBe(reference);
   }, 30_000);
 
   it('a service import with nobody answering: both servers leave the request unanswered', async () => {
