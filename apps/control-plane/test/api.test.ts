@@ -151,10 +151,20 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
     expect(r.status).toBe(200);
     expect(typeof r.body.revokedAt).toBe('string');
     const claims = await accountClaims(A.accountId);
-    expect(Object.keys(claims.nats.revocations ?? {})).toEqual([u.getPublicKey()]);
+    expect(Object.keys(claims.nats.revocations ?? {})).toContain(u.getPublicKey());
     const refused = authorizeUser({ userJwt: created.jwt, accountJwt: await accountJwt(A.accountId), trust, nonce: 'n', sig: sign(u.getSeed(), 'n') });
     expect(refused.ok).toBe(false);
     expect(h.queue.enqueued.slice(queued)).toEqual([A.publicKey]);
+  });
+
+  it('loses no revocation when several land at once (account JWT rebuilds are serialised)', async () => {
+    const keys = Array.from({ length: 5 }, () => createUser().getPublicKey());
+    const users = [];
+    for (const [i, publicKey] of keys.entries()) users.push((await h.call('POST', `/v1/accounts/${A.accountId}/users`, A.token, { name: `many-${i}`, publicKey })).body);
+    const results = await Promise.all(users.map((u) => h.call('POST', `/v1/accounts/${A.accountId}/users/${u.id}/revoke`, A.token)));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const revoked = Object.keys((await accountClaims(A.accountId)).nats.revocations ?? {});
+    expect(revoked).toEqual(expect.arrayContaining(keys));
   });
 
   it('keeps tenants apart: another tenant sees 404, never the object', async () => {
@@ -284,8 +294,10 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
     expect((await accountClaims(A.accountId)).nats.limits).toMatchObject({ conn: 7 });
     expect((await h.call('PATCH', `/v1/accounts/${A.accountId}`, admin, { limits: { maxConnections: 'lots' } })).status).toBe(400);
 
-    const second = await h.call('POST', '/v1/accounts', A.token, { name: 'second' });
-    expect(second.status).toBe(201);
+    // One slot left on the plan and three creates at once: exactly one gets it.
+    const racing = await Promise.all(['second', 'second-b', 'second-c'].map((name) => h.call('POST', '/v1/accounts', A.token, { name })));
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    const second = racing.find((r) => r.status === 201)!;
     expect(checkAccount(second.body.jwt, trust, { account: second.body.publicKey }).ok).toBe(true);
     const third = await h.call('POST', '/v1/accounts', A.token, { name: 'third' });
     expect(third.status).toBe(409);

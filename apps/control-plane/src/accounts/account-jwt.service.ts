@@ -47,6 +47,10 @@ export class AccountJwtService {
   }
 
   private async reissue(tx: Tx, accountId: string): Promise<string> {
+    // Serialise JWT rebuilds per account: without the row lock, two concurrent changes (say two
+    // revocations) would each sign a JWT missing the other's row, and the last commit would win.
+    // Every read below runs after the lock, so it sees what the other transaction committed.
+    await tx.$queryRaw`SELECT id FROM accounts WHERE id = ${accountId}::uuid FOR UPDATE`;
     const a = await tx.account.findUniqueOrThrow({
       where: { id: accountId },
       include: {

@@ -77,6 +77,8 @@ export class AccountsService {
     if (!tenantId) throw new BadRequestException({ message: 'validation failed', details: [{ field: 'tenantId', message: 'required for operator admins' }] });
     if (!isOperator(caller) && input.tenantId && input.tenantId !== tenantId) throw notFound('tenant');
     const id = await this.jwts.transact(async (tx, touch) => {
+      // Lock the tenant so two concurrent creates cannot both pass the plan's account count.
+      await tx.$queryRaw`SELECT id FROM tenants WHERE id = ${tenantId}::uuid FOR UPDATE`;
       const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, include: { plan: true, _count: { select: { accounts: true } } } });
       if (!tenant) throw notFound('tenant');
       if (tenant._count.accounts >= tenant.plan.maxAccounts) {

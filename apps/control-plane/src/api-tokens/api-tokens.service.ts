@@ -27,7 +27,6 @@ export interface TokenView {
   createdAt: Date;
   expiresAt: Date | null;
   revokedAt: Date | null;
-  lastUsedAt: Date | null;
 }
 
 const view = (t: ApiToken): TokenView => ({
@@ -38,7 +37,6 @@ const view = (t: ApiToken): TokenView => ({
   createdAt: t.createdAt,
   expiresAt: t.expiresAt,
   revokedAt: t.revokedAt,
-  lastUsedAt: t.lastUsedAt,
 });
 
 @Injectable()
