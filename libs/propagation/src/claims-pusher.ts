@@ -84,9 +84,11 @@ export class ClaimsPusher {
       name: this.name,
       authenticator: credsAuthenticator(this.creds),
       timeout: this.connectTimeoutMs,
-      // Keep one connection per broker alive across restarts; requests made meanwhile time out and retry.
+      // Ride out a broker restart on the same connection (requests meanwhile time out and the job
+      // retries); a broker gone for minutes (or removed from the list) gets its connection closed.
       reconnect: true,
-      maxReconnectAttempts: -1,
+      maxReconnectAttempts: 60,
+      reconnectTimeWait: 2000,
     });
     this.conns.set(broker, p);
     p.then(

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueAllAccounts, InvalidAccountKeyError } from '../src/index.js';
+import { ClaimsPusher, enqueueAllAccounts, InvalidAccountKeyError } from '../src/index.js';
 import { freePort } from './nats-server.js';
 import { Rig } from './rig.js';
 import { until, World } from './world.js';
@@ -180,6 +180,25 @@ describe('propagation to a real nats-server', () => {
     await until('every account pushed', () => r.completed.length === all.length);
     for (const a of mine) expect(await world.brokerJwt(a.pub, fresh.url)).toBe(a.jwt);
     expect(new Set(r.pusher.calls.map((c) => c.account))).toEqual(new Set(all.map((a) => a.publicKey)));
+  });
+
+  it('ClaimsPusher says why a push cannot happen with creds that are not the system account\'s', async () => {
+    const acct = await world.addAccount('not-system');
+    const stranger = world.user(acct, 'stranger'); // account unknown to the broker until pushed
+    const p1 = new ClaimsPusher({ creds: stranger.creds, connectTimeoutMs: 2000 });
+    const r1 = await p1.push(world.server.url, acct.pub, acct.jwt);
+    expect(r1).toMatchObject({ ok: false, broker: world.server.url });
+    expect(!r1.ok && r1.reason).toMatch(/^cannot connect: .*Authorization Violation/i);
+    await p1.close();
+
+    const r = rig();
+    await r.startWorker();
+    await r.queue.enqueueAccount(acct.pub);
+    await until('pushed', () => r.done(acct.pub) === 1);
+    const p2 = new ClaimsPusher({ creds: stranger.creds, requestTimeoutMs: 1000 });
+    const r2 = await p2.push(world.server.url, acct.pub, acct.jwt); // a plain account has no $SYS responders
+    expect(!r2.ok && r2.reason).toMatch(/^claims update request failed: .*(no responders|503)/i);
+    await p2.close();
   });
 
   it('refuses to queue something that is not an account public key', async () => {
