@@ -66,7 +66,7 @@ async function collect(sub: Subscription): Promise<string[]> {
   for await (const m of sub) {
     const text = new TextDecoder().decode(m.data);
     if (text === 'END') break;
-    out.push(`${m.subject} ${text}`);
+    out.push(m.reply ? `${m.subject} ${text} reply=${m.reply}` : `${m.subject} ${text}`);
   }
   return out;
 }
@@ -91,6 +91,8 @@ describe('accounts as tenants: same config, same deliveries on nats-server and t
       u.c.publish('news.fake', 'from-c');
       await Promise.all([u.b.flush(), u.c.flush()]);
       for (const s of ['news.a', 'news.a.b', 'private.x', 'private.y', 'other']) u.a.publish(s, 'from-a');
+      // A stream import passes the reply subject through untouched.
+      u.a.publish('news.r', 'from-a', { reply: 'back.here' });
       // The end marker reaches every subscriber through the imports: B as a.news.end, C as news.end.
       u.a.publish('news.end', 'END');
       const seen = { A: await inA, B: await inB, C: await inC };
@@ -98,9 +100,9 @@ describe('accounts as tenants: same config, same deliveries on nats-server and t
       return seen;
     });
     expect(reference).toEqual({
-      A: ['news.a from-a', 'news.a.b from-a'],
-      B: ['news.fake from-b', 'a.news.fake from-b', 'a.news.a from-a', 'a.news.a.b from-a'],
-      C: ['news.fake from-c', 'news.a from-a', 'px from-a'],
+      A: ['news.a from-a', 'news.a.b from-a', 'news.r from-a reply=back.here'],
+      B: ['news.fake from-b', 'a.news.fake from-b', 'a.news.a from-a', 'a.news.a.b from-a', 'a.news.r from-a reply=back.here'],
+      C: ['news.fake from-c', 'news.a from-a', 'px from-a', 'news.r from-a reply=back.here'],
     });
     expect(broker).toEqual(reference);
   }, 30_000);
