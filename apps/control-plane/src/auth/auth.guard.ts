@@ -1,4 +1,5 @@
-// Every /v1 route needs `Authorization: Bearer <api token>` unless marked @Public(); @Roles narrows it.
+// Every route needs `Authorization: Bearer <api token>` unless marked @Public() (signup, health,
+// metrics, resolver); @Roles narrows it.
 // A token is valid when its signature checks (jose) and its jti row exists, is not revoked or expired,
 // and its tenant is active.
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -31,7 +32,6 @@ export class AuthGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<FastifyRequest & { caller?: Caller }>();
-    if (!req.url.startsWith('/v1/')) return true; // health, metrics, docs, resolver
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     if (!token) throw new UnauthorizedException('missing bearer token');

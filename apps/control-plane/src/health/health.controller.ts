@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Database } from '@switchboard/db';
 import { DATABASE, REDIS } from '../tokens.js';
+import { Public } from '../auth/caller.js';
 
 export interface Check {
   status: 'up' | 'down';
@@ -34,6 +35,7 @@ async function check(probe: () => Promise<unknown>): Promise<Check> {
 }
 
 @ApiTags('health')
+@Public()
 @Controller()
 export class HealthController {
   constructor(

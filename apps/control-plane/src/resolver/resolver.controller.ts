@@ -6,8 +6,10 @@ import type { Database } from '@switchboard/db';
 import { isAccountKey } from '@switchboard/nats-jwt';
 import { OperatorService } from '../operator/operator.service.js';
 import { DATABASE } from '../tokens.js';
+import { Public } from '../auth/caller.js';
 
 @ApiExcludeController()
+@Public()
 @Controller('jwt/v1')
 export class ResolverController {
   constructor(

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimiter } from '../src/signup/rate-limit.js';
+
+describe('RateLimiter', () => {
+  it('allows max per window per key, then again once the window has passed', () => {
+    let now = 0;
+    const r = new RateLimiter(2, 1000, () => now);
+    expect([r.take('a'), r.take('a'), r.take('a')]).toEqual([true, true, false]);
+    expect(r.take('b')).toBe(true);
+    now = 999;
+    expect(r.take('a')).toBe(false);
+    now = 1000;
+    expect([r.take('a'), r.take('a'), r.take('a')]).toEqual([true, true, false]);
+  });
+});
