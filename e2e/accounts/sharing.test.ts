@@ -222,3 +222,37 @@ describe('accounts as tenants: configs both servers refuse', () => {
     }, 60_000);
   }
 });
+
+describe('accounts as tenants: chained service imports', () => {
+  const CHAIN = `
+accounts {
+  A: { users: [ { user: a, password: a } ], imports: [ { service: { account: B, subject: "x" } } ] }
+  B: { users: [ { user: b, password: b } ], exports: [ { service: "x" } ], imports: [ { service: { account: C, subject: "deep" }, to: "x" } ] }
+  C: { users: [ { user: c, password: c } ], exports: [ { service: "deep" } ] }
+}
+`;
+  it('a request passes through B into C, the requester info names both, the reply comes back', async () => {
+    const observe = async (kind: ServerKind) => {
+      const h = await startServer(kind, CHAIN);
+      try {
+        const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((u) => connect({ port: h.port, user: u, pass: u, reconnect: false })));
+        const seen: string[] = [];
+        const info = (m: Msg) => m.headers?.get('Nats-Request-Info').replace(/"rtt":\d+/, '"rtt":N');
+        c!.subscribe('deep', { callback: (_e, m) => (seen.push(`C ${m.subject} ${info(m)}`), m.respond('from-c')) });
+        b!.subscribe('x', { callback: (_e, m) => seen.push(`B ${m.subject} ${info(m)}`) });
+        await Promise.all([b!.flush(), c!.flush()]);
+        const r = await a!.request('x', 'q', { timeout: 5_000 });
+        // B's own subscriber saw the request too: flushing b after the reply makes sure it arrived.
+        await b!.flush();
+        seen.push(`A ${new TextDecoder().decode(r.data)}`);
+        await Promise.all([a!.close(), b!.close(), c!.close()]);
+        return seen.sort();
+      } finally {
+        await h.stop();
+      }
+    };
+    const reference = await observe('nats-server');
+    expect(reference).toEqual(['A from-c', 'B x {"acc":"A","rtt":N}', 'C deep {"acc":"A","svc":"B","rtt":N}']);
+    expect(await observe('broker')).toEqual(reference);
+  }, 60_000);
+});
