@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { GLOBAL_ACCOUNT, Permissions } from '@switchboard/accounts';
 import type { ConnectOptions } from './connect.js';
+import type { ResponsePermission } from './permissions.js';
 import type { ServerOptions } from './options.js';
 import { mapCertUser, type TlsConnState } from './tls.js';
 
@@ -14,6 +15,8 @@ export interface AuthResult {
   permissions: Permissions | null;
   /** Operator mode: what the user JWT adds (revocation checks, expiry, limits). */
   jwt?: JwtIdentity;
+  /** `allow_responses` / JWT `resp`: replies it may publish despite its publish permissions. */
+  responses?: ResponsePermission;
 }
 
 /** A connection authenticated by a user JWT. */
@@ -75,7 +78,7 @@ export class OpenAuthenticator implements Authenticator {
 export class SimpleAuthenticator implements Authenticator {
   readonly required = true;
   readonly nonceRequired = false;
-  private readonly users = new Map<string, { password: string; account: string; permissions: Permissions | null }>();
+  private readonly users = new Map<string, { password: string; account: string; permissions: Permissions | null; responses?: ResponsePermission }>();
   private readonly token: string;
   private readonly noAuthUser: string;
 
@@ -92,7 +95,7 @@ export class SimpleAuthenticator implements Authenticator {
     if (opts.username) this.users.set(opts.username, { password: opts.password, account: GLOBAL_ACCOUNT, permissions: defaults });
     for (const u of opts.users) {
       const permissions = u.permissions ? new Permissions(u.permissions) : defaults;
-      this.users.set(u.user, { password: u.password, account: u.account || GLOBAL_ACCOUNT, permissions });
+      this.users.set(u.user, { password: u.password, account: u.account || GLOBAL_ACCOUNT, permissions, ...(u.responses && { responses: u.responses }) });
     }
     this.noAuthUser = opts.noAuthUser;
   }
@@ -105,7 +108,7 @@ export class SimpleAuthenticator implements Authenticator {
     if (!opts.user && !opts.pass && !opts.authToken) return this.anonymous();
     const u = this.users.get(opts.user);
     if (!u || !sameSecret(opts.pass, u.password)) return null;
-    return { account: u.account, user: opts.user, permissions: u.permissions };
+    return { account: u.account, user: opts.user, permissions: u.permissions, ...(u.responses && { responses: u.responses }) };
   }
 
   /** nats-server's verify_and_map; it still compares passwords (a mapped user has none). */
@@ -115,13 +118,13 @@ export class SimpleAuthenticator implements Authenticator {
     const name = mapCertUser(cert, this.users);
     const u = name === null ? undefined : this.users.get(name);
     if (!u || !sameSecret(opts.pass, u.password)) return null;
-    return { account: u.account, user: name!, permissions: u.permissions };
+    return { account: u.account, user: name!, permissions: u.permissions, ...(u.responses && { responses: u.responses }) };
   }
 
   anonymous(): AuthResult | null {
     if (!this.noAuthUser) return null;
     const u = this.users.get(this.noAuthUser);
-    return u ? { account: u.account, user: this.noAuthUser, permissions: u.permissions } : null;
+    return u ? { account: u.account, user: this.noAuthUser, permissions: u.permissions, ...(u.responses && { responses: u.responses }) } : null;
   }
 }
 

@@ -18,6 +18,7 @@ import {
 } from './errors.js';
 import { replayOp, type HeldOp } from './held-ops.js';
 import { Outbound } from './outbound.js';
+import { ReplyPermits } from './permissions.js';
 import { Pinger, type PingTarget } from './pinger.js';
 import { addShadows, isReservedReply, removeShadows, routeInAccount } from './cross-account.js';
 import type { Server } from './server.js';
@@ -53,6 +54,8 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
   user = '';
   /** The user's publish/subscribe permissions; null = unrestricted. */
   perms: Permissions | null = null;
+  /** Reply subjects this client may answer (`allow_responses`); null = no response permission. */
+  private replies: ReplyPermits | null = null;
   /** Operator mode: the user JWT behind this connection (revocations, expiry, limits). */
   jwt: JwtIdentity | null = null;
   /** The user's own subscription and payload limits (user JWT / account); -1 = the server's. */
@@ -223,6 +226,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
       this.bindAccount(this.server.registerAccount(who.account));
       this.user = who.user;
       this.perms = who.permissions;
+      if (who.responses) this.replies = new ReplyPermits(who.responses);
       this.awaitingAuth = false;
       if (who.jwt) this.applyJwt(who.jwt);
     } else if (opts.account !== '' || opts.newAccount) {
@@ -326,7 +330,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
       this.sendErr(ERR_MAX_PAYLOAD);
       return this.close(CloseReason.MaxPayloadExceeded, true);
     }
-    if (this.perms !== null && !this.perms.canPublish(subject)) {
+    if (this.perms !== null && !this.perms.canPublish(subject) && (this.replies === null || !this.replies.allow(subject, Date.now()))) {
       this.server.log('ERR', `${this.describe()} - Publish Violation - User "${this.user}", Subject ${JSON.stringify(subject)}`);
       return this.sendErr(`Permissions Violation for Publish to ${JSON.stringify(subject)}`);
     }
@@ -420,6 +424,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
       if (sub.delivered + 1 === sub.max) this.server.expireSub(sub);
     }
     sub.delivered++;
+    if (this.replies !== null && reply.length > 0) this.replies.track(reply, Date.now());
     this.out.appendMsg(subject, sub.sid, reply, hdrLen, msg, !this.headers);
     const size = hdrLen >= 0 && !this.headers ? msg.length - hdrLen : msg.length;
     this.outMsgs++;
@@ -592,6 +597,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     this.bindAccount(this.server.registerAccount(who.account));
     this.user = who.user;
     this.perms = who.permissions;
+    if (who.responses) this.replies = new ReplyPermits(who.responses);
     this.awaitingAuth = false;
     this.connectReceived = true;
     this.clearAuthTimer();

@@ -1,6 +1,7 @@
 import type { PermissionsConfig, SubjectPermission } from '@switchboard/accounts';
 import { ConfigError, parseDuration, parseSize, positionOf } from '@switchboard/config';
 import { isValidSubject } from '@switchboard/subjects';
+import { DEFAULT_RESPONSE_PERMISSION, type ResponsePermission } from './permissions.js';
 import { applyOperatorKey, finishOperatorMode, OPERATOR_KEYS } from './operator-config.js';
 import { finishTls, tlsOptionsFromConfig } from './tls-config.js';
 import { checkSharing, parseExports, parseImports } from './config-sharing.js';
@@ -212,9 +213,16 @@ function users(v: unknown, account: string): UserConfig[] {
         case 'account':
           u.account = str(x, rawKey);
           break;
-        case 'permissions':
+        case 'permissions': {
           u.permissions = permissions(x);
+          const r = allowResponses(x);
+          if (r) {
+            u.responses = r;
+            // As nats-server: response permissions without publish permissions deny every other publish.
+            u.permissions.publish ??= { allow: [] };
+          }
           break;
+        }
         default:
           throw new ConfigError(`user: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
       }
@@ -239,9 +247,48 @@ function permissions(v: unknown): PermissionsConfig {
       case 'export':
         out.subscribe = subjectPermission(x, rawKey);
         break;
+      case 'allow_responses':
+      case 'responses':
+        break; // read by allowResponses
       default:
         throw new ConfigError(`permissions: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
     }
+  });
+  return out;
+}
+
+/** nats-server's `allow_responses`: true (1 reply within 2 minutes), or `{ max, expires }`. */
+function allowResponses(v: unknown): ResponsePermission | undefined {
+  const m = obj(v, 'permissions');
+  const key = Object.keys(m).find((k) => ['allow_responses', 'responses'].includes(k.toLowerCase()));
+  if (key === undefined) return undefined;
+  let out: ResponsePermission | undefined;
+  at(m, key, () => {
+    const x = m[key];
+    if (typeof x === 'boolean') {
+      out = x ? { ...DEFAULT_RESPONSE_PERMISSION } : undefined;
+      return;
+    }
+    const r = { ...DEFAULT_RESPONSE_PERMISSION };
+    const rm = obj(x, key);
+    for (const [k, y] of Object.entries(rm)) at(rm, k, () => {
+      switch (k.toLowerCase()) {
+        case 'max':
+        case 'max_msgs':
+        case 'max_messages':
+        case 'max_responses':
+          r.maxMsgs = int(y, k);
+          break;
+        case 'expires':
+        case 'expiration':
+        case 'ttl':
+          r.ttlMs = parseDuration(y);
+          break;
+        default:
+          throw new ConfigError(`Unknown field "${k}" parsing permissions`, { line: 0, column: 0 });
+      }
+    });
+    out = r;
   });
   return out;
 }

@@ -60,6 +60,7 @@ export class JwtAuthenticator implements Authenticator {
       account: r.account,
       user: r.user,
       permissions: r.permissions ? new Permissions(permissionsConfig(r.permissions)) : null,
+      ...(r.permissions?.resp && { responses: { maxMsgs: r.permissions.resp.max, ttlMs: Math.floor(r.permissions.resp.ttl / 1e6) } }),
       jwt: {
         userKey: r.user,
         issuedAt: r.userClaims.iat ?? 0,
@@ -82,6 +83,8 @@ export function permissionsConfig(p: JwtPermissions): PermissionsConfig {
   const out: PermissionsConfig = {};
   if (p.pub && (p.pub.allow?.length || p.pub.deny?.length)) out.publish = side(p.pub);
   if (p.sub && (p.sub.allow?.length || p.sub.deny?.length)) out.subscribe = side(p.sub);
+  // As nats-server: response permissions without publish permissions deny every other publish.
+  if (p.resp && out.publish === undefined) out.publish = { allow: [] };
   return out;
 }
 

@@ -2,6 +2,7 @@ import type { ExportDecl, PermissionsConfig } from '@switchboard/accounts';
 import type { Import } from '@switchboard/nats-jwt';
 import type { TlsOptions } from './tls.js';
 import type { ResolverConfig } from '@switchboard/resolver';
+import type { ResponsePermission } from './permissions.js';
 
 /** A user from `authorization { users: [...] }` or `accounts { A: { users: [...] } }`. */
 export interface UserConfig {
@@ -11,6 +12,8 @@ export interface UserConfig {
   account: string;
   /** Publish/subscribe permissions; absent = `authorization { permissions }` or unrestricted. */
   permissions?: PermissionsConfig;
+  /** `permissions { allow_responses }`: replies allowed despite the publish permissions. */
+  responses?: ResponsePermission;
 }
 
 /** An account declared in the config's `accounts` block. */

@@ -71,7 +71,15 @@ describe('optionsFromConfig', () => {
     expect(() => map('bogus: 1')).toThrow('unknown field "bogus"');
     expect(() => map('port: "x"')).toThrow(/port/);
     expect(() => map('authorization { token: t, users: [ {user: a, password: b} ] }')).toThrow(/token/);
-    expect(() => map('authorization { users: [ {user: a, password: b, permissions: { allow_responses: true }} ] }')).toThrow(/allow_responses/);
+    expect(map('authorization { users: [ {user: a, password: b, permissions: { allow_responses: true }} ] }').options.users[0]).toMatchObject({
+      responses: { maxMsgs: 1, ttlMs: 120_000 },
+      permissions: { publish: { allow: [] } },
+    });
+    expect(map('authorization { users: [ {user: a, password: b, permissions: { publish: "x", allow_responses: { max: 3, expires: "5s" } }} ] }').options.users[0]).toMatchObject({
+      responses: { maxMsgs: 3, ttlMs: 5_000 },
+      permissions: { publish: { allow: ['x'] } },
+    });
+    expect(() => map('authorization { users: [ {user: a, password: b, permissions: { allow_responses: { often: 1 } }} ] }')).toThrow(/often/);
     expect(() => map('authorization { users: [ {user: a, password: b, permissions: { publish: "a..b" }} ] }')).toThrow(/invalid subject/);
     expect(() => map('no_auth_user: ghost')).toThrow(/no_auth_user/);
     expect(() => map('max_payload: 100MB\nmax_pending: 1MB')).toThrow(/max_pending/);
