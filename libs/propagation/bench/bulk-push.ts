@@ -2,6 +2,8 @@
 // real nats-server (full resolver). Prints the time to queue them and until every job completed.
 //   node --conditions=@switchboard/source --import tsx libs/propagation/bench/bulk-push.ts [accounts] [concurrency]
 // Needs the machine's PostgreSQL and Redis (TEST_PG_URL / TEST_REDIS_URL to override).
+// Also prints the CPU time each process spent, since wall time on a shared machine says little.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { BullPropagationQueue, ClaimsPusher, DbJwtSource, PropagationWorker, StaticBrokers } from '../src/index.js';
 import { until, World } from '../test/world.js';
@@ -25,11 +27,19 @@ try {
   worker.worker.on('failed', () => failed++);
   await worker.ready();
 
+  const redisPid = Number(/process_id:(\d+)/.exec(await world.redis.info('server'))?.[1]);
+  const before = { node: process.cpuUsage(), nats: cpuSeconds(world.server.pid), redis: cpuSeconds(redisPid) };
   const t0 = performance.now();
   await queue.enqueueAccounts(accounts.map((a) => a.pub));
   const queued = performance.now() - t0;
   await until(`${count} jobs`, () => done + failed >= count, 600_000);
   const total = performance.now() - t0;
+  const nodeCpu = process.cpuUsage(before.node);
+  const cpu = {
+    node: (nodeCpu.user + nodeCpu.system) / 1e6,
+    nats: cpuSeconds(world.server.pid) - before.nats,
+    redis: cpuSeconds(redisPid) - before.redis,
+  };
 
   // Spot-check that the broker really holds what was pushed.
   for (const a of [accounts[0]!, accounts[Math.floor(count / 2)]!, accounts[count - 1]!]) {
@@ -37,11 +47,22 @@ try {
   }
   console.log(
     `bulk-push: ${count} accounts, concurrency ${concurrency}: queued in ${(queued / 1000).toFixed(2)} s, ` +
-      `all pushed in ${(total / 1000).toFixed(2)} s (${Math.round(count / (total / 1000))} accounts/s), ${failed} failed`,
+      `all pushed in ${(total / 1000).toFixed(2)} s (${Math.round(count / (total / 1000))} accounts/s), ${failed} failed; ` +
+      `CPU s: worker ${cpu.node.toFixed(1)}, nats-server ${cpu.nats.toFixed(1)}, redis ${Number.isNaN(cpu.redis) ? '?' : cpu.redis.toFixed(1)}`,
   );
   await worker.close();
   await queue.close();
   await pusher.close();
 } finally {
   await world.close();
+}
+
+/** user+system CPU seconds of a local process (NaN when it cannot be read, e.g. a remote Redis). */
+function cpuSeconds(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 // $SYS.REQ.CLAIMS.UPDATE from the system account), on a free port.
 
 export interface RunningServer {
+  pid: number;
   port: number;
   url: string;
   stop(): Promise<void>;
@@ -57,6 +58,7 @@ export async function startResolverServer(opts: { operatorJwt: string; systemAcc
     await new Promise((r) => setTimeout(r, 25));
   }
   return {
+    pid: child.pid!,
     port,
     url: `nats://127.0.0.1:${port}`,
     log: () => output,
