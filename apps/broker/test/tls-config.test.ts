@@ -37,6 +37,12 @@ describe('tls config block', () => {
     expect(optionsFromConfig(parseConfig('port: 4222')).options.authTimeout).toBe(2000);
   });
 
+  it('allow_non_tls (top level) lets plain-text clients in too', () => {
+    expect(optionsFromConfig(parseConfig(`allow_non_tls: true\ntls { ${files()} }`)).options.tls!.allowNonTls).toBe(true);
+    expect(optionsFromConfig(parseConfig(`tls { ${files()} }`)).options.tls!.allowNonTls).toBeUndefined();
+    expect(() => optionsFromConfig(parseConfig('allow_non_tls: "yes"'))).toThrow(ConfigError);
+  });
+
   it('https_port and https (host:port) set the HTTPS monitoring listener', () => {
     expect(optionsFromConfig(parseConfig(`https_port: 8443\ntls { ${files()} }`)).options.httpsPort).toBe(8443);
     const o = optionsFromConfig(parseConfig(`https: "127.0.0.1:9443"\ntls { ${files()} }`)).options;

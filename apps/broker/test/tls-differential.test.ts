@@ -70,9 +70,9 @@ async function plainTextClient(port: number): Promise<{ info: Record<string, unk
 }
 
 /** Whether a client with these TLS options gets a working connection; the error text if not. */
-async function outcome(kind: (typeof clientKinds)[number], port: number, tls: Record<string, string> | undefined): Promise<string> {
+async function outcome(kind: (typeof clientKinds)[number], port: number, tls: Record<string, string> | undefined | null, name = 'diff'): Promise<string> {
   try {
-    const nc = await kind.connect({ servers: `127.0.0.1:${port}`, tls, reconnect: false, timeout: 5_000 });
+    const nc = await kind.connect({ servers: `127.0.0.1:${port}`, tls, reconnect: false, timeout: 5_000, name });
     try {
       const sub = nc.subscribe('diff.tls');
       const got = take(sub, 1);
@@ -139,6 +139,65 @@ describe('max_connections under tls: the refusal is plain text after INFO, as na
     }
     expect(after[0]).toBe("-ERR 'maximum connections exceeded'\r\n");
     expect(after[1]).toBe(after[0]);
+  });
+});
+
+describe('allow_non_tls: same config, same behaviour as nats-server', () => {
+  let pair: Pair;
+  beforeAll(async () => {
+    pair = await startPair('nontls', `${tlsBlock('')}allow_non_tls: true\n`);
+  });
+  afterAll(() => pair.stop());
+
+  it('INFO offers tls_available instead of tls_required on both', async () => {
+    const infos: Record<string, unknown>[] = [];
+    for (const s of pair.servers) {
+      const raw = await RawClient.open(s.port);
+      await raw.waitFor('\r\n');
+      infos.push(JSON.parse(raw.data.slice(5, raw.data.indexOf('\r\n'))));
+      raw.destroy();
+    }
+    expect(tlsInfoFields(infos[0]!)).toEqual({ tls_required: undefined, tls_verify: undefined, tls_available: true });
+    expect(tlsInfoFields(infos[1]!)).toEqual(tlsInfoFields(infos[0]!));
+  });
+
+  for (const kind of clientKinds) {
+    it(`${kind.name}: plain-text and TLS clients both work, on both; /connz tells them apart`, async () => {
+      const versions: unknown[][] = [];
+      for (const s of pair.servers) {
+        // The clients take up tls_available unless told `tls: null`.
+        expect(await outcome(kind, s.port, null, `plain-${kind.name}`), s.name).toBe('ok');
+        expect(await outcome(kind, s.port, { caFile: certs.ca }, `tls-${kind.name}`), s.name).toBe('ok');
+        const version = async (name: string) => {
+          let v: unknown;
+          await waitFor(async () => {
+            const closed = await fetch(`http://127.0.0.1:${s.http}/connz?state=closed`).then((r) => r.json() as Promise<{ connections: any[] }>);
+            const c = closed.connections.find((x) => x.name === name);
+            v = c ? (c.tls_version ?? null) : undefined;
+            return v !== undefined;
+          }, 5_000, `${name} closed`);
+          return v;
+        };
+        versions.push([await version(`plain-${kind.name}`), await version(`tls-${kind.name}`)]);
+      }
+      expect(versions[0]![0]).toBeNull();
+      expect(versions[0]![1]).toMatch(/^1\.[23]$/);
+      expect(versions[1]).toEqual(versions[0]);
+    });
+  }
+
+  it('a raw plain-text client gets the same answers from both', async () => {
+    const answers: string[] = [];
+    for (const s of pair.servers) {
+      const raw = await RawClient.open(s.port);
+      await raw.waitFor('\r\n');
+      raw.send('CONNECT {"verbose":true}\r\nPING\r\n');
+      await raw.waitFor('PONG\r\n');
+      answers.push(raw.data.slice(raw.data.indexOf('\r\n') + 2));
+      raw.destroy();
+    }
+    expect(answers[0]).toBe('+OK\r\nPONG\r\n');
+    expect(answers[1]).toBe(answers[0]);
   });
 });
 

@@ -69,6 +69,9 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
       case 'tls':
         o.tls = tlsOptionsFromConfig(obj(v, key));
         break;
+      case 'allow_non_tls':
+        bool(v, key); // applied with the tls block by finishTls
+        break;
       case 'debug':
         o.debug = bool(v, key);
         break;

@@ -53,7 +53,7 @@ export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: strin
     host: server.host,
     port: server.port,
     ...(server.auth.required ? { auth_required: true } : {}),
-    ...(o.tls ? { tls_required: true } : {}),
+    ...(o.tls && !o.tls.allowNonTls ? { tls_required: true } : {}),
     ...(o.tls?.verify ? { tls_verify: true } : {}),
     max_connections: o.maxConnections,
     ping_interval: o.pingInterval * 1e6,

@@ -147,8 +147,9 @@ export class Server {
     if (auth) info.auth_required = true;
     // INFO goes out before the handshake (nats-server 2.9): these tell the client to start it.
     if (this.opts.tls) {
-      info.tls_required = true;
+      if (!this.opts.tls.allowNonTls) info.tls_required = true;
       if (this.opts.tls.verify) info.tls_verify = true;
+      if (this.opts.tls.allowNonTls) info.tls_available = true;
     }
     info.max_payload = client.maxPayloadLimit;
     info.client_id = client.cid;

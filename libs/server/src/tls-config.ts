@@ -78,6 +78,7 @@ export function finishTls(config: Record<string, unknown>, o: ServerOptions): vo
     throw new ConfigError((err as Error).message, { line: 0, column: 0 });
   }
   if (!hasAuthTimeout(config)) o.authTimeout = o.tls.timeout + 1_000;
+  for (const [k, v] of Object.entries(config)) if (k.toLowerCase() === 'allow_non_tls' && v === true) o.tls.allowNonTls = true;
 }
 
 function hasAuthTimeout(config: Record<string, unknown>): boolean {

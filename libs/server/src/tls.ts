@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { createSecureContext, TLSSocket, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { CloseReason } from './errors.js';
@@ -16,6 +17,8 @@ export interface TlsOptions {
   map: boolean;
   /** Handshake deadline (ms). */
   timeout: number;
+  /** allow_non_tls: a client may also stay in plain text (INFO says tls_available). */
+  allowNonTls?: boolean;
 }
 
 /** nats-server's TLS_TIMEOUT. */
@@ -86,6 +89,8 @@ export function createTlsContext(options: TlsOptions): TlsContext {
  * connection as "TLS Handshake Failure" without a word to the peer (a plain-text client sees
  * INFO, then EOF), as nats-server does. Once secure, a SocketTransport over the TLS socket
  * carries the data; the plain (non-TLS) listener path never goes through this class.
+ * With allow_non_tls the first byte decides (0x16 starts a TLS handshake record), as
+ * nats-server does; a client silent for the TLS timeout continues in plain text.
  */
 export class TlsTransport implements Transport, TransportSink {
   readonly remoteAddress: string;
@@ -97,6 +102,8 @@ export class TlsTransport implements Transport, TransportSink {
   private timer: NodeJS.Timeout | null = null;
   private paused = false;
   private closed = false;
+  /** allow_non_tls: waiting for the client's first bytes to choose TLS or plain text. */
+  private choosing = false;
 
   constructor(
     private readonly raw: Socket,
@@ -117,11 +124,20 @@ export class TlsTransport implements Transport, TransportSink {
     this.sink = sink;
   }
 
-  /** After INFO: the client's next bytes must be a TLS ClientHello. */
+  /** After INFO: the client's next bytes must be a TLS ClientHello (or, with allow_non_tls, may be plain). */
   startTls(): void {
-    if (this.closed || this.tlsSocket) return;
+    if (this.closed || this.tlsSocket || this.choosing) return;
     const o = this.ctx.options;
-    const s = new TLSSocket(this.raw, {
+    this.timer = setTimeout(this.onTimeout, o.timeout);
+    this.timer.unref();
+    if (!o.allowNonTls) return this.handshake(this.raw);
+    this.choosing = true;
+    this.raw.on('data', this.onFirstChunk);
+  }
+
+  private handshake(stream: Socket | Duplex): void {
+    const o = this.ctx.options;
+    const s = new TLSSocket(stream, {
       isServer: true,
       secureContext: this.ctx.secureContext,
       requestCert: o.verify,
@@ -131,8 +147,25 @@ export class TlsTransport implements Transport, TransportSink {
     s.once('secure', this.onSecure);
     s.on('error', this.onHandshakeError);
     s.on('close', this.onEarlyClose);
-    this.timer = setTimeout(this.onTimeout, o.timeout);
-    this.timer.unref();
+  }
+
+  private readonly onFirstChunk = (chunk: Buffer): void => {
+    this.choosing = false;
+    this.raw.off('data', this.onFirstChunk);
+    this.raw.pause();
+    // A TLS record starts with its type: 0x16 = handshake.
+    if (chunk[0] === 0x16) this.handshake(prefixed(this.raw, chunk));
+    else this.stayPlain(chunk);
+  };
+
+  /** allow_non_tls and the client speaks plain text: the raw socket carries the protocol. */
+  private stayPlain(first: Buffer | null): void {
+    this.clearTimer();
+    this.raw.off('close', this.onEarlyClose);
+    this.inner = new SocketTransport(this.raw);
+    this.inner.bind(this);
+    if (first !== null) this.onData(first);
+    if (!this.paused && !this.closed) this.raw.resume();
   }
 
   write(data: Buffer): boolean {
@@ -211,11 +244,18 @@ export class TlsTransport implements Transport, TransportSink {
   };
 
   private readonly onEarlyClose = (): void => {
+    if (this.choosing) return this.report(CloseReason.ClientClosed, '');
     this.fail('TLS handshake error: EOF');
   };
 
   private readonly onTimeout = (): void => {
     this.timer = null;
+    if (this.choosing) {
+      // nats-server: no bytes within the TLS timeout under allow_non_tls means plain text.
+      this.choosing = false;
+      this.raw.off('data', this.onFirstChunk);
+      return this.stayPlain(null);
+    }
     this.fail('TLS handshake timeout');
   };
 
@@ -247,6 +287,32 @@ export class TlsTransport implements Transport, TransportSink {
 }
 
 function ignore(): void {}
+
+/**
+ * The raw socket as a stream that first yields the bytes already read from it (the first
+ * chunk looked at under allow_non_tls). Only those connections pay for the extra stream.
+ */
+function prefixed(raw: Socket, first: Buffer): Duplex {
+  const d = new Duplex({
+    read: () => void raw.resume(),
+    write: (chunk: Buffer, _enc, cb) => void raw.write(chunk, cb),
+    final: (cb) => {
+      raw.end();
+      cb();
+    },
+    destroy: (err, cb) => {
+      raw.destroy();
+      cb(err);
+    },
+  });
+  d.push(first);
+  raw.on('data', (c: Buffer) => {
+    if (!d.push(c)) raw.pause();
+  });
+  raw.on('end', () => d.push(null));
+  raw.on('close', () => d.destroy());
+  return d;
+}
 
 /** readFileSync with Go's error text ("open x.pem: no such file or directory"), as nats-server prints it. */
 function readFile(path: string): Buffer {
