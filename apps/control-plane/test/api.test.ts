@@ -141,6 +141,9 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
     const bad = await h.call('POST', `/v1/accounts/${A.accountId}/users`, A.token, { name: 'bad name!', publicKey: 'U', expiresIn: 'soon' });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('name');
+    const perms = await h.call('POST', `/v1/accounts/${A.accountId}/users`, A.token, { name: 'perm', publicKey: createUser().getPublicKey(), permissions: { sub: { deny: ['a b'] } } });
+    expect(perms.status).toBe(400);
+    expect(perms.body.details[0].field).toBe('permissions');
   });
 
   it('revokes a user: the re-signed account JWT refuses it, and propagation is queued', async () => {

@@ -1,6 +1,6 @@
 // User JWTs: the user's key pair is made by the client; only its public key reaches us.
 import type { KeyPair } from '@nats-io/nkeys';
-import { encode, formatCreds, isAccountKey, isUserKey, newUserClaims, type Permission } from '@switchboard/nats-jwt';
+import { encode, formatCreds, isAccountKey, isUserKey, newUserClaims, validateUser, type Permission } from '@switchboard/nats-jwt';
 import { openSeed, type Keyring } from '@switchboard/secrets';
 import { IssuerError } from './errors.js';
 import { parseDuration } from './duration.js';
@@ -68,6 +68,9 @@ export function issueUserJwt(spec: UserSpec, accountSigner: KeyPair, now = Date.
   if (p?.resp) c.nats.resp = { max: p.resp.max, ttl: parseDuration(p.resp.ttl, 'permissions.resp.ttl') * 1_000_000 };
   if (spec.bearer) c.nats.bearer_token = true;
   if (spec.expiresAt) c.exp = Math.floor(spec.expiresAt.getTime() / 1000);
+  // Refuse what a broker would refuse (bad subjects in permissions…), before anything is stored.
+  const problems = validateUser(c);
+  if (problems.length) throw new IssuerError('invalid', problems.join('; '), 'permissions');
   return encode(c, accountSigner, { now });
 }
 

@@ -167,6 +167,13 @@ describe('user JWTs', () => {
     expect(checkUserPublicKey(u)).toBe(u);
   });
 
+  it('refuse permissions a broker would refuse', () => {
+    const u = createUser();
+    expect(() => issueUserJwt({ publicKey: u.getPublicKey(), name: 'd', account: acct.key.publicKey, permissions: { pub: { allow: ['a..b'] } } }, signer)).toThrow(
+      expect.objectContaining({ code: 'invalid', field: 'permissions' }),
+    );
+  });
+
   it('parse expiry inputs strictly', () => {
     expect(expiryOf({})).toBeNull();
     expect(() => expiryOf({ expiresIn: '1y' })).toThrow(IssuerError);
