@@ -141,7 +141,7 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
     const bad = await h.call('POST', `/v1/accounts/${A.accountId}/users`, A.token, { name: 'bad name!', publicKey: 'U', expiresIn: 'soon' });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('name');
-    const perms = await h.call('POST', `/v1/accounts/${A.accountId}/users`, A.token, { name: 'perm', publicKey: createUser().getPublicKey(), permissions: { sub: { deny: ['a b'] } } });
+    const perms = await h.call('POST', `/v1/accounts/${A.accountId}/users`, A.token, { name: 'perm', publicKey: createUser().getPublicKey(), permissions: { pub: { deny: ['a..b'] } } });
     expect(perms.status).toBe(400);
     expect(perms.body.details[0].field).toBe('permissions');
   });
