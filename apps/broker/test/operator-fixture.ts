@@ -37,15 +37,18 @@ export async function makeOperator() {
   const aSigner = createAccount();
   const c = createAccount();
   const d = createAccount();
+  const e = createAccount();
+  const eSigner = createAccount();
   const revoked = await user('revoked', a);
   const accountJwt = {
     sys: await encodeAccount('SYS', sys, { limits: UNLIMITED }, { signer: operator }),
     a: await encodeAccount('A', a, { limits: UNLIMITED, signing_keys: [aSigner.getPublicKey()], revocations: { [revoked.key.getPublicKey()]: nowSec() + 3600 } }, { signer: operator }),
     c: await encodeAccount('C', c, { limits: UNLIMITED }, { signer: operator }),
     d: await encodeAccount('D', d, { limits: UNLIMITED }, { signer: operator }),
+    e: await encodeAccount('E', e, { limits: UNLIMITED, signing_keys: [eSigner.getPublicKey()] }, { signer: operator }),
   };
   const operatorJwt = await encodeOperator('OP', operator, { system_account: sys.getPublicKey() });
-  const keys = { operator, sys, a, aSigner, c, d };
+  const keys = { operator, sys, a, aSigner, c, d, e, eSigner };
   const users = {
     sys: await user('sys', sys),
     a: await user('a', a),
@@ -61,6 +64,8 @@ export async function makeOperator() {
     fromElsewhere: await user('elsewhere', a, { src: ['10.99.0.0/16'] }),
     c1: await user('c1', c),
     c2: await user('c2', c),
+    e1: await user('e1', e),
+    e2: await user('e2', e, {}, { signer: eSigner }),
   };
   return { keys, users, accountJwt, operatorJwt };
 }
@@ -78,6 +83,7 @@ export function operatorConfig(f: OperatorFixture, resolver = 'resolver: MEMORY'
     `  ${k.a.getPublicKey()}: ${f.accountJwt.a}`,
     `  ${k.c.getPublicKey()}: ${f.accountJwt.c}`,
     `  ${k.d.getPublicKey()}: ${f.accountJwt.d}`,
+    `  ${k.e.getPublicKey()}: ${f.accountJwt.e}`,
     '}',
     '',
   ].join('\n');

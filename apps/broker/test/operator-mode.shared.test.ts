@@ -11,6 +11,9 @@ import { makeOperator, nonceOf, nowSec, operatorConfig, rawAs, rawConnect, sign,
 const fx: OperatorFixture = await makeOperator();
 const configFile = writeConfig(operatorConfig(fx));
 const AUTH_VIOLATION = "-ERR 'Authorization Violation'\r\n";
+let e2Seen = '';
+/** nats-server closes a user whose signing key was dropped without sending anything. */
+const E2_EXPECTED = '';
 
 const asUser = (port: number, cred: Cred): Promise<NatsConnection> =>
   connect({ port, authenticator: jwtAuthenticator(cred.jwt, cred.key.getSeed()), reconnect: false });
@@ -201,6 +204,27 @@ describe.each<ServerKind>(['nats-server', 'broker'])('operator mode (MEMORY reso
     await waitFor(() => nowSec() > JSON.parse(Buffer.from(update.split('.')[1]!, 'base64url').toString()).nats.revocations[fx.users.c1.key.getPublicKey()], 3_000, 'the next second');
     const fresh = await asUser(srv.port, await user('c3', fx.keys.c));
     await Promise.all([fresh.close(), c2.close()]);
+  });
+
+  it('a live update that drops a signing key or revokes "*" closes the users it no longer admits', async () => {
+    const e = fx.keys.e.getPublicKey();
+    const update = async (jwt: string) => JSON.parse(text((await sys.request(`$SYS.REQ.ACCOUNT.${e}.CLAIMS.UPDATE`, new TextEncoder().encode(jwt), { timeout: 3_000 })).data));
+    const e1 = await rawAs(srv.port, fx.users.e1);
+    const e2 = await rawAs(srv.port, fx.users.e2);
+    e1.data = '';
+    e2.data = '';
+    const noSigner = await encodeAccount('E', fx.keys.e, { limits: UNLIMITED }, { signer: fx.keys.operator });
+    expect((await update(noSigner)).data.message).toBe('jwt updated');
+    await e2.waitClosed();
+    e1.send('PING\r\n');
+    await e1.waitFor('PONG\r\n');
+    e2Seen = e2.data;
+    await waitFor(() => nowSec() > JSON.parse(Buffer.from(noSigner.split('.')[1]!, 'base64url').toString()).iat, 3_000, 'a later iat');
+    const all = await encodeAccount('E', fx.keys.e, { limits: UNLIMITED, revocations: { '*': nowSec() } }, { signer: fx.keys.operator });
+    expect((await update(all)).data.message).toBe('jwt updated');
+    await e1.waitFor("-ERR 'User Authentication Revoked'\r\n");
+    await e1.waitClosed();
+    expect(e2Seen).toBe(E2_EXPECTED);
   });
 
   it('disconnects a user when its JWT expires, with nats-server error text', async () => {

@@ -24,6 +24,8 @@ export interface JwtIdentity {
   /** User public key and the JWT's iat (seconds), for revocations. */
   userKey: string;
   issuedAt: number;
+  /** Who signed the user JWT: the account key or one of its signing keys. */
+  issuer: string;
   /** Epoch ms at which the connection must end; 0 = never. */
   expiresAt: number;
   /** -1 = unlimited. */

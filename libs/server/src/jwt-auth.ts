@@ -64,6 +64,7 @@ export class JwtAuthenticator implements Authenticator {
       jwt: {
         userKey: r.user,
         issuedAt: r.userClaims.iat ?? 0,
+        issuer: r.signingKey ?? r.account,
         expiresAt: r.expiresAt ?? 0,
         maxSubs: r.limits.subs,
         maxPayload: r.limits.payload,

@@ -1,6 +1,7 @@
-import { decode, isRevoked, type AccountClaims } from '@switchboard/nats-jwt';
+import { decode, findSigningKey, isRevoked, type AccountClaims } from '@switchboard/nats-jwt';
 import type { AccountResolver, AccountUpdate } from '@switchboard/resolver';
 import type { Client } from './client.js';
+import { CloseReason } from './errors.js';
 import { connectEvent, connectSubject, disconnectEvent, disconnectSubject, serverInfo } from './events.js';
 import { InternalClient } from './internal-client.js';
 import type { Server, ServerEvents } from './server.js';
@@ -62,11 +63,17 @@ export class SystemAccount implements ServerEvents {
   /** An account's JWT changed (claims update or resolver refetch): apply it to its connections. */
   accountUpdated(u: AccountUpdate): void {
     const revocations = u.claims.nats.revocations;
-    if (!revocations) return;
     for (const c of [...this.server.clients.values()]) {
-      if (c.jwt !== null && c.account.name === u.pubkey && isRevoked(revocations, c.jwt.userKey, c.jwt.issuedAt)) {
-        this.server.log('INF', `${c.describe()} - user ${c.jwt.userKey} revoked by a new JWT of account ${u.pubkey}`);
+      const id = c.jwt;
+      if (id === null || c.account.name !== u.pubkey) continue;
+      if (revocations && isRevoked(revocations, id.userKey, id.issuedAt)) {
+        this.server.log('INF', `${c.describe()} - user ${id.userKey} revoked by a new JWT of account ${u.pubkey}`);
         c.revoke();
+      } else if (id.issuer !== u.pubkey && findSigningKey(u.claims.nats, id.issuer) === undefined) {
+        // As nats-server: the user's signing key is gone from the account; closed without a message.
+        this.server.log('INF', `${c.describe()} - user ${id.userKey} closed: signing key ${id.issuer} removed from account ${u.pubkey}`);
+        c.close(CloseReason.AuthenticationViolation, true);
+        this.server.flushPending();
       }
     }
   }
