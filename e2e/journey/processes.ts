@@ -85,6 +85,11 @@ export function startStackProcess(env: NodeJS.ProcessEnv): Child {
   );
 }
 
+/** A TypeScript entry of this repository run with tsx (no Nest inside: tsx drops decorator metadata). */
+export function startTsx(file: string, args: string[], env: NodeJS.ProcessEnv): Child {
+  return startChild(process.execPath, ['--conditions=@switchboard/source', '--import', TSX, path.join(ROOT, file), ...args], { ...process.env, ...env });
+}
+
 export interface CliResult {
   code: number | null;
   stdout: string;

@@ -4,3 +4,5 @@ export { provideRedis, RedisMissingError, INSTALL_HINT, type RedisHandle, type P
 export { checkPortFree, checkStackPorts, freePort, PortInUseError } from './ports.js';
 export { DbBrokers } from './broker-directory.js';
 export { banner } from './banner.js';
+export { systemIdentity, type SystemIdentity } from './system-creds.js';
+export { brokerConfig, type BrokerConfigOptions } from './broker-config.js';

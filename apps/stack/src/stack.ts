@@ -12,7 +12,6 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { startBroker, type Broker } from '@switchboard/broker';
 import { createApp, DATABASE, KEYRING, loadConfig } from '@switchboard/control-plane';
 import type { Database } from '@switchboard/db';
-import { systemUserCreds } from '@switchboard/issuer';
 import { BullPropagationQueue, redisConnection } from '@switchboard/propagation';
 import type { Keyring } from '@switchboard/secrets';
 import { ServerLogger } from '@switchboard/server';
@@ -21,6 +20,7 @@ import { DbBrokers } from './broker-directory.js';
 import type { StackConfig } from './config.js';
 import { checkStackPorts, portError } from './ports.js';
 import { provideRedis, type RedisHandle } from './redis.js';
+import { systemIdentity } from './system-creds.js';
 
 export interface StackLog {
   info(msg: string): void;
@@ -115,10 +115,7 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
 
     const database = app.get<symbol, Database>(DATABASE, { strict: false });
     const keyring = app.get<symbol, Keyring>(KEYRING, { strict: false });
-    const op = await database.prisma.operator.findFirstOrThrow({ omit: { systemUserSeedEnc: false } });
-    if (!op.systemAccount || !op.systemUserPublicKey || !op.systemUserSeedEnc || !op.systemUserJwt) {
-      throw new Error(`operator ${op.name} has no system account user: the database was bootstrapped by an older control plane`);
-    }
+    const system = await systemIdentity(database.prisma, keyring);
 
     let broker: Broker;
     try {
@@ -127,8 +124,8 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
           host: cfg.host,
           port: cfg.natsPort,
           httpPort: cfg.natsHttpPort,
-          operators: [op.jwt],
-          systemAccount: op.systemAccount,
+          operators: [system.operatorJwt],
+          systemAccount: system.systemAccount,
           resolver: { type: 'URL', url: resolverUrl, cacheDir: path.join(cfg.dataDir, 'broker', 'jwt-cache') },
         },
         { logger: opts.brokerLogger ?? new ServerLogger({ debug: false, trace: false, time: true, file: '' }) },
@@ -147,7 +144,7 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
       ...(cfg.queuePrefix ? { queuePrefix: cfg.queuePrefix } : {}),
       db: database.prisma,
       brokers,
-      systemCreds: systemUserCreds(keyring, { publicKey: op.systemUserPublicKey, seedEnc: op.systemUserSeedEnc, jwt: op.systemUserJwt }),
+      systemCreds: system.creds,
       log: { info: (m) => log.info(`worker: ${m}`), warn: (m) => log.warn(`worker: ${m}`), error: (m) => log.error(`worker: ${m}`) },
     });
     undo.push(() => worker.close());

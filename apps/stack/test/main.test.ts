@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startStackProcess } from '../../../e2e/journey/processes.js';
+import { decode, parseCreds, userAccount, type UserClaims } from '@switchboard/nats-jwt';
+import { freePort, startChild, startStackProcess, startTsx } from '../../../e2e/journey/processes.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const dirs: string[] = [];
@@ -72,8 +73,31 @@ describe('npm start (apps/stack/src/main.ts)', () => {
     // Operator mode: a client without credentials is refused.
     await expect(connect({ servers: `nats://127.0.0.1:${p.NATS_PORT}`, reconnect: false, timeout: 5000 })).rejects.toThrow(/authorization violation/i);
 
+    // `setup broker-config`: a config that both the broker and the real nats-server accept.
+    const conf = path.join(dataDir, '..', 'broker.conf');
+    const setup = startTsx('apps/stack/src/setup.ts', ['broker-config', '--api', api, '--out', conf], {});
+    expect(await setup.exited).toBe(0);
+    const text = readFileSync(conf, 'utf8');
+    expect(text).toContain(`resolver: "URL(${api}/jwt/v1/accounts/)"`);
+    for (const [cmd, args] of [
+      ['/usr/sbin/nats-server', ['-t', '-c', conf]],
+      [process.execPath, ['--conditions=@switchboard/source', '--import', 'tsx', 'apps/broker/src/main.ts', '-t', '-c', conf]],
+    ] as const) {
+      const check = startChild(cmd, [...args], process.env);
+      expect(await check.exited, check.output()).toBe(0);
+    }
+
     first.proc.kill('SIGINT');
     expect(await first.exited).toBe(0);
+
+    // `setup system-creds` opens the (now unlocked) embedded database and writes the worker's creds.
+    const credsFile = path.join(dataDir, '..', 'system.creds');
+    const sys = startTsx('apps/stack/src/setup.ts', ['system-creds', '--out', credsFile], { DATA_DIR: dataDir, DATABASE_URL: '', SWITCHBOARD_MASTER_KEY: '', SWITCHBOARD_MASTER_KEY_FILE: '' });
+    expect(await sys.exited, sys.output()).toBe(0);
+    expect(statSync(credsFile).mode & 0o777).toBe(0o600);
+    const creds = parseCreds(readFileSync(credsFile, 'utf8'));
+    const operator = decode(text.match(/operator: "?(eyJ[^"\s]+)/)![1]!);
+    expect(userAccount(decode<UserClaims>(creds.jwt).claims)).toBe((operator.claims as { nats: { system_account: string } }).nats.system_account);
 
     // Same DATA_DIR again: the lock was released and the operator is not bootstrapped twice.
     const second = startStackProcess({ ...base, ...p, DATA_DIR: dataDir, REDIS_URL });
