@@ -255,4 +255,18 @@ describe('verify_and_map: same config, same users as nats-server', () => {
     expect(names[0]).toEqual(['O=Acme, CN=bob, OU=ops']);
     expect(names[1]).toEqual(names[0]);
   });
+
+  it('/connz?auth=1 describes the client certificate as nats-server does (tls_peer_certs)', async () => {
+    const certsSeen: unknown[] = [];
+    for (const s of pair.servers) {
+      const nc = await clientKinds[1]!.connect({ servers: `127.0.0.1:${s.port}`, tls: { caFile: certs.ca, certFile: certs.aliceCert, keyFile: certs.aliceKey }, name: 'peer' });
+      await nc.flush();
+      const connz = (await fetch(`http://127.0.0.1:${s.http}/connz?auth=1`).then((r) => r.json())) as { connections: any[] };
+      certsSeen.push(connz.connections.find((c: any) => c.name === 'peer')?.tls_peer_certs);
+      await nc.close();
+    }
+    // The client sends its certificate and the CA; nats-server lists what was sent.
+    expect(certsSeen[0]).toEqual([expect.objectContaining({ subject: 'CN=alice,OU=dev,O=Acme' }), expect.objectContaining({ subject: 'CN=ca' })]);
+    expect(certsSeen[1]).toEqual(certsSeen[0]);
+  });
 });

@@ -1,4 +1,5 @@
 import type { Client } from './client.js';
+import type { TlsPeerCert } from './tls.js';
 
 /** One subscription as /connz and /subsz show it. */
 export interface SubState {
@@ -38,6 +39,8 @@ export interface ConnState {
   /** "1.3" and Go's cipher suite name on TLS connections, else ''. */
   tlsVersion: string;
   tlsCipher: string;
+  /** The certificates the client sent, for /connz?auth=1. */
+  tlsPeerCerts: TlsPeerCert[];
 }
 
 export function connState(c: Client): ConnState {
@@ -67,5 +70,6 @@ export function connState(c: Client): ConnState {
     account: c.account.name,
     tlsVersion: c.tls?.version ?? '',
     tlsCipher: c.tls?.cipher ?? '',
+    tlsPeerCerts: c.tls?.peerCerts ?? [],
   };
 }

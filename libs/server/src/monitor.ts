@@ -194,6 +194,7 @@ function connInfo(c: ConnState, now: number, opts: Partial<ConnzOptions>): Recor
   if (c.version) info.version = c.version;
   if (c.tlsVersion) info.tls_version = c.tlsVersion;
   if (c.tlsCipher) info.tls_cipher_suite = c.tlsCipher;
+  if (opts.auth && c.tlsPeerCerts.length > 0) info.tls_peer_certs = c.tlsPeerCerts;
   if (opts.auth) {
     if (c.user) info.authorized_user = c.user;
     info.account = c.account;

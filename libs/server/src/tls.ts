@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { createSecureContext, TLSSocket, type SecureContext, type SecureContextOptions } from 'node:tls';
-import { X509Certificate } from 'node:crypto';
+import { createSecureContext, TLSSocket, type DetailedPeerCertificate, type SecureContext, type SecureContextOptions } from 'node:tls';
+import { createHash, X509Certificate } from 'node:crypto';
 import { CloseReason } from './errors.js';
 import { normalizeAddress, SocketTransport, type Transport, type TransportSink } from './transport.js';
 
@@ -31,6 +31,8 @@ export interface TlsConnState {
   /** Go's cipher suite name, e.g. "TLS_AES_128_GCM_SHA256". */
   cipher: string;
   peerCert: X509Certificate | null;
+  /** The certificates the client sent, as /connz?auth=1 shows them (computed once, at the handshake). */
+  peerCerts: TlsPeerCert[];
 }
 
 /** A loaded TLS configuration: built once, shared by every connection. */
@@ -226,10 +228,12 @@ export class TlsTransport implements Transport, TransportSink {
       if (problem) return this.fail(`TLS handshake error: ${problem}`);
     }
     const cipher = s.getCipher();
+    const peerCert = s.getPeerX509Certificate() ?? null;
     this.tls = {
       version: tlsVersion(s.getProtocol() ?? ''),
       cipher: goCipherName(cipher?.standardName ?? cipher?.name ?? ''),
-      peerCert: s.getPeerX509Certificate() ?? null,
+      peerCert,
+      peerCerts: peerCert ? peerChain(s).map(peerCertInfo) : [],
     };
     s.off('error', this.onHandshakeError);
     s.off('close', this.onEarlyClose);
@@ -380,10 +384,44 @@ export function certNames(cert: X509Certificate): string[] {
     else if (kind === 'DNS') dns.push(value);
     else if (kind === 'URI') uris.push(value);
   }
-  const rdns = subjectRdns(cert.subject);
-  const known = rdns.filter(([t]) => DN_ORDER.includes(t)).sort((a, b) => DN_ORDER.indexOf(a[0]) - DN_ORDER.indexOf(b[0]));
-  const dn = known.reverse().map(([t, v]) => `${t}=${escapeDnValue(v)}`).join(',');
+  const dn = subjectString(cert);
   return [...emails, ...dns, ...uris, ...(dn ? [dn] : [])];
+}
+
+/** The subject as Go's pkix.Name String() prints it: known attributes, last first, escaped. */
+export function subjectString(cert: X509Certificate): string {
+  const known = subjectRdns(cert.subject)
+    .filter(([t]) => DN_ORDER.includes(t))
+    .sort((a, b) => DN_ORDER.indexOf(a[0]) - DN_ORDER.indexOf(b[0]));
+  return known.reverse().map(([t, v]) => `${t}=${escapeDnValue(v)}`).join(',');
+}
+
+/** /connz?auth=1 `tls_peer_certs` entry, as nats-server's makePeerCerts. */
+export interface TlsPeerCert {
+  subject: string;
+  spki_sha256: string;
+  cert_sha256: string;
+}
+
+/** The client's certificate and the issuers it sent along (Node links them as issuerCertificate). */
+function peerChain(s: TLSSocket): X509Certificate[] {
+  const chain: X509Certificate[] = [];
+  const seen = new Set<string>();
+  for (let c: DetailedPeerCertificate | undefined = s.getPeerCertificate(true); c?.raw && chain.length < 10; c = c.issuerCertificate) {
+    if (seen.has(c.fingerprint256)) break;
+    seen.add(c.fingerprint256);
+    chain.push(new X509Certificate(c.raw));
+  }
+  return chain;
+}
+
+export function peerCertInfo(cert: X509Certificate): TlsPeerCert {
+  const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
+  return {
+    subject: subjectString(cert),
+    spki_sha256: createHash('sha256').update(spki).digest('hex'),
+    cert_sha256: createHash('sha256').update(cert.raw).digest('hex'),
+  };
 }
 
 /**
