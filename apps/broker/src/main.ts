@@ -1,6 +1,6 @@
 // The broker process: flags and config file → options, logging, listeners, signals.
 import { ConfigError, parseConfigFile } from '@switchboard/config';
-import { optionsFromConfig, PROTOCOL_VERSION, ServerLogger, type ServerOptions } from '@switchboard/server';
+import { createTlsContext, optionsFromConfig, PROTOCOL_VERSION, ServerLogger, type ServerOptions } from '@switchboard/server';
 import { startBroker, type Broker } from './broker.js';
 import { FlagError, parseFlags, USAGE, type Flags } from './flags.js';
 
@@ -45,6 +45,14 @@ async function main(argv: string[]): Promise<void> {
   options = { ...options, ...flags.options };
   // nats-server gives auth a timeout past the TLS handshake unless one is configured.
   if (options.tls && options.authTimeout === undefined) options.authTimeout = options.tls.timeout + 1_000;
+  // Certificates named by --tls* flags are checked here too, as nats-server does before starting.
+  if (options.tls) {
+    try {
+      createTlsContext(options.tls);
+    } catch (err) {
+      fail(`broker: ${(err as Error).message}`, 1);
+    }
+  }
   if (flags.testConfig) {
     process.stderr.write(flags.configFile ? `broker: configuration file ${flags.configFile} is valid\n` : 'broker: no configuration file given (-c); flags are valid\n');
     return;
