@@ -3,6 +3,7 @@
 // HTTPS monitoring. Certificates are made at test time (tls-certs.ts).
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TlsOptions } from '@switchboard/server';
 import { startBroker, type Broker } from '../src/broker.js';
@@ -104,6 +105,30 @@ describe('tls logging', () => {
     await broker.close();
     await idle.waitClosed();
     expect(lines.slice(before).filter((l) => l.startsWith('[ERR]'))).toEqual([]);
+  });
+});
+
+describe('tls robustness', () => {
+  it('any bytes in place of a handshake cost only that connection', async () => {
+    const broker = await startBroker({ host: '127.0.0.1', port: 0, httpPort: -1, tls: tls({ timeout: 300 }) });
+    try {
+      // Random bytes, some dressed as a TLS handshake record (0x16 0x03 …) to get past the first check.
+      const junk = fc.sample(
+        fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 600 }), fc.uint8Array({ maxLength: 600 }).map((b) => Uint8Array.from([0x16, 0x03, 0x01, ...b]))),
+        { numRuns: 40, seed: 7 },
+      );
+      const raws = await Promise.all(junk.map(() => RawClient.open(broker.port)));
+      await Promise.all(raws.map((r) => r.waitFor('\r\n')));
+      raws.forEach((r, i) => r.socket.write(junk[i]!));
+      await Promise.all(raws.map((r) => r.waitClosed()));
+      const closed = (await monitor(broker, '/connz?state=closed')).connections;
+      expect(closed.filter((c: any) => c.reason === 'TLS Handshake Failure')).toHaveLength(junk.length);
+      const nc = await clientKinds[0]!.connect({ servers: `127.0.0.1:${broker.port}`, tls: { caFile: certs.ca } });
+      await nc.flush();
+      await nc.close();
+    } finally {
+      await broker.close();
+    }
   });
 });
 
