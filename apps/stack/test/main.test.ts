@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decode, parseCreds, userAccount, type UserClaims } from '@switchboard/nats-jwt';
+import { decode, parseCreds, userAccount, type OperatorClaims, type UserClaims } from '@switchboard/nats-jwt';
 import { freePort, startChild, startStackProcess, startTsx } from '../../../e2e/journey/processes.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -96,8 +96,8 @@ describe('npm start (apps/stack/src/main.ts)', () => {
     expect(await sys.exited, sys.output()).toBe(0);
     expect(statSync(credsFile).mode & 0o777).toBe(0o600);
     const creds = parseCreds(readFileSync(credsFile, 'utf8'));
-    const operator = decode(text.match(/operator: "?(eyJ[^"\s]+)/)![1]!);
-    expect(userAccount(decode<UserClaims>(creds.jwt).claims)).toBe((operator.claims as { nats: { system_account: string } }).nats.system_account);
+    const operator = decode<OperatorClaims>(text.match(/operator: "?(eyJ[^"\s]+)/)![1]!);
+    expect(userAccount(decode<UserClaims>(creds.jwt).claims)).toBe(operator.claims.nats.system_account);
 
     // Same DATA_DIR again: the lock was released and the operator is not bootstrapped twice.
     const second = startStackProcess({ ...base, ...p, DATA_DIR: dataDir, REDIS_URL });
