@@ -12,6 +12,9 @@ const fx: OperatorFixture = await makeOperator();
 const configFile = writeConfig(operatorConfig(fx));
 const AUTH_VIOLATION = "-ERR 'Authorization Violation'\r\n";
 let e2Seen = '';
+let liveLimits = '';
+/** nats-server applies the new limits at once, with no INFO: the 2nd SUB and a 9-byte PUB are refused. */
+const LIVE_LIMITS_EXPECTED = "-ERR 'maximum subscriptions exceeded'\r\nPONG\r\n|-ERR 'Maximum Payload Violation'\r\n";
 /** nats-server closes a user whose signing key was dropped without sending anything. */
 const E2_EXPECTED = '';
 
@@ -225,6 +228,23 @@ describe.each<ServerKind>(['nats-server', 'broker'])('operator mode (MEMORY reso
     await e1.waitFor("-ERR 'User Authentication Revoked'\r\n");
     await e1.waitClosed();
     expect(e2Seen).toBe(E2_EXPECTED);
+  });
+
+  it('a live update applies new account payload and subscription limits to connected users', async () => {
+    const d = fx.keys.d.getPublicKey();
+    const du = await user('d1', fx.keys.d);
+    const c = await rawAs(srv.port, du);
+    c.data = '';
+    const jwt = await encodeAccount('D', fx.keys.d, { limits: { ...UNLIMITED, payload: 8, subs: 1 } }, { signer: fx.keys.operator });
+    const r = JSON.parse(text((await sys.request(`$SYS.REQ.ACCOUNT.${d}.CLAIMS.UPDATE`, new TextEncoder().encode(jwt), { timeout: 3_000 })).data));
+    expect(r.data.message).toBe('jwt updated');
+    c.send('SUB a 1\r\nSUB b 2\r\nPING\r\n');
+    await c.waitFor('PONG\r\n');
+    liveLimits = c.data;
+    c.send('PUB a 9\r\n123456789\r\n');
+    await c.waitClosed();
+    liveLimits += '|' + c.data.slice(liveLimits.length);
+    expect(liveLimits).toBe(LIVE_LIMITS_EXPECTED);
   });
 
   it('disconnects a user when its JWT expires, with nats-server error text', async () => {

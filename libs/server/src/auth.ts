@@ -28,9 +28,12 @@ export interface JwtIdentity {
   issuer: string;
   /** Epoch ms at which the connection must end; 0 = never. */
   expiresAt: number;
-  /** -1 = unlimited. */
+  /** Effective limits (user's and account's, the lower); -1 = unlimited. */
   maxSubs: number;
   maxPayload: number;
+  /** The user JWT's own limits, to recompute the effective ones when the account's change; -1 = none. */
+  userSubs: number;
+  userPayload: number;
   name: string;
 }
 

@@ -272,6 +272,12 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     this.server.flushPending();
   };
 
+  /** The account's new JWT changed its limits: applied at once, as nats-server (no INFO). */
+  setJwtLimits(maxSubs: number, maxPayload: number): void {
+    this.maxSubs = maxSubs;
+    this.maxPayload = maxPayload;
+  }
+
   /** The account's new JWT revoked this user: nats-server's error, then close. */
   revoke(): void {
     this.server.log('DBG', `${this.describe()} - ${ERR_AUTH_REVOKED}`);

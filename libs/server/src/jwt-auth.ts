@@ -68,6 +68,8 @@ export class JwtAuthenticator implements Authenticator {
         expiresAt: r.expiresAt ?? 0,
         maxSubs: r.limits.subs,
         maxPayload: r.limits.payload,
+        userSubs: typeof r.userClaims.nats.subs === 'number' ? r.userClaims.nats.subs : -1,
+        userPayload: typeof r.userClaims.nats.payload === 'number' ? r.userClaims.nats.payload : -1,
         name: r.userName,
       },
     };

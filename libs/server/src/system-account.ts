@@ -63,6 +63,7 @@ export class SystemAccount implements ServerEvents {
   /** An account's JWT changed (claims update or resolver refetch): apply it to its connections. */
   accountUpdated(u: AccountUpdate): void {
     const revocations = u.claims.nats.revocations;
+    const limits = u.claims.nats.limits;
     for (const c of [...this.server.clients.values()]) {
       const id = c.jwt;
       if (id === null || c.account.name !== u.pubkey) continue;
@@ -74,6 +75,8 @@ export class SystemAccount implements ServerEvents {
         this.server.log('INF', `${c.describe()} - user ${id.userKey} closed: signing key ${id.issuer} removed from account ${u.pubkey}`);
         c.close(CloseReason.AuthenticationViolation, true);
         this.server.flushPending();
+      } else {
+        c.setJwtLimits(lowerLimit(id.userSubs, limits?.subs), lowerLimit(id.userPayload, limits?.payload));
       }
     }
   }
@@ -123,4 +126,12 @@ export class SystemAccount implements ServerEvents {
         : { error: { account, code: 500, description: `${message} - ${error}` }, server: serverInfo(this.server, ++this.seq) };
     this.client.publish(reply, '', JSON.stringify(body));
   }
+}
+
+/** The lower of a user's and an account's limit; -1 = unlimited (an account's 0 means unset, as authorizeUser reads it). */
+function lowerLimit(user: number, account: number | undefined): number {
+  const a = typeof account === 'number' && account !== 0 ? account : -1;
+  if (user < 0) return a;
+  if (a < 0) return user;
+  return Math.min(user, a);
 }
