@@ -73,6 +73,11 @@ describe('npm start (apps/stack/src/main.ts)', () => {
     // Operator mode: a client without credentials is refused.
     await expect(connect({ servers: `nats://127.0.0.1:${p.NATS_PORT}`, reconnect: false, timeout: 5000 })).rejects.toThrow(/authorization violation/i);
 
+    // A second stack on the same DATA_DIR (other ports) is refused in one line: one process owns PGlite.
+    const rival = startStackProcess({ ...base, ...(await ports()), DATA_DIR: dataDir, REDIS_URL });
+    expect(await rival.exited).toBe(1);
+    expect(rival.output()).toBe(`switchboard: DATA_DIR ${dataDir} is in use by another process (pid ${first.proc.pid}); stop it or choose another DATA_DIR\n`);
+
     // `setup broker-config`: a config that both the broker and the real nats-server accept.
     const conf = path.join(dataDir, '..', 'broker.conf');
     const setup = startTsx('apps/stack/src/setup.ts', ['broker-config', '--api', api, '--out', conf], {});
