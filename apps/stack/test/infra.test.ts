@@ -103,6 +103,8 @@ describe('compose.yaml', () => {
       for (const v of (s.volumes as string[]) ?? []) expect(compose.volumes, `${name}: ${v}`).toHaveProperty(v.split(':')[0]!);
       for (const sec of (s.secrets as string[]) ?? []) expect(compose.secrets[sec], `${name}: secret ${sec}`).toBeDefined();
       for (const p of (s.ports as string[]) ?? []) hostPorts.push(p.split(':')[0]!);
+      const keyFile = (s.environment as Record<string, string> | undefined)?.SWITCHBOARD_MASTER_KEY_FILE;
+      if (keyFile) expect(s.secrets, `${name} reads ${keyFile}`).toContain(keyFile.replace('/run/secrets/', ''));
     }
     expect(new Set(hostPorts).size).toBe(hostPorts.length);
     // The secret file is created by the operator (infra/secrets/README.md), never committed.
