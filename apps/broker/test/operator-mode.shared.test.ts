@@ -247,6 +247,17 @@ describe.each<ServerKind>(['nats-server', 'broker'])('operator mode (MEMORY reso
     expect(liveLimits).toBe(LIVE_LIMITS_EXPECTED);
   });
 
+  it('a live update that sets an account expiry disconnects its users then', async () => {
+    const c = fx.keys.c.getPublicKey();
+    const conn = await rawAs(srv.port, await user('c4', fx.keys.c));
+    conn.data = '';
+    const jwt = await encodeAccount('C', fx.keys.c, { limits: UNLIMITED }, { signer: fx.keys.operator, exp: nowSec() + 2 });
+    const r = JSON.parse(text((await sys.request(`$SYS.REQ.ACCOUNT.${c}.CLAIMS.UPDATE`, new TextEncoder().encode(jwt), { timeout: 3_000 })).data));
+    expect(r.data.message).toBe('jwt updated');
+    await conn.waitClosed(6_000);
+    expect(conn.data).toBe("-ERR 'Account Authentication Expired'\r\n");
+  });
+
   it('disconnects a user when its JWT expires, with nats-server error text', async () => {
     const soon = await user('soon', fx.keys.a, {}, { exp: nowSec() + 2 });
     const c = await rawAs(srv.port, soon);

@@ -26,8 +26,10 @@ export interface JwtIdentity {
   issuedAt: number;
   /** Who signed the user JWT: the account key or one of its signing keys. */
   issuer: string;
-  /** Epoch ms at which the connection must end; 0 = never. */
+  /** Epoch ms at which the user's JWT (or its connect-time window) ends; 0 = never. */
   expiresAt: number;
+  /** Epoch ms at which the account's JWT expires; 0 = never. Live updates may move it. */
+  accountExpiresAt: number;
   /** Effective limits (user's and account's, the lower); -1 = unlimited. */
   maxSubs: number;
   maxPayload: number;

@@ -7,6 +7,7 @@ import {
   CloseReason,
   ERR_AUTHORIZATION,
   ERR_AUTH_EXPIRED,
+  ERR_ACCOUNT_EXPIRED,
   ERR_AUTH_REVOKED,
   ERR_AUTH_TIMEOUT,
   ERR_BAD_PROTOCOL,
@@ -101,6 +102,8 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
   /** This client's reading is paused by flow control. */
   stalled = false;
   private stallTimer: NodeJS.Timeout | null = null;
+  /** When the current stall began (performance.now()), for the account's throttled time. */
+  private stalledAt = 0;
   /** When the transport stopped taking writes (ms), 0 = flowing; for the write deadline. */
   writeBlockedSince = 0;
 
@@ -252,22 +255,36 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     this.jwt = id;
     this.maxSubs = id.maxSubs;
     this.maxPayload = id.maxPayload;
-    if (id.expiresAt > 0) this.armExpiry();
+    this.armExpiry();
   }
 
-  /** nats-server disconnects a user at its JWT's (or account's) expiry. Re-armed past setTimeout's range. */
+  /** A live update moved the account's expiry (0 = none). */
+  setAccountExpiry(at: number): void {
+    if (this.jwt === null || this.closed) return;
+    this.jwt.accountExpiresAt = at;
+    this.armExpiry();
+  }
+
+  /** nats-server disconnects a user at its JWT's or its account's expiry. Re-armed past setTimeout's range. */
   private armExpiry(): void {
-    const left = this.jwt!.expiresAt - Date.now();
-    this.expiryTimer = setTimeout(this.onExpiry, Math.max(0, Math.min(left, 0x7fffffff)));
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    const { expiresAt, accountExpiresAt } = this.jwt!;
+    const at = expiresAt > 0 && (accountExpiresAt === 0 || expiresAt < accountExpiresAt) ? expiresAt : accountExpiresAt;
+    if (at === 0) return;
+    this.expiryTimer = setTimeout(this.onExpiry, Math.max(0, Math.min(at - Date.now(), 0x7fffffff)));
     this.expiryTimer.unref();
   }
 
   private readonly onExpiry = (): void => {
     this.expiryTimer = null;
     if (this.closed || this.jwt === null) return;
-    if (Date.now() < this.jwt.expiresAt) return this.armExpiry();
-    this.server.log('DBG', `${this.describe()} - ${ERR_AUTH_EXPIRED}`);
-    this.sendErr(ERR_AUTH_EXPIRED);
+    const now = Date.now();
+    const { expiresAt, accountExpiresAt } = this.jwt;
+    const err = accountExpiresAt > 0 && now >= accountExpiresAt ? ERR_ACCOUNT_EXPIRED : expiresAt > 0 && now >= expiresAt ? ERR_AUTH_EXPIRED : '';
+    if (err === '') return this.armExpiry();
+    this.server.log('DBG', `${this.describe()} - ${err}`);
+    this.sendErr(err);
     this.close(CloseReason.AuthenticationExpired, true);
     this.server.flushPending();
   };
@@ -330,6 +347,9 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     this.inBytes += msg.length;
     this.server.inMsgs++;
     this.server.inBytes += msg.length;
+    const usage = this.account.usage;
+    usage.inMsgs++;
+    usage.inBytes += msg.length;
     // nats-server 2.9 reports a wildcard publish in pedantic mode but still routes it.
     if (this.opts.pedantic && !isValidLiteralSubject(subject)) this.sendErr(ERR_INVALID_PUBLISH_SUBJECT);
     if (this.maxPayload >= 0 && msg.length > this.maxPayload) {
@@ -437,6 +457,9 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     this.outBytes += size;
     this.server.outMsgs++;
     this.server.outBytes += size;
+    const usage = this.account.usage;
+    usage.outMsgs++;
+    usage.outBytes += size;
     if (this.out.len + this.transportPending > this.maxPending) this.slowConsumer = true;
     this.queueFlush();
     return true;
@@ -510,6 +533,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
   stallOn(consumer: Client): void {
     if (this.stalled || this.closed || consumer === this) return;
     this.stalled = true;
+    this.stalledAt = performance.now();
     this.transport.pause();
     (consumer.stalledProducers ??= []).push(this);
     const max = this.server.opts.maxPending;
@@ -520,6 +544,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
   private resumeReading(): void {
     if (!this.stalled) return;
     this.stalled = false;
+    this.account.usage.throttledMs += performance.now() - this.stalledAt;
     if (this.stallTimer) clearTimeout(this.stallTimer);
     this.stallTimer = null;
     if (!this.closed) this.transport.resume();
@@ -584,6 +609,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     this.account.numConnections--;
     this.account = account;
     account.numConnections++;
+    account.usage.totalConnections++;
     for (const sub of this.subs.values()) {
       account.sublist.insert(sub);
       if (account.streamImports.length > 0) addShadows(sub, account);
@@ -638,6 +664,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
 
   private cutSlowConsumer(reason: CloseReason): void {
     this.server.slowConsumers++;
+    this.account.usage.slowConsumers++;
     const why = reason === CloseReason.SlowConsumerWriteDeadline ? 'WriteDeadline Exceeded' : `MaxPending of ${this.server.opts.maxPending} Exceeded`;
     this.server.log('INF', `${this.describe()} - Slow Consumer Detected: ${why}`);
     this.out.len = 0;

@@ -5,6 +5,7 @@
 export const ERR_AUTHORIZATION = 'Authorization Violation';
 export const ERR_AUTH_TIMEOUT = 'Authentication Timeout';
 export const ERR_AUTH_EXPIRED = 'User Authentication Expired';
+export const ERR_ACCOUNT_EXPIRED = 'Account Authentication Expired';
 export const ERR_AUTH_REVOKED = 'User Authentication Revoked';
 export const ERR_STALE_CONNECTION = 'Stale Connection';
 export const ERR_INVALID_SUBJECT = 'Invalid Subject';

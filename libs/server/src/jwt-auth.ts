@@ -65,7 +65,7 @@ export class JwtAuthenticator implements Authenticator {
         userKey: r.user,
         issuedAt: r.userClaims.iat ?? 0,
         issuer: r.signingKey ?? r.account,
-        expiresAt: r.expiresAt ?? 0,
+        ...expiries(r.expiresAt ?? 0, r.userClaims.exp, r.accountClaims.exp),
         maxSubs: r.limits.subs,
         maxPayload: r.limits.payload,
         userSubs: typeof r.userClaims.nats.subs === 'number' ? r.userClaims.nats.subs : -1,
@@ -96,4 +96,15 @@ function side(p: { allow?: string[]; deny?: string[] }): { allow?: string[]; den
   if (p.allow?.length) s.allow = [...p.allow];
   if (p.deny?.length) s.deny = [...p.deny];
   return s;
+}
+
+/**
+ * authorizeUser's single expiry split into the user's and the account's (nats-server tells them
+ * apart: 'User Authentication Expired' vs 'Account Authentication Expired'). When the account's
+ * comes first, the user's part is its JWT exp (a connect-time window end past it no longer matters).
+ */
+function expiries(earliest: number, userExp: number | undefined, accountExp: number | undefined): { expiresAt: number; accountExpiresAt: number } {
+  const accountExpiresAt = accountExp ? accountExp * 1000 : 0;
+  if (accountExpiresAt === 0 || earliest !== accountExpiresAt) return { expiresAt: earliest, accountExpiresAt };
+  return { expiresAt: userExp ? userExp * 1000 : 0, accountExpiresAt };
 }

@@ -77,6 +77,8 @@ export class SystemAccount implements ServerEvents {
         this.server.flushPending();
       } else {
         c.setJwtLimits(lowerLimit(id.userSubs, limits?.subs), lowerLimit(id.userPayload, limits?.payload));
+        const exp = u.claims.exp ? u.claims.exp * 1000 : 0;
+        if (exp !== id.accountExpiresAt) c.setAccountExpiry(exp);
       }
     }
   }

@@ -40,6 +40,16 @@ describe('JwtAuthenticator', () => {
     expect(r!.permissions!.canPublish('b')).toBe(false);
   });
 
+  it('keeps the account expiry apart from the user expiry (nats-server words them differently)', async () => {
+    const accExp = exp - 600;
+    const acc = await encodeAccount('A', account, {}, { signer: operator, exp: accExp });
+    const lines: string[] = [];
+    const logger = { trace: false, log: (_l: string, m: string) => void lines.push(m) } as unknown as Logger;
+    const auth = new JwtAuthenticator(trust, new MemoryResolver({ trust, preload: { [account.getPublicKey()]: acc } }), logger);
+    const r = await auth.authenticate(opts({ jwt: userJwt, sig: sig(NONCE) }), NONCE, conn);
+    expect(r?.jwt).toMatchObject({ expiresAt: exp * 1000, accountExpiresAt: accExp * 1000 });
+  });
+
   it('refuses with a logged reason that holds no secrets', async () => {
     const { auth, lines } = setup();
     const other = sig('another nonce');
