@@ -8,10 +8,14 @@ import { connect } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decode, parseCreds, userAccount, type OperatorClaims, type UserClaims } from '@switchboard/nats-jwt';
 import { freePort, startChild, startStackProcess, startTsx } from '../../../e2e/journey/processes.js';
+import { dropQueueKeys } from '../../../e2e/journey/queue-keys.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(async () => {
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  await dropQueueKeys(REDIS_URL, base.QUEUE_PREFIX);
+});
 
 async function ports(): Promise<{ PORT: string; NATS_PORT: string; NATS_HTTP_PORT: string }> {
   return { PORT: String(await freePort()), NATS_PORT: String(await freePort()), NATS_HTTP_PORT: String(await freePort()) };
