@@ -99,16 +99,25 @@ export async function migrate(target: MigrationTarget, paths: MigrationPaths = {
   return typeof target === 'string' ? withAdvisoryLock(target, deploy) : deploy();
 }
 
-/** `migrate dev --name`: writes a new migration for the schema's changes (if any), then applies it. */
+/**
+ * `migrate dev --name`: applies pending migrations, writes a new migration for the schema's changes
+ * (if any), then applies it. As `prisma migrate dev` does, the migrations' schema is first built in a
+ * shadow database by `diagnoseMigrationHistory`: the wasm engine's `createMigration` has no adapter
+ * factory of its own and only reads that cached schema (without it: "PostgreSQL shadow DB must be
+ * provided through an external factory").
+ */
 export async function createMigration(
   target: MigrationTarget,
   name: string,
   paths: MigrationPaths = {},
 ): Promise<{ created: string | null; applied: string[] }> {
+  const pending = await migrate(target, paths);
   const created = await run(target, paths, async (engine, dir) => {
     const migrationsList = readMigrationsDir(dir);
     const diag = await engine.devDiagnostic({ migrationsList, filters: noFilters });
     if (diag.action.tag === 'reset') throw new Error(`the database needs a reset: ${diag.action.reason}`);
+    const history = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: true, filters: noFilters });
+    if (history.failedMigrationNames.length) throw new Error(`failed migrations in the database: ${history.failedMigrationNames.join(', ')}`);
     const schemaPath = paths.schemaPath ?? defaultSchemaPath;
     const schema = { files: [{ path: schemaPath, content: fs.readFileSync(schemaPath, 'utf8') }] };
     const r = await engine.createMigration({ draft: false, migrationName: name, migrationsList, schema, filters: noFilters });
@@ -116,7 +125,7 @@ export async function createMigration(
     writeMigration(migrationsList, r.generatedMigrationName, r.migrationScript, r.connectorType);
     return r.generatedMigrationName;
   });
-  return { created, applied: await migrate(target, paths) };
+  return { created, applied: [...pending, ...(created ? await migrate(target, paths) : [])] };
 }
 
 /** `migrate diff` from the migrations folder to the schema: the SQL still missing from migrations ('' if none). */
