@@ -144,6 +144,9 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
+/** What a raw client saw, without the server's keep-alive PINGs (their timing is the server's own). */
+export const noPings = (data: string): string => data.replace(/PING\r\n/g, '');
+
 /** The nonce of the INFO a raw client received. */
 export function nonceOf(data: string): string {
   const line = data.split('\r\n')[0] ?? '';

@@ -1,10 +1,12 @@
 import { decode, findSigningKey, isRevoked, type AccountClaims } from '@switchboard/nats-jwt';
 import type { AccountResolver, AccountUpdate } from '@switchboard/resolver';
+import { limitsFromClaims } from '@switchboard/accounts';
 import type { Client } from './client.js';
 import { CloseReason } from './errors.js';
 import { connectEvent, connectSubject, disconnectEvent, disconnectSubject, serverInfo } from './events.js';
 import { InternalClient } from './internal-client.js';
 import type { Server, ServerEvents } from './server.js';
+import { UsageEvents } from './usage-events.js';
 
 // The system account in operator mode (nats-server's events.go, reduced): claims updates and
 // lookups on `$SYS.REQ...`, connect/disconnect advisories, and what an account's new JWT does
@@ -19,6 +21,7 @@ export class SystemAccount implements ServerEvents {
   private readonly client: InternalClient;
   private seq = 0;
   private readonly unsubscribe: () => void;
+  private readonly usage: UsageEvents;
 
   constructor(
     private readonly server: Server,
@@ -31,18 +34,25 @@ export class SystemAccount implements ServerEvents {
     // lookups; so does our URL resolver (its disk cache makes it a store, and the control plane's
     // propagation worker pushes there).
     const dir = resolver.kind !== 'MEMORY';
-    this.client.subscribe(UPDATE_NEW, (subject, reply, msg) => void this.onUpdate(subject.split('.')[3]!, reply, msg, dir));
-    this.client.subscribe(UPDATE_OLD, (subject, reply, msg) => void this.onUpdate(subject.split('.')[2]!, reply, msg, dir));
+    this.client.subscribe(UPDATE_NEW, (subject, reply, msg) => this.settle(this.onUpdate(subject.split('.')[3]!, reply, msg, dir)));
+    this.client.subscribe(UPDATE_OLD, (subject, reply, msg) => this.settle(this.onUpdate(subject.split('.')[2]!, reply, msg, dir)));
     if (dir) {
-      this.client.subscribe(UPDATE_ANY, (_s, reply, msg) => void this.onUpdate('', reply, msg, dir));
-      this.client.subscribe(LOOKUP, (subject, reply) => void this.onLookup(subject.split('.')[3]!, reply));
+      this.client.subscribe(UPDATE_ANY, (_s, reply, msg) => this.settle(this.onUpdate('', reply, msg, dir)));
+      this.client.subscribe(LOOKUP, (subject, reply) => this.settle(this.onLookup(subject.split('.')[3]!, reply)));
     }
     this.unsubscribe = resolver.onUpdate((u) => this.accountUpdated(u));
+    this.usage = new UsageEvents(server, (subject, body) => this.client.publish(subject, '', body), () => ++this.seq);
     server.events = this;
+  }
+
+  /** A request handler's failure is logged, never left as an unhandled rejection. */
+  private settle(p: Promise<void>): void {
+    p.catch((err: unknown) => this.server.log('ERR', `system account request failed: ${(err as Error)?.message ?? String(err)}`));
   }
 
   stop(): void {
     this.unsubscribe();
+    this.usage.stop();
     this.client.stopInternal();
     if (this.server.events === this) this.server.events = null;
   }
@@ -51,10 +61,12 @@ export class SystemAccount implements ServerEvents {
 
   clientConnected(c: Client): void {
     if (c.server !== this.server) return;
+    this.usage.connsChanged(c.account);
     this.client.publish(connectSubject(c.account.name), '', connectEvent(this.server, ++this.seq, c));
   }
 
   clientClosed(c: Client): void {
+    this.usage.connsChanged(c.account);
     this.client.publish(disconnectSubject(c.account.name), '', disconnectEvent(this.server, ++this.seq, c));
   }
 
@@ -62,6 +74,9 @@ export class SystemAccount implements ServerEvents {
 
   /** An account's JWT changed (claims update or resolver refetch): apply it to its connections. */
   accountUpdated(u: AccountUpdate): void {
+    // Rates and subscription limits apply from the next read or SUB; a lower `conn` from the
+    // next connection (nats-server 2.9 keeps those already in, checked).
+    this.server.accounts.get(u.pubkey)?.setLimits(limitsFromClaims(u.claims.nats));
     const revocations = u.claims.nats.revocations;
     const limits = u.claims.nats.limits;
     for (const c of [...this.server.clients.values()]) {
