@@ -74,7 +74,8 @@ async function main(argv: string[]): Promise<void> {
     broker = await startBroker(options, { logger });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    logger.log('FTL', `Error listening on port: ${e.message}`);
+    // Socket errors carry a code; anything else failed before listening (e.g. the account resolver's directory).
+    logger.log('FTL', e.code ? `Error listening on port: ${e.message}` : `Error starting the broker: ${e.message}`);
     process.exit(1);
   }
 
