@@ -311,11 +311,27 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
     expect(h.queue.enqueued.at(-1)).toBe(second.body.publicKey);
   });
 
-  it('suspends a tenant (its tokens get 403) and deletes one (its accounts leave the resolver)', async () => {
+  it('suspends a tenant (its tokens get 403, its users are revoked with "*"), resumes it, and deletes one (its accounts leave the resolver)', async () => {
+    const u = createUser();
+    const user = (await h.call('POST', `/v1/accounts/${B.accountId}/users`, B.token, { name: 'bee', publicKey: u.getPublicKey() })).body;
+    const admits = async () =>
+      authorizeUser({ userJwt: user.jwt, accountJwt: await accountJwt(B.accountId), trust, nonce: 'n', sig: sign(u.getSeed(), 'n') }).ok;
+    expect(await admits()).toBe(true);
+    const queued = h.queue.enqueued.length;
     expect((await h.call('PATCH', `/v1/tenants/${B.tenantId}`, admin, { status: 'suspended' })).status).toBe(200);
+    // Brokers refuse its users from the pushed JWT on: every user issued up to now is revoked.
+    expect((await accountClaims(B.accountId)).nats.revocations?.['*']).toBeGreaterThanOrEqual(decode(user.jwt).claims.iat!);
+    expect(await admits()).toBe(false);
+    expect(h.queue.enqueued.slice(queued)).toEqual([B.publicKey]);
     const r = await h.call('GET', `/v1/accounts/${B.accountId}`, B.token);
     expect(r.status).toBe(403);
     expect(r.body.message).toBe('tenant suspended');
+    // Resuming re-signs without "*" and announces it again.
+    expect((await h.call('PATCH', `/v1/tenants/${B.tenantId}`, admin, { status: 'active' })).status).toBe(200);
+    expect((await accountClaims(B.accountId)).nats.revocations?.['*']).toBeUndefined();
+    expect(await admits()).toBe(true);
+    expect(h.queue.enqueued.slice(queued)).toEqual([B.publicKey, B.publicKey]);
+    expect((await h.call('GET', `/v1/accounts/${B.accountId}`, B.token)).status).toBe(200);
     expect((await h.call('DELETE', `/v1/tenants/${B.tenantId}`, admin)).status).toBe(204);
     expect((await h.call('GET', `/jwt/v1/accounts/${B.publicKey}`)).status).toBe(404);
     expect((await h.call('GET', `/v1/tenants/${B.tenantId}`, admin)).status).toBe(404);
@@ -324,8 +340,13 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
 
   it('manages brokers (operator admin)', async () => {
     expect((await h.call('POST', '/v1/brokers', admin, { name: 'n1', url: 'http://x' })).status).toBe(400);
+    const queued = h.queue.enqueued.length;
     const b = await h.call('POST', '/v1/brokers', admin, { name: 'n1', url: 'nats://127.0.0.1:4222' });
     expect(b.status).toBe(201);
+    // The new broker gets every account (the system account included), once each.
+    const all = (await h.call('GET', '/v1/accounts?limit=500', admin)).body.items.map((a: { publicKey: string }) => a.publicKey);
+    const sys = (await h.call('GET', '/v1/operator', admin)).body.systemAccount.publicKey;
+    expect(h.queue.enqueued.slice(queued).sort()).toEqual([...new Set([...all, sys])].sort());
     expect((await h.call('GET', '/v1/brokers', admin)).body).toMatchObject({ total: 1, items: [{ name: 'n1', url: 'nats://127.0.0.1:4222' }] });
     expect((await h.call('DELETE', `/v1/brokers/${b.body.id}`, admin)).status).toBe(204);
     expect((await h.call('GET', '/v1/brokers', admin)).body.total).toBe(0);

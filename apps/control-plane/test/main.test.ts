@@ -1,11 +1,13 @@
 // main.ts as a real process (swc-node, as `npm start` runs it): start, serve, stop on SIGTERM; clear port-in-use error.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type FreshDatabase } from '@switchboard/db';
 import { generateMasterKey } from '@switchboard/secrets';
+import { BullPropagationQueue, redisConnection } from '@switchboard/propagation';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -79,6 +81,38 @@ describe('main.ts', { timeout: 90_000 }, () => {
       expect(await p.exit).toBe(0);
     } finally {
       p.child.kill('SIGKILL');
+    }
+  });
+
+  it('with REDIS_URL set, queues account JWT changes on the BullMQ queue the worker consumes', async () => {
+    const port = await freePort();
+    const prefix = `sbtest${randomBytes(4).toString('hex')}`;
+    const p = run({ ...env(), PORT: String(port), REDIS_URL: 'redis://127.0.0.1:6379', QUEUE_PREFIX: prefix });
+    const connection = redisConnection('redis://127.0.0.1:6379');
+    const queue = new BullPropagationQueue({ connection, prefix });
+    try {
+      const deadline = Date.now() + 80_000;
+      let signup: Response | undefined;
+      while (Date.now() < deadline && p.child.exitCode === null && !signup) {
+        signup = await fetch(`http://127.0.0.1:${port}/v1/signup`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'q@queue.example', organization: 'Queue' }),
+        }).catch(() => undefined);
+        if (!signup) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(signup?.status, p.output()).toBe(201);
+      const account = ((await signup!.json()) as { account: { publicKey: string } }).account.publicKey;
+      const jobs = await queue.queue.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed']);
+      expect(jobs.map((j) => j.data.account)).toContain(account);
+      p.child.kill('SIGTERM');
+      expect(await p.exit).toBe(0);
+    } finally {
+      p.child.kill('SIGKILL');
+      await queue.queue.obliterate({ force: true });
+      await queue.dead.obliterate({ force: true });
+      await queue.close();
+      connection.disconnect();
     }
   });
 

@@ -4,6 +4,8 @@
 export interface PropagationQueue {
   /** Push the current JWT of this account (by public key) to every broker. */
   enqueueAccount(publicKey: string): Promise<void>;
+  /** The same for many accounts at once (a newly registered broker gets every account). */
+  enqueueAccounts(publicKeys: readonly string[]): Promise<void>;
 }
 
 /** Default until a real queue is wired in: remembers the calls (tests read them). */
@@ -12,6 +14,11 @@ export class RecordingPropagationQueue implements PropagationQueue {
 
   enqueueAccount(publicKey: string): Promise<void> {
     this.enqueued.push(publicKey);
+    return Promise.resolve();
+  }
+
+  enqueueAccounts(publicKeys: readonly string[]): Promise<void> {
+    this.enqueued.push(...publicKeys);
     return Promise.resolve();
   }
 }

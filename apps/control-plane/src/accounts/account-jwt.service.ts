@@ -4,6 +4,7 @@ import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common'
 import type { Database } from '@switchboard/db';
 import { accountClaims, effectiveLimits, UNLIMITED, type AccountSpec, type Limits, type PropagationQueue } from '@switchboard/issuer';
 import { encode, validateAccount } from '@switchboard/nats-jwt';
+import { enqueueAllAccounts } from '@switchboard/propagation';
 import type { Tx } from '../common/tx.js';
 import { OperatorService } from '../operator/operator.service.js';
 import { planLimits } from '../plans/plan-limits.js';
@@ -38,6 +39,15 @@ export class AccountJwtService {
       } catch (e) {
         this.log.warn(`could not enqueue propagation of ${pk}: ${e instanceof Error ? e.message : String(e)}`);
       }
+    }
+  }
+
+  /** A newly registered broker gets every account's current JWT; a failure is logged (the resolver URL still serves them). */
+  async announceAll(): Promise<void> {
+    try {
+      await enqueueAllAccounts(this.queue, this.db.prisma);
+    } catch (e) {
+      this.log.warn(`could not enqueue propagation of all accounts: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
@@ -77,11 +87,14 @@ export class AccountJwtService {
       imports: a.imports.map((i) => ({ name: i.name, account: i.exporterPublicKey, subject: i.subject, localSubject: i.localSubject, type: i.type, token: i.activationToken })),
       revocations: new Map(a.users.map((u) => [u.publicKey, u.revokedAt!])),
     };
+    const now = Date.now();
+    // A suspended tenant's users are all refused: "*" revokes every user JWT issued up to now
+    // (nats-server honours it, and drops connected users on the update). Resuming re-signs without it.
+    if (a.tenant?.status === 'suspended') (spec.revocations as Map<string, Date>).set('*', new Date(now));
     const claims = accountClaims(spec);
     // Refuse what a broker would refuse, before it is stored.
     const problems = validateAccount(claims);
     if (problems.length) throw new BadRequestException({ message: `account JWT would be invalid: ${problems.join('; ')}` });
-    const now = Date.now();
     const jwt = encode(claims, this.operator.signer(), { now });
     await tx.account.update({ where: { id: a.id }, data: { jwt, jwtIssuedAt: new Date(Math.floor(now / 1000) * 1000) } });
     return a.publicKey;

@@ -3,6 +3,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, 
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { Broker, Database } from '@switchboard/db';
+import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CallerParam, notFound, Roles, type Caller } from '../auth/caller.js';
 import { page, pagingSchema, type Page, type Paging } from '../common/paging.js';
@@ -27,6 +28,7 @@ export class BrokersController {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     private readonly audit: AuditService,
+    private readonly jwts: AccountJwtService,
   ) {}
 
   @Get()
@@ -37,12 +39,15 @@ export class BrokersController {
 
   @Post()
   @ApiBody({ schema: z.toJSONSchema(createBrokerSchema, { target: 'openapi-3.0' }) as object })
-  create(@CallerParam() c: Caller, @Body(new ZodBodyPipe(createBrokerSchema)) body: CreateBroker): Promise<BrokerView> {
-    return this.db.prisma.$transaction(async (tx) => {
+  async create(@CallerParam() c: Caller, @Body(new ZodBodyPipe(createBrokerSchema)) body: CreateBroker): Promise<BrokerView> {
+    const created = await this.db.prisma.$transaction(async (tx) => {
       const b = await tx.broker.create({ data: body });
       await this.audit.record(tx, c, { action: 'broker.create', targetType: 'broker', targetId: b.id, details: body });
       return view(b);
     });
+    // A new broker has none of the accounts yet: queue them all (after the commit, so the worker sees it).
+    await this.jwts.announceAll();
+    return created;
   }
 
   @Delete(':id')

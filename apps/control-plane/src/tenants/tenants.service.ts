@@ -54,7 +54,7 @@ export class TenantsService {
     return tenantView(t);
   }
 
-  /** A plan change re-signs every account of the tenant with the new limits. */
+  /** A plan change re-signs every account of the tenant with the new limits; suspending revokes all its users (resuming undoes it). */
   async patch(caller: Caller, id: string, input: PatchTenant): Promise<TenantView> {
     return this.jwts.transact(async (tx, touch) => {
       const t = await tx.tenant.findUnique({ where: { id }, include: { accounts: { select: { id: true } } } });
@@ -66,7 +66,10 @@ export class TenantsService {
         planId = plan.id;
       }
       const updated = await tx.tenant.update({ where: { id }, data: { planId, status: input.status }, include: { plan: true } });
-      if (planId && planId !== t.planId) for (const a of t.accounts) await touch(a.id);
+      // Limits come from the plan and suspension revokes every user: either change re-signs all its accounts.
+      const replan = planId !== undefined && planId !== t.planId;
+      const restatus = input.status !== undefined && input.status !== t.status;
+      if (replan || restatus) for (const a of t.accounts) await touch(a.id);
       await this.audit.record(tx, caller, { tenantId: id, action: 'tenant.update', targetType: 'tenant', targetId: id, details: input });
       return tenantView(updated);
     });
