@@ -141,9 +141,14 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
     const bad = await h.call('POST', `/v1/accounts/${A.accountId}/users`, A.token, { name: 'bad name!', publicKey: 'U', expiresIn: 'soon' });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('name');
-    const perms = await h.call('POST', `/v1/accounts/${A.accountId}/users`, A.token, { name: 'perm', publicKey: createUser().getPublicKey(), permissions: { pub: { deny: ['a..b'] } } });
+    const perms = await h.call('POST', `/v1/accounts/${A.accountId}/users`, A.token, {
+      name: 'perm',
+      publicKey: createUser().getPublicKey(),
+      permissions: { pub: { allow: ['ok.>'], deny: ['a..b'] }, sub: { allow: ['q.* workers', 'a b c', '>.x'] } },
+    });
     expect(perms.status).toBe(400);
-    expect(perms.body.details[0].field).toBe('permissions');
+    expect(perms.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['permissions.pub.deny.0', 'permissions.sub.allow.1', 'permissions.sub.allow.2']);
+    expect(perms.body.details[0].message).toMatch(/not a valid subject/);
   });
 
   it('revokes a user: the re-signed account JWT refuses it, and propagation is queued', async () => {

@@ -1,8 +1,19 @@
 import { z } from 'zod';
+import { isValidQueueName, isValidSubject } from '@switchboard/subjects';
 import { nameSchema } from '../accounts/account.schema.js';
 
-const subjects = z.array(z.string().min(1).max(255)).max(256);
-const permission = z.object({ allow: subjects.optional(), deny: subjects.optional() }).strict();
+// Checked here as a broker parses them, so each bad entry gets its own field in the 400.
+const pubSubject = z.string().max(255).refine(isValidSubject, 'not a valid subject (empty token, space or misplaced wildcard)');
+// A subscribe permission may name a queue group: "subject queue".
+const subSubject = z
+  .string()
+  .max(255)
+  .refine((s) => {
+    const [subject, queue, ...rest] = s.split(' ');
+    return rest.length === 0 && isValidSubject(subject!) && (queue === undefined || isValidQueueName(queue));
+  }, 'not a valid subject, or "subject queue"');
+const permission = (subject: z.ZodType<string>) =>
+  z.object({ allow: z.array(subject).max(256).optional(), deny: z.array(subject).max(256).optional() }).strict();
 
 export const createUserSchema = z
   .object({
@@ -11,8 +22,8 @@ export const createUserSchema = z
     publicKey: z.string().max(200),
     permissions: z
       .object({
-        pub: permission.optional(),
-        sub: permission.optional(),
+        pub: permission(pubSubject).optional(),
+        sub: permission(subSubject).optional(),
         resp: z.object({ max: z.number().int().min(1), ttl: z.string() }).strict().optional(),
       })
       .strict()
