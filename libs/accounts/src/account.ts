@@ -3,7 +3,9 @@ import type { Import } from '@switchboard/nats-jwt';
 import type { ServiceExport, StreamExport } from './export.js';
 import type { ServiceImport, StreamImport } from './import.js';
 import { UNLIMITED, type AccountLimits } from './limits.js';
+import { RateLimiter } from './rate-limiter.js';
 import { Responses } from './service-import.js';
+import { AccountUsage } from './usage.js';
 
 /** nats-server's name for the account that clients land in when no account is configured. */
 export const GLOBAL_ACCOUNT = '$G';
@@ -17,6 +19,14 @@ export class Account<S extends SubscriptionLike = SubscriptionLike> {
   limits: AccountLimits;
   /** Connections currently bound to this account. */
   numConnections = 0;
+  /** Subscriptions of all its connections (for the account-wide limit). */
+  numSubscriptions = 0;
+  /** Publish rate limit; null when none (the read path checks only this). */
+  rate: RateLimiter | null = null;
+  /** Traffic counters since this server started (monitoring, usage events). */
+  readonly usage = new AccountUsage();
+  /** When this server registered the account (nats-server's update_time in /accountz). */
+  updated = new Date();
 
   readonly streamExports = new Map<string, StreamExport>();
   readonly serviceExports = new Map<string, ServiceExport>();
@@ -33,7 +43,19 @@ export class Account<S extends SubscriptionLike = SubscriptionLike> {
     readonly name: string,
     limits: Partial<AccountLimits> = {},
   ) {
+    this.limits = { ...UNLIMITED };
+    this.setLimits(limits);
+  }
+
+  /** Applies new limits at once (a live update): the rate limiter is made, changed or dropped. */
+  setLimits(limits: Partial<AccountLimits>): void {
     this.limits = { ...UNLIMITED, ...limits };
+    const { rateMsgs, rateBytes } = this.limits;
+    if (rateMsgs < 0 && rateBytes < 0) {
+      this.rate?.stop();
+      this.rate = null;
+    } else if (this.rate === null) this.rate = new RateLimiter(rateMsgs, rateBytes);
+    else this.rate.setRates(rateMsgs, rateBytes);
   }
 
   /** Whether a publish here may leave the account (checked before any cross-account work). */

@@ -1,4 +1,4 @@
-import type { Account, Permissions } from '@switchboard/accounts';
+import type { Account, Permissions, RateLimiter, Throttled } from '@switchboard/accounts';
 import { ClientParser, ERR_MAX_CONTROL_LINE, ERR_MAX_PAYLOAD, type ClientOpHandler } from '@switchboard/protocol';
 import { isValidLiteralSubject, isValidSubject } from '@switchboard/subjects';
 import type { AuthResult, JwtIdentity } from './auth.js';
@@ -13,6 +13,7 @@ import {
   ERR_BAD_PROTOCOL,
   ERR_INVALID_PUBLISH_SUBJECT,
   ERR_INVALID_SUBJECT,
+  ERR_MAX_ACCOUNT_CONNECTIONS,
   ERR_MAX_SUBSCRIPTIONS,
   ERR_NO_RESPONDERS_HEADERS,
   ERR_STALE_CONNECTION,
@@ -45,7 +46,7 @@ const STALL_MAX = 1_000;
  * outbound buffer that deliveries from any producer append to. Writes leave in batches when
  * the server flushes pending clients (after each read chunk or timer event).
  */
-export class Client implements ClientOpHandler, TransportSink, PingTarget {
+export class Client implements ClientOpHandler, TransportSink, PingTarget, Throttled {
   readonly out = new Outbound();
   readonly subs = new Map<string, Subscription>();
   opts: ConnectOptions = defaultConnectOptions();
@@ -101,9 +102,13 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
   stalledProducers: Client[] | null = null;
   /** This client's reading is paused by flow control. */
   stalled = false;
+  /** This client's reading is paused because its account is over its publish rate. */
+  rateLimited = false;
   private stallTimer: NodeJS.Timeout | null = null;
   /** When the current stall began (performance.now()), for the account's throttled time. */
   private stalledAt = 0;
+  /** Counted in its account's total connections. */
+  private counted = false;
   /** When the transport stopped taking writes (ms), 0 = flowing; for the write deadline. */
   writeBlockedSince = 0;
 
@@ -161,6 +166,8 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
   onData(chunk: Buffer): void {
     if (this.closed) return;
     this.lastActivity = Date.now();
+    const msgs = this.inMsgs;
+    const bytes = this.inBytes;
     try {
       this.parser.parse(chunk);
     } catch (err) {
@@ -168,6 +175,9 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
       this.server.log('ERR', `${this.describe()} - Internal error, closing: ${(err as Error).stack ?? String(err)}`);
       this.close(CloseReason.ProtocolViolation, false);
     }
+    // The account's publish rate is charged per read chunk: over it, this socket stops being read.
+    const rate = this.account.rate;
+    if (rate !== null && this.inMsgs !== msgs && !this.closed && rate.charge(this.inMsgs - msgs, this.inBytes - bytes)) this.throttle(rate);
     this.server.flushPending();
   }
 
@@ -226,7 +236,16 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
   private completeConnect(opts: ConnectOptions, who: AuthResult | null): void {
     if (this.server.auth.required) {
       if (who === null || opts.account !== '' || opts.newAccount) return this.authViolation();
-      this.bindAccount(this.server.registerAccount(who.account));
+      const account = this.server.registerAccount(who.account);
+      if (who.accountLimits) account.setLimits(who.accountLimits);
+      this.bindAccount(account);
+      const maxConns = account.limits.maxConnections;
+      if (maxConns >= 0 && account.numConnections > maxConns) {
+        // nats-server logs this twice (processConnect and registerWithAccount): matched.
+        this.server.log('ERR', `${this.describe()} - ${ERR_MAX_ACCOUNT_CONNECTIONS}`);
+        this.server.log('ERR', `${this.describe()} - ${ERR_MAX_ACCOUNT_CONNECTIONS}`);
+        return this.maxAccountConnectionsExceeded();
+      }
       this.user = who.user;
       this.perms = who.permissions;
       if (who.responses) this.replies = new ReplyPermits(who.responses);
@@ -243,6 +262,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
       this.sendErr(ERR_NO_RESPONDERS_HEADERS);
       return this.close(CloseReason.NoRespondersRequiresHeaders, true);
     }
+    this.countConnection();
     if (opts.verbose) this.enqueue(OK);
     this.pinger.start();
     if (this.server.events !== null) {
@@ -322,7 +342,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
       this.server.log('ERR', `${this.describe()} - Internal error, closing: ${(err as Error).stack ?? String(err)}`);
       this.close(CloseReason.ProtocolViolation, false);
     }
-    if (!this.closed && this.held === null && !this.stalled) this.transport.resume();
+    if (!this.closed && this.held === null && !this.stalled && !this.rateLimited) this.transport.resume();
     this.server.flushPending();
   }
 
@@ -379,7 +399,8 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
       if (!this.denyFilter && this.perms.overlapsDeny(subject)) this.denyFilter = true;
     }
     const max = this.maxSubs >= 0 ? this.maxSubs : this.server.opts.maxSubscriptions;
-    if (max > 0 && this.subs.size >= max) {
+    const total = this.account.limits.maxAccountSubscriptions;
+    if ((max > 0 && this.subs.size >= max) || (total >= 0 && this.account.numSubscriptions >= total && !this.subs.has(sid))) {
       this.server.log('ERR', `${this.describe()} - ${ERR_MAX_SUBSCRIPTIONS}`);
       return this.sendErr(ERR_MAX_SUBSCRIPTIONS);
     }
@@ -388,6 +409,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     if (!this.subs.has(sid)) {
       const sub = new Subscription(this, subject, queue, sid);
       this.subs.set(sid, sub);
+      this.account.numSubscriptions++;
       this.account.sublist.insert(sub);
       if (this.account.streamImports.length > 0) addShadows(sub, this.account);
     }
@@ -511,12 +533,15 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     if (this.authTimer) clearTimeout(this.authTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     if (this.stallTimer) clearTimeout(this.stallTimer);
+    if (this.rateLimited) this.account.rate?.unpark(this);
+    if (this.stalled) this.account.usage.throttledMs += performance.now() - this.stalledAt;
     this.releaseProducers();
     for (const sub of this.subs.values()) {
       sub.closed = true;
       removeShadows(sub);
     }
     this.account.sublist.removeBatch(this.subs.values());
+    this.account.numSubscriptions -= this.subs.size;
     this.account.numConnections--;
     this.server.removeClient(this);
     if (this.announced) this.server.events?.clientClosed(this);
@@ -547,7 +572,27 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     this.account.usage.throttledMs += performance.now() - this.stalledAt;
     if (this.stallTimer) clearTimeout(this.stallTimer);
     this.stallTimer = null;
-    if (!this.closed) this.transport.resume();
+    if (!this.closed && !this.rateLimited) this.transport.resume();
+  }
+
+  private throttle(rate: RateLimiter): void {
+    if (this.rateLimited) return;
+    this.rateLimited = true;
+    this.transport.pause();
+    rate.park(this);
+  }
+
+  /** The account is back under its publish rate (Throttled). */
+  rateResume(): void {
+    if (!this.rateLimited) return;
+    this.rateLimited = false;
+    if (!this.closed && !this.stalled && this.held === null) this.transport.resume();
+  }
+
+  /** nats-server's answer when the account has its `conn` limit of connections already. */
+  maxAccountConnectionsExceeded(): void {
+    this.sendErr(ERR_MAX_ACCOUNT_CONNECTIONS);
+    this.close(CloseReason.MaxAccountConnectionsExceeded, true);
   }
 
   private releaseProducers(): void {
@@ -565,7 +610,10 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
   removeSub(sub: Subscription): void {
     if (sub.closed) return;
     sub.closed = true;
-    if (this.subs.get(sub.sid) === sub) this.subs.delete(sub.sid);
+    if (this.subs.get(sub.sid) === sub) {
+      this.subs.delete(sub.sid);
+      this.account.numSubscriptions--;
+    }
     this.account.sublist.remove(sub);
     removeShadows(sub);
   }
@@ -607,9 +655,10 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
       removeShadows(sub);
     }
     this.account.numConnections--;
+    this.account.numSubscriptions -= this.subs.size;
     this.account = account;
     account.numConnections++;
-    account.usage.totalConnections++;
+    account.numSubscriptions += this.subs.size;
     for (const sub of this.subs.values()) {
       account.sublist.insert(sub);
       if (account.streamImports.length > 0) addShadows(sub, account);
@@ -633,7 +682,15 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget {
     this.awaitingAuth = false;
     this.connectReceived = true;
     this.clearAuthTimer();
+    this.countConnection();
     return true;
+  }
+
+  /** Once per connection, in the account it was bound to (a repeated CONNECT is not a new one). */
+  private countConnection(): void {
+    if (this.counted) return;
+    this.counted = true;
+    this.account.usage.totalConnections++;
   }
 
   private subPermissionViolation(subject: string, queue: string, sid: string): void {

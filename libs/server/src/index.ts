@@ -21,3 +21,14 @@ export { OPERATOR_KEYS, readOperatorJwt } from './operator-config.js';
 export { startOperatorMode, type OperatorMode } from './operator-mode.js';
 export { SystemAccount } from './system-account.js';
 export { InternalClient, type InternalHandler } from './internal-client.js';
+export { accountz, accstatz, accountStat, systemAccountName } from './accountz.js';
+export {
+  UsageEvents,
+  ACCOUNT_CONNS_EVENT,
+  ACCOUNT_USAGE_EVENT,
+  ACCOUNT_USAGE_WILDCARD,
+  accountConnsSubject,
+  accountUsageSubject,
+  legacyAccountConnsSubject,
+  type AccountUsageEvent,
+} from './usage-events.js';

@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { subjectMatches, isValidLiteralSubject, type SublistStats } from '@switchboard/subjects';
+import { accountz, accstatz } from './accountz.js';
 import { connState, type ConnState, type SubState } from './conn-state.js';
 import { formatGoDuration, formatUptime } from './durations.js';
 import { PROTOCOL_VERSION, SYSTEM_ACCOUNT, type Server } from './server.js';
@@ -113,6 +114,8 @@ export interface ConnzOptions {
   limit: number;
   cid: number;
   state: 'open' | 'closed' | 'all';
+  /** Only connections bound to this account ('' = all). */
+  account: string;
 }
 
 /** /connz; throws an Error with nats-server's text for invalid combinations (→ HTTP 400). */
@@ -131,6 +134,7 @@ export function connz(server: Server, opts: Partial<ConnzOptions> = {}): Record<
   if (state !== 'closed') for (const c of server.clients.values()) rows.push(connState(c));
   if (state !== 'open') rows.push(...server.closedClients);
   if (cid > 0) rows = rows.filter((r) => r.cid === cid);
+  if (opts.account) rows = rows.filter((r) => r.account === opts.account);
   const now = Date.now();
   sortRows(rows, sort as SortOpt, now);
   const page = rows.slice(offset, offset + limit);
@@ -314,6 +318,7 @@ export function handleMonitorRequest(
           limit: decodeInt(query, 'limit'),
           cid: decodeInt(query, 'cid'),
           state: state === 'any' ? 'all' : (state as ConnzOptions['state']),
+          account: query.get('acc') ?? '',
         });
         break;
       }
@@ -327,6 +332,14 @@ export function handleMonitorRequest(
           test: query.get('test') ?? '',
           account: query.get('acc') ?? '',
         });
+        break;
+      case '/accountz':
+        count(httpReqStats, p);
+        body = accountz(server, query.get('acc') ?? '');
+        break;
+      case '/accstatz':
+        count(httpReqStats, p);
+        body = accstatz(server, decodeBool(query, 'unused'));
         break;
       case '/':
         count(httpReqStats, '/');
@@ -366,6 +379,6 @@ function decodeInt(q: URLSearchParams, name: string): number {
 }
 
 function rootPage(): string {
-  const links = ['varz', 'connz', 'subsz', 'healthz'].map((p) => `<a href=./${p}>${p}</a><br/>`).join('\n');
+  const links = ['varz', 'connz', 'subsz', 'accountz', 'accstatz', 'healthz'].map((p) => `<a href=./${p}>${p}</a><br/>`).join('\n');
   return `<html><body>\n${links}\n</body></html>\n`;
 }

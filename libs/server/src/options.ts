@@ -1,4 +1,4 @@
-import type { ExportDecl, PermissionsConfig } from '@switchboard/accounts';
+import type { AccountLimits, ExportDecl, PermissionsConfig } from '@switchboard/accounts';
 import type { Import } from '@switchboard/nats-jwt';
 import type { TlsOptions } from './tls.js';
 import type { ResolverConfig } from '@switchboard/resolver';
@@ -22,6 +22,8 @@ export interface AccountConfig {
   /** Its `exports` and `imports`, in nats-jwt's shapes (config-sharing.ts maps the config syntax). */
   exports?: ExportDecl[];
   imports?: Import[];
+  /** Switchboard's `switchboard { }` block: account-wide subscriptions and publish rates. */
+  limits?: Partial<AccountLimits>;
 }
 
 /**
@@ -69,6 +71,8 @@ export interface ServerOptions {
   systemAccount: string;
   /** Account JWT resolver (operator mode). */
   resolver: ResolverConfig | undefined;
+  /** How often (ms) accounts in use publish their connections and usage on the system account (nats-server: 30 s). */
+  accountUsageInterval: number;
   debug: boolean;
   trace: boolean;
   logtime: boolean;
@@ -108,6 +112,7 @@ export function defaultOptions(): ServerOptions {
     operators: [],
     systemAccount: '',
     resolver: undefined,
+    accountUsageInterval: 30_000,
     debug: false,
     trace: false,
     logtime: true,

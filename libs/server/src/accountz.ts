@@ -1,0 +1,65 @@
+import { usageSnapshot, type Account } from '@switchboard/accounts';
+import { SYSTEM_ACCOUNT, type Server } from './server.js';
+import type { Subscription } from './subscription.js';
+
+// nats-server 2.9's /accountz and /accstatz (server/monitor.go), from the broker's own state.
+// Fields that need the account's JWT (jwt, decoded_jwt, issuer_key, name_tag, revoked_user) are
+// not reported yet; `switchboard_usage` is ours: the counters the usage events carry.
+
+/** The system account's name: the operator's system account key in operator mode, else `$SYS`. */
+export function systemAccountName(server: Server): string {
+  const sys = (server.events as Partial<{ pubkey: string }> | null)?.pubkey;
+  return sys || server.opts.systemAccount || SYSTEM_ACCOUNT;
+}
+
+/** /accountz: the account names, or with `acc` that account's detail. Throws nats-server's text for an unknown one. */
+export function accountz(server: Server, acc = ''): Record<string, unknown> {
+  const head = { server_id: server.id, now: new Date().toISOString(), system_account: systemAccountName(server) };
+  if (acc === '') return { ...head, accounts: [...server.accounts.keys()] };
+  const a = server.accounts.get(acc);
+  if (a === undefined) throw new Error(`Account ${acc} does not exist`);
+  return { ...head, account_detail: accountDetail(server, a) };
+}
+
+function accountDetail(server: Server, a: Account<Subscription>): Record<string, unknown> {
+  const d: Record<string, unknown> = { account_name: a.name, update_time: a.updated.toISOString() };
+  if (a.name === systemAccountName(server)) d.is_system = true;
+  d.expired = false;
+  d.complete = true;
+  d.jetstream_enabled = false;
+  d.leafnode_connections = 0;
+  d.client_connections = a.numConnections;
+  d.subscriptions = a.sublist.count();
+  const exports = [
+    ...[...a.streamExports.keys()].map((subject) => ({ subject, type: 'stream' })),
+    ...[...a.serviceExports.keys()].map((subject) => ({ subject, type: 'service' })),
+  ];
+  if (exports.length > 0) d.exports = exports;
+  const imports = a.streamImports.map((si) => ({ subject: si.from, account: si.exporter.name, to: si.to, type: 'stream', invalid: false, share: false, tracking: false }));
+  for (const si of a.serviceImports?.all() ?? []) imports.push({ subject: si.from, account: si.exporter.name, to: si.to, type: 'service', invalid: false, share: si.share, tracking: false });
+  if (imports.length > 0) d.imports = imports;
+  d.sublist_stats = a.sublist.stats();
+  d.switchboard_usage = usageSnapshot(a.usage, a.numConnections, a.sublist.count());
+  return d;
+}
+
+/** nats-server's AccountStat: what `$SYS.ACCOUNT.<id>.SERVER.CONNS` carries after its event header. */
+export function accountStat(a: Account<Subscription>): Record<string, unknown> {
+  const u = a.usage;
+  return {
+    acc: a.name,
+    conns: a.numConnections,
+    leafnodes: 0,
+    total_conns: a.numConnections,
+    sent: { msgs: u.outMsgs, bytes: u.outBytes },
+    received: { msgs: u.inMsgs, bytes: u.inBytes },
+    slow_consumers: u.slowConsumers,
+  };
+}
+
+/** /accstatz: per-account connection and traffic counters of accounts in use (all with `unused`). */
+export function accstatz(server: Server, unused = false): Record<string, unknown> {
+  const list: Record<string, unknown>[] = [];
+  for (const a of server.accounts.values()) if (unused || a.numConnections > 0) list.push(accountStat(a));
+  return { server_id: server.id, now: new Date().toISOString(), account_statz: list };
+}
