@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { GLOBAL_ACCOUNT, Permissions } from '@switchboard/accounts';
+import { GLOBAL_ACCOUNT, Permissions, type AccountLimits } from '@switchboard/accounts';
 import type { ConnectOptions } from './connect.js';
 import type { ResponsePermission } from './permissions.js';
 import type { ServerOptions } from './options.js';
@@ -17,6 +17,8 @@ export interface AuthResult {
   jwt?: JwtIdentity;
   /** `allow_responses` / JWT `resp`: replies it may publish despite its publish permissions. */
   responses?: ResponsePermission;
+  /** Operator mode: the account's limits from the JWT just resolved (applied to the account). */
+  accountLimits?: AccountLimits;
 }
 
 /** A connection authenticated by a user JWT. */

@@ -5,6 +5,7 @@ import { DEFAULT_RESPONSE_PERMISSION, type ResponsePermission } from './permissi
 import { applyOperatorKey, finishOperatorMode, OPERATOR_KEYS } from './operator-config.js';
 import { finishTls, tlsOptionsFromConfig } from './tls-config.js';
 import { checkSharing, parseExports, parseImports } from './config-sharing.js';
+import { parseSwitchboardBlock } from './account-limits.js';
 import { makeOptions, type AccountConfig, type ServerOptions, type UserConfig } from './options.js';
 
 /** Result of mapping a parsed config: options plus warnings for accepted-but-ignored blocks. */
@@ -192,6 +193,7 @@ function applyAccounts(a: Record<string, unknown>, o: ServerOptions): void {
       if (k === 'users') o.users.push(...users(av, name));
       else if (k === 'exports') acc.exports = parseExports(av);
       else if (k === 'imports') acc.imports = parseImports(av);
+      else if (k === 'switchboard') acc.limits = parseSwitchboardBlock(av, name, parseSize);
       else throw new ConfigError(`accounts.${name}: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
     });
   });

@@ -12,6 +12,7 @@ export const ERR_INVALID_SUBJECT = 'Invalid Subject';
 export const ERR_INVALID_PUBLISH_SUBJECT = 'Invalid Publish Subject';
 export const ERR_MAX_SUBSCRIPTIONS = 'maximum subscriptions exceeded';
 export const ERR_MAX_CONNECTIONS = 'maximum connections exceeded';
+export const ERR_MAX_ACCOUNT_CONNECTIONS = 'maximum account active connections exceeded';
 export const ERR_NO_RESPONDERS_HEADERS = 'no responders requires headers support';
 export const ERR_BAD_PROTOCOL = 'invalid client protocol';
 
@@ -33,6 +34,7 @@ export const CloseReason = {
   BadClientProtocolVersion: 'Bad Client Protocol Version',
   MaxPayloadExceeded: 'Maximum Message Payload Exceeded',
   MaxConnectionsExceeded: 'Maximum Connections Exceeded',
+  MaxAccountConnectionsExceeded: 'Maximum Account Connections Exceeded',
   NoRespondersRequiresHeaders: 'No Responders Requires Headers',
   MaxControlLineExceeded: 'Maximum Control Line Exceeded',
   ServerShutdown: 'Server Shutdown',

@@ -1,4 +1,4 @@
-import { Permissions, type PermissionsConfig } from '@switchboard/accounts';
+import { limitsFromClaims, limitViolation, Permissions, type PermissionsConfig } from '@switchboard/accounts';
 import { authorizeUser, decode, MaxTokenSize, userAccount, type Permissions as JwtPermissions, type Trust, type UserClaims } from '@switchboard/nats-jwt';
 import type { AccountResolver } from '@switchboard/resolver';
 import type { AuthConn, Authenticator, AuthResult } from './auth.js';
@@ -56,10 +56,13 @@ export class JwtAuthenticator implements Authenticator {
       ...(conn && { clientIp: conn.ip }),
     });
     if (!r.ok) return this.refuse(conn, r.reason);
+    const invalid = limitViolation(r.accountClaims.nats);
+    if (invalid !== null) return this.refuse(conn, `account ${r.account} has validation issues: ${invalid}`);
     return {
       account: r.account,
       user: r.user,
       permissions: r.permissions ? new Permissions(permissionsConfig(r.permissions)) : null,
+      accountLimits: limitsFromClaims(r.accountClaims.nats),
       ...(r.permissions?.resp && { responses: { maxMsgs: r.permissions.resp.max, ttlMs: Math.floor(r.permissions.resp.ttl / 1e6) } }),
       jwt: {
         userKey: r.user,

@@ -82,6 +82,7 @@ export class Server {
     this.port = opts.port;
     this.globalAccount = this.registerAccount(GLOBAL_ACCOUNT);
     this.registerAccount(SYSTEM_ACCOUNT);
+    for (const a of opts.accounts) if (a.limits) this.registerAccount(a.name).setLimits(a.limits);
     for (const a of opts.accounts) this.registerAccount(a.name);
     linkAccounts(opts.accounts, (n) => this.accounts.get(n));
     const tick = Math.max(50, Math.min(1_000, opts.writeDeadline / 2));
