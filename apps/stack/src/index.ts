@@ -2,7 +2,5 @@ export { startStack, type RunningStack, type StartStackOptions, type StackLog } 
 export { loadStackConfig, StackConfigError, type StackConfig } from './config.js';
 export { provideRedis, RedisMissingError, INSTALL_HINT, type RedisHandle, type ProvideRedisOptions } from './redis.js';
 export { checkPortFree, checkStackPorts, freePort, PortInUseError } from './ports.js';
-export { DbBrokers } from './broker-directory.js';
 export { banner } from './banner.js';
-export { systemIdentity, type SystemIdentity } from './system-creds.js';
 export { brokerConfig, type BrokerConfigOptions } from './broker-config.js';

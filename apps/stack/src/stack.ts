@@ -15,12 +15,10 @@ import type { Database } from '@switchboard/db';
 import { BullPropagationQueue, redisConnection } from '@switchboard/propagation';
 import type { Keyring } from '@switchboard/secrets';
 import { ServerLogger } from '@switchboard/server';
-import { startWorker, type RunningWorker } from '@switchboard/worker';
-import { DbBrokers } from './broker-directory.js';
+import { startWorker, systemCredsFromDb, type RunningWorker } from '@switchboard/worker';
 import type { StackConfig } from './config.js';
 import { checkStackPorts, portError } from './ports.js';
 import { provideRedis, type RedisHandle } from './redis.js';
-import { systemIdentity } from './system-creds.js';
 
 export interface StackLog {
   info(msg: string): void;
@@ -115,7 +113,8 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
 
     const database = app.get<symbol, Database>(DATABASE, { strict: false });
     const keyring = app.get<symbol, Keyring>(KEYRING, { strict: false });
-    const system = await systemIdentity(database.prisma, keyring);
+    const operator = await database.prisma.operator.findFirstOrThrow({ select: { jwt: true, systemAccount: true } });
+    if (!operator.systemAccount) throw new Error('the operator has no system account: the database was bootstrapped by an older control plane');
 
     let broker: Broker;
     try {
@@ -124,8 +123,8 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
           host: cfg.host,
           port: cfg.natsPort,
           httpPort: cfg.natsHttpPort,
-          operators: [system.operatorJwt],
-          systemAccount: system.systemAccount,
+          operators: [operator.jwt],
+          systemAccount: operator.systemAccount,
           resolver: { type: 'URL', url: resolverUrl, cacheDir: path.join(cfg.dataDir, 'broker', 'jwt-cache') },
         },
         { logger: opts.brokerLogger ?? new ServerLogger({ debug: false, trace: false, time: true, file: '' }) },
@@ -137,14 +136,13 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
     undo.push(() => broker.close());
     const natsUrl = `nats://${local}:${broker.port}`;
 
-    const brokers = new DbBrokers(database.prisma);
-    await brokers.register(cfg.brokerName, natsUrl);
+    // Registered like any broker (/v1/brokers): the worker pushes to every row of that table.
+    await database.prisma.broker.upsert({ where: { name: cfg.brokerName }, create: { name: cfg.brokerName, url: natsUrl }, update: { url: natsUrl } });
     const worker = await startWorker({
       redisUrl: redis.url,
       ...(cfg.queuePrefix ? { queuePrefix: cfg.queuePrefix } : {}),
       db: database.prisma,
-      brokers,
-      systemCreds: system.creds,
+      systemCreds: await systemCredsFromDb(database.prisma, keyring),
       log: { info: (m) => log.info(`worker: ${m}`), warn: (m) => log.warn(`worker: ${m}`), error: (m) => log.error(`worker: ${m}`) },
     });
     undo.push(() => worker.close());

@@ -92,8 +92,6 @@ describe('compose.yaml', () => {
         if (!s.entrypoint) checkCommand(s.command as string[], name);
       }
     }
-    const setup = (services.setup!.command as string[]).join(' ');
-    for (const m of setup.matchAll(/switchboard-entrypoint (\S+)/g)) expect(commands.has(m[1]!)).toBe(true);
   });
 
   it('depends_on, volumes and secrets refer to declared ones; host ports are unique', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decode, parseCreds, userAccount, type OperatorClaims, type UserClaims } from '@switchboard/nats-jwt';
+import { decode, type OperatorClaims } from '@switchboard/nats-jwt';
 import { freePort, startChild, startStackProcess, startTsx } from '../../../e2e/journey/processes.js';
 import { dropQueueKeys } from '../../../e2e/journey/queue-keys.js';
 
@@ -88,6 +88,8 @@ describe('npm start (apps/stack/src/main.ts)', () => {
     expect(await setup.exited).toBe(0);
     const text = readFileSync(conf, 'utf8');
     expect(text).toContain(`resolver: "URL(${api}/jwt/v1/accounts/)"`);
+    const operator = decode<OperatorClaims>(text.match(/operator: "?(eyJ[^"\s]+)/)![1]!);
+    expect(text).toMatch(new RegExp(`^system_account: "?${operator.claims.nats.system_account}"?$`, 'm'));
     for (const [cmd, args] of [
       ['/usr/sbin/nats-server', ['-t', '-c', conf]],
       [process.execPath, ['--conditions=@switchboard/source', '--import', 'tsx', 'apps/broker/src/main.ts', '-t', '-c', conf]],
@@ -98,15 +100,6 @@ describe('npm start (apps/stack/src/main.ts)', () => {
 
     first.proc.kill('SIGINT');
     expect(await first.exited).toBe(0);
-
-    // `setup system-creds` opens the (now unlocked) embedded database and writes the worker's creds.
-    const credsFile = path.join(dataDir, '..', 'system.creds');
-    const sys = startTsx('apps/stack/src/setup.ts', ['system-creds', '--out', credsFile], { DATA_DIR: dataDir, DATABASE_URL: '', SWITCHBOARD_MASTER_KEY: '', SWITCHBOARD_MASTER_KEY_FILE: '' });
-    expect(await sys.exited, sys.output()).toBe(0);
-    expect(statSync(credsFile).mode & 0o777).toBe(0o600);
-    const creds = parseCreds(readFileSync(credsFile, 'utf8'));
-    const operator = decode<OperatorClaims>(text.match(/operator: "?(eyJ[^"\s]+)/)![1]!);
-    expect(userAccount(decode<UserClaims>(creds.jwt).claims)).toBe(operator.claims.nats.system_account);
 
     // Same DATA_DIR again: the lock was released and the operator is not bootstrapped twice.
     const second = startStackProcess({ ...base, ...p, DATA_DIR: dataDir, REDIS_URL });
