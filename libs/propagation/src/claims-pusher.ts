@@ -1,10 +1,14 @@
 // Pushes account JWTs to brokers the way nats-server's own resolver is fed: a request on
-// $SYS.REQ.CLAIMS.UPDATE from a system-account user. One connection per broker, shared by
-// every job, so requests pipeline (the client muxes replies on one inbox subscription).
+// $SYS.REQ.ACCOUNT.<pubkey>.CLAIMS.UPDATE from a system-account user. The per-account subject,
+// not $SYS.REQ.CLAIMS.UPDATE: nats-server 2.9 with a URL or MEMORY resolver answers only the
+// per-account one. One connection per broker, shared by every job, so requests pipeline.
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { parseClaimsReply, type ClaimsReplyServer } from './claims-reply.js';
 
-export const CLAIMS_UPDATE_SUBJECT = '$SYS.REQ.CLAIMS.UPDATE';
+/** The subject a claims update for `account` is requested on. */
+export function claimsUpdateSubject(account: string): string {
+  return `$SYS.REQ.ACCOUNT.${account}.CLAIMS.UPDATE`;
+}
 
 export interface ClaimsPusherOptions {
   /** Contents of the system account user's .creds file. */
@@ -46,7 +50,7 @@ export class ClaimsPusher {
     }
     let payload: Uint8Array;
     try {
-      payload = (await nc.request(CLAIMS_UPDATE_SUBJECT, jwt, { timeout: this.requestTimeoutMs })).data;
+      payload = (await nc.request(claimsUpdateSubject(account), jwt, { timeout: this.requestTimeoutMs })).data;
     } catch (e) {
       return { ok: false, broker, account, reason: `claims update request failed: ${message(e)}` };
     }

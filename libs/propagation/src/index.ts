@@ -1,5 +1,5 @@
 export { parseClaimsReply, type ClaimsReply, type ClaimsReplyServer } from './claims-reply.js';
-export { ClaimsPusher, CLAIMS_UPDATE_SUBJECT, type ClaimsPusherOptions, type PushOutcome } from './claims-pusher.js';
+export { ClaimsPusher, claimsUpdateSubject, type ClaimsPusherOptions, type PushOutcome } from './claims-pusher.js';
 export { StaticBrokers, DbBrokers, parseBrokerList, BrokerListError, type BrokerDirectory } from './brokers.js';
 export { DbJwtSource, type AccountJwtSource, type CurrentJwt } from './jwt-source.js';
 export {
