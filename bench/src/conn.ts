@@ -4,11 +4,12 @@ import { MsgParser, type ServerOpHandler } from '@switchboard/protocol';
 export interface Endpoint {
   host: string;
   port: number;
+  /** Extra CONNECT fields, e.g. a bearer user JWT for a scenario with accounts. */
+  auth?: Record<string, string>;
 }
 
-const CONNECT =
-  'CONNECT {"verbose":false,"pedantic":false,"name":"bench","lang":"raw","version":"0",' +
-  '"protocol":1,"headers":true,"no_responders":false}\r\nPING\r\n';
+const CONNECT_FIELDS = { verbose: false, pedantic: false, name: 'bench', lang: 'raw', version: '0', protocol: 1, headers: true, no_responders: false };
+const CONNECT = `CONNECT ${JSON.stringify(CONNECT_FIELDS)}\r\nPING\r\n`;
 const PONG = Buffer.from('PONG\r\n');
 
 /**
@@ -26,12 +27,14 @@ export class Conn implements ServerOpHandler {
   private settle!: (err?: Error) => void;
   /** Resolvers of flush() calls, answered in order by PONGs. */
   private readonly flushes: Array<() => void> = [];
+  private readonly connectLine: string;
 
   constructor(
     ep: Endpoint,
     private readonly onFailure: (message: string) => void,
   ) {
     this.parser = new MsgParser(this);
+    this.connectLine = ep.auth ? `CONNECT ${JSON.stringify({ ...CONNECT_FIELDS, ...ep.auth })}\r\nPING\r\n` : CONNECT;
     this.ready = new Promise<void>((resolve, reject) => {
       this.settle = (err) => (err ? reject(err) : resolve());
     });
@@ -65,7 +68,7 @@ export class Conn implements ServerOpHandler {
   onInfo(_json: string): void {
     if (this.connected) return;
     this.connected = true;
-    this.socket.write(CONNECT);
+    this.socket.write(this.connectLine);
   }
 
   onMsg(_subject: string, _sid: string, _reply: string, _hdrLen: number, _msg: Buffer): void {}

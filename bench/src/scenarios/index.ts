@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario.js';
 import { auth } from './auth.js';
+import { fairness } from './fairness.js';
 import { latency } from './latency.js';
 import { throughput } from './throughput.js';
 
@@ -26,4 +27,5 @@ export const scenarios: Scenario[] = [
   latency('request', 1, true),
   latency('request-c8', 8, false),
   auth(8),
+  fairness(),
 ];
