@@ -12,6 +12,7 @@ import {
   type Logger,
   type RetryPolicy,
 } from '@switchboard/propagation';
+import { UsageCollector, UsageStore } from '@switchboard/usage';
 import { Redis } from 'ioredis';
 
 export interface StartWorkerOptions extends RetryPolicy {
@@ -26,12 +27,16 @@ export interface StartWorkerOptions extends RetryPolicy {
   concurrency?: number;
   queuePrefix?: string;
   log?: Logger;
+  /** The usage collector's broker list refresh (ms); false = no usage collection. */
+  usageRefreshMs?: number | false;
 }
 
 export interface RunningWorker {
   /** Producer on the same Redis: hand it to the control plane as its PropagationQueue. */
   readonly queue: BullPropagationQueue;
   readonly worker: PropagationWorker;
+  /** Stores the brokers' usage events (null when turned off). */
+  readonly usage: UsageCollector | null;
   /** Stops taking jobs, lets running ones finish, closes broker and Redis connections. */
   close(): Promise<void>;
 }
@@ -55,12 +60,20 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
     deps: { source: new DbJwtSource(opts.db), brokers, pusher },
   });
   await worker.ready();
+  // Usage: the same brokers and system user, events stored in the control-plane database.
+  const usage =
+    opts.usageRefreshMs === false
+      ? null
+      : new UsageCollector({ creds: opts.systemCreds, brokers, store: new UsageStore(opts.db), ...(opts.usageRefreshMs ? { refreshMs: opts.usageRefreshMs } : {}), ...(opts.log ? { log: opts.log } : {}) });
+  await usage?.start();
   let closing: Promise<void> | undefined;
   return {
     queue,
     worker,
+    usage,
     close() {
       closing ??= (async () => {
+        await usage?.close();
         await worker.close();
         await Promise.all([queue.close(), pusher.close()]);
         await redis.quit();

@@ -1,0 +1,81 @@
+// Usage end to end inside the worker: an operator-mode broker (in process) publishes its usage
+// events, the worker (real Redis for its queue, real PostgreSQL) stores them, and the stored
+// hours add up to what the official client did — also across a worker restart (no double count).
+import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '@switchboard/config';
+import { freshDatabase, openDatabase, type Database, type FreshDatabase } from '@switchboard/db';
+import { formatCreds } from '@switchboard/nats-jwt';
+import { StaticBrokers } from '@switchboard/propagation';
+import { optionsFromConfig } from '@switchboard/server';
+import { HOUR_MS, UsageStore } from '@switchboard/usage';
+import { startBroker, type Broker } from '../../broker/src/broker.js';
+import { makeOperator, operatorConfig, type OperatorFixture } from '../../broker/test/operator-fixture.js';
+import { REDIS_URL, until } from '../../../libs/propagation/test/world.js';
+import { startWorker, type RunningWorker } from '../src/index.js';
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+let fx: OperatorFixture;
+let broker: Broker;
+let fresh: FreshDatabase;
+let db: Database;
+let creds: string;
+const prefix = `sb-usage-${process.pid}-${Date.now()}`;
+
+beforeAll(async () => {
+  fx = await makeOperator();
+  creds = formatCreds(fx.users.sys.jwt, new TextDecoder().decode(fx.users.sys.key.getSeed()));
+  const { options } = optionsFromConfig(parseConfig(operatorConfig(fx)));
+  [broker, fresh] = await Promise.all([startBroker({ ...options, host: '127.0.0.1', port: 0, accountUsageInterval: 100 }), freshDatabase()]);
+  db = await openDatabase({ databaseUrl: fresh.url });
+  await db.migrate();
+}, 30_000);
+afterAll(async () => {
+  // The queue's keys under this run's prefix leave the shared Redis with the test.
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+  await broker?.close();
+  await db?.close();
+  await fresh?.drop();
+});
+
+const start = (): Promise<RunningWorker> =>
+  startWorker({ redisUrl: REDIS_URL, db: db.prisma, brokers: new StaticBrokers([`nats://127.0.0.1:${broker.port}`]), systemCreds: creds, queuePrefix: prefix, log: quiet, usageRefreshMs: 200 });
+
+async function report(account: string) {
+  const now = Date.now();
+  return new UsageStore(db.prisma).report(account, new Date(now - 2 * HOUR_MS), new Date(now + HOUR_MS));
+}
+
+describe('worker usage collector', () => {
+  it('stores the broker’s per-account usage; a restarted worker does not count twice', async () => {
+    const A = fx.keys.a.getPublicKey();
+    let w = await start();
+    await until('collector connected', () => w.usage!.connected.length === 1);
+    const a: NatsConnection = await connect({ port: broker.port, authenticator: jwtAuthenticator(fx.users.a.jwt, fx.users.a.key.getSeed()) });
+    a.subscribe('bill.idle'); // held until close: every later sample shows a subscription
+    const sub = a.subscribe('bill.x', { max: 4 });
+    for (let i = 0; i < 4; i++) a.publish('bill.x', 'abcdefgh');
+    for await (const _m of sub) void _m;
+    await until('traffic stored', async () => (await report(A)).totals.msgsIn === 4 && (await report(A)).totals.msgsOut === 4);
+
+    // The worker restarts while the broker keeps publishing the same cumulative counters.
+    await w.close();
+    w = await start();
+    await until('collector reconnected', () => w.usage!.connected.length === 1);
+    const before = w.usage!.stored;
+    await until('more samples stored after the restart', () => w.usage!.stored >= before + 3);
+    await a.close();
+    await until('the disconnect sample stored', async () => (await report(A)).hourly.length > 0 && (await report(A)).totals.connectionsOpened === 1);
+    await w.close();
+
+    const r = await report(A);
+    expect(r.totals).toMatchObject({ msgsIn: 4, msgsOut: 4, bytesIn: 32, bytesOut: 32, connectionsOpened: 1, connections: 1, throttledMs: 0 });
+    expect(r.totals.subscriptions).toBeGreaterThanOrEqual(1);
+    // Other accounts did nothing.
+    expect((await report(fx.keys.c.getPublicKey())).hourly).toEqual([]);
+  }, 30_000);
+});

@@ -1,0 +1,109 @@
+// The store against a fresh PostgreSQL database with the project's migrations.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, openDatabase, type Database, type FreshDatabase } from '@switchboard/db';
+import { HOUR_MS, parseUsageEvent, UsageStore, type UsageSample } from '../src/index.js';
+
+let fresh: FreshDatabase;
+let db: Database;
+let store: UsageStore;
+
+beforeAll(async () => {
+  fresh = await freshDatabase();
+  db = await openDatabase({ databaseUrl: fresh.url });
+  await db.migrate();
+  store = new UsageStore(db.prisma);
+});
+afterAll(async () => {
+  await db?.close();
+  await fresh?.drop();
+});
+
+const H0 = Date.UTC(2026, 10, 23, 10);
+let n = 0;
+/** A fresh account key per test, so tests do not see each other's rows. */
+const account = (): string => `ACC${++n}`;
+
+function sample(acc: string, server: string, atMs: number, c: Partial<UsageSample> = {}): UsageSample {
+  return {
+    serverId: server, serverName: server, account: acc, at: new Date(atMs),
+    msgsIn: 0, msgsOut: 0, bytesIn: 0, bytesOut: 0, totalConns: 0, throttledMs: 0, connections: 0, subscriptions: 0, ...c,
+  };
+}
+
+describe('UsageStore', () => {
+  it('takes deltas of cumulative counters per hour; replays change nothing', async () => {
+    const a = account();
+    const s1 = sample(a, 'S1', H0 + 60_000, { msgsIn: 10, bytesIn: 100, msgsOut: 20, bytesOut: 200, totalConns: 2, connections: 2, subscriptions: 3 });
+    const s2 = sample(a, 'S1', H0 + 30 * 60_000, { msgsIn: 15, bytesIn: 150, msgsOut: 30, bytesOut: 300, totalConns: 3, connections: 1, subscriptions: 1, throttledMs: 40 });
+    const s3 = sample(a, 'S1', H0 + HOUR_MS + 60_000, { msgsIn: 40, bytesIn: 400, msgsOut: 80, bytesOut: 800, totalConns: 3, connections: 1, subscriptions: 1, throttledMs: 50 });
+    for (const s of [s1, s2, s3, s1, s2, s3, s2]) await store.record(s); // a worker restart replays, out of order too
+    const r = await store.report(a, new Date(H0), new Date(H0 + 2 * HOUR_MS));
+    expect(r.hourly).toEqual([
+      { period: new Date(H0).toISOString(), msgsIn: 15, bytesIn: 150, msgsOut: 30, bytesOut: 300, connectionsOpened: 3, connections: 2, subscriptions: 3, throttledMs: 40 },
+      { period: new Date(H0 + HOUR_MS).toISOString(), msgsIn: 25, bytesIn: 250, msgsOut: 50, bytesOut: 500, connectionsOpened: 0, connections: 1, subscriptions: 1, throttledMs: 10 },
+    ]);
+    expect(r.totals).toEqual({ msgsIn: 40, bytesIn: 400, msgsOut: 80, bytesOut: 800, connectionsOpened: 3, connections: 2, subscriptions: 3, throttledMs: 50 });
+  });
+
+  it('a restarted broker (new server id) starts from zero; brokers add up', async () => {
+    const a = account();
+    await store.record(sample(a, 'OLD', H0 + 1000, { msgsIn: 100 }));
+    await store.record(sample(a, 'NEW', H0 + 2000, { msgsIn: 7 })); // the restarted run counts from 0 again
+    await store.record(sample(a, 'OTHER', H0 + 3000, { msgsIn: 5, connections: 4 }));
+    const r = await store.report(a, new Date(H0), new Date(H0 + HOUR_MS));
+    expect(r.totals.msgsIn).toBe(112);
+    expect(r.totals.connections).toBe(4);
+  });
+
+  it('reports only the hours asked for and only the account asked for', async () => {
+    const a = account();
+    const b = account();
+    await store.record(sample(a, 'S', H0 - HOUR_MS, { msgsIn: 1 }));
+    await store.record(sample(a, 'S', H0 + 5, { msgsIn: 3 }));
+    await store.record(sample(b, 'S', H0 + 5, { msgsIn: 1000 }));
+    const r = await store.report(a, new Date(H0), new Date(H0 + HOUR_MS));
+    expect(r.hourly.map((h) => h.msgsIn)).toEqual([2]);
+    expect((await store.report(a, new Date(H0 + HOUR_MS), new Date(H0 + 5 * HOUR_MS))).hourly).toEqual([]);
+  });
+
+  it('property: any order and repetition of one run’s samples gives the same totals as the last sample', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat({ max: 1000 }), { minLength: 1, maxLength: 6 }), fc.array(fc.nat({ max: 5 }), { maxLength: 6 }), async (steps, extra) => {
+        const a = account();
+        let total = 0;
+        const samples = steps.map((d, i) => sample(a, 'P', H0 + i * 20 * 60_000, { msgsIn: (total += d) }));
+        // In time order (as the broker sends), with arbitrary replays of already-sent samples after.
+        for (const s of samples) await store.record(s);
+        for (const i of extra) await store.record(samples[i % samples.length]!);
+        const r = await store.report(a, new Date(H0 - HOUR_MS), new Date(H0 + 10 * HOUR_MS));
+        expect(r.totals.msgsIn).toBe(total);
+      }),
+      { numRuns: 15 },
+    );
+  });
+});
+
+describe('parseUsageEvent', () => {
+  const good = {
+    type: 'io.switchboard.advisory.v1.account_usage', id: 'x', timestamp: '2026-11-23T10:00:00.000Z', server: { name: 'n', id: 'SID', seq: 1, time: '' },
+    acc: 'A', conns: 1, subs: 2, total_conns: 3, sent: { msgs: 4, bytes: 5 }, received: { msgs: 6, bytes: 7 }, slow_consumers: 0, throttled_ms: 8,
+  };
+  it('reads a broker event', () => {
+    expect(parseUsageEvent(JSON.stringify(good))).toEqual({
+      serverId: 'SID', serverName: 'n', account: 'A', at: new Date('2026-11-23T10:00:00.000Z'),
+      msgsIn: 6, bytesIn: 7, msgsOut: 4, bytesOut: 5, totalConns: 3, throttledMs: 8, connections: 1, subscriptions: 2,
+    });
+  });
+  it.each([
+    ['not json', '{', 'not JSON'],
+    ['another event', JSON.stringify({ ...good, type: 'io.nats.server.advisory.v1.account_connections' }), 'not a usage event'],
+    ['negative counter', JSON.stringify({ ...good, sent: { msgs: -1, bytes: 0 } }), 'counters must be non-negative integers'],
+    ['no server', JSON.stringify({ ...good, server: null }), 'no server id'],
+  ])('refuses %s with a reason', (_n, text, reason) => {
+    expect(parseUsageEvent(text)).toBe(reason);
+  });
+  it('property: never throws on any input', () => {
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), fc.uint8Array()), (x) => void parseUsageEvent(x)));
+  });
+});
