@@ -16,8 +16,9 @@ import { ApiTokensModule } from './api-tokens/api-tokens.module.js';
 import { BrokersModule } from './brokers/brokers.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ResolverModule } from './resolver/resolver.module.js';
+import { UsageModule } from './usage/usage.module.js';
 
-const resources = [PlansModule, SignupModule, OperatorModule, TenantsModule, AccountsModule, UsersModule, ExportsModule, ImportsModule, ApiTokensModule, BrokersModule, AuditModule, ResolverModule];
+const resources = [PlansModule, SignupModule, OperatorModule, TenantsModule, AccountsModule, UsersModule, ExportsModule, ImportsModule, ApiTokensModule, BrokersModule, AuditModule, ResolverModule, UsageModule];
 
 @Module({})
 export class AppModule {

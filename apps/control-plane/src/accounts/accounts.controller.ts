@@ -62,13 +62,6 @@ export class AccountsController {
     return this.accounts.jwt(c, id);
   }
 
-  @Get(':id/usage')
-  @ApiOperation({ summary: 'Usage (placeholder until quotas land)' })
-  async usage(@CallerParam() c: Caller, @Param('id', uuid) id: string) {
-    await this.accounts.get(c, id);
-    return { accountId: id, period: new Date().toISOString().slice(0, 7), usage: null };
-  }
-
   @Post(':id/signing-keys')
   @Roles('operator_admin', 'tenant_admin')
   @ApiOperation({ summary: 'Add an account signing key (?rotate=true also revokes the others)' })

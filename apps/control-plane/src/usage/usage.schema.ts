@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+const HOUR_MS = 3_600_000;
+/** At most a year of hourly rows in one answer. */
+const MAX_RANGE_MS = 366 * 24 * HOUR_MS;
+
+const instant = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date or date-time')
+  .transform((s) => new Date(s));
+
+/**
+ * `?from=&to=`: the hours starting in [from, to). `from` is rounded down to its hour; defaults are
+ * the start of the current month (UTC) and now.
+ */
+export const usageQuerySchema = z
+  .object({ from: instant.optional(), to: instant.optional() })
+  .transform(({ from, to }) => {
+    const now = new Date();
+    const start = from ?? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    return { from: new Date(Math.floor(start.getTime() / HOUR_MS) * HOUR_MS), to: to ?? now };
+  })
+  .refine((q) => q.from.getTime() < q.to.getTime(), { message: 'from must be before to', path: ['from'] })
+  .refine((q) => q.to.getTime() - q.from.getTime() <= MAX_RANGE_MS, { message: 'at most 366 days at a time', path: ['to'] });
+
+export type UsageQuery = z.infer<typeof usageQuerySchema>;
