@@ -108,6 +108,7 @@ export class RateLimiter {
     // setTimeout's range caps a near-zero rate; the timer re-arms until the debt is repaid.
     const ms = Math.min(0x7fffffff, Math.max(1, Math.ceil(this.waitMs())));
     this.timer = setTimeout(this.onTimer, ms);
+    this.timer.unref();
   }
 
   private readonly onTimer = (): void => {

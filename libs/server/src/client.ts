@@ -104,6 +104,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget, Throt
   stalled = false;
   /** This client's reading is paused because its account is over its publish rate. */
   rateLimited = false;
+  private rateLimitedAt = 0;
   private stallTimer: NodeJS.Timeout | null = null;
   /** When the current stall began (performance.now()), for the account's throttled time. */
   private stalledAt = 0;
@@ -533,7 +534,10 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget, Throt
     if (this.authTimer) clearTimeout(this.authTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     if (this.stallTimer) clearTimeout(this.stallTimer);
-    if (this.rateLimited) this.account.rate?.unpark(this);
+    if (this.rateLimited) {
+      this.account.rate?.unpark(this);
+      this.account.usage.throttledMs += performance.now() - this.rateLimitedAt;
+    }
     if (this.stalled) this.account.usage.throttledMs += performance.now() - this.stalledAt;
     this.releaseProducers();
     for (const sub of this.subs.values()) {
@@ -578,6 +582,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget, Throt
   private throttle(rate: RateLimiter): void {
     if (this.rateLimited) return;
     this.rateLimited = true;
+    this.rateLimitedAt = performance.now();
     this.transport.pause();
     rate.park(this);
   }
@@ -586,6 +591,7 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget, Throt
   rateResume(): void {
     if (!this.rateLimited) return;
     this.rateLimited = false;
+    this.account.usage.throttledMs += performance.now() - this.rateLimitedAt;
     if (!this.closed && !this.stalled && this.held === null) this.transport.resume();
   }
 

@@ -66,7 +66,22 @@ describe('account limits in the broker', () => {
     // 50 messages at 100/s: the debt is repaid and reading resumes by itself.
     await until(() => !aPub.t.paused);
     expect(aPub.client.rateLimited).toBe(false);
+    // The pause shows in the account's usage (throttled time), not in B's.
+    expect(server.accounts.get('A')!.usage.throttledMs).toBeGreaterThan(0);
+    expect(server.accounts.get('B')!.usage.throttledMs).toBe(0);
     server.shutdown();
+  });
+
+  it('a rate of 0 (e.g. a quota used up) holds publishers until a live update lifts it', () => {
+    const { server, connect } = setup();
+    server.accounts.get('A')!.setLimits({ rateMsgs: 0 });
+    const pub = connect('a');
+    pub.t.send('PUB f 1\r\nx\r\n');
+    expect(pub.t.paused).toBe(true);
+    expect(server.accounts.get('A')!.rate!.waitMs()).toBe(Infinity);
+    server.accounts.get('A')!.setLimits({ rateMsgs: 1_000_000 });
+    // A higher rate repays the debt in microseconds; the account's one timer resumes the publisher.
+    return until(() => !pub.t.paused).then(() => server.shutdown());
   });
 
   it('lifting the rate live resumes a paused publisher at once', () => {
