@@ -32,7 +32,7 @@ describe('embedded mode (no DATABASE_URL)', { timeout: 60_000 }, () => {
         // Seal a seed the way resources will, so the database now depends on that key.
         const keyring = app.get<Keyring>(KEYRING);
         const db = app.get<Database>(DATABASE);
-        await db.prisma.operator.create({ data: { name: 'op', publicKey: 'OPUB', seedEnc: sealSeed(keyring, 'OPUB', 'SOSEED'), jwt: 'j' } });
+        await db.prisma.operator.create({ data: { name: 'op', publicKey: 'OPUB', seedEnc: new Uint8Array(sealSeed(keyring, 'OPUB', 'SOSEED')), jwt: 'j' } });
       } finally {
         await app.close();
       }

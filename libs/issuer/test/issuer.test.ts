@@ -126,7 +126,7 @@ describe('user JWTs', () => {
     const r = authorizeUser({ userJwt: jwt, accountJwt: acct.jwt, trust, nonce: 'abc', sig: userNonceSig(u.getSeed(), 'abc') });
     expect(r.ok, JSON.stringify(r)).toBe(true);
     expect(r).toMatchObject({ account: acct.key.publicKey, signingKey: acct.sk.publicKey, userName: 'alice' });
-    const c = decode(jwt).claims as { nats: Record<string, unknown> };
+    const c = decode(jwt).claims as unknown as { nats: Record<string, unknown> };
     expect(c.nats.pub).toEqual({ allow: ['a.>'] });
     expect(c.nats.resp).toEqual({ max: 1, ttl: 5_000_000_000 });
   });
@@ -145,7 +145,7 @@ describe('user JWTs', () => {
     const exp = expiryOf({ expiresIn: '24h' }, 1_000_000)!;
     expect(exp.getTime()).toBe(1_000_000 + 86_400_000);
     const jwt = issueUserJwt({ publicKey: u.getPublicKey(), name: 'c', account: acct.key.publicKey, expiresAt: exp, bearer: true }, signer, 1_000_000);
-    const c = decode(jwt).claims as { exp?: number; nats: Record<string, unknown> };
+    const c = decode(jwt).claims as unknown as { exp?: number; nats: Record<string, unknown> };
     expect(c.exp).toBe(Math.floor(exp.getTime() / 1000));
     expect(c.nats.bearer_token).toBe(true);
   });

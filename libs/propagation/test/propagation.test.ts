@@ -80,7 +80,7 @@ describe('propagation to a real nats-server', () => {
     const r = rig();
     const acct = await world.addAccount('newest');
     await r.queue.enqueueAccount(acct.pub);
-    const v2 = await world.updateAccount(acct, (c) => (c.nats.limits.conn = 7));
+    const v2 = await world.updateAccount(acct, (c) => (c.nats.limits!.conn = 7));
     await r.queue.enqueueAccount(acct.pub);
 
     await r.startWorker();
@@ -98,7 +98,7 @@ describe('propagation to a real nats-server', () => {
     await r.queue.enqueueAccount(acct.pub);
     await gate.reached; // the job has read v1 and is pushing it
 
-    const v2 = await world.updateAccount(acct, (c) => (c.nats.limits.subs = 99));
+    const v2 = await world.updateAccount(acct, (c) => (c.nats.limits!.subs = 99));
     await r.queue.enqueueAccount(acct.pub);
     await r.queue.enqueueAccount(acct.pub);
     gate.release();
