@@ -165,6 +165,18 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
     expect(h.queue.enqueued.slice(queued)).toEqual([A.publicKey]);
   });
 
+  it('gives every re-signed account JWT a later iat, even within one second (brokers keep the newest by iat)', async () => {
+    const iats: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const u = createUser();
+      const created = (await h.call('POST', `/v1/accounts/${A.accountId}/users`, A.token, { name: `iat${i}`, publicKey: u.getPublicKey() })).body;
+      expect((await h.call('POST', `/v1/accounts/${A.accountId}/users/${created.id}/revoke`, A.token)).status).toBe(200);
+      iats.push((await accountClaims(A.accountId)).iat!);
+    }
+    expect(iats[1]).toBeGreaterThan(iats[0]!);
+    expect(iats[2]).toBeGreaterThan(iats[1]!);
+  });
+
   it('loses no revocation when several land at once (account JWT rebuilds are serialised)', async () => {
     const keys = Array.from({ length: 5 }, () => createUser().getPublicKey());
     const users = [];
