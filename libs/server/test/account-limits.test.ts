@@ -84,6 +84,21 @@ describe('account limits in the broker', () => {
     return until(() => !pub.t.paused).then(() => server.shutdown());
   });
 
+  it('rate_bytes counts payload bytes: one large publish overdraws it, small ones within the burst do not', () => {
+    const { server, connect } = setup();
+    server.accounts.get('A')!.setLimits({ rateBytes: 100_000 });
+    const pub = connect('a');
+    // The bucket starts empty and fills at 100 B/ms: any payload right away is a debt.
+    pub.t.send(`PUB f 4000\r\n${'x'.repeat(4000)}\r\n`);
+    expect(pub.t.paused).toBe(true);
+    expect(server.accounts.get('A')!.rate!.waitMs()).toBeGreaterThan(0);
+    // A chunk of control lines alone (no publish) is never charged.
+    const other = connect('a');
+    other.t.send('PING\r\n');
+    expect(other.t.paused).toBe(false);
+    server.shutdown();
+  });
+
   it('lifting the rate live resumes a paused publisher at once', () => {
     const { server, connect } = setup();
     const pub = connect('a');
