@@ -1,0 +1,187 @@
+// Control-plane benchmarks on the real pieces: the control plane as its own process (main.ts,
+// fresh PostgreSQL database, BullMQ on Redis), the propagation worker, and two brokers in operator
+// mode — one resolving accounts from the control plane's URL resolver, one with a FULL resolver that
+// only knows what the worker pushes. Measures:
+//   1. signup -> first successful NATS connect (per resolver mode)
+//   2. user credentials issued per second (POST /users with locally made keys; sequential and 8 concurrent)
+//   3. revocation via the API -> the broker disconnects the connected client (worker push)
+//   node --conditions=@switchboard/source --import tsx bench/src/control-plane/main.ts [--rounds 10] [--users 300]
+// Needs PostgreSQL (TEST_PG_URL) and Redis (REDIS_URL, default redis://127.0.0.1:6379).
+// The bulk push of 10,000 accounts is libs/propagation/bench/bulk-push.ts (see docs/control-plane-benchmarks.md).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { createUser } from '@nats-io/nkeys';
+import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
+import { startBroker, type Broker } from '@switchboard/broker';
+import { freshDatabase, openDatabase } from '@switchboard/db';
+import { generateMasterKey, loadKeyring } from '@switchboard/secrets';
+import { startWorker, systemCredsFromDb } from '@switchboard/worker';
+import { freePort, startControlPlane } from './processes.js';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' }, users: { type: 'string', default: '300' } } });
+const rounds = Number(values.rounds);
+const userCount = Number(values.users);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+  return { p50: q(0.5), p95: q(0.95), max: s[s.length - 1]! };
+};
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+const fresh = await freshDatabase();
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'sb-cp-bench-'));
+const prefix = `cpbench${randomBytes(4).toString('hex')}`;
+const masterKey = generateMasterKey().toString('base64');
+const admin = randomBytes(24).toString('base64url');
+const cleanup: (() => Promise<unknown>)[] = [() => fresh.drop(), async () => rmSync(tmp, { recursive: true, force: true })];
+try {
+  const port = await freePort();
+  const api = `http://127.0.0.1:${port}`;
+  const cp = await startControlPlane({
+    DATABASE_URL: fresh.url,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SWITCHBOARD_MASTER_KEY: masterKey,
+    SWITCHBOARD_ADMIN_TOKEN: admin,
+    SWITCHBOARD_ADMIN_TOKEN_FILE: path.join(tmp, 'admin-token'),
+    SWITCHBOARD_ACCOUNT_SERVER_URL: `${api}/jwt/v1`,
+    SIGNUPS_PER_HOUR: '1000000',
+  }, api);
+  cleanup.push(() => cp.stop());
+
+  const call = async (method: string, url: string, token: string | undefined, body?: unknown) => {
+    const r = await fetch(`${api}${url}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = (await r.json()) as Record<string, any>;
+    if (r.status >= 300) throw new Error(`${method} ${url}: ${r.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+
+  // The broker side reads the operator JWT and system account from the database, as the stack does.
+  const db = await openDatabase({ databaseUrl: fresh.url });
+  cleanup.push(() => db.close());
+  const { keyring } = loadKeyring({ masterKey });
+  const op = await db.prisma.operator.findFirstOrThrow();
+  const sys = await db.prisma.account.findUniqueOrThrow({ where: { publicKey: op.systemAccount! } });
+  const common = { host: '127.0.0.1', port: 0, operators: [op.jwt], systemAccount: sys.publicKey };
+  const brokers: Record<'URL' | 'FULL', Broker> = {
+    URL: await startBroker({ ...common, resolver: { type: 'URL', url: `${api}/jwt/v1/accounts/`, cacheDir: undefined } }),
+    FULL: await startBroker({ ...common, resolver: { type: 'FULL', dir: path.join(tmp, 'full'), preload: { [sys.publicKey]: sys.jwt } } }),
+  };
+  cleanup.push(() => brokers.URL.close(), () => brokers.FULL.close());
+  for (const [name, b] of Object.entries(brokers)) await call('POST', '/v1/brokers', admin, { name: `bench-${name}`, url: `nats://127.0.0.1:${b.port}` });
+  const worker = await startWorker({ redisUrl, queuePrefix: prefix, db: db.prisma, systemCreds: await systemCredsFromDb(db.prisma, keyring) });
+  cleanup.push(async () => {
+    await worker.queue.queue.obliterate({ force: true });
+    await worker.queue.dead.obliterate({ force: true });
+    await worker.close();
+  });
+
+  const natsConnect = (b: Broker, jwt: string, seed: Uint8Array) =>
+    connect({ servers: `127.0.0.1:${b.port}`, authenticator: jwtAuthenticator(jwt, seed), reconnect: false, timeout: 2000 });
+  /** Retries until the broker admits the user (FULL: until the worker's push arrived). */
+  const connectWhenAdmitted = async (b: Broker, jwt: string, seed: Uint8Array): Promise<NatsConnection> => {
+    const deadline = performance.now() + 30_000;
+    for (;;) {
+      try {
+        return await natsConnect(b, jwt, seed);
+      } catch (e) {
+        if (performance.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    }
+  };
+  let n = 0;
+  const newUser = async (accountId: string, token: string) => {
+    const kp = createUser();
+    const u = await call('POST', `/v1/accounts/${accountId}/users`, token, { name: `u${n++}`, publicKey: kp.getPublicKey() });
+    return { id: u.id as string, jwt: u.jwt as string, seed: kp.getSeed() };
+  };
+
+  // 1. signup -> first successful connect.
+  const rows: string[][] = [];
+  for (const mode of ['URL', 'FULL'] as const) {
+    const total: number[] = [];
+    const apiPart: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const t0 = performance.now();
+      const s = await call('POST', '/v1/signup', undefined, { email: `${mode}${i}@bench.example`, organization: `${mode}${i}` });
+      const u = await newUser(s.account.id, s.token);
+      const t1 = performance.now();
+      const nc = await connectWhenAdmitted(brokers[mode], u.jwt, u.seed);
+      total.push(performance.now() - t0);
+      apiPart.push(t1 - t0);
+      await nc.close();
+    }
+    const t = stats(total);
+    const a = stats(apiPart);
+    rows.push([`signup -> first connect (${mode === 'URL' ? 'URL resolver' : 'FULL resolver, worker push'})`, `${rounds}`, ms(t.p50), ms(t.p95), ms(t.max), `API part (signup + user) p50 ${ms(a.p50)}`]);
+  }
+
+  // 2. user credentials issued per second.
+  const tenant = await call('POST', '/v1/signup', undefined, { email: 'users@bench.example', organization: 'users' });
+  const keys = Array.from({ length: userCount * 3 }, () => createUser().getPublicKey());
+  let next = 0;
+  const issue = () => call('POST', `/v1/accounts/${tenant.account.id}/users`, tenant.token, { name: `p${next}`, publicKey: keys[next++]! });
+  for (const [label, concurrency] of [['sequential', 1], ['8 concurrent', 8]] as const) {
+    const count = concurrency === 1 ? userCount : userCount * 2;
+    const lat: number[] = [];
+    const t0 = performance.now();
+    let left = count;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (left-- > 0) {
+          const s = performance.now();
+          await issue();
+          lat.push(performance.now() - s);
+        }
+      }),
+    );
+    const secs = (performance.now() - t0) / 1000;
+    const l = stats(lat);
+    rows.push([`POST /users, ${label}`, `${count}`, ms(l.p50), ms(l.p95), ms(l.max), `${(count / secs).toFixed(0)} users/s`]);
+  }
+
+  // 3. revocation -> disconnect (the worker pushes the re-signed account JWT; the broker drops the user).
+  for (const mode of ['URL', 'FULL'] as const) {
+    const lat: number[] = [];
+    const s = await call('POST', '/v1/signup', undefined, { email: `revoke-${mode}@bench.example`, organization: `revoke-${mode}` });
+    for (let i = 0; i < rounds; i++) {
+      const u = await newUser(s.account.id, s.token);
+      const nc = await connectWhenAdmitted(brokers[mode], u.jwt, u.seed);
+      const closed = nc.closed();
+      const t0 = performance.now();
+      await call('POST', `/v1/accounts/${s.account.id}/users/${u.id}/revoke`, s.token);
+      const gone = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);
+      if (!gone) {
+        const refused = await natsConnect(brokers[mode], u.jwt, u.seed).then((c) => (c.close(), false), () => true);
+        throw new Error(`${mode}: revoked user still connected after 15 s (a new connection is ${refused ? 'refused: the push arrived' : 'admitted: no push'})`);
+      }
+      lat.push(performance.now() - t0);
+    }
+    const l = stats(lat);
+    rows.push([`revoke -> disconnect (${mode} resolver)`, `${rounds}`, ms(l.p50), ms(l.p95), ms(l.max), 'API + queue + worker push + broker']);
+  }
+
+  const header = ['measure', 'n', 'p50', 'p95', 'max', 'note'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+  console.log(`\n${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; control plane in its own process, worker and brokers in this one.`);
+} finally {
+  for (const c of cleanup.reverse()) await c().catch((e: unknown) => console.error(`cleanup: ${e instanceof Error ? e.message : String(e)}`));
+}
+process.exit(0);
