@@ -143,4 +143,35 @@ describe('a real nats-server resolving accounts from the control plane', { timeo
     const bob = await connectWith(formatCreds(u2.jwt, kp2.getSeed()));
     await bob.flush();
   });
+  it('suspending a tenant closes its connected users and refuses new ones; resuming lets them back in', async () => {
+    const signup = (await h.call('POST', '/v1/signup', undefined, { email: 'ops@suspend.example', organization: 'Suspend' })).body;
+    const kp = createUser();
+    const user = (await h.call('POST', `/v1/accounts/${signup.account.id}/users`, signup.token, { name: 'sam', publicKey: kp.getPublicKey() })).body;
+    const creds = formatCreds(user.jwt, kp.getSeed());
+    const nc = await connectWith(creds);
+    await nc.flush();
+    const sys = await connectWith(await h.app.get(OperatorService).systemCreds());
+    // What the worker does with the queued account: push its current JWT with the system user.
+    const push = async () => {
+      const jwt = (await h.call('GET', `/v1/accounts/${signup.account.id}/jwt`, h.adminToken)).text;
+      const reply = await sys.request(`$SYS.REQ.ACCOUNT.${signup.account.publicKey}.CLAIMS.UPDATE`, enc.encode(jwt), { timeout: 5000 });
+      expect(new TextDecoder().decode(reply.data)).toMatch(/"code":200/);
+    };
+
+    expect((await h.call('PATCH', `/v1/tenants/${signup.tenant.id}`, h.adminToken, { status: 'suspended' })).status).toBe(200);
+    expect(h.queue.enqueued.at(-1)).toBe(signup.account.publicKey);
+    await push();
+    await nc.closed(); // nats-server drops the connected user on the update
+    const refusal = await connectWith(creds).then(() => '', (e: Error) => e.message);
+    expect(refusal).toMatch(/authorization violation/i);
+
+    expect((await h.call('PATCH', `/v1/tenants/${signup.tenant.id}`, h.adminToken, { status: 'active' })).status).toBe(200);
+    await push();
+    const back = await until(
+      () => connectWith(creds).then(() => true, () => false),
+      (ok) => ok,
+      'the resumed user to be admitted',
+    );
+    expect(back).toBe(true);
+  });
 });
