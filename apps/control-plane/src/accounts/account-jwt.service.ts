@@ -87,8 +87,8 @@ export class AccountJwtService {
       imports: a.imports.map((i) => ({ name: i.name, account: i.exporterPublicKey, subject: i.subject, localSubject: i.localSubject, type: i.type, token: i.activationToken })),
       revocations: new Map(a.users.map((u) => [u.publicKey, u.revokedAt!])),
     };
-    // Each re-sign gets a later iat than the last (seconds): brokers keep the newest JWT by iat,
-    // and two changes within one second must not look like the same version.
+    // Each re-sign gets a later iat than the last (seconds): the jti hashes only iat/iss/sub/name, so
+    // two changes within one second would share a jti, and brokers (nats-server too) drop a known jti.
     const now = Math.max(Date.now(), a.jwtIssuedAt.getTime() + 1000);
     // A suspended tenant's users are all refused: "*" revokes every user JWT issued up to now
     // (nats-server honours it, and drops connected users on the update). Resuming re-signs without it.
