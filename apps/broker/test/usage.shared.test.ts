@@ -102,6 +102,11 @@ describe.each<ServerKind>(['nats-server', 'broker'])('account usage on %s', (kin
     // nats-server also counts the system imports it adds to every account in operator mode.
     expect(d.subscriptions).toBeGreaterThanOrEqual(2);
     expect(keys(d.sublist_stats)).toEqual(['avg_fanout', 'cache_hit_rate', 'max_fanout', 'num_cache', 'num_inserts', 'num_matches', 'num_removes', 'num_subscriptions']);
+    expect(d).toMatchObject({ jwt: fx.accountJwt.a, issuer_key: fx.keys.operator.getPublicKey(), name_tag: 'A' });
+    expect(d.decoded_jwt).toMatchObject({ sub: A, name: 'A', iss: fx.keys.operator.getPublicKey() });
+    // The fixture revokes one user of A: nats-server shows when, in RFC 3339 seconds.
+    expect(Object.keys(d.revoked_user)).toEqual([fx.users.revoked.key.getPublicKey()]);
+    expect(Object.values(d.revoked_user)[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     seen[kind].detail = d;
   });
 
@@ -141,9 +146,9 @@ describe('cross-check', () => {
   it('the broker’s event has exactly nats-server’s fields', () => {
     expect(keys(seen.broker.event!)).toEqual(keys(seen['nats-server'].event!));
   });
-  it('the broker’s account detail adds only switchboard_usage to nats-server’s fields', () => {
-    // jwt, decoded_jwt, issuer_key, name_tag, revoked_user and the system imports are nats-server's alone (not reported yet).
-    const theirs = new Set(keys(seen['nats-server'].detail!));
-    expect(keys(seen.broker.detail!).filter((k) => !theirs.has(k))).toEqual(['switchboard_usage']);
+  it('the broker’s account detail has nats-server’s fields (but the system imports), plus switchboard_usage', () => {
+    const theirs = keys(seen['nats-server'].detail!).filter((k) => k !== 'imports'); // nats-server imports its system services into every account
+    expect(keys(seen.broker.detail!)).toEqual([...theirs, 'switchboard_usage'].sort());
+    expect(seen.broker.detail!.revoked_user).toEqual(seen['nats-server'].detail!.revoked_user);
   });
 });

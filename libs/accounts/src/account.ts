@@ -25,8 +25,10 @@ export class Account<S extends SubscriptionLike = SubscriptionLike> {
   rate: RateLimiter | null = null;
   /** Traffic counters since this server started (monitoring, usage events). */
   readonly usage = new AccountUsage();
-  /** When this server registered the account (nats-server's update_time in /accountz). */
+  /** When this server registered the account or last took its JWT (nats-server's update_time in /accountz). */
   updated = new Date();
+  /** Operator mode: the account JWT last applied ('' = none), for /accountz. */
+  jwt = '';
 
   readonly streamExports = new Map<string, StreamExport>();
   readonly serviceExports = new Map<string, ServiceExport>();

@@ -1,10 +1,11 @@
 import { usageSnapshot, type Account } from '@switchboard/accounts';
+import { decode, type AccountClaims } from '@switchboard/nats-jwt';
 import { SYSTEM_ACCOUNT, type Server } from './server.js';
 import type { Subscription } from './subscription.js';
 
-// nats-server 2.9's /accountz and /accstatz (server/monitor.go), from the broker's own state.
-// Fields that need the account's JWT (jwt, decoded_jwt, issuer_key, name_tag, revoked_user) are
-// not reported yet; `switchboard_usage` is ours: the counters the usage events carry.
+// nats-server 2.9's /accountz and /accstatz (server/monitor.go), from the broker's own state and
+// the account JWT last applied. `decoded_jwt` is the JWT's own payload (nats-server re-encodes it
+// with its defaults filled in); `switchboard_usage` is ours: the counters the usage events carry.
 
 /** The system account's name: the operator's system account key in operator mode, else `$SYS`. */
 export function systemAccountName(server: Server): string {
@@ -24,7 +25,8 @@ export function accountz(server: Server, acc = ''): Record<string, unknown> {
 function accountDetail(server: Server, a: Account<Subscription>): Record<string, unknown> {
   const d: Record<string, unknown> = { account_name: a.name, update_time: a.updated.toISOString() };
   if (a.name === systemAccountName(server)) d.is_system = true;
-  d.expired = false;
+  const claims = claimsOf(a.jwt);
+  d.expired = claims?.exp !== undefined && claims.exp > 0 && claims.exp * 1000 <= Date.now();
   d.complete = true;
   d.jetstream_enabled = false;
   d.leafnode_connections = 0;
@@ -38,6 +40,16 @@ function accountDetail(server: Server, a: Account<Subscription>): Record<string,
   const imports = a.streamImports.map((si) => ({ subject: si.from, account: si.exporter.name, to: si.to, type: 'stream', invalid: false, share: false, tracking: false }));
   for (const si of a.serviceImports?.all() ?? []) imports.push({ subject: si.from, account: si.exporter.name, to: si.to, type: 'service', invalid: false, share: si.share, tracking: false });
   if (imports.length > 0) d.imports = imports;
+  if (claims !== null) {
+    d.jwt = a.jwt;
+    d.issuer_key = claims.iss;
+    if (claims.name) d.name_tag = claims.name;
+    if (claims.nats.tags?.length) d.tags = claims.nats.tags;
+    d.decoded_jwt = claims;
+    const revoked = Object.entries(claims.nats.revocations ?? {});
+    // Go's time.Time of Unix seconds: RFC 3339 without fractions.
+    if (revoked.length > 0) d.revoked_user = Object.fromEntries(revoked.map(([k, t]) => [k, new Date(t * 1000).toISOString().replace('.000Z', 'Z')]));
+  }
   d.sublist_stats = a.sublist.stats();
   d.switchboard_usage = usageSnapshot(a.usage, a.numConnections, a.sublist.count());
   return d;
@@ -62,4 +74,14 @@ export function accstatz(server: Server, unused = false): Record<string, unknown
   const list: Record<string, unknown>[] = [];
   for (const a of server.accounts.values()) if (unused || a.numConnections > 0) list.push(accountStat(a));
   return { server_id: server.id, now: new Date().toISOString(), account_statz: list };
+}
+
+function claimsOf(jwt: string): AccountClaims | null {
+  if (jwt === '') return null;
+  try {
+    const d = decode(jwt);
+    return d.type === 'account' ? (d.claims as AccountClaims) : null;
+  } catch {
+    return null;
+  }
 }

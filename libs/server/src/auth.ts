@@ -19,6 +19,8 @@ export interface AuthResult {
   responses?: ResponsePermission;
   /** Operator mode: the account's limits from the JWT just resolved (applied to the account). */
   accountLimits?: AccountLimits;
+  /** Operator mode: the account JWT the user was checked against (kept on the account for /accountz). */
+  accountJwt?: string;
 }
 
 /** A connection authenticated by a user JWT. */

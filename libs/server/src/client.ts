@@ -239,6 +239,10 @@ export class Client implements ClientOpHandler, TransportSink, PingTarget, Throt
       if (who === null || opts.account !== '' || opts.newAccount) return this.authViolation();
       const account = this.server.registerAccount(who.account);
       if (who.accountLimits) account.setLimits(who.accountLimits);
+      if (who.accountJwt !== undefined && who.accountJwt !== account.jwt) {
+        account.jwt = who.accountJwt;
+        account.updated = new Date();
+      }
       this.bindAccount(account);
       const maxConns = account.limits.maxConnections;
       if (maxConns >= 0 && account.numConnections > maxConns) {

@@ -63,6 +63,7 @@ export class JwtAuthenticator implements Authenticator {
       user: r.user,
       permissions: r.permissions ? new Permissions(permissionsConfig(r.permissions)) : null,
       accountLimits: limitsFromClaims(r.accountClaims.nats),
+      accountJwt,
       ...(r.permissions?.resp && { responses: { maxMsgs: r.permissions.resp.max, ttlMs: Math.floor(r.permissions.resp.ttl / 1e6) } }),
       jwt: {
         userKey: r.user,

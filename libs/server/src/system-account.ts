@@ -76,7 +76,12 @@ export class SystemAccount implements ServerEvents {
   accountUpdated(u: AccountUpdate): void {
     // Rates and subscription limits apply from the next read or SUB; a lower `conn` from the
     // next connection (nats-server 2.9 keeps those already in, checked).
-    this.server.accounts.get(u.pubkey)?.setLimits(limitsFromClaims(u.claims.nats));
+    const account = this.server.accounts.get(u.pubkey);
+    if (account) {
+      account.setLimits(limitsFromClaims(u.claims.nats));
+      account.jwt = u.jwt;
+      account.updated = new Date();
+    }
     const revocations = u.claims.nats.revocations;
     const limits = u.claims.nats.limits;
     for (const c of [...this.server.clients.values()]) {
