@@ -150,9 +150,12 @@ describe.each<ServerKind>(['nats-server', 'broker'])('operator mode (MEMORY reso
     const disconnects = sys.subscribe(`$SYS.ACCOUNT.${fx.keys.a.getPublicKey()}.DISCONNECT`);
     await sys.flush();
     const a = await asUser(srv.port, fx.users.a);
+    // Events of user a's earlier connections (other tests) may still be on their way: only this one's count.
+    const cid = a.info!.client_id;
     await a.close();
     for await (const m of connects) {
       const ev = JSON.parse(text(m.data));
+      if (ev.client?.id !== cid) continue;
       expect(ev.type).toBe('io.nats.server.advisory.v1.client_connect');
       expect(ev.client).toMatchObject({ acc: fx.keys.a.getPublicKey(), user: fx.users.a.key.getPublicKey(), kind: 'Client', client_type: 'nats', name_tag: 'a' });
       expect(ev.server).toMatchObject({ ver: '2.9.10', jetstream: false });
@@ -161,6 +164,7 @@ describe.each<ServerKind>(['nats-server', 'broker'])('operator mode (MEMORY reso
     }
     for await (const m of disconnects) {
       const ev = JSON.parse(text(m.data));
+      if (ev.client?.id !== cid) continue;
       expect(ev.type).toBe('io.nats.server.advisory.v1.client_disconnect');
       expect(ev.reason).toBe('Client Closed');
       expect(ev.client.user).toBe(fx.users.a.key.getPublicKey());
