@@ -1,4 +1,5 @@
 import { isSubsetMatch } from '@switchboard/subjects';
+import type { ServiceLatencyConfig } from './latency.js';
 
 /** nats-server's service response types. */
 export type ResponseType = 'Singleton' | 'Stream' | 'Chunked';
@@ -30,6 +31,8 @@ export interface ServiceExport {
   readonly responseType: ResponseType;
   /** How long (ms) a response mapping lives without traffic. */
   readonly responseThreshold: number;
+  /** Latency tracking (`service_latency`); absent when off, and requests pay nothing for it. */
+  readonly latency?: ServiceLatencyConfig;
 }
 
 /** Checks an activation for `importer` (JWT accounts); config accounts have none. */

@@ -1,4 +1,5 @@
 import type { ResponseType, ServiceExport } from './export.js';
+import type { LatencyTrack } from './latency.js';
 
 /** nats-server's reply prefix for mapped service replies. */
 export const REPLY_PREFIX = '_R_.';
@@ -12,6 +13,8 @@ const DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export class ResponseImport<A> {
   /** Last traffic (ms), for the response threshold. */
   ts = Date.now();
+  /** A sampled request's latency measurement, until its first response. */
+  latency: LatencyTrack | null = null;
   constructor(
     readonly from: string,
     readonly dest: A,

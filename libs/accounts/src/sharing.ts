@@ -3,6 +3,7 @@ import { isSubsetMatch, isValidSubject, subjectIsLiteral, subjectsCollide, Subli
 import type { Account } from './account.js';
 import { authorizes, DEFAULT_RESPONSE_THRESHOLD, findExport, type ExportAuth, type ResponseType, type ServiceExport, type StreamExport } from './export.js';
 import { ServiceImport, StreamImport } from './import.js';
+import { latencyConfig } from './latency.js';
 import { TransformError } from './transform.js';
 
 /** An export as in an account JWT, plus the config file's list of accounts allowed to import it. */
@@ -51,7 +52,16 @@ export function setExports<A extends Acc>(account: A, exports: readonly ExportDe
       streams.set(subject, { subject, auth });
     } else {
       const threshold = e.response_threshold ? e.response_threshold / 1e6 : DEFAULT_RESPONSE_THRESHOLD;
-      services.set(subject, { subject, auth, responseType: responseType(e.response_type), responseThreshold: threshold });
+      const exp: ServiceExport = { subject, auth, responseType: responseType(e.response_type), responseThreshold: threshold };
+      if (e.service_latency) {
+        try {
+          services.set(subject, { ...exp, latency: latencyConfig(subject, e.service_latency) });
+        } catch (err) {
+          throw new SharingError((err as Error).message);
+        }
+      } else {
+        services.set(subject, exp);
+      }
     }
   }
   replace(account.streamExports, streams);

@@ -1,6 +1,6 @@
 import { Account, SharingError, setExports, setImports, type ExportDecl } from '@switchboard/accounts';
 import { ConfigError, parseDuration } from '@switchboard/config';
-import type { Import } from '@switchboard/nats-jwt';
+import type { Import, ServiceLatency } from '@switchboard/nats-jwt';
 import type { AccountConfig } from './options.js';
 
 // An account's `exports` and `imports` in nats-server's config syntax, mapped onto nats-jwt's
@@ -65,7 +65,8 @@ export function parseExports(v: unknown): ExportDecl[] {
           e.account_token_position = x;
           break;
         case 'latency':
-          throw fail('latency: service latency tracking is not supported by this broker yet');
+          e.service_latency = parseLatency(x);
+          break;
         default:
           throw fail(`unknown field "${rawKey}"`);
       }
@@ -74,6 +75,41 @@ export function parseExports(v: unknown): ExportDecl[] {
     if (!e.type) throw fail('Export Items should be a map with type entry');
     return e;
   });
+}
+
+/**
+ * nats-server's parseServiceLatency: a results subject (sampling 100%), or a map of `sampling`
+ * (1-100, "N%", or "headers"; default 100) and `subject`. Other keys are ignored, as there.
+ */
+function parseLatency(v: unknown): ServiceLatency {
+  if (typeof v === 'string') return { sampling: 100, results: v };
+  const m = asMap(v);
+  if (m === null) throw fail(`Expected latency sample to be a string or map/struct, got ${goType(v)}`);
+  let sampling: ServiceLatency['sampling'] = 100;
+  let results: string | undefined;
+  for (const [k, x] of Object.entries(m)) {
+    const lk = k.toLowerCase();
+    if (lk === 'sampling') {
+      if (typeof x === 'string' && x.toLowerCase() === 'headers') {
+        sampling = 'headers';
+        continue;
+      }
+      let n: number;
+      if (typeof x === 'number' && Number.isInteger(x)) n = x;
+      else if (typeof x === 'string') {
+        const digits = x.endsWith('%') ? x.slice(0, -1) : x;
+        if (!/^[+-]?\d+$/.test(digits)) throw fail(`Failed to parse latency sample: strconv.Atoi: parsing ${JSON.stringify(digits)}: invalid syntax`);
+        n = Number(digits);
+      } else throw fail(`Expected latency sample to be a string or map/struct, got ${goType(x)}`);
+      if (n < 1 || n > 100) throw fail('bad sampling percentage, should be 1-100');
+      sampling = n;
+    } else if (lk === 'subject') {
+      if (typeof x !== 'string') throw fail(`Expected latency subject to be a string, got ${goType(x)}`);
+      results = x;
+    }
+  }
+  if (results === undefined || results === '') throw fail('Latency subject required, but missing');
+  return { sampling, results };
 }
 
 export function parseImports(v: unknown): Import[] {

@@ -1,5 +1,7 @@
-import { applyAccountClaims, Responses, ResponseImport, REPLY_PREFIX, setImports, type Account, type ActivationVerifier, type RefusedImport, type ServiceImport, type SharingClaims } from '@switchboard/accounts';
+import { applyAccountClaims, HEADERS_SAMPLING, latencyMetric, Responses, ResponseImport, REPLY_PREFIX, sample, setImports, type Account, type ActivationVerifier, type LatencyTrack, type RefusedImport, type ServiceExport, type ServiceImport, type SharingClaims } from '@switchboard/accounts';
 import type { Client } from './client.js';
+import { eventId } from './events.js';
+import type { InternalClient } from './internal-client.js';
 import { routeMessage } from './route.js';
 import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
@@ -61,6 +63,8 @@ function processImport(producer: Client, account: Acc, si: Import, subject: stri
   const to = isResponse ? si.to : si.remoteSubject(subject);
   if (!isResponse) {
     const prev = chain.length > 0 ? chain[chain.length - 1]! : null;
+    // Latency is measured for requests straight from a client (nats-server: not chained ones).
+    if (mapped !== null && prev === null && exp.latency !== undefined) mapped.latency = track(producer, exp, si.share, hdrLen, msg);
     const info = requestInfo(producer, account, prev, hdrLen, msg, prev !== null ? prev.share : si.share);
     if (info !== null) {
       msg = setHeader(REQUEST_INFO, info, hdrLen, msg);
@@ -73,6 +77,11 @@ function processImport(producer: Client, account: Acc, si: Import, subject: stri
     delivered = routeInAccount(producer, target, to, nrr, hdrLen, msg, true);
   } finally {
     chain.pop();
+  }
+  if (si instanceof ResponseImport && si.latency !== null) {
+    // The first response ends the measurement.
+    sendLatency(producer, account, si.latency);
+    si.latency = null;
   }
   if (isResponse && si.responseType !== 'Singleton' && delivered) si.ts = Date.now();
   const remove = !delivered || (isResponse && (si.responseType === 'Singleton' || msg.length === 0));
@@ -96,20 +105,70 @@ function requestInfo(producer: Client, account: Acc, prev: Import | null, hdrLen
       return null;
     }
   }
-  const ci: Record<string, unknown> = { acc: producer.account.name, rtt: Math.max(1, Math.round(producer.rtt * 1e6)) };
+  return orderedInfo(clientInfo(producer, share));
+}
+
+/** nats-server's getClientInfo: account and RTT, the rest only when shared. */
+function clientInfo(c: Client, share: boolean): Record<string, unknown> {
+  const ci: Record<string, unknown> = { acc: c.account.name, rtt: rttNs(c) };
   if (share) {
-    ci.start = producer.start.toISOString();
-    ci.host = producer.ip;
-    ci.id = producer.cid;
-    ci.user = producer.user;
-    ci.name = producer.opts.name;
-    ci.lang = producer.opts.lang;
-    ci.ver = producer.opts.version;
-    ci.server = producer.server.name;
+    ci.start = c.start.toISOString();
+    ci.host = c.ip;
+    ci.id = c.cid;
+    ci.user = c.user;
+    ci.name = c.opts.name;
+    ci.lang = c.opts.lang;
+    ci.ver = c.opts.version;
+    ci.server = c.server.name;
     ci.kind = 'Client';
     ci.client_type = 'nats';
   }
-  return orderedInfo(ci);
+  return ci;
+}
+
+const rttNs = (c: Client): number => Math.max(1, Math.round(c.rtt * 1e6));
+
+/** Starts measuring a request if the export samples it (nats-server's shouldSample). */
+function track(requestor: Client, exp: ServiceExport, share: boolean, hdrLen: number, msg: Buffer): LatencyTrack | null {
+  const config = exp.latency!;
+  const headers = config.sampling === HEADERS_SAMPLING && hdrLen > 0 ? msg.toString('latin1', 0, hdrLen) : null;
+  const hit = sample(config, headers);
+  if (hit === null) return null;
+  const info = orderedInfo(clientInfo(requestor, share));
+  return { config, startWall: Date.now(), startMono: performance.now(), requestor: info, requestorRtt: rttNs(requestor), header: hit === true ? null : hit };
+}
+
+/**
+ * Publishes the ServiceLatency metric in the exporting account. Sent by the account's internal
+ * client after the response went out (nats-server sends it from its internal send queue too);
+ * the module is loaded lazily because internal-client.ts imports client.ts, which imports this.
+ */
+function sendLatency(responder: Client, exporter: Acc, t: LatencyTrack): void {
+  const nowMono = performance.now();
+  const nowWall = Date.now();
+  const info = orderedInfo(clientInfo(responder, true));
+  const system = Math.max(1, Math.round((performance.now() - nowMono) * 1e6));
+  const json = latencyMetric(t, { id: eventId(), nowWall, nowMono, responder: info, responderRtt: rttNs(responder), system });
+  const server = responder.server;
+  void internalClients().then(
+    (make) => make(server, exporter).publish(t.config.subject, '', json),
+    (err: unknown) => server.log('ERR', `service latency for ${exporter.name}: ${(err as Error).message}`),
+  );
+}
+
+type MakeInternal = (server: Server, account: Acc) => InternalClient;
+let makeInternal: Promise<MakeInternal> | null = null;
+
+/** One internal client per exporting account, made on first use. */
+function internalClients(): Promise<MakeInternal> {
+  return (makeInternal ??= import('./internal-client.js').then(({ InternalClient }) => {
+    const made = new WeakMap<Acc, InternalClient>();
+    return (server: Server, account: Acc) => {
+      let c = made.get(account);
+      if (c === undefined || c.server !== server) made.set(account, (c = new InternalClient(server, account)));
+      return c;
+    };
+  }));
 }
 
 const INFO_FIELDS = ['start', 'host', 'id', 'acc', 'svc', 'user', 'name', 'lang', 'ver', 'rtt', 'server', 'cluster', 'alts', 'stop', 'jwt', 'issuer_key', 'name_tag', 'tags', 'kind', 'client_type', 'client_id'];
