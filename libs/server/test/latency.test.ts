@@ -1,4 +1,4 @@
-import { latencyMetric, sample, sampledTrace, HEADERS_SAMPLING, type LatencyTrack } from '@switchboard/accounts';
+import { Account, latencyMetric, sample, sampledTrace, setExports, SharingError, HEADERS_SAMPLING, type LatencyTrack } from '@switchboard/accounts';
 import { parseConfig } from '@switchboard/config';
 import { describe, expect, it } from 'vitest';
 import { optionsFromConfig } from '../src/index.js';
@@ -27,6 +27,20 @@ describe('latency config (nats-server 2.9 syntax and errors, checked with nats-s
     expect(() => withLatency('{ sampling: abc, subject: l }')).toThrow('Failed to parse latency sample: strconv.Atoi: parsing "abc": invalid syntax');
     expect(() => withLatency('{ sampling: true, subject: l }')).toThrow('Expected latency sample to be a string or map/struct, got bool');
     expect(() => withLatency('{ sampling: 50, subject: "l.*" }')).toThrow('Error adding service latency sampling for "svc.>" on subject "l.*": invalid publish subject');
+  });
+});
+
+describe('JWT service_latency', () => {
+  it('an export\'s service_latency becomes its latency config; "headers" and 1-100 only', () => {
+    const acc = new Account('A');
+    setExports(acc, [
+      { type: 'service', subject: 'svc.>', service_latency: { sampling: 'headers', results: 'lat.svc' } },
+      { type: 'service', subject: 'other' },
+    ]);
+    expect(acc.serviceExports.get('svc.>')!.latency).toEqual({ sampling: HEADERS_SAMPLING, subject: 'lat.svc' });
+    expect(acc.serviceExports.get('other')!.latency).toBeUndefined();
+    expect(() => setExports(acc, [{ type: 'service', subject: 's', service_latency: { sampling: 0, results: 'l' } }])).toThrow(SharingError);
+    expect(() => setExports(acc, [{ type: 'service', subject: 's', service_latency: { sampling: 10, results: 'l.>' } }])).toThrow('invalid publish subject');
   });
 });
 
