@@ -48,6 +48,7 @@ describe('account usage API', { timeout: 60_000 }, () => {
         { period: new Date(H0).toISOString(), msgsIn: 15, msgsOut: 30, bytesIn: 150, bytesOut: 300, connections: 3, subscriptions: 3, throttledMs: 7, connectionsOpened: 3 },
         { period: new Date(H0 + HOUR_MS).toISOString(), msgsIn: 2, msgsOut: 1, bytesIn: 20, bytesOut: 10, connections: 1, subscriptions: 2, throttledMs: 0, connectionsOpened: 0 },
       ],
+      quota: { monthlyMsgs: -1, monthlyBytes: -1, overQuota: false },
     });
   });
 

@@ -1,8 +1,10 @@
 // The standalone worker process: environment -> database + Redis -> startWorker; SIGINT/SIGTERM
 // drain running jobs before exit (a second signal exits at once).
+import type { KeyPair } from '@nats-io/nkeys';
 import { DataDirLockedError, openDatabase, type Database } from '@switchboard/db';
 import { loadKeyring, MasterKeyError } from '@switchboard/secrets';
 import { loadWorkerConfig, WorkerConfigError, type WorkerConfig } from './config.js';
+import { operatorSignerFromDb } from './operator-signer.js';
 import { systemCredsFromDb, SystemCredsError } from './system-creds.js';
 import { RedisUnavailableError, startWorker, type RunningWorker } from './worker.js';
 
@@ -31,8 +33,13 @@ async function main(): Promise<void> {
     fail(`cannot open the database: ${(e as Error).message}`);
   }
   let systemCreds: string;
+  let quota: { signer: KeyPair } | undefined;
   try {
     systemCreds = cfg.systemCreds ?? (await credsFromDb(cfg, db));
+    // Quotas re-sign account JWTs: they need the master key; without one they stay off.
+    const signer = hasMasterKey(cfg) ? await operatorSignerFromDb(db.prisma, keyringOf(cfg)) : null;
+    if (signer) quota = { signer };
+    else log.warn('no master key or operator signing key yet: monthly quotas not enforced');
   } catch (e) {
     await db.close();
     if (e instanceof SystemCredsError || e instanceof MasterKeyError) fail(e.message);
@@ -40,7 +47,7 @@ async function main(): Promise<void> {
   }
   let running: RunningWorker;
   try {
-    running = await startWorker({ redisUrl: cfg.redisUrl, db: db.prisma, extraBrokers: cfg.brokers, systemCreds, concurrency: cfg.concurrency, log, ...(cfg.queuePrefix ? { queuePrefix: cfg.queuePrefix } : {}) });
+    running = await startWorker({ redisUrl: cfg.redisUrl, db: db.prisma, extraBrokers: cfg.brokers, systemCreds, concurrency: cfg.concurrency, log, ...(quota ? { quota } : {}), ...(cfg.queuePrefix ? { queuePrefix: cfg.queuePrefix } : {}) });
   } catch (e) {
     await db.close();
     if (e instanceof RedisUnavailableError) fail(e.message);
@@ -75,15 +82,22 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-function credsFromDb(cfg: WorkerConfig, db: Database): Promise<string> {
+function keyringOf(cfg: WorkerConfig) {
   // Never create a key here: the control plane owns it, and a fresh one could open nothing.
-  const { keyring } = loadKeyring({
+  return loadKeyring({
     masterKey: process.env.SWITCHBOARD_MASTER_KEY || undefined,
     keyFile: process.env.SWITCHBOARD_MASTER_KEY_FILE || undefined,
     ...(cfg.databaseUrl ? {} : { dataDir: cfg.dataDir }),
     createIfMissing: false,
-  });
-  return systemCredsFromDb(db.prisma, keyring);
+  }).keyring;
+}
+
+function hasMasterKey(cfg: WorkerConfig): boolean {
+  return Boolean(process.env.SWITCHBOARD_MASTER_KEY || process.env.SWITCHBOARD_MASTER_KEY_FILE || !cfg.databaseUrl);
+}
+
+function credsFromDb(cfg: WorkerConfig, db: Database): Promise<string> {
+  return systemCredsFromDb(db.prisma, keyringOf(cfg));
 }
 
 void main().catch((e: unknown) => fail((e as Error).stack ?? String(e)));

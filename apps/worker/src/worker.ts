@@ -12,7 +12,8 @@ import {
   type Logger,
   type RetryPolicy,
 } from '@switchboard/propagation';
-import { UsageCollector, UsageStore } from '@switchboard/usage';
+import type { KeyPair } from '@nats-io/nkeys';
+import { QuotaCheck, UsageCollector, UsageStore } from '@switchboard/usage';
 import { Redis } from 'ioredis';
 
 export interface StartWorkerOptions extends RetryPolicy {
@@ -29,6 +30,8 @@ export interface StartWorkerOptions extends RetryPolicy {
   log?: Logger;
   /** The usage collector's broker list refresh (ms); false = no usage collection. */
   usageRefreshMs?: number | false;
+  /** Monthly quota enforcement: the operator signing key to re-sign held/lifted accounts with (absent: off). */
+  quota?: { signer: KeyPair; intervalMs?: number; now?: () => Date };
 }
 
 export interface RunningWorker {
@@ -37,6 +40,8 @@ export interface RunningWorker {
   readonly worker: PropagationWorker;
   /** Stores the brokers' usage events (null when turned off). */
   readonly usage: UsageCollector | null;
+  /** The monthly quota check (null when off); runs every `quota.intervalMs` (default 60 s). */
+  readonly quota: QuotaCheck | null;
   /** Stops taking jobs, lets running ones finish, closes broker and Redis connections. */
   close(): Promise<void>;
 }
@@ -66,13 +71,26 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
       ? null
       : new UsageCollector({ creds: opts.systemCreds, brokers, store: new UsageStore(opts.db), ...(opts.usageRefreshMs ? { refreshMs: opts.usageRefreshMs } : {}), ...(opts.log ? { log: opts.log } : {}) });
   await usage?.start();
+  const quota = opts.quota ? new QuotaCheck({ db: opts.db, signer: opts.quota.signer, queue, ...(opts.quota.now ? { now: opts.quota.now } : {}) }) : null;
+  let checking: Promise<unknown> = Promise.resolve();
+  const timer = quota
+    ? setInterval(() => {
+        checking = quota.run().then(
+          (c) => c.held.length + c.lifted.length > 0 && opts.log?.info(`quota: held ${c.held.join(',') || '-'}; lifted ${c.lifted.join(',') || '-'}`),
+          (e: unknown) => opts.log?.warn(`quota check failed: ${(e as Error).message}`),
+        );
+      }, opts.quota?.intervalMs ?? 60_000).unref()
+    : undefined;
   let closing: Promise<void> | undefined;
   return {
     queue,
     worker,
     usage,
+    quota,
     close() {
       closing ??= (async () => {
+        clearInterval(timer);
+        await checking;
         await usage?.close();
         await worker.close();
         await Promise.all([queue.close(), pusher.close()]);

@@ -3,7 +3,7 @@
 // of a previous token, so the stored JWT is always a function of the rows.
 import type { KeyPair } from '@nats-io/nkeys';
 import { encode, newAccountClaims, type AccountClaims, type Export, type Import } from '@switchboard/nats-jwt';
-import { natsLimits, type Limits } from './limits.js';
+import { limitTags, natsLimits, type Limits } from './limits.js';
 
 export type ExportKind = 'stream' | 'service';
 
@@ -30,6 +30,8 @@ export interface AccountSpec {
   publicKey: string;
   name: string;
   limits: Limits;
+  /** Over its monthly quota: publishers held (`sb:rate_msgs=0`). */
+  overQuota?: boolean;
   signingKeys: readonly string[];
   exports?: readonly ExportSpec[];
   imports?: readonly ImportSpec[];
@@ -40,6 +42,8 @@ export interface AccountSpec {
 export function accountClaims(spec: AccountSpec): AccountClaims {
   const c = newAccountClaims(spec.publicKey, spec.name);
   c.nats.limits = natsLimits(spec.limits);
+  const tags = limitTags(spec.limits, spec.overQuota);
+  if (tags.length) c.nats.tags = tags;
   if (spec.signingKeys.length) c.nats.signing_keys = [...spec.signingKeys];
   if (spec.exports?.length) c.nats.exports = spec.exports.map(exportClaim);
   if (spec.imports?.length) c.nats.imports = spec.imports.map(importClaim);

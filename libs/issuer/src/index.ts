@@ -1,6 +1,6 @@
 export { IssuerError, type IssuerErrorCode } from './errors.js';
 export { newSealedKey, openSigner, type SealedKey, type KeyKind, type Bytes } from './keys.js';
-export { LIMIT_KEYS, UNLIMITED, effectiveLimits, natsLimits, type Limits } from './limits.js';
+export { LIMIT_KEYS, UNLIMITED, effectiveLimits, limitTags, limitsOf, natsLimits, type Limits } from './limits.js';
 export { parseDuration } from './duration.js';
 export { accountClaims, signAccount, type AccountSpec, type ExportSpec, type ImportSpec, type ExportKind } from './account.js';
 export {

@@ -1,5 +1,6 @@
 // A plan's limits (and an account's overrides of them) in the API's words, and their account-JWT form.
 // -1 = unlimited (nats-server's convention); JetStream limits of 0 leave JetStream off.
+import { extensionTags } from '@switchboard/accounts';
 import type { OperatorLimits } from '@switchboard/nats-jwt';
 
 export interface Limits {
@@ -14,6 +15,14 @@ export interface Limits {
   jsDiskStorage: number;
   jsStreams: number;
   jsConsumers: number;
+  /** Switchboard's, carried as `sb:` tags: messages / payload bytes per second published by the account. */
+  rateMsgs: number;
+  rateBytes: number;
+  /** Subscriptions across all of the account's connections (`maxSubscriptions` is per connection). */
+  subsTotal: number;
+  /** Monthly quotas of what the account publishes (usage `msgsIn` / `bytesIn`), checked by the worker. */
+  monthlyMsgs: number;
+  monthlyBytes: number;
 }
 
 export const LIMIT_KEYS = [
@@ -28,6 +37,11 @@ export const LIMIT_KEYS = [
   'jsDiskStorage',
   'jsStreams',
   'jsConsumers',
+  'rateMsgs',
+  'rateBytes',
+  'subsTotal',
+  'monthlyMsgs',
+  'monthlyBytes',
 ] as const satisfies readonly (keyof Limits)[];
 
 export const UNLIMITED: Limits = {
@@ -42,6 +56,11 @@ export const UNLIMITED: Limits = {
   jsDiskStorage: 0,
   jsStreams: 0,
   jsConsumers: 0,
+  rateMsgs: -1,
+  rateBytes: -1,
+  subsTotal: -1,
+  monthlyMsgs: -1,
+  monthlyBytes: -1,
 };
 
 /** The plan's limits with the account's overrides on top (unknown keys in overrides are ignored). */
@@ -70,4 +89,18 @@ export function natsLimits(l: Limits): OperatorLimits {
     streams: l.jsStreams,
     consumer: l.jsConsumers,
   };
+}
+
+/** A plan row's limits (any integer or bigint columns named as the keys) as numbers: byte limits stay far below 2^53. */
+export function limitsOf(row: Readonly<Record<keyof Limits, number | bigint>>): Limits {
+  return Object.fromEntries(LIMIT_KEYS.map((k) => [k, Number(row[k])])) as unknown as Limits;
+}
+
+/**
+ * The account JWT's `sb:` tags (nats-server keeps tags and ignores them). An account over its
+ * monthly quota gets `sb:rate_msgs=0`: brokers hold its publishers, nothing is dropped, and its
+ * subscribers still receive.
+ */
+export function limitTags(l: Limits, overQuota = false): string[] {
+  return extensionTags({ maxAccountSubscriptions: l.subsTotal, rateMsgs: overQuota ? 0 : l.rateMsgs, rateBytes: l.rateBytes });
 }

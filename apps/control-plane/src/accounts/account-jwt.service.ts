@@ -75,6 +75,7 @@ export class AccountJwtService {
       publicKey: a.publicKey,
       name: a.name,
       limits: this.limitsOf(a),
+      overQuota: a.overQuotaSince !== null,
       signingKeys: a.signingKeys.map((k) => k.publicKey),
       exports: a.exports.map((e) => ({
         name: e.name,

@@ -56,6 +56,11 @@ export class PlansService {
           jsDiskStorage: big(l.jsDiskStorage),
           jsStreams: l.jsStreams,
           jsConsumers: l.jsConsumers,
+          rateMsgs: big(l.rateMsgs),
+          rateBytes: big(l.rateBytes),
+          subsTotal: l.subsTotal,
+          monthlyMsgs: big(l.monthlyMsgs),
+          monthlyBytes: big(l.monthlyBytes),
         },
       });
       await this.audit.record(tx, caller, { action: 'plan.create', targetType: 'plan', targetId: plan.id, details: { name: plan.name } });

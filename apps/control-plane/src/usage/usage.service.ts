@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from '@switchboard/db';
-import { UsageStore, type HourlyUsage, type UsageCounters } from '@switchboard/usage';
+import { UsageStore, type HourlyUsage, type QuotaState, type UsageCounters } from '@switchboard/usage';
+import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import type { Caller } from '../auth/caller.js';
 import { DATABASE } from '../tokens.js';
@@ -13,6 +14,8 @@ export interface UsageView {
   to: string;
   totals: UsageCounters;
   hourly: HourlyUsage[];
+  /** The effective monthly quotas (-1 unlimited) and whether the worker holds the account's publishers. */
+  quota: QuotaState;
 }
 
 @Injectable()
@@ -20,8 +23,9 @@ export class UsageService {
   private readonly store: UsageStore;
 
   constructor(
-    @Inject(DATABASE) db: Database,
+    @Inject(DATABASE) private readonly db: Database,
     private readonly accounts: AccountsService,
+    private readonly jwts: AccountJwtService,
   ) {
     this.store = new UsageStore(db.prisma);
   }
@@ -30,6 +34,9 @@ export class UsageService {
   async report(caller: Caller, id: string, q: UsageQuery): Promise<UsageView> {
     const account = await this.accounts.find(caller, id);
     const r = await this.store.report(account.publicKey, q.from, q.to);
-    return { accountId: id, publicKey: account.publicKey, from: q.from.toISOString(), to: q.to.toISOString(), totals: r.totals, hourly: r.hourly };
+    const plan = account.tenantId ? (await this.db.prisma.tenant.findUniqueOrThrow({ where: { id: account.tenantId }, include: { plan: true } })).plan : null;
+    const limits = this.jwts.limitsOf({ limits: account.limits, tenant: plan ? { plan } : null });
+    const quota: QuotaState = { monthlyMsgs: limits.monthlyMsgs, monthlyBytes: limits.monthlyBytes, overQuota: account.overQuotaSince !== null };
+    return { accountId: id, publicKey: account.publicKey, from: q.from.toISOString(), to: q.to.toISOString(), totals: r.totals, hourly: r.hourly, quota };
   }
 }
