@@ -3,6 +3,7 @@ import { authorizeUser, decode, MaxTokenSize, userAccount, type Permissions as J
 import type { AccountResolver } from '@switchboard/resolver';
 import type { AuthConn, Authenticator, AuthResult } from './auth.js';
 import type { ConnectOptions } from './connect.js';
+import type { JwtSharing } from './jwt-sharing.js';
 import type { Logger } from './log.js';
 
 // Operator mode (nats-server's trusted operators + account resolver): a client presents a user
@@ -13,6 +14,8 @@ import type { Logger } from './log.js';
 export class JwtAuthenticator implements Authenticator {
   readonly required = true;
   readonly nonceRequired = true;
+  /** Set once the server exists: an account's exports/imports are applied before its first user is admitted. */
+  sharing: JwtSharing | null = null;
 
   constructor(
     private readonly trust: Trust,
@@ -33,7 +36,7 @@ export class JwtAuthenticator implements Authenticator {
       return this.refuse(conn, 'user JWT is malformed');
     }
     return this.resolver.fetch(account).then(
-      (accountJwt) => (accountJwt === undefined ? this.refuse(conn, `account ${account} not found by the resolver`) : this.check(opts, nonce, accountJwt, conn)),
+      (accountJwt) => (accountJwt === undefined ? this.refuse(conn, `account ${account} not found by the resolver`) : this.admit(opts, nonce, accountJwt, conn)),
       (err: unknown) => this.refuse(conn, `account ${account} could not be fetched: ${(err as Error)?.message ?? String(err)}`),
     );
   }
@@ -41,6 +44,13 @@ export class JwtAuthenticator implements Authenticator {
   /** No credentials: never allowed in operator mode. */
   anonymous(): AuthResult | null {
     return null;
+  }
+
+  /** The user checked, then (first time only) the account's sharing applied, exporters loaded. */
+  private admit(opts: ConnectOptions, nonce: string, accountJwt: string, conn: AuthConn | undefined): Promise<AuthResult | null> | AuthResult | null {
+    const result = this.check(opts, nonce, accountJwt, conn);
+    const loading = result === null ? null : (this.sharing?.load(result.account, accountJwt) ?? null);
+    return loading === null ? result : loading.then(() => result);
   }
 
   private check(opts: ConnectOptions, nonce: string, accountJwt: string, conn: AuthConn | undefined): AuthResult | null {

@@ -1,6 +1,7 @@
 import { trustOperators } from '@switchboard/nats-jwt';
 import { createResolver, type AccountResolver } from '@switchboard/resolver';
 import { JwtAuthenticator } from './jwt-auth.js';
+import { JwtSharing } from './jwt-sharing.js';
 import type { Logger } from './log.js';
 import type { ServerOptions } from './options.js';
 import type { Server } from './server.js';
@@ -26,12 +27,15 @@ export async function startOperatorMode(opts: ServerOptions, logger: Logger): Pr
   await resolver.start?.();
   const systemAccount = opts.systemAccount || trust.operators.find((o) => o.nats.system_account)?.nats.system_account || '';
   let sys: SystemAccount | null = null;
+  const authenticator = new JwtAuthenticator(trust, resolver, logger);
   return {
-    authenticator: new JwtAuthenticator(trust, resolver, logger),
+    authenticator,
     resolver,
     systemAccount,
     attach(server) {
-      if (systemAccount) sys = new SystemAccount(server, systemAccount, resolver);
+      const sharing = new JwtSharing(server, resolver, trust);
+      authenticator.sharing = sharing;
+      if (systemAccount) sys = new SystemAccount(server, systemAccount, resolver, sharing);
     },
     async close() {
       sys?.stop();
