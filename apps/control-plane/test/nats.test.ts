@@ -1,6 +1,7 @@
 // The tenant journey against a real nats-server in operator mode that resolves accounts from this
 // control plane (resolver: URL(...)): signup -> user from a local nkey -> .creds -> pub/sub;
-// revoke -> the re-signed account JWT is pushed with the system user -> that user is refused.
+// revoke -> the re-signed account JWT is pushed with the system user -> that user is refused;
+// plan sb: tags (and a quota hold) in the JWT nats-server loads.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -9,8 +10,11 @@ import path from 'node:path';
 import { createUser } from '@nats-io/nkeys';
 import { connect, credsAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCreds } from '@switchboard/nats-jwt';
+import type { Database } from '@switchboard/db';
+import { decode, formatCreds } from '@switchboard/nats-jwt';
+import { QuotaCheck } from '@switchboard/usage';
 import { OperatorService } from '../src/operator/operator.service.js';
+import { DATABASE } from '../src/tokens.js';
 import { startControlPlane, type Harness } from './harness.js';
 
 async function freePort(): Promise<number> {
@@ -173,5 +177,28 @@ describe('a real nats-server resolving accounts from the control plane', { timeo
       'the resumed user to be admitted',
     );
     expect(back).toBe(true);
+  });
+
+  it('nats-server loads an account JWT carrying sb: tags, also one held over quota (sb:rate_msgs=0), and its users do pub/sub', async () => {
+    // A quota of 0 messages is reached at once: the quota check holds the account.
+    const plan = await h.call('POST', '/v1/plans', h.adminToken, { name: 'metered-nats', limits: { rateMsgs: 10, rateBytes: 4096, subsTotal: 5, monthlyMsgs: 0 } });
+    expect(plan.status).toBe(201);
+    const signup = (await h.call('POST', '/v1/signup', undefined, { email: 'ops@metered.example', organization: 'Metered' })).body;
+    expect((await h.call('PATCH', `/v1/tenants/${signup.tenant.id}`, h.adminToken, { plan: 'metered-nats' })).status).toBe(200);
+    const check = new QuotaCheck({ db: h.app.get<Database>(DATABASE).prisma, signer: h.app.get(OperatorService).signer(), queue: h.queue });
+    expect((await check.run()).held).toContain(signup.account.publicKey);
+    const served = (await h.call('GET', `/jwt/v1/accounts/${signup.account.publicKey}`)).text;
+    expect(decode(served).claims.nats.tags).toEqual(['sb:subs_total=5', 'sb:rate_msgs=0', 'sb:rate_bytes=4096']);
+
+    const kp = createUser();
+    const user = (await h.call('POST', `/v1/accounts/${signup.account.id}/users`, signup.token, { name: 'meg', publicKey: kp.getPublicKey() })).body;
+    const nc = await connectWith(formatCreds(user.jwt, kp.getSeed())); // nats-server fetched the tagged JWT through the URL resolver
+    const sub = nc.subscribe('metered', { max: 1 });
+    const got = (async () => {
+      for await (const m of sub) return m.string();
+    })();
+    await nc.flush();
+    nc.publish('metered', enc.encode('ok')); // nats-server ignores the tags: not held there
+    expect(await got).toBe('ok');
   });
 });

@@ -12,6 +12,7 @@ import {
   type AccountClaims,
   type OperatorClaims,
 } from '@switchboard/nats-jwt';
+import { limitsFromClaims } from '@switchboard/accounts';
 import { Keyring, generateMasterKey, openSeed } from '@switchboard/secrets';
 import {
   ApiTokenSigner,
@@ -26,6 +27,7 @@ import {
   newSealedKey,
   openSigner,
   parseDuration,
+  limitsOf,
   signAccount,
   systemUserCreds,
   RecordingPropagationQueue,
@@ -103,6 +105,23 @@ describe('account JWTs', () => {
     ]);
     expect(c.nats.imports).toEqual([{ name: 'feed', subject: 'feed.>', account: exporter.key.publicKey, type: 'stream', local_subject: 'in.feed.>' }]);
     expect(c.nats.revocations).toEqual({ [revokedUser]: 1_700_000_000 });
+  });
+
+  it('carries rates and subs_total as sb: tags the broker reads back; an over-quota account gets sb:rate_msgs=0', () => {
+    const limits = effectiveLimits({ ...UNLIMITED, rateMsgs: 100, rateBytes: 65536, monthlyMsgs: 1000 }, { subsTotal: 20 });
+    const a = newAccount('metered', { limits });
+    const c = (checkAccount(a.jwt, trust, { account: a.key.publicKey }) as { claims: AccountClaims }).claims;
+    expect(c.nats.tags).toEqual(['sb:subs_total=20', 'sb:rate_msgs=100', 'sb:rate_bytes=65536']);
+    expect(limitsFromClaims(c.nats)).toMatchObject({ maxAccountSubscriptions: 20, rateMsgs: 100, rateBytes: 65536 });
+    const held = newAccount('held', { limits, overQuota: true });
+    expect(limitsFromClaims(decode<AccountClaims>(held.jwt).claims.nats).rateMsgs).toBe(0);
+    // Unlimited plans (the default) write no tags: existing JWTs stay as they were.
+    expect(decode<AccountClaims>(newAccount('plain').jwt).claims.nats.tags).toBeUndefined();
+  });
+
+  it('reads plan rows with bigint columns as numbers', () => {
+    const row = { ...UNLIMITED, maxPayload: 1048576n, rateBytes: 5_000_000_000n, monthlyMsgs: 7n };
+    expect(limitsOf(row)).toEqual({ ...UNLIMITED, maxPayload: 1048576, rateBytes: 5_000_000_000, monthlyMsgs: 7 });
   });
 
   it('is not trusted when signed by a key the operator does not list', () => {
