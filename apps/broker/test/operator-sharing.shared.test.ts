@@ -4,7 +4,7 @@ import { encodeAccount, encodeActivation, encodeOperator } from '@nats-io/jwt';
 import { createAccount, createOperator } from '@nats-io/nkeys';
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { text } from './helpers.js';
+import { text, waitFor } from './helpers.js';
 import { startServer, UNLIMITED, user, writeConfig, type Cred, type Running, type ServerKind } from './operator-fixture.js';
 
 const operator = createOperator();
@@ -12,6 +12,7 @@ const sys = createAccount();
 const a = createAccount();
 const b = createAccount();
 const c = createAccount();
+const d = createAccount();
 const A = a.getPublicKey();
 const B = b.getPublicKey();
 // A imports from B too: loading either account must not loop.
@@ -41,9 +42,11 @@ const accountJwt = {
   ),
   // C imports the private stream without an activation, and nothing else.
   c: await encodeAccount('C', c, { limits: UNLIMITED, imports: [{ name: 'private', subject: 'priv.>', account: A, type: 'stream', to: 'from-a' }] }, { signer: operator }),
+  // D presents B's activation: the account JWT itself is invalid.
+  d: await encodeAccount('D', d, { limits: UNLIMITED, imports: [{ name: 'private', subject: 'priv.>', account: A, type: 'stream', token: await encodeActivation('priv', b, a, 'stream', { subject: 'priv.>' }) }] }, { signer: operator }),
 };
 const operatorJwt = await encodeOperator('OP', operator, { system_account: sys.getPublicKey() });
-const users = { sys: await user('sys', sys), a: await user('a', a), b: await user('b', b), c: await user('c', c) };
+const users = { sys: await user('sys', sys), a: await user('a', a), b: await user('b', b), c: await user('c', c), d: await user('d', d) };
 const configFile = writeConfig(
   [
     `operator: ${operatorJwt}`,
@@ -54,6 +57,7 @@ const configFile = writeConfig(
     `  ${A}: ${accountJwt.a}`,
     `  ${b.getPublicKey()}: ${accountJwt.b}`,
     `  ${c.getPublicKey()}: ${accountJwt.c}`,
+    `  ${d.getPublicKey()}: ${accountJwt.d}`,
     '}',
     '',
   ].join('\n'),
@@ -106,6 +110,15 @@ describe.each<ServerKind>(['nats-server', 'broker'])('JWT account exports/import
     expect(gotB.got).toEqual(['from-a.a.one:1', 'from-a.priv.x:2']);
     expect(gotBplain.got).toEqual([]);
     expect(gotC.got).toEqual([]);
+    if (kind === 'broker') {
+      // The broker says which imports it left out (nats-server logs a line of its own).
+      const skipped = (subject: string) => `account ${c.getPublicKey()} stream import "${subject}" from ${A} skipped: Error adding stream import "${subject}": stream import not authorized`;
+      await waitFor(() => srv.log().includes(skipped('priv.>')), 5_000, 'refused imports logged');
+    }
+  });
+
+  it("a user of an account holding another account's activation is refused", async () => {
+    await expect(asUser(srv.port, users.d)).rejects.toThrow(/Authorization Violation/);
   });
 
   it("the import cycle works both ways: A receives B's stream", async () => {

@@ -113,13 +113,20 @@ export class JwtSharing {
       fresh.push([acc, l]);
     }
     for (const [acc, l] of fresh) {
-      const claims: SharingClaims = { exports: l.claims.nats.exports ?? [], imports: l.claims.nats.imports ?? [] };
+      const own = l.claims.nats.imports ?? [];
+      const claims: SharingClaims = { exports: l.claims.nats.exports ?? [], imports: own };
       try {
-        updateSharing(this.server, acc, claims, this.verify, (imp, err) => this.refused(acc.name, imp, err));
+        // updateSharing also re-checks other accounts' imports from this one: name the right importer.
+        updateSharing(this.server, acc, claims, this.verify, (imp, err) => this.refused(own.includes(imp) ? acc.name : this.importerOf(imp), imp, err));
       } catch (err) {
         this.server.log('ERR', `account ${acc.name} exports not applied: ${(err as Error).message}`);
       }
     }
+  }
+
+  private importerOf(imp: Import): string {
+    for (const acc of this.server.accounts.values()) if (acc.declaredImports.includes(imp)) return acc.name;
+    return '?';
   }
 
   private refused(importer: string, imp: Import, err: Error): void {
