@@ -15,7 +15,7 @@ import type { Database } from '@switchboard/db';
 import { BullPropagationQueue, redisConnection } from '@switchboard/propagation';
 import type { Keyring } from '@switchboard/secrets';
 import { ServerLogger } from '@switchboard/server';
-import { startWorker, systemCredsFromDb, type RunningWorker } from '@switchboard/worker';
+import { operatorSignerFromDb, startWorker, systemCredsFromDb, type RunningWorker } from '@switchboard/worker';
 import type { StackConfig } from './config.js';
 import { checkStackPorts, portError } from './ports.js';
 import { provideRedis, type RedisHandle } from './redis.js';
@@ -138,11 +138,14 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
 
     // Registered like any broker (/v1/brokers): the worker pushes to every row of that table.
     await database.prisma.broker.upsert({ where: { name: cfg.brokerName }, create: { name: cfg.brokerName, url: natsUrl }, update: { url: natsUrl } });
+    const signer = await operatorSignerFromDb(database.prisma, keyring);
     const worker = await startWorker({
       redisUrl: redis.url,
       ...(cfg.queuePrefix ? { queuePrefix: cfg.queuePrefix } : {}),
       db: database.prisma,
       systemCreds: await systemCredsFromDb(database.prisma, keyring),
+      // Monthly quotas: over-quota accounts are re-signed (publishers held) by the operator's signing key.
+      ...(signer ? { quota: { signer } } : {}),
       log: { info: (m) => log.info(`worker: ${m}`), warn: (m) => log.warn(`worker: ${m}`), error: (m) => log.error(`worker: ${m}`) },
     });
     undo.push(() => worker.close());
