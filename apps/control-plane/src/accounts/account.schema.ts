@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMIT_KEYS } from '@switchboard/issuer';
+import { pagingSchema } from '../common/paging.js';
 
 export const nameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, _ . -, up to 63 characters, starting with a letter or digit');
 
@@ -14,9 +15,5 @@ export const limitsSchema = z
 export const patchAccountSchema = z.object({ limits: limitsSchema }).strict();
 export type PatchAccount = z.infer<typeof patchAccountSchema>;
 
-export const listAccountsSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-  tenant: z.uuid().optional(),
-});
+export const listAccountsSchema = pagingSchema.extend({ tenant: z.uuid().optional() });
 export type ListAccounts = z.infer<typeof listAccountsSchema>;

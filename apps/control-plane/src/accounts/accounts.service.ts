@@ -4,7 +4,7 @@ import { newSealedKey, type Limits } from '@switchboard/issuer';
 import type { Keyring } from '@switchboard/secrets';
 import { AuditService } from '../audit/audit.service.js';
 import { isOperator, notFound, tenantScope, type Caller } from '../auth/caller.js';
-import type { Page } from '../common/paging.js';
+import { byAge, pageOf, type Page } from '../common/paging.js';
 import type { Tx } from '../common/tx.js';
 import { OperatorService } from '../operator/operator.service.js';
 import { DATABASE, KEYRING } from '../tokens.js';
@@ -60,11 +60,7 @@ export class AccountsService {
 
   async list(caller: Caller, q: ListAccounts): Promise<Page<AccountView>> {
     const where = isOperator(caller) ? (q.tenant ? { tenantId: q.tenant } : {}) : { tenantId: caller.tenantId! };
-    const [rows, total] = await Promise.all([
-      this.db.prisma.account.findMany({ where, include: detail, orderBy: { createdAt: 'asc' }, take: q.limit, skip: q.offset }),
-      this.db.prisma.account.count({ where }),
-    ]);
-    return { items: rows.map((a) => this.view(a)), total };
+    return pageOf(q, (w) => this.db.prisma.account.findMany({ where, include: detail, orderBy: byAge, ...w }), () => this.db.prisma.account.count({ where }), (a) => this.view(a));
   }
 
   async get(caller: Caller, id: string): Promise<AccountView> {

@@ -3,7 +3,7 @@ import type { ApiToken, Database } from '@switchboard/db';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service.js';
 import { isOperator, notFound, type Caller } from '../auth/caller.js';
-import { page, type Page, type Paging } from '../common/paging.js';
+import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { OperatorService } from '../operator/operator.service.js';
 import { DATABASE } from '../tokens.js';
 import { parseDuration } from '@switchboard/issuer';
@@ -55,11 +55,7 @@ export class ApiTokensService {
 
   async list(caller: Caller, p: Paging, tenant?: string): Promise<Page<TokenView>> {
     const where = isOperator(caller) ? (tenant ? { tenantId: tenant } : {}) : { tenantId: caller.tenantId! };
-    const [rows, total] = await Promise.all([
-      this.db.prisma.apiToken.findMany({ where, orderBy: { createdAt: 'asc' }, ...page(p) }),
-      this.db.prisma.apiToken.count({ where }),
-    ]);
-    return { items: rows.map(view), total };
+    return pageOf(p, (w) => this.db.prisma.apiToken.findMany({ where, orderBy: byAge, ...w }), () => this.db.prisma.apiToken.count({ where }), view);
   }
 
   async create(caller: Caller, input: CreateToken): Promise<{ id: string; token: string }> {

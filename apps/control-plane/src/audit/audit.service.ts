@@ -4,7 +4,7 @@ import type { AuditLog, Database } from '@switchboard/db';
 import type { Caller } from '../auth/caller.js';
 import { isOperator } from '../auth/caller.js';
 import type { Tx } from '../common/tx.js';
-import { page, type Page, type Paging } from '../common/paging.js';
+import { pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE } from '../tokens.js';
 
 export interface AuditEntry {
@@ -55,10 +55,6 @@ export class AuditService {
 
   async list(caller: Caller, p: Paging): Promise<Page<AuditView>> {
     const where = isOperator(caller) ? {} : { tenantId: caller.tenantId! };
-    const [rows, total] = await Promise.all([
-      this.db.prisma.auditLog.findMany({ where, orderBy: { id: 'desc' }, ...page(p) }),
-      this.db.prisma.auditLog.count({ where }),
-    ]);
-    return { items: rows.map(view), total };
+    return pageOf(p, (w) => this.db.prisma.auditLog.findMany({ where, orderBy: { id: 'desc' }, ...w }), () => this.db.prisma.auditLog.count({ where }), view);
   }
 }

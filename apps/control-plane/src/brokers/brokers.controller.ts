@@ -6,7 +6,7 @@ import type { Broker, Database } from '@switchboard/db';
 import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CallerParam, notFound, Roles, type Caller } from '../auth/caller.js';
-import { page, pagingSchema, type Page, type Paging } from '../common/paging.js';
+import { pageOf, pagingSchema, type Page, type Paging } from '../common/paging.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { DATABASE } from '../tokens.js';
 
@@ -33,8 +33,7 @@ export class BrokersController {
 
   @Get()
   async list(@Query(new ZodBodyPipe(pagingSchema)) p: Paging): Promise<Page<BrokerView>> {
-    const [rows, total] = await Promise.all([this.db.prisma.broker.findMany({ orderBy: { name: 'asc' }, ...page(p) }), this.db.prisma.broker.count()]);
-    return { items: rows.map(view), total };
+    return pageOf(p, (w) => this.db.prisma.broker.findMany({ orderBy: { name: 'asc' }, ...w }), () => this.db.prisma.broker.count(), view);
   }
 
   @Post()

@@ -6,7 +6,7 @@ import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { notFound, type Caller } from '../auth/caller.js';
-import { page, type Page, type Paging } from '../common/paging.js';
+import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE, KEYRING } from '../tokens.js';
 import type { CreateActivation, CreateExport } from './export.schema.js';
 
@@ -26,11 +26,7 @@ export class ExportsService {
   async list(caller: Caller, accountId: string, p: Paging): Promise<Page<ExportView>> {
     await this.accounts.find(caller, accountId);
     const where = { accountId };
-    const [rows, total] = await Promise.all([
-      this.db.prisma.export.findMany({ where, orderBy: { createdAt: 'asc' }, ...page(p) }),
-      this.db.prisma.export.count({ where }),
-    ]);
-    return { items: rows.map(view), total };
+    return pageOf(p, (w) => this.db.prisma.export.findMany({ where, orderBy: byAge, ...w }), () => this.db.prisma.export.count({ where }), view);
   }
 
   async create(caller: Caller, accountId: string, input: CreateExport): Promise<ExportView> {

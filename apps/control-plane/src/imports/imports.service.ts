@@ -6,7 +6,7 @@ import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { notFound, type Caller } from '../auth/caller.js';
-import { page, type Page, type Paging } from '../common/paging.js';
+import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE } from '../tokens.js';
 import type { CreateImport } from './import.schema.js';
 
@@ -50,11 +50,7 @@ export class ImportsService {
   async list(caller: Caller, accountId: string, p: Paging): Promise<Page<ImportView>> {
     await this.accounts.find(caller, accountId);
     const where = { accountId };
-    const [rows, total] = await Promise.all([
-      this.db.prisma.import.findMany({ where, orderBy: { createdAt: 'asc' }, ...page(p) }),
-      this.db.prisma.import.count({ where }),
-    ]);
-    return { items: rows.map(view), total };
+    return pageOf(p, (w) => this.db.prisma.import.findMany({ where, orderBy: byAge, ...w }), () => this.db.prisma.import.count({ where }), view);
   }
 
   async create(caller: Caller, accountId: string, input: CreateImport): Promise<ImportView> {

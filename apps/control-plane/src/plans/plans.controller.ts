@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CallerParam, Roles, type Caller } from '../auth/caller.js';
-import type { Page } from '../common/paging.js';
+import { pagingSchema, type Page, type Paging } from '../common/paging.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { createPlanSchema, type CreatePlan } from './plan.schema.js';
 import { PlansService, type PlanView } from './plans.service.js';
@@ -15,8 +15,8 @@ export class PlansController {
 
   @Get()
   @ApiOperation({ summary: 'List plans' })
-  list(): Promise<Page<PlanView>> {
-    return this.plans.list();
+  list(@Query(new ZodBodyPipe(pagingSchema)) p: Paging): Promise<Page<PlanView>> {
+    return this.plans.list(p);
   }
 
   @Get(':id')

@@ -3,7 +3,7 @@ import type { Database, Plan } from '@switchboard/db';
 import type { Limits } from '@switchboard/issuer';
 import { AuditService } from '../audit/audit.service.js';
 import { notFound, type Caller } from '../auth/caller.js';
-import type { Page } from '../common/paging.js';
+import { pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE } from '../tokens.js';
 import type { CreatePlan } from './plan.schema.js';
 import { planLimits } from './plan-limits.js';
@@ -27,9 +27,8 @@ export class PlansService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(): Promise<Page<PlanView>> {
-    const rows = await this.db.prisma.plan.findMany({ orderBy: { name: 'asc' } });
-    return { items: rows.map(view), total: rows.length };
+  list(p: Paging): Promise<Page<PlanView>> {
+    return pageOf(p, (w) => this.db.prisma.plan.findMany({ orderBy: { name: 'asc' }, ...w }), () => this.db.prisma.plan.count(), view);
   }
 
   async get(id: string): Promise<PlanView> {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { isOperator, notFound, type Caller } from '../auth/caller.js';
-import { page, type Page, type Paging } from '../common/paging.js';
+import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE } from '../tokens.js';
 
 export const patchTenantSchema = z
@@ -40,11 +40,7 @@ export class TenantsService {
   ) {}
 
   async list(p: Paging): Promise<Page<TenantView>> {
-    const [rows, total] = await Promise.all([
-      this.db.prisma.tenant.findMany({ include: { plan: true }, orderBy: { createdAt: 'asc' }, ...page(p) }),
-      this.db.prisma.tenant.count(),
-    ]);
-    return { items: rows.map(tenantView), total };
+    return pageOf(p, (w) => this.db.prisma.tenant.findMany({ include: { plan: true }, orderBy: byAge, ...w }), () => this.db.prisma.tenant.count(), tenantView);
   }
 
   async get(caller: Caller, id: string): Promise<TenantView> {

@@ -6,7 +6,7 @@ import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { notFound, type Caller } from '../auth/caller.js';
-import { page, type Page, type Paging } from '../common/paging.js';
+import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE, KEYRING } from '../tokens.js';
 import type { CreateUser } from './user.schema.js';
 
@@ -47,11 +47,7 @@ export class UsersService {
   async list(caller: Caller, accountId: string, p: Paging): Promise<Page<UserView>> {
     await this.accounts.find(caller, accountId);
     const where = { accountId };
-    const [rows, total] = await Promise.all([
-      this.db.prisma.user.findMany({ where, orderBy: { createdAt: 'asc' }, ...page(p) }),
-      this.db.prisma.user.count({ where }),
-    ]);
-    return { items: rows.map(view), total };
+    return pageOf(p, (w) => this.db.prisma.user.findMany({ where, orderBy: byAge, ...w }), () => this.db.prisma.user.count({ where }), view);
   }
 
   async get(caller: Caller, accountId: string, userId: string): Promise<UserView> {
