@@ -40,13 +40,20 @@ describe('Dockerfile and entry point', () => {
   const dockerfile = read('infra/Dockerfile');
   const lines = dockerfile.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
 
-  it('is a multi-stage build on node:20-slim with npm ci and the workspace build', () => {
+  it('is a multi-stage build on node:24-slim (the engines major) with npm ci and the workspace build', () => {
     const froms = lines.filter((l) => l.startsWith('FROM '));
-    expect(froms).toEqual(['FROM node:20-slim AS build', 'FROM node:20-slim']);
+    expect(froms).toEqual(['FROM node:24-slim AS build', 'FROM node:24-slim']);
+    expect(JSON.parse(read('package.json')).engines.node).toMatch(/^>=24\./);
+    expect(read('.nvmrc').trim()).toBe('24');
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
     expect(dockerfile).toMatch(/^RUN npm run build$/m);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["switchboard-entrypoint"\]$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
+  });
+
+  it('the tests, and what they spawn as `node`, run on Node 24 (node_modules/.bin/node, as npm scripts and .ci/run put it on PATH)', () => {
+    expect(process.versions.node.split('.')[0]).toBe('24');
+    expect(execFileSync('node', ['--version'], { encoding: 'utf8' }).trim()).toMatch(/^v24\./);
   });
 
   it('copies only paths that exist in the repository', () => {
