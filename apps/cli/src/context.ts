@@ -1,5 +1,7 @@
 // What every command needs: output streams, the environment, the stored config and an API client
 // built from --api/--token, SWITCHBOARD_API/SWITCHBOARD_TOKEN or the stored login (in that order).
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ApiClient, type Fetch } from './api-client.js';
 import { configPath, readConfig, resolveConnection, permissionWarning, type Connection, type Env } from './config-store.js';
@@ -18,6 +20,7 @@ export interface Io {
 export interface GlobalOptions {
   api?: string;
   token?: string;
+  tokenFile?: string;
 }
 
 export class Context {
@@ -36,7 +39,7 @@ export class Context {
     return configPath(this.io.env);
   }
 
-  /** The API URL and token in effect; `--token -` reads the token from standard input. */
+  /** The API URL and token in effect; `--token -` reads the token from standard input, `--token-file` from a file. */
   async connection(): Promise<Connection | undefined> {
     const path = this.configPath();
     const stored = await readConfig(path);
@@ -44,8 +47,19 @@ export class Context {
       const warning = await permissionWarning(path);
       if (warning) this.io.err(warning + '\n');
     }
-    const flags = { ...this.globals() };
-    if (flags.token === '-') {
+    const { tokenFile, ...flags } = this.globals();
+    if (tokenFile !== undefined) {
+      if (flags.token !== undefined) throw usageError('pass --token or --token-file, not both');
+      const path = resolve(this.io.cwd, tokenFile);
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (e) {
+        throw usageError(`--token-file: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      flags.token = text.trim();
+      if (!flags.token) throw usageError(`--token-file: ${path} is empty`);
+    } else if (flags.token === '-') {
       this.stdinToken ??= (await this.io.readStdin()).trim();
       if (!this.stdinToken) throw usageError('--token - read an empty standard input');
       flags.token = this.stdinToken;

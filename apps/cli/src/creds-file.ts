@@ -9,15 +9,22 @@ export function newUserKey(): KeyPair {
   return createUser();
 }
 
-/** Fails early, before anything is created on the server, when the file exists and --force was not given. */
+/**
+ * Fails early, before anything is created on the server: when the file exists and --force was not
+ * given, when it is a directory, and when its folder is missing or not writable (a probe file is
+ * created and removed there, the way writeCredsFile will write).
+ */
 export async function checkWritable(path: string, force: boolean): Promise<void> {
-  if (force) return;
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw new CliError(`${path} is a directory`);
+  if (existing && !force) throw new CliError(`${path} already exists: pass --force to overwrite it`);
+  const probe = join(dirname(path), `.${basename(path)}.${process.pid}.probe`);
   try {
-    await stat(path);
-  } catch {
-    return;
+    await (await open(probe, 'wx', 0o600)).close();
+    await unlink(probe);
+  } catch (e) {
+    throw new CliError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  throw new CliError(`${path} already exists: pass --force to overwrite it`);
 }
 
 /**

@@ -20,6 +20,7 @@ export function buildProgram(io: Io): Command {
     .version(VERSION, '-V, --version')
     .option('--api <url>', 'control plane URL (env SWITCHBOARD_API; default: the stored login)')
     .option('--token <token>', 'API token, or - to read it from standard input (env SWITCHBOARD_TOKEN)')
+    .option('--token-file <file>', 'read the API token from this file (keeps it out of the command line and shell history)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run with --help for usage)')

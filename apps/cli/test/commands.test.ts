@@ -1,5 +1,6 @@
 // Every command, in-process, against the contract stand-in (contract-server.ts).
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
@@ -47,6 +48,20 @@ describe('login, logout, signup', () => {
     const r = await run(['login', '--api', server.url, '--token', '-'], { SWITCHBOARD_CONFIG: join(dir.path, 'c.json') }, CONTRACT_TOKEN + '\n');
     expect(r.code).toBe(0);
     expect(JSON.parse(await readFile(join(dir.path, 'c.json'), 'utf8')).token).toBe(CONTRACT_TOKEN);
+  });
+
+  it('login reads the token from --token-file (relative to where the command was typed), never from the command line', async () => {
+    await writeFile(join(dir.path, 'admin-token'), CONTRACT_TOKEN + '\n', { mode: 0o600 });
+    const config = { SWITCHBOARD_CONFIG: join(dir.path, 'c.json') };
+    const r = await run(['login', '--api', server.url, '--token-file', 'admin-token'], config);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(JSON.parse(await readFile(join(dir.path, 'c.json'), 'utf8')).token).toBe(CONTRACT_TOKEN);
+    const missing = await run(['login', '--api', server.url, '--token-file', 'nope'], config);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toBe(`error: --token-file: cannot read ${join(dir.path, 'nope')}: ENOENT\n`);
+    const both = await run(['login', '--api', server.url, '--token-file', 'admin-token', '--token', 'x'], config);
+    expect(both.code).toBe(2);
+    expect(both.err).toBe('error: pass --token or --token-file, not both\n');
   });
 
   it('login with a bad token stores nothing and shows the server message', async () => {
@@ -134,6 +149,19 @@ describe('users', () => {
     expect(r.out).not.toContain(creds.seed);
   });
 
+  it('checks that --out can be written before creating the user (missing folder, a directory)', async () => {
+    const before = server.requests.length;
+    const noDir = await run(['users', 'create', 'carol', '--account', 'main', '--out', 'no/such/dir/carol.creds']);
+    expect(noDir.code).toBe(1);
+    expect(noDir.err).toBe(`error: cannot write ${join(dir.path, 'no/such/dir/carol.creds')}: ENOENT\n`);
+    const isDir = await run(['users', 'create', 'carol', '--account', 'main', '--out', '.', '--force']);
+    expect(isDir.code).toBe(1);
+    expect(isDir.err).toBe(`error: ${dir.path} is a directory\n`);
+    // nothing reached the server, and no probe file was left behind
+    expect(server.requests.length).toBe(before);
+    expect((await readdir(dir.path)).filter((f) => f.includes('probe'))).toEqual([]);
+  });
+
   it('refuses to overwrite without --force, before creating anything', async () => {
     await writeFile(join(dir.path, 'bob.creds'), 'keep me');
     const before = server.requests.length;
@@ -149,7 +177,10 @@ describe('users', () => {
   });
 
   it('says which user to revoke when the .creds cannot be written after the user was created', async () => {
-    const r = await run(['users', 'create', 'frank', '--account', 'main', '--out', 'no/such/dir/frank.creds']);
+    // The folder passes the check before the request, then disappears while the server creates the user.
+    await mkdir(join(dir.path, 'no/such/dir'), { recursive: true });
+    server.onUserCreate = () => rmSync(join(dir.path, 'no'), { recursive: true });
+    const r = await run(['users', 'create', 'frank', '--account', 'main', '--out', 'no/such/dir/frank.creds']).finally(() => (server.onUserCreate = undefined));
     expect(r.code).toBe(1);
     const created = server.users.get(server.accounts[0]!.id)!.find((u) => u.name === 'frank')!;
     expect(r.err).toBe(

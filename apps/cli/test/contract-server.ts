@@ -33,6 +33,8 @@ export class ContractServer {
   readonly imports = new Map<string, Row[]>();
   /** Page size the server forces, to exercise the CLI's paging. */
   pageSize = 2;
+  /** Runs when a user is being created, before the answer: lets a test change the client's disk meanwhile. */
+  onUserCreate: (() => void) | undefined;
   private server?: Server;
   url = '';
 
@@ -140,6 +142,7 @@ export class ContractServer {
     if (req.method === 'POST' && !itemId) {
       const b = json();
       if (kind === 'users') {
+        this.onUserCreate?.();
         const pk = String(b.publicKey ?? '');
         if (!pk.startsWith('U') || pk.length !== 56) return fail(400, 'Bad Request', 'validation failed', [{ field: 'publicKey', message: 'must be a user public key' }]);
         const claims = newUserClaims(pk, String(b.name));

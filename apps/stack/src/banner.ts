@@ -23,7 +23,7 @@ export function banner(s: RunningStack, cwd: string = process.cwd()): string {
     `  admin token     ${token}`,
     '',
     'Try it (in another terminal):',
-    `  npm run cli -- login --api ${s.apiUrl} --token "$(cat ${shellQuote(rel(s.adminTokenFile))})"`,
+    `  npm run cli -- login --api ${s.apiUrl} --token-file ${shellQuote(rel(s.adminTokenFile))}`,
     `  npm run cli -- signup --api ${s.apiUrl} --email alice@example.com --org acme`,
     '  npm run cli -- users create alice --out alice.creds',
     `Then connect any NATS client to ${s.natsUrl} with alice.creds. Ctrl-C stops everything.`,

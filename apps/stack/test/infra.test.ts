@@ -56,6 +56,10 @@ describe('Dockerfile and entry point', () => {
     expect(execFileSync('node', ['--version'], { encoding: 'utf8' }).trim()).toMatch(/^v24\./);
   });
 
+  it('.creds files (user seeds) are ignored by git wherever they are written', () => {
+    for (const f of ['alice.creds', 'apps/cli/x.creds']) execFileSync('git', ['check-ignore', '-q', f], { cwd: ROOT });
+  });
+
   it('copies only paths that exist in the repository', () => {
     for (const l of lines.filter((x) => x.startsWith('COPY ') && !x.includes('--from='))) {
       const parts = l.split(/\s+/).slice(1);

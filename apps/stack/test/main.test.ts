@@ -63,7 +63,7 @@ describe('npm start (apps/stack/src/main.ts)', () => {
     expect(out).toContain(`NATS broker     nats://127.0.0.1:${p.NATS_PORT}`);
     expect(out).toContain(`monitoring      http://127.0.0.1:${p.NATS_HTTP_PORT}/varz`);
     expect(out).toContain(`embedded PostgreSQL (PGlite) in ${dataDir}`);
-    expect(out).toContain(`npm run cli -- login --api ${api} --token "$(cat ${path.join(dataDir, 'admin-token')})"`);
+    expect(out).toContain(`npm run cli -- login --api ${api} --token-file ${path.join(dataDir, 'admin-token')}`);
 
     const tokenFile = path.join(dataDir, 'admin-token');
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);

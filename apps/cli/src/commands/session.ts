@@ -11,12 +11,12 @@ export function registerSession(program: Command, ctx: Context): void {
   program
     .command('login')
     .description('check an API token against the control plane and store it (with --api) in the config file')
-    .addHelpText('after', '\nExample:\n  switchboard login --api https://switchboard.example.com --token "$TOKEN"\n  printenv TOKEN | switchboard login --api https://switchboard.example.com --token -')
+    .addHelpText('after', '\nExample:\n  switchboard login --api https://switchboard.example.com --token "$TOKEN"\n  printenv TOKEN | switchboard login --api https://switchboard.example.com --token -\n  switchboard login --api http://127.0.0.1:8080 --token-file .data/admin-token')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const conn = await ctx.connection();
       if (!conn) throw usageError('login needs --api <url>');
-      if (!conn.token) throw usageError('login needs --token <token> (or --token - to read it from standard input)');
+      if (!conn.token) throw usageError('login needs --token-file <file>, --token - (standard input) or --token <token>');
       const operator = await new ApiClient(conn.api, { token: conn.token, fetch: ctx.io.fetch }).get<Operator>('/v1/operator');
       const path = ctx.configPath();
       await writeConfig(path, { api: conn.api, token: conn.token });
