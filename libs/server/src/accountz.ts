@@ -1,6 +1,7 @@
 import { usageSnapshot, type Account } from '@switchboard/accounts';
 import { decode, type AccountClaims } from '@switchboard/nats-jwt';
-import { SYSTEM_ACCOUNT, type Server } from './server.js';
+import { SYSTEM_ACCOUNT } from './constants.js';
+import type { Server } from './server.js';
 import type { Subscription } from './subscription.js';
 
 // nats-server 2.9's /accountz and /accstatz (server/monitor.go), from the broker's own state and

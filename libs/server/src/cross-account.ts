@@ -1,19 +1,18 @@
 import { applyAccountClaims, HEADERS_SAMPLING, latencyMetric, Responses, ResponseImport, REPLY_PREFIX, sample, setImports, type Account, type ActivationVerifier, type LatencyTrack, type RefusedImport, type ServiceExport, type ServiceImport, type SharingClaims } from '@switchboard/accounts';
 import type { Client } from './client.js';
 import { eventId } from './events.js';
-import type { InternalClient } from './internal-client.js';
 import { routeMessage } from './route.js';
 import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
 
 type Acc = Account<Subscription>;
-type Import = ServiceImport<Acc> | ResponseImport<Acc>;
+/** A service import a message is routed through: a request into the exporter, or a response back. */
+export type RoutedImport = ServiceImport<Acc> | ResponseImport<Acc>;
+type Import = RoutedImport;
 
 /** nats-server's client info header on requests that cross into another account. */
 const REQUEST_INFO = 'Nats-Request-Info';
 const HDR_LINE = 'NATS/1.0\r\n';
-/** Service exports a message is passing through (nats-server's pa.psi): stops import cycles. */
-const chain: Import[] = [];
 
 /**
  * Routes one message published in `account`: its own subscribers (and shadow subscriptions
@@ -50,6 +49,7 @@ function crossAccount(producer: Client, account: Acc, subject: string, reply: st
 /** nats-server's processServiceImport: a request into the exporter, or a response back to the requester. */
 function processImport(producer: Client, account: Acc, si: Import, subject: string, reply: string, hdrLen: number, msg: Buffer): void {
   const exp = si.exp;
+  const chain = producer.server.importChain;
   for (let i = chain.length - 1; i >= 0; i--) if (chain[i]!.exp === exp) return;
   const isResponse = si instanceof ResponseImport;
   const target = isResponse ? si.dest : si.exporter;
@@ -140,8 +140,7 @@ function track(requestor: Client, exp: ServiceExport, share: boolean, hdrLen: nu
 
 /**
  * Publishes the ServiceLatency metric in the exporting account. Sent by the account's internal
- * client after the response went out (nats-server sends it from its internal send queue too);
- * the module is loaded lazily because internal-client.ts imports client.ts, which imports this.
+ * client after the response went out (nats-server sends it from its internal send queue too).
  */
 function sendLatency(responder: Client, exporter: Acc, t: LatencyTrack): void {
   const nowMono = performance.now();
@@ -149,26 +148,9 @@ function sendLatency(responder: Client, exporter: Acc, t: LatencyTrack): void {
   const info = orderedInfo(clientInfo(responder, true));
   const system = Math.max(1, Math.round((performance.now() - nowMono) * 1e6));
   const json = latencyMetric(t, { id: eventId(), nowWall, nowMono, responder: info, responderRtt: rttNs(responder), system });
-  const server = responder.server;
-  void internalClients().then(
-    (make) => make(server, exporter).publish(t.config.subject, '', json),
-    (err: unknown) => server.log('ERR', `service latency for ${exporter.name}: ${(err as Error).message}`),
-  );
-}
-
-type MakeInternal = (server: Server, account: Acc) => InternalClient;
-let makeInternal: Promise<MakeInternal> | null = null;
-
-/** One internal client per exporting account, made on first use. */
-function internalClients(): Promise<MakeInternal> {
-  return (makeInternal ??= import('./internal-client.js').then(({ InternalClient }) => {
-    const made = new WeakMap<Acc, InternalClient>();
-    return (server: Server, account: Acc) => {
-      let c = made.get(account);
-      if (c === undefined || c.server !== server) made.set(account, (c = new InternalClient(server, account)));
-      return c;
-    };
-  }));
+  const client = responder.server.internalClient(exporter);
+  // After the routing pass that carried the response, as nats-server's internal send queue does.
+  queueMicrotask(() => client.publish(t.config.subject, '', json));
 }
 
 const INFO_FIELDS = ['start', 'host', 'id', 'acc', 'svc', 'user', 'name', 'lang', 'ver', 'rtt', 'server', 'cluster', 'alts', 'stop', 'jwt', 'issuer_key', 'name_tag', 'tags', 'kind', 'client_type', 'client_id'];

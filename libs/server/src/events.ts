@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from './client.js';
-import { PROTOCOL_VERSION, type Server } from './server.js';
+import { PROTOCOL_VERSION } from './constants.js';
+import type { Server } from './server.js';
 
 // The system account's advisories, in nats-server's JSON shape (server/events.go):
 // `$SYS.ACCOUNT.<account>.CONNECT` / `.DISCONNECT`, and the `server` block every reply carries.

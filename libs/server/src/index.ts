@@ -1,4 +1,5 @@
-export { Server, PROTOCOL_VERSION, SYSTEM_ACCOUNT, type ServerDeps, type ServerEvents } from './server.js';
+export { Server, type ServerDeps, type ServerEvents } from './server.js';
+export { PROTOCOL_VERSION, SYSTEM_ACCOUNT } from './constants.js';
 export { connState, type ConnState, type SubState } from './conn-state.js';
 export { Client } from './client.js';
 export { Subscription } from './subscription.js';

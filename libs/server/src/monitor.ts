@@ -3,7 +3,8 @@ import { subjectMatches, isValidLiteralSubject, type SublistStats } from '@switc
 import { accountz, accstatz } from './accountz.js';
 import { connState, type ConnState, type SubState } from './conn-state.js';
 import { formatGoDuration, formatUptime } from './durations.js';
-import { PROTOCOL_VERSION, SYSTEM_ACCOUNT, type Server } from './server.js';
+import { PROTOCOL_VERSION, SYSTEM_ACCOUNT } from './constants.js';
+import type { Server } from './server.js';
 import { DEFAULT_TLS_TIMEOUT } from './tls.js';
 
 /**
@@ -25,20 +26,6 @@ export type HttpReqStats = Record<string, number>;
 
 export function healthz(): { status: string } {
   return { status: 'ok' };
-}
-
-let lastCpu = process.cpuUsage();
-let lastCpuAt = Date.now();
-
-/** CPU percentage since the previous call (nats-server samples it periodically). */
-function cpuPercent(): number {
-  const now = Date.now();
-  const used = process.cpuUsage(lastCpu);
-  const elapsed = (now - lastCpuAt) * 1000;
-  lastCpu = process.cpuUsage();
-  lastCpuAt = now;
-  if (elapsed <= 0) return 0;
-  return Math.round(((used.user + used.system) / elapsed) * 1000) / 10;
 }
 
 export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: string, httpPort: number, httpsPort = 0): Record<string, unknown> {
@@ -81,7 +68,7 @@ export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: strin
     mem: process.memoryUsage().rss,
     cores: ncpu,
     gomaxprocs: ncpu,
-    cpu: cpuPercent(),
+    cpu: server.cpu.percent(),
     connections: server.clients.size,
     total_connections: server.totalConnections,
     routes: 0,

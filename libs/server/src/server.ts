@@ -5,19 +5,16 @@ import { authenticatorFor, type Authenticator } from './auth.js';
 import { Client } from './client.js';
 import { connState, type ConnState } from './conn-state.js';
 import { linkAccounts } from './config-sharing.js';
+import { PROTOCOL_VERSION, SYSTEM_ACCOUNT } from './constants.js';
+import { CpuUsage } from './cpu-usage.js';
 import { CloseReason, ERR_MAX_CONNECTIONS } from './errors.js';
+import { InternalClient } from './internal-client.js';
 import { silentLogger, type Logger, type LogLevel } from './log.js';
+import type { RoutedImport } from './cross-account.js';
 import type { ServerOptions } from './options.js';
 import type { Subscription } from './subscription.js';
 import type { Transport } from './transport.js';
 
-/**
- * The nats-server version whose client protocol this broker speaks. Clients gate features on
- * it (headers and no_responders need ≥ 2.2.0), so INFO reports it rather than our own version.
- */
-export const PROTOCOL_VERSION = '2.9.10';
-/** nats-server's system account name (reported in /varz; no internal subscriptions yet). */
-export const SYSTEM_ACCOUNT = '$SYS';
 /** Closed connections kept for /connz?state=closed (nats-server's max_closed_clients). */
 const MAX_CLOSED_CLIENTS = 10_000;
 
@@ -62,8 +59,17 @@ export class Server {
   shuttingDown = false;
   /** Set by the system account (operator mode); null = no events. */
   events: ServerEvents | null = null;
+  /** /varz `cpu`: use since the previous request. */
+  readonly cpu = new CpuUsage();
+  /**
+   * Service imports the message being routed is passing through, innermost last (nats-server's
+   * pa.psi): a service export already on it is not entered again (stops import cycles).
+   */
+  readonly importChain: RoutedImport[] = [];
 
   private nextCid = 1;
+  /** The server's own connection in each account that needs one (system events, latency metrics). */
+  private readonly internalClients = new Map<Account<Subscription>, InternalClient>();
   private readonly flushQueue: Client[] = [];
   private readonly expiredSubs: Subscription[] = [];
   private readonly housekeeping: NodeJS.Timeout;
@@ -105,6 +111,13 @@ export class Server {
 
   lookupAccount(name: string): Account<Subscription> | undefined {
     return this.accounts.get(name);
+  }
+
+  /** The server's internal client in `account`, made on first use. */
+  internalClient(account: Account<Subscription>): InternalClient {
+    let c = this.internalClients.get(account);
+    if (c === undefined) this.internalClients.set(account, (c = new InternalClient(this, account)));
+    return c;
   }
 
   /** Takes a new connection: sends INFO, enforces max_connections. Null when refused. */

@@ -4,7 +4,7 @@ import { limitsFromClaims } from '@switchboard/accounts';
 import type { Client } from './client.js';
 import { CloseReason } from './errors.js';
 import { connectEvent, connectSubject, disconnectEvent, disconnectSubject, serverInfo } from './events.js';
-import { InternalClient } from './internal-client.js';
+import type { InternalClient } from './internal-client.js';
 import type { JwtSharing } from './jwt-sharing.js';
 import type { Server, ServerEvents } from './server.js';
 import { UsageEvents } from './usage-events.js';
@@ -30,7 +30,7 @@ export class SystemAccount implements ServerEvents {
     private readonly resolver: AccountResolver,
     private readonly sharing: JwtSharing | null = null,
   ) {
-    this.client = new InternalClient(server, server.registerAccount(pubkey));
+    this.client = server.internalClient(server.registerAccount(pubkey));
     // nats-server 2.9's MEMORY resolver takes updates per account (of accounts in use) only and
     // answers no lookups: matched. Its directory resolvers also take `$SYS.REQ.CLAIMS.UPDATE` and
     // lookups; so does our URL resolver (its disk cache makes it a store, and the control plane's
