@@ -17,8 +17,10 @@ import { BrokersModule } from './brokers/brokers.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ResolverModule } from './resolver/resolver.module.js';
 import { UsageModule } from './usage/usage.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+import { MembersModule } from './members/members.module.js';
 
-const resources = [PlansModule, SignupModule, OperatorModule, TenantsModule, AccountsModule, UsersModule, ExportsModule, ImportsModule, ApiTokensModule, BrokersModule, AuditModule, ResolverModule, UsageModule];
+const resources = [PlansModule, SignupModule, OperatorModule, TenantsModule, AccountsModule, UsersModule, ExportsModule, ImportsModule, ApiTokensModule, BrokersModule, AuditModule, ResolverModule, UsageModule, SessionsModule, MembersModule];
 
 @Module({})
 export class AppModule {

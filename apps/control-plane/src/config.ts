@@ -1,5 +1,7 @@
 // Control-plane configuration from the environment, validated once at start.
+import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 export interface ControlPlaneConfig {
@@ -19,6 +21,10 @@ export interface ControlPlaneConfig {
   accountServerUrl?: string;
   /** Signups allowed per client IP per hour. */
   signupsPerHour: number;
+  /** How long a console session lasts from sign-in (no sliding renewal). */
+  sessionTtlMs: number;
+  /** Built console (static files served at /); absent = no console. */
+  consoleDir?: string;
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -39,7 +45,12 @@ const env = z.object({
   SWITCHBOARD_OPERATOR_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _, up to 64').default('switchboard'),
   SWITCHBOARD_ACCOUNT_SERVER_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s):// URL').optional(),
   SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  SESSION_TTL_SECONDS: z.coerce.number().int().min(1).max(30 * 86400).default(12 * 3600),
+  CONSOLE_DIR: z.string().min(1).optional(),
 });
+
+// apps/control-plane/{src,dist}/config.* -> apps/console/dist, the console's `npm run build` output.
+const builtConsole = fileURLToPath(new URL('../../console/dist', import.meta.url));
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -65,5 +76,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ControlPlan
     operatorName: e.SWITCHBOARD_OPERATOR_NAME,
     accountServerUrl: e.SWITCHBOARD_ACCOUNT_SERVER_URL,
     signupsPerHour: e.SIGNUPS_PER_HOUR,
+    sessionTtlMs: e.SESSION_TTL_SECONDS * 1000,
+    consoleDir: e.CONSOLE_DIR ? path.resolve(e.CONSOLE_DIR) : fs.existsSync(path.join(builtConsole, 'index.html')) ? builtConsole : undefined,
   };
 }

@@ -4,7 +4,10 @@ import { ConfigError, loadConfig } from '@switchboard/control-plane';
 
 describe('loadConfig', () => {
   it('has defaults for a machine with nothing configured', () => {
-    expect(loadConfig({})).toEqual({
+    const { consoleDir, ...rest } = loadConfig({});
+    // The built console when apps/console/dist exists (after `npm run build`), else none.
+    if (consoleDir !== undefined) expect(consoleDir).toBe(path.resolve('apps/console/dist'));
+    expect(rest).toEqual({
       port: 8080,
       host: '0.0.0.0',
       databaseUrl: undefined,
@@ -15,7 +18,9 @@ describe('loadConfig', () => {
       operatorName: 'switchboard',
       accountServerUrl: undefined,
       signupsPerHour: 20,
+      sessionTtlMs: 43_200_000,
     });
+    expect(loadConfig({ CONSOLE_DIR: 'x/y', SESSION_TTL_SECONDS: '60' })).toMatchObject({ consoleDir: path.resolve('x/y'), sessionTtlMs: 60_000 });
   });
 
   it('reads every variable and treats empty ones as unset', () => {

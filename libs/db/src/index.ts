@@ -27,5 +27,8 @@ export type {
   ApiToken,
   AuditLog,
   Broker,
+  Person,
+  Session,
+  Invite,
 } from './generated/client.js';
 export { freshDatabase, type FreshDatabase } from './testing.js';

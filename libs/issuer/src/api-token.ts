@@ -3,7 +3,7 @@
 import { SignJWT, jwtVerify, errors } from 'jose';
 import { IssuerError } from './errors.js';
 
-export const ROLES = ['operator_admin', 'tenant_admin', 'tenant_member'] as const;
+export const ROLES = ['operator_admin', 'tenant_admin', 'tenant_member', 'tenant_viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface ApiTokenClaims {

@@ -11,7 +11,7 @@ import { parseDuration } from '@switchboard/issuer';
 export const createTokenSchema = z
   .object({
     name: z.string().trim().min(1).max(100),
-    role: z.enum(['tenant_admin', 'tenant_member']),
+    role: z.enum(['tenant_admin', 'tenant_member', 'tenant_viewer']),
     /** Operator admins only: the tenant the token is for. */
     tenantId: z.uuid().optional(),
     expiresIn: z.string().optional(),

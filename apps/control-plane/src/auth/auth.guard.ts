@@ -1,5 +1,6 @@
-// Every route needs `Authorization: Bearer <api token>` unless marked @Public() (signup, health,
-// metrics, resolver); @Roles narrows it.
+// Every route needs `Authorization: Bearer <api token>` or the console's session cookie unless
+// marked @Public() (signup, health, metrics, resolver); @Roles narrows it. A session must send its
+// CSRF token in X-CSRF-Token on every state-changing request; viewers may only read.
 // A token is valid when its signature checks (jose) and its jti row exists, is not revoked or expired,
 // and its tenant is active.
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -11,7 +12,10 @@ import { IssuerError, type Role } from '@switchboard/issuer';
 import type { ControlPlaneConfig } from '../config.js';
 import { OperatorService } from '../operator/operator.service.js';
 import { CONFIG, DATABASE } from '../tokens.js';
-import { PUBLIC_KEY, ROLES_KEY, type Caller } from './caller.js';
+import { READ_ONLY_ROLES, SAFE_METHODS, sameSecret } from '@switchboard/identity';
+import { CSRF_HEADER, readCookie, SESSION_COOKIE } from '../sessions/cookies.js';
+import { sessionCaller } from '../sessions/session-auth.js';
+import { PUBLIC_KEY, READ_ONLY_OK_KEY, ROLES_KEY, type Caller } from './caller.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -34,8 +38,19 @@ export class AuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<FastifyRequest & { caller?: Caller }>();
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!token) throw new UnauthorizedException('missing bearer token');
-    const caller = await this.authenticate(token);
+    const cookie = token ? undefined : readCookie(req, SESSION_COOKIE);
+    if (!token && !cookie) throw new UnauthorizedException('missing bearer token');
+    const caller = token ? await this.authenticate(token) : await sessionCaller(this.db.prisma, cookie!);
+    const changes = !SAFE_METHODS.has(req.method);
+    if (caller.session && changes) {
+      const sent = req.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !sameSecret(sent, caller.session.csrfToken)) {
+        throw new ForbiddenException('missing or wrong CSRF token (send the sb_csrf cookie back in X-CSRF-Token)');
+      }
+    }
+    if (changes && READ_ONLY_ROLES.includes(caller.role) && !this.reflector.getAllAndOverride<boolean>(READ_ONLY_OK_KEY, targets)) {
+      throw new ForbiddenException('viewers can only read');
+    }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(caller.role)) throw new ForbiddenException(`requires role ${roles.join(' or ')}`);
     req.caller = caller;

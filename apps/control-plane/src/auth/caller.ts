@@ -10,8 +10,10 @@ export interface Caller {
   memberId?: string;
   /** The api_tokens row, absent for the fixed SWITCHBOARD_ADMIN_TOKEN. */
   tokenId?: string;
-  /** For the audit log: "member:<id>", "token:<id>" or "admin-token". */
+  /** For the audit log: "member:<id>", "token:<id>", "person:<id>" (operators) or "admin-token". */
   actor: string;
+  /** Set when the caller came with a console session cookie rather than a bearer token. */
+  session?: { id: string; personId: string; csrfToken: string };
 }
 
 export const ROLES_KEY = 'switchboard:roles';
@@ -21,6 +23,9 @@ export const PUBLIC_KEY = 'switchboard:public';
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 /** No token needed (signup). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+export const READ_ONLY_OK_KEY = 'switchboard:read-only-ok';
+/** Read-only roles (viewers) may call this changing route too: it changes only their own session. */
+export const ReadOnlyOk = () => SetMetadata(READ_ONLY_OK_KEY, true);
 
 export const CallerParam = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => {
   return (ctx.switchToHttp().getRequest<{ caller?: Caller }>()).caller!;

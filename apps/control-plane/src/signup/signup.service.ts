@@ -19,7 +19,14 @@ export type Signup = z.infer<typeof signupSchema>;
 export interface SignupResult {
   tenant: TenantView;
   account: { id: string; name: string; publicKey: string };
-  token: string;
+  /** The tenant_admin API token (shown once); absent for a console sign-up, which signs in instead. */
+  token?: string;
+  memberId: string;
+}
+
+/** A console sign-up: the owner is a person who signs in with a password (no API token is minted). */
+export interface SignupOwner {
+  passwordHash: string;
 }
 
 @Injectable()
@@ -31,19 +38,21 @@ export class SignupService {
     private readonly operator: OperatorService,
   ) {}
 
-  async signup(input: Signup): Promise<SignupResult> {
+  async signup(input: Signup, owner?: SignupOwner): Promise<SignupResult & { personId?: string }> {
     return this.jwts.transact(async (tx, touch) => {
       const plan = await tx.plan.findUnique({ where: { name: input.plan ?? 'free' } });
       if (!plan) throw new BadRequestException({ message: 'validation failed', details: [{ field: 'plan', message: `no plan named ${input.plan ?? 'free'}` }] });
       // A duplicate email fails here on the unique index: 409, and nothing of this signup stays.
       const tenant = await tx.tenant.create({ data: { name: input.organization, email: input.email, planId: plan.id }, include: { plan: true } });
-      const member = await tx.member.create({ data: { tenantId: tenant.id, email: input.email, role: 'owner' } });
+      // A person already signed in elsewhere (an invited member) fails on persons.email: 409, nothing kept.
+      const person = owner ? await tx.person.create({ data: { email: input.email, passwordHash: owner.passwordHash } }) : undefined;
+      const member = await tx.member.create({ data: { tenantId: tenant.id, email: input.email, role: 'owner', personId: person?.id ?? null } });
       const actor = `member:${member.id}`;
       await this.audit.record(tx, actor, { tenantId: tenant.id, action: 'tenant.signup', targetType: 'tenant', targetId: tenant.id, details: { name: tenant.name, plan: plan.name } });
       const account = await this.accounts.createIn(tx, touch, actor, tenant.id, 'default');
-      const { token } = await this.operator.mint(tx, { role: 'tenant_admin', name: 'signup', tenantId: tenant.id, memberId: member.id });
+      const token = owner ? undefined : (await this.operator.mint(tx, { role: 'tenant_admin', name: 'signup', tenantId: tenant.id, memberId: member.id })).token;
       const { publicKey } = await tx.account.findUniqueOrThrow({ where: { id: account.id }, select: { publicKey: true } });
-      return { tenant: tenantView(tenant), account: { id: account.id, name: account.name, publicKey }, token };
+      return { tenant: tenantView(tenant), account: { id: account.id, name: account.name, publicKey }, ...(token ? { token } : {}), memberId: member.id, ...(person ? { personId: person.id } : {}) };
     });
   }
 }

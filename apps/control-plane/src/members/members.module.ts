@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { InvitesController, MembersController } from './members.controller.js';
+import { MembersService } from './members.service.js';
+
+@Module({ imports: [SessionsModule], controllers: [MembersController, InvitesController], providers: [MembersService] })
+export class MembersModule {}

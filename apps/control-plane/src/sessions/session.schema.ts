@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { passwordProblem } from '@switchboard/identity';
+
+export const emailSchema = z.email('Enter an email address like name@example.com.').max(254).transform((e) => e.toLowerCase());
+
+/** A new password, checked by libs/identity's rules (the message is for the person typing it). */
+export const newPasswordSchema = z.string().superRefine((p, ctx) => {
+  const problem = passwordProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export const signInSchema = z.object({ email: emailSchema, password: z.string().min(1, 'Enter your password.').max(1000) }).strict();
+export type SignIn = z.infer<typeof signInSchema>;
+
+export const consoleSignupSchema = z
+  .object({
+    organization: z.string().trim().min(1, 'Enter the name of your organization.').max(100),
+    email: emailSchema,
+    // Checked below, with the email (the rules refuse a password containing it).
+    password: z.string().max(1000),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const problem = passwordProblem(s.password, s.email);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+  });
+export type ConsoleSignup = z.infer<typeof consoleSignupSchema>;
+
+export const operatorSchema = z.object({ email: emailSchema, password: newPasswordSchema }).strict();
+export type NewOperator = z.infer<typeof operatorSchema>;
+
+export const switchTenantSchema = z.object({ tenantId: z.uuid() }).strict();
+export type SwitchTenant = z.infer<typeof switchTenantSchema>;

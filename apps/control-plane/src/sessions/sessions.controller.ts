@@ -1,0 +1,91 @@
+// /v1/session: the console's sign-up, sign-in (cookie), who-am-I, tenant switch and sign-out.
+import { Body, Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, Ip, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { CallerParam, Public, ReadOnlyOk, Roles, type Caller } from '../auth/caller.js';
+import { ZodBodyPipe } from '../common/zod-body.pipe.js';
+import type { ControlPlaneConfig } from '../config.js';
+import { RateLimiter } from '../signup/rate-limit.js';
+import { CONFIG } from '../tokens.js';
+import { clearSessionCookies, setSessionCookies } from './cookies.js';
+import {
+  consoleSignupSchema,
+  operatorSchema,
+  signInSchema,
+  switchTenantSchema,
+  type ConsoleSignup,
+  type NewOperator,
+  type SignIn,
+  type SwitchTenant,
+} from './session.schema.js';
+import { SessionsService, type OpenedSession, type SessionView } from './sessions.service.js';
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input' }) as object;
+
+@ApiTags('session')
+@Controller('v1/session')
+export class SessionsController {
+  private readonly signups: RateLimiter;
+
+  constructor(
+    private readonly sessions: SessionsService,
+    @Inject(CONFIG) config: ControlPlaneConfig,
+  ) {
+    this.signups = new RateLimiter(config.signupsPerHour, 3_600_000);
+  }
+
+  private started(req: FastifyRequest, reply: FastifyReply, s: OpenedSession): { csrfToken: string; expiresAt: Date } {
+    setSessionCookies(req, reply, s.secret, s.csrfToken, s.expiresAt);
+    return { csrfToken: s.csrfToken, expiresAt: s.expiresAt };
+  }
+
+  @Post('signup')
+  @Public()
+  @ApiOperation({ summary: 'Console sign-up: organization (tenant + first account) and its owner; signs in (cookie)' })
+  @ApiBody({ schema: schema(consoleSignupSchema) })
+  async signUp(@Ip() ip: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body(new ZodBodyPipe(consoleSignupSchema)) body: ConsoleSignup) {
+    if (!this.signups.take(ip)) throw new HttpException('Too many sign-ups from this address. Try again later.', HttpStatus.TOO_MANY_REQUESTS);
+    return this.started(req, reply, await this.sessions.signUp(body));
+  }
+
+  @Post()
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with email and password: sets the session cookie (rate-limited per email and address)' })
+  @ApiBody({ schema: schema(signInSchema) })
+  async signIn(@Ip() ip: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body(new ZodBodyPipe(signInSchema)) body: SignIn) {
+    return this.started(req, reply, await this.sessions.signIn(body, ip));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The signed-in person, the tenant the session acts in, memberships, CSRF token' })
+  view(@CallerParam() c: Caller): Promise<SessionView> {
+    return this.sessions.view(c);
+  }
+
+  @Post('tenant')
+  @ReadOnlyOk()
+  @HttpCode(204)
+  @ApiBody({ schema: schema(switchTenantSchema) })
+  switchTenant(@CallerParam() c: Caller, @Body(new ZodBodyPipe(switchTenantSchema)) body: SwitchTenant): Promise<void> {
+    return this.sessions.switchTenant(c, body.tenantId);
+  }
+
+  @Delete()
+  @ReadOnlyOk()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out: the session is revoked on the server and the cookies cleared' })
+  async signOut(@CallerParam() c: Caller, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.sessions.signOut(c);
+    clearSessionCookies(req, reply);
+  }
+
+  @Post('operators')
+  @Roles('operator_admin')
+  @ApiOperation({ summary: 'Make an operator person (sign-in for the operator); bootstrap it with the first start admin token' })
+  @ApiBody({ schema: schema(operatorSchema) })
+  createOperator(@CallerParam() c: Caller, @Body(new ZodBodyPipe(operatorSchema)) body: NewOperator): Promise<{ id: string; email: string }> {
+    return this.sessions.createOperator(c, body);
+  }
+}
