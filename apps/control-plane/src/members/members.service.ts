@@ -4,7 +4,7 @@ import type { Database, Invite, Member } from '@switchboard/db';
 import { hashPassword, hashSecret, memberChangeProblem, newSecret, passwordProblem, verifyPassword, type MemberRole } from '@switchboard/identity';
 import { AuditService } from '../audit/audit.service.js';
 import { isOperator, notFound, type Caller } from '../auth/caller.js';
-import { page, type Page, type Paging } from '../common/paging.js';
+import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import type { Tx } from '../common/tx.js';
 import { SessionsService, type OpenedSession } from '../sessions/sessions.service.js';
 import { DATABASE } from '../tokens.js';
@@ -65,11 +65,7 @@ export class MembersService {
 
   async list(caller: Caller, p: Paging, tenant?: string): Promise<Page<MemberView>> {
     const where = { tenantId: this.tenantOf(caller, tenant) };
-    const [rows, total] = await Promise.all([
-      this.db.prisma.member.findMany({ where, orderBy: { createdAt: 'asc' }, ...page(p) }),
-      this.db.prisma.member.count({ where }),
-    ]);
-    return { items: rows.map(memberView), total };
+    return pageOf(p, (w) => this.db.prisma.member.findMany({ where, orderBy: byAge, ...w }), () => this.db.prisma.member.count({ where }), memberView);
   }
 
   private async find(tx: Tx, caller: Caller, id: string): Promise<Member> {
@@ -107,11 +103,8 @@ export class MembersService {
 
   async invites(caller: Caller, p: Paging, tenant?: string): Promise<Page<InviteView>> {
     const where = { tenantId: this.tenantOf(caller, tenant) };
-    const [rows, total] = await Promise.all([
-      this.db.prisma.invite.findMany({ where, orderBy: { createdAt: 'desc' }, ...page(p) }),
-      this.db.prisma.invite.count({ where }),
-    ]);
-    return { items: rows.map(inviteView), total };
+    const newest = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
+    return pageOf(p, (w) => this.db.prisma.invite.findMany({ where, orderBy: newest, ...w }), () => this.db.prisma.invite.count({ where }), inviteView);
   }
 
   /** The link's secret is returned once; only its hash is kept. */
