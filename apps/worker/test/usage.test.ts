@@ -2,74 +2,64 @@
 // events, the worker (real Redis for its queue, real PostgreSQL) stores them, and the stored
 // hours add up to what the official client did — also across a worker restart (no double count).
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@switchboard/config';
-import { freshDatabase, openDatabase, type Database, type FreshDatabase } from '@switchboard/db';
+import { startBroker, type Broker } from '@switchboard/broker';
 import { formatCreds } from '@switchboard/nats-jwt';
 import { StaticBrokers } from '@switchboard/propagation';
 import { optionsFromConfig } from '@switchboard/server';
 import { HOUR_MS, UsageStore } from '@switchboard/usage';
-import { startBroker, type Broker } from '../../broker/src/broker.js';
-import { makeOperator, operatorConfig, type OperatorFixture } from '../../broker/test/operator-fixture.js';
-import { REDIS_URL, until } from '../../../libs/propagation/test/world.js';
+import { dropRedisKeys, makeOperator, operatorConfig, REDIS_URL, redisPrefix, testDatabase, waitFor, type OperatorFixture, type TestDatabase } from '@switchboard/testing';
 import { startWorker, type RunningWorker } from '../src/index.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 let fx: OperatorFixture;
 let broker: Broker;
-let fresh: FreshDatabase;
-let db: Database;
+let fresh: TestDatabase;
 let creds: string;
-const prefix = `sb-usage-${process.pid}-${Date.now()}`;
+const prefix = redisPrefix('sb-usage');
 
 beforeAll(async () => {
   fx = await makeOperator();
   creds = formatCreds(fx.users.sys.jwt, new TextDecoder().decode(fx.users.sys.key.getSeed()));
   const { options } = optionsFromConfig(parseConfig(operatorConfig(fx)));
-  [broker, fresh] = await Promise.all([startBroker({ ...options, host: '127.0.0.1', port: 0, accountUsageInterval: 100 }), freshDatabase()]);
-  db = await openDatabase({ databaseUrl: fresh.url });
-  await db.migrate();
+  [broker, fresh] = await Promise.all([startBroker({ ...options, host: '127.0.0.1', port: 0, accountUsageInterval: 100 }), testDatabase()]);
 }, 30_000);
 afterAll(async () => {
   // The queue's keys under this run's prefix leave the shared Redis with the test.
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await dropRedisKeys(prefix);
   await broker?.close();
-  await db?.close();
   await fresh?.drop();
 });
 
 const start = (): Promise<RunningWorker> =>
-  startWorker({ redisUrl: REDIS_URL, db: db.prisma, brokers: new StaticBrokers([`nats://127.0.0.1:${broker.port}`]), systemCreds: creds, queuePrefix: prefix, log: quiet, usageRefreshMs: 200 });
+  startWorker({ redisUrl: REDIS_URL, db: fresh.db.prisma, brokers: new StaticBrokers([`nats://127.0.0.1:${broker.port}`]), systemCreds: creds, queuePrefix: prefix, log: quiet, usageRefreshMs: 200 });
 
 async function report(account: string) {
   const now = Date.now();
-  return new UsageStore(db.prisma).report(account, new Date(now - 2 * HOUR_MS), new Date(now + HOUR_MS));
+  return new UsageStore(fresh.db.prisma).report(account, new Date(now - 2 * HOUR_MS), new Date(now + HOUR_MS));
 }
 
 describe('worker usage collector', () => {
   it('stores the broker’s per-account usage; a restarted worker does not count twice', async () => {
     const A = fx.keys.a.getPublicKey();
     let w = await start();
-    await until('collector connected', () => w.usage!.connected.length === 1);
+    await waitFor(() => w.usage!.connected.length === 1, 15_000, 'collector connected');
     const a: NatsConnection = await connect({ port: broker.port, authenticator: jwtAuthenticator(fx.users.a.jwt, fx.users.a.key.getSeed()) });
     a.subscribe('bill.idle'); // held until close: every later sample shows a subscription
     const sub = a.subscribe('bill.x', { max: 4 });
     for (let i = 0; i < 4; i++) a.publish('bill.x', 'abcdefgh');
     for await (const _m of sub) void _m;
-    await until('traffic stored', async () => (await report(A)).totals.msgsIn === 4 && (await report(A)).totals.msgsOut === 4);
+    await waitFor(async () => (await report(A)).totals.msgsIn === 4 && (await report(A)).totals.msgsOut === 4, 15_000, 'traffic stored');
 
     // The worker restarts while the broker keeps publishing the same cumulative counters.
     await w.close();
     w = await start();
-    await until('collector reconnected', () => w.usage!.connected.length === 1);
+    await waitFor(() => w.usage!.connected.length === 1, 15_000, 'collector reconnected');
     const before = w.usage!.stored;
-    await until('more samples stored after the restart', () => w.usage!.stored >= before + 3);
+    await waitFor(() => w.usage!.stored >= before + 3, 15_000, 'more samples stored after the restart');
     await a.close();
-    await until('the disconnect sample stored', async () => (await report(A)).hourly.length > 0 && (await report(A)).totals.connectionsOpened === 1);
+    await waitFor(async () => (await report(A)).hourly.length > 0 && (await report(A)).totals.connectionsOpened === 1, 15_000, 'the disconnect sample stored');
     await w.close();
 
     const r = await report(A);

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullPropagationQueue, StaticBrokers } from '@switchboard/propagation';
-import { freePort } from '../../../libs/propagation/test/nats-server.js';
-import { REDIS_URL, until, World } from '../../../libs/propagation/test/world.js';
+import { freePort, REDIS_URL, waitFor, World } from '@switchboard/testing';
 import { generateMasterKey, Keyring, sealSeed } from '@switchboard/secrets';
 import { loadWorkerConfig, startWorker, WorkerConfigError } from '../src/index.js';
 
@@ -49,7 +48,7 @@ describe('startWorker (in-process, as the embedded npm start calls it)', () => {
 
     const a = await world.addAccount('in-process');
     await w.queue.enqueueAccount(a.pub);
-    await until('first job', () => order.length === 1);
+    await waitFor(() => order.length === 1, 15_000, 'first job');
     expect(await world.brokerJwt(a.pub)).toBe(a.jwt);
 
     const b = await world.addAccount('in-flight');
@@ -123,11 +122,11 @@ describe('main.ts as a process', { timeout: 60_000 }, () => {
     const prefix = `${world.prefix}-main`;
     const p = run({ DATABASE_URL: world.fresh.url, REDIS_URL, SWITCHBOARD_BROKERS: world.server.url, SWITCHBOARD_SYSTEM_CREDS: credsPath, QUEUE_PREFIX: prefix });
     try {
-      await until('worker ready', () => p.output().includes('worker ready'), 45_000);
+      await waitFor(() => p.output().includes('worker ready'), 45_000, 'worker ready');
       const queue = new BullPropagationQueue({ connection: world.redis, prefix });
       const a = await world.addAccount('via-main');
       await queue.enqueueAccount(a.pub);
-      await until('broker has the JWT', async () => (await world.brokerJwt(a.pub)) === a.jwt);
+      await waitFor(async () => (await world.brokerJwt(a.pub)) === a.jwt, 15_000, 'broker has the JWT');
       await queue.close();
       p.child.kill('SIGTERM');
       expect(await p.exit).toBe(0);
@@ -153,11 +152,11 @@ describe('main.ts as a process', { timeout: 60_000 }, () => {
 
     const p = run({ DATABASE_URL: world.fresh.url, REDIS_URL, SWITCHBOARD_MASTER_KEY: masterKey.toString('base64'), QUEUE_PREFIX: prefix });
     try {
-      await until('worker ready', () => p.output().includes('worker ready: 1 registered broker(s), concurrency 200'), 45_000);
+      await waitFor(() => p.output().includes('worker ready: 1 registered broker(s), concurrency 200'), 45_000, 'worker ready');
       const queue = new BullPropagationQueue({ connection: world.redis, prefix });
       const a = await world.addAccount('via-db-config');
       await queue.enqueueAccount(a.pub);
-      await until('broker has the JWT', async () => (await world.brokerJwt(a.pub)) === a.jwt);
+      await waitFor(async () => (await world.brokerJwt(a.pub)) === a.jwt, 15_000, 'broker has the JWT');
       await queue.close();
       p.child.kill('SIGINT');
       expect(await p.exit).toBe(0);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { BullPropagationQueue, ClaimsPusher, DbJwtSource, PropagationWorker, StaticBrokers } from '../src/index.js';
-import { until, World } from '../test/world.js';
+import { waitFor, World } from '@switchboard/testing';
 
 const count = Number(process.argv[2] ?? 10_000);
 const concurrency = Number(process.argv[3] ?? 200);
@@ -32,7 +32,7 @@ try {
   const t0 = performance.now();
   await queue.enqueueAccounts(accounts.map((a) => a.pub));
   const queued = performance.now() - t0;
-  await until(`${count} jobs`, () => done + failed >= count, 600_000);
+  await waitFor(() => done + failed >= count, 600_000, `${count} jobs`);
   const total = performance.now() - t0;
   const nodeCpu = process.cpuUsage(before.node);
   const cpu = {

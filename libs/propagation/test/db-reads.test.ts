@@ -1,23 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, openDatabase, type Database, type Db, type FreshDatabase } from '@switchboard/db';
+import type { Database, Db } from '@switchboard/db';
+import { testDatabase, type TestDatabase } from '@switchboard/testing';
 import { createAccount } from '@nats-io/nkeys';
 import { DbBrokers, DbJwtSource } from '../src/index.js';
 
-let fresh: FreshDatabase;
+let fresh: TestDatabase;
 let db: Database;
 const keys = Array.from({ length: 40 }, () => createAccount().getPublicKey());
 
 beforeAll(async () => {
-  fresh = await freshDatabase();
-  db = await openDatabase({ databaseUrl: fresh.url });
-  await db.migrate();
+  fresh = await testDatabase();
+  db = fresh.db;
   const op = await db.prisma.operator.create({ data: { name: 'op', publicKey: 'OTEST', seedEnc: Buffer.from('x'), jwt: 'x' } });
   await db.prisma.account.createMany({
     data: keys.map((k, i) => ({ operatorId: op.id, name: `a${i}`, publicKey: k, seedEnc: Buffer.from('x'), jwt: `jwt-${i}`, jwtIssuedAt: new Date(1_700_000_000_000 + i * 1000) })),
   });
 });
 afterAll(async () => {
-  await db?.close();
   await fresh?.drop();
 });
 

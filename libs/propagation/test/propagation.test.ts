@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClaimsPusher, enqueueAllAccounts, InvalidAccountKeyError } from '../src/index.js';
-import { freePort } from './nats-server.js';
+import { freePort, waitFor, World } from '@switchboard/testing';
 import { Rig } from './rig.js';
-import { until, World } from './world.js';
 
 // Real nats-server (full resolver), real PostgreSQL, real Redis: a job queued for an account
 // ends with the broker holding that account's newest JWT.
@@ -35,7 +34,7 @@ describe('propagation to a real nats-server', () => {
 
     await r.startWorker();
     await r.queue.enqueueAccount(acct.pub);
-    await until('job completed', () => r.done(acct.pub) === 1);
+    await waitFor(() => r.done(acct.pub) === 1, 15_000, 'job completed');
 
     expect(r.completed[0]).toMatchObject({ account: acct.pub, status: 'pushed', pushed: [world.server.url], failed: [] });
     expect(await world.brokerJwt(acct.pub)).toBe(acct.jwt);
@@ -50,7 +49,7 @@ describe('propagation to a real nats-server', () => {
     const acct = await world.addAccount('revokes');
     const bob = world.user(acct, 'bob');
     await r.queue.enqueueAccount(acct.pub);
-    await until('first push', () => r.done(acct.pub) === 1);
+    await waitFor(() => r.done(acct.pub) === 1, 15_000, 'first push');
 
     const nc = await world.connectAs(bob.creds);
     await nc.flush();
@@ -59,7 +58,7 @@ describe('propagation to a real nats-server', () => {
 
     await world.updateAccount(acct, (c) => (c.nats.revocations = { [bob.pub]: world.tick() }));
     await r.queue.enqueueAccount(acct.pub);
-    await until('revoked connection closed by the broker', () => closed);
+    await waitFor(() => closed, 15_000, 'revoked connection closed by the broker');
     await expect(world.connectAs(bob.creds)).rejects.toThrow(/Authorization Violation/i);
   });
 
@@ -71,7 +70,7 @@ describe('propagation to a real nats-server', () => {
     expect(await r.queue.queue.getWaitingCount()).toBe(1);
 
     await r.startWorker();
-    await until('job completed', () => r.done(acct.pub) === 1);
+    await waitFor(() => r.done(acct.pub) === 1, 15_000, 'job completed');
     expect(await r.queue.queue.getJobCounts('waiting', 'active', 'delayed')).toEqual({ waiting: 0, active: 0, delayed: 0 });
     expect(r.pusher.count(acct.pub)).toBe(1);
   });
@@ -84,7 +83,7 @@ describe('propagation to a real nats-server', () => {
     await r.queue.enqueueAccount(acct.pub);
 
     await r.startWorker();
-    await until('job completed', () => r.done(acct.pub) === 1);
+    await waitFor(() => r.done(acct.pub) === 1, 15_000, 'job completed');
     expect(r.pusher.calls.filter((c) => c.account === acct.pub).map((c) => c.jwt)).toEqual([v2]);
     expect(await world.brokerJwt(acct.pub)).toBe(v2);
   });
@@ -103,7 +102,7 @@ describe('propagation to a real nats-server', () => {
     await r.queue.enqueueAccount(acct.pub);
     gate.release();
 
-    await until('two runs', () => r.done(acct.pub) === 2);
+    await waitFor(() => r.done(acct.pub) === 2, 15_000, 'two runs');
     expect(r.pusher.calls.filter((c) => c.account === acct.pub).map((c) => c.jwt)).toEqual([v1, v2]);
     expect(await world.brokerJwt(acct.pub)).toBe(v2);
   });
@@ -115,13 +114,13 @@ describe('propagation to a real nats-server', () => {
     const acct = await world.addAccount('dead');
     await r.queue.enqueueAccount(acct.pub);
 
-    await until('dead letter', async () => (await r.queue.deadLetters()).length === 1);
+    await waitFor(async () => (await r.queue.deadLetters()).length === 1, 15_000, 'dead letter');
     const [dl] = await r.queue.deadLetters();
     expect(dl).toMatchObject({ account: acct.pub, attempts: 3, failed: [{ broker: down }] });
     expect(dl!.failed[0]!.reason).toMatch(/cannot connect/);
     expect(dl!.reason).toContain(down);
     // The dead letter is written before the last attempt's failure is recorded: wait for that too.
-    await until('three failed attempts', () => r.failures.length === 3);
+    await waitFor(() => r.failures.length === 3, 15_000, 'three failed attempts');
     // The broker that took the JWT on the first attempt is not pushed again by the retries.
     expect(r.pusher.count(acct.pub, world.server.url)).toBe(1);
     expect(r.pusher.count(acct.pub, down)).toBe(3);
@@ -135,10 +134,10 @@ describe('propagation to a real nats-server', () => {
     await r.startWorker();
     const acct = await world.addAccount('late-broker');
     await r.queue.enqueueAccount(acct.pub);
-    await until('a failed attempt', () => r.failures.length >= 1);
+    await waitFor(() => r.failures.length >= 1, 15_000, 'a failed attempt');
 
     const late = await world.startServer(port);
-    await until('job completed', () => r.done(acct.pub) === 1, 45_000);
+    await waitFor(() => r.done(acct.pub) === 1, 45_000, 'job completed');
     expect(await world.brokerJwt(acct.pub, late.url)).toBe(acct.jwt);
     expect(await r.queue.deadLetters()).toEqual([]);
   });
@@ -150,11 +149,11 @@ describe('propagation to a real nats-server', () => {
     await r.startWorker();
     const acct = await world.addAccount('replay');
     await r.queue.enqueueAccount(acct.pub);
-    await until('dead letter', async () => (await r.queue.deadLetters()).length === 1);
+    await waitFor(async () => (await r.queue.deadLetters()).length === 1, 15_000, 'dead letter');
 
     const back = await world.startServer(port);
     expect(await r.queue.replayDeadLetters()).toBe(1);
-    await until('job completed', () => r.done(acct.pub) === 1);
+    await waitFor(() => r.done(acct.pub) === 1, 15_000, 'job completed');
     expect(await world.brokerJwt(acct.pub, back.url)).toBe(acct.jwt);
     expect(await r.queue.deadLetters()).toEqual([]);
   });
@@ -165,7 +164,7 @@ describe('propagation to a real nats-server', () => {
     await r.queue.enqueueAccount(acct.pub);
     await world.db.prisma.account.delete({ where: { publicKey: acct.pub } });
     await r.startWorker();
-    await until('job completed', () => r.done(acct.pub) === 1);
+    await waitFor(() => r.done(acct.pub) === 1, 15_000, 'job completed');
     expect(r.completed[0]).toMatchObject({ status: 'gone', pushed: [] });
     expect(r.pusher.count(acct.pub)).toBe(0);
   });
@@ -177,7 +176,7 @@ describe('propagation to a real nats-server', () => {
     const all = await world.db.prisma.account.findMany({ select: { publicKey: true, jwt: true } });
     expect(await enqueueAllAccounts(r.queue, world.db.prisma, 3)).toBe(all.length);
     await r.startWorker();
-    await until('every account pushed', () => r.completed.length === all.length);
+    await waitFor(() => r.completed.length === all.length, 15_000, 'every account pushed');
     for (const a of mine) expect(await world.brokerJwt(a.pub, fresh.url)).toBe(a.jwt);
     expect(new Set(r.pusher.calls.map((c) => c.account))).toEqual(new Set(all.map((a) => a.publicKey)));
   });
@@ -194,7 +193,7 @@ describe('propagation to a real nats-server', () => {
     const r = rig();
     await r.startWorker();
     await r.queue.enqueueAccount(acct.pub);
-    await until('pushed', () => r.done(acct.pub) === 1);
+    await waitFor(() => r.done(acct.pub) === 1, 15_000, 'pushed');
     const p2 = new ClaimsPusher({ creds: stranger.creds, requestTimeoutMs: 1000 });
     const r2 = await p2.push(world.server.url, acct.pub, acct.jwt); // a plain account has no $SYS responders
     expect(!r2.ok && r2.reason).toMatch(/^claims update request failed: .*(no responders|503)/i);

@@ -11,7 +11,7 @@ import {
   type PushOutcome,
   type Pusher,
 } from '../src/index.js';
-import type { World } from './world.js';
+import type { World } from '@switchboard/testing';
 
 export class CountingPusher implements Pusher {
   readonly calls: Array<{ broker: string; account: string; jwt: string }> = [];

@@ -3,12 +3,13 @@
 import { createAccount, createOperator } from '@nats-io/nkeys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitsFromClaims } from '@switchboard/accounts';
-import { freshDatabase, openDatabase, type Database, type FreshDatabase } from '@switchboard/db';
+import type { Database } from '@switchboard/db';
+import { testDatabase, type TestDatabase } from '@switchboard/testing';
 import { RecordingPropagationQueue, signAccount, UNLIMITED } from '@switchboard/issuer';
 import { verify } from '@switchboard/nats-jwt';
 import { QuotaCheck, UsageStore, monthStart, overQuota, type UsageSample } from '../src/index.js';
 
-let fresh: FreshDatabase;
+let fresh: TestDatabase;
 let db: Database;
 let store: UsageStore;
 const operator = createOperator();
@@ -17,15 +18,13 @@ let operatorId: string;
 let n = 0;
 
 beforeAll(async () => {
-  fresh = await freshDatabase();
-  db = await openDatabase({ databaseUrl: fresh.url });
-  await db.migrate();
+  fresh = await testDatabase();
+  db = fresh.db;
   store = new UsageStore(db.prisma);
   const op = await db.prisma.operator.create({ data: { name: 'op', publicKey: operator.getPublicKey(), seedEnc: Buffer.from('x'), jwt: 'x' } });
   operatorId = op.id;
 });
 afterAll(async () => {
-  await db?.close();
   await fresh?.drop();
 });
 

@@ -1,21 +1,20 @@
 // The store against a fresh PostgreSQL database with the project's migrations.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, openDatabase, type Database, type FreshDatabase } from '@switchboard/db';
+import type { Database } from '@switchboard/db';
+import { testDatabase, type TestDatabase } from '@switchboard/testing';
 import { HOUR_MS, parseUsageEvent, UsageStore, type UsageSample } from '../src/index.js';
 
-let fresh: FreshDatabase;
+let fresh: TestDatabase;
 let db: Database;
 let store: UsageStore;
 
 beforeAll(async () => {
-  fresh = await freshDatabase();
-  db = await openDatabase({ databaseUrl: fresh.url });
-  await db.migrate();
+  fresh = await testDatabase();
+  db = fresh.db;
   store = new UsageStore(db.prisma);
 });
 afterAll(async () => {
-  await db?.close();
   await fresh?.drop();
 });
 
