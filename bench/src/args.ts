@@ -14,6 +14,8 @@ export interface Options {
   plugins: string[];
   warmupMs: number;
   measureMs: number;
+  /** Run the broker from its TypeScript source through tsx (tests) instead of the build in apps/broker/dist. */
+  brokerSource: boolean;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -27,7 +29,8 @@ export const USAGE = `npm run bench -- [options]
   --warmup ms / --measure ms   per-cell windows (default 400 / 1000; quick 200 / 500)
   --plugin file.ts     load more scenarios (the module's default export: Scenario[])
   --verbose            log each measurement slice's rate to stderr
-  --json               print JSON instead of the markdown table`;
+  --json               print JSON instead of the markdown table
+  --broker-source      run the broker from its TypeScript source (tsx) instead of apps/broker/dist (npm run build)`;
 
 /** Parses the command line; throws with a readable message on a bad flag. */
 export function parse(argv: string[]): Options {
@@ -47,6 +50,7 @@ export function parse(argv: string[]): Options {
       plugin: { type: 'string', multiple: true },
       warmup: { type: 'string' },
       measure: { type: 'string' },
+      'broker-source': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -74,5 +78,6 @@ export function parse(argv: string[]): Options {
     rounds: values.rounds ? positive(values.rounds, '--rounds') : quick ? 1 : 2,
     warmupMs: values.warmup ? positive(values.warmup, '--warmup') : quick ? 200 : 400,
     measureMs: values.measure ? positive(values.measure, '--measure') : quick ? 500 : 1000,
+    brokerSource: values['broker-source'],
   };
 }

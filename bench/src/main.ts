@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const startPair = async (extra: string[]): Promise<[Slot, Slot]> => {
     const nats = await startSlot(opts.servers.includes('nats'), () => startNatsServer(opts.pin, extra), 'nats-server');
     slots.push(nats);
-    const broker = await startSlot(opts.servers.includes('broker'), () => startBroker(opts.pin, extra), 'broker');
+    const broker = await startSlot(opts.servers.includes('broker'), () => startBroker(opts.pin, extra, opts.brokerSource), 'broker');
     slots.push(broker);
     return [nats, broker];
   };
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
       cpu: os.cpus()[0]?.model ?? 'unknown',
       cores,
       natsServer: natsVersion(),
-      broker: brokerStatus === null || brokerStatus.why === '' ? 'apps/broker' : brokerStatus.why,
+      broker: brokerStatus === null || brokerStatus.why === '' ? (opts.brokerSource ? 'apps/broker, TypeScript source via tsx' : 'apps/broker, built') : brokerStatus.why,
       timing,
       rounds: opts.rounds,
       placement: opts.pin

@@ -7,6 +7,8 @@ import type { Endpoint } from './conn.js';
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 export const BROKER_MAIN = 'apps/broker/src/main.ts';
+/** What production runs (`npm run build`): plain JavaScript, no loader. */
+export const BROKER_BUILT = 'apps/broker/dist/main.js';
 const HOST = '127.0.0.1';
 
 /** A port nobody listens on right now: bind port 0, read it, release it. */
@@ -115,10 +117,12 @@ export async function startNatsServer(pin = false, extra: string[] = []): Promis
   return ServerProcess.start('nats-server', NATS_SERVER, ['-a', HOST, '-p', String(port), ...extra], port, 10_000, pin);
 }
 
-export async function startBroker(pin = false, extra: string[] = []): Promise<ServerProcess> {
-  if (!existsSync(new URL(BROKER_MAIN, `file://${REPO}`))) throw new Error(`${BROKER_MAIN} does not exist yet`);
+/** The built broker under plain node, as the image and `npm run broker` run it; `source`: through tsx (tests). */
+export async function startBroker(pin = false, extra: string[] = [], source = false): Promise<ServerProcess> {
+  const main = source ? BROKER_MAIN : BROKER_BUILT;
+  if (!existsSync(new URL(main, `file://${REPO}`))) throw new Error(`${main} does not exist${source ? '' : ': run npm run build'}`);
   const port = await freePort();
-  const args = ['--conditions=@switchboard/source', '--import', 'tsx', BROKER_MAIN, '-a', HOST, '-p', String(port), ...extra];
+  const args = [...(source ? ['--conditions=@switchboard/source', '--import', 'tsx'] : []), main, '-a', HOST, '-p', String(port), ...extra];
   // tsx compiles the broker on start: allow it time on a loaded 2-core machine.
   return ServerProcess.start('broker', process.execPath, args, port, 30_000, pin);
 }

@@ -5,6 +5,12 @@ import { stringifyConfig } from '@switchboard/config';
 import { decode, type OperatorClaims } from '@switchboard/nats-jwt';
 
 export interface BrokerConfigOptions {
+  /**
+   * `resolver_cache_dir`: where the broker keeps every account JWT it fetched, so a broker that
+   * restarts while the control plane is down still admits the tenants it knew. undefined = none
+   * (the only form nats-server accepts: the key is Switchboard's).
+   */
+  cacheDir?: string;
   /** How long to wait for the control plane to answer (it may still be starting). */
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -25,7 +31,12 @@ export async function brokerConfig(apiUrl: string, opts: BrokerConfigOptions = {
   if (!system) throw new Error(`operator ${claims.sub} names no system account`);
   return (
     `# Broker config for Switchboard operator ${claims.name} (${claims.sub}), written by \`setup broker-config\`.\n` +
-    stringifyConfig({ operator: jwt, system_account: system, resolver: `URL(${base}/jwt/v1/accounts/)` })
+    stringifyConfig({
+      operator: jwt,
+      system_account: system,
+      resolver: `URL(${base}/jwt/v1/accounts/)`,
+      ...(opts.cacheDir !== undefined ? { resolver_cache_dir: opts.cacheDir } : {}),
+    })
   );
 }
 

@@ -27,15 +27,19 @@ async function fail(e: unknown): Promise<never> {
 async function main(): Promise<void> {
   const cfg = loadStackConfig();
   let stack: RunningStack | undefined;
-  let stopping = false;
+  let stopping = 0;
+  // Ctrl-C in a terminal reaches this process twice (from the terminal and again from npm), so a
+  // repeat within REPEAT_GRACE_MS of the first is the same Ctrl-C; a later one cuts the shutdown short.
+  const REPEAT_GRACE_MS = 2000;
   // Signals during start-up are honoured once the start finishes or fails (startStack unwinds itself).
   const stop = (signal: string): void => {
     if (stopping) {
+      if (Date.now() - stopping < REPEAT_GRACE_MS) return;
       process.stderr.write(`switchboard: ${signal} again, exiting now\n`);
       process.exit(1);
     }
-    stopping = true;
-    process.stderr.write(`switchboard: ${signal}, stopping\n`);
+    stopping = Date.now();
+    process.stderr.write(`switchboard: ${signal}, stopping (${signal} again after ${REPEAT_GRACE_MS / 1000} s exits at once)\n`);
     if (!stack) return;
     // exit() rather than waiting for the event loop: the wasm schema engine leaves a timer behind.
     stack.close().then(

@@ -1,16 +1,27 @@
 // The config file for a broker run apart from the control plane (compose, Kubernetes init
 // containers): `setup broker-config --api <control plane URL> --out <file>` (public data only).
+// Brokers keep fetched account JWTs in `resolver_cache_dir` (default $DATA_DIR/jwt-cache, a volume
+// in infra/): without it a broker restarted during a control-plane outage admits no tenant.
+// `--no-cache-dir` writes the form the real nats-server accepts.
 // A separate worker needs no file: it reads the system user's creds from the database itself.
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { brokerConfig } from './broker-config.js';
 
-const USAGE = 'usage: setup broker-config --api <url> --out <file>\n';
+const USAGE = 'usage: setup broker-config --api <url> --out <file> [--cache-dir <dir> | --no-cache-dir]\n';
 
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { api: { type: 'string' }, out: { type: 'string' } } });
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { api: { type: 'string' }, out: { type: 'string' }, 'cache-dir': { type: 'string' }, 'no-cache-dir': { type: 'boolean', default: false } },
+  });
   if (positionals.length !== 1 || positionals[0] !== 'broker-config' || !values.api || !values.out) throw new UsageError(USAGE);
-  writeFileSync(values.out, await brokerConfig(values.api), { mode: 0o644 });
+  if (values['no-cache-dir'] && values['cache-dir'] !== undefined) throw new UsageError(USAGE);
+  // Absolute: the broker may run from another working directory (it is the broker's path, not ours).
+  const cacheDir = values['no-cache-dir'] ? undefined : path.resolve(values['cache-dir'] ?? path.join(process.env.DATA_DIR || '.data', 'jwt-cache'));
+  writeFileSync(values.out, await brokerConfig(values.api, cacheDir !== undefined ? { cacheDir } : {}), { mode: 0o644 });
   process.stderr.write(`setup: wrote ${values.out}\n`);
 }
 

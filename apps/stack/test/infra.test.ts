@@ -121,6 +121,15 @@ describe('compose.yaml', () => {
     expect(existsSync(path.join(INFRA, 'secrets/README.md'))).toBe(true);
   });
 
+  it("brokers keep fetched account JWTs (resolver_cache_dir from setup) on a volume of their own", () => {
+    const args = services.setup!.command as string[];
+    const dir = args[args.indexOf('--cache-dir') + 1]!;
+    expect(args).toContain('--cache-dir');
+    const mounts = ['broker-1', 'broker-2'].map((b) => (services[b]!.volumes as string[]).find((v) => dir.startsWith(`${v.split(':')[1]}/`)));
+    expect(mounts.every((m) => m !== undefined), `a broker volume holding ${dir}`).toBe(true);
+    expect(new Set(mounts.map((m) => m!.split(':')[0])).size).toBe(2);
+  });
+
   it('the worker pushes to both brokers, and every variable set is one the apps read', () => {
     const worker = services.worker!.environment as Record<string, string>;
     const hosts = worker.SWITCHBOARD_BROKERS!.split(',').map((u) => new URL(u).hostname);
@@ -200,6 +209,17 @@ describe('Kubernetes manifests (infra/k8s)', () => {
       }
     }
     for (const key of Object.keys(configMaps.get('switchboard-config')!.data)) expect(readByApps(key), key).toBe(true);
+  });
+
+  it("each broker pod keeps fetched account JWTs (resolver_cache_dir from setup) on its own claim", () => {
+    const sts = byKind('StatefulSet').find((x) => x.metadata.name === 'broker') as Doc & { spec: any };
+    const args = sts.spec.template.spec.initContainers[0].args as string[];
+    expect(args.slice(0, 2)).toEqual(['setup', 'broker-config']);
+    const dir = args[args.indexOf('--cache-dir') + 1]!;
+    expect(args).toContain('--cache-dir');
+    const broker = sts.spec.template.spec.containers.find((c: any) => c.name === 'broker');
+    const mount = broker.volumeMounts.find((m: any) => dir.startsWith(`${m.mountPath}/`));
+    expect(sts.spec.volumeClaimTemplates.map((c: any) => c.metadata.name)).toContain(mount?.name);
   });
 
   it('the worker pushes to every broker pod by its stable name', () => {

@@ -4,11 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connect } from 'nats';
+import { connect, credsAuthenticator } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decode, type OperatorClaims } from '@switchboard/nats-jwt';
 import { freePort, startChild, startStackProcess, startTsx } from '../../../e2e/journey/processes.js';
 import { dropQueueKeys } from '../../../e2e/journey/queue-keys.js';
+import { signupWithUser } from './tenant.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const dirs: string[] = [];
@@ -72,8 +73,11 @@ describe('npm start (apps/stack/src/main.ts)', () => {
     expect(health).toMatchObject({ status: 'ok', checks: { database: { kind: 'pglite' } } });
     const brokers = (await (await fetch(`${api}/v1/brokers`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: Array<{ name: string; url: string }> };
     expect(brokers.items).toEqual([expect.objectContaining({ name: 'local', url: `nats://127.0.0.1:${p.NATS_PORT}` })]);
-    const varz = (await (await fetch(`http://127.0.0.1:${p.NATS_HTTP_PORT}/varz`)).json()) as { port: number };
+    const varz = (await (await fetch(`http://127.0.0.1:${p.NATS_HTTP_PORT}/varz`)).json()) as { port: number; system_account: string };
     expect(varz.port).toBe(Number(p.NATS_PORT));
+    // The system account by its public key, as nats-server's /varz in operator mode (not "$SYS").
+    const operatorJwt = await (await fetch(`${api}/jwt/v1/operator`)).text();
+    expect(varz.system_account).toBe(decode<OperatorClaims>(operatorJwt.trim()).claims.nats.system_account);
     // Operator mode: a client without credentials is refused.
     await expect(connect({ servers: `nats://127.0.0.1:${p.NATS_PORT}`, reconnect: false, timeout: 5000 })).rejects.toThrow(/authorization violation/i);
 
@@ -82,24 +86,57 @@ describe('npm start (apps/stack/src/main.ts)', () => {
     expect(await rival.exited).toBe(1);
     expect(rival.output()).toBe(`switchboard: DATA_DIR ${dataDir} is in use by another process (pid ${first.proc.pid}); stop it or choose another DATA_DIR\n`);
 
-    // `setup broker-config`: a config that both the broker and the real nats-server accept.
+    // `setup broker-config`: by default a resolver_cache_dir (under the broker's DATA_DIR) that the broker
+    // accepts; with --no-cache-dir the form the real nats-server accepts too.
     const conf = path.join(dataDir, '..', 'broker.conf');
-    const setup = startTsx('apps/stack/src/setup.ts', ['broker-config', '--api', api, '--out', conf], {});
+    const brokerData = path.join(dataDir, '..', 'broker-data');
+    const setup = startTsx('apps/stack/src/setup.ts', ['broker-config', '--api', api, '--out', conf], { DATA_DIR: brokerData });
     expect(await setup.exited).toBe(0);
     const text = readFileSync(conf, 'utf8');
     expect(text).toContain(`resolver: "URL(${api}/jwt/v1/accounts/)"`);
+    expect(text).toMatch(new RegExp(`^resolver_cache_dir: "?${path.join(brokerData, 'jwt-cache')}"?$`, 'm'));
     const operator = decode<OperatorClaims>(text.match(/operator: "?(eyJ[^"\s]+)/)![1]!);
     expect(text).toMatch(new RegExp(`^system_account: "?${operator.claims.nats.system_account}"?$`, 'm'));
+    const plainConf = path.join(dataDir, '..', 'nats-server.conf');
+    const plain = startTsx('apps/stack/src/setup.ts', ['broker-config', '--api', api, '--out', plainConf, '--no-cache-dir'], {});
+    expect(await plain.exited).toBe(0);
+    expect(readFileSync(plainConf, 'utf8')).not.toContain('resolver_cache_dir');
     for (const [cmd, args] of [
-      ['/usr/sbin/nats-server', ['-t', '-c', conf]],
+      ['/usr/sbin/nats-server', ['-t', '-c', plainConf]],
       [process.execPath, ['--conditions=@switchboard/source', '--import', 'tsx', 'apps/broker/src/main.ts', '-t', '-c', conf]],
     ] as const) {
       const check = startChild(cmd, [...args], process.env);
       expect(await check.exited, check.output()).toBe(0);
     }
 
+    // A broker run from that config admits a tenant's user; after a restart while the control plane
+    // is down (below) it still does, from its JWT cache.
+    const tenant = await signupWithUser(api, `cache${process.pid}`);
+    const brokerPort = await freePort();
+    const separateBroker = () => startTsx('apps/broker/src/main.ts', ['-c', conf, '-a', '127.0.0.1', '-p', String(brokerPort)], {});
+    const userConnects = async (): Promise<void> => {
+      const nc = await connect({ servers: `nats://127.0.0.1:${brokerPort}`, authenticator: credsAuthenticator(new TextEncoder().encode(tenant.creds)), reconnect: false, timeout: 5000 });
+      await nc.flush();
+      await nc.close();
+    };
+    let separate = separateBroker();
+    await separate.waitFor(/Server is ready/, 30_000);
+    await userConnects();
+    expect(await separate.stop()).toBe(0);
+
+    // Ctrl-C under `npm start` arrives twice (terminal and npm): the repeat must not cut the shutdown short.
+    first.proc.kill('SIGINT');
     first.proc.kill('SIGINT');
     expect(await first.exited).toBe(0);
+    expect(first.output()).toMatch(/switchboard: SIGINT, stopping/);
+    expect(first.output()).not.toMatch(/again, exiting now/);
+
+    // The control plane is down now: the restarted broker admits the tenant's user from its cache.
+    await expect(fetch(`${api}/healthz`)).rejects.toThrow();
+    separate = separateBroker();
+    await separate.waitFor(/Server is ready/, 30_000);
+    await userConnects();
+    expect(await separate.stop()).toBe(0);
 
     // Same DATA_DIR again: the lock was released and the operator is not bootstrapped twice.
     const second = startStackProcess({ ...base, ...p, DATA_DIR: dataDir, REDIS_URL });

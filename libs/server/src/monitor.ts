@@ -1,9 +1,9 @@
 import { cpus } from 'node:os';
 import { subjectMatches, isValidLiteralSubject, type SublistStats } from '@switchboard/subjects';
-import { accountz, accstatz } from './accountz.js';
+import { accountz, accstatz, systemAccountName } from './accountz.js';
 import { connState, type ConnState, type SubState } from './conn-state.js';
 import { formatGoDuration, formatUptime } from './durations.js';
-import { PROTOCOL_VERSION, SYSTEM_ACCOUNT } from './constants.js';
+import { PROTOCOL_VERSION } from './constants.js';
 import type { Server } from './server.js';
 import { DEFAULT_TLS_TIMEOUT } from './tls.js';
 
@@ -82,7 +82,8 @@ export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: strin
     subscriptions: server.numSubscriptions(),
     http_req_stats: httpReqStats,
     config_load_time: server.startTime.toISOString(),
-    system_account: SYSTEM_ACCOUNT,
+    // In operator mode the system account's public key, as nats-server (and /accountz) report it.
+    system_account: systemAccountName(server),
   };
 }
 
