@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMIT_KEYS } from '@switchboard/issuer';
 import { pagingSchema } from '../common/paging.js';
+import type { Limits } from '@switchboard/issuer';
 
 export const nameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, _ . -, up to 63 characters, starting with a letter or digit');
 
@@ -17,3 +18,14 @@ export type PatchAccount = z.infer<typeof patchAccountSchema>;
 
 export const listAccountsSchema = pagingSchema.extend({ tenant: z.uuid().optional() });
 export type ListAccounts = z.infer<typeof listAccountsSchema>;
+
+export interface AccountView {
+  id: string;
+  tenantId: string | null;
+  name: string;
+  publicKey: string;
+  limits: Limits;
+  signingKeys: { publicKey: string; createdAt: Date }[];
+  jwt: string;
+  createdAt: Date;
+}

@@ -1,21 +1,21 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CallerParam, Roles, type Caller } from '../auth/caller.js';
 import type { Page } from '../common/paging.js';
+import { ApiZodBody } from '../common/openapi.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import {
   createAccountSchema,
   listAccountsSchema,
   patchAccountSchema,
+  type AccountView,
   type CreateAccount,
   type ListAccounts,
   type PatchAccount,
 } from './account.schema.js';
-import { AccountsService, type AccountView } from './accounts.service.js';
+import { AccountsService } from './accounts.service.js';
 
 const uuid = new ParseUUIDPipe();
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0' }) as object;
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -31,7 +31,7 @@ export class AccountsController {
 
   @Post()
   @Roles('operator_admin', 'tenant_admin')
-  @ApiBody({ schema: schema(createAccountSchema) })
+  @ApiZodBody(createAccountSchema)
   create(@CallerParam() c: Caller, @Body(new ZodBodyPipe(createAccountSchema)) body: CreateAccount): Promise<AccountView> {
     return this.accounts.create(c, body);
   }
@@ -44,7 +44,7 @@ export class AccountsController {
   @Patch(':id')
   @Roles('operator_admin')
   @ApiOperation({ summary: "Override the plan's limits for this account (null removes an override)" })
-  @ApiBody({ schema: schema(patchAccountSchema) })
+  @ApiZodBody(patchAccountSchema)
   patch(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Body(new ZodBodyPipe(patchAccountSchema)) body: PatchAccount): Promise<AccountView> {
     return this.accounts.patch(c, id, body);
   }

@@ -9,18 +9,7 @@ import type { Tx } from '../common/tx.js';
 import { OperatorService } from '../operator/operator.service.js';
 import { DATABASE, KEYRING } from '../tokens.js';
 import { AccountJwtService, type Touch } from './account-jwt.service.js';
-import type { CreateAccount, ListAccounts, PatchAccount } from './account.schema.js';
-
-export interface AccountView {
-  id: string;
-  tenantId: string | null;
-  name: string;
-  publicKey: string;
-  limits: Limits;
-  signingKeys: { publicKey: string; createdAt: Date }[];
-  jwt: string;
-  createdAt: Date;
-}
+import type { AccountView, CreateAccount, ListAccounts, PatchAccount } from './account.schema.js';
 
 const detail = { tenant: { include: { plan: true } }, signingKeys: { where: { revokedAt: null }, orderBy: { createdAt: 'asc' as const } } };
 

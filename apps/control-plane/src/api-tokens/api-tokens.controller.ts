@@ -1,12 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CallerParam, Roles, type Caller } from '../auth/caller.js';
-import { pagingSchema, type Page } from '../common/paging.js';
+import type { Page } from '../common/paging.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
-import { ApiTokensService, createTokenSchema, type CreateToken, type TokenView } from './api-tokens.service.js';
-
-const listSchema = pagingSchema.extend({ tenant: z.uuid().optional() });
+import { ApiZodBody } from '../common/openapi.js';
+import { createTokenSchema, listTokensSchema, type CreateToken, type ListTokens, type TokenView } from './api-token.schema.js';
+import { ApiTokensService } from './api-tokens.service.js';
 
 @ApiTags('tokens')
 @ApiBearerAuth()
@@ -16,13 +15,13 @@ export class ApiTokensController {
   constructor(private readonly tokens: ApiTokensService) {}
 
   @Get()
-  list(@CallerParam() c: Caller, @Query(new ZodBodyPipe(listSchema)) q: z.infer<typeof listSchema>): Promise<Page<TokenView>> {
+  list(@CallerParam() c: Caller, @Query(new ZodBodyPipe(listTokensSchema)) q: ListTokens): Promise<Page<TokenView>> {
     return this.tokens.list(c, q, q.tenant);
   }
 
   @Post()
   @ApiOperation({ summary: 'New API token for the tenant (the token is shown once)' })
-  @ApiBody({ schema: z.toJSONSchema(createTokenSchema, { target: 'openapi-3.0' }) as object })
+  @ApiZodBody(createTokenSchema)
   create(@CallerParam() c: Caller, @Body(new ZodBodyPipe(createTokenSchema)) body: CreateToken): Promise<{ id: string; token: string }> {
     return this.tokens.create(c, body);
   }

@@ -1,33 +1,12 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { ApiToken, Database } from '@switchboard/db';
-import { z } from 'zod';
 import { AuditService } from '../audit/audit.service.js';
 import { isOperator, notFound, type Caller } from '../auth/caller.js';
 import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { OperatorService } from '../operator/operator.service.js';
 import { DATABASE } from '../tokens.js';
+import type { CreateToken, TokenView } from './api-token.schema.js';
 import { parseDuration } from '@switchboard/issuer';
-
-export const createTokenSchema = z
-  .object({
-    name: z.string().trim().min(1).max(100),
-    role: z.enum(['tenant_admin', 'tenant_member', 'tenant_viewer']),
-    /** Operator admins only: the tenant the token is for. */
-    tenantId: z.uuid().optional(),
-    expiresIn: z.string().optional(),
-  })
-  .strict();
-export type CreateToken = z.infer<typeof createTokenSchema>;
-
-export interface TokenView {
-  id: string;
-  name: string;
-  role: string;
-  tenantId: string | null;
-  createdAt: Date;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
-}
 
 const view = (t: ApiToken): TokenView => ({
   id: t.id,

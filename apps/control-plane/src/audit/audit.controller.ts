@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CallerParam, Roles, type Caller } from '../auth/caller.js';
 import { pagingSchema, type Paging, type Page } from '../common/paging.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
-import { AuditService, type AuditView } from './audit.service.js';
+import type { AuditView } from './audit.schema.js';
+import { AuditService } from './audit.service.js';
 
 @ApiTags('audit')
 @ApiBearerAuth()

@@ -6,6 +6,7 @@ import { isOperator } from '../auth/caller.js';
 import type { Tx } from '../common/tx.js';
 import { pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE } from '../tokens.js';
+import type { AuditView } from './audit.schema.js';
 
 export interface AuditEntry {
   tenantId?: string | null;
@@ -14,16 +15,6 @@ export interface AuditEntry {
   targetId: string;
   /** Names, public keys, ids: never seeds or tokens. */
   details?: Record<string, unknown>;
-}
-
-export interface AuditView {
-  id: string;
-  at: Date;
-  actor: string;
-  action: string;
-  target: string | null;
-  tenantId: string | null;
-  details: unknown;
 }
 
 const view = (a: AuditLog): AuditView => ({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { subjectProblem } from '@switchboard/nats-jwt';
 import { nameSchema } from '../accounts/account.schema.js';
+import type { Export } from '@switchboard/db';
 
 export const subjectSchema = z
   .string()
@@ -27,3 +28,5 @@ export type CreateExport = z.infer<typeof createExportSchema>;
 
 export const activationSchema = z.object({ importer: z.string().max(200), expiresIn: z.string().optional() }).strict();
 export type CreateActivation = z.infer<typeof activationSchema>;
+
+export type ExportView = Omit<Export, 'updatedAt' | 'description'>;

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CallerParam, Roles, type Caller } from '../auth/caller.js';
 import { pagingSchema, type Page, type Paging } from '../common/paging.js';
+import { ApiZodBody } from '../common/openapi.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
-import { activationSchema, createExportSchema, type CreateActivation, type CreateExport } from './export.schema.js';
-import { ExportsService, type ExportView } from './exports.service.js';
+import { activationSchema, createExportSchema, type CreateActivation, type CreateExport, type ExportView } from './export.schema.js';
+import { ExportsService } from './exports.service.js';
 
 const uuid = new ParseUUIDPipe();
 
@@ -22,7 +22,7 @@ export class ExportsController {
 
   @Post()
   @Roles('operator_admin', 'tenant_admin')
-  @ApiBody({ schema: z.toJSONSchema(createExportSchema, { target: 'openapi-3.0', io: 'input' }) as object })
+  @ApiZodBody(createExportSchema)
   create(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Body(new ZodBodyPipe(createExportSchema)) body: CreateExport): Promise<ExportView> {
     return this.exports.create(c, id, body);
   }
@@ -37,7 +37,7 @@ export class ExportsController {
   @Post(':exportId/activations')
   @Roles('operator_admin', 'tenant_admin')
   @ApiOperation({ summary: 'Activation token letting another account import this (token-required) export' })
-  @ApiBody({ schema: z.toJSONSchema(activationSchema, { target: 'openapi-3.0' }) as object })
+  @ApiZodBody(activationSchema)
   activate(
     @CallerParam() c: Caller,
     @Param('id', uuid) id: string,

@@ -8,9 +8,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { notFound, type Caller } from '../auth/caller.js';
 import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE, KEYRING } from '../tokens.js';
-import type { CreateActivation, CreateExport } from './export.schema.js';
+import type { CreateActivation, CreateExport, ExportView } from './export.schema.js';
 
-export type ExportView = Omit<Export, 'updatedAt' | 'description'>;
 const view = ({ updatedAt: _u, description: _d, ...e }: Export): ExportView => e;
 
 @Injectable()

@@ -14,3 +14,16 @@ export const createImportSchema = z
   })
   .strict();
 export type CreateImport = z.infer<typeof createImportSchema>;
+
+export interface ImportView {
+  id: string;
+  accountId: string;
+  name: string;
+  account: string;
+  subject: string;
+  localSubject: string | null;
+  type: string;
+  token: string | null;
+  tokenExpiresAt: Date | null;
+  createdAt: Date;
+}

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CallerParam, Roles, type Caller } from '../auth/caller.js';
 import { pagingSchema, type Page, type Paging } from '../common/paging.js';
+import { ApiZodBody } from '../common/openapi.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
-import { createImportSchema, type CreateImport } from './import.schema.js';
-import { ImportsService, type ImportView } from './imports.service.js';
+import { createImportSchema, type CreateImport, type ImportView } from './import.schema.js';
+import { ImportsService } from './imports.service.js';
 
 const uuid = new ParseUUIDPipe();
 
@@ -22,7 +22,7 @@ export class ImportsController {
 
   @Post()
   @Roles('operator_admin', 'tenant_admin')
-  @ApiBody({ schema: z.toJSONSchema(createImportSchema, { target: 'openapi-3.0', io: 'input' }) as object })
+  @ApiZodBody(createImportSchema)
   create(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Body(new ZodBodyPipe(createImportSchema)) body: CreateImport): Promise<ImportView> {
     return this.imports.create(c, id, body);
   }

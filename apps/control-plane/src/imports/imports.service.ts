@@ -8,20 +8,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { notFound, type Caller } from '../auth/caller.js';
 import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE } from '../tokens.js';
-import type { CreateImport } from './import.schema.js';
-
-export interface ImportView {
-  id: string;
-  accountId: string;
-  name: string;
-  account: string;
-  subject: string;
-  localSubject: string | null;
-  type: string;
-  token: string | null;
-  tokenExpiresAt: Date | null;
-  createdAt: Date;
-}
+import type { CreateImport, ImportView } from './import.schema.js';
 
 const view = (i: Import): ImportView => ({
   id: i.id,

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { OperatorService, type OperatorView } from './operator.service.js';
+import type { OperatorView } from './operator.schema.js';
+import { OperatorService } from './operator.service.js';
 
 @ApiTags('operator')
 @ApiBearerAuth()

@@ -17,14 +17,7 @@ import type { Keyring } from '@switchboard/secrets';
 import type { ControlPlaneConfig } from '../config.js';
 import type { Tx } from '../common/tx.js';
 import { CONFIG, DATABASE, KEYRING } from '../tokens.js';
-
-export interface OperatorView {
-  name: string;
-  publicKey: string;
-  jwt: string;
-  systemAccount: { publicKey: string; jwt: string };
-  accountServerUrl: string | null;
-}
+import type { OperatorView } from './operator.schema.js';
 
 /** The free plan every fresh install starts with (signup's default). */
 export const DEFAULT_PLAN = {

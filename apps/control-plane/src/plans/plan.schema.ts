@@ -17,3 +17,11 @@ export const createPlanSchema = z
   .strict();
 
 export type CreatePlan = z.infer<typeof createPlanSchema>;
+
+export interface PlanView {
+  id: string;
+  name: string;
+  limits: Limits;
+  maxAccounts: number;
+  createdAt: Date;
+}

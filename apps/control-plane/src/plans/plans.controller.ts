@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CallerParam, Roles, type Caller } from '../auth/caller.js';
 import { pagingSchema, type Page, type Paging } from '../common/paging.js';
+import { ApiZodBody } from '../common/openapi.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
-import { createPlanSchema, type CreatePlan } from './plan.schema.js';
-import { PlansService, type PlanView } from './plans.service.js';
+import { createPlanSchema, type CreatePlan, type PlanView } from './plan.schema.js';
+import { PlansService } from './plans.service.js';
 
 @ApiTags('plans')
 @ApiBearerAuth()
@@ -28,7 +28,7 @@ export class PlansController {
   @Post()
   @Roles('operator_admin')
   @ApiOperation({ summary: 'Create a plan (limits: -1 = unlimited)' })
-  @ApiBody({ schema: z.toJSONSchema(createPlanSchema, { target: 'openapi-3.0', io: 'input' }) as object })
+  @ApiZodBody(createPlanSchema)
   create(@CallerParam() c: Caller, @Body(new ZodBodyPipe(createPlanSchema)) body: CreatePlan): Promise<PlanView> {
     return this.plans.create(c, body);
   }

@@ -5,16 +5,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { notFound, type Caller } from '../auth/caller.js';
 import { pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE } from '../tokens.js';
-import type { CreatePlan } from './plan.schema.js';
 import { planLimits } from './plan-limits.js';
-
-export interface PlanView {
-  id: string;
-  name: string;
-  limits: Limits;
-  maxAccounts: number;
-  createdAt: Date;
-}
+import type { CreatePlan, PlanView } from './plan.schema.js';
 
 const view = (p: Plan): PlanView => ({ id: p.id, name: p.name, limits: planLimits(p), maxAccounts: p.maxAccounts, createdAt: p.createdAt });
 

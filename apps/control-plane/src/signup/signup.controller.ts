@@ -1,12 +1,13 @@
 import { Body, Controller, HttpException, HttpStatus, Inject, Ip, Post } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/caller.js';
 import type { ControlPlaneConfig } from '../config.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { CONFIG } from '../tokens.js';
 import { RateLimiter } from './rate-limit.js';
-import { signupSchema, SignupService, type Signup, type SignupResult } from './signup.service.js';
+import { ApiZodBody } from '../common/openapi.js';
+import { signupSchema, type Signup, type SignupResult } from './signup.schema.js';
+import { SignupService } from './signup.service.js';
 
 @ApiTags('signup')
 @Controller('v1/signup')
@@ -23,7 +24,7 @@ export class SignupController {
   @Post()
   @Public()
   @ApiOperation({ summary: 'Create a tenant, its first NATS account and a tenant_admin API token (shown once)' })
-  @ApiBody({ schema: z.toJSONSchema(signupSchema, { target: 'openapi-3.0', io: 'input' }) as object })
+  @ApiZodBody(signupSchema)
   signup(@Ip() ip: string, @Body(new ZodBodyPipe(signupSchema)) body: Signup): Promise<SignupResult> {
     if (!this.limiter.take(ip)) throw new HttpException('too many signups from this address; try again later', HttpStatus.TOO_MANY_REQUESTS);
     return this.signups.signup(body);

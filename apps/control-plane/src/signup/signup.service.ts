@@ -1,33 +1,11 @@
 // Signup: tenant + owner member + first NATS account (JWT signed, propagated) + tenant_admin token, in one transaction.
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { OperatorService } from '../operator/operator.service.js';
-import { tenantView, type TenantView } from '../tenants/tenants.service.js';
-
-export const signupSchema = z
-  .object({
-    email: z.email().max(254).transform((e) => e.toLowerCase()),
-    organization: z.string().trim().min(1).max(100),
-    plan: z.string().min(1).max(63).optional(),
-  })
-  .strict();
-export type Signup = z.infer<typeof signupSchema>;
-
-export interface SignupResult {
-  tenant: TenantView;
-  account: { id: string; name: string; publicKey: string };
-  /** The tenant_admin API token (shown once); absent for a console sign-up, which signs in instead. */
-  token?: string;
-  memberId: string;
-}
-
-/** A console sign-up: the owner is a person who signs in with a password (no API token is minted). */
-export interface SignupOwner {
-  passwordHash: string;
-}
+import { tenantView } from '../tenants/tenants.service.js';
+import type { Signup, SignupOwner, SignupResult } from './signup.schema.js';
 
 @Injectable()
 export class SignupService {

@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CallerParam, Roles, type Caller } from '../auth/caller.js';
 import { pagingSchema, type Page, type Paging } from '../common/paging.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
-import { patchTenantSchema, TenantsService, type PatchTenant, type TenantView } from './tenants.service.js';
+import { ApiZodBody } from '../common/openapi.js';
+import { patchTenantSchema, type PatchTenant, type TenantView } from './tenant.schema.js';
+import { TenantsService } from './tenants.service.js';
 
 const uuid = new ParseUUIDPipe();
 
@@ -27,7 +28,7 @@ export class TenantsController {
 
   @Patch(':id')
   @Roles('operator_admin')
-  @ApiBody({ schema: z.toJSONSchema(patchTenantSchema, { target: 'openapi-3.0' }) as object })
+  @ApiZodBody(patchTenantSchema)
   patch(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Body(new ZodBodyPipe(patchTenantSchema)) body: PatchTenant): Promise<TenantView> {
     return this.tenants.patch(c, id, body);
   }

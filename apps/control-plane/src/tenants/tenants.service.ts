@@ -1,26 +1,11 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { Database, Plan, Tenant } from '@switchboard/db';
-import { z } from 'zod';
 import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { isOperator, notFound, type Caller } from '../auth/caller.js';
 import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE } from '../tokens.js';
-
-export const patchTenantSchema = z
-  .object({ plan: z.string().min(1).max(63).optional(), status: z.enum(['active', 'suspended']).optional() })
-  .strict()
-  .refine((t) => t.plan !== undefined || t.status !== undefined, { message: 'give plan and/or status' });
-export type PatchTenant = z.infer<typeof patchTenantSchema>;
-
-export interface TenantView {
-  id: string;
-  name: string;
-  email: string;
-  plan: string;
-  status: string;
-  createdAt: Date;
-}
+import type { PatchTenant, TenantView } from './tenant.schema.js';
 
 export const tenantView = (t: Tenant & { plan: Plan }): TenantView => ({
   id: t.id,

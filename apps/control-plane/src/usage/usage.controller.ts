@@ -2,8 +2,8 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CallerParam, type Caller } from '../auth/caller.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
-import { usageQuerySchema, type UsageQuery } from './usage.schema.js';
-import { UsageService, type UsageView } from './usage.service.js';
+import { usageQuerySchema, type UsageQuery, type UsageView } from './usage.schema.js';
+import { UsageService } from './usage.service.js';
 
 @ApiTags('usage')
 @ApiBearerAuth()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HourlyUsage, QuotaState, UsageCounters } from '@switchboard/usage';
 
 const HOUR_MS = 3_600_000;
 /** At most a year of hourly rows in one answer. */
@@ -24,3 +25,14 @@ export const usageQuerySchema = z
   .refine((q) => q.to.getTime() - q.from.getTime() <= MAX_RANGE_MS, { message: 'at most 366 days at a time', path: ['to'] });
 
 export type UsageQuery = z.infer<typeof usageQuerySchema>;
+
+export interface UsageView {
+  accountId: string;
+  publicKey: string;
+  from: string;
+  to: string;
+  totals: UsageCounters;
+  hourly: HourlyUsage[];
+  /** The effective monthly quotas (-1 unlimited) and whether the worker holds the account's publishers. */
+  quota: QuotaState;
+}

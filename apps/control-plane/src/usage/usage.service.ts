@@ -5,18 +5,7 @@ import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import type { Caller } from '../auth/caller.js';
 import { DATABASE } from '../tokens.js';
-import type { UsageQuery } from './usage.schema.js';
-
-export interface UsageView {
-  accountId: string;
-  publicKey: string;
-  from: string;
-  to: string;
-  totals: UsageCounters;
-  hourly: HourlyUsage[];
-  /** The effective monthly quotas (-1 unlimited) and whether the worker holds the account's publishers. */
-  quota: QuotaState;
-}
+import type { UsageQuery, UsageView } from './usage.schema.js';
 
 @Injectable()
 export class UsageService {

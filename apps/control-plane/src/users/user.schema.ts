@@ -34,3 +34,15 @@ export const createUserSchema = z
   })
   .strict();
 export type CreateUser = z.infer<typeof createUserSchema>;
+
+export interface UserView {
+  id: string;
+  accountId: string;
+  name: string;
+  publicKey: string;
+  permissions: unknown;
+  jwt: string | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+}

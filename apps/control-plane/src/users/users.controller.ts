@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CallerParam, Roles, type Caller } from '../auth/caller.js';
 import { pagingSchema, type Page, type Paging } from '../common/paging.js';
+import { ApiZodBody } from '../common/openapi.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
-import { createUserSchema, type CreateUser } from './user.schema.js';
-import { UsersService, type UserView } from './users.service.js';
+import { createUserSchema, type CreateUser, type UserView } from './user.schema.js';
+import { UsersService } from './users.service.js';
 
 const uuid = new ParseUUIDPipe();
 
@@ -22,7 +22,7 @@ export class UsersController {
 
   @Post()
   @ApiOperation({ summary: 'Issue a user JWT for a public key made by the client (never send the seed)' })
-  @ApiBody({ schema: z.toJSONSchema(createUserSchema, { target: 'openapi-3.0' }) as object })
+  @ApiZodBody(createUserSchema)
   create(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Body(new ZodBodyPipe(createUserSchema)) body: CreateUser): Promise<UserView> {
     return this.users.create(c, id, body);
   }

@@ -8,19 +8,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { notFound, type Caller } from '../auth/caller.js';
 import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE, KEYRING } from '../tokens.js';
-import type { CreateUser } from './user.schema.js';
-
-export interface UserView {
-  id: string;
-  accountId: string;
-  name: string;
-  publicKey: string;
-  permissions: unknown;
-  jwt: string | null;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
-  createdAt: Date;
-}
+import type { CreateUser, UserView } from './user.schema.js';
 
 const view = (u: User): UserView => ({
   id: u.id,

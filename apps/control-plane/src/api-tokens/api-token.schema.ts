@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { pagingSchema } from '../common/paging.js';
+
+export const createTokenSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    role: z.enum(['tenant_admin', 'tenant_member', 'tenant_viewer']),
+    /** Operator admins only: the tenant the token is for. */
+    tenantId: z.uuid().optional(),
+    expiresIn: z.string().optional(),
+  })
+  .strict();
+export type CreateToken = z.infer<typeof createTokenSchema>;
+
+export interface TokenView {
+  id: string;
+  name: string;
+  role: string;
+  tenantId: string | null;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** Operator admins: all tokens, or one tenant's with ?tenant=. */
+export const listTokensSchema = pagingSchema.extend({ tenant: z.uuid().optional() });
+export type ListTokens = z.infer<typeof listTokensSchema>;

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import type { Broker } from '@switchboard/db';
+
+export const createBrokerSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, _ . -, up to 63 characters'),
+    url: z.string().regex(/^(nats|tls):\/\/[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be nats://host:port or tls://host:port'),
+  })
+  .strict();
+export type CreateBroker = z.infer<typeof createBrokerSchema>;
+export type BrokerView = Omit<Broker, 'updatedAt'>;
