@@ -1,7 +1,8 @@
-// One module per resource (controller + service + zod schemas); domain rules live in libs (issuer, nats-jwt).
+// One module per resource (controller + service + *.schema.ts), each importing the modules whose
+// providers it uses; CoreModule alone is global (resources opened before Nest starts). Domain rules live in libs.
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CoreModule, type CoreResources } from './core.module.js';
-import { DomainModule } from './domain.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PlansModule } from './plans/plans.module.js';
@@ -25,6 +26,6 @@ const resources = [PlansModule, SignupModule, OperatorModule, TenantsModule, Acc
 @Module({})
 export class AppModule {
   static register(r: CoreResources): DynamicModule {
-    return { module: AppModule, imports: [CoreModule.register(r), DomainModule, MetricsModule, HealthModule, ...resources] };
+    return { module: AppModule, imports: [CoreModule.register(r), AuthModule, MetricsModule, HealthModule, ...resources] };
   }
 }

@@ -1,4 +1,6 @@
-// Resources opened before Nest starts, shared by every module; closed when the app closes.
+// Resources opened before Nest starts (config, database, Redis, keyring, propagation queue), closed
+// when the app closes. Global because they are infrastructure every module reads, as Nest's own
+// ConfigModule.forRoot({ isGlobal }); services are exported by their feature modules instead.
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Database } from '@switchboard/db';

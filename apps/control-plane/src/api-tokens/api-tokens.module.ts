@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { OperatorModule } from '../operator/operator.module.js';
 import { ApiTokensController } from './api-tokens.controller.js';
 import { ApiTokensService } from './api-tokens.service.js';
 
-@Module({ controllers: [ApiTokensController], providers: [ApiTokensService] })
+@Module({ imports: [OperatorModule, AuditModule], controllers: [ApiTokensController], providers: [ApiTokensService] })
 export class ApiTokensModule {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { PlansController } from './plans.controller.js';
 import { PlansService } from './plans.service.js';
 
-@Module({ controllers: [PlansController], providers: [PlansService] })
+@Module({ imports: [AuditModule], controllers: [PlansController], providers: [PlansService] })
 export class PlansModule {}

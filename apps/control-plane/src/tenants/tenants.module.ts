@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { TenantsController } from './tenants.controller.js';
 import { TenantsService } from './tenants.service.js';
 
-@Module({ controllers: [TenantsController], providers: [TenantsService] })
+@Module({ imports: [AccountsModule, AuditModule], controllers: [TenantsController], providers: [TenantsService], exports: [TenantsService] })
 export class TenantsModule {}
