@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileMsgSize } from './msg-size.js';
+import type { Segment, SegmentMedia } from './medium.js';
+
+const SUFFIX = '.seg';
+/** Open descriptors of sealed segments kept per stream (the active one is always open). */
+const MAX_OPEN = 16;
+
+/** Segments as files `msgs/<base, 20 digits>.seg` under the stream's directory. */
+export class FileMedia implements SegmentMedia {
+  readonly kind = 'file' as const;
+  readonly dir: string;
+  private readonly open_: FileSegment[] = [];
+
+  constructor(streamDir: string, readonly indexCache: number) {
+    this.dir = path.join(streamDir, 'msgs');
+    fs.mkdirSync(this.dir, { recursive: true });
+  }
+
+  existing(): number[] {
+    const bases: number[] = [];
+    for (const name of fs.readdirSync(this.dir)) {
+      if (name.endsWith(SUFFIX) && /^\d{20}\.seg$/.test(name)) bases.push(Number(name.slice(0, 20)));
+    }
+    return bases.sort((a, b) => a - b);
+  }
+  open(base: number): Segment {
+    return new FileSegment(this, base, this.pathOf(base), false);
+  }
+  create(base: number): Segment {
+    return new FileSegment(this, base, this.pathOf(base), true);
+  }
+  msgSize(total: number, hasHdr: boolean): number {
+    return hasHdr ? fileMsgSize(0, total, 0) : fileMsgSize(0, 0, total);
+  }
+  destroy(): void {
+    this.close();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+  close(): void {
+    for (const s of this.open_.splice(0)) s.closeFd();
+  }
+
+  /** Track an opened descriptor; close the least recently opened beyond the cap. */
+  opened(seg: FileSegment): void {
+    this.open_.push(seg);
+    if (this.open_.length <= MAX_OPEN) return;
+    const i = this.open_.findIndex((s) => !s.keepOpen);
+    if (i >= 0) this.open_.splice(i, 1)[0]!.closeFd();
+  }
+  forget(seg: FileSegment): void {
+    const i = this.open_.indexOf(seg);
+    if (i >= 0) this.open_.splice(i, 1);
+  }
+
+  private pathOf(base: number): string {
+    return path.join(this.dir, String(base).padStart(20, '0') + SUFFIX);
+  }
+}
+
+class FileSegment implements Segment {
+  size: number;
+  keepOpen = false;
+  private fd = -1;
+
+  constructor(private readonly media: FileMedia, readonly base: number, private readonly file: string, create: boolean) {
+    if (create) {
+      this.fd = fs.openSync(file, 'wx+');
+      media.opened(this);
+      this.size = 0;
+    } else {
+      this.size = fs.statSync(file).size;
+    }
+  }
+
+  private handle(): number {
+    if (this.fd < 0) {
+      this.fd = fs.openSync(this.file, 'r+');
+      this.media.opened(this);
+    }
+    return this.fd;
+  }
+  append(buf: Buffer, len: number): void {
+    const fd = this.handle();
+    let done = 0;
+    while (done < len) done += fs.writeSync(fd, buf, done, len - done, this.size + done);
+    this.size += len;
+  }
+  read(off: number, len: number): Buffer {
+    const out = Buffer.allocUnsafe(len);
+    const n = fs.readSync(this.handle(), out, 0, len, off);
+    return n === len ? out : out.subarray(0, n);
+  }
+  readAll(): Buffer {
+    return this.size === 0 ? Buffer.alloc(0) : this.read(0, this.size);
+  }
+  overwrite(off: number, buf: Buffer): void {
+    fs.writeSync(this.handle(), buf, 0, buf.length, off);
+  }
+  truncate(len: number): void {
+    fs.ftruncateSync(this.handle(), len);
+    this.size = len;
+  }
+  sync(): Promise<void> {
+    if (this.fd < 0) return Promise.resolve();
+    const fd = this.fd;
+    return new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+  }
+  syncNow(): void {
+    if (this.fd >= 0) fs.fdatasyncSync(this.fd);
+  }
+  release(): void {
+    this.media.forget(this);
+    this.closeFd();
+  }
+  closeFd(): void {
+    if (this.fd >= 0) {
+      fs.closeSync(this.fd);
+      this.fd = -1;
+    }
+  }
+  unlink(): void {
+    this.release();
+    fs.rmSync(this.file, { force: true });
+  }
+}

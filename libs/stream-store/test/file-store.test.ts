@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { openFileStore, type StreamStore } from '@switchboard/stream-store';
+import { storeContract } from './contract.js';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-store-'));
+let n = 0;
+const fresh = (): string => path.join(root, `s${n++}`);
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+storeContract({ kind: 'file', make: (limits, opts) => openFileStore({ dir: fresh(), limits, ...opts, log: () => {} }) });
+
+const b = (s: string): Uint8Array => Buffer.from(s);
+const segFiles = (dir: string): string[] => fs.readdirSync(path.join(dir, 'msgs')).sort();
+
+describe('file store on disk', () => {
+  const open: StreamStore[] = [];
+  const at = (dir: string, opts: Partial<Parameters<typeof openFileStore>[0]> = {}): StreamStore => {
+    const s = openFileStore({ dir, log: () => {}, ...opts });
+    open.push(s);
+    return s;
+  };
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+  });
+
+  it('reopens with every message, removal, purge and consumer state', async () => {
+    const dir = fresh();
+    const s = at(dir, { maxSegmentBytes: 2048 });
+    for (let i = 1; i <= 300; i++) s.append(`r.${i % 5}`, i % 2 ? null : b('NATS/1.0\r\n\r\n'), b(`v${i}`));
+    s.remove(150);
+    s.remove(1);
+    s.purgeEx('r.4', 0, 1);
+    s.consumer('c1').update({ delivered: { consumer: 7, stream: 200 }, ackFloor: { consumer: 6, stream: 199 }, pending: new Map(), redelivered: new Map() });
+    const before = s.state();
+    const subjects = Object.fromEntries(s.subjectsState('>'));
+    await s.close();
+    const r = at(dir, { maxSegmentBytes: 2048 });
+    expect(r.state()).toEqual(before);
+    expect(Object.fromEntries(r.subjectsState('>'))).toEqual(subjects);
+    expect(r.load(150)).toBeNull();
+    expect(r.load(1)).toBeNull();
+    expect(Buffer.from(r.load(151)!.data).toString()).toBe('v151');
+    expect(r.load(152)!.hdr).not.toBeNull();
+    expect(r.loadLast('r.4')!.seq).toBe(299);
+    expect(r.consumer('c1').state().delivered).toEqual({ consumer: 7, stream: 200 });
+    expect(r.append('r.0', null, b('next'))).toBe(301);
+  });
+
+  it('keeps the sequence across a purge and reopen', async () => {
+    const dir = fresh();
+    const s = at(dir);
+    for (let i = 0; i < 10; i++) s.append('p', null, b('x'));
+    s.purge();
+    await s.close();
+    const r = at(dir);
+    expect(r.state()).toMatchObject({ msgs: 0, firstSeq: 11, lastSeq: 10 });
+    expect(r.append('p', null, b('y'))).toBe(11);
+  });
+
+  it('drops whole segments for limits, never rewriting the stream', async () => {
+    const dir = fresh();
+    const s = at(dir, { maxSegmentBytes: 1024, limits: { maxMsgs: 50 } });
+    for (let i = 0; i < 1000; i++) s.append('lim', null, new Uint8Array(40));
+    await s.flushed();
+    const files = segFiles(dir);
+    // 50 messages of 75 B in 1 KiB segments: a handful of segments, the oldest long gone.
+    expect(files.length).toBeLessThanOrEqual(6);
+    expect(Number(files[0]!.slice(0, 20))).toBeGreaterThan(900);
+    await s.close();
+    const r = at(dir, { maxSegmentBytes: 1024, limits: { maxMsgs: 50 } });
+    expect(r.state()).toMatchObject({ msgs: 50, firstSeq: 951, lastSeq: 1000 });
+  });
+
+  it('drops fully removed segments in the middle and keeps their removals', async () => {
+    const dir = fresh();
+    const s = at(dir, { maxSegmentBytes: 1024, limits: { maxMsgsPerSubject: 1 } });
+    s.append('pinned', null, b('first')); // keeps the head segment alive
+    for (let i = 0; i < 500; i++) s.append(`key.${i % 4}`, null, new Uint8Array(40));
+    await s.flushed();
+    expect(segFiles(dir).length).toBeLessThanOrEqual(4);
+    const st = s.state();
+    await s.close();
+    const r = at(dir, { maxSegmentBytes: 1024 }); // no limits on reopen: removals must come from the log
+    expect(r.state()).toEqual(st);
+    expect(r.state().msgs).toBe(5);
+    expect(Buffer.from(r.load(1)!.data).toString()).toBe('first');
+  });
+
+  it('works with one index in memory (sealed segments rebuilt on use)', async () => {
+    const dir = fresh();
+    const s = at(dir, { maxSegmentBytes: 1024, indexCache: 1 });
+    for (let i = 1; i <= 2000; i++) s.append(`e.${i % 10}`, null, b(`m${i}`));
+    await s.flushed();
+    for (let seq = 1; seq <= 2000; seq += 97) expect(Buffer.from(s.load(seq)!.data).toString()).toBe(`m${seq}`);
+    expect(s.loadNext('e.3', 1)!.seq).toBe(3);
+    expect(s.loadLast('e.3')!.seq).toBe(1993);
+    s.purgeEx('e.3', 0, 0);
+    expect(s.filteredState(1, 'e.3').msgs).toBe(0);
+    const st = s.state();
+    await s.close();
+    expect(at(dir, { maxSegmentBytes: 1024, indexCache: 1 }).state()).toEqual(st);
+  });
+
+  it('cuts a torn tail off on open and keeps everything before it', async () => {
+    const dir = fresh();
+    const s = at(dir);
+    for (let i = 1; i <= 20; i++) s.append('t', null, b(`m${i}`));
+    await s.close();
+    const file = path.join(dir, 'msgs', segFiles(dir).at(-1)!);
+    const full = fs.statSync(file).size;
+    fs.truncateSync(file, full - 5); // mid-record
+    const lines: string[] = [];
+    const r = at(dir, { log: (l) => lines.push(l) });
+    expect(r.state()).toMatchObject({ msgs: 19, lastSeq: 19 });
+    expect(lines.join()).toMatch(/torn or corrupt record/);
+    expect(fs.statSync(file).size).toBeLessThan(full - 5);
+    expect(r.append('t', null, b('again'))).toBe(20);
+  });
+
+  it('cuts off a record whose bytes were flipped, and keeps the earlier ones', async () => {
+    const dir = fresh();
+    const s = at(dir);
+    for (let i = 1; i <= 20; i++) s.append('f', null, b(`payload-${i}`));
+    await s.close();
+    const file = path.join(dir, 'msgs', segFiles(dir).at(-1)!);
+    const buf = fs.readFileSync(file);
+    buf[buf.length - 3] ^= 0xff;
+    fs.writeFileSync(file, buf);
+    const lines: string[] = [];
+    const r = at(dir, { log: (l) => lines.push(l) });
+    expect(r.state()).toMatchObject({ msgs: 19, lastSeq: 19 });
+    for (let seq = 1; seq <= 19; seq++) expect(Buffer.from(r.load(seq)!.data).toString()).toBe(`payload-${seq}`);
+    expect(lines).toHaveLength(1);
+  });
+
+  it('with sync always, flushed() resolves after the data is synced', async () => {
+    const dir = fresh();
+    const s = at(dir, { sync: 'always' });
+    const seqs = [s.append('a', null, b('1')), s.append('a', null, b('2'))];
+    await s.flushed();
+    expect(seqs).toEqual([1, 2]);
+    const size = fs.statSync(path.join(dir, 'msgs', segFiles(dir)[0]!)).size;
+    expect(size).toBeGreaterThan(0);
+  });
+
+  it('delete removes the directory contents', async () => {
+    const dir = fresh();
+    const s = openFileStore({ dir, log: () => {} });
+    s.append('d', null, b('x'));
+    s.consumer('c').update({ delivered: { consumer: 1, stream: 1 }, ackFloor: { consumer: 0, stream: 0 }, pending: new Map(), redelivered: new Map() });
+    await s.delete();
+    expect(fs.existsSync(path.join(dir, 'msgs'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'consumers'))).toBe(false);
+  });
+});
