@@ -5,16 +5,14 @@ import { encodeAccount, encodeOperator } from '@nats-io/jwt';
 import { createAccount, createOperator, type KeyPair } from '@nats-io/nkeys';
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RawClient } from '../../apps/broker/test/raw.js';
-import { rawAs, startServer, UNLIMITED, user, writeConfig, type Cred, type Running } from '../../apps/broker/test/operator-fixture.js';
+import { rawAs, startServer, UNLIMITED, user, type Cred, type RawClient, type RunningServer } from '@switchboard/testing';
 
 const operator = createOperator();
 const sys = createAccount();
 const a = createAccount();
 const b = createAccount();
 const accountJwt = (name: string, kp: KeyPair, tags: string[] = []) => encodeAccount(name, kp, { limits: UNLIMITED, ...(tags.length > 0 && { tags }) }, { signer: operator });
-const config = writeConfig(
-  [
+const config = [
     `operator: ${await encodeOperator('OP', operator, { system_account: sys.getPublicKey() })}`,
     `system_account: ${sys.getPublicKey()}`,
     'resolver: MEMORY',
@@ -24,10 +22,9 @@ const config = writeConfig(
     `  ${b.getPublicKey()}: ${await accountJwt('B', b)}`,
     '}',
     '',
-  ].join('\n'),
-);
+  ].join('\n');
 
-let srv: Running;
+let srv: RunningServer;
 const conns: NatsConnection[] = [];
 const raws: RawClient[] = [];
 async function as(account: KeyPair): Promise<NatsConnection> {
@@ -43,7 +40,7 @@ async function updateA(tags: string[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  srv = await startServer('broker', config);
+  srv = await startServer('broker', { config });
 }, 30_000);
 afterAll(async () => {
   for (const r of raws) r.destroy();

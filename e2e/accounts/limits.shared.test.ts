@@ -6,8 +6,7 @@ import { encodeAccount, encodeOperator } from '@nats-io/jwt';
 import { createAccount, createOperator, type KeyPair } from '@nats-io/nkeys';
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawClient } from '../../apps/broker/test/raw.js';
-import { rawAs, rawConnect, sign, startServer, UNLIMITED, user, writeConfig, type Cred, type Running, type ServerKind } from '../../apps/broker/test/operator-fixture.js';
+import { rawAs, RawClient, rawConnect, sign, startServer, UNLIMITED, user, type Cred, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 const operator = createOperator();
 const keys: Record<string, KeyPair> = {};
@@ -24,8 +23,7 @@ await account('PAY', { limits: { ...UNLIMITED, payload: 8 } });
 await account('EXPORTS', { limits: { ...UNLIMITED, exports: 1 }, exports: [{ type: 'stream', subject: 'a.>' }, { type: 'stream', subject: 'b.>' }] });
 await account('NOWILD', { limits: { ...UNLIMITED, wildcards: false }, exports: [{ type: 'stream', subject: 'w.*' }] });
 await account('TAGGED', { limits: UNLIMITED, tags: ['sb:rate_msgs=100000', 'sb:rate_bytes=100000000', 'sb:subs_total=1000'] });
-const config = writeConfig(
-  [
+const config = [
     `operator: ${await encodeOperator('OP', operator, { system_account: keys.SYS!.getPublicKey() })}`,
     `system_account: ${keys.SYS!.getPublicKey()}`,
     'resolver: MEMORY',
@@ -33,13 +31,12 @@ const config = writeConfig(
     ...Object.keys(jwts).map((n) => `  ${keys[n]!.getPublicKey()}: ${jwts[n]}`),
     '}',
     '',
-  ].join('\n'),
-);
+  ].join('\n');
 const as = (name: string): Promise<Cred> => user(name.toLowerCase(), keys[name]!);
 const MAX_ACCOUNT_CONNS = "-ERR 'maximum account active connections exceeded'\r\n";
 
 describe.each<ServerKind>(['nats-server', 'broker'])('account JWT limits against %s', (kind) => {
-  let srv: Running;
+  let srv: RunningServer;
   const open: RawClient[] = [];
   const raw = async (name: string): Promise<RawClient> => {
     const c = await rawAs(srv.port, await as(name));
@@ -47,7 +44,7 @@ describe.each<ServerKind>(['nats-server', 'broker'])('account JWT limits against
     return c;
   };
   beforeAll(async () => {
-    srv = await startServer(kind, config);
+    srv = await startServer(kind, { config });
   }, 30_000);
   afterAll(async () => {
     for (const c of open) c.destroy();

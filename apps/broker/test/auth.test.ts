@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type Broker } from '../src/broker.js';
-import { bytes, clientKinds, waitFor, type Conn } from './helpers.js';
+import { bytes, clientKinds, type Conn } from './helpers.js';
+import { waitFor } from '@switchboard/testing';
 
 let userPass: Broker;
 let token: Broker;

@@ -1,15 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bytes, clientKinds, freePort, text, waitFor } from './helpers.js';
-import { RawClient } from './raw.js';
+import { bytes, clientKinds, text } from './helpers.js';
+import { freePort, RawClient, REPO_ROOT, TSX_NODE_ARGS, waitFor } from '@switchboard/testing';
 
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const root = REPO_ROOT;
 const MAIN = join(root, 'apps/broker/src/main.ts');
-const NODE_ARGS = ['--conditions=@switchboard/source', '--import', 'tsx', MAIN];
+const NODE_ARGS = [...TSX_NODE_ARGS, MAIN];
 
 function run(args: string[]) {
   return spawnSync(process.execPath, [...NODE_ARGS, ...args], { cwd: root, encoding: 'utf8', timeout: 20_000 });

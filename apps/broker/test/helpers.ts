@@ -1,8 +1,7 @@
-// Shared test plumbing: both official NATS clients behind one small interface, and waiting
-// for conditions with a deadline (never fixed sleeps).
+// The broker tests' plumbing: both official NATS clients behind one small interface, and
+// collecting messages with a deadline (ports, processes and waiting: @switchboard/testing).
 import * as v2 from 'nats';
 import * as v3 from '@nats-io/transport-node';
-import { createServer } from 'node:net';
 
 export interface Msg {
   subject: string;
@@ -46,16 +45,6 @@ const dec = new TextDecoder();
 export const bytes = (s: string): Uint8Array => enc.encode(s);
 export const text = (b: Uint8Array): string => dec.decode(b);
 
-/** Polls `cond` until true or throws after `ms`. */
-export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 5_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** Collects `n` messages from a subscription, failing after `ms`. */
 export async function take(sub: Sub, n: number, ms = 5_000): Promise<Msg[]> {
   const out: Msg[] = [];
@@ -68,15 +57,4 @@ export async function take(sub: Sub, n: number, ms = 5_000): Promise<Msg[]> {
   clearTimeout(timer);
   if (out.length < n) throw new Error(`got ${out.length} of ${n} messages`);
   return out;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? ok(addr.port) : fail(new Error('no port'))));
-    });
-  });
 }

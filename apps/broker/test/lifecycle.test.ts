@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startBroker } from '../src/broker.js';
-import { bytes, clientKinds, freePort, text, waitFor } from './helpers.js';
+import { bytes, clientKinds, text } from './helpers.js';
+import { freePort, waitFor } from '@switchboard/testing';
 
 describe.each(clientKinds)('broker lifecycle with $name', (kind) => {
   it('client reconnects after a broker restart and its subscriptions work again', async () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerOptions } from '@switchboard/server';
 import { startBroker, type Broker } from '../src/broker.js';
-import { bytes, clientKinds, waitFor } from './helpers.js';
-import { RawClient } from './raw.js';
+import { bytes, clientKinds } from './helpers.js';
+import { RawClient, waitFor } from '@switchboard/testing';
 
 let broker: Broker | null = null;
 const raws: RawClient[] = [];

@@ -1,16 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type Broker } from '../src/broker.js';
-import { bytes, clientKinds, freePort, waitFor, type Conn } from './helpers.js';
-
-const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
+import { bytes, clientKinds, type Conn } from './helpers.js';
+import { freePort, startNatsServer, waitFor, type RunningServer } from '@switchboard/testing';
 
 interface Target {
   http: number;
   conns: Conn[];
 }
 let broker: Broker;
-let ref: ChildProcess;
+let ref: RunningServer;
 const ours: Target = { http: 0, conns: [] };
 const theirs: Target = { http: 0, conns: [] };
 
@@ -33,16 +31,16 @@ async function populate(port: number, t: Target): Promise<void> {
 beforeAll(async () => {
   broker = await startBroker({ host: '127.0.0.1', port: 0, httpPort: -1 });
   ours.http = broker.httpPort;
-  const [port, http] = [await freePort(), await freePort()];
-  ref = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port), '-m', String(http)], { stdio: 'ignore' });
+  const http = await freePort();
+  ref = await startNatsServer({ args: ['-m', String(http)] });
   theirs.http = http;
   await waitFor(() => get(http, '/healthz').then((r) => r.status === 200, () => false), 10_000, 'nats-server monitoring');
   await populate(broker.port, ours);
-  await populate(port, theirs);
+  await populate(ref.port, theirs);
 });
 afterAll(async () => {
   for (const c of [...ours.conns, ...theirs.conns]) await c.close();
-  ref?.kill('SIGKILL');
+  await ref?.stop();
   await broker.close();
 });
 

@@ -2,14 +2,14 @@
 // against both and asserts nats-server's observable behaviour (error texts, reply JSON, events).
 import { encodeAccount, encodeUser } from '@nats-io/jwt';
 import { createAccount, createOperator, createUser } from '@nats-io/nkeys';
+import { join } from 'node:path';
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { text, waitFor } from './helpers.js';
-import { RawClient } from './raw.js';
-import { makeOperator, noPings, nonceOf, nowSec, operatorConfig, rawAs, rawConnect, sign, startServer, UNLIMITED, user, writeConfig, type Cred, type OperatorFixture, type Running, type ServerKind } from './operator-fixture.js';
+import { text } from './helpers.js';
+import { fullResolver, makeOperator, nonceOf, noPings, nowSec, operatorConfig, rawAs, RawClient, rawConnect, sign, startServer, UNLIMITED, user, waitFor, type Cred, type OperatorFixture, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 const fx: OperatorFixture = await makeOperator();
-const configFile = writeConfig(operatorConfig(fx));
+const config = operatorConfig(fx);
 const AUTH_VIOLATION = "-ERR 'Authorization Violation'\r\n";
 let e2Seen = '';
 let liveLimits = '';
@@ -22,10 +22,10 @@ const asUser = (port: number, cred: Cred): Promise<NatsConnection> =>
   connect({ port, authenticator: jwtAuthenticator(cred.jwt, cred.key.getSeed()), reconnect: false });
 
 describe.each<ServerKind>(['nats-server', 'broker'])('operator mode (MEMORY resolver) against %s', (kind) => {
-  let srv: Running;
+  let srv: RunningServer;
   let sys: NatsConnection;
   beforeAll(async () => {
-    srv = await startServer(kind, configFile);
+    srv = await startServer(kind, { config });
     sys = await asUser(srv.port, fx.users.sys);
   }, 30_000);
   afterAll(async () => {
@@ -273,14 +273,10 @@ describe.each<ServerKind>(['nats-server', 'broker'])('operator mode (MEMORY reso
 
 // Directory resolver: each server gets its own directory (same config otherwise).
 describe.each<ServerKind>(['nats-server', 'broker'])('operator mode (full resolver) against %s', (kind) => {
-  let srv: Running;
+  let srv: RunningServer;
   let sys: NatsConnection;
   beforeAll(async () => {
-    const { mkdtempSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'sb-op-dir-'));
-    srv = await startServer(kind, writeConfig(operatorConfig(fx, `resolver { type: full, dir: "${dir}" }`)));
+    srv = await startServer(kind, { config: (dir) => operatorConfig(fx, fullResolver(join(dir, 'jwt'))) });
     sys = await asUser(srv.port, fx.users.sys);
   }, 30_000);
   afterAll(async () => {

@@ -4,8 +4,8 @@ import { encodeAccount, encodeActivation, encodeOperator } from '@nats-io/jwt';
 import { createAccount, createOperator } from '@nats-io/nkeys';
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { text, waitFor } from './helpers.js';
-import { startServer, UNLIMITED, user, writeConfig, type Cred, type Running, type ServerKind } from './operator-fixture.js';
+import { text } from './helpers.js';
+import { startServer, UNLIMITED, user, waitFor, type Cred, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 const operator = createOperator();
 const sys = createAccount();
@@ -47,8 +47,7 @@ const accountJwt = {
 };
 const operatorJwt = await encodeOperator('OP', operator, { system_account: sys.getPublicKey() });
 const users = { sys: await user('sys', sys), a: await user('a', a), b: await user('b', b), c: await user('c', c), d: await user('d', d) };
-const configFile = writeConfig(
-  [
+const config = [
     `operator: ${operatorJwt}`,
     `system_account: ${sys.getPublicKey()}`,
     'resolver: MEMORY',
@@ -60,8 +59,7 @@ const configFile = writeConfig(
     `  ${d.getPublicKey()}: ${accountJwt.d}`,
     '}',
     '',
-  ].join('\n'),
-);
+  ].join('\n');
 
 const asUser = (port: number, cred: Cred): Promise<NatsConnection> => connect({ port, authenticator: jwtAuthenticator(cred.jwt, cred.key.getSeed()), reconnect: false });
 
@@ -73,12 +71,12 @@ function collect(nc: NatsConnection, subject: string): { got: string[]; stop(): 
 }
 
 describe.each<ServerKind>(['nats-server', 'broker'])('JWT account exports/imports against %s', (kind) => {
-  let srv: Running;
+  let srv: RunningServer;
   let ncA: NatsConnection;
   let ncB: NatsConnection;
   let ncC: NatsConnection;
   beforeAll(async () => {
-    srv = await startServer(kind, configFile);
+    srv = await startServer(kind, { config });
     // B connects first: A is loaded only as B's exporter.
     ncB = await asUser(srv.port, users.b);
     ncA = await asUser(srv.port, users.a);

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeOperator, rawAs, rawConnect, sign, startServer, writeConfig, type Running } from './operator-fixture.js';
+import { makeOperator, rawAs, rawConnect, sign, startServer, type RunningServer } from '@switchboard/testing';
 
 const fx = await makeOperator();
 const served = new Map<string, string>([
@@ -27,7 +27,7 @@ function startResolver(): Promise<HttpServer> {
 }
 
 describe('operator mode with a URL resolver and its disk cache (broker)', () => {
-  const running: Running[] = [];
+  const running: RunningServer[] = [];
   afterAll(async () => {
     for (const r of running) await r.stop();
   });
@@ -36,16 +36,14 @@ describe('operator mode with a URL resolver and its disk cache (broker)', () => 
     const http = await startResolver();
     const port = (http.address() as AddressInfo).port;
     const cacheDir = mkdtempSync(join(tmpdir(), 'sb-jwt-cache-'));
-    const config = writeConfig(
-      [
+    const config = [
         `operator: ${fx.operatorJwt}`,
         `system_account: ${fx.keys.sys.getPublicKey()}`,
         `resolver: URL(http://127.0.0.1:${port}/jwt/v1/accounts/)`,
         `resolver_cache_dir: "${cacheDir}"`,
         '',
-      ].join('\n'),
-    );
-    const first = await startServer('broker', config);
+      ].join('\n');
+    const first = await startServer('broker', { config });
     running.push(first);
     const a = await rawAs(first.port, fx.users.a);
     expect(asked).toContain(fx.keys.a.getPublicKey());
@@ -57,7 +55,7 @@ describe('operator mode with a URL resolver and its disk cache (broker)', () => 
     await first.stop();
 
     await new Promise<void>((resolve) => http.close(() => resolve()));
-    const second = await startServer('broker', config);
+    const second = await startServer('broker', { config });
     running.push(second);
     const again = await rawAs(second.port, fx.users.a);
     expect(again.data).toContain('PONG');

@@ -1,9 +1,7 @@
 // allow_responses (nats-server's response permissions), for config-file users and user JWTs,
 // against nats-server and the broker started from the same config file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from './helpers.js';
-import { makeOperator, noPings, operatorConfig, rawAs, startServer, user, writeConfig, type Running, type ServerKind } from './operator-fixture.js';
-import { RawClient } from './raw.js';
+import { makeOperator, noPings, operatorConfig, rawAs, RawClient, startServer, user, waitFor, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 const CONFIG = [
   'authorization {',
@@ -15,7 +13,6 @@ const CONFIG = [
   '}',
   '',
 ].join('\n');
-const configFile = writeConfig(CONFIG);
 
 async function login(port: number, user: string, pass: string): Promise<RawClient> {
   const c = await RawClient.open(port);
@@ -30,9 +27,9 @@ async function login(port: number, user: string, pass: string): Promise<RawClien
 const pongs = (c: RawClient, n: number) => waitFor(() => (c.data.match(/PONG\r\n/g) ?? []).length >= n, 5_000, `${n} PONGs`);
 
 describe.each<ServerKind>(['nats-server', 'broker'])('allow_responses against %s', (kind) => {
-  let srv: Running;
+  let srv: RunningServer;
   beforeAll(async () => {
-    srv = await startServer(kind, configFile);
+    srv = await startServer(kind, { config: CONFIG });
   }, 30_000);
   afterAll(() => srv?.stop());
 
@@ -73,12 +70,12 @@ describe.each<ServerKind>(['nats-server', 'broker'])('allow_responses against %s
 });
 
 const fx = await makeOperator();
-const opConfig = writeConfig(operatorConfig(fx));
+const opConfig = operatorConfig(fx);
 
 describe.each<ServerKind>(['nats-server', 'broker'])('user JWT resp permission against %s', (kind) => {
-  let srv: Running;
+  let srv: RunningServer;
   beforeAll(async () => {
-    srv = await startServer(kind, opConfig);
+    srv = await startServer(kind, { config: opConfig });
   }, 30_000);
   afterAll(() => srv?.stop());
 

@@ -1,14 +1,14 @@
 // The broker process with --tls* flags: serves TLS clients, and refuses bad TLS flags the way
 // nats-server does (its message, exit code 1, no stack trace).
 import { spawn, spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytes, clientKinds, freePort, take, text, waitFor } from './helpers.js';
+import { bytes, clientKinds, take, text } from './helpers.js';
 import { makeCerts, type CertSet } from './tls-certs.js';
+import { freePort, REPO_ROOT, TSX_NODE_ARGS, waitFor } from '@switchboard/testing';
 
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const NODE_ARGS = ['--conditions=@switchboard/source', '--import', 'tsx', join(root, 'apps/broker/src/main.ts')];
+const root = REPO_ROOT;
+const NODE_ARGS = [...TSX_NODE_ARGS, join(root, 'apps/broker/src/main.ts')];
 
 let certs: CertSet;
 beforeAll(() => {

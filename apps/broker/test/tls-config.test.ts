@@ -8,8 +8,7 @@ import { ConfigError, parseConfig, parseConfigFile } from '@switchboard/config';
 import { optionsFromConfig } from '@switchboard/server';
 import { FlagError, parseFlags } from '../src/flags.js';
 import { makeCerts, type CertSet } from './tls-certs.js';
-
-const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
+import { NATS_SERVER_BIN } from '@switchboard/testing';
 
 let certs: CertSet;
 beforeAll(() => {
@@ -64,7 +63,7 @@ describe('tls config block', () => {
       writeFileSync(file, conf());
       let theirs = '';
       try {
-        execFileSync(NATS_SERVER, ['-t', '-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+        execFileSync(NATS_SERVER_BIN, ['-t', '-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (err) {
         theirs = String((err as { stderr: Buffer }).stderr);
       }

@@ -1,18 +1,15 @@
 // The same TLS config file starts the real nats-server and the broker; the same clients must
 // get the same outcome from both: connect with the CA, refusal without a client certificate
 // under verify, plain-text clients cut after INFO, verify_and_map users (and non-users).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigFile } from '@switchboard/config';
 import { optionsFromConfig } from '@switchboard/server';
 import { startBroker, type Broker } from '../src/broker.js';
-import { bytes, clientKinds, freePort, take, text, waitFor } from './helpers.js';
-import { RawClient } from './raw.js';
+import { bytes, clientKinds, take, text } from './helpers.js';
 import { makeCerts, type CertSet } from './tls-certs.js';
-
-const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
+import { freePort, RawClient, startNatsServer, waitFor } from '@switchboard/testing';
 
 interface Pair {
   /** Client port and monitoring port of each server. */
@@ -30,26 +27,26 @@ afterAll(() => certs.remove());
 async function startPair(name: string, conf: string): Promise<Pair> {
   const file = join(certs.dir, `${name}.conf`);
   writeFileSync(file, conf);
-  const [port, http] = [await freePort(), await freePort()];
-  const ref: ChildProcess = spawn(NATS_SERVER, ['-c', file, '-a', '127.0.0.1', '-p', String(port), '-m', String(http)], { stdio: 'ignore' });
+  const http = await freePort();
+  const ref = await startNatsServer({ configFile: file, args: ['-m', String(http)] });
   let broker: Broker | null = null;
   try {
     const { options } = optionsFromConfig(parseConfigFile(file));
     broker = await startBroker({ ...options, host: '127.0.0.1', port: 0, httpPort: -1 });
     await waitFor(() => fetch(`http://127.0.0.1:${http}/healthz`).then((r) => r.ok, () => false), 10_000, 'nats-server');
   } catch (err) {
-    ref.kill('SIGKILL');
+    await ref.stop();
     await broker?.close();
     throw err;
   }
   const b = broker;
   return {
     servers: [
-      { name: 'nats-server', port, http },
+      { name: 'nats-server', port: ref.port, http },
       { name: 'broker', port: b.port, http: b.httpPort },
     ],
     async stop() {
-      ref.kill('SIGKILL');
+      await ref.stop();
       await b.close();
     },
   };

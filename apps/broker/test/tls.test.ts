@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TlsOptions } from '@switchboard/server';
 import { startBroker, type Broker } from '../src/broker.js';
-import { bytes, clientKinds, take, text, waitFor } from './helpers.js';
-import { RawClient } from './raw.js';
+import { bytes, clientKinds, take, text } from './helpers.js';
 import { makeCerts, type CertSet } from './tls-certs.js';
+import { RawClient, waitFor } from '@switchboard/testing';
 
 let certs: CertSet;
 beforeAll(() => {

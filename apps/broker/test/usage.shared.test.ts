@@ -3,8 +3,7 @@
 // /connz?acc=. Field names are nats-server's; the broker adds only `switchboard_usage`.
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitFor } from './helpers.js';
-import { makeOperator, operatorConfig, startServer, writeConfig, type Cred, type OperatorFixture, type Running, type ServerKind } from './operator-fixture.js';
+import { freePort, makeOperator, operatorConfig, startServer, waitFor, type Cred, type OperatorFixture, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 const fx: OperatorFixture = await makeOperator();
 const A = fx.keys.a.getPublicKey();
@@ -28,12 +27,12 @@ const SERVER_INFO_KEYS = ['host', 'id', 'jetstream', 'name', 'seq', 'time', 'ver
 const DETAIL_CORE = ['account_name', 'client_connections', 'complete', 'expired', 'jetstream_enabled', 'leafnode_connections', 'sublist_stats', 'subscriptions', 'update_time'];
 
 describe.each<ServerKind>(['nats-server', 'broker'])('account usage on %s', (kind) => {
-  let srv: Running;
+  let srv: RunningServer;
   let http: number;
   let sys: NatsConnection;
   beforeAll(async () => {
     http = await freePort();
-    srv = await startServer(kind, writeConfig(`${operatorConfig(fx)}http: 127.0.0.1:${http}\n`));
+    srv = await startServer(kind, { config: `${operatorConfig(fx)}http: 127.0.0.1:${http}\n` });
     sys = await asUser(srv.port, fx.users.sys);
   }, 30_000);
   afterAll(async () => {

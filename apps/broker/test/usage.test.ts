@@ -6,8 +6,8 @@ import { optionsFromConfig } from '@switchboard/server';
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type Broker } from '../src/broker.js';
-import { clientKinds, take, waitFor, type Conn } from './helpers.js';
-import { makeOperator, operatorConfig } from './operator-fixture.js';
+import { clientKinds, take, type Conn } from './helpers.js';
+import { makeOperator, operatorConfig, waitFor } from '@switchboard/testing';
 
 async function get(port: number, path: string): Promise<any> {
   const r = await fetch(`http://127.0.0.1:${port}${path}`);
