@@ -3,7 +3,7 @@
 // ServiceLatency metrics published in the exporting account must have nats-server's shape.
 import { connect, headers, type NatsConnection, type Subscription } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerHandle, type ServerKind } from '../differential/harness.js';
+import { startServer, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 const CONFIG = `
 accounts {
@@ -28,9 +28,9 @@ accounts {
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 const KINDS: ServerKind[] = ['nats-server', 'broker'];
-const servers = new Map<ServerKind, ServerHandle>();
+const servers = new Map<ServerKind, RunningServer>();
 beforeAll(async () => {
-  const started = await Promise.all(KINDS.map((k) => startServer(k, CONFIG)));
+  const started = await Promise.all(KINDS.map((k) => startServer(k, { config: CONFIG })));
   KINDS.forEach((k, i) => servers.set(k, started[i]!));
 }, 60_000);
 afterAll(async () => {

@@ -3,7 +3,7 @@
 // what each client receives must be the same (with the reference's answers pinned as well).
 import { connect, type Msg, type NatsConnection, type Subscription } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerHandle, type ServerKind } from '../differential/harness.js';
+import { startServer, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 const CONFIG = `
 accounts {
@@ -41,10 +41,10 @@ accounts {
 `;
 
 const KINDS: ServerKind[] = ['nats-server', 'broker'];
-const servers = new Map<ServerKind, ServerHandle>();
+const servers = new Map<ServerKind, RunningServer>();
 
 beforeAll(async () => {
-  const started = await Promise.all(KINDS.map((k) => startServer(k, CONFIG)));
+  const started = await Promise.all(KINDS.map((k) => startServer(k, { config: CONFIG })));
   KINDS.forEach((k, i) => servers.set(k, started[i]!));
 }, 60_000);
 afterAll(async () => {
@@ -210,7 +210,7 @@ describe('accounts as tenants: configs both servers refuse', () => {
   for (const [config, reason] of refused) {
     it(`refuses: ${reason}`, async () => {
       for (const kind of KINDS) {
-        const err = await startServer(kind, config).then(
+        const err = await startServer(kind, { config }).then(
           async (s) => {
             await s.stop();
             return '';
@@ -233,7 +233,7 @@ accounts {
 `;
   it('a request passes through B into C, the requester info names both, the reply comes back', async () => {
     const observe = async (kind: ServerKind) => {
-      const h = await startServer(kind, CHAIN);
+      const h = await startServer(kind, { config: CHAIN });
       try {
         const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((u) => connect({ port: h.port, user: u, pass: u, reconnect: false })));
         const seen: string[] = [];

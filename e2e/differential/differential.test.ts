@@ -2,7 +2,7 @@
 // broker, and the two transcripts must be identical (INFO ids, versions and addresses aside).
 import { afterAll, describe, expect, it } from 'vitest';
 import { cases, CONFIG } from './cases.js';
-import { startServer, type ServerHandle } from './harness.js';
+import { startServer, type RunningServer } from '@switchboard/testing';
 import { runCase } from './transcript.js';
 
 const configs = [...new Set(cases.map((c) => c.config))];
@@ -17,8 +17,8 @@ for (const config of configs) {
   describe(`differential (${configName(config)} config)`, () => {
     // Started by the first case that needs them, so a server that cannot start fails each
     // case on its own (with the reason) instead of skipping them.
-    let servers: Promise<[ServerHandle, ServerHandle]> | undefined;
-    const start = () => (servers ??= Promise.all([startServer('nats-server', config), startServer('broker', config)]));
+    let servers: Promise<[RunningServer, RunningServer]> | undefined;
+    const start = () => (servers ??= Promise.all([startServer('nats-server', { config }), startServer('broker', { config })]));
 
     afterAll(async () => {
       const started = await servers?.catch(() => undefined);

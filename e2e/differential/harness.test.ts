@@ -1,8 +1,8 @@
 // The harness's own parts that decide when a step is over and what gets compared.
 import { describe, expect, it } from 'vitest';
-import { countPongs, RawConn, startServer } from './harness.js';
+import { RawClient, startServer } from '@switchboard/testing';
 import { cases, CONFIG } from './cases.js';
-import { normaliseInfo, runCase } from './transcript.js';
+import { countPongs, normaliseInfo, runCase } from './transcript.js';
 
 describe('countPongs', () => {
   it('counts PONG lines but not PONG inside MSG and HMSG payloads', () => {
@@ -39,14 +39,14 @@ describe('against nats-server alone', () => {
   it('starts, greets with INFO, and stops', async () => {
     const s = await startServer('nats-server');
     try {
-      const c = await RawConn.open(s.port);
-      expect(await c.waitFor(() => c.text().includes('\r\n'), 5_000)).toBe(true);
+      const c = await RawClient.open(s.port);
+      expect(await c.until(() => c.text().includes('\r\n'), 5_000)).toBe(true);
       expect(c.text()).toMatch(/^INFO \{.*\} \r\n$/);
       c.destroy();
     } finally {
       await s.stop();
     }
-    await expect(RawConn.open(s.port)).rejects.toThrow();
+    await expect(RawClient.open(s.port)).rejects.toThrow();
   });
 
   it('gives the same transcript twice for every default-config case', async () => {
@@ -61,7 +61,7 @@ describe('against nats-server alone', () => {
   });
 
   it('tells two differently configured servers apart', async () => {
-    const [plain, limited] = await Promise.all([startServer('nats-server'), startServer('nats-server', CONFIG.limits)]);
+    const [plain, limited] = await Promise.all([startServer('nats-server'), startServer('nats-server', { config: CONFIG.limits })]);
     try {
       const c = cases.find((x) => x.name === 'limits: payload at the limit is accepted')!;
       const a = await runCase({ ...c, steps: [...c.steps, { send: 'PUB foo 65\r\n' + 'p'.repeat(65) + '\r\n' }] }, plain.port);

@@ -2,7 +2,7 @@
 //   node --conditions=@switchboard/source --import tsx e2e/differential/run.ts [--server nats-server|broker|both] [name-substring]
 // With "both" (the default) it also says which cases disagree.
 import { cases } from './cases.js';
-import { startServer, type ServerKind } from './harness.js';
+import { startServer, type ServerKind } from '@switchboard/testing';
 import { runCase } from './transcript.js';
 
 const args = process.argv.slice(2);
@@ -16,7 +16,7 @@ const configs = [...new Set(selected.map((c) => c.config))];
 const differing: string[] = [];
 for (const config of configs) {
   const group = selected.filter((x) => x.config === config);
-  const started = await Promise.allSettled(kinds.map((k) => startServer(k, config)));
+  const started = await Promise.allSettled(kinds.map((k) => startServer(k, { config })));
   const servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   if (servers.length < kinds.length) {
     for (const r of started) if (r.status === 'rejected') console.log(`\n!!! cannot start: ${String(r.reason)}`);

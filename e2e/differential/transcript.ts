@@ -2,7 +2,7 @@
 // normalised so two servers' transcripts compare equal exactly when a client could not
 // tell them apart (INFO ids, versions and addresses aside).
 import { createHash } from 'node:crypto';
-import { countPongs, RawConn } from './harness.js';
+import { RawClient } from '@switchboard/testing';
 
 /** CONNECT fields sent when a case gives none; a case's own fields are merged over these. */
 export const DEFAULT_CONNECT: Readonly<Record<string, unknown>> = {
@@ -68,7 +68,7 @@ class Peer {
   stalled = false;
   constructor(
     readonly name: string,
-    readonly conn: RawConn,
+    readonly conn: RawClient,
   ) {}
 }
 
@@ -79,10 +79,10 @@ export async function runCase(c: Case, port: number): Promise<string> {
   try {
     const spec = c.conns ?? { c: {} };
     for (const [name, opts] of Object.entries(spec)) {
-      const peer = new Peer(name, await RawConn.open(port));
+      const peer = new Peer(name, await RawClient.open(port));
       peers.push(peer);
       entries.push({ conn: name, dir: 'step', data: 'open' });
-      await peer.conn.waitFor(() => peer.conn.text().includes('\r\n') || peer.conn.closed, SYNC_MS);
+      await peer.conn.until(() => peer.conn.text().includes('\r\n') || peer.conn.closed, SYNC_MS);
       // The greeting is recorded on its own, before anything is sent.
       const greeting = peer.conn.bytes();
       const eol = greeting.indexOf('\r\n');
@@ -130,19 +130,19 @@ const PING = Buffer.from('PING\r\n');
 async function sendAndSettle(peers: Peer[], acting: Peer, bytes: Buffer, chunk: number | undefined, entries: Entry[]): Promise<void> {
   acting.expectedPongs++;
   if (chunk) {
-    await acting.conn.send(bytes, chunk);
-    await acting.conn.send(PING);
+    await acting.conn.write(bytes, chunk);
+    await acting.conn.write(PING);
   } else {
-    await acting.conn.send(Buffer.concat([bytes, PING]));
+    await acting.conn.write(Buffer.concat([bytes, PING]));
   }
   const others = peers.filter((p) => p !== acting && p.active);
   for (const p of [acting, ...others]) {
     if (p !== acting && !p.conn.closed) {
       p.expectedPongs++;
-      await p.conn.send(PING);
+      await p.conn.write(PING);
     }
     const ok =
-      p.stalled || (await p.conn.waitFor(() => p.conn.closed || countPongs(p.conn.bytes()) >= p.expectedPongs, SYNC_MS));
+      p.stalled || (await p.conn.until(() => p.conn.closed || countPongs(p.conn.bytes()) >= p.expectedPongs, SYNC_MS));
     const all = p.conn.bytes();
     if (all.length > p.mark) entries.push({ conn: p.name, dir: 'received', data: all.toString('latin1', p.mark) });
     p.mark = all.length;
@@ -160,7 +160,7 @@ async function sendAndSettle(peers: Peer[], acting: Peer, bytes: Buffer, chunk: 
 const CLOSE_MS = 5_000;
 
 async function awaitClose(p: Peer, entries: Entry[]): Promise<void> {
-  const closed = await p.conn.waitFor(() => p.conn.closed, CLOSE_MS);
+  const closed = await p.conn.until(() => p.conn.closed, CLOSE_MS);
   const all = p.conn.bytes();
   if (all.length > p.mark) entries.push({ conn: p.name, dir: 'received', data: all.toString('latin1', p.mark) });
   p.mark = all.length;
@@ -266,4 +266,25 @@ function escape(s: string): string {
     if (ch === '\t') return '\\t';
     return `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
   });
+}
+
+/**
+ * Counts PONG replies in a server-to-client byte stream, skipping MSG/HMSG payloads so a
+ * payload that happens to contain "PONG" is not mistaken for one.
+ */
+export function countPongs(buf: Buffer): number {
+  let pongs = 0;
+  let i = 0;
+  while (i < buf.length) {
+    const eol = buf.indexOf('\r\n', i, 'latin1');
+    if (eol < 0) break;
+    const line = buf.toString('latin1', i, eol);
+    i = eol + 2;
+    if (line === 'PONG') pongs++;
+    else if (line.startsWith('MSG ') || line.startsWith('HMSG ')) {
+      const size = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (Number.isInteger(size) && size >= 0) i += size + 2;
+    }
+  }
+  return pongs;
 }
