@@ -20,13 +20,15 @@ export interface AppOptions {
   masterKeyFile?: string;
   /** Where account JWT changes are announced; default: a RecordingPropagationQueue (no worker). */
   propagation?: PropagationQueue;
+  /** false: no Redis at all (`npm start`'s embedded mode, jobs run in-process); /healthz reports it unused. */
+  redis?: false;
 }
 
 export async function createApp(config: ControlPlaneConfig, opts: AppOptions = {}): Promise<NestFastifyApplication> {
   const log = new Logger('ControlPlane');
   if (opts.logger !== undefined) Logger.overrideLogger(opts.logger);
   const db: Database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  let redis: Redis | undefined;
+  let redis: Redis | null = null;
   try {
     const applied = await db.migrate();
     log.log(`database ${db.location}: ${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
@@ -39,7 +41,7 @@ export async function createApp(config: ControlPlaneConfig, opts: AppOptions = {
     });
     log.log(`master key ${keyring.currentKeyId} (${source === 'env' ? 'from SWITCHBOARD_MASTER_KEY' : source})`);
 
-    redis = connectRedis(config.redisUrl, log);
+    redis = opts.redis === false ? null : connectRedis(config.redisUrl, log);
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.register({ config, db, redis, keyring, propagation: opts.propagation ?? new RecordingPropagationQueue() }),
       // nats-server's URL resolver probes its base URL with the trailing slash (/jwt/v1/accounts/).

@@ -12,7 +12,8 @@ import { CONFIG, DATABASE, KEYRING, PROPAGATION, REDIS } from './tokens.js';
 export interface CoreResources {
   config: ControlPlaneConfig;
   db: Database;
-  redis: Redis;
+  /** null in embedded mode (no Redis: propagation jobs run in-process). */
+  redis: Redis | null;
   keyring: Keyring;
   /** Where account JWT changes are announced (the worker's BullMQ queue in production). */
   propagation: PropagationQueue;
@@ -22,11 +23,11 @@ export interface CoreResources {
 class Closer implements OnApplicationShutdown {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: Redis | null,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    this.redis.disconnect();
+    this.redis?.disconnect();
     await this.db.close();
   }
 }

@@ -8,7 +8,9 @@ export function banner(s: RunningStack, cwd: string = process.cwd()): string {
     const r = path.relative(cwd, p);
     return r && !r.startsWith('..') && !path.isAbsolute(r) ? r : p;
   };
-  const redis = { REDIS_URL: 'from REDIS_URL', local: 'already running', started: 'started by npm start, stopped on exit' }[s.redis.origin];
+  const redis = s.redis
+    ? `${s.redis.url} (${{ REDIS_URL: 'from REDIS_URL', local: 'already running', started: 'started by npm start, stopped on exit' }[s.redis.origin]})`
+    : 'none: embedded mode, propagation jobs run in this process (start Redis or set REDIS_URL for the queue)';
   const token = existsSync(s.adminTokenFile)
     ? `in ${rel(s.adminTokenFile)} (operator admin; keep it secret)`
     : `not in ${rel(s.adminTokenFile)}: it was written or printed when this database was first set up`;
@@ -19,7 +21,7 @@ export function banner(s: RunningStack, cwd: string = process.cwd()): string {
     `  NATS broker     ${s.natsUrl}`,
     ...(s.monitorUrl ? [`  monitoring      ${s.monitorUrl}/varz`] : []),
     `  database        ${s.database}`,
-    `  redis           ${s.redis.url} (${redis})`,
+    `  redis           ${redis}`,
     `  admin token     ${token}`,
     '',
     'Try it (in another terminal):',

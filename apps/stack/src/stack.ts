@@ -12,13 +12,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { startBroker, type Broker } from '@switchboard/broker';
 import { createApp, DATABASE, KEYRING, loadConfig } from '@switchboard/control-plane';
 import type { Database } from '@switchboard/db';
-import { BullPropagationQueue, redisConnection } from '@switchboard/propagation';
+import { BullPropagationQueue, InProcessPropagationQueue, redisConnection, type PropagationQueue } from '@switchboard/propagation';
 import type { Keyring } from '@switchboard/secrets';
 import { ServerLogger } from '@switchboard/server';
-import { operatorSignerFromDb, startWorker, systemCredsFromDb, type RunningWorker } from '@switchboard/worker';
+import { operatorSignerFromDb, startEmbeddedWorker, startWorker, systemCredsFromDb, type RunningEmbeddedWorker, type RunningWorker } from '@switchboard/worker';
 import type { StackConfig } from './config.js';
 import { checkStackPorts, portError } from './ports.js';
-import { provideRedis, type RedisHandle } from './redis.js';
+import { provideRedis, RedisMissingError, type RedisHandle } from './redis.js';
 
 export interface StackLog {
   info(msg: string): void;
@@ -43,12 +43,13 @@ export interface RunningStack {
   /** Broker monitoring base URL; '' when NATS_HTTP_PORT=0. */
   monitorUrl: string;
   resolverUrl: string;
-  redis: RedisHandle;
+  /** null: embedded mode, no Redis reachable or startable, propagation jobs run in this process. */
+  redis: RedisHandle | null;
   database: string;
   adminTokenFile: string;
   broker: Broker;
   app: NestFastifyApplication;
-  worker: RunningWorker;
+  worker: RunningWorker | RunningEmbeddedWorker;
   /** Stops the worker, broker, control plane and a redis-server we started, in that order. */
   close(): Promise<void>;
 }
@@ -76,9 +77,18 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
     }
   };
   try {
-    const redis = await provideRedis(cfg.redisUrl ? { url: cfg.redisUrl } : {});
-    undo.push(() => redis.stop());
-    if (redis.origin === 'started') log.info(`started redis-server at ${redis.url} (stopped on exit, nothing kept on disk)`);
+    const redis = await provideRedis(cfg.redisUrl ? { url: cfg.redisUrl } : {}).catch((e: unknown) => {
+      if (!(e instanceof RedisMissingError)) throw e;
+      log.warn(e.message);
+      log.warn(
+        'EMBEDDED MODE: no Redis, so propagation jobs (account JWT pushes to brokers) run in this process with the same ' +
+          'retries and dead-letter rules, but waiting jobs and dead letters are kept in memory only and lost on exit. ' +
+          'Production uses BullMQ on Redis: start Redis or set REDIS_URL.',
+      );
+      return null;
+    });
+    if (redis) undo.push(() => redis.stop());
+    if (redis?.origin === 'started') log.info(`started redis-server at ${redis.url} (stopped on exit, nothing kept on disk)`);
 
     const local = `127.0.0.1`;
     const apiUrl = `http://${local}:${cfg.port}`;
@@ -90,20 +100,29 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
       HOST: cfg.host,
       DATA_DIR: cfg.dataDir,
       DATABASE_URL: cfg.databaseUrl ?? '',
-      REDIS_URL: redis.url,
+      // Embedded mode: a placeholder the control plane's config accepts; createApp is told not to connect.
+      REDIS_URL: redis ? redis.url : 'redis://embedded-mode.invalid:6379',
       SWITCHBOARD_ADMIN_TOKEN_FILE: cfg.adminTokenFile,
       // Written into the operator JWT at bootstrap: what `switchboard server-config` points nats-server at.
       SWITCHBOARD_ACCOUNT_SERVER_URL: env.SWITCHBOARD_ACCOUNT_SERVER_URL || `${apiUrl}/jwt/v1`,
     });
 
     // The control plane produces propagation jobs; the worker below consumes them.
-    const queueConnection = redisConnection(redis.url);
-    undo.push(() => queueConnection.quit());
     const prefix = cfg.queuePrefix ? { prefix: cfg.queuePrefix } : {};
-    const queue = new BullPropagationQueue({ connection: queueConnection, ...prefix });
-    undo.push(() => queue.close());
+    let queue: PropagationQueue;
+    let embedded: InProcessPropagationQueue | undefined;
+    if (redis) {
+      const queueConnection = redisConnection(redis.url);
+      undo.push(() => queueConnection.quit());
+      const bull = new BullPropagationQueue({ connection: queueConnection, ...prefix });
+      undo.push(() => bull.close());
+      queue = bull;
+    } else {
+      // Runs jobs once the worker below gives it the database and the system user; closed by the worker.
+      queue = embedded = new InProcessPropagationQueue({ log: workerLog(log) });
+    }
 
-    const app = await createApp(cpConfig, { propagation: queue, logger: opts.controlPlaneLogLevels ?? ['warn', 'error'] });
+    const app = await createApp(cpConfig, { propagation: queue, logger: opts.controlPlaneLogLevels ?? ['warn', 'error'], ...(redis ? {} : { redis: false as const }) });
     undo.push(() => app.close());
     try {
       await app.listen({ port: cfg.port, host: cfg.host });
@@ -139,15 +158,16 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
     // Registered like any broker (/v1/brokers): the worker pushes to every row of that table.
     await database.prisma.broker.upsert({ where: { name: cfg.brokerName }, create: { name: cfg.brokerName, url: natsUrl }, update: { url: natsUrl } });
     const signer = await operatorSignerFromDb(database.prisma, keyring);
-    const worker = await startWorker({
-      redisUrl: redis.url,
-      ...(cfg.queuePrefix ? { queuePrefix: cfg.queuePrefix } : {}),
+    const common = {
       db: database.prisma,
       systemCreds: await systemCredsFromDb(database.prisma, keyring),
       // Monthly quotas: over-quota accounts are re-signed (publishers held) by the operator's signing key.
       ...(signer ? { quota: { signer } } : {}),
-      log: { info: (m) => log.info(`worker: ${m}`), warn: (m) => log.warn(`worker: ${m}`), error: (m) => log.error(`worker: ${m}`) },
-    });
+      log: workerLog(log),
+    };
+    const worker = embedded
+      ? await startEmbeddedWorker({ ...common, queue: embedded })
+      : await startWorker({ ...common, redisUrl: redis!.url, ...(cfg.queuePrefix ? { queuePrefix: cfg.queuePrefix } : {}) });
     undo.push(() => worker.close());
 
     let closing: Promise<void> | undefined;
@@ -168,4 +188,8 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
     await unwind();
     throw e;
   }
+}
+
+function workerLog(log: StackLog): StackLog {
+  return { info: (m) => log.info(`worker: ${m}`), warn: (m) => log.warn(`worker: ${m}`), error: (m) => log.error(`worker: ${m}`) };
 }

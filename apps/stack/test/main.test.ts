@@ -46,12 +46,31 @@ describe('npm start (apps/stack/src/main.ts)', () => {
     }
   }, 60_000);
 
-  it('no Redis at REDIS_URL: says what to set or install, exit 1', async () => {
-    const c = startStackProcess({ ...base, ...(await ports()), DATA_DIR: path.join(scratch(), 'data'), REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
-    expect(await c.exited).toBe(1);
-    const out = c.output();
-    expect(out).toMatch(/^switchboard: REDIS_URL: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED .*\): set REDIS_URL or start redis-server\n$/);
-  }, 60_000);
+  it('no Redis reachable and none startable: embedded mode, propagation jobs run in-process (a revocation reaches the broker)', async () => {
+    const p = await ports();
+    const api = `http://127.0.0.1:${p.PORT}`;
+    // A closed port for REDIS_URL, and a PATH without redis-server (only this node's own folder).
+    const c = startStackProcess({ ...base, ...p, DATA_DIR: path.join(scratch(), 'data'), REDIS_URL: `redis://127.0.0.1:${await freePort()}`, PATH: path.dirname(process.execPath) });
+    try {
+      await c.waitFor(/Ctrl-C stops everything\./, 90_000);
+      expect(c.output()).toMatch(/WARN REDIS_URL: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ /);
+      expect(c.output()).toMatch(/WARN EMBEDDED MODE: no Redis, so propagation jobs .* run in this process/);
+      expect(c.output()).toContain('redis           none: embedded mode, propagation jobs run in this process');
+      const health = (await (await fetch(`${api}/healthz`)).json()) as { status: string; checks: { redis: { status: string } } };
+      expect(health).toMatchObject({ status: 'ok', checks: { redis: { status: 'unused' } } });
+
+      const tenant = await signupWithUser(api, `embedded${process.pid}`);
+      const nc = await connect({ servers: `nats://127.0.0.1:${p.NATS_PORT}`, authenticator: credsAuthenticator(new TextEncoder().encode(tenant.creds)), reconnect: false, timeout: 5000 });
+      await nc.flush();
+      // The revocation is a re-signed account JWT that only a propagation job brings to the broker.
+      const revoke = await fetch(`${api}/v1/accounts/${tenant.accountId}/users/${tenant.userId}/revoke`, { method: 'POST', headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' }, body: '{}' });
+      expect(revoke.status).toBeLessThan(300);
+      await nc.closed();
+      expect(c.output()).not.toMatch(/propagation attempt|dead-lettered/);
+    } finally {
+      expect(await c.stop()).toBe(0);
+    }
+  }, 120_000);
 
   it('starts everything on embedded PGlite, registers its broker, stops on SIGINT and restarts on the same data', async () => {
     const dataDir = path.join(scratch(), 'data');

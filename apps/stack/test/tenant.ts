@@ -3,7 +3,11 @@ import { createUser } from '@nats-io/nkeys';
 import { formatCreds } from '@switchboard/nats-jwt';
 
 export interface TestTenant {
+  /** The tenant admin's API token. */
+  token: string;
+  accountId: string;
   accountKey: string;
+  userId: string;
   /** The user's .creds text (JWT + seed). */
   creds: string;
 }
@@ -21,6 +25,6 @@ export async function signupWithUser(api: string, name: string): Promise<TestTen
   };
   const signup = await post<{ token: string; account: { id: string; publicKey: string } }>('/v1/signup', { email: `${name}@example.com`, organization: name });
   const key = createUser();
-  const user = await post<{ jwt: string }>(`/v1/accounts/${signup.account.id}/users`, { name, publicKey: key.getPublicKey() }, signup.token);
-  return { accountKey: signup.account.publicKey, creds: formatCreds(user.jwt, key.getSeed()) };
+  const user = await post<{ id: string; jwt: string }>(`/v1/accounts/${signup.account.id}/users`, { name, publicKey: key.getPublicKey() }, signup.token);
+  return { token: signup.token, accountId: signup.account.id, accountKey: signup.account.publicKey, userId: user.id, creds: formatCreds(user.jwt, key.getSeed()) };
 }

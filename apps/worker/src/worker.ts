@@ -1,23 +1,36 @@
 // The worker as a function: the standalone process (main.ts) and the embedded `npm start`
-// process (which owns the PGlite database) both call startWorker.
+// process (which owns the PGlite database) both call startWorker; `npm start` without Redis calls
+// startEmbeddedWorker (jobs in-process, same retry and dead-letter rules).
 import type { Db } from '@switchboard/db';
 import {
   BullPropagationQueue,
   ClaimsPusher,
   DbBrokers,
   DbJwtSource,
+  InProcessPropagationQueue,
   PropagationWorker,
   redisConnection,
   type BrokerDirectory,
   type Logger,
+  type PropagationQueue,
   type RetryPolicy,
 } from '@switchboard/propagation';
 import type { KeyPair } from '@nats-io/nkeys';
 import { QuotaCheck, UsageCollector, UsageStore } from '@switchboard/usage';
 import { Redis } from 'ioredis';
 
-export interface StartWorkerOptions extends RetryPolicy {
+export interface StartWorkerOptions extends WorkerCommonOptions, RetryPolicy {
   redisUrl: string;
+  concurrency?: number;
+  queuePrefix?: string;
+}
+
+/** Embedded mode (`npm start` without Redis): jobs run in this process, on the queue the control plane was given. */
+export interface StartEmbeddedWorkerOptions extends WorkerCommonOptions {
+  queue: InProcessPropagationQueue;
+}
+
+interface WorkerCommonOptions {
   /** The control-plane database (embedded mode passes the one it already opened). */
   db: Db;
   /** Where to push; default: the database's `brokers` table plus `extraBrokers`. */
@@ -25,8 +38,6 @@ export interface StartWorkerOptions extends RetryPolicy {
   extraBrokers?: readonly string[];
   /** Contents of the system account user's .creds file (the operator service's systemCreds()). */
   systemCreds: string;
-  concurrency?: number;
-  queuePrefix?: string;
   log?: Logger;
   /** The usage collector's broker list refresh (ms); false = no usage collection. */
   usageRefreshMs?: number | false;
@@ -43,6 +54,14 @@ export interface RunningWorker {
   /** The monthly quota check (null when off); runs every `quota.intervalMs` (default 60 s). */
   readonly quota: QuotaCheck | null;
   /** Stops taking jobs, lets running ones finish, closes broker and Redis connections. */
+  close(): Promise<void>;
+}
+
+export interface RunningEmbeddedWorker {
+  readonly queue: InProcessPropagationQueue;
+  readonly usage: UsageCollector | null;
+  readonly quota: QuotaCheck | null;
+  /** Lets running jobs finish, drops waiting ones, closes broker connections. */
   close(): Promise<void>;
 }
 
@@ -65,7 +84,53 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
     deps: { source: new DbJwtSource(opts.db), brokers, pusher },
   });
   await worker.ready();
-  // Usage: the same brokers and system user, events stored in the control-plane database.
+  const extras = await startUsageAndQuota(opts, brokers, queue);
+  let closing: Promise<void> | undefined;
+  return {
+    queue,
+    worker,
+    usage: extras.usage,
+    quota: extras.quota,
+    close() {
+      closing ??= (async () => {
+        await extras.close();
+        await worker.close();
+        await Promise.all([queue.close(), pusher.close()]);
+        await redis.quit();
+      })();
+      return closing;
+    },
+  };
+}
+
+export async function startEmbeddedWorker(opts: StartEmbeddedWorkerOptions): Promise<RunningEmbeddedWorker> {
+  const pusher = new ClaimsPusher({ creds: opts.systemCreds });
+  const brokers = opts.brokers ?? new DbBrokers(opts.db, opts.extraBrokers ?? []);
+  opts.queue.start({ source: new DbJwtSource(opts.db), brokers, pusher });
+  const extras = await startUsageAndQuota(opts, brokers, opts.queue);
+  let closing: Promise<void> | undefined;
+  return {
+    queue: opts.queue,
+    usage: extras.usage,
+    quota: extras.quota,
+    close() {
+      closing ??= (async () => {
+        await extras.close();
+        await opts.queue.close();
+        await pusher.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+// Usage: the same brokers and system user, events stored in the control-plane database.
+// Quotas: held/lifted accounts are re-signed and go through the propagation queue.
+async function startUsageAndQuota(
+  opts: WorkerCommonOptions,
+  brokers: BrokerDirectory,
+  queue: Pick<PropagationQueue, 'enqueueAccount'>,
+): Promise<{ usage: UsageCollector | null; quota: QuotaCheck | null; close(): Promise<void> }> {
   const usage =
     opts.usageRefreshMs === false
       ? null
@@ -81,22 +146,13 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
         );
       }, opts.quota?.intervalMs ?? 60_000).unref()
     : undefined;
-  let closing: Promise<void> | undefined;
   return {
-    queue,
-    worker,
     usage,
     quota,
-    close() {
-      closing ??= (async () => {
-        clearInterval(timer);
-        await checking;
-        await usage?.close();
-        await worker.close();
-        await Promise.all([queue.close(), pusher.close()]);
-        await redis.quit();
-      })();
-      return closing;
+    async close() {
+      clearInterval(timer);
+      await checking;
+      await usage?.close();
     },
   };
 }

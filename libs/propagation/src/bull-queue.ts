@@ -2,42 +2,20 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PropagationQueue } from '@switchboard/issuer';
-import { isAccountKey } from '@switchboard/nats-jwt';
-import type { AccountJobData, BrokerFailure } from './propagate.js';
+import { checkKey } from './account-key.js';
+import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, type DeadLetter, type RetryPolicy } from './attempt.js';
+import type { AccountJobData } from './propagate.js';
 
 export const ACCOUNT_JWT_QUEUE = 'account-jwt';
 export const DEAD_LETTER_QUEUE = 'account-jwt-dead';
 
-export type { PropagationQueue };
-
-/** A job that failed on its last attempt, as kept in the `account-jwt-dead` queue. */
-export interface DeadLetter {
-  account: string;
-  reason: string;
-  failed: BrokerFailure[];
-  attempts: number;
-  failedAt: string;
-}
-
-export interface RetryPolicy {
-  /** Attempts per job before it is dead-lettered (default 10). */
-  attempts?: number;
-  /** First backoff delay in ms, doubled on each retry (default 1000). */
-  backoffMs?: number;
-}
+export type { PropagationQueue, DeadLetter, RetryPolicy };
 
 export interface BullQueueOptions extends RetryPolicy {
   /** An ioredis connection created with `maxRetriesPerRequest: null`; the caller owns it. */
   connection: Redis;
   /** Redis key prefix (default `bull`); tests use one per run. */
   prefix?: string;
-}
-
-export class InvalidAccountKeyError extends Error {
-  override readonly name = 'InvalidAccountKeyError';
-  constructor(readonly publicKey: string) {
-    super(`not an account public key: ${JSON.stringify(publicKey.slice(0, 60))}`);
-  }
 }
 
 export class BullPropagationQueue implements PropagationQueue {
@@ -50,8 +28,8 @@ export class BullPropagationQueue implements PropagationQueue {
     const base = { connection: opts.connection, ...(opts.prefix ? { prefix: opts.prefix } : {}) };
     this.queue = new Queue<AccountJobData>(ACCOUNT_JWT_QUEUE, base);
     this.dead = new Queue<DeadLetter>(DEAD_LETTER_QUEUE, base);
-    this.attempts = opts.attempts ?? 10;
-    this.backoffMs = opts.backoffMs ?? 1000;
+    this.attempts = opts.attempts ?? DEFAULT_ATTEMPTS;
+    this.backoffMs = opts.backoffMs ?? DEFAULT_BACKOFF_MS;
   }
 
   async enqueueAccount(publicKey: string): Promise<void> {
@@ -98,8 +76,4 @@ export class BullPropagationQueue implements PropagationQueue {
       removeOnFail: { count: 1000 },
     };
   }
-}
-
-function checkKey(k: string): void {
-  if (typeof k !== 'string' || !isAccountKey(k)) throw new InvalidAccountKeyError(String(k));
 }

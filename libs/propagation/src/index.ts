@@ -12,16 +12,10 @@ export {
   type PropagationResult,
   type Pusher,
 } from './propagate.js';
-export {
-  BullPropagationQueue,
-  InvalidAccountKeyError,
-  ACCOUNT_JWT_QUEUE,
-  DEAD_LETTER_QUEUE,
-  type PropagationQueue,
-  type DeadLetter,
-  type RetryPolicy,
-  type BullQueueOptions,
-} from './bull-queue.js';
-export { PropagationWorker, type PropagationWorkerOptions, type Logger } from './propagation-worker.js';
+export { InvalidAccountKeyError } from './account-key.js';
+export { runAttempt, backoffDelay, type AttemptOutcome, type DeadLetter, type RetryPolicy, type Logger } from './attempt.js';
+export { BullPropagationQueue, ACCOUNT_JWT_QUEUE, DEAD_LETTER_QUEUE, type PropagationQueue, type BullQueueOptions } from './bull-queue.js';
+export { PropagationWorker, type PropagationWorkerOptions } from './propagation-worker.js';
+export { InProcessPropagationQueue, type InProcessQueueOptions } from './in-process-queue.js';
 export { redisConnection } from './redis.js';
 export { enqueueAllAccounts } from './resync.js';

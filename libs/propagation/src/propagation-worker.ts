@@ -2,14 +2,11 @@
 // records a job that failed its last attempt in the account-jwt-dead queue with the reason.
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ACCOUNT_JWT_QUEUE, DEAD_LETTER_QUEUE, type DeadLetter } from './bull-queue.js';
-import { PropagationError, propagateAccount, type AccountJobData, type PropagationDeps, type PropagationResult } from './propagate.js';
+import { runAttempt, type DeadLetter, type Logger } from './attempt.js';
+import { ACCOUNT_JWT_QUEUE, DEAD_LETTER_QUEUE } from './bull-queue.js';
+import type { AccountJobData, PropagationDeps, PropagationResult } from './propagate.js';
 
-export interface Logger {
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-}
+export type { Logger };
 
 export interface PropagationWorkerOptions {
   /** An ioredis connection created with `maxRetriesPerRequest: null`; the caller owns it. */
@@ -52,30 +49,11 @@ export class PropagationWorker {
   }
 
   private async process(job: Job<AccountJobData, PropagationResult>): Promise<PropagationResult> {
-    const attempts = job.opts.attempts ?? 1;
-    const last = job.attemptsMade + 1 >= attempts;
-    let error: Error;
-    try {
-      const result = await propagateAccount(job.data, this.deps);
-      if (result.failed.length === 0) return result;
-      // Remember which brokers took this JWT so the retry pushes only to the others.
-      await job.updateData({ account: job.data.account, delivered: result.delivered });
-      error = new PropagationError(result.account, result.failed);
-    } catch (e) {
-      error = e instanceof Error ? e : new Error(String(e));
-    }
-    if (last) {
-      await this.dead.add('dead', {
-        account: job.data.account,
-        reason: error.message,
-        failed: error instanceof PropagationError ? [...error.failed] : [],
-        attempts: job.attemptsMade + 1,
-        failedAt: new Date().toISOString(),
-      });
-      this.log.error(`propagation dead-lettered after ${job.attemptsMade + 1} attempts: ${error.message}`);
-    } else {
-      this.log.warn(`propagation attempt ${job.attemptsMade + 1}/${attempts} failed: ${error.message}`);
-    }
-    throw error;
+    const out = await runAttempt(job.data, job.attemptsMade, job.opts.attempts ?? 1, this.deps, this.log);
+    if (out.ok) return out.result;
+    // Remember which brokers took this JWT so the retry pushes only to the others.
+    if (out.data !== job.data) await job.updateData(out.data);
+    if (out.dead) await this.dead.add('dead', out.dead);
+    throw out.error;
   }
 }

@@ -1,7 +1,8 @@
 import type { Database } from '@switchboard/db';
 
 export interface Check {
-  status: 'up' | 'down';
+  /** unused: no Redis (embedded mode). */
+  status: 'up' | 'down' | 'unused';
   error?: string;
 }
 

@@ -1,4 +1,5 @@
 // Database and Redis probes for /healthz, each bounded so a hung dependency answers "down" quickly.
+// Without Redis (`npm start`'s embedded mode: propagation jobs in-process) the redis check reads "unused".
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Database } from '@switchboard/db';
@@ -26,12 +27,13 @@ async function check(probe: () => Promise<unknown>): Promise<Check> {
 export class HealthService {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: Redis | null,
   ) {}
 
   async health(): Promise<Health> {
-    const [database, redis] = await Promise.all([check(() => this.db.ping()), check(() => this.redis.ping())]);
-    const ok = database.status === 'up' && redis.status === 'up';
+    const r = this.redis;
+    const [database, redis] = await Promise.all([check(() => this.db.ping()), r ? check(() => r.ping()) : Promise.resolve<Check>({ status: 'unused' })]);
+    const ok = database.status === 'up' && redis.status !== 'down';
     return { status: ok ? 'ok' : 'unavailable', checks: { database: { ...database, kind: this.db.kind }, redis } };
   }
 }
