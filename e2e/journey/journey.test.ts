@@ -10,11 +10,9 @@ import { connect as connectV3, credsAuthenticator as credsV3 } from '@nats-io/tr
 import { connect, credsAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type FreshDatabase } from '@switchboard/db';
-import { cli, freePort, startNatsServer, startStackProcess, type Child, type CliResult } from './processes.js';
-import { dropQueueKeys } from './queue-keys.js';
+import { dropRedisKeys, freePort, poll, REDIS_URL, redisPrefix, runCli, startNatsServer, startStackProcess, type Child, type CliResult, type RunningServer } from '@switchboard/testing';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const QUEUE_PREFIX = `sb-journey-${randomBytes(4).toString('hex')}`;
+const QUEUE_PREFIX = redisPrefix('sb-journey');
 
 let db: FreshDatabase;
 let work: string;
@@ -23,7 +21,7 @@ let started = false;
 let api: string;
 let natsUrl: string;
 let adminToken: string;
-let natsServer: Child | undefined;
+let natsServer: RunningServer | undefined;
 let natsServerUrl: string;
 const open: NatsConnection[] = [];
 
@@ -35,7 +33,7 @@ const tenants = {
 
 /** The CLI as one user: each has their own config file (stored API URL and token). */
 function run(who: keyof typeof tenants, args: string[]): Promise<CliResult> {
-  return cli(args, { SWITCHBOARD_CONFIG: tenants[who].config }, work);
+  return runCli(args, { SWITCHBOARD_CONFIG: tenants[who].config }, work);
 }
 
 function ok(r: CliResult): string {
@@ -59,16 +57,6 @@ async function refusal(servers: string, credsFile: string): Promise<Error> {
     return e as Error;
   }
   throw new Error(`a connection to ${servers} with ${path.basename(credsFile)} was accepted`);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function pubSubRoundTrip(nc: NatsConnection, subject: string): Promise<string> {
@@ -112,7 +100,7 @@ afterAll(async () => {
   await natsServer?.stop();
   const code = await stack?.stop();
   await db?.drop();
-  await dropQueueKeys(REDIS_URL, QUEUE_PREFIX);
+  await dropRedisKeys(QUEUE_PREFIX);
   rmSync(work, { recursive: true, force: true });
   // Checked last so cleanup always runs: SIGTERM is a clean stop.
   if (started) expect(code).toBe(0);
@@ -182,7 +170,7 @@ describe('tenant journey', () => {
     // proves bob's connection has been served past that point.
     expect(await pubSubRoundTrip(alice, 'orders.created')).toBe('hello orders.created');
     bob.publish('bob.marker', '');
-    await until('bob sees his own marker', async () => (seenByBob.includes('bob.marker') ? true : undefined), 5000);
+    await poll(async () => (seenByBob.includes('bob.marker') ? true : undefined), 5000, 'bob sees his own marker');
     expect(seenByBob).toEqual(['bob.marker']);
     all.unsubscribe();
 
@@ -195,9 +183,8 @@ describe('tenant journey', () => {
   it('the same alice.creds works against the real nats-server configured by `switchboard server-config`', async () => {
     const conf = path.join(work, 'nats-server.conf');
     writeFileSync(conf, ok(await run('alice', ['server-config'])));
-    const port = await freePort();
-    natsServerUrl = `nats://127.0.0.1:${port}`;
-    natsServer = await startNatsServer(conf, port);
+    natsServer = await startNatsServer({ configFile: conf });
+    natsServerUrl = natsServer.url;
     const nc = await natsConnect(natsServerUrl, tenants.alice.creds);
     expect(await pubSubRoundTrip(nc, 'greetings.reference')).toBe('hello greetings.reference');
     const responder = await natsConnect(natsServerUrl, tenants.alice.creds);
@@ -227,19 +214,19 @@ describe('tenant journey', () => {
     const revokedAt = Date.parse(res.revokedAt);
     expect(Number.isFinite(revokedAt)).toBe(true);
 
-    await until('the broker closes alice', async () => (brokerClosedAt ? true : undefined), 10_000);
+    await poll(async () => (brokerClosedAt ? true : undefined), 10_000, 'the broker closes alice');
     expect(brokerClosedAt - revokedAt).toBeLessThanOrEqual(1000);
     expect((await refusal(natsUrl, tenants.alice.creds)).message).toMatch(/authorization violation/i);
   });
 
   it('the running nats-server got the same push: alice is cut and refused there too', async () => {
-    await until('nats-server closes alice', async () => (referenceClosedAt ? true : undefined), 10_000);
+    await poll(async () => (referenceClosedAt ? true : undefined), 10_000, 'nats-server closes alice');
     expect((await refusal(natsServerUrl, tenants.alice.creds)).message).toMatch(/authorization violation/i);
   });
 
   it('a nats-server started after the revocation resolves the new account JWT: alice refused, bob connects', async () => {
     await natsServer!.stop();
-    natsServer = await startNatsServer(path.join(work, 'nats-server.conf'), Number(new URL(natsServerUrl).port));
+    natsServer = await startNatsServer({ configFile: path.join(work, 'nats-server.conf'), port: Number(new URL(natsServerUrl).port) });
     expect((await refusal(natsServerUrl, tenants.alice.creds)).message).toMatch(/authorization violation/i);
     const bob = await natsConnect(natsServerUrl, tenants.bob.creds);
     expect(await pubSubRoundTrip(bob, 'still.here')).toBe('hello still.here');

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../../e2e/journey/processes.js';
+import { REPO_ROOT as ROOT } from '@switchboard/testing';
 
 const INFRA = path.join(ROOT, 'infra');
 const read = (p: string): string => readFileSync(path.join(ROOT, p), 'utf8');

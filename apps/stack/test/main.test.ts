@@ -7,15 +7,13 @@ import path from 'node:path';
 import { connect, credsAuthenticator } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decode, type OperatorClaims } from '@switchboard/nats-jwt';
-import { freePort, startChild, startStackProcess, startTsx } from '../../../e2e/journey/processes.js';
-import { dropQueueKeys } from '../../../e2e/journey/queue-keys.js';
+import { dropRedisKeys, freePort, NATS_SERVER_BIN, REDIS_URL, redisPrefix, startChild, startStackProcess, startTsx, TSX_NODE_ARGS } from '@switchboard/testing';
 import { signupWithUser } from './tenant.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const dirs: string[] = [];
 afterAll(async () => {
   dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await dropQueueKeys(REDIS_URL, base.QUEUE_PREFIX);
+  await dropRedisKeys(base.QUEUE_PREFIX);
 });
 
 async function ports(): Promise<{ PORT: string; NATS_PORT: string; NATS_HTTP_PORT: string }> {
@@ -29,7 +27,7 @@ function scratch(): string {
 }
 
 // A developer's DATABASE_URL or master key must not turn these into non-embedded runs.
-const base = { HOST: '127.0.0.1', DATABASE_URL: '', SWITCHBOARD_MASTER_KEY: '', SWITCHBOARD_MASTER_KEY_FILE: '', QUEUE_PREFIX: `sb-stack-test-${process.pid}` };
+const base = { HOST: '127.0.0.1', DATABASE_URL: '', SWITCHBOARD_MASTER_KEY: '', SWITCHBOARD_MASTER_KEY_FILE: '', QUEUE_PREFIX: redisPrefix('sb-stack-test') };
 
 describe('npm start (apps/stack/src/main.ts)', () => {
   it('a port in use: one clear line, exit 1, nothing started', async () => {
@@ -121,10 +119,10 @@ describe('npm start (apps/stack/src/main.ts)', () => {
     expect(await plain.exited).toBe(0);
     expect(readFileSync(plainConf, 'utf8')).not.toContain('resolver_cache_dir');
     for (const [cmd, args] of [
-      ['/usr/sbin/nats-server', ['-t', '-c', plainConf]],
-      [process.execPath, ['--conditions=@switchboard/source', '--import', 'tsx', 'apps/broker/src/main.ts', '-t', '-c', conf]],
+      [NATS_SERVER_BIN, ['-t', '-c', plainConf]],
+      [process.execPath, [...TSX_NODE_ARGS, 'apps/broker/src/main.ts', '-t', '-c', conf]],
     ] as const) {
-      const check = startChild(cmd, [...args], process.env);
+      const check = startChild(cmd, [...args]);
       expect(await check.exited, check.output()).toBe(0);
     }
 

@@ -1,22 +1,11 @@
 // Against the machine's Redis (127.0.0.1:6379) and its installed redis-server binary.
-import { createConnection } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { checkRedis } from '@switchboard/worker';
-import { freePort } from '../src/ports.js';
+import { canConnect, freePort, REDIS_URL } from '@switchboard/testing';
 import { INSTALL_HINT, provideRedis, RedisMissingError } from '../src/redis.js';
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 async function deadUrl(): Promise<string> {
   return `redis://127.0.0.1:${await freePort()}`;
-}
-
-function refuses(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createConnection({ port, host: '127.0.0.1' });
-    s.once('connect', () => (s.destroy(), resolve(false)));
-    s.once('error', () => resolve(true));
-  });
 }
 
 describe('provideRedis', () => {
@@ -50,7 +39,7 @@ describe('provideRedis', () => {
     await checkRedis(r.url);
     const port = Number(new URL(r.url).port);
     await r.stop();
-    expect(await refuses(port)).toBe(true);
+    expect(await canConnect(port)).toBe(false);
   });
 
   it('reports a redis-server that exits at once', async () => {
