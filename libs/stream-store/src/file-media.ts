@@ -4,8 +4,11 @@ import { fileMsgSize } from './msg-size.js';
 import type { Segment, SegmentMedia } from './medium.js';
 
 const SUFFIX = '.seg';
-/** Open descriptors of sealed segments kept per stream (the active one is always open). */
-const MAX_OPEN = 16;
+/**
+ * Open descriptors of sealed segments kept per stream (the active one is always open): 64 covers
+ * 512 MiB of 8 MiB segments; random reads beyond that reopen files.
+ */
+const MAX_OPEN = 64;
 
 /** Segments as files `msgs/<base, 20 digits>.seg` under the stream's directory. */
 export class FileMedia implements SegmentMedia {

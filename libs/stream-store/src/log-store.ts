@@ -20,7 +20,7 @@ import { StoreError } from './errors.js';
 import type { Segment, SegmentMedia } from './medium.js';
 import {
   FIRST_RECORD_LEN, MSG_HEADER, REC_DEL, REC_FIRST, REC_MSG, checkRecord, delCount, delRecordLen, delSeq,
-  msgRecordLen, recHdrLen, recSeq, recSubject, recTsMs, recTsNs, reseal, writeDel, writeFirst, writeMsg,
+  msgRecordLen, recHdrLen, recordLen, recSeq, recSubject, recTsMs, recTsNs, reseal, writeDel, writeFirst, writeMsg,
 } from './record.js';
 import type { ConsumerStore, StreamStore } from './store.js';
 import type { SimpleState, StoreLimits, StoredMsg, StreamState } from './types.js';
@@ -85,6 +85,7 @@ class Seg {
   baseMs = -1; // ms of the first message: origin of the index's ts
   lastMs = 0; // timestamp (ms, fractional) of the last message, for whole-segment age drop
   idx: SegIndex | null;
+  sparse: Uint32Array | null = null; // offset of every SPARSE-th message, kept when idx is dropped
   constructor(readonly file: Segment, fresh: boolean) {
     this.idx = fresh ? new SegIndex(1024) : null;
   }
@@ -154,6 +155,7 @@ export class LogStore implements StreamStore {
   private sMsgs: number[] = [];
   private sFirst: number[] = [];
   private sLast: number[] = [];
+  private sStale: number[] = []; // 1: first is only a lower bound, 2: last only an upper bound
   private liveSubjects = 0;
   private matchers = new Map<string, Matcher>();
 
@@ -249,8 +251,10 @@ export class LogStore implements StreamStore {
     if (this.sMsgs[id]!++ === 0) {
       this.liveSubjects++;
       this.sFirst[id] = seq;
+      this.sStale[id] = 0;
     }
     this.sLast[id] = seq;
+    this.sStale[id]! &= 1;
 
     if (perSubjectFull) this.removeSeq(this.subjectFirst(id));
     if (lim.maxMsgs > 0) while (this.msgs > lim.maxMsgs) this.removeSeq(this.firstSeq);
@@ -575,6 +579,7 @@ export class LogStore implements StreamStore {
     old.file.keepOpen = false;
     if (old.idx !== null) {
       old.idx.resize(old.idx.n);
+      this.keepSparse(old, old.idx);
       this.touch(old);
     }
     const seg = new Seg(this.media.create(base), true);
@@ -606,6 +611,7 @@ export class LogStore implements StreamStore {
     this.sMsgs = [];
     this.sFirst = [];
     this.sLast = [];
+    this.sStale = [];
     this.liveSubjects = 0;
     this.matchers.clear();
     this.pendingDels.length = 0;
@@ -621,6 +627,7 @@ export class LogStore implements StreamStore {
     this.sMsgs.push(0);
     this.sFirst.push(0);
     this.sLast.push(0);
+    this.sStale.push(0);
     return id;
   }
 
@@ -652,6 +659,9 @@ export class LogStore implements StreamStore {
     this.bytes -= this.media.msgSize((len & ~HDR_FLAG) - MSG_HEADER, len >= HDR_FLAG);
     const id = idx.sid[i]!;
     if (--this.sMsgs[id]! === 0) this.liveSubjects--;
+    const seq = seg.base + i;
+    if (this.sFirst[id] === seq) this.sStale[id]! |= 1;
+    if (this.sLast[id] === seq) this.sStale[id]! |= 2;
   }
 
   /** Remove every message below `seq` (< last). */
@@ -792,6 +802,13 @@ export class LogStore implements StreamStore {
     return si < 0 ? null : this.segs[si]!;
   }
 
+  /** Keep every SPARSE-th offset of a sealed segment, so loads need no full index. */
+  private keepSparse(seg: Seg, idx: SegIndex): void {
+    const sparse = new Uint32Array(Math.ceil(idx.n / SPARSE));
+    for (let k = 0; k < sparse.length; k++) sparse[k] = idx.off[k * SPARSE]!;
+    seg.sparse = sparse;
+  }
+
   /** The segment's index, rebuilt from the segment if it was dropped from memory. */
   private index(seg: Seg): SegIndex {
     if (seg.idx !== null) {
@@ -809,7 +826,10 @@ export class LogStore implements StreamStore {
     }
     if (idx.n !== seg.count) throw new StoreError('corrupt', `segment ${seg.base} holds ${idx.n} messages, expected ${seg.count}`);
     seg.idx = idx;
-    if (seg !== this.active) this.touch(seg);
+    if (seg !== this.active) {
+      this.keepSparse(seg, idx);
+      this.touch(seg);
+    }
     return idx;
   }
 
@@ -820,7 +840,6 @@ export class LogStore implements StreamStore {
     while (this.loaded.length > this.media.indexCache) {
       const evicted = this.loaded.shift()!;
       evicted.idx = null;
-      evicted.file.release();
     }
   }
 
@@ -854,21 +873,58 @@ export class LogStore implements StreamStore {
   }
 
   private readMsg(seg: Seg, i: number): StoredMsg {
+    if (seg.idx === null && seg.sparse !== null) return this.readSparse(seg, i);
     const idx = this.index(seg);
     const off = idx.off[i]!;
     const len = idx.len[i]! & ~HDR_FLAG;
     if (off + len > seg.file.size) this.writeBatch();
     const buf = seg.file.read(off, len);
     if (checkRecord(buf, 0, buf.length) !== len) throw new StoreError('corrupt', `record of seq ${seg.base + i}`);
-    const sl = buf.readUInt16LE(29);
-    const hl = recHdrLen(buf, 0);
-    const p = MSG_HEADER + sl;
+    return this.msgAt(buf, 0, seg.base + i, this.names[idx.sid[i]!]!);
+  }
+
+  /** Load from a sealed segment without its index: walk from the nearest sparse offset. */
+  private readSparse(seg: Seg, i: number): StoredMsg {
+    let off = seg.sparse![Math.floor(i / SPARSE)]!;
+    let k = i - (i % SPARSE);
+    // Enough for the records up to i at this segment's average record size, plus one.
+    const avg = Math.ceil(seg.file.size / Math.max(1, seg.count));
+    let buf = seg.file.read(off, Math.min(Math.max(512, (i - k + 2) * avg), seg.file.size - off));
+    let p = 0;
+    for (;;) {
+      let len = recordLen(buf, p, buf.length);
+      if (len === 0) {
+        // The record runs past what was read: read again from it (or it is corrupt).
+        const need = p + 4 <= buf.length ? buf.readUInt32LE(p) : 0;
+        off += p;
+        p = 0;
+        buf = seg.file.read(off, Math.min(Math.max((i - k + 2) * avg, need), seg.file.size - off));
+        len = recordLen(buf, 0, buf.length);
+        if (len === 0) throw new StoreError('corrupt', `segment ${seg.base} at ${off}`);
+      }
+      if (buf[p + 8] === REC_MSG) {
+        if (k === i) {
+          if (checkRecord(buf, p, buf.length) !== len || recSeq(buf, p) !== seg.base + i) {
+            throw new StoreError('corrupt', `record of seq ${seg.base + i}`);
+          }
+          return this.msgAt(buf, p, seg.base + i, recSubject(buf, p));
+        }
+        k++;
+      }
+      p += len;
+    }
+  }
+
+  private msgAt(buf: Buffer, at: number, seq: number, subject: string): StoredMsg {
+    const len = buf.readUInt32LE(at);
+    const hl = recHdrLen(buf, at);
+    const p = at + MSG_HEADER + buf.readUInt16LE(at + 29);
     return {
-      seq: seg.base + i,
-      subject: this.names[idx.sid[i]!]!,
+      seq,
+      subject,
       hdr: hl > 0 ? buf.subarray(p, p + hl) : null,
-      data: buf.subarray(p + hl, len),
-      ts: BigInt(recTsMs(buf, 0)) * 1_000_000n + BigInt(recTsNs(buf, 0)),
+      data: buf.subarray(p + hl, at + len),
+      ts: BigInt(recTsMs(buf, at)) * 1_000_000n + BigInt(recTsNs(buf, at)),
     };
   }
 
@@ -887,15 +943,19 @@ export class LogStore implements StreamStore {
 
   private subjectFirst(id: number): number {
     let seq = this.sFirst[id]!;
+    if ((this.sStale[id]! & 1) === 0 && seq >= this.firstSeq) return seq;
     if (seq < this.firstSeq) seq = this.firstSeq;
     const found = this.scanId(seq, id, 1);
     this.sFirst[id] = found;
+    this.sStale[id]! &= 2;
     return found;
   }
 
   private subjectLast(id: number): number {
+    if ((this.sStale[id]! & 2) === 0) return this.sLast[id]!;
     const found = this.scanId(this.sLast[id]!, id, -1);
     this.sLast[id] = found;
+    this.sStale[id]! &= 1;
     return found;
   }
 
@@ -1038,12 +1098,14 @@ export class LogStore implements StreamStore {
             this.sFirst[id] = seg.base + i;
           }
           this.sLast[id] = seg.base + i;
+          this.sStale[id] = 0;
         }
         seg.lastMs = seg.baseMs + idx.ts[idx.n - 1]! / 1e6;
       }
       this.msgs += idx.n;
       idx.resize(Math.max(idx.n, 16));
       seg.idx = idx;
+      this.keepSparse(seg, idx);
       this.segs.push(seg);
       this.touch(seg);
       this.lastSeq = Math.max(this.lastSeq, seg.base + idx.n - 1);
@@ -1077,6 +1139,9 @@ export class LogStore implements StreamStore {
 }
 
 const NEAR_SCAN = 4096;
+/** Sealed segments keep every SPARSE-th record offset; a load walks from there. */
+const SPARSE = 32;
+
 
 interface Matcher {
   all: boolean;

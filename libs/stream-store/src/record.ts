@@ -86,6 +86,13 @@ export function reseal(buf: Buffer, off: number): void {
   seal(buf, off, buf.readUInt32LE(off));
 }
 
+/** Length of the record at `off` if its header is sane (no checksum: for walking records). */
+export function recordLen(buf: Buffer, off: number, end: number): number {
+  if (end - off < MIN_RECORD) return 0;
+  const len = buf.readUInt32LE(off);
+  return len < MIN_RECORD || len > MAX_RECORD || off + len > end ? 0 : len;
+}
+
 /**
  * Length of the valid record at `off`, or 0 when what is there is not a whole, intact record
  * (short, bad length, bad checksum, unknown type).
