@@ -51,7 +51,7 @@ beforeAll(async () => {
   dir = await tempDir();
   fresh = await freshDatabase();
   const config = { ...loadConfig({ DATABASE_URL: fresh.url, REDIS_URL, SWITCHBOARD_ADMIN_TOKEN_FILE: join(dir.path, 'admin.token') }), host: '127.0.0.1', port: 0 };
-  app = await createApp(config, { logger: false, masterKey: generateMasterKey().toString('base64') });
+  app = await createApp({ ...config, masterKey: generateMasterKey().toString('base64') }, { logger: false });
   await app.listen(0, '127.0.0.1');
   direct = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   proxy = recordingProxy(direct);

@@ -1,4 +1,5 @@
-// Builds the control plane: open the database, migrate, load the master key, connect Redis, start Nest.
+// Builds the control plane's Nest app: open the database, migrate, load the master key, connect
+// Redis (when configured), start Nest. Embedders use createControlPlane (control-plane.ts).
 import 'reflect-metadata';
 import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -15,13 +16,8 @@ import { MetricsService } from './metrics/metrics.service.js';
 
 export interface AppOptions {
   logger?: LoggerService | LogLevel[] | false;
-  /** Master key sources; default: SWITCHBOARD_MASTER_KEY / SWITCHBOARD_MASTER_KEY_FILE from the environment. */
-  masterKey?: string;
-  masterKeyFile?: string;
   /** Where account JWT changes are announced; default: a RecordingPropagationQueue (no worker). */
   propagation?: PropagationQueue;
-  /** false: no Redis at all (`npm start`'s embedded mode, jobs run in-process); /healthz reports it unused. */
-  redis?: false;
 }
 
 export async function createApp(config: ControlPlaneConfig, opts: AppOptions = {}): Promise<NestFastifyApplication> {
@@ -33,15 +29,15 @@ export async function createApp(config: ControlPlaneConfig, opts: AppOptions = {
     const applied = await db.migrate();
     log.log(`database ${db.location}: ${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
     const { keyring, source } = loadKeyring({
-      masterKey: opts.masterKey ?? (process.env.SWITCHBOARD_MASTER_KEY || undefined),
-      keyFile: opts.masterKeyFile ?? (process.env.SWITCHBOARD_MASTER_KEY_FILE || undefined),
+      masterKey: config.masterKey,
+      keyFile: config.masterKeyFile,
       dataDir: config.databaseUrl ? undefined : config.dataDir,
       // Only a database without sealed seeds may get a fresh embedded key.
       createIfMissing: !(await holdsSeeds(db)),
     });
     log.log(`master key ${keyring.currentKeyId} (${source === 'env' ? 'from SWITCHBOARD_MASTER_KEY' : source})`);
 
-    redis = opts.redis === false ? null : connectRedis(config.redisUrl, log);
+    if (config.redisUrl) redis = connectRedis(config.redisUrl, log);
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.register({ config, db, redis, keyring, propagation: opts.propagation ?? new RecordingPropagationQueue() }),
       // nats-server's URL resolver probes its base URL with the trailing slash (/jwt/v1/accounts/).

@@ -10,7 +10,18 @@ export interface ControlPlaneConfig {
   /** postgresql:// URL; absent = embedded PGlite under dataDir. */
   databaseUrl?: string;
   dataDir: string;
-  redisUrl: string;
+  /**
+   * Redis for the propagation job queue (REDIS_URL). Unset means no Redis: the control plane queues
+   * nothing (brokers get account JWT changes from the URL resolver only, a warning says so) and
+   * /healthz reports redis as "unused" instead of checking it. (`npm start` provides its own.)
+   */
+  redisUrl?: string;
+  /** BullMQ key prefix shared with the worker (QUEUE_PREFIX; default BullMQ's `bull`). */
+  queuePrefix?: string;
+  /** SWITCHBOARD_MASTER_KEY: one key, or several comma-separated (first encrypts, all decrypt). */
+  masterKey?: string;
+  /** SWITCHBOARD_MASTER_KEY_FILE: one key per line; without either, embedded mode keeps <dataDir>/master.key. */
+  masterKeyFile?: string;
   /** A fixed operator-admin bearer token (for automation); minted API tokens work regardless. */
   adminToken?: string;
   /** Where the first start writes the operator-admin API token (0600) instead of printing it. */
@@ -39,7 +50,10 @@ const env = z.object({
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-    .default('redis://127.0.0.1:6379'),
+    .optional(),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits, _ : . -, up to 64 characters').optional(),
+  SWITCHBOARD_MASTER_KEY: z.string().optional(),
+  SWITCHBOARD_MASTER_KEY_FILE: z.string().optional(),
   SWITCHBOARD_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SWITCHBOARD_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
   SWITCHBOARD_OPERATOR_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _, up to 64').default('switchboard'),
@@ -71,6 +85,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ControlPlan
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
     redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    masterKey: e.SWITCHBOARD_MASTER_KEY,
+    masterKeyFile: e.SWITCHBOARD_MASTER_KEY_FILE ? path.resolve(e.SWITCHBOARD_MASTER_KEY_FILE) : undefined,
     adminToken: e.SWITCHBOARD_ADMIN_TOKEN,
     adminTokenFile: e.SWITCHBOARD_ADMIN_TOKEN_FILE ? path.resolve(e.SWITCHBOARD_ADMIN_TOKEN_FILE) : undefined,
     operatorName: e.SWITCHBOARD_OPERATOR_NAME,

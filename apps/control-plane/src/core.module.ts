@@ -12,7 +12,7 @@ import { CONFIG, DATABASE, KEYRING, PROPAGATION, REDIS } from './tokens.js';
 export interface CoreResources {
   config: ControlPlaneConfig;
   db: Database;
-  /** null in embedded mode (no Redis: propagation jobs run in-process). */
+  /** null without REDIS_URL (see ControlPlaneConfig.redisUrl; `npm start`'s embedded mode). */
   redis: Redis | null;
   keyring: Keyring;
   /** Where account JWT changes are announced (the worker's BullMQ queue in production). */

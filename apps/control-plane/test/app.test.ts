@@ -26,7 +26,7 @@ describe('control plane', () => {
   beforeAll(async () => {
     fresh = await freshDatabase();
     config = { ...loadConfig({ DATABASE_URL: fresh.url, REDIS_URL }), adminToken };
-    app = await createApp(config, { logger: false, masterKey: generateMasterKey().toString('base64') });
+    app = await createApp({ ...config, masterKey: generateMasterKey().toString('base64') }, { logger: false });
   }, 60_000);
   afterAll(async () => {
     await app?.close();
@@ -131,7 +131,7 @@ describe('control plane with Redis unreachable', () => {
     fresh = await freshDatabase();
     // Port 1 on loopback: nothing listens there, so the connection is refused at once.
     const config = loadConfig({ DATABASE_URL: fresh.url, REDIS_URL: 'redis://127.0.0.1:1' });
-    app = await createApp(config, { logger: false, masterKey: generateMasterKey().toString('hex') });
+    app = await createApp({ ...config, masterKey: generateMasterKey().toString('hex') }, { logger: false });
   }, 60_000);
   afterAll(async () => {
     await app?.close();

@@ -12,7 +12,10 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       databaseUrl: undefined,
       dataDir: path.resolve('.data'),
-      redisUrl: 'redis://127.0.0.1:6379',
+      redisUrl: undefined,
+      queuePrefix: undefined,
+      masterKey: undefined,
+      masterKeyFile: undefined,
       adminToken: undefined,
       adminTokenFile: undefined,
       operatorName: 'switchboard',
@@ -26,6 +29,12 @@ describe('loadConfig', () => {
   it('reads every variable and treats empty ones as unset', () => {
     const c = loadConfig({ PORT: '9000', DATABASE_URL: 'postgresql://u:p@db/x', DATA_DIR: '', REDIS_URL: 'rediss://r:6380', HOST: '127.0.0.1' });
     expect(c).toMatchObject({ port: 9000, host: '127.0.0.1', databaseUrl: 'postgresql://u:p@db/x', dataDir: path.resolve('.data'), redisUrl: 'rediss://r:6380' });
+  });
+
+  it('is the one reader of the master key and queue settings', () => {
+    const c = loadConfig({ SWITCHBOARD_MASTER_KEY: 'k1,k2', SWITCHBOARD_MASTER_KEY_FILE: 'keys/master', QUEUE_PREFIX: 'sb:x', REDIS_URL: 'redis://r:1' });
+    expect(c).toMatchObject({ masterKey: 'k1,k2', masterKeyFile: path.resolve('keys/master'), queuePrefix: 'sb:x', redisUrl: 'redis://r:1' });
+    expect(() => loadConfig({ QUEUE_PREFIX: 'has space' })).toThrowError(/QUEUE_PREFIX/);
   });
 
   it('names each bad variable without echoing secret values', () => {

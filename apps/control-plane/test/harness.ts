@@ -47,7 +47,7 @@ export async function startControlPlane(env: Record<string, string> = {}): Promi
   const config = loadConfig({ DATABASE_URL: fresh.url, REDIS_URL, SWITCHBOARD_ADMIN_TOKEN_FILE: tokenFile, ...env });
   let app: NestFastifyApplication;
   try {
-    app = await createApp(config, { logger: new CaptureLogger(logs), masterKey: generateMasterKey().toString('base64'), propagation: queue });
+    app = await createApp({ ...config, masterKey: generateMasterKey().toString('base64') }, { logger: new CaptureLogger(logs), propagation: queue });
   } catch (e) {
     await fresh.drop();
     throw e;

@@ -77,7 +77,7 @@ describe('seeds never leave the control plane', { timeout: 120_000 }, () => {
       return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
     }) as typeof process.stdout.write;
     try {
-      app = await createApp(config, { logger: new CaptureLogger(logs), masterKey, propagation: new RecordingPropagationQueue() });
+      app = await createApp({ ...config, masterKey }, { logger: new CaptureLogger(logs), propagation: new RecordingPropagationQueue() });
     } finally {
       process.stdout.write = write;
     }

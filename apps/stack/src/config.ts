@@ -23,6 +23,13 @@ export interface StackConfig {
   brokerName: string;
   /** BullMQ key prefix (QUEUE_PREFIX, default BullMQ's `bull`): lets stacks share one Redis. */
   queuePrefix?: string;
+  /** The rest of the environment, for the control plane's own loadConfig (master key, signup rate…). */
+  controlPlaneEnv: Readonly<Record<string, string>>;
+}
+
+/** DATA_DIR (default ./.data), absolute: shared with `setup broker-config`. */
+export function dataDirFrom(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.DATA_DIR || '.data');
 }
 
 export class StackConfigError extends Error {
@@ -47,7 +54,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     natsPort: port('NATS_PORT', 4222, 1),
     natsHttpPort: port('NATS_HTTP_PORT', 8222, 0),
     host: get('HOST') ?? '0.0.0.0',
-    dataDir: path.resolve(get('DATA_DIR') ?? '.data'),
+    dataDir: dataDirFrom(env),
   };
   const databaseUrl = get('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgresql:// URL');
@@ -68,5 +75,6 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     adminTokenFile: tokenFile ? path.resolve(tokenFile) : path.join(cfg.dataDir, 'admin-token'),
     brokerName,
     ...(queuePrefix !== undefined ? { queuePrefix } : {}),
+    controlPlaneEnv: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
   };
 }

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { brokerConfig } from './broker-config.js';
+import { dataDirFrom } from './config.js';
 
 const USAGE = 'usage: setup broker-config --api <url> --out <file> [--cache-dir <dir> | --no-cache-dir]\n';
 
@@ -20,7 +21,7 @@ async function main(argv: string[]): Promise<void> {
   if (positionals.length !== 1 || positionals[0] !== 'broker-config' || !values.api || !values.out) throw new UsageError(USAGE);
   if (values['no-cache-dir'] && values['cache-dir'] !== undefined) throw new UsageError(USAGE);
   // Absolute: the broker may run from another working directory (it is the broker's path, not ours).
-  const cacheDir = values['no-cache-dir'] ? undefined : path.resolve(values['cache-dir'] ?? path.join(process.env.DATA_DIR || '.data', 'jwt-cache'));
+  const cacheDir = values['no-cache-dir'] ? undefined : path.resolve(values['cache-dir'] ?? path.join(dataDirFrom(), 'jwt-cache'));
   writeFileSync(values.out, await brokerConfig(values.api, cacheDir !== undefined ? { cacheDir } : {}), { mode: 0o644 });
   process.stderr.write(`setup: wrote ${values.out}\n`);
 }

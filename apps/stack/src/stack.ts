@@ -10,10 +10,8 @@ import path from 'node:path';
 import type { LogLevel } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { startBroker, type Broker } from '@switchboard/broker';
-import { createApp, DATABASE, KEYRING, loadConfig } from '@switchboard/control-plane';
-import type { Database } from '@switchboard/db';
+import { createControlPlane, loadConfig } from '@switchboard/control-plane';
 import { BullPropagationQueue, InProcessPropagationQueue, redisConnection, type PropagationQueue } from '@switchboard/propagation';
-import type { Keyring } from '@switchboard/secrets';
 import { ServerLogger } from '@switchboard/server';
 import { operatorSignerFromDb, startEmbeddedWorker, startWorker, systemCredsFromDb, type RunningEmbeddedWorker, type RunningWorker } from '@switchboard/worker';
 import type { StackConfig } from './config.js';
@@ -27,8 +25,6 @@ export interface StackLog {
 }
 
 export interface StartStackOptions {
-  /** Environment read by the control plane (master key, signup rate…); default process.env. */
-  env?: NodeJS.ProcessEnv;
   log?: StackLog;
   /** Nest's log levels; default warnings and errors (its start-up chatter hides the banner). */
   controlPlaneLogLevels?: LogLevel[];
@@ -93,15 +89,15 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
     const local = `127.0.0.1`;
     const apiUrl = `http://${local}:${cfg.port}`;
     const resolverUrl = `${apiUrl}/jwt/v1/accounts/`;
-    const env = opts.env ?? process.env;
+    const env = cfg.controlPlaneEnv;
     const cpConfig = loadConfig({
       ...env,
       PORT: String(cfg.port),
       HOST: cfg.host,
       DATA_DIR: cfg.dataDir,
       DATABASE_URL: cfg.databaseUrl ?? '',
-      // Embedded mode: a placeholder the control plane's config accepts; createApp is told not to connect.
-      REDIS_URL: redis ? redis.url : 'redis://embedded-mode.invalid:6379',
+      // Embedded mode: no REDIS_URL, so the control plane opens no Redis (its queue is the in-process one below).
+      REDIS_URL: redis ? redis.url : '',
       SWITCHBOARD_ADMIN_TOKEN_FILE: cfg.adminTokenFile,
       // Written into the operator JWT at bootstrap: what `switchboard server-config` points nats-server at.
       SWITCHBOARD_ACCOUNT_SERVER_URL: env.SWITCHBOARD_ACCOUNT_SERVER_URL || `${apiUrl}/jwt/v1`,
@@ -122,18 +118,16 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
       queue = embedded = new InProcessPropagationQueue({ log: workerLog(log) });
     }
 
-    const app = await createApp(cpConfig, { propagation: queue, logger: opts.controlPlaneLogLevels ?? ['warn', 'error'], ...(redis ? {} : { redis: false as const }) });
-    undo.push(() => app.close());
+    const cp = await createControlPlane(cpConfig, { propagation: queue, logger: opts.controlPlaneLogLevels ?? ['warn', 'error'] });
+    undo.push(() => cp.close());
     try {
-      await app.listen({ port: cfg.port, host: cfg.host });
+      await cp.listen(cfg.port, cfg.host);
     } catch (e) {
       throw portError(e as NodeJS.ErrnoException, cfg.host, cfg.port, 'PORT');
     }
 
-    const database = app.get<symbol, Database>(DATABASE, { strict: false });
-    const keyring = app.get<symbol, Keyring>(KEYRING, { strict: false });
-    const operator = await database.prisma.operator.findFirstOrThrow({ select: { jwt: true, systemAccount: true } });
-    if (!operator.systemAccount) throw new Error('the operator has no system account: the database was bootstrapped by an older control plane');
+    const { db: database, keyring, app } = cp;
+    const operator = await cp.operator();
 
     let broker: Broker;
     try {

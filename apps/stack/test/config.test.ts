@@ -13,6 +13,7 @@ describe('loadStackConfig', () => {
       dataDir: path.resolve('.data'),
       adminTokenFile: path.resolve('.data', 'admin-token'),
       brokerName: 'local',
+      controlPlaneEnv: {},
     });
   });
 

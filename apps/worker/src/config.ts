@@ -15,6 +15,9 @@ export interface WorkerConfig {
   concurrency: number;
   /** BullMQ Redis key prefix (default `bull`). */
   queuePrefix?: string;
+  /** SWITCHBOARD_MASTER_KEY / SWITCHBOARD_MASTER_KEY_FILE: opens the system user's seed from the database. */
+  masterKey?: string;
+  masterKeyFile?: string;
 }
 
 export class WorkerConfigError extends Error {
@@ -54,6 +57,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     ...(systemCreds ? { systemCreds } : {}),
     concurrency,
     ...(env.QUEUE_PREFIX ? { queuePrefix: env.QUEUE_PREFIX } : {}),
+    ...(env.SWITCHBOARD_MASTER_KEY ? { masterKey: env.SWITCHBOARD_MASTER_KEY } : {}),
+    ...(env.SWITCHBOARD_MASTER_KEY_FILE ? { masterKeyFile: env.SWITCHBOARD_MASTER_KEY_FILE } : {}),
   };
 }
 

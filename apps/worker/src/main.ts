@@ -85,15 +85,15 @@ async function main(): Promise<void> {
 function keyringOf(cfg: WorkerConfig) {
   // Never create a key here: the control plane owns it, and a fresh one could open nothing.
   return loadKeyring({
-    masterKey: process.env.SWITCHBOARD_MASTER_KEY || undefined,
-    keyFile: process.env.SWITCHBOARD_MASTER_KEY_FILE || undefined,
+    masterKey: cfg.masterKey,
+    keyFile: cfg.masterKeyFile,
     ...(cfg.databaseUrl ? {} : { dataDir: cfg.dataDir }),
     createIfMissing: false,
   }).keyring;
 }
 
 function hasMasterKey(cfg: WorkerConfig): boolean {
-  return Boolean(process.env.SWITCHBOARD_MASTER_KEY || process.env.SWITCHBOARD_MASTER_KEY_FILE || !cfg.databaseUrl);
+  return Boolean(cfg.masterKey || cfg.masterKeyFile || !cfg.databaseUrl);
 }
 
 function credsFromDb(cfg: WorkerConfig, db: Database): Promise<string> {

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import path from 'node:path';
+import { loadMigrateCliConfig } from './config.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { createMigration, diffMigrations, migrate, migrationStatus, type MigrationTarget } from './migrate.js';
 
@@ -26,12 +27,12 @@ async function main(argv: string[]): Promise<number> {
   const paths = { schemaPath: values.schema, migrationsDir: values.migrations };
   let target: MigrationTarget;
   let close = async () => {};
-  if (process.env.DATABASE_URL) {
-    target = process.env.DATABASE_URL;
+  const cfg = loadMigrateCliConfig();
+  if (cfg.databaseUrl) {
+    target = cfg.databaseUrl;
   } else {
-    const dataDir = process.env.DATA_DIR ?? '.data';
-    const lock = lockDataDir(dataDir);
-    const db = await PGlite.create({ dataDir: path.join(path.resolve(dataDir), 'pglite') });
+    const lock = lockDataDir(cfg.dataDir);
+    const db = await PGlite.create({ dataDir: path.join(cfg.dataDir, 'pglite') });
     target = db;
     close = async () => {
       await db.close();

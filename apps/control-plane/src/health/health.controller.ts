@@ -1,4 +1,4 @@
-// GET /healthz: 200 when the database and Redis both answer, else 503; JSON either way.
+// GET /healthz: 200 when the database and (if configured) Redis answer, else 503; JSON either way.
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';

@@ -1,7 +1,7 @@
 import type { Database } from '@switchboard/db';
 
 export interface Check {
-  /** unused: no Redis (embedded mode). */
+  /** unused: no REDIS_URL (see ControlPlaneConfig.redisUrl), so not part of the verdict. */
   status: 'up' | 'down' | 'unused';
   error?: string;
 }
