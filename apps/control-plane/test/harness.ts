@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { freshDatabase, type FreshDatabase } from '@switchboard/db';
+import { freshDatabase, type Database, type FreshDatabase } from '@switchboard/db';
 import { RecordingPropagationQueue } from '@switchboard/issuer';
 import { generateMasterKey } from '@switchboard/secrets';
-import { createApp, loadConfig } from '@switchboard/control-plane';
+import { createControlPlane, loadConfig, type ControlPlane } from '@switchboard/control-plane';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** An nkey seed (operator, account, user…) in clear text: 58 base32 characters on their own, starting S + kind. */
@@ -28,6 +28,7 @@ class CaptureLogger implements LoggerService {
 
 export interface Harness {
   app: NestFastifyApplication;
+  db: Database;
   adminToken: string;
   tokenFileMode: number;
   queue: RecordingPropagationQueue;
@@ -45,16 +46,18 @@ export async function startControlPlane(env: Record<string, string> = {}): Promi
   const bodies: string[] = [];
   const queue = new RecordingPropagationQueue();
   const config = loadConfig({ DATABASE_URL: fresh.url, REDIS_URL, SWITCHBOARD_ADMIN_TOKEN_FILE: tokenFile, ...env });
-  let app: NestFastifyApplication;
+  let cp: ControlPlane;
   try {
-    app = await createApp({ ...config, masterKey: generateMasterKey().toString('base64') }, { logger: new CaptureLogger(logs), propagation: queue });
+    cp = await createControlPlane({ ...config, masterKey: generateMasterKey().toString('base64') }, { logger: new CaptureLogger(logs), propagation: queue });
   } catch (e) {
     await fresh.drop();
     throw e;
   }
   const adminToken = fs.readFileSync(tokenFile, 'utf8').trim();
+  const app = cp.app;
   return {
     app,
+    db: cp.db,
     adminToken,
     tokenFileMode: fs.statSync(tokenFile).mode,
     queue,
@@ -78,7 +81,7 @@ export async function startControlPlane(env: Record<string, string> = {}): Promi
       return { status: res.statusCode, body, text: res.body };
     },
     async close() {
-      await app.close();
+      await cp.close();
       await fresh.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -3,7 +3,6 @@
 // tenant's ids are 404), sign-in rate limit, operator persons made with the admin token.
 import { createUser } from '@nats-io/nkeys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE } from '@switchboard/control-plane';
 import type { Database } from '@switchboard/db';
 import { startControlPlane, type Harness } from './harness.js';
 
@@ -61,7 +60,7 @@ describe('console sessions, members and invites', { timeout: 60_000 }, () => {
 
   beforeAll(async () => {
     h = await startControlPlane();
-    db = h.app.get<symbol, Database>(DATABASE, { strict: false });
+    db = h.db;
     A.owner = new Browser(h, '10.0.0.1');
     B.owner = new Browser(h, '10.0.0.2');
   }, 60_000);
