@@ -33,6 +33,8 @@ if (cmd === 'write') {
   let x = 0;
   for (let i = 0; i < 200_000; i++) x += s.load(1 + ((i * 2654435761) % st.msgs))!.data.length;
   for (let i = 0; i < 200_000; i++) x += s.loadLast(SUBJECTS[i % 1000]!)!.data.length;
-  console.log(`after 200k random loads + 200k last-by-subject: RSS ${mib()} MiB (heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MiB, read ${x} B)`);
+  const rss = mib();
+  const m = process.memoryUsage();
+  console.log(`after 200k random loads + 200k last-by-subject: RSS ${rss} MiB (JS heap used ${Math.round(m.heapUsed / 2 ** 20)} MiB, array buffers ${Math.round(m.arrayBuffers / 2 ** 20)} MiB; read ${x} B)`);
   await s.close();
 }

@@ -95,8 +95,11 @@ class FileSegment implements Segment {
     const n = fs.readSync(this.handle(), out, 0, len, off);
     return n === len ? out : out.subarray(0, n);
   }
-  readAll(): Buffer {
-    return this.size === 0 ? Buffer.alloc(0) : this.read(0, this.size);
+  readAll(into?: Buffer): Buffer {
+    if (this.size === 0) return Buffer.alloc(0);
+    if (into === undefined || into.length < this.size) return this.read(0, this.size);
+    const n = fs.readSync(this.handle(), into, 0, this.size, 0);
+    return into.subarray(0, n);
   }
   overwrite(off: number, buf: Buffer): void {
     fs.writeSync(this.handle(), buf, 0, buf.length, off);

@@ -1071,11 +1071,20 @@ export class LogStore implements StreamStore {
     const bases = this.media.existing();
     const rec: Recovery = { dels: [], floor: 0, lastMs: 0, lastNs: 0 };
     this.replaying = true;
+    // Segments whose index will not stay cached are scanned into one reused buffer and index,
+    // so opening a big stream leaves no garbage behind (RSS stays flat).
+    const keepFrom = bases.length - 1 - Math.min(this.media.indexCache, bases.length);
+    const scratch = new SegIndex(1024);
+    let scratchBuf = Buffer.alloc(0);
     for (let k = 0; k < bases.length; k++) {
       const file = this.media.open(bases[k]!);
       const seg = new Seg(file, false);
-      const idx = new SegIndex(1024);
-      const buf = file.readAll();
+      const keep = k >= keepFrom;
+      const idx = keep ? new SegIndex(1024) : scratch;
+      idx.n = 0;
+      idx.tombs.length = 0;
+      if (!keep && scratchBuf.length < file.size) scratchBuf = Buffer.allocUnsafe(Math.max(file.size, this.maxSeg));
+      const buf = keep ? file.readAll() : file.readAll(scratchBuf);
       let off = 0;
       while (off < buf.length) {
         const len = checkRecord(buf, off, buf.length);
@@ -1103,11 +1112,15 @@ export class LogStore implements StreamStore {
         seg.lastMs = seg.baseMs + idx.ts[idx.n - 1]! / 1e6;
       }
       this.msgs += idx.n;
-      idx.resize(Math.max(idx.n, 16));
-      seg.idx = idx;
       this.keepSparse(seg, idx);
       this.segs.push(seg);
-      this.touch(seg);
+      if (keep) {
+        idx.resize(Math.max(idx.n, 16));
+        seg.idx = idx;
+        this.touch(seg);
+      } else {
+        file.release();
+      }
       this.lastSeq = Math.max(this.lastSeq, seg.base + idx.n - 1);
     }
     if (this.segs.length === 0) {

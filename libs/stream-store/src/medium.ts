@@ -30,8 +30,8 @@ export interface Segment {
   keepOpen: boolean;
   append(buf: Buffer, len: number): void;
   read(off: number, len: number): Buffer;
-  /** The whole segment (for rebuilding its index). */
-  readAll(): Buffer;
+  /** The whole segment (for rebuilding its index), read into `into` when given (big enough). */
+  readAll(into?: Buffer): Buffer;
   overwrite(off: number, buf: Buffer): void;
   truncate(len: number): void;
   /** Data sync; resolves when on disk. */
