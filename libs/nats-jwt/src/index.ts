@@ -55,7 +55,7 @@ export {
   type ClaimsByType,
   type AnyClaims,
 } from './jwt.js';
-export { validateUser, validateAccount, validateOperator, validateActivation, subjectProblem, isSubjectContainedIn } from './validate.js';
+export { validateUser, validateAccount, accountIssues, hasWildcards, validateOperator, validateActivation, subjectProblem, isSubjectContainedIn, type ClaimIssue } from './validate.js';
 export { trustOperators, trustKeys, isTrustedIssuer, type Trust } from './trust.js';
 export { authorizeUser, type AuthorizeRequest, type AuthResult, type Authorized, type AuthFailure, type AuthFailureCode, type EffectiveLimits } from './chain.js';
 export { applyUserScope, isValidSubject, type TemplateContext } from './scope-template.js';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { AccountClaims, Import, UserScope } from './account-claims.js';
+import type { AccountClaims, Export, Import, UserScope } from './account-claims.js';
 import { verify } from './jwt.js';
 import type { ActivationClaims } from './activation-claims.js';
 import type { Permission, Permissions, TimeRange, UserPermissionLimits } from './claims.js';
@@ -141,39 +141,233 @@ function validateScope(s: UserScope, out: string[]): void {
   }
 }
 
+/** One problem of a claim set: `path` names the field in the JWT (`nats.exports[2].account_token_position`). */
+export interface ClaimIssue {
+  path: string;
+  message: string;
+}
+
+/** The problems of an account JWT's claims, as messages (nats-server refuses the account on any). */
 export function validateAccount(c: AccountClaims): string[] {
-  const out: string[] = [];
+  return accountIssues(c).map((i) => i.message);
+}
+
+/**
+ * nats-io/jwt v2.3.0's AccountClaims.Validate (what nats-server 2.9 runs on every account JWT it
+ * loads, refusing the whole account on a blocking issue), with the field each problem is about.
+ */
+export function accountIssues(c: AccountClaims): ClaimIssue[] {
+  const out: ClaimIssue[] = [];
+  const at = (path: string) => (problems: string[]) => { for (const message of problems) out.push({ path, message }); };
   const n = c.nats;
   if (n.signing_keys !== undefined) {
-    if (!Array.isArray(n.signing_keys)) out.push('signing_keys is not a list');
+    const add = at('nats.signing_keys');
+    const p: string[] = [];
+    if (!Array.isArray(n.signing_keys)) p.push('signing_keys is not a list');
     else for (const k of n.signing_keys) {
       if (typeof k === 'string') {
-        if (!isAccountKey(k)) out.push(`${JSON.stringify(String(k).slice(0, 60))} is not a valid account signing key`);
-      } else if (k && typeof k === 'object' && (k as UserScope).kind === 'user_scope') validateScope(k as UserScope, out);
-      else out.push('unknown signing key scope');
+        if (!isAccountKey(k)) p.push(`${JSON.stringify(String(k).slice(0, 60))} is not a valid account signing key`);
+      } else if (k && typeof k === 'object' && (k as UserScope).kind === 'user_scope') validateScope(k as UserScope, p);
+      else p.push('unknown signing key scope');
+    }
+    add(p);
+  }
+  if (n.revocations !== undefined && (n.revocations === null || typeof n.revocations !== 'object' || Array.isArray(n.revocations))) {
+    out.push({ path: 'nats.revocations', message: 'revocations is not an object' });
+  }
+  at('nats.default_permissions')(permissionsProblems(n.default_permissions));
+  importsIssues(c.sub, n.imports, out);
+  exportsIssues(n.exports, out);
+  limitsIssues(n, out);
+  mappingsIssues(n.mappings, out);
+  at('nats')(infoProblems(n));
+  return out;
+}
+
+const quote = (v: unknown, max = 80) => JSON.stringify(String(v)).slice(0, max);
+
+/** nats-io v2.3.0's Subject.HasWildCards (token-wise `*` or a final `>`). */
+export function hasWildcards(s: string): boolean {
+  return s.endsWith('.>') || s.includes('.*.') || s.endsWith('.*') || s.startsWith('*.') || s === '*' || s === '>';
+}
+
+function exportsIssues(list: unknown, out: ClaimIssue[]): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) return void out.push({ path: 'nats.exports', message: 'exports is not a list' });
+  const byKind: Record<'service' | 'stream', string[]> = { service: [], stream: [] };
+  list.forEach((e: Export | null, i) => {
+    const at = (field: string, message: string) => out.push({ path: `nats.exports[${i}]${field ? `.${field}` : ''}`, message });
+    if (!e || typeof e !== 'object') return at('', 'null export is not allowed');
+    const service = e.type === 'service';
+    if (!service && e.type !== 'stream') at('type', `invalid export type: ${quote(e.type, 40)}`);
+    if (typeof e.subject === 'string') byKind[service ? 'service' : 'stream'].push(e.subject);
+    const rt = e.response_type as unknown;
+    if (service && rt !== undefined && rt !== '' && rt !== 'Singleton' && rt !== 'Stream' && rt !== 'Chunked') {
+      at('response_type', `invalid response type for service: ${quote(rt, 40)}`);
+    }
+    if (e.type === 'stream' && rt !== undefined && rt !== '') at('response_type', `invalid response type for stream: ${quote(rt, 40)}`);
+    if (e.service_latency !== undefined && e.service_latency !== null) {
+      const l = e.service_latency;
+      if (!service) at('service_latency', 'latency tracking only permitted for services');
+      const s = l.sampling as unknown;
+      const headers = typeof s === 'string' && s.toLowerCase() === 'headers';
+      if (!headers && s !== undefined && !(Number.isInteger(s) && ((s as number) === 0 || ((s as number) >= 1 && (s as number) <= 100)))) {
+        at('service_latency.sampling', 'sampling percentage needs to be between 1-100');
+      }
+      const r = subjectProblem(l.results);
+      if (r) at('service_latency.results', r);
+      else if (hasWildcards(l.results)) at('service_latency.results', 'results subject can not contain wildcards');
+    }
+    const th = e.response_threshold as unknown;
+    if (th !== undefined && (typeof th !== 'number' || !Number.isInteger(th))) at('response_threshold', 'response threshold is not a whole number of nanoseconds');
+    else if (typeof th === 'number' && th < 0) at('response_threshold', 'negative response threshold is invalid');
+    else if (typeof th === 'number' && th > 0 && !service) at('response_threshold', 'response threshold only valid for services');
+    const sp = subjectProblem(e.subject);
+    if (sp) at('subject', sp);
+    const pos = e.account_token_position as unknown;
+    // Go reads it into a uint: anything else makes the whole JWT undecodable.
+    if (pos !== undefined && (typeof pos !== 'number' || !Number.isInteger(pos) || pos < 0)) {
+      at('account_token_position', 'Account Token Position must be a positive integer');
+    } else if (typeof pos === 'number' && pos > 0 && typeof e.subject === 'string') {
+      const tokens = e.subject.split('.');
+      if (!hasWildcards(e.subject)) at('account_token_position', `Account Token Position can only be used with wildcard subjects: ${e.subject}`);
+      else if (pos > tokens.length) at('account_token_position', `Account Token Position ${pos} exceeds length of subject '${e.subject}'`);
+      else if (tokens[pos - 1] !== '*') at('account_token_position', `Account Token Position ${pos} matches '${tokens[pos - 1]}' but must match a * in: ${e.subject}`);
+    }
+    for (const message of infoProblems(e)) at('', message);
+  });
+  // nats-io's isContainedIn: no export of a kind may cover another export of the same kind.
+  for (const kind of ['service', 'stream'] as const) {
+    const subjects = byKind[kind];
+    const reported = new Set<string>();
+    subjects.forEach((s, i) => {
+      subjects.forEach((other, j) => {
+        if (i === j || reported.has(other) || !isSubjectContainedIn(s, other)) return;
+        reported.add(other);
+        out.push({ path: 'nats.exports', message: `${kind} export subject ${JSON.stringify(other)} already exports ${JSON.stringify(s)}` });
+      });
+    });
+  }
+}
+
+function importsIssues(account: string, list: unknown, out: ClaimIssue[]): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) return void out.push({ path: 'nats.imports', message: 'imports is not a list' });
+  const serviceSubjects: string[] = [];
+  list.forEach((i: Import | null, idx) => {
+    const at = (field: string, message: string) => out.push({ path: `nats.imports[${idx}]${field ? `.${field}` : ''}`, message });
+    if (!i || typeof i !== 'object') return at('', 'null import is not allowed');
+    if (i.type === 'service') {
+      // nats-io's Imports.Validate: service imports may not overlap where importers publish.
+      const sub = i.to || (typeof i.local_subject === 'string' && i.local_subject ? renamedToSubject(i.local_subject) : i.subject);
+      if (typeof sub === 'string') {
+        for (const k of serviceSubjects) {
+          if (isSubjectContainedIn(sub, k) || isSubjectContainedIn(k, sub)) at(i.local_subject ? 'local_subject' : 'subject', `overlapping subject namespace for ${JSON.stringify(sub)} and ${JSON.stringify(k)}`);
+        }
+        serviceSubjects.push(sub);
+      }
+    }
+    if (i.type !== 'stream' && i.type !== 'service') at('type', `invalid import type: ${quote(i.type, 40)}`);
+    if (!i.account) at('account', 'account to import from is not specified');
+    const sp = subjectProblem(i.subject);
+    if (sp) at('subject', sp);
+    if (i.local_subject) {
+      for (const message of renamingProblems(i.local_subject, typeof i.subject === 'string' ? i.subject : '')) at('local_subject', message);
+      if (i.to) at('local_subject', 'Local Subject replaces To');
+    }
+    if (i.share && i.type !== 'service') at('share', `sharing information (for latency tracking) is only valid for services: ${quote(i.subject)}`);
+    const tp: string[] = [];
+    importTokenProblems(account, i, tp);
+    for (const message of tp) at('token', message);
+  });
+}
+
+/** nats-io's RenamingSubject.ToSubject: `$N` references read as `*`. */
+function renamedToSubject(s: string): string {
+  return s.split('.').map((t) => (/^\$[+-]?\d+$/.test(t) ? '*' : t)).join('.');
+}
+
+/** nats-io v2.3.0's RenamingSubject.Validate(from). */
+function renamingProblems(s: string, from: string): string[] {
+  const out: string[] = [];
+  const p = subjectProblem(s);
+  if (p) out.push(p);
+  if (from === '') out.push('subject cannot be empty');
+  const endsWide = (v: string) => v === '>' || v.endsWith('.>');
+  if (endsWide(s) !== endsWide(from)) out.push('both, renaming subject and subject, need to end or not end in >');
+  const fromCnt = from.split('.').filter((t) => t === '*').length;
+  let refCnt = 0;
+  for (const tk of s.split('.')) {
+    if (tk === '*') refCnt++;
+    if (tk.length < 2 || tk[0] !== '$' || !/^[+-]?\d+$/.test(tk.slice(1))) continue;
+    const idx = Number(tk.slice(1));
+    if (idx > fromCnt) out.push(`Reference $${idx} in ${JSON.stringify(s)} reference * in ${JSON.stringify(from)} that do not exist`);
+    else refCnt++;
+  }
+  if (refCnt !== fromCnt) out.push('subject does not contain enough * or reference wildcards $[0-9]');
+  return out;
+}
+
+function limitsIssues(n: AccountClaims['nats'], out: ClaimIssue[]): void {
+  const l = n.limits ?? {};
+  const at = (path: string, message: string) => out.push({ path: `nats.limits${path ? `.${path}` : ''}`, message });
+  // nats-io's tiered-vs-plain JetStream limits check is left out: the reference nats-server 2.9.10 takes both.
+  // An absent limit reads as 0 in Go: only -1 is unlimited.
+  const imports = Array.isArray(n.imports) ? n.imports.length : 0;
+  const exports = Array.isArray(n.exports) ? n.exports : [];
+  const max = (v: number | undefined) => v ?? 0;
+  if (max(l.imports) !== -1 && imports > max(l.imports)) at('imports', 'the account contains more imports than allowed by the operator');
+  if (max(l.exports) !== -1) {
+    if (exports.length > max(l.exports)) at('exports', 'the account contains more exports than allowed by the operator');
+    if (!l.wildcards && exports.some((e) => e && typeof e.subject === 'string' && hasWildcards(e.subject))) {
+      at('wildcards', 'the account contains wildcard exports that are not allowed by the operator');
     }
   }
-  if (n.revocations !== undefined && (n.revocations === null || typeof n.revocations !== 'object' || Array.isArray(n.revocations))) out.push('revocations is not an object');
-  permissionsProblems(n.default_permissions, out);
-  for (const [list, what] of [[n.exports, 'export'], [n.imports, 'import']] as const) {
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) {
-      out.push(`${what}s is not a list`);
+}
+
+function mappingsIssues(m: AccountClaims['nats']['mappings'], out: ClaimIssue[]): void {
+  if (m === undefined || m === null) return;
+  if (typeof m !== 'object' || Array.isArray(m)) return void out.push({ path: 'nats.mappings', message: 'mappings is not an object' });
+  for (const [from, targets] of Object.entries(m)) {
+    const at = (message: string) => out.push({ path: `nats.mappings[${JSON.stringify(from)}]`, message });
+    const fp = subjectProblem(from);
+    if (fp) at(fp);
+    if (!Array.isArray(targets)) {
+      at('mapping targets are not a list');
       continue;
     }
-    for (const e of list as { type?: unknown; subject?: unknown; account?: unknown }[]) {
-      if (!e || typeof e !== 'object') {
-        out.push(`null ${what} is not allowed`);
-        continue;
-      }
-      if (e.type !== 'stream' && e.type !== 'service') out.push(`invalid ${what} type: ${JSON.stringify(String(e.type)).slice(0, 40)}`);
-      const p = subjectProblem(e.subject);
-      if (p) out.push(p);
-      if (what === 'import') {
-        if (!e.account) out.push('account to import from is not specified');
-        importTokenProblems(c.sub, e as Import, out);
-      }
+    let total = 0;
+    const perCluster = new Map<string, number>();
+    for (const t of targets) {
+      const tp = subjectProblem(t?.subject);
+      if (tp) at(tp);
+      const w = typeof t?.weight === 'number' ? t.weight : 0;
+      if (t?.cluster) {
+        const sum = (perCluster.get(t.cluster) ?? 0) + w;
+        perCluster.set(t.cluster, sum);
+        if (sum > 100) at(`Mapping ${JSON.stringify(from)} in cluster ${JSON.stringify(t.cluster)} exceeds 100% among all of it's weighted to mappings`);
+      } else total += w === 0 ? 100 : w;
     }
+    if (total > 100) at(`Mapping ${JSON.stringify(from)} exceeds 100% among all of it's weighted to mappings`);
+  }
+}
+
+const MAX_INFO_LENGTH = 8 * 1024;
+
+/** nats-io's Info.Validate (description and info_url of accounts and exports). */
+function infoProblems(i: { description?: unknown; info_url?: unknown }): string[] {
+  const out: string[] = [];
+  if (typeof i.description === 'string' && Buffer.byteLength(i.description) > MAX_INFO_LENGTH) out.push('Description is too long');
+  if (typeof i.info_url === 'string' && i.info_url !== '') {
+    if (Buffer.byteLength(i.info_url) > MAX_INFO_LENGTH) out.push('Info URL is too long');
+    let ok = false;
+    try {
+      const u = new URL(i.info_url);
+      ok = u.protocol !== '' && u.hostname !== '';
+    } catch {
+      ok = false;
+    }
+    if (!ok) out.push('error parsing info url: no hostname or scheme');
   }
   return out;
 }
