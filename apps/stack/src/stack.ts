@@ -13,7 +13,8 @@ import { startBroker, type Broker } from '@switchboard/broker';
 import { createControlPlane, loadConfig } from '@switchboard/control-plane';
 import { BullPropagationQueue, InProcessPropagationQueue, redisConnection, type PropagationQueue } from '@switchboard/propagation';
 import { ServerLogger } from '@switchboard/server';
-import { operatorSignerFromDb, startEmbeddedWorker, startWorker, systemCredsFromDb, type RunningEmbeddedWorker, type RunningWorker } from '@switchboard/worker';
+import { loadOperatorSigner, loadSystemCreds } from '@switchboard/issuer';
+import { startEmbeddedWorker, startWorker, type RunningEmbeddedWorker, type RunningWorker } from '@switchboard/worker';
 import type { StackConfig } from './config.js';
 import { checkStackPorts, portError } from './ports.js';
 import { provideRedis, RedisMissingError, type RedisHandle } from './redis.js';
@@ -151,12 +152,12 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
 
     // Registered like any broker (/v1/brokers): the worker pushes to every row of that table.
     await database.prisma.broker.upsert({ where: { name: cfg.brokerName }, create: { name: cfg.brokerName, url: natsUrl }, update: { url: natsUrl } });
-    const signer = await operatorSignerFromDb(database.prisma, keyring);
+    const keys = await loadOperatorSigner(database.prisma, keyring);
     const common = {
       db: database.prisma,
-      systemCreds: await systemCredsFromDb(database.prisma, keyring),
+      systemCreds: await loadSystemCreds(database.prisma, keyring),
       // Monthly quotas: over-quota accounts are re-signed (publishers held) by the operator's signing key.
-      ...(signer ? { quota: { signer } } : {}),
+      ...(keys ? { quota: { signer: keys.signer } } : {}),
       log: workerLog(log),
     };
     const worker = embedded

@@ -2,10 +2,9 @@
 // drain running jobs before exit (a second signal exits at once).
 import type { KeyPair } from '@nats-io/nkeys';
 import { DataDirLockedError, openDatabase, type Database } from '@switchboard/db';
+import { loadOperatorSigner, loadSystemCreds, OperatorKeysError } from '@switchboard/issuer';
 import { loadKeyring, MasterKeyError } from '@switchboard/secrets';
 import { loadWorkerConfig, WorkerConfigError, type WorkerConfig } from './config.js';
-import { operatorSignerFromDb } from './operator-signer.js';
-import { systemCredsFromDb, SystemCredsError } from './system-creds.js';
 import { RedisUnavailableError, startWorker, type RunningWorker } from './worker.js';
 
 function fail(message: string): never {
@@ -35,14 +34,14 @@ async function main(): Promise<void> {
   let systemCreds: string;
   let quota: { signer: KeyPair } | undefined;
   try {
-    systemCreds = cfg.systemCreds ?? (await credsFromDb(cfg, db));
+    systemCreds = cfg.systemCreds ?? (await loadSystemCreds(db.prisma, keyringOf(cfg)));
     // Quotas re-sign account JWTs: they need the master key; without one they stay off.
-    const signer = hasMasterKey(cfg) ? await operatorSignerFromDb(db.prisma, keyringOf(cfg)) : null;
-    if (signer) quota = { signer };
+    const keys = hasMasterKey(cfg) ? await loadOperatorSigner(db.prisma, keyringOf(cfg)) : null;
+    if (keys) quota = { signer: keys.signer };
     else log.warn('no master key or operator signing key yet: monthly quotas not enforced');
   } catch (e) {
     await db.close();
-    if (e instanceof SystemCredsError || e instanceof MasterKeyError) fail(e.message);
+    if (e instanceof OperatorKeysError || e instanceof MasterKeyError) fail(e.message);
     throw e;
   }
   let running: RunningWorker;
@@ -94,10 +93,6 @@ function keyringOf(cfg: WorkerConfig) {
 
 function hasMasterKey(cfg: WorkerConfig): boolean {
   return Boolean(cfg.masterKey || cfg.masterKeyFile || !cfg.databaseUrl);
-}
-
-function credsFromDb(cfg: WorkerConfig, db: Database): Promise<string> {
-  return systemCredsFromDb(db.prisma, keyringOf(cfg));
 }
 
 void main().catch((e: unknown) => fail((e as Error).stack ?? String(e)));

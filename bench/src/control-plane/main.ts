@@ -19,7 +19,8 @@ import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { startBroker, type Broker } from '@switchboard/broker';
 import { freshDatabase, openDatabase } from '@switchboard/db';
 import { generateMasterKey, loadKeyring } from '@switchboard/secrets';
-import { startWorker, systemCredsFromDb } from '@switchboard/worker';
+import { loadSystemCreds } from '@switchboard/issuer';
+import { startWorker } from '@switchboard/worker';
 import { freePort, startControlPlane } from './processes.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' }, users: { type: 'string', default: '300' } } });
@@ -81,7 +82,7 @@ try {
   };
   cleanup.push(() => brokers.URL.close(), () => brokers.FULL.close());
   for (const [name, b] of Object.entries(brokers)) await call('POST', '/v1/brokers', admin, { name: `bench-${name}`, url: `nats://127.0.0.1:${b.port}` });
-  const worker = await startWorker({ redisUrl, queuePrefix: prefix, db: db.prisma, systemCreds: await systemCredsFromDb(db.prisma, keyring) });
+  const worker = await startWorker({ redisUrl, queuePrefix: prefix, db: db.prisma, systemCreds: await loadSystemCreds(db.prisma, keyring) });
   cleanup.push(async () => {
     await worker.queue.queue.obliterate({ force: true });
     await worker.queue.dead.obliterate({ force: true });

@@ -1,8 +1,7 @@
-// An account JWT is rebuilt whole from what the database holds (plan limits + overrides, exports,
-// imports, revocations, signing keys) and signed by an operator signing key: no incremental edits
-// of a previous token, so the stored JWT is always a function of the rows.
-import type { KeyPair } from '@nats-io/nkeys';
-import { encode, newAccountClaims, type AccountClaims, type Export, type Import } from '@switchboard/nats-jwt';
+// An account's claims are rebuilt whole from what the database holds (plan limits + overrides,
+// exports, imports, revocations, signing keys): no incremental edits of a previous token, so the
+// stored JWT is always a function of the rows. account-jwt.ts validates, signs and stores them.
+import { newAccountClaims, type AccountClaims, type Export, type Import } from '@switchboard/nats-jwt';
 import { limitTags, natsLimits, type Limits } from './limits.js';
 
 export type ExportKind = 'stream' | 'service';
@@ -32,6 +31,8 @@ export interface AccountSpec {
   limits: Limits;
   /** Over its monthly quota: publishers held (`sb:rate_msgs=0`). */
   overQuota?: boolean;
+  /** Its tenant is suspended: every user JWT issued up to the signing is revoked (`*`). */
+  suspended?: boolean;
   signingKeys: readonly string[];
   exports?: readonly ExportSpec[];
   imports?: readonly ImportSpec[];
@@ -39,6 +40,7 @@ export interface AccountSpec {
   revocations?: ReadonlyMap<string, Date> | Readonly<Record<string, Date>>;
 }
 
+/** The claims of `spec` (suspension is applied when signing: it needs the signing time). */
 export function accountClaims(spec: AccountSpec): AccountClaims {
   const c = newAccountClaims(spec.publicKey, spec.name);
   c.nats.limits = natsLimits(spec.limits);
@@ -50,11 +52,6 @@ export function accountClaims(spec: AccountSpec): AccountClaims {
   const revoked = spec.revocations instanceof Map ? [...spec.revocations] : Object.entries(spec.revocations ?? {});
   if (revoked.length) c.nats.revocations = Object.fromEntries(revoked.map(([k, at]) => [k, Math.floor(at.getTime() / 1000)]));
   return c;
-}
-
-/** The account JWT for `spec`, signed by `operatorSigner` (an operator signing key). */
-export function signAccount(spec: AccountSpec, operatorSigner: KeyPair, now = Date.now()): string {
-  return encode(accountClaims(spec), operatorSigner, { now });
 }
 
 function exportClaim(e: ExportSpec): Export {

@@ -2,7 +2,19 @@ export { IssuerError, type IssuerErrorCode } from './errors.js';
 export { newSealedKey, openSigner, type SealedKey, type KeyKind, type Bytes } from './keys.js';
 export { LIMIT_KEYS, UNLIMITED, effectiveLimits, limitTags, limitsOf, natsLimits, type Limits } from './limits.js';
 export { parseDuration } from './duration.js';
-export { accountClaims, signAccount, type AccountSpec, type ExportSpec, type ImportSpec, type ExportKind } from './account.js';
+export { accountClaims, type AccountSpec, type ExportSpec, type ImportSpec, type ExportKind } from './account.js';
+export {
+  signAccount,
+  resignAccount,
+  lockAccount,
+  accountSpecOf,
+  accountLimits,
+  type AccountRows,
+  type SignedAccount,
+  type SignAccountOptions,
+  type Tx,
+} from './account-jwt.js';
+export { loadOperatorSigner, loadSystemCreds, OperatorKeysError, type OperatorSigner } from './operator-keys.js';
 export {
   bootstrapOperator,
   apiTokenKeyContext,
@@ -16,7 +28,6 @@ export {
   checkAccountPublicKey,
   expiryOf,
   issueUserJwt,
-  systemUserCreds,
   type UserSpec,
   type UserPermissionsInput,
 } from './user.js';

@@ -1,11 +1,10 @@
 // First start: the operator (trust root), its signing key, the system account and a system user
 // for workers that push claims. Everything comes back sealed or public; nothing is stored here.
+// The system account's JWT is made like every other one, by resignAccount once its row exists.
 import { randomBytes } from 'node:crypto';
 import { encode, newOperatorClaims, newUserClaims } from '@switchboard/nats-jwt';
 import type { Keyring } from '@switchboard/secrets';
-import { signAccount } from './account.js';
 import { newSealedKey, type Bytes, type SealedKey } from './keys.js';
-import { UNLIMITED } from './limits.js';
 
 export interface OperatorOptions {
   name: string;
@@ -19,7 +18,7 @@ export interface OperatorBootstrap extends SealedKey {
   jwt: string;
   accountServerUrl?: string;
   signingKey: SealedKey;
-  systemAccount: SealedKey & { name: string; jwt: string; issuedAt: Date; signingKey: SealedKey };
+  systemAccount: SealedKey & { name: string; signingKey: SealedKey };
   systemUser: SealedKey & { name: string; jwt: string };
   /** HS256 key for API tokens, sealed (context: apiTokenKeyContext(operator public key)). */
   apiTokenKeyEnc: Bytes;
@@ -46,11 +45,6 @@ export function bootstrapOperator(keyring: Keyring, opts: OperatorOptions): Oper
   if (opts.accountServerUrl) oc.nats.account_server_url = opts.accountServerUrl;
   const jwt = encode(oc, op.pair, { now });
 
-  const sysJwt = signAccount(
-    { publicKey: sys.publicKey, name: SYSTEM_ACCOUNT_NAME, limits: UNLIMITED, signingKeys: [sysSk.publicKey] },
-    sk.pair,
-    now,
-  );
   const uc = newUserClaims(user.publicKey, SYSTEM_USER_NAME);
   uc.nats.issuer_account = sys.publicKey;
   const userJwt = encode(uc, sysSk.pair, { now });
@@ -70,8 +64,6 @@ export function bootstrapOperator(keyring: Keyring, opts: OperatorOptions): Oper
       name: SYSTEM_ACCOUNT_NAME,
       publicKey: sys.publicKey,
       seedEnc: sys.seedEnc,
-      jwt: sysJwt,
-      issuedAt: new Date(Math.floor(now / 1000) * 1000),
       signingKey: { publicKey: sysSk.publicKey, seedEnc: sysSk.seedEnc },
     },
     systemUser: { name: SYSTEM_USER_NAME, publicKey: user.publicKey, seedEnc: user.seedEnc, jwt: userJwt },

@@ -1,7 +1,6 @@
 // User JWTs: the user's key pair is made by the client; only its public key reaches us.
 import type { KeyPair } from '@nats-io/nkeys';
-import { encode, formatCreds, isAccountKey, isUserKey, newUserClaims, validateUser, type Permission } from '@switchboard/nats-jwt';
-import { openSeed, type Keyring } from '@switchboard/secrets';
+import { encode, isAccountKey, isUserKey, newUserClaims, validateUser, type Permission } from '@switchboard/nats-jwt';
 import { IssuerError } from './errors.js';
 import { parseDuration } from './duration.js';
 
@@ -72,14 +71,4 @@ export function issueUserJwt(spec: UserSpec, accountSigner: KeyPair, now = Date.
   const problems = validateUser(c);
   if (problems.length) throw new IssuerError('invalid', problems.join('; '), 'permissions');
   return encode(c, accountSigner, { now });
-}
-
-/** The system user's .creds (for workers pushing claims): opens the sealed seed only to format it. */
-export function systemUserCreds(keyring: Keyring, user: { publicKey: string; seedEnc: Uint8Array; jwt: string }): string {
-  const seed = openSeed(keyring, user.publicKey, user.seedEnc);
-  try {
-    return formatCreds(user.jwt, seed);
-  } finally {
-    seed.fill(0);
-  }
 }

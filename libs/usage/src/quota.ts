@@ -5,8 +5,7 @@
 // is dropped and its subscribers still receive); a new month or a raised quota lifts the hold.
 import type { KeyPair } from '@nats-io/nkeys';
 import type { Db } from '@switchboard/db';
-import { effectiveLimits, limitsOf, limitTags, UNLIMITED, type Limits, type PropagationQueue } from '@switchboard/issuer';
-import { decode, encode, type AccountClaims } from '@switchboard/nats-jwt';
+import { accountLimits, lockAccount, resignAccount, type Limits, type PropagationQueue } from '@switchboard/issuer';
 
 export interface QuotaState {
   monthlyMsgs: number;
@@ -54,8 +53,7 @@ export class QuotaCheck {
     });
     const changes: QuotaChanges = { held: [], lifted: [] };
     for (const a of accounts) {
-      const limits = effectiveLimits(a.tenant ? limitsOf(a.tenant.plan) : UNLIMITED, a.limits as Partial<Limits>);
-      const over = overQuota(limits, used.get(a.publicKey) ?? { msgs: 0, bytes: 0 });
+      const over = overQuota(accountLimits(a), used.get(a.publicKey) ?? { msgs: 0, bytes: 0 });
       if (over === (a.overQuotaSince !== null)) continue;
       if (await this.flip(a.id, over, now)) (over ? changes.held : changes.lifted).push(a.publicKey);
     }
@@ -73,23 +71,16 @@ export class QuotaCheck {
 
   /**
    * Under the account row lock (the control plane's re-signs take it too): sets or clears
-   * over_quota_since and re-signs the stored JWT with the `sb:` tags the control plane would write
-   * for the new state. Its rebuilds read over_quota_since, so both agree. False if already flipped.
+   * over_quota_since and re-signs the JWT from the rows, as the control plane does (it reads
+   * over_quota_since, so both agree). False if another check flipped it first.
    */
   private async flip(accountId: string, over: boolean, now: Date): Promise<boolean> {
     return this.opts.db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM accounts WHERE id = ${accountId}::uuid FOR UPDATE`;
-      const a = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { tenant: { include: { plan: true } } } });
+      await lockAccount(tx, accountId);
+      const a = await tx.account.findUniqueOrThrow({ where: { id: accountId }, select: { overQuotaSince: true } });
       if (over === (a.overQuotaSince !== null)) return false;
-      const limits = effectiveLimits(a.tenant ? limitsOf(a.tenant.plan) : UNLIMITED, a.limits as Partial<Limits>);
-      const claims = decode<AccountClaims>(a.jwt).claims;
-      const tags = [...(claims.nats.tags ?? []).filter((t) => !t.toLowerCase().startsWith('sb:')), ...limitTags(limits, over)];
-      if (tags.length) claims.nats.tags = tags;
-      else delete claims.nats.tags;
-      // A later iat than the last JWT's: brokers drop a JWT whose jti (iat-based) they know.
-      const at = Math.max(Date.now(), a.jwtIssuedAt.getTime() + 1000);
-      const jwt = encode(claims, this.opts.signer, { now: at });
-      await tx.account.update({ where: { id: a.id }, data: { jwt, jwtIssuedAt: new Date(Math.floor(at / 1000) * 1000), overQuotaSince: over ? now : null } });
+      await tx.account.update({ where: { id: accountId }, data: { overQuotaSince: over ? now : null } });
+      await resignAccount(tx, accountId, this.opts.signer);
       return true;
     });
   }

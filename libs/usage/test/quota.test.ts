@@ -37,7 +37,7 @@ async function setup(plan: { rateMsgs: number; monthlyMsgs?: number; monthlyByte
   const t = await db.prisma.tenant.create({ data: { name: `t${i}`, email: `t${i}@example.com`, planId: p.id } });
   const kp = createAccount();
   const pk = kp.getPublicKey();
-  const jwt = signAccount({ publicKey: pk, name: `a${i}`, limits: { ...UNLIMITED, rateMsgs: plan.rateMsgs }, signingKeys: [] }, signer);
+  const { jwt } = signAccount({ publicKey: pk, name: `a${i}`, limits: { ...UNLIMITED, rateMsgs: plan.rateMsgs }, signingKeys: [] }, signer);
   const a = await db.prisma.account.create({
     data: { tenantId: t.id, operatorId, name: `a${i}`, publicKey: pk, seedEnc: Buffer.from('x'), jwt, jwtIssuedAt: new Date(Date.now() - 5000) },
   });

@@ -9,8 +9,10 @@ import {
   ApiTokenSigner,
   apiTokenKeyContext,
   bootstrapOperator,
+  loadOperatorSigner,
+  loadSystemCreds,
   openSigner,
-  systemUserCreds,
+  resignAccount,
   type Role,
 } from '@switchboard/issuer';
 import type { Keyring } from '@switchboard/secrets';
@@ -77,17 +79,18 @@ export class OperatorService implements OnModuleInit {
           signingKeys: { create: { publicKey: b.signingKey.publicKey, seedEnc: b.signingKey.seedEnc } },
         },
       });
-      await tx.account.create({
+      const sys = await tx.account.create({
         data: {
           operatorId: op.id,
           name: b.systemAccount.name,
           publicKey: b.systemAccount.publicKey,
           seedEnc: b.systemAccount.seedEnc,
-          jwt: b.systemAccount.jwt,
-          jwtIssuedAt: b.systemAccount.issuedAt,
+          jwt: '',
+          jwtIssuedAt: new Date(0),
           signingKeys: { create: { publicKey: b.systemAccount.signingKey.publicKey, seedEnc: b.systemAccount.signingKey.seedEnc } },
         },
       });
+      await resignAccount(tx, sys.id, openSigner(this.keyring, b.signingKey));
       if (!(await tx.plan.findUnique({ where: { name: DEFAULT_PLAN.name } }))) await tx.plan.create({ data: DEFAULT_PLAN });
       await tx.auditLog.create({
         data: { actor: 'system', action: 'operator.bootstrap', targetType: 'operator', targetId: op.id, data: { name: b.name, publicKey: b.publicKey } },
@@ -110,18 +113,15 @@ export class OperatorService implements OnModuleInit {
   }
 
   private async load(): Promise<void> {
-    const op = await this.db.prisma.operator.findFirstOrThrow({
-      omit: { apiTokenKeyEnc: false },
-      include: { signingKeys: { where: { revokedAt: null }, orderBy: { createdAt: 'desc' }, take: 1, omit: { seedEnc: false } } },
-    });
-    const sk = op.signingKeys[0];
-    if (!sk) throw new Error(`operator ${op.name} has no active signing key`);
+    const keys = await loadOperatorSigner(this.db.prisma, this.keyring);
+    if (!keys) throw new Error('no operator in the database');
+    const op = await this.db.prisma.operator.findUniqueOrThrow({ where: { id: keys.operatorId }, omit: { apiTokenKeyEnc: false } });
     if (!op.apiTokenKeyEnc) throw new Error(`operator ${op.name} has no API token key`);
     this.state = {
       id: op.id,
       publicKey: op.publicKey,
-      signer: openSigner(this.keyring, sk),
-      signingKeyId: sk.id,
+      signer: keys.signer,
+      signingKeyId: keys.signingKeyId,
       apiTokens: new ApiTokenSigner(this.keyring.open(op.apiTokenKeyEnc, apiTokenKeyContext(op.publicKey))),
     };
   }
@@ -157,10 +157,8 @@ export class OperatorService implements OnModuleInit {
   }
 
   /** The system user's .creds, for workers that push claims to brokers. */
-  async systemCreds(): Promise<string> {
-    const op = await this.db.prisma.operator.findUniqueOrThrow({ where: { id: this.id }, omit: { systemUserSeedEnc: false } });
-    if (!op.systemUserPublicKey || !op.systemUserSeedEnc || !op.systemUserJwt) throw new Error('operator has no system user');
-    return systemUserCreds(this.keyring, { publicKey: op.systemUserPublicKey, seedEnc: op.systemUserSeedEnc, jwt: op.systemUserJwt });
+  systemCreds(): Promise<string> {
+    return loadSystemCreds(this.db.prisma, this.keyring);
   }
 
   /** A new operator-admin API token (the `admin-token` command). */

@@ -1,0 +1,144 @@
+// The one way an account JWT is made and stored (control plane, worker quota check, operator
+// bootstrap): under the account row's lock, rebuilt whole from the rows, validated with
+// nats-server's rules, signed with a later iat than the last, written back.
+import type { KeyPair } from '@nats-io/nkeys';
+import type { Prisma } from '@switchboard/db';
+import { accountIssues, encode, type AccountClaims, type ClaimIssue } from '@switchboard/nats-jwt';
+import { accountClaims, type AccountSpec } from './account.js';
+import { IssuerError } from './errors.js';
+import { effectiveLimits, limitsOf, UNLIMITED, type Limits } from './limits.js';
+
+/** A Prisma client inside `$transaction(async (tx) => …)`. */
+export type Tx = Prisma.TransactionClient;
+
+/** What an account JWT is built from. */
+const ROWS = {
+  tenant: { include: { plan: true } },
+  signingKeys: { where: { revokedAt: null }, orderBy: { createdAt: 'asc' } },
+  exports: { orderBy: { createdAt: 'asc' } },
+  imports: { orderBy: { createdAt: 'asc' } },
+  users: { where: { revokedAt: { not: null } }, select: { publicKey: true, revokedAt: true } },
+} satisfies Prisma.AccountInclude;
+
+export type AccountRows = Prisma.AccountGetPayload<{ include: typeof ROWS }>;
+
+export interface SignedAccount {
+  jwt: string;
+  /** The JWT's iat (whole seconds), stored as accounts.jwt_issued_at. */
+  issuedAt: Date;
+}
+
+export interface SignAccountOptions {
+  now?: number;
+  /** iat of the JWT this one replaces (absent for a first JWT). */
+  after?: Date | null;
+}
+
+/**
+ * Serialises JWT rebuilds of one account until the transaction ends: without it, two concurrent
+ * changes (say two revocations) would each sign a JWT missing the other's row, and the last
+ * commit would win. Reads after the lock see what the other transaction committed.
+ */
+export async function lockAccount(tx: Tx, accountId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM accounts WHERE id = ${accountId}::uuid FOR UPDATE`;
+}
+
+/** The account's effective limits: its tenant plan's (unlimited without a tenant), with its overrides. */
+export function accountLimits(a: { limits: unknown; tenant: { plan: Parameters<typeof limitsOf>[0] } | null }): Limits {
+  return effectiveLimits(a.tenant ? limitsOf(a.tenant.plan) : UNLIMITED, a.limits as Partial<Limits>);
+}
+
+/** The account spec the rows describe. */
+export function accountSpecOf(a: AccountRows): AccountSpec {
+  return {
+    publicKey: a.publicKey,
+    name: a.name,
+    limits: accountLimits(a),
+    overQuota: a.overQuotaSince !== null,
+    suspended: a.tenant?.status === 'suspended',
+    signingKeys: a.signingKeys.map((k) => k.publicKey),
+    exports: a.exports.map((e) => ({
+      name: e.name,
+      subject: e.subject,
+      type: e.type,
+      tokenRequired: e.tokenRequired,
+      responseType: e.responseType as 'Singleton' | 'Stream' | 'Chunked' | null,
+      accountTokenPosition: e.accountTokenPosition,
+    })),
+    imports: a.imports.map((i) => ({
+      name: i.name,
+      account: i.exporterPublicKey,
+      subject: i.subject,
+      localSubject: i.localSubject,
+      type: i.type,
+      token: i.activationToken,
+    })),
+    revocations: new Map(a.users.map((u) => [u.publicKey, u.revokedAt!])),
+  };
+}
+
+/**
+ * The account JWT for `spec`, signed by an operator signing key. Refuses (IssuerError 'invalid',
+ * naming the API field) what nats-server would refuse: it drops the whole account otherwise.
+ */
+export function signAccount(spec: AccountSpec, signer: KeyPair, opts: SignAccountOptions = {}): SignedAccount {
+  // Each re-sign gets a later iat than the last (seconds): the jti hashes only iat/iss/sub/name, so
+  // two changes within one second would share a jti, and brokers (nats-server too) drop a known jti.
+  const now = Math.max(opts.now ?? Date.now(), opts.after ? opts.after.getTime() + 1000 : 0);
+  const claims = accountClaims(spec);
+  // A suspended tenant's users are all refused: "*" revokes every user JWT issued up to now
+  // (nats-server honours it, and drops connected users on the update). Resuming re-signs without it.
+  if (spec.suspended) claims.nats.revocations = { ...claims.nats.revocations, '*': Math.floor(now / 1000) };
+  checkClaims(claims, spec);
+  return { jwt: encode(claims, signer, { now }), issuedAt: new Date(Math.floor(now / 1000) * 1000) };
+}
+
+/** Re-signs an account's JWT from its rows inside `tx` (taking the row lock) and stores it. */
+export async function resignAccount(tx: Tx, accountId: string, signer: KeyPair, now = Date.now()): Promise<SignedAccount & { publicKey: string }> {
+  await lockAccount(tx, accountId);
+  const a = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: ROWS });
+  // A row made with an empty JWT (new account) has no iat to follow.
+  const signed = signAccount(accountSpecOf(a), signer, { now, after: a.jwt ? a.jwtIssuedAt : null });
+  await tx.account.update({ where: { id: a.id }, data: { jwt: signed.jwt, jwtIssuedAt: signed.issuedAt } });
+  return { ...signed, publicKey: a.publicKey };
+}
+
+// JWT fields -> the API's names for them.
+const API_FIELDS: Record<string, string> = {
+  subject: 'subject',
+  type: 'type',
+  name: 'name',
+  response_type: 'responseType',
+  account_token_position: 'accountTokenPosition',
+  service_latency: 'latency',
+  response_threshold: 'responseThreshold',
+  local_subject: 'localSubject',
+  account: 'account',
+  token: 'token',
+  share: 'share',
+};
+
+function checkClaims(claims: AccountClaims, spec: AccountSpec): void {
+  const issues = accountIssues(claims);
+  const first = issues[0];
+  if (!first) return;
+  const { field, what } = locate(first, spec);
+  const rest = issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1).map((i) => i.message).join('; ')})` : '';
+  throw new IssuerError('invalid', `nats-server would refuse the account JWT: ${what}${first.message}${rest}`, field);
+}
+
+/** The API field an issue is about, and which export/import it concerns. */
+function locate(issue: ClaimIssue, spec: AccountSpec): { field: string; what: string } {
+  const m = /^nats\.(exports|imports)(?:\[(\d+)\])?(?:\.(\w+))?/.exec(issue.path);
+  if (m) {
+    const side = m[1] === 'exports' ? 'export' : 'import';
+    const item = m[2] === undefined ? undefined : (m[1] === 'exports' ? spec.exports : spec.imports)?.[Number(m[2])];
+    return { field: API_FIELDS[m[3] ?? 'subject'] ?? m[3]!, what: item ? `${side} ${JSON.stringify(item.name)} (${item.subject}): ` : '' };
+  }
+  const limit = /^nats\.limits\.(\w+)/.exec(issue.path)?.[1];
+  if (limit === 'imports') return { field: 'limits.maxImports', what: '' };
+  if (limit === 'exports') return { field: 'limits.maxExports', what: '' };
+  if (limit === 'wildcards') return { field: 'subject', what: '' };
+  if (issue.path === 'nats.signing_keys') return { field: 'signingKeys', what: '' };
+  return { field: issue.path, what: '' };
+}
