@@ -33,12 +33,11 @@ async function theOperator(db: Reader) {
   return ops[0] ?? null;
 }
 
-/** The operator signing key, opened; null while no operator is bootstrapped. */
+/** The operator signing key, opened; null while there is no operator or no active signing key. */
 export async function loadOperatorSigner(db: Reader, keyring: Keyring): Promise<OperatorSigner | null> {
   const op = await theOperator(db);
-  if (!op) return null;
-  const sk = op.signingKeys[0];
-  if (!sk) throw new OperatorKeysError(`operator ${op.name} has no active signing key`);
+  const sk = op?.signingKeys[0];
+  if (!op || !sk) return null;
   try {
     return { operatorId: op.id, operatorPublicKey: op.publicKey, signingKeyId: sk.id, signer: openSigner(keyring, sk) };
   } catch (e) {

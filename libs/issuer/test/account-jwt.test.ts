@@ -176,6 +176,13 @@ describe('operator keys', () => {
     expect(creds.jwt).toBe(op.systemUser.jwt);
   });
 
+  it('has no signer while the operator has no active signing key', async () => {
+    const where = { publicKey: op.signingKey.publicKey };
+    await t.db.prisma.operatorSigningKey.update({ where, data: { revokedAt: new Date() } });
+    expect(await loadOperatorSigner(t.db.prisma, keyring)).toBeNull();
+    await t.db.prisma.operatorSigningKey.update({ where, data: { revokedAt: null } });
+  });
+
   it('says so when the master key is not the one that sealed them', async () => {
     const other = new Keyring([generateMasterKey()]);
     await expect(loadOperatorSigner(t.db.prisma, other)).rejects.toThrow(OperatorKeysError);

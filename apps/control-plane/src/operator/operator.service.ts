@@ -114,7 +114,7 @@ export class OperatorService implements OnModuleInit {
 
   private async load(): Promise<void> {
     const keys = await loadOperatorSigner(this.db.prisma, this.keyring);
-    if (!keys) throw new Error('no operator in the database');
+    if (!keys) throw new Error('the operator has no active signing key');
     const op = await this.db.prisma.operator.findUniqueOrThrow({ where: { id: keys.operatorId }, omit: { apiTokenKeyEnc: false } });
     if (!op.apiTokenKeyEnc) throw new Error(`operator ${op.name} has no API token key`);
     this.state = {
