@@ -18,6 +18,7 @@ import {
   newSealedKey,
   openSigner,
   resignAccount,
+  type SealedKey,
   type Tx,
 } from '@switchboard/issuer';
 
@@ -57,8 +58,8 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function newAccountRow(tenantId: string | null, name: string, key = newSealedKey(keyring, 'account')) {
-  const sk = 'signingKey' in key ? key.signingKey : newSealedKey(keyring, 'account');
+async function newAccountRow(tenantId: string | null, name: string, key: SealedKey & { signingKey?: SealedKey } = newSealedKey(keyring, 'account')) {
+  const sk = key.signingKey ?? newSealedKey(keyring, 'account');
   return t.db.prisma.account.create({
     data: { tenantId, operatorId, name, publicKey: key.publicKey, seedEnc: key.seedEnc, jwt: '', jwtIssuedAt: new Date(0), signingKeys: { create: { publicKey: sk.publicKey, seedEnc: sk.seedEnc } } },
     include: { signingKeys: { omit: { seedEnc: false } } },
