@@ -38,9 +38,12 @@ export interface SignAccountOptions {
  * Serialises JWT rebuilds of one account until the transaction ends: without it, two concurrent
  * changes (say two revocations) would each sign a JWT missing the other's row, and the last
  * commit would win. Reads after the lock see what the other transaction committed.
+ * NO KEY UPDATE, not UPDATE: a transaction that inserted a row referring to the account (a user,
+ * an export) holds KEY SHARE on it, which FOR UPDATE would wait for — two such transactions
+ * locking next would deadlock.
  */
 export async function lockAccount(tx: Tx, accountId: string): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM accounts WHERE id = ${accountId}::uuid FOR UPDATE`;
+  await tx.$queryRaw`SELECT id FROM accounts WHERE id = ${accountId}::uuid FOR NO KEY UPDATE`;
 }
 
 /** The account's effective limits: its tenant plan's (unlimited without a tenant), with its overrides. */
