@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfigFile, stringifyConfig } from '../src/index.js';
+import { NATS_SERVER_BIN } from '@switchboard/testing';
 import { configObject } from './arbitraries.js';
 
-const NATS_SERVER = '/usr/sbin/nats-server';
 /** Fixed seeds keep CI repeatable; set CONFIG_DIFF_SEED to explore others. */
 const SEED = process.env.CONFIG_DIFF_SEED === undefined ? undefined : Number(process.env.CONFIG_DIFF_SEED);
 const RUNS = Number(process.env.CONFIG_DIFF_RUNS ?? 1);
@@ -32,7 +32,7 @@ const main = join(dir, 'main.conf');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function natsServer(): Verdict {
-  const run = spawnSync(NATS_SERVER, ['-t', '-c', main], { env: ENV, encoding: 'utf8', timeout: 10_000 });
+  const run = spawnSync(NATS_SERVER_BIN, ['-t', '-c', main], { env: ENV, encoding: 'utf8', timeout: 10_000 });
   if (run.status === null) throw new Error(`nats-server did not finish: ${run.signal} ${run.stderr}`);
   if (run.status === 0) return { ok: true };
   const text = (run.stderr + run.stdout).replace(/^nats-server: /, '').replace(/\n+$/, '');

@@ -18,7 +18,7 @@ import {
   type AccountClaims,
   type UserClaims,
 } from '../src/index.js';
-import { startOperatorServer, type RunningServer } from './nats-server.js';
+import { operatorModeConfig, startNatsServer, type RunningServer } from '@switchboard/testing';
 import { seedOf } from './helpers.js';
 
 // JWTs and .creds made here, judged by the real nats-server and by authorizeUser side by side.
@@ -121,7 +121,8 @@ function ourVerdict(u: TestUser): string {
 }
 
 beforeAll(async () => {
-  server = await startOperatorServer({ operatorJwt, systemAccount: sys.getPublicKey(), accounts: { [sys.getPublicKey()]: sysJwt, [acct.getPublicKey()]: acctJwt, [beta.getPublicKey()]: betaJwt, [gamma.getPublicKey()]: gammaJwt } });
+  const preload = { [sys.getPublicKey()]: sysJwt, [acct.getPublicKey()]: acctJwt, [beta.getPublicKey()]: betaJwt, [gamma.getPublicKey()]: gammaJwt };
+  server = await startNatsServer({ config: operatorModeConfig({ operatorJwt, systemAccount: sys.getPublicKey(), resolver: 'resolver: MEMORY', preload }) });
 });
 
 afterAll(async () => {

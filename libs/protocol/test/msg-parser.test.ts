@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERR_MAX_CONTROL_LINE, ERR_MAX_PAYLOAD, ERR_UNKNOWN_PROTOCOL, MsgParser } from '../src/index.js';
-import { NatsServer } from './nats-server.js';
+import { startNatsServer, type RunningServer } from '@switchboard/testing';
 import { ServerRecorder } from './recorder.js';
 
 function parse(input: string | string[], maxPayload?: number): unknown[][] {
@@ -62,9 +62,9 @@ describe('MsgParser', () => {
 });
 
 describe('MsgParser on a live nats-server stream', () => {
-  let server: NatsServer;
+  let server: RunningServer;
   beforeAll(async () => {
-    server = await NatsServer.start('');
+    server = await startNatsServer();
   });
   afterAll(async () => {
     await server?.stop();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientParser } from '../src/index.js';
-import { NatsServer } from './nats-server.js';
+import { RawClient, startNatsServer, type RunningServer } from '@switchboard/testing';
 import { ClientRecorder } from './recorder.js';
 
 /**
@@ -100,6 +100,24 @@ const CASES: Array<[string, Outcome]> = [
   ['PUB foo\r 1\r\na\r\nPING\r\n', 'alive'],
 ];
 
+/**
+ * Sends `input` on a fresh connection once INFO arrived and reads until the server answers PONG
+ * or closes. Returns what came after INFO and whether the connection was closed (no PONG).
+ */
+async function exchange(port: number, input: Buffer): Promise<{ text: string; closed: boolean }> {
+  const c = await RawClient.open(port);
+  try {
+    await c.waitFor('\r\n');
+    c.send(input);
+    const afterInfo = (): string => c.text().replace(/^INFO [^\n]*\n/, '');
+    const pong = (): boolean => /(^|\n)PONG\r\n/.test(afterInfo());
+    if (!(await c.until(() => pong() || c.closed, 10_000))) throw new Error(`no PONG and no close; got ${JSON.stringify(afterInfo())}`);
+    return { text: afterInfo(), closed: !pong() };
+  } finally {
+    c.destroy();
+  }
+}
+
 function serverOutcome(r: { text: string; closed: boolean }): Outcome {
   const m = /^-ERR '([^']*)'\r\n/m.exec(r.text);
   if (m) return { err: m[1]! };
@@ -115,9 +133,9 @@ function parserOutcome(input: Buffer): Outcome {
 }
 
 describe('ClientParser against nats-server 2.9 (differential)', () => {
-  let server: NatsServer;
+  let server: RunningServer;
   beforeAll(async () => {
-    server = await NatsServer.start(`max_control_line: ${MAX_CONTROL_LINE}\nmax_payload: ${MAX_PAYLOAD}`);
+    server = await startNatsServer({ config: `max_control_line: ${MAX_CONTROL_LINE}\nmax_payload: ${MAX_PAYLOAD}\n` });
   });
   afterAll(async () => {
     await server?.stop();
@@ -125,7 +143,7 @@ describe('ClientParser against nats-server 2.9 (differential)', () => {
 
   it.each(CASES)('%j', async (input, expected) => {
     const bytes = Buffer.from(input, 'latin1');
-    const theirs = serverOutcome(await server.exchange(Buffer.concat([Buffer.from(CONNECT), bytes])));
+    const theirs = serverOutcome(await exchange(server.port, Buffer.concat([Buffer.from(CONNECT), bytes])));
     const ours = parserOutcome(bytes);
     expect({ theirs, ours }).toEqual({ theirs: expected, ours: expected });
   });

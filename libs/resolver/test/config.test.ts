@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '@switchboard/config';
 import { decode, type OperatorClaims } from '@switchboard/nats-jwt';
 import { createResolver, parseResolverConfig, DirResolver, MemoryResolver, UrlResolver } from '../src/index.js';
+import { NATS_SERVER_BIN } from '@switchboard/testing';
 import { createAccount, makeOperator, tempDir } from './helpers.js';
 
 const op = makeOperator();
@@ -20,7 +21,7 @@ const parse = (text: string, opts: Parameters<typeof parseResolverConfig>[1] = {
 function natsServerReason(text: string): string | undefined {
   const file = join(tmp.dir, `t${Math.random().toString(36).slice(2)}.conf`);
   writeFileSync(file, text);
-  const r = spawnSync('/usr/sbin/nats-server', ['-t', '-c', file], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync(NATS_SERVER_BIN, ['-t', '-c', file], { encoding: 'utf8', timeout: 10_000 });
   if (r.status === 0) return undefined;
   const m = /^nats-server: (?:[^:]*:\d+:\d+: )?(.*)$/m.exec(r.stderr + r.stdout);
   return m?.[1]?.trim() ?? (r.stderr + r.stdout);

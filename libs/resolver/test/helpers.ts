@@ -54,12 +54,3 @@ export function recordingLogger(): { warn: (m: string) => void; lines: string[] 
   const lines: string[] = [];
   return { warn: (m) => void lines.push(m), lines };
 }
-
-/** Polls `cond` until it holds or the deadline passes. */
-export async function waitFor(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ResolverError, UrlResolver, type AccountUpdate } from '../src/index.js';
 import { startAccountServer, type AccountServer } from './account-server.js';
-import { createAccount, fakeClock, makeOperator, recordingLogger, tempDir, waitFor } from './helpers.js';
+import { waitFor } from '@switchboard/testing';
+import { createAccount, fakeClock, makeOperator, recordingLogger, tempDir } from './helpers.js';
 
 const op = makeOperator();
 const acct = createAccount();
@@ -114,7 +115,7 @@ describe('UrlResolver fetch', () => {
     http.hold.add(key);
     const r = resolver();
     const all = Promise.all(Array.from({ length: 20 }, () => r.fetch(key)));
-    await waitFor(() => http.held() === 1, 'the request to reach the server');
+    await waitFor(() => http.held() === 1, 10_000, 'the request to reach the server');
     http.release();
     expect(new Set(await all)).toEqual(new Set([jwt]));
     expect(http.count(key)).toBe(1);
