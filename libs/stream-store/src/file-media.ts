@@ -4,6 +4,7 @@ import { fileMsgSize } from './msg-size.js';
 import type { Segment, SegmentMedia } from './medium.js';
 
 const SUFFIX = '.seg';
+const CHECKPOINT = 'index.ckpt';
 /**
  * Open descriptors of sealed segments kept per stream (the active one is always open): 64 covers
  * 512 MiB of 8 MiB segments; random reads beyond that reopen files.
@@ -36,6 +37,27 @@ export class FileMedia implements SegmentMedia {
   }
   msgSize(total: number, hasHdr: boolean): number {
     return hasHdr ? fileMsgSize(0, total, 0) : fileMsgSize(0, 0, total);
+  }
+  takeCheckpoint(): Buffer | null {
+    const file = path.join(this.dir, CHECKPOINT);
+    try {
+      const buf = fs.readFileSync(file);
+      fs.rmSync(file, { force: true });
+      return buf;
+    } catch {
+      return null;
+    }
+  }
+  saveCheckpoint(buf: Buffer): void {
+    const file = path.join(this.dir, CHECKPOINT);
+    const fd = fs.openSync(`${file}.tmp`, 'w');
+    try {
+      fs.writeSync(fd, buf);
+      fs.fdatasyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(`${file}.tmp`, file);
   }
   destroy(): void {
     this.close();

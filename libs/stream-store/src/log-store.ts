@@ -15,6 +15,7 @@
  *   that write (sync interval) or after the fdatasync that covers it (sync 'always').
  */
 import { subjectIsLiteral, subjectMatches } from '@switchboard/subjects';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { ConsumerDir } from './consumer-state.js';
 import { StoreError } from './errors.js';
 import type { Segment, SegmentMedia } from './medium.js';
@@ -81,7 +82,7 @@ class SegIndex {
 class Seg {
   count = 0;
   live = 0;
-  dead = new Uint8Array(128); // bitmap of removed positions
+  dead: Uint8Array = new Uint8Array(128); // bitmap of removed positions
   baseMs = -1; // ms of the first message: origin of the index's ts
   lastMs = 0; // timestamp (ms, fractional) of the last message, for whole-segment age drop
   idx: SegIndex | null;
@@ -475,7 +476,14 @@ export class LogStore implements StreamStore {
       this.writeBatch();
     }
     await this.consumers.flush();
-    if (this.kind === 'file') this.active.file.syncNow();
+    if (this.kind === 'file') {
+      this.active.file.syncNow();
+      try {
+        this.media.saveCheckpoint(encodeCheckpoint(this.checkpoint()));
+      } catch (e) {
+        this.log(`stream-store: no checkpoint written (next open scans): ${String(e)}`);
+      }
+    }
     this.media.close();
   }
 
@@ -1066,9 +1074,79 @@ export class LogStore implements StreamStore {
 
   // ---------------------------------------------------------------- recovery
 
-  /** Rebuild the index from the segments; cut a torn or corrupt tail off. */
   private recover(): void {
     const bases = this.media.existing();
+    const saved = this.media.takeCheckpoint();
+    const ck = saved === null ? null : decodeCheckpoint(saved);
+    if (ck === null || !this.fromCheckpoint(ck, bases)) this.scanAll(bases);
+    // Limits again: they may have changed while closed, and a batch torn after its messages
+    // may have lost the removals they caused.
+    this.enforceLimits();
+    if (this.lim.maxAge > 0) this.expire();
+    if (this.msgs === 0 && this.lastSeq >= this.firstSeq) this.firstSeq = this.lastSeq + 1;
+  }
+
+  /** Take the index from a clean close's checkpoint, if it matches the segments exactly. */
+  private fromCheckpoint(ck: Checkpoint, bases: number[]): boolean {
+    if (ck.segs.length === 0 || ck.segs.length !== bases.length || ck.segs.some((s, k) => s.base !== bases[k])) return false;
+    const files = ck.segs.map((s) => this.media.open(s.base));
+    const last = files[files.length - 1]!;
+    const tail = last.readAll();
+    let off = 0;
+    for (let len = 1; off < tail.length && len > 0; off += len) len = checkRecord(tail, off, tail.length);
+    if (off !== tail.length || files.some((f, k) => f.size !== ck.segs[k]!.size)) {
+      for (const f of files) f.release();
+      return false;
+    }
+    ck.segs.forEach((c, k) => {
+      const seg = new Seg(files[k]!, false);
+      seg.count = c.count;
+      seg.live = c.live;
+      seg.baseMs = c.baseMs;
+      seg.lastMs = c.lastMs;
+      seg.dead = c.dead.length > 0 ? c.dead : new Uint8Array(128);
+      seg.sparse = c.sparse;
+      this.segs.push(seg);
+    });
+    for (const subj of ck.subjects) {
+      const id = this.newSubject(subj.name);
+      this.sMsgs[id] = subj.msgs;
+      this.sFirst[id] = subj.first;
+      this.sLast[id] = subj.last;
+      this.sStale[id] = subj.stale;
+    }
+    this.liveSubjects = ck.subjects.length;
+    this.msgs = ck.msgs;
+    this.bytes = ck.bytes;
+    this.firstSeq = ck.firstSeq;
+    this.lastSeq = ck.lastSeq;
+    this.lastMs = ck.lastMs;
+    this.lastNs = ck.lastNs;
+    this.active = this.segs[this.segs.length - 1]!;
+    this.active.file.keepOpen = true;
+    this.index(this.active).resize(Math.max(1024, this.active.count * 2));
+    return true;
+  }
+
+  private checkpoint(): Checkpoint {
+    const subjects: Checkpoint['subjects'] = [];
+    for (let id = 0; id < this.names.length; id++) {
+      if (this.sMsgs[id]! > 0) subjects.push({ name: this.names[id]!, msgs: this.sMsgs[id]!, first: this.sFirst[id]!, last: this.sLast[id]!, stale: this.sStale[id]! });
+    }
+    return {
+      firstSeq: this.firstSeq, lastSeq: this.lastSeq, lastMs: this.lastMs, lastNs: this.lastNs, msgs: this.msgs, bytes: this.bytes, subjects,
+      segs: this.segs.map((seg) => {
+        if (seg.sparse === null || seg === this.active) this.keepSparse(seg, this.index(seg));
+        return {
+          base: seg.base, size: seg.file.size, count: seg.count, live: seg.live, baseMs: seg.baseMs, lastMs: seg.lastMs,
+          dead: seg.dead.subarray(0, Math.ceil(seg.count / 8)), sparse: seg.sparse!,
+        };
+      }),
+    };
+  }
+
+  /** Rebuild the index by scanning every segment; cut a torn or corrupt tail off. */
+  private scanAll(bases: number[]): void {
     const rec: Recovery = { dels: [], floor: 0, lastMs: 0, lastNs: 0 };
     this.replaying = true;
     // Segments whose index will not stay cached are scanned into one reused buffer and index,
@@ -1144,10 +1222,6 @@ export class LogStore implements StreamStore {
     for (const d of rec.dels) this.removeSeq(d);
     this.replaying = false;
     this.firstMoved = false;
-    // Limits again: a batch torn after its messages may have lost the removals they caused.
-    this.enforceLimits();
-    if (this.lim.maxAge > 0) this.expire();
-    if (this.msgs === 0 && this.lastSeq >= this.firstSeq) this.firstSeq = this.lastSeq + 1;
   }
 }
 

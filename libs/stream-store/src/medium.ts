@@ -16,6 +16,10 @@ export interface SegmentMedia {
   msgSize(total: number, hasHdr: boolean): number;
   /** Index arrays of sealed segments kept in memory at most (the others are rebuilt on use). */
   readonly indexCache: number;
+  /** Read and remove the checkpoint left by a clean close (null when none). */
+  takeCheckpoint(): Buffer | null;
+  /** Store a checkpoint atomically. */
+  saveCheckpoint(buf: Buffer): void;
   /** Remove everything this medium holds. */
   destroy(): void;
   close(): void;

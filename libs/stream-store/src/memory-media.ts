@@ -17,6 +17,10 @@ export class MemoryMedia implements SegmentMedia {
   msgSize(total: number, hasHdr: boolean): number {
     return hasHdr ? memoryMsgSize(0, total, 0) : memoryMsgSize(0, 0, total);
   }
+  takeCheckpoint(): Buffer | null {
+    return null;
+  }
+  saveCheckpoint(): void {}
   destroy(): void {}
   close(): void {}
 }

@@ -13,7 +13,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 storeContract({ kind: 'file', make: (limits, opts) => openFileStore({ dir: fresh(), limits, ...opts, log: () => {} }) });
 
 const b = (s: string): Uint8Array => Buffer.from(s);
-const segFiles = (dir: string): string[] => fs.readdirSync(path.join(dir, 'msgs')).sort();
+const segFiles = (dir: string): string[] => fs.readdirSync(path.join(dir, 'msgs')).filter((f) => f.endsWith('.seg')).sort();
 
 describe('file store on disk', () => {
   const open: StreamStore[] = [];
@@ -47,6 +47,29 @@ describe('file store on disk', () => {
     expect(r.loadLast('r.4')!.seq).toBe(299);
     expect(r.consumer('c1').state().delivered).toEqual({ consumer: 7, stream: 200 });
     expect(r.append('r.0', null, b('next'))).toBe(301);
+  });
+
+  it('a clean close leaves a checkpoint that the next open uses once; a stale one is ignored', async () => {
+    const dir = fresh();
+    const ckpt = path.join(dir, 'msgs', 'index.ckpt');
+    const s = at(dir, { maxSegmentBytes: 1024, limits: { maxMsgsPerSubject: 2 } });
+    for (let i = 1; i <= 400; i++) s.append(`ck.${i % 9}`, null, b(`v${i}`));
+    s.remove(399);
+    await s.close();
+    expect(fs.existsSync(ckpt)).toBe(true);
+    const stale = fs.readFileSync(ckpt);
+    const r = at(dir, { maxSegmentBytes: 1024, limits: { maxMsgsPerSubject: 2 } });
+    expect(fs.existsSync(ckpt)).toBe(false); // taken: a crash from here on means a full scan
+    expect(r.state()).toEqual(s.state());
+    expect(Object.fromEntries(r.subjectsState('>'))).toEqual(Object.fromEntries(s.subjectsState('>')));
+    expect(r.load(399)).toBeNull();
+    expect(Buffer.from(r.loadLast('ck.4')!.data).toString()).toBe('v400');
+    for (let i = 401; i <= 420; i++) r.append(`ck.${i % 9}`, null, b(`v${i}`));
+    const after = r.state();
+    await r.close();
+    fs.writeFileSync(ckpt, stale); // an old checkpoint no longer matches the segments
+    const again = at(dir, { maxSegmentBytes: 1024, limits: { maxMsgsPerSubject: 2 } });
+    expect(again.state()).toEqual(after);
   });
 
   it('keeps the sequence across a purge and reopen', async () => {
