@@ -17,7 +17,7 @@ export class InternalClient extends Client {
     super(server, 0, NULL_TRANSPORT, account, '');
     this.connectReceived = true;
     this.awaitingAuth = false;
-    this.clearAuthTimer();
+    this.auth.clearTimer();
     this.opts.verbose = false;
     this.opts.pedantic = false;
     this.opts.headers = true;

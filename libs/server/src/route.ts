@@ -34,7 +34,7 @@ export function routeMessage(
       sub = sub.origin!;
     }
     if (c.deliver(sub, dsubj, reply, hdrLen, msg)) delivered = true;
-    if (c.transportPending > c.stallThreshold) producer.stallOn(c);
+    if (c.transportPending > c.stallThreshold) producer.flow.stallOn(c);
   }
   const qsubs = result.qsubs;
   for (let g = 0; g < qsubs.length; g++) {
@@ -54,7 +54,7 @@ export function routeMessage(
       }
       if (c.deliver(sub, dsubj, reply, hdrLen, msg)) {
         delivered = true;
-        if (c.transportPending > c.stallThreshold) producer.stallOn(c);
+        if (c.transportPending > c.stallThreshold) producer.flow.stallOn(c);
         break;
       }
     }

@@ -3,6 +3,7 @@ import { Account, GLOBAL_ACCOUNT } from '@switchboard/accounts';
 import { createServer as createServerKey } from '@nats-io/nkeys';
 import { authenticatorFor, type Authenticator } from './auth.js';
 import { Client } from './client.js';
+import type { ClientOutput } from './client-output.js';
 import { connState, type ConnState } from './conn-state.js';
 import { linkAccounts } from './config-sharing.js';
 import { PROTOCOL_VERSION, SYSTEM_ACCOUNT } from './constants.js';
@@ -70,7 +71,7 @@ export class Server {
   private nextCid = 1;
   /** The server's own connection in each account that needs one (system events, latency metrics). */
   private readonly internalClients = new Map<Account<Subscription>, InternalClient>();
-  private readonly flushQueue: Client[] = [];
+  private readonly flushQueue: ClientOutput[] = [];
   private readonly expiredSubs: Subscription[] = [];
   private readonly housekeeping: NodeJS.Timeout;
   private lameDuckTimer: NodeJS.Timeout | null = null;
@@ -176,7 +177,7 @@ export class Server {
 
   // ---- write batching ----
 
-  queueFlush(client: Client): void {
+  queueFlush(client: ClientOutput): void {
     this.flushQueue.push(client);
   }
 

@@ -92,7 +92,7 @@ export class SystemAccount implements ServerEvents {
       if (id === null || c.account.name !== u.pubkey) continue;
       if (revocations && isRevoked(revocations, id.userKey, id.issuedAt)) {
         this.server.log('INF', `${c.describe()} - user ${id.userKey} revoked by a new JWT of account ${u.pubkey}`);
-        c.revoke();
+        c.auth.revoke();
       } else if (id.issuer !== u.pubkey && findSigningKey(u.claims.nats, id.issuer) === undefined) {
         // As nats-server: the user's signing key is gone from the account; closed without a message.
         this.server.log('INF', `${c.describe()} - user ${id.userKey} closed: signing key ${id.issuer} removed from account ${u.pubkey}`);
@@ -101,7 +101,7 @@ export class SystemAccount implements ServerEvents {
       } else {
         c.setJwtLimits(lowerLimit(id.userSubs, limits?.subs), lowerLimit(id.userPayload, limits?.payload));
         const exp = u.claims.exp ? u.claims.exp * 1000 : 0;
-        if (exp !== id.accountExpiresAt) c.setAccountExpiry(exp);
+        if (exp !== id.accountExpiresAt) c.auth.setAccountExpiry(exp);
       }
     }
   }
