@@ -3,7 +3,8 @@ import { GLOBAL_ACCOUNT, Permissions, type AccountLimits } from '@switchboard/ac
 import type { ConnectOptions } from './connect.js';
 import type { ResponsePermission } from './permissions.js';
 import type { ServerOptions } from './options.js';
-import { mapCertUser, type TlsConnState } from './tls.js';
+import { mapCertUser } from './cert-identity.js';
+import type { TlsConnState } from './tls-transport.js';
 
 /** Who a connection turned out to be. */
 export interface AuthResult {

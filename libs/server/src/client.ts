@@ -12,7 +12,7 @@ import type { HeldOp } from './held-ops.js';
 import { Pinger, type PingTarget } from './pinger.js';
 import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
-import type { TlsConnState } from './tls.js';
+import type { TlsConnState } from './tls-transport.js';
 import type { Transport, TransportSink } from './transport.js';
 
 const OK = Buffer.from('+OK\r\n');

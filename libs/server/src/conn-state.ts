@@ -1,5 +1,5 @@
 import type { Client } from './client.js';
-import type { TlsPeerCert } from './tls.js';
+import type { TlsPeerCert } from './cert-identity.js';
 
 /** One subscription as /connz and /subsz show it. */
 export interface SubState {

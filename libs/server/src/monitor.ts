@@ -5,7 +5,7 @@ import { connState, type ConnState, type SubState } from './conn-state.js';
 import { formatGoDuration, formatUptime } from './durations.js';
 import { PROTOCOL_VERSION } from './constants.js';
 import type { Server } from './server.js';
-import { DEFAULT_TLS_TIMEOUT } from './tls.js';
+import { DEFAULT_TLS_TIMEOUT } from './tls-context.js';
 
 /**
  * Builders for nats-server's monitoring endpoints, JSON field names and query parameters

@@ -1,6 +1,6 @@
 import type { AccountLimits, ExportDecl, PermissionsConfig } from '@switchboard/accounts';
 import type { Import } from '@switchboard/nats-jwt';
-import type { TlsOptions } from './tls.js';
+import type { TlsOptions } from './tls-context.js';
 import type { ResolverConfig } from '@switchboard/resolver';
 import type { ResponsePermission } from './permissions.js';
 

@@ -1,6 +1,6 @@
 import { ConfigError, parseDuration, positionOf } from '@switchboard/config';
 import type { ServerOptions } from './options.js';
-import { createTlsContext, DEFAULT_TLS_TIMEOUT, type TlsOptions } from './tls.js';
+import { createTlsContext, DEFAULT_TLS_TIMEOUT, type TlsOptions } from './tls-context.js';
 
 /**
  * nats-server's `tls { }` block for client connections (server/opts.go parseTLS), the keys

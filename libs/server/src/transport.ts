@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { CloseReason } from './errors.js';
-import type { TlsConnState } from './tls.js';
+import type { TlsConnState } from './tls-transport.js';
 
 /** What a transport reports to its connection. A class implements it: no closures per event. */
 export interface TransportSink {

@@ -1,28 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { createSecureContext, TLSSocket, type DetailedPeerCertificate, type SecureContext, type SecureContextOptions } from 'node:tls';
-import { createHash, X509Certificate } from 'node:crypto';
+import { TLSSocket, type DetailedPeerCertificate } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { peerCertInfo, type TlsPeerCert } from './cert-identity.js';
 import { CloseReason } from './errors.js';
+import type { TlsContext } from './tls-context.js';
 import { normalizeAddress, SocketTransport, type Transport, type TransportSink } from './transport.js';
-
-/** The `tls { }` block (or --tls* flags) for client connections. */
-export interface TlsOptions {
-  certFile: string;
-  keyFile: string;
-  caFile: string;
-  /** Require and verify a client certificate (mutual TLS). */
-  verify: boolean;
-  /** verify_and_map: the client certificate's email / SAN / subject DN names the user. */
-  map: boolean;
-  /** Handshake deadline (ms). */
-  timeout: number;
-  /** allow_non_tls: a client may also stay in plain text (INFO says tls_available). */
-  allowNonTls?: boolean;
-}
-
-/** nats-server's TLS_TIMEOUT. */
-export const DEFAULT_TLS_TIMEOUT = 2_000;
 
 /** What /connz and verify_and_map know of an established TLS connection. */
 export interface TlsConnState {
@@ -33,55 +16,6 @@ export interface TlsConnState {
   peerCert: X509Certificate | null;
   /** The certificates the client sent, as /connz?auth=1 shows them (computed once, at the handshake). */
   peerCerts: TlsPeerCert[];
-}
-
-/** A loaded TLS configuration: built once, shared by every connection. */
-export interface TlsContext {
-  readonly options: TlsOptions;
-  readonly secureContext: SecureContext;
-  /** What secureContext was made of: for the HTTPS monitoring server (no client certificates). */
-  readonly contextOptions: SecureContextOptions;
-}
-
-// nats-server's defaults: TLS ≥ 1.2, ECDHE with AEAD suites only (server/ciphersuites.go).
-const CIPHERS = [
-  'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
-  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305',
-  'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384',
-].join(':');
-
-/**
- * Loads certificate, key and CA; throws an Error with nats-server's wording (GenTLSConfig)
- * so a bad config fails at startup (and `-t`), not at the first connection.
- */
-export function createTlsContext(options: TlsOptions): TlsContext {
-  if (options.certFile && !options.keyFile) throw new Error("missing 'key_file' in TLS configuration");
-  if (!options.certFile && options.keyFile) throw new Error("missing 'cert_file' in TLS configuration");
-  if (!options.certFile) throw new Error('TLS Server certificate must be present and valid');
-  let cert: Buffer;
-  let key: Buffer;
-  let ca: Buffer | undefined;
-  try {
-    cert = readFile(options.certFile);
-    key = readFile(options.keyFile);
-    new X509Certificate(cert);
-  } catch (err) {
-    throw new Error(`error parsing X509 certificate/key pair: ${(err as Error).message}`);
-  }
-  if (options.caFile) {
-    ca = readFile(options.caFile);
-    try {
-      new X509Certificate(ca);
-    } catch {
-      throw new Error('failed to parse root ca certificate');
-    }
-  }
-  try {
-    const contextOptions: SecureContextOptions = { cert, key, ca, minVersion: 'TLSv1.2', ciphers: CIPHERS, honorCipherOrder: true };
-    return { options, secureContext: createSecureContext(contextOptions), contextOptions };
-  } catch (err) {
-    throw new Error(`error parsing X509 certificate/key pair: ${(err as Error).message}`);
-  }
 }
 
 /**
@@ -318,17 +252,6 @@ function prefixed(raw: Socket, first: Buffer): Duplex {
   return d;
 }
 
-/** readFileSync with Go's error text ("open x.pem: no such file or directory"), as nats-server prints it. */
-function readFile(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new Error(`open ${path}: ${why}`);
-  }
-}
-
 /**
  * Why the client's certificate is not acceptable, or '' if it is. Node checks the chain during
  * the handshake but only its tls.Server reads the result; a TLSSocket made on an existing
@@ -365,44 +288,6 @@ export function goCipherName(standardName: string): string {
   return /^TLS_ECDHE_(RSA|ECDSA)_WITH_CHACHA20_POLY1305_SHA256$/.test(standardName) ? standardName.slice(0, -7) : standardName;
 }
 
-// ---- verify_and_map ----
-
-/** Go's pkix order for a subject, printed last-first as its RDNSequence.String() does. */
-const DN_ORDER = ['C', 'ST', 'L', 'STREET', 'POSTALCODE', 'O', 'OU', 'CN', 'SERIALNUMBER'];
-
-/**
- * The names a client certificate offers for verify_and_map, in nats-server's order of trial:
- * email addresses, DNS names, URIs (subjectAltName), then the subject DN as Go prints it
- * (`CN=alice,OU=dev,O=Acme`).
- */
-export function certNames(cert: X509Certificate): string[] {
-  const emails: string[] = [];
-  const dns: string[] = [];
-  const uris: string[] = [];
-  for (const [kind, value] of subjectAltNames(cert.subjectAltName ?? '')) {
-    if (kind === 'email') emails.push(value);
-    else if (kind === 'DNS') dns.push(value);
-    else if (kind === 'URI') uris.push(value);
-  }
-  const dn = subjectString(cert);
-  return [...emails, ...dns, ...uris, ...(dn ? [dn] : [])];
-}
-
-/** The subject as Go's pkix.Name String() prints it: known attributes, last first, escaped. */
-export function subjectString(cert: X509Certificate): string {
-  const known = subjectRdns(cert.subject)
-    .filter(([t]) => DN_ORDER.includes(t))
-    .sort((a, b) => DN_ORDER.indexOf(a[0]) - DN_ORDER.indexOf(b[0]));
-  return known.reverse().map(([t, v]) => `${t}=${escapeDnValue(v)}`).join(',');
-}
-
-/** /connz?auth=1 `tls_peer_certs` entry, as nats-server's makePeerCerts. */
-export interface TlsPeerCert {
-  subject: string;
-  spki_sha256: string;
-  cert_sha256: string;
-}
-
 /** The client's certificate and the issuers it sent along (Node links them as issuerCertificate). */
 function peerChain(s: TLSSocket): X509Certificate[] {
   const chain: X509Certificate[] = [];
@@ -413,103 +298,4 @@ function peerChain(s: TLSSocket): X509Certificate[] {
     chain.push(new X509Certificate(c.raw));
   }
   return chain;
-}
-
-export function peerCertInfo(cert: X509Certificate): TlsPeerCert {
-  const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
-  return {
-    subject: subjectString(cert),
-    spki_sha256: createHash('sha256').update(spki).digest('hex'),
-    cert_sha256: createHash('sha256').update(cert.raw).digest('hex'),
-  };
-}
-
-/**
- * The configured user a certificate maps to: the first of its names that is a user, else a
- * user whose name is the certificate's DN with its attributes in any order (nats-server's
- * DN match). null when none.
- */
-export function mapCertUser(cert: X509Certificate, users: ReadonlyMap<string, unknown>): string | null {
-  for (const name of certNames(cert)) if (users.has(name)) return name;
-  const mine = rdnKey(subjectRdns(cert.subject));
-  if (mine === '') return null;
-  for (const user of users.keys()) {
-    const theirs = parseDn(user);
-    if (theirs !== null && rdnKey(theirs) === mine) return user;
-  }
-  return null;
-}
-
-/** Node's "email:a@b, DNS:x, URI:y" (values with commas are JSON-quoted). */
-function subjectAltNames(san: string): [string, string][] {
-  const out: [string, string][] = [];
-  const re = /(?:^|, )([A-Za-z ]+):("(?:[^"\\]|\\.)*"|[^,]*)/g;
-  for (let m = re.exec(san); m !== null; m = re.exec(san)) {
-    let v = m[2]!;
-    if (v.startsWith('"')) {
-      try {
-        v = JSON.parse(v) as string;
-      } catch {
-        continue;
-      }
-    }
-    out.push([m[1]!, v]);
-  }
-  return out;
-}
-
-/**
- * Node's subject ("O=Acme\, Inc.", "OU=x + CN=y": one RDN a line, multi-valued ones joined by
- * " + ", special characters backslash-escaped) as unescaped [type, value] pairs.
- */
-function subjectRdns(subject: string): [string, string][] {
-  const out: [string, string][] = [];
-  for (const line of subject.split('\n')) {
-    for (const ava of line.split(/(?<!\\) \+ /)) {
-      const eq = ava.indexOf('=');
-      if (eq > 0) out.push([normalizeType(ava.slice(0, eq)), ava.slice(eq + 1).replace(/\\(.)/g, '$1')]);
-    }
-  }
-  return out;
-}
-
-/** An RFC 4514 DN string ("CN=alice, OU=dev,O=Acme") as pairs; null if it is not one. */
-function parseDn(s: string): [string, string][] | null {
-  const out: [string, string][] = [];
-  let type = '';
-  let value = '';
-  let inValue = false;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (ch === '\\' && i + 1 < s.length) {
-      if (inValue) value += s[++i];
-      else return null;
-    } else if (!inValue && ch === '=') {
-      inValue = true;
-    } else if (ch === ',' || ch === '+') {
-      if (!inValue || type.trim() === '') return null;
-      out.push([normalizeType(type.trim()), value.trim()]);
-      type = '';
-      value = '';
-      inValue = false;
-    } else if (inValue) value += ch;
-    else type += ch;
-  }
-  if (!inValue || type.trim() === '') return null;
-  out.push([normalizeType(type.trim()), value.trim()]);
-  return out;
-}
-
-function normalizeType(t: string): string {
-  const u = t.toUpperCase();
-  return u === 'S' ? 'ST' : u;
-}
-
-/** Order-free identity of a set of RDNs. */
-function rdnKey(rdns: [string, string][]): string {
-  return rdns.map(([t, v]) => `${t}=${v}`).sort().join('\n');
-}
-
-function escapeDnValue(v: string): string {
-  return v.replace(/([,+"\\<>;])/g, '\\$1');
 }
