@@ -17,10 +17,10 @@ export const GLOBAL_ACCOUNT = '$G';
 export class Account<S extends SubscriptionLike = SubscriptionLike> {
   readonly sublist = new Sublist<S>();
   limits: AccountLimits;
-  /** Connections currently bound to this account. */
-  numConnections = 0;
+  /** Connections currently bound to this account (changed only through the methods below). */
+  private conns = 0;
   /** Subscriptions of all its connections (for the account-wide limit). */
-  numSubscriptions = 0;
+  private subs = 0;
   /** Publish rate limit; null when none (the read path checks only this). */
   rate: RateLimiter | null = null;
   /** Traffic counters since this server started (monitoring, usage events). */
@@ -58,6 +58,33 @@ export class Account<S extends SubscriptionLike = SubscriptionLike> {
       this.rate = null;
     } else if (this.rate === null) this.rate = new RateLimiter(rateMsgs, rateBytes);
     else this.rate.setRates(rateMsgs, rateBytes);
+  }
+
+  get numConnections(): number {
+    return this.conns;
+  }
+  get numSubscriptions(): number {
+    return this.subs;
+  }
+
+  /** A connection was bound here, bringing `subs` subscriptions (made before it authenticated). */
+  addConnection(subs = 0): void {
+    this.conns++;
+    this.subs += subs;
+  }
+
+  /** A connection left (closed, or bound to another account) with its `subs` subscriptions. */
+  removeConnection(subs: number): void {
+    this.conns--;
+    this.subs -= subs;
+  }
+
+  addSubscription(): void {
+    this.subs++;
+  }
+
+  removeSubscription(): void {
+    this.subs--;
   }
 
   /** Whether a publish here may leave the account (checked before any cross-account work). */

@@ -16,6 +16,33 @@ export class AccountUsage {
   slowConsumers = 0;
   /** Time (ms) the account's publishers spent paused by flow control or rate limits. */
   throttledMs = 0;
+
+  /** A client of the account published a message (payload `bytes`). */
+  published(bytes: number): void {
+    this.inMsgs++;
+    this.inBytes += bytes;
+  }
+
+  /** A message was delivered to a client of the account (payload `bytes`). */
+  delivered(bytes: number): void {
+    this.outMsgs++;
+    this.outBytes += bytes;
+  }
+
+  /** A connection was bound to the account (counted once per connection). */
+  connected(): void {
+    this.totalConnections++;
+  }
+
+  /** A connection of the account was cut as a slow consumer. */
+  slowConsumer(): void {
+    this.slowConsumers++;
+  }
+
+  /** A publisher of the account was paused from `since` (performance.now()) until now. */
+  throttledSince(since: number): void {
+    this.throttledMs += performance.now() - since;
+  }
 }
 
 /** A point-in-time copy of an account's usage with its current gauges, as events carry it. */

@@ -16,4 +16,21 @@ describe('Account', () => {
     expect(new Account(GLOBAL_ACCOUNT).limits).toEqual(UNLIMITED);
     expect(new Account('X', { maxConnections: 5 }).limits).toEqual({ ...UNLIMITED, maxConnections: 5 });
   });
+
+  it('counts connections and subscriptions through its methods, a moving connection taking its subscriptions along', () => {
+    const a = new Account('A');
+    const b = new Account('B');
+    a.addConnection();
+    a.addSubscription();
+    a.addSubscription();
+    a.removeSubscription();
+    expect([a.numConnections, a.numSubscriptions]).toEqual([1, 1]);
+    a.removeConnection(1);
+    b.addConnection(1);
+    expect([a.numConnections, a.numSubscriptions, b.numConnections, b.numSubscriptions]).toEqual([0, 0, 1, 1]);
+    b.usage.published(10);
+    b.usage.delivered(4);
+    b.usage.delivered(6);
+    expect([b.usage.inMsgs, b.usage.inBytes, b.usage.outMsgs, b.usage.outBytes]).toEqual([1, 10, 2, 10]);
+  });
 });

@@ -198,11 +198,9 @@ export class ClientAuth {
       c.account.sublist.remove(sub);
       removeShadows(sub);
     }
-    c.account.numConnections--;
-    c.account.numSubscriptions -= c.subs.size;
+    c.account.removeConnection(c.subs.size);
     c.account = account;
-    account.numConnections++;
-    account.numSubscriptions += c.subs.size;
+    account.addConnection(c.subs.size);
     for (const sub of c.subs.values()) {
       account.sublist.insert(sub);
       if (account.streamImports.length > 0) addShadows(sub, account);
@@ -213,7 +211,7 @@ export class ClientAuth {
   private countConnection(): void {
     if (this.counted) return;
     this.counted = true;
-    this.c.account.usage.totalConnections++;
+    this.c.account.usage.connected();
   }
 
   private violation(): void {

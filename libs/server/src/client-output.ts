@@ -79,9 +79,7 @@ export abstract class ClientOutput {
     this.outBytes += size;
     this.server.outMsgs++;
     this.server.outBytes += size;
-    const usage = this.account.usage;
-    usage.outMsgs++;
-    usage.outBytes += size;
+    this.account.usage.delivered(size);
     if (this.out.len + this.transportPending > this.maxPending) this.slowConsumer = true;
     this.queueFlush();
     return true;
@@ -146,7 +144,7 @@ export abstract class ClientOutput {
 
   private cutSlowConsumer(reason: CloseReason): void {
     this.server.slowConsumers++;
-    this.account.usage.slowConsumers++;
+    this.account.usage.slowConsumer();
     const why = reason === CloseReason.SlowConsumerWriteDeadline ? 'WriteDeadline Exceeded' : `MaxPending of ${this.server.opts.maxPending} Exceeded`;
     this.server.log('INF', `${this.describe()} - Slow Consumer Detected: ${why}`);
     this.out.len = 0;

@@ -159,9 +159,7 @@ export class Client extends ClientOutput implements ClientOpHandler, TransportSi
     this.inBytes += msg.length;
     this.server.inMsgs++;
     this.server.inBytes += msg.length;
-    const usage = this.account.usage;
-    usage.inMsgs++;
-    usage.inBytes += msg.length;
+    this.account.usage.published(msg.length);
     // nats-server 2.9 reports a wildcard publish in pedantic mode but still routes it.
     if (this.opts.pedantic && !isValidLiteralSubject(subject)) this.sendErr(ERR_INVALID_PUBLISH_SUBJECT);
     if (this.maxPayload >= 0 && msg.length > this.maxPayload) {
@@ -201,7 +199,7 @@ export class Client extends ClientOutput implements ClientOpHandler, TransportSi
     if (!this.subs.has(sid)) {
       const sub = new Subscription(this, subject, queue, sid);
       this.subs.set(sid, sub);
-      this.account.numSubscriptions++;
+      this.account.addSubscription();
       this.account.sublist.insert(sub);
       if (this.account.streamImports.length > 0) addShadows(sub, this.account);
     }
@@ -263,7 +261,7 @@ export class Client extends ClientOutput implements ClientOpHandler, TransportSi
     sub.closed = true;
     if (this.subs.get(sub.sid) === sub) {
       this.subs.delete(sub.sid);
-      this.account.numSubscriptions--;
+      this.account.removeSubscription();
     }
     this.account.sublist.remove(sub);
     removeShadows(sub);
@@ -287,8 +285,7 @@ export class Client extends ClientOutput implements ClientOpHandler, TransportSi
       removeShadows(sub);
     }
     this.account.sublist.removeBatch(this.subs.values());
-    this.account.numSubscriptions -= this.subs.size;
-    this.account.numConnections--;
+    this.account.removeConnection(this.subs.size);
     this.server.removeClient(this);
     if (this.auth.announced) this.server.events?.clientClosed(this);
     if (flushFirst) this.transport.end();

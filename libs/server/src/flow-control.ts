@@ -54,7 +54,7 @@ export class FlowControl implements Throttled {
   rateResume(): void {
     if (!this.rateLimited) return;
     this.rateLimited = false;
-    this.client.account.usage.throttledMs += performance.now() - this.rateLimitedAt;
+    this.client.account.usage.throttledSince(this.rateLimitedAt);
     this.client.resumeReading();
   }
 
@@ -72,16 +72,16 @@ export class FlowControl implements Throttled {
     if (this.stallTimer) clearTimeout(this.stallTimer);
     if (this.rateLimited) {
       this.client.account.rate?.unpark(this);
-      usage.throttledMs += performance.now() - this.rateLimitedAt;
+      usage.throttledSince(this.rateLimitedAt);
     }
-    if (this.stalled) usage.throttledMs += performance.now() - this.stalledAt;
+    if (this.stalled) usage.throttledSince(this.stalledAt);
     this.releaseProducers();
   }
 
   private unstall(): void {
     if (!this.stalled) return;
     this.stalled = false;
-    this.client.account.usage.throttledMs += performance.now() - this.stalledAt;
+    this.client.account.usage.throttledSince(this.stalledAt);
     if (this.stallTimer) clearTimeout(this.stallTimer);
     this.stallTimer = null;
     this.client.resumeReading();

@@ -131,7 +131,7 @@ export class Server {
     // nats-server's nonce: 11 random bytes, base64url without padding (15 characters).
     const nonce = this.auth.nonceRequired ? randomBytes(11).toString('base64url') : '';
     const client = new Client(this, cid, transport, this.globalAccount, nonce);
-    this.globalAccount.numConnections++;
+    this.globalAccount.addConnection();
     this.totalConnections++;
     this.clients.set(cid, client);
     client.sendInfo(this.infoJSON(client));
