@@ -1,5 +1,6 @@
 import { applyAccountClaims, HEADERS_SAMPLING, latencyMetric, Responses, ResponseImport, REPLY_PREFIX, sample, setImports, type Account, type ActivationVerifier, type LatencyTrack, type RefusedImport, type ServiceExport, type ServiceImport, type SharingClaims } from '@switchboard/accounts';
 import type { Client } from './client.js';
+import { chainedClientInfo, clientInfo, rttNs } from './client-info.js';
 import { eventId } from './events.js';
 import { routeMessage } from './route.js';
 import type { Server } from './server.js';
@@ -90,43 +91,21 @@ function processImport(producer: Client, account: Acc, si: Import, subject: stri
   else if (mapped !== null) target.responses?.remove(mapped);
 }
 
-/** The Nats-Request-Info JSON (nats-server's ClientInfo, its field order), or null to leave it. */
+/** The Nats-Request-Info JSON (nats-server's ClientInfo), or null to leave it. */
 function requestInfo(producer: Client, account: Acc, prev: Import | null, hdrLen: number, msg: Buffer, share: boolean): string | null {
   if (prev !== null) {
     // Chained import: keep the original requester's info, naming the service account passed.
     if (hdrLen < 0) return null;
     const raw = headerValue(msg.toString('latin1', 0, hdrLen), REQUEST_INFO);
-    if (raw === null) return null;
-    try {
-      const ci = JSON.parse(raw) as Record<string, unknown>;
-      ci.svc = account.name;
-      return orderedInfo(ci);
-    } catch {
-      return null;
-    }
+    return raw === null ? null : chainedClientInfo(raw, account.name);
   }
-  return orderedInfo(clientInfo(producer, share));
+  return requesterInfo(producer, share);
 }
 
-/** nats-server's getClientInfo: account and RTT, the rest only when shared. */
-function clientInfo(c: Client, share: boolean): Record<string, unknown> {
-  const ci: Record<string, unknown> = { acc: c.account.name, rtt: rttNs(c) };
-  if (share) {
-    ci.start = c.start.toISOString();
-    ci.host = c.ip;
-    ci.id = c.cid;
-    ci.user = c.user;
-    ci.name = c.opts.name;
-    ci.lang = c.opts.lang;
-    ci.ver = c.opts.version;
-    ci.server = c.server.name;
-    ci.kind = 'Client';
-    ci.client_type = 'nats';
-  }
-  return ci;
+/** nats-server's getClientInfo(share): account and RTT, who the client is only when the import shares it. */
+function requesterInfo(c: Client, share: boolean): string {
+  return JSON.stringify(clientInfo(c, { detail: share, rtt: true, server: share }));
 }
-
-const rttNs = (c: Client): number => Math.max(1, Math.round(c.rtt * 1e6));
 
 /** Starts measuring a request if the export samples it (nats-server's shouldSample). */
 function track(requestor: Client, exp: ServiceExport, share: boolean, hdrLen: number, msg: Buffer): LatencyTrack | null {
@@ -134,7 +113,7 @@ function track(requestor: Client, exp: ServiceExport, share: boolean, hdrLen: nu
   const headers = config.sampling === HEADERS_SAMPLING && hdrLen > 0 ? msg.toString('latin1', 0, hdrLen) : null;
   const hit = sample(config, headers);
   if (hit === null) return null;
-  const info = orderedInfo(clientInfo(requestor, share));
+  const info = requesterInfo(requestor, share);
   return { config, startWall: Date.now(), startMono: performance.now(), requestor: info, requestorRtt: rttNs(requestor), header: hit === true ? null : hit };
 }
 
@@ -145,24 +124,12 @@ function track(requestor: Client, exp: ServiceExport, share: boolean, hdrLen: nu
 function sendLatency(responder: Client, exporter: Acc, t: LatencyTrack): void {
   const nowMono = performance.now();
   const nowWall = Date.now();
-  const info = orderedInfo(clientInfo(responder, true));
+  const info = requesterInfo(responder, true);
   const system = Math.max(1, Math.round((performance.now() - nowMono) * 1e6));
   const json = latencyMetric(t, { id: eventId(), nowWall, nowMono, responder: info, responderRtt: rttNs(responder), system });
   const client = responder.server.internalClient(exporter);
   // After the routing pass that carried the response, as nats-server's internal send queue does.
   queueMicrotask(() => client.publish(t.config.subject, '', json));
-}
-
-const INFO_FIELDS = ['start', 'host', 'id', 'acc', 'svc', 'user', 'name', 'lang', 'ver', 'rtt', 'server', 'cluster', 'alts', 'stop', 'jwt', 'issuer_key', 'name_tag', 'tags', 'kind', 'client_type', 'client_id'];
-
-/** JSON in Go's struct order, empty fields left out (omitempty), `acc` always present. */
-function orderedInfo(ci: Record<string, unknown>): string {
-  const out: Record<string, unknown> = {};
-  for (const k of INFO_FIELDS) {
-    const v = ci[k];
-    if (k === 'acc' || (v !== undefined && v !== '' && v !== 0 && v !== null)) out[k] = v ?? '';
-  }
-  return JSON.stringify(out);
 }
 
 /** The value of header `key` in a header block, or null. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from './client.js';
+import { clientInfo } from './client-info.js';
 import { PROTOCOL_VERSION } from './constants.js';
 import type { Server } from './server.js';
 
@@ -26,43 +27,8 @@ export function eventId(): string {
 }
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** nats-server's ClientInfo of a connection. */
-function clientInfo(c: Client, closing: boolean): Record<string, unknown> {
-  const info: Record<string, unknown> = {
-    start: c.start.toISOString(),
-    host: c.ip,
-    id: c.cid,
-    acc: c.account.name,
-  };
-  if (c.user) info.user = c.user;
-  if (c.opts.name) info.name = c.opts.name;
-  if (c.opts.lang) info.lang = c.opts.lang;
-  if (c.opts.version) info.ver = c.opts.version;
-  if (closing) {
-    info.rtt = Math.round(c.rtt * 1e6); // Go duration: nanoseconds
-    info.stop = (c.stop ?? new Date()).toISOString();
-  }
-  if (c.opts.jwt) info.jwt = c.opts.jwt;
-  if (c.jwt) {
-    info.issuer_key = jwtIssuer(c.opts.jwt) ?? c.account.name;
-    if (c.jwt.name) info.name_tag = c.jwt.name;
-  }
-  info.kind = 'Client';
-  info.client_type = 'nats';
-  return info;
-}
-
-function jwtIssuer(jwt: string): string | undefined {
-  try {
-    const body = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
-    return typeof body.iss === 'string' ? body.iss : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function connectEvent(server: Server, seq: number, c: Client): string {
-  return JSON.stringify({ type: CONNECT_EVENT, id: eventId(), timestamp: new Date().toISOString(), server: serverInfo(server, seq), client: clientInfo(c, false) });
+  return JSON.stringify({ type: CONNECT_EVENT, id: eventId(), timestamp: new Date().toISOString(), server: serverInfo(server, seq), client: clientInfo(c, { detail: true }) });
 }
 
 export function disconnectEvent(server: Server, seq: number, c: Client): string {
@@ -71,7 +37,7 @@ export function disconnectEvent(server: Server, seq: number, c: Client): string 
     id: eventId(),
     timestamp: new Date().toISOString(),
     server: serverInfo(server, seq),
-    client: clientInfo(c, true),
+    client: clientInfo(c, { detail: true, rtt: true, stop: true }),
     sent: { msgs: c.outMsgs, bytes: c.outBytes },
     received: { msgs: c.inMsgs, bytes: c.inBytes },
     reason: c.closeReason,
