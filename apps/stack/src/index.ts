@@ -1,4 +1,4 @@
-export { startStack, type RunningStack, type StartStackOptions, type StackLog } from './stack.js';
+export { startStack, type RunningStack, type StartStackOptions } from './stack.js';
 export { loadStackConfig, StackConfigError, type StackConfig } from './config.js';
 export { provideRedis, RedisMissingError, INSTALL_HINT, type RedisHandle, type ProvideRedisOptions } from './redis.js';
 export { checkPortFree, checkStackPorts, freePort, PortInUseError } from './ports.js';

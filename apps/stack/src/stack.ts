@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { LogLevel } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from '@switchboard/config';
 import { startBroker, type Broker } from '@switchboard/broker';
 import { createControlPlane, loadConfig } from '@switchboard/control-plane';
 import { BullPropagationQueue, InProcessPropagationQueue, redisConnection, type PropagationQueue } from '@switchboard/propagation';
@@ -19,14 +20,9 @@ import type { StackConfig } from './config.js';
 import { checkStackPorts, portError } from './ports.js';
 import { provideRedis, RedisMissingError, type RedisHandle } from './redis.js';
 
-export interface StackLog {
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-}
 
 export interface StartStackOptions {
-  log?: StackLog;
+  log?: Logger;
   /** Nest's log levels; default warnings and errors (its start-up chatter hides the banner). */
   controlPlaneLogLevels?: LogLevel[];
   /** The broker's log lines (nats-server format); default stderr. */
@@ -51,7 +47,7 @@ export interface RunningStack {
   close(): Promise<void>;
 }
 
-const stderrLog: StackLog = {
+const stderrLog: Logger = {
   info: (m) => void process.stderr.write(`${new Date().toISOString()} [stack] ${m}\n`),
   warn: (m) => void process.stderr.write(`${new Date().toISOString()} [stack] WARN ${m}\n`),
   error: (m) => void process.stderr.write(`${new Date().toISOString()} [stack] ERROR ${m}\n`),
@@ -185,6 +181,6 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
   }
 }
 
-function workerLog(log: StackLog): StackLog {
+function workerLog(log: Logger): Logger {
   return { info: (m) => log.info(`worker: ${m}`), warn: (m) => log.warn(`worker: ${m}`), error: (m) => log.error(`worker: ${m}`) };
 }

@@ -1,6 +1,7 @@
 // The worker as a function: the standalone process (main.ts) and the embedded `npm start`
 // process (which owns the PGlite database) both call startWorker; `npm start` without Redis calls
 // startEmbeddedWorker (jobs in-process, same retry and dead-letter rules).
+import type { Logger } from '@switchboard/config';
 import type { Db } from '@switchboard/db';
 import {
   BullPropagationQueue,
@@ -11,7 +12,6 @@ import {
   PropagationWorker,
   redisConnection,
   type BrokerDirectory,
-  type Logger,
   type PropagationQueue,
   type RetryPolicy,
 } from '@switchboard/propagation';

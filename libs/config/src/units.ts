@@ -11,6 +11,8 @@ const UNIT_NS: Record<string, bigint> = {
   m: 60_000_000_000n,
   h: 3_600_000_000_000n,
 };
+/** The API's durations also take days ("7d"); nats-server's config does not. */
+const UNIT_NS_DAYS: Record<string, bigint> = { ...UNIT_NS, d: 86_400_000_000_000n };
 
 const MAX_NS = 1n << 63n;
 
@@ -20,19 +22,20 @@ const fail = (detail: string): ConfigError => new ConfigError(detail, { line: 0,
  * A duration in milliseconds, read the way nats-server reads duration options:
  * a string in Go's time.ParseDuration syntax ("2s", "1h30m", "500ms", "-1.5h"), or a
  * whole number of seconds (the older form nats-server still accepts, with a warning).
+ * With `days`, "d" is a unit too (24h), as the control plane's API takes durations.
  */
-export function parseDuration(value: unknown): number {
+export function parseDuration(value: unknown, opts: { days?: boolean } = {}): number {
   if (typeof value === 'bigint') value = Number(value);
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) throw fail(`duration in seconds must be an integer, got ${value}`);
     return value * 1000;
   }
   if (typeof value !== 'string') throw fail(`duration must be a string such as "2s" or a number of seconds`);
-  return Number(goDurationNs(value)) / 1e6;
+  return Number(goDurationNs(value, opts.days ? UNIT_NS_DAYS : UNIT_NS)) / 1e6;
 }
 
 /** Go's time.ParseDuration, in nanoseconds, with its error texts. */
-function goDurationNs(orig: string): bigint {
+function goDurationNs(orig: string, units: Record<string, bigint>): bigint {
   const invalid = () => fail(`time: invalid duration ${quote(orig)}`);
   let s = orig;
   let neg = false;
@@ -80,7 +83,7 @@ function goDurationNs(orig: string): bigint {
     if (u === 0) throw fail(`time: missing unit in duration ${quote(orig)}`);
     const unitName = s.slice(0, u);
     s = s.slice(u);
-    const unit = UNIT_NS[unitName];
+    const unit = units[unitName];
     if (unit === undefined) throw fail(`time: unknown unit ${quote(unitName)} in duration ${quote(orig)}`);
     if (whole > MAX_NS / unit) throw invalid();
     let v = whole * unit;

@@ -43,6 +43,12 @@ describe('parseDuration', () => {
     // nats-server's own trap: unquoted 2m is the number 2 million (mega), read as seconds.
     expect(parseDuration(parseConfig('ping_interval: 2m').ping_interval)).toBe(2_000_000_000);
   });
+
+  it('takes days only when asked (the API does, nats-server config does not)', () => {
+    expect(parseDuration('7d', { days: true })).toBe(7 * 86_400_000);
+    expect(parseDuration('1d12h', { days: true })).toBe(36 * 3_600_000);
+    expect(() => parseDuration('7d')).toThrow('time: unknown unit "d" in duration "7d"');
+  });
 });
 
 describe('parseSize', () => {

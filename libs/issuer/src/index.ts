@@ -1,7 +1,7 @@
 export { IssuerError, type IssuerErrorCode } from './errors.js';
 export { newSealedKey, openSigner, type SealedKey, type KeyKind, type Bytes } from './keys.js';
 export { LIMIT_KEYS, UNLIMITED, effectiveLimits, limitTags, limitsOf, natsLimits, type Limits } from './limits.js';
-export { parseDuration } from './duration.js';
+export { durationField } from './duration.js';
 export { accountClaims, type AccountSpec, type ExportSpec, type ImportSpec, type ExportKind } from './account.js';
 export {
   signAccount,

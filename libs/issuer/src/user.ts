@@ -2,7 +2,7 @@
 import type { KeyPair } from '@nats-io/nkeys';
 import { encode, isAccountKey, isUserKey, newUserClaims, validateUser, type Permission } from '@switchboard/nats-jwt';
 import { IssuerError } from './errors.js';
-import { parseDuration } from './duration.js';
+import { durationField } from './duration.js';
 
 export interface UserPermissionsInput {
   pub?: Permission;
@@ -46,7 +46,7 @@ export function expiryOf(input: { expiresIn?: string; expiresAt?: string }, now 
   if (input.expiresIn !== undefined && input.expiresAt !== undefined) {
     throw new IssuerError('invalid', 'give expiresIn or expiresAt, not both', 'expiresAt');
   }
-  if (input.expiresIn !== undefined) return new Date(now + parseDuration(input.expiresIn, 'expiresIn'));
+  if (input.expiresIn !== undefined) return new Date(now + durationField(input.expiresIn, 'expiresIn'));
   if (input.expiresAt !== undefined) {
     const t = Date.parse(input.expiresAt);
     if (!Number.isFinite(t)) throw new IssuerError('invalid', 'must be an ISO-8601 time', 'expiresAt');
@@ -64,7 +64,7 @@ export function issueUserJwt(spec: UserSpec, accountSigner: KeyPair, now = Date.
   const p = spec.permissions;
   if (p?.pub) c.nats.pub = { ...p.pub };
   if (p?.sub) c.nats.sub = { ...p.sub };
-  if (p?.resp) c.nats.resp = { max: p.resp.max, ttl: parseDuration(p.resp.ttl, 'permissions.resp.ttl') * 1_000_000 };
+  if (p?.resp) c.nats.resp = { max: p.resp.max, ttl: durationField(p.resp.ttl, 'permissions.resp.ttl') * 1_000_000 };
   if (spec.bearer) c.nats.bearer_token = true;
   if (spec.expiresAt) c.exp = Math.floor(spec.expiresAt.getTime() / 1000);
   // Refuse what a broker would refuse (bad subjects in permissions…), before anything is stored.

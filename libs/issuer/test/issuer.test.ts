@@ -25,7 +25,7 @@ import {
   issueUserJwt,
   newSealedKey,
   openSigner,
-  parseDuration,
+  durationField,
   limitsOf,
   signAccount,
   SYSTEM_ACCOUNT_NAME,
@@ -195,8 +195,8 @@ describe('user JWTs', () => {
     expect(() => expiryOf({ expiresIn: '1y' })).toThrow(IssuerError);
     expect(() => expiryOf({ expiresAt: '2000-01-01T00:00:00Z' })).toThrow(/future/);
     expect(() => expiryOf({ expiresIn: '1h', expiresAt: '2999-01-01T00:00:00Z' })).toThrow(/not both/);
-    expect(parseDuration('500ms', 'x')).toBe(500);
-    expect(() => parseDuration('0s', 'x')).toThrow(IssuerError);
+    expect(durationField('500ms', 'x')).toBe(500);
+    expect(() => durationField('0s', 'x')).toThrow(IssuerError);
   });
 });
 

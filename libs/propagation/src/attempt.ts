@@ -1,13 +1,8 @@
 // One attempt of an account-jwt job and what follows from it: the retry's data, or the dead letter
 // after the last attempt. Shared by the BullMQ worker and the in-process queue so that both retry
 // and dead-letter by the same rules. No BullMQ import here: embedded mode never loads it.
+import type { Logger } from '@switchboard/config';
 import { PropagationError, propagateAccount, type AccountJobData, type BrokerFailure, type PropagationDeps, type PropagationResult } from './propagate.js';
-
-export interface Logger {
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-}
 
 /** A job that failed on its last attempt, as kept in the `account-jwt-dead` queue. */
 export interface DeadLetter {

@@ -6,7 +6,8 @@
 // the next change cover the brokers) and several workers share the load.
 import type { PropagationQueue } from '@switchboard/issuer';
 import { checkKey } from './account-key.js';
-import { backoffDelay, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, runAttempt, type DeadLetter, type Logger, type RetryPolicy } from './attempt.js';
+import type { Logger } from '@switchboard/config';
+import { backoffDelay, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, runAttempt, type DeadLetter, type RetryPolicy } from './attempt.js';
 import type { AccountJobData, PropagationDeps, PropagationResult } from './propagate.js';
 
 export interface InProcessQueueOptions extends RetryPolicy {

@@ -13,7 +13,7 @@ export {
   type Pusher,
 } from './propagate.js';
 export { InvalidAccountKeyError } from './account-key.js';
-export { runAttempt, backoffDelay, type AttemptOutcome, type DeadLetter, type RetryPolicy, type Logger } from './attempt.js';
+export { runAttempt, backoffDelay, type AttemptOutcome, type DeadLetter, type RetryPolicy } from './attempt.js';
 export { BullPropagationQueue, ACCOUNT_JWT_QUEUE, DEAD_LETTER_QUEUE, type PropagationQueue, type BullQueueOptions } from './bull-queue.js';
 export { PropagationWorker, type PropagationWorkerOptions } from './propagation-worker.js';
 export { InProcessPropagationQueue, type InProcessQueueOptions } from './in-process-queue.js';

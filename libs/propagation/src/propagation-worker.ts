@@ -1,12 +1,12 @@
 // The consumer side: runs account-jwt jobs with BullMQ, retries with exponential backoff, and
 // records a job that failed its last attempt in the account-jwt-dead queue with the reason.
 import { Queue, Worker, type Job } from 'bullmq';
+import type { Logger } from '@switchboard/config';
 import type { Redis } from 'ioredis';
-import { runAttempt, type DeadLetter, type Logger } from './attempt.js';
+import { runAttempt, type DeadLetter } from './attempt.js';
 import { ACCOUNT_JWT_QUEUE, DEAD_LETTER_QUEUE } from './bull-queue.js';
 import type { AccountJobData, PropagationDeps, PropagationResult } from './propagate.js';
 
-export type { Logger };
 
 export interface PropagationWorkerOptions {
   /** An ioredis connection created with `maxRetriesPerRequest: null`; the caller owns it. */

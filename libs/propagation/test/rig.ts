@@ -6,11 +6,11 @@ import {
   DbJwtSource,
   PropagationWorker,
   StaticBrokers,
-  type Logger,
   type PropagationResult,
   type PushOutcome,
   type Pusher,
 } from '../src/index.js';
+import type { Logger } from '@switchboard/config';
 import type { World } from '@switchboard/testing';
 
 export class CountingPusher implements Pusher {

@@ -1,3 +1,4 @@
+import type { Logger } from '@switchboard/config';
 import type { AccountClaims } from '@switchboard/nats-jwt';
 
 // What the broker asks of an account resolver in operator mode (nats-server's AccountResolver,
@@ -31,9 +32,7 @@ export interface AccountUpdate {
 export type UpdateListener = (update: AccountUpdate) => void;
 
 /** Where resolvers report what they recovered from (fallbacks, bad answers). Defaults to silence. */
-export interface ResolverLogger {
-  warn(message: string): void;
-}
+export type ResolverLogger = Pick<Logger, 'warn'>;
 
 export interface AccountResolver {
   readonly kind: ResolverKind;

@@ -14,7 +14,7 @@ export { tlsOptionsFromConfig } from './tls-config.js';
 export { defaultOptions, makeOptions, DEFAULT_PORT, DEFAULT_HTTP_PORT, type ServerOptions, type UserConfig, type AccountConfig } from './options.js';
 export { parseConnect, defaultConnectOptions, type ConnectOptions } from './connect.js';
 export { authenticatorFor, OpenAuthenticator, SimpleAuthenticator, type Authenticator, type AuthResult, type AuthConn, type JwtIdentity } from './auth.js';
-export { ServerLogger, silentLogger, type Logger, type LogLevel, type LogOptions } from './log.js';
+export { ServerLogger, silentLogger, type ServerLog, type LogLevel, type LogOptions } from './log.js';
 export { CloseReason } from './errors.js';
 export { handleMonitorRequest, varz, connz, subsz, healthz, type ConnzOptions, type SubszOptions, type SortOpt, type HttpReqStats, type MonitorResponse } from './monitor.js';
 export { formatUptime, formatGoDuration } from './durations.js';

@@ -4,7 +4,7 @@ import type { AccountResolver } from '@switchboard/resolver';
 import type { AuthConn, Authenticator, AuthResult } from './auth.js';
 import type { ConnectOptions } from './connect.js';
 import type { JwtSharing } from './jwt-sharing.js';
-import type { Logger } from './log.js';
+import type { ServerLog } from './log.js';
 
 // Operator mode (nats-server's trusted operators + account resolver): a client presents a user
 // JWT and signs the INFO nonce; the user's account JWT comes from the resolver, and the chain
@@ -20,7 +20,7 @@ export class JwtAuthenticator implements Authenticator {
   constructor(
     private readonly trust: Trust,
     readonly resolver: AccountResolver,
-    private readonly logger: Logger,
+    private readonly logger: ServerLog,
     private readonly now: () => number = Date.now,
   ) {}
 

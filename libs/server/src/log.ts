@@ -1,9 +1,15 @@
 import { appendFileSync } from 'node:fs';
+import type { Logger } from '@switchboard/config';
 
 /** nats-server's log levels and their tags. */
 export type LogLevel = 'INF' | 'WRN' | 'ERR' | 'FTL' | 'DBG' | 'TRC';
 
-export interface Logger {
+/**
+ * The broker's log: nats-server's levels and line format. `debug` and `trace` are read once,
+ * so hot paths test a plain field before building a line. ServerLogger also serves as the
+ * shared Logger (@switchboard/config) for the libraries the broker hands it to.
+ */
+export interface ServerLog {
   log(level: LogLevel, message: string): void;
   readonly debug: boolean;
   readonly trace: boolean;
@@ -19,7 +25,7 @@ export interface LogOptions {
 }
 
 /** Lines as nats-server writes them: `[pid] 2006/01/02 15:04:05.000000 [INF] message`. */
-export class ServerLogger implements Logger {
+export class ServerLogger implements ServerLog, Logger {
   readonly debug: boolean;
   readonly trace: boolean;
   private readonly prefix = `[${process.pid}] `;
@@ -39,10 +45,20 @@ export class ServerLogger implements Logger {
     if (this.file) appendFileSync(this.file, line);
     else process.stderr.write(line);
   }
+
+  info(message: string): void {
+    this.log('INF', message);
+  }
+  warn(message: string): void {
+    this.log('WRN', message);
+  }
+  error(message: string): void {
+    this.log('ERR', message);
+  }
 }
 
 /** Discards everything (tests). */
-export const silentLogger: Logger = { log() {}, debug: false, trace: false };
+export const silentLogger: ServerLog = { log() {}, debug: false, trace: false };
 
 function formatTime(d: Date): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');

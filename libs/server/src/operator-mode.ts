@@ -2,7 +2,7 @@ import { trustOperators } from '@switchboard/nats-jwt';
 import { createResolver, type AccountResolver } from '@switchboard/resolver';
 import { JwtAuthenticator } from './jwt-auth.js';
 import { JwtSharing } from './jwt-sharing.js';
-import type { Logger } from './log.js';
+import type { ServerLog } from './log.js';
 import type { ServerOptions } from './options.js';
 import type { Server } from './server.js';
 import { SystemAccount } from './system-account.js';
@@ -19,7 +19,7 @@ export interface OperatorMode {
 }
 
 /** Trust, resolver (started) and authenticator for options with `operators`; null when not in operator mode. */
-export async function startOperatorMode(opts: ServerOptions, logger: Logger): Promise<OperatorMode | null> {
+export async function startOperatorMode(opts: ServerOptions, logger: ServerLog): Promise<OperatorMode | null> {
   if (opts.operators.length === 0) return null;
   if (opts.resolver === undefined) throw new Error('operators require an account resolver to be configured');
   const trust = trustOperators(opts.operators);

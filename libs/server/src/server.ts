@@ -10,7 +10,7 @@ import { PROTOCOL_VERSION, SYSTEM_ACCOUNT } from './constants.js';
 import { CpuUsage } from './cpu-usage.js';
 import { CloseReason, ERR_MAX_CONNECTIONS } from './errors.js';
 import { InternalClient } from './internal-client.js';
-import { silentLogger, type Logger, type LogLevel } from './log.js';
+import { silentLogger, type LogLevel, type ServerLog } from './log.js';
 import type { RoutedImport } from './cross-account.js';
 import type { ServerOptions } from './options.js';
 import type { Subscription } from './subscription.js';
@@ -26,7 +26,7 @@ export interface ServerEvents {
 }
 
 export interface ServerDeps {
-  logger?: Logger;
+  logger?: ServerLog;
   /** Replaces the config-based authenticator (the JWT issue plugs in here). */
   authenticator?: Authenticator;
 }
@@ -39,7 +39,7 @@ export class Server {
   readonly id: string;
   readonly name: string;
   readonly auth: Authenticator;
-  readonly logger: Logger;
+  readonly logger: ServerLog;
   readonly accounts = new Map<string, Account<Subscription>>();
   readonly globalAccount: Account<Subscription>;
   readonly clients = new Map<number, Client>();

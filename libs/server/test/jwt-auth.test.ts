@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { trustOperators } from '@switchboard/nats-jwt';
 import { MemoryResolver } from '@switchboard/resolver';
 import { describe, expect, it } from 'vitest';
-import { defaultConnectOptions, JwtAuthenticator, type Logger } from '../src/index.js';
+import { defaultConnectOptions, JwtAuthenticator, type ServerLog as Logger } from '../src/index.js';
 
 const operator = createOperator();
 const account = createAccount();

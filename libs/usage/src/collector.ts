@@ -2,13 +2,9 @@
 // subscribed to the brokers' usage events, each sample stored as it comes. The broker list is
 // re-read periodically, so brokers registered later are collected from too.
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '@switchboard/config';
 import { parseUsageEvent, USAGE_SUBJECT } from './usage-event.js';
 import type { UsageStore } from './usage-store.js';
-
-export interface UsageLogger {
-  info(msg: string): void;
-  warn(msg: string): void;
-}
 
 export interface UsageCollectorOptions {
   /** Contents of the system account user's .creds file. */
@@ -18,7 +14,7 @@ export interface UsageCollectorOptions {
   store: Pick<UsageStore, 'record'>;
   /** How often the broker list is re-read (ms). */
   refreshMs?: number;
-  log?: UsageLogger;
+  log?: Pick<Logger, 'info' | 'warn'>;
   /** Connection name shown in the brokers' /connz. */
   name?: string;
 }
@@ -29,12 +25,12 @@ interface BrokerLink {
   chain: Promise<void>;
 }
 
-const quiet: UsageLogger = { info: () => {}, warn: () => {} };
+const quiet: Pick<Logger, 'info' | 'warn'> = { info: () => {}, warn: () => {} };
 
 export class UsageCollector {
   private readonly links = new Map<string, BrokerLink>();
   private readonly creds: Uint8Array;
-  private readonly log: UsageLogger;
+  private readonly log: Pick<Logger, 'info' | 'warn'>;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   /** Samples stored so far (for tests and metrics). */

@@ -6,7 +6,7 @@ import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { OperatorService } from '../operator/operator.service.js';
 import { DATABASE } from '../tokens.js';
 import type { CreateToken, TokenView } from './api-token.schema.js';
-import { parseDuration } from '@switchboard/issuer';
+import { durationField } from '@switchboard/issuer';
 
 const view = (t: ApiToken): TokenView => ({
   id: t.id,
@@ -39,7 +39,7 @@ export class ApiTokensService {
 
   async create(caller: Caller, input: CreateToken): Promise<{ id: string; token: string }> {
     const tenantId = this.tenantOf(caller, input.tenantId);
-    const expiresAt = input.expiresIn ? new Date(Date.now() + parseDuration(input.expiresIn, 'expiresIn')) : undefined;
+    const expiresAt = input.expiresIn ? new Date(Date.now() + durationField(input.expiresIn, 'expiresIn')) : undefined;
     return this.db.prisma.$transaction(async (tx) => {
       if (!(await tx.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) throw notFound('tenant');
       const t = await this.operator.mint(tx, { role: input.role, name: input.name, tenantId, memberId: caller.memberId, expiresAt });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database, Export } from '@switchboard/db';
-import { checkAccountPublicKey, issueActivation, openSigner, parseDuration } from '@switchboard/issuer';
+import { checkAccountPublicKey, issueActivation, openSigner, durationField } from '@switchboard/issuer';
 import type { Keyring } from '@switchboard/secrets';
 import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
@@ -62,7 +62,7 @@ export class ExportsService {
   /** An activation token for `importer`, signed by the exporting account's own key. */
   async activate(caller: Caller, accountId: string, exportId: string, input: CreateActivation): Promise<{ token: string }> {
     const importer = checkAccountPublicKey(input.importer, 'importer');
-    const expiresAt = input.expiresIn ? new Date(Date.now() + parseDuration(input.expiresIn, 'expiresIn')) : null;
+    const expiresAt = input.expiresIn ? new Date(Date.now() + durationField(input.expiresIn, 'expiresIn')) : null;
     return this.db.prisma.$transaction(async (tx) => {
       await this.accounts.find(caller, accountId, tx);
       const e = await tx.export.findFirst({ where: { id: exportId, accountId }, include: { account: { omit: { seedEnc: false } } } });

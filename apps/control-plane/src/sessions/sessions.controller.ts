@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CallerParam, Public, ReadOnlyOk, Roles, type Caller } from '../auth/caller.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import type { ControlPlaneConfig } from '../config.js';
-import { RateLimiter } from '../signup/rate-limit.js';
+import { FixedWindowLimiter } from '../signup/fixed-window.js';
 import { CONFIG } from '../tokens.js';
 import { clearSessionCookies, setSessionCookies } from './cookies.js';
 import {
@@ -26,13 +26,13 @@ const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 
 @ApiTags('session')
 @Controller('v1/session')
 export class SessionsController {
-  private readonly signups: RateLimiter;
+  private readonly signups: FixedWindowLimiter;
 
   constructor(
     private readonly sessions: SessionsService,
     @Inject(CONFIG) config: ControlPlaneConfig,
   ) {
-    this.signups = new RateLimiter(config.signupsPerHour, 3_600_000);
+    this.signups = new FixedWindowLimiter(config.signupsPerHour, 3_600_000);
   }
 
   private started(req: FastifyRequest, reply: FastifyReply, s: OpenedSession): { csrfToken: string; expiresAt: Date } {

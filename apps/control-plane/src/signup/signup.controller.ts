@@ -4,7 +4,7 @@ import { Public } from '../auth/caller.js';
 import type { ControlPlaneConfig } from '../config.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { CONFIG } from '../tokens.js';
-import { RateLimiter } from './rate-limit.js';
+import { FixedWindowLimiter } from './fixed-window.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { signupSchema, type Signup, type SignupResult } from './signup.schema.js';
 import { SignupService } from './signup.service.js';
@@ -12,13 +12,13 @@ import { SignupService } from './signup.service.js';
 @ApiTags('signup')
 @Controller('v1/signup')
 export class SignupController {
-  private readonly limiter: RateLimiter;
+  private readonly limiter: FixedWindowLimiter;
 
   constructor(
     private readonly signups: SignupService,
     @Inject(CONFIG) config: ControlPlaneConfig,
   ) {
-    this.limiter = new RateLimiter(config.signupsPerHour, 3_600_000);
+    this.limiter = new FixedWindowLimiter(config.signupsPerHour, 3_600_000);
   }
 
   @Post()

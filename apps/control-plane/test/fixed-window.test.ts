@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../src/signup/rate-limit.js';
+import { FixedWindowLimiter } from '../src/signup/fixed-window.js';
 
-describe('RateLimiter', () => {
+describe('FixedWindowLimiter', () => {
   it('allows max per window per key, then again once the window has passed', () => {
     let now = 0;
-    const r = new RateLimiter(2, 1000, () => now);
+    const r = new FixedWindowLimiter(2, 1000, () => now);
     expect([r.take('a'), r.take('a'), r.take('a')]).toEqual([true, true, false]);
     expect(r.take('b')).toBe(true);
     now = 999;

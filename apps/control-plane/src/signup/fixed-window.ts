@@ -1,6 +1,7 @@
 // Fixed-window counter per key (client IP), in memory: enough for one instance; behind a load
-// balancer each instance limits separately (documented).
-export class RateLimiter {
+// balancer each instance limits separately (documented). Not the broker's RateLimiter
+// (@switchboard/accounts: a token bucket that pauses publishers): this one admits or refuses.
+export class FixedWindowLimiter {
   private readonly hits = new Map<string, { start: number; count: number }>();
 
   constructor(
