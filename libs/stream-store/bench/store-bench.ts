@@ -25,6 +25,8 @@ interface Backend {
   flushed(): Promise<void>;
   load(seq: number): Uint8Array | null;
   loadLast(subject: string): Uint8Array | null;
+  /** The next message at or after seq (a consumer's read); returns its seq, 0 at the end. */
+  next(seq: number): number;
   close(): Promise<void>;
   count(): number;
 }
@@ -38,6 +40,7 @@ const ours: Engine = {
       flushed: () => s.flushed(),
       load: (seq) => s.load(seq)?.data ?? null,
       loadLast: (subject) => s.loadLast(subject)?.data ?? null,
+      next: (seq) => s.loadNext('>', seq)?.seq ?? 0,
       close: () => s.close(),
       count: () => s.state().msgs,
     };
@@ -77,6 +80,10 @@ function lmdbEngine(modulePath: string): Engine {
           const rec = msgs.getBinaryFast(s);
           return rec ? rec.subarray(2 + rec.readUInt16LE(0)) : null;
         },
+        next: (s) => {
+          for (const { key } of msgs.getRange({ start: s, limit: 1 })) return key as number;
+          return 0;
+        },
         close: () => env.close(),
         count: () => msgs.getKeysCount(),
       };
@@ -101,7 +108,7 @@ async function appends(e: Engine, size: number, always: boolean, n: number, infl
   return r;
 }
 
-async function reads(e: Engine, n: number): Promise<{ bySeq: number; last: number; open: number; openRss: number }> {
+async function reads(e: Engine, n: number): Promise<{ bySeq: number; last: number; seqNext: number; open: number; openRss: number }> {
   const dir = fresh();
   let b = await e.open(dir, false);
   const payload = Buffer.alloc(128, 0x62);
@@ -124,9 +131,13 @@ async function reads(e: Engine, n: number): Promise<{ bySeq: number; last: numbe
   t = process.hrtime.bigint();
   for (let i = 0; i < loads; i++) x += b.loadLast(SUBJECTS[(i * 7919) % SUBJECTS.length]!)!.length;
   const last = rate(loads, process.hrtime.bigint() - t);
+  t = process.hrtime.bigint();
+  let seq = 1;
+  for (let i = 0; i < loads; i++) seq = b.next(seq) + 1;
+  const seqNext = rate(loads, process.hrtime.bigint() - t);
   if (x === 0) throw new Error('nothing read');
   await b.close();
-  return { bySeq, last, open, openRss };
+  return { bySeq, last, seqNext, open, openRss };
 }
 
 async function main(): Promise<void> {
@@ -150,6 +161,7 @@ async function main(): Promise<void> {
     const r = await reads(e, Math.round(1_000_000 * SCALE));
     add('load by seq, random, 1M msgs (loads/s)', r.bySeq);
     add('last by subject, 1000 subjects (loads/s)', r.last);
+    add('next message in order, as a consumer reads (loads/s)', r.seqNext);
     add(`open 1M msgs of 128 B (ms)`, Math.round(r.open));
     add(`RSS after open + reads (MiB, process)`, r.openRss);
   }

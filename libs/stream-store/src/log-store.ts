@@ -159,6 +159,11 @@ export class LogStore implements StreamStore {
   private sStale: number[] = []; // 1: first is only a lower bound, 2: last only an upper bound
   private liveSubjects = 0;
   private matchers = new Map<string, Matcher>();
+  // Read-ahead of the last read (see readAhead).
+  private rcSeg: Seg | null = null;
+  private rcOff = 0;
+  private rcNext = -1;
+  private rcBuf: Buffer = Buffer.alloc(0);
 
   // The batch of the current I/O turn.
   private batch = Buffer.allocUnsafe(256 * 1024);
@@ -394,6 +399,7 @@ export class LogStore implements StreamStore {
     const off = idx.off[i]!;
     const len = idx.len[i]! & ~HDR_FLAG;
     if (off + len > seg.file.size) this.writeBatch();
+    this.rcSeg = null;
     const rec = seg.file.read(off, len);
     const from = MSG_HEADER + rec.readUInt16LE(29);
     for (let p = from; p < len; p++) rec[p] = (Math.random() * 256) | 0;
@@ -610,6 +616,7 @@ export class LogStore implements StreamStore {
     for (const s of old) this.pendingUnlink.push(s.file);
     this.segs = [this.active];
     this.loaded = [];
+    this.rcSeg = null;
     this.msgs = 0;
     this.bytes = 0;
     this.firstSeq = next;
@@ -745,6 +752,7 @@ export class LogStore implements StreamStore {
       this.firstMoved = true;
     }
     this.segs.splice(si, 1);
+    if (this.rcSeg === seg) this.rcSeg = null;
     const li = this.loaded.indexOf(seg);
     if (li >= 0) this.loaded.splice(li, 1);
     this.pendingUnlink.push(seg.file);
@@ -886,9 +894,30 @@ export class LogStore implements StreamStore {
     const off = idx.off[i]!;
     const len = idx.len[i]! & ~HDR_FLAG;
     if (off + len > seg.file.size) this.writeBatch();
-    const buf = seg.file.read(off, len);
-    if (checkRecord(buf, 0, buf.length) !== len) throw new StoreError('corrupt', `record of seq ${seg.base + i}`);
-    return this.msgAt(buf, 0, seg.base + i, this.names[idx.sid[i]!]!);
+    const at = this.readAhead(seg, off, len);
+    const buf = this.rcBuf;
+    if (checkRecord(buf, at, at + len) !== len) throw new StoreError('corrupt', `record of seq ${seg.base + i}`);
+    return this.msgAt(buf, at, seg.base + i, this.names[idx.sid[i]!]!);
+  }
+
+  /**
+   * Make bytes [off, off+len) of seg available in rcBuf and return where they start. A read that
+   * continues where the last one ended (a consumer walking the stream) fetches READ_AHEAD bytes,
+   * so the next records come from memory. rcBuf is replaced, never written into: loaded messages
+   * may keep views of it.
+   */
+  private readAhead(seg: Seg, off: number, len: number): number {
+    if (this.rcSeg === seg && off >= this.rcOff && off + len <= this.rcOff + this.rcBuf.length) {
+      this.rcNext = off + len;
+      return off - this.rcOff;
+    }
+    const sequential = this.rcSeg === seg && off === this.rcNext;
+    const want = sequential ? Math.max(len, Math.min(READ_AHEAD, seg.file.size - off)) : len;
+    this.rcBuf = seg.file.read(off, want);
+    this.rcSeg = seg;
+    this.rcOff = off;
+    this.rcNext = off + len;
+    return 0;
   }
 
   /** Load from a sealed segment without its index: walk from the nearest sparse offset. */
@@ -1226,6 +1255,7 @@ export class LogStore implements StreamStore {
 }
 
 const NEAR_SCAN = 4096;
+const READ_AHEAD = 64 * 1024;
 /** Sealed segments keep every SPARSE-th record offset; a load walks from there. */
 const SPARSE = 32;
 
