@@ -9,4 +9,13 @@ export { Transform, TransformError, tokenizeWildcards, untokenizeWildcards } fro
 export { applyAccountClaims, setExports, setImports, SharingError, type ExportDecl, type SharingClaims, type ActivationVerifier, type RefusedImport } from './sharing.js';
 export { jwtActivations } from './activation.js';
 export { AccountUsage, usageSnapshot, type UsageSnapshot } from './usage.js';
+export {
+  ACCOUNT_USAGE_EVENT,
+  ACCOUNT_USAGE_WILDCARD,
+  accountUsageSubject,
+  parseUsageEvent,
+  usageEvent,
+  type AccountUsageEvent,
+  type UsageSample,
+} from './usage-event.js';
 export { HEADERS_SAMPLING, SERVICE_LATENCY_TYPE, latencyConfig, latencyMetric, sample, sampledTrace, type LatencyEnd, type LatencyTrack, type ServiceLatencyConfig, type TraceHeader } from './latency.js';

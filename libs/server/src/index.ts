@@ -28,10 +28,6 @@ export { accountz, accstatz, accountStat, systemAccountName } from './accountz.j
 export {
   UsageEvents,
   ACCOUNT_CONNS_EVENT,
-  ACCOUNT_USAGE_EVENT,
-  ACCOUNT_USAGE_WILDCARD,
   accountConnsSubject,
-  accountUsageSubject,
   legacyAccountConnsSubject,
-  type AccountUsageEvent,
 } from './usage-events.js';

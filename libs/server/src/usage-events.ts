@@ -1,4 +1,4 @@
-import type { Account } from '@switchboard/accounts';
+import { accountUsageSubject, usageEvent, usageSnapshot, type Account } from '@switchboard/accounts';
 import { accountStat } from './accountz.js';
 import { eventId, serverInfo } from './events.js';
 import type { Server } from './server.js';
@@ -8,33 +8,13 @@ import type { Subscription } from './subscription.js';
 // count and traffic (AccountNumConns) on every connect/disconnect and every 30 s while the account
 // has connections, on `$SYS.ACCOUNT.<id>.SERVER.CONNS` and its older `$SYS.SERVER.ACCOUNT.<id>.CONNS`
 // (same event id on both). Switchboard adds `$SYS.ACCOUNT.<id>.SWITCHBOARD.USAGE` at the same
-// moments with everything a bill needs (subscriptions, connections ever made, throttled time):
-// counters are cumulative since the server started, so a collector takes deltas per server id.
+// moments with everything a bill needs (subscriptions, connections ever made, throttled time);
+// its wire form is libs/accounts usage-event.ts, which the worker's collector reads too.
 
 export const ACCOUNT_CONNS_EVENT = 'io.nats.server.advisory.v1.account_connections';
-export const ACCOUNT_USAGE_EVENT = 'io.switchboard.advisory.v1.account_usage';
 
 export const accountConnsSubject = (account: string): string => `$SYS.ACCOUNT.${account}.SERVER.CONNS`;
 export const legacyAccountConnsSubject = (account: string): string => `$SYS.SERVER.ACCOUNT.${account}.CONNS`;
-export const accountUsageSubject = (account: string): string => `$SYS.ACCOUNT.${account}.SWITCHBOARD.USAGE`;
-/** What a collector subscribes to. */
-export const ACCOUNT_USAGE_WILDCARD = '$SYS.ACCOUNT.*.SWITCHBOARD.USAGE';
-
-/** Switchboard's usage event body (JSON field names in nats-server's style). */
-export interface AccountUsageEvent {
-  type: typeof ACCOUNT_USAGE_EVENT;
-  id: string;
-  timestamp: string;
-  server: { name: string; id: string; seq: number; time: string };
-  acc: string;
-  conns: number;
-  subs: number;
-  total_conns: number;
-  sent: { msgs: number; bytes: number };
-  received: { msgs: number; bytes: number };
-  slow_consumers: number;
-  throttled_ms: number;
-}
 
 export type Publish = (subject: string, body: string) => void;
 
@@ -71,21 +51,8 @@ export class UsageEvents {
     for (const subject of [legacyAccountConnsSubject(acc.name), accountConnsSubject(acc.name)]) {
       this.publish(subject, JSON.stringify({ type: ACCOUNT_CONNS_EVENT, id, timestamp, server: serverInfo(this.server, this.nextSeq()), ...stat }));
     }
-    const u = acc.usage;
-    const usage: AccountUsageEvent = {
-      type: ACCOUNT_USAGE_EVENT,
-      id: eventId(),
-      timestamp,
-      server: serverInfo(this.server, this.nextSeq()) as AccountUsageEvent['server'],
-      acc: acc.name,
-      conns: acc.numConnections,
-      subs: acc.sublist.count(),
-      total_conns: u.totalConnections,
-      sent: { msgs: u.outMsgs, bytes: u.outBytes },
-      received: { msgs: u.inMsgs, bytes: u.inBytes },
-      slow_consumers: u.slowConsumers,
-      throttled_ms: Math.round(u.throttledMs),
-    };
-    this.publish(accountUsageSubject(acc.name), JSON.stringify(usage));
+    const server = serverInfo(this.server, this.nextSeq()) as { name: string; id: string };
+    const usage = usageSnapshot(acc.usage, acc.numConnections, acc.sublist.count());
+    this.publish(accountUsageSubject(acc.name), JSON.stringify(usageEvent({ id: eventId(), timestamp, server, account: acc.name, usage })));
   }
 }

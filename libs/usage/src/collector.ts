@@ -2,8 +2,8 @@
 // subscribed to the brokers' usage events, each sample stored as it comes. The broker list is
 // re-read periodically, so brokers registered later are collected from too.
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+import { ACCOUNT_USAGE_WILDCARD, parseUsageEvent } from '@switchboard/accounts';
 import type { Logger } from '@switchboard/config';
-import { parseUsageEvent, USAGE_SUBJECT } from './usage-event.js';
 import type { UsageStore } from './usage-store.js';
 
 export interface UsageCollectorOptions {
@@ -108,7 +108,7 @@ export class UsageCollector {
     }
     if (this.closed || this.links.get(url) !== link) return void nc.close();
     link.nc = nc;
-    nc.subscribe(USAGE_SUBJECT, {
+    nc.subscribe(ACCOUNT_USAGE_WILDCARD, {
       callback: (_err, m) => {
         const sample = parseUsageEvent(m.data);
         if (typeof sample === 'string') {

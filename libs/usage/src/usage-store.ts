@@ -1,7 +1,7 @@
 // Usage in PostgreSQL (table account_usage, see prisma/schema.prisma): one row per broker run,
 // account and hour. Writes are idempotent upserts: a replayed or late sample never adds twice.
 import type { Db } from '@switchboard/db';
-import type { UsageSample } from './usage-event.js';
+import type { UsageSample } from '@switchboard/accounts';
 
 export const HOUR_MS = 3_600_000;
 

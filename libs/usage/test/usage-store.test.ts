@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@switchboard/db';
 import { testDatabase, type TestDatabase } from '@switchboard/testing';
-import { HOUR_MS, parseUsageEvent, UsageStore, type UsageSample } from '../src/index.js';
+import { HOUR_MS, UsageStore, type UsageSample } from '../src/index.js';
 
 let fresh: TestDatabase;
 let db: Database;
@@ -80,29 +80,5 @@ describe('UsageStore', () => {
       }),
       { numRuns: 15 },
     );
-  });
-});
-
-describe('parseUsageEvent', () => {
-  const good = {
-    type: 'io.switchboard.advisory.v1.account_usage', id: 'x', timestamp: '2026-11-23T10:00:00.000Z', server: { name: 'n', id: 'SID', seq: 1, time: '' },
-    acc: 'A', conns: 1, subs: 2, total_conns: 3, sent: { msgs: 4, bytes: 5 }, received: { msgs: 6, bytes: 7 }, slow_consumers: 0, throttled_ms: 8,
-  };
-  it('reads a broker event', () => {
-    expect(parseUsageEvent(JSON.stringify(good))).toEqual({
-      serverId: 'SID', serverName: 'n', account: 'A', at: new Date('2026-11-23T10:00:00.000Z'),
-      msgsIn: 6, bytesIn: 7, msgsOut: 4, bytesOut: 5, totalConns: 3, throttledMs: 8, connections: 1, subscriptions: 2,
-    });
-  });
-  it.each([
-    ['not json', '{', 'not JSON'],
-    ['another event', JSON.stringify({ ...good, type: 'io.nats.server.advisory.v1.account_connections' }), 'not a usage event'],
-    ['negative counter', JSON.stringify({ ...good, sent: { msgs: -1, bytes: 0 } }), 'counters must be non-negative integers'],
-    ['no server', JSON.stringify({ ...good, server: null }), 'no server id'],
-  ])('refuses %s with a reason', (_n, text, reason) => {
-    expect(parseUsageEvent(text)).toBe(reason);
-  });
-  it('property: never throws on any input', () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), fc.uint8Array()), (x) => void parseUsageEvent(x)));
   });
 });
