@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, jwtAuthenticator } from 'nats';
 import { createAccount, createOperator, createUser } from '@nats-io/nkeys';
 import { accountIssues, encode, newAccountClaims, newOperatorClaims, newUserClaims, validateAccount, type AccountClaims } from '../src/index.js';
-import { startOperatorServer, type RunningServer } from './nats-server.js';
+import { operatorModeConfig, startNatsServer, type RunningServer } from '@switchboard/testing';
 
 // validateAccount against the real nats-server 2.9: for each account below, nats-server either
 // refuses the account (its users get Authorization Violation) or takes it, and validateAccount
@@ -80,7 +80,7 @@ let server: RunningServer;
 beforeAll(async () => {
   const accounts: Record<string, string> = { [sys.getPublicKey()]: encode(newAccountClaims(sys.getPublicKey(), 'SYS'), operatorSigner, { now }) };
   for (const c of [...invalidCases, ...validCases]) accounts[c.claims.sub] = c.jwt;
-  server = await startOperatorServer({ operatorJwt, systemAccount: sys.getPublicKey(), accounts });
+  server = await startNatsServer({ config: operatorModeConfig({ operatorJwt, systemAccount: sys.getPublicKey(), resolver: 'resolver: MEMORY', preload: accounts }) });
 });
 afterAll(async () => {
   await server?.stop();
