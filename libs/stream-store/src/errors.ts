@@ -11,7 +11,8 @@ export type StoreErrorCode =
   | 'max-msgs-per-subject'
   | 'msg-too-large'
   | 'bad-argument'
-  | 'corrupt';
+  | 'corrupt'
+  | 'in-use';
 
 const TEXT: Record<StoreErrorCode, string> = {
   closed: 'store is closed',
@@ -22,6 +23,7 @@ const TEXT: Record<StoreErrorCode, string> = {
   'msg-too-large': 'message size exceeds maximum allowed',
   'bad-argument': 'bad argument',
   corrupt: 'stream store is corrupt',
+  'in-use': 'stream directory is in use by another process',
 };
 
 export class StoreError extends Error {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { StoreError } from './errors.js';
 import { fileMsgSize } from './msg-size.js';
 import type { Segment, SegmentMedia } from './medium.js';
 
@@ -17,9 +18,13 @@ export class FileMedia implements SegmentMedia {
   readonly dir: string;
   private readonly open_: FileSegment[] = [];
 
+  private readonly lock: string;
+
   constructor(streamDir: string, readonly indexCache: number) {
     this.dir = path.join(streamDir, 'msgs');
     fs.mkdirSync(this.dir, { recursive: true });
+    this.lock = path.join(this.dir, 'LOCK');
+    takeLock(this.lock);
   }
 
   existing(): number[] {
@@ -65,6 +70,7 @@ export class FileMedia implements SegmentMedia {
   }
   close(): void {
     for (const s of this.open_.splice(0)) s.closeFd();
+    fs.rmSync(this.lock, { force: true });
   }
 
   /** Track an opened descriptor; close the least recently opened beyond the cap. */
@@ -81,6 +87,31 @@ export class FileMedia implements SegmentMedia {
 
   private pathOf(base: number): string {
     return path.join(this.dir, String(base).padStart(20, '0') + SUFFIX);
+  }
+}
+
+/** One process per stream directory: a LOCK file with the owner's pid (a dead owner's is taken over). */
+function takeLock(file: string): void {
+  for (;;) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const pid = Number(fs.readFileSync(file, 'utf8'));
+    if (pid > 0 && pid !== process.pid && alive(pid)) throw new StoreError('in-use', `pid ${pid}: ${path.dirname(file)}`);
+    if (pid === process.pid) throw new StoreError('in-use', `already open in this process: ${path.dirname(file)}`);
+    fs.rmSync(file, { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

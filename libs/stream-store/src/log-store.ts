@@ -179,6 +179,7 @@ export class LogStore implements StreamStore {
   private syncing = false;
   private failure: unknown = null;
   private closed = false;
+  private usage: ((msgs: number, bytes: number) => void) | null = null;
   private ageTimer: NodeJS.Timeout | null = null;
   private syncTimer: NodeJS.Timeout | null = null;
   private readonly onFlush = (): void => this.flushTurn();
@@ -248,8 +249,10 @@ export class LogStore implements StreamStore {
     seg.count++;
     seg.live++;
     seg.lastMs = ms + ns / 1e6;
+    const size = this.media.msgSize(payload + sb, hdrLen > 0);
     this.msgs++;
-    this.bytes += this.media.msgSize(payload + sb, hdrLen > 0);
+    this.bytes += size;
+    if (this.usage !== null) this.usage(1, size);
     this.lastSeq = seq;
     this.lastMs = ms;
     this.lastNs = ns;
@@ -376,6 +379,10 @@ export class LogStore implements StreamStore {
       for (let i = lo; i < seg.count; i++) if (!seg.isDead(i)) return seg.base + i;
     }
     return this.lastSeq + 1;
+  }
+
+  onUsage(cb: ((msgs: number, bytes: number) => void) | null): void {
+    this.usage = cb;
   }
 
   limits(): Required<StoreLimits> {
@@ -617,6 +624,7 @@ export class LogStore implements StreamStore {
     this.segs = [this.active];
     this.loaded = [];
     this.rcSeg = null;
+    if (this.usage !== null && this.msgs > 0) this.usage(-this.msgs, -this.bytes);
     this.msgs = 0;
     this.bytes = 0;
     this.firstSeq = next;
@@ -670,8 +678,10 @@ export class LogStore implements StreamStore {
     seg.markDead(i);
     seg.live--;
     const len = idx.len[i]!;
+    const size = this.media.msgSize((len & ~HDR_FLAG) - MSG_HEADER, len >= HDR_FLAG);
     this.msgs--;
-    this.bytes -= this.media.msgSize((len & ~HDR_FLAG) - MSG_HEADER, len >= HDR_FLAG);
+    this.bytes -= size;
+    if (this.usage !== null) this.usage(-1, -size);
     const id = idx.sid[i]!;
     if (--this.sMsgs[id]! === 0) this.liveSubjects--;
     const seq = seg.base + i;

@@ -58,6 +58,13 @@ export interface StreamStore {
   /** The first sequence whose timestamp is >= `ts` (ns); last + 1 when none. */
   seqForTime(ts: bigint): number;
 
+  /**
+   * Called with the change in messages and bytes on every append and removal, including the
+   * ones limits and max_age make on their own (nats-server's RegisterStorageUpdates): what an
+   * account's storage usage follows. One callback; null removes it.
+   */
+  onUsage(cb: ((msgs: number, bytes: number) => void) | null): void;
+
   /** The limits in force. */
   limits(): Required<StoreLimits>;
   /** Change limits; lowered limits are enforced at once (discard policy aside, as nats-server). */

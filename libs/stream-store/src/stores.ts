@@ -16,7 +16,12 @@ export interface FileStoreOptions extends LogOptions {
 export function openFileStore(opts: FileStoreOptions): StreamStore {
   const dir = path.resolve(opts.dir);
   const media = new FileMedia(dir, Math.max(1, opts.indexCache ?? 8));
-  return new LogStore(media, new FileConsumerDir(dir, opts.sync === 'always'), opts);
+  try {
+    return new LogStore(media, new FileConsumerDir(dir, opts.sync === 'always'), opts);
+  } catch (e) {
+    media.close(); // releases the directory lock
+    throw e;
+  }
 }
 
 /** A memory stream store: the same engine on in-memory segments, nothing on disk. */

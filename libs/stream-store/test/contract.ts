@@ -274,6 +274,26 @@ export function storeContract(f: StoreFactory): void {
       expect(s.filteredState(1, 'seg.0').msgs).toBe(71);
     });
 
+    it('reports every change of messages and bytes, limits and expiry included', async () => {
+      const s = make({ maxMsgs: 5, maxAge: 150e6 });
+      let msgs = 0;
+      let bytes = 0;
+      s.onUsage((m, n) => {
+        msgs += m;
+        bytes += n;
+      });
+      for (let i = 0; i < 8; i++) s.append(`u.${i % 3}`, i % 2 ? null : b('NATS/1.0\r\n\r\n'), b('x'.repeat(i)));
+      s.remove(6);
+      s.purgeEx('u.1', 0, 0);
+      expect({ msgs, bytes }).toEqual({ msgs: s.state().msgs, bytes: s.state().bytes });
+      expect(msgs).toBeGreaterThan(0);
+      await vi.waitFor(() => expect(msgs).toBe(0), { timeout: 3000, interval: 20 });
+      expect(bytes).toBe(0);
+      s.append('u.9', null, b('y'));
+      s.purge();
+      expect({ msgs, bytes }).toEqual({ msgs: 0, bytes: 0 });
+    });
+
     it('stores consumer state', async () => {
       const s = make();
       const c = s.consumer('dur');

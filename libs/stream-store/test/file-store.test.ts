@@ -72,6 +72,20 @@ describe('file store on disk', () => {
     expect(again.state()).toEqual(after);
   });
 
+  it('one process per stream directory', async () => {
+    const dir = fresh();
+    const s = at(dir);
+    expect(() => openFileStore({ dir, log: () => {} })).toThrow(expect.objectContaining({ code: 'in-use' }));
+    await s.close();
+    at(dir).append('x', null, b('1'));
+    const other = fresh();
+    fs.mkdirSync(path.join(other, 'msgs'), { recursive: true });
+    fs.writeFileSync(path.join(other, 'msgs', 'LOCK'), String(process.ppid)); // a live process
+    expect(() => openFileStore({ dir: other, log: () => {} })).toThrow(/in use by another process: pid/);
+    fs.writeFileSync(path.join(other, 'msgs', 'LOCK'), '999999999'); // a dead one: taken over
+    expect(at(other).state().msgs).toBe(0);
+  });
+
   it('keeps the sequence across a purge and reopen', async () => {
     const dir = fresh();
     const s = at(dir);
