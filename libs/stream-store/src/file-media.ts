@@ -119,6 +119,8 @@ class FileSegment implements Segment {
   size: number;
   keepOpen = false;
   private fd = -1;
+  private syncs = 0; // fdatasyncs in flight: the descriptor must stay open until they end
+  private closeWanted = false;
 
   constructor(private readonly media: FileMedia, readonly base: number, private readonly file: string, create: boolean) {
     if (create) {
@@ -131,6 +133,10 @@ class FileSegment implements Segment {
   }
 
   private handle(): number {
+    if (this.closeWanted) {
+      this.closeWanted = false;
+      this.media.opened(this);
+    }
     if (this.fd < 0) {
       this.fd = fs.openSync(this.file, 'r+');
       this.media.opened(this);
@@ -164,7 +170,17 @@ class FileSegment implements Segment {
   sync(): Promise<void> {
     if (this.fd < 0) return Promise.resolve();
     const fd = this.fd;
-    return new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+    this.syncs++;
+    return new Promise((resolve, reject) =>
+      fs.fdatasync(fd, (err) => {
+        if (--this.syncs === 0 && this.closeWanted) {
+          this.closeWanted = false;
+          this.closeFd();
+        }
+        if (err) reject(err);
+        else resolve();
+      }),
+    );
   }
   syncNow(): void {
     if (this.fd >= 0) fs.fdatasyncSync(this.fd);
@@ -174,6 +190,10 @@ class FileSegment implements Segment {
     this.closeFd();
   }
   closeFd(): void {
+    if (this.syncs > 0) {
+      this.closeWanted = true;
+      return;
+    }
     if (this.fd >= 0) {
       fs.closeSync(this.fd);
       this.fd = -1;
