@@ -1,6 +1,6 @@
 import { checkActivation, type AccountClaims } from '@switchboard/nats-jwt';
 import type { Account } from './account.js';
-import type { ActivationVerifier } from './sharing.js';
+import type { ActivationVerifier } from './exports-imports.js';
 
 /**
  * Activation checks for JWT accounts: an import of a `token_req` export must carry an

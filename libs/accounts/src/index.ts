@@ -6,7 +6,7 @@ export { authorizes, findExport, isPublic, DEFAULT_RESPONSE_THRESHOLD, type Expo
 export { StreamImport, ServiceImport } from './import.js';
 export { Responses, ResponseImport, REPLY_PREFIX } from './service-import.js';
 export { Transform, TransformError, tokenizeWildcards, untokenizeWildcards } from './transform.js';
-export { applyAccountClaims, setExports, setImports, SharingError, type ExportDecl, type SharingClaims, type ActivationVerifier, type RefusedImport } from './sharing.js';
+export { applyAccountClaims, setExports, setImports, ExportImportError, type ExportDecl, type ExportsImports, type ActivationVerifier, type RefusedImport } from './exports-imports.js';
 export { jwtActivations } from './activation.js';
 export { AccountUsage, usageSnapshot, type UsageSnapshot } from './usage.js';
 export {

@@ -4,7 +4,7 @@ import { isValidSubject } from '@switchboard/subjects';
 import { DEFAULT_RESPONSE_PERMISSION, type ResponsePermission } from './permissions.js';
 import { applyOperatorKey, finishOperatorMode, OPERATOR_KEYS } from './operator-config.js';
 import { finishTls, tlsOptionsFromConfig } from './tls-config.js';
-import { checkSharing, parseExports, parseImports } from './config-sharing.js';
+import { checkExportsImports, parseExports, parseImports } from './config-exports-imports.js';
 import { parseSwitchboardBlock } from './account-limits.js';
 import { makeOptions, type AccountConfig, type ServerOptions, type UserConfig } from './options.js';
 
@@ -197,7 +197,7 @@ function applyAccounts(a: Record<string, unknown>, o: ServerOptions): void {
       else throw new ConfigError(`accounts.${name}: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
     });
   });
-  checkSharing(o.accounts);
+  checkExportsImports(o.accounts);
 }
 
 function users(v: unknown, account: string): UserConfig[] {

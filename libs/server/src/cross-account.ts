@@ -1,4 +1,4 @@
-import { applyAccountClaims, HEADERS_SAMPLING, latencyMetric, Responses, ResponseImport, REPLY_PREFIX, sample, setImports, type Account, type ActivationVerifier, type LatencyTrack, type RefusedImport, type ServiceExport, type ServiceImport, type SharingClaims } from '@switchboard/accounts';
+import { applyAccountClaims, HEADERS_SAMPLING, latencyMetric, Responses, ResponseImport, REPLY_PREFIX, sample, setImports, type Account, type ActivationVerifier, type LatencyTrack, type RefusedImport, type ServiceExport, type ServiceImport, type ExportsImports } from '@switchboard/accounts';
 import type { Client } from './client.js';
 import { chainedClientInfo, clientInfo, rttNs } from './client-info.js';
 import { eventId } from './events.js';
@@ -214,7 +214,7 @@ export function refreshShadows(clients: Iterable<Client>, account: Acc): void {
  * them), and rebuilds the shadow subscriptions of the clients of all accounts touched. Imports
  * that no longer pass are left out and reported to `refused` (as nats-server does with JWTs).
  */
-export function updateSharing(server: Server, account: Acc, claims: SharingClaims, verify?: ActivationVerifier<Acc>, refused?: RefusedImport): void {
+export function updateExportsImports(server: Server, account: Acc, claims: ExportsImports, verify?: ActivationVerifier<Acc>, refused?: RefusedImport): void {
   const resolve = (n: string) => server.accounts.get(n);
   applyAccountClaims(account, claims, resolve, verify, refused ?? ignore);
   const touched = [account];

@@ -5,7 +5,7 @@ export { Client } from './client.js';
 export { Subscription } from './subscription.js';
 export { Outbound } from './outbound.js';
 export { routeMessage } from './route.js';
-export { routeInAccount, updateSharing, refreshShadows } from './cross-account.js';
+export { routeInAccount, updateExportsImports, refreshShadows } from './cross-account.js';
 export { SocketTransport, type Transport, type TransportSink } from './transport.js';
 export { createTlsContext, DEFAULT_TLS_TIMEOUT, type TlsOptions, type TlsContext } from './tls-context.js';
 export { TlsTransport, type TlsConnState } from './tls-transport.js';

@@ -3,7 +3,7 @@ import { authorizeUser, decode, MaxTokenSize, userAccount, type Permissions as J
 import type { AccountResolver } from '@switchboard/resolver';
 import type { AuthConn, Authenticator, AuthResult } from './auth.js';
 import type { ConnectOptions } from './connect.js';
-import type { JwtSharing } from './jwt-sharing.js';
+import type { JwtExportsImports } from './jwt-exports-imports.js';
 import type { ServerLog } from './log.js';
 
 // Operator mode (nats-server's trusted operators + account resolver): a client presents a user
@@ -15,7 +15,7 @@ export class JwtAuthenticator implements Authenticator {
   readonly required = true;
   readonly nonceRequired = true;
   /** Set once the server exists: an account's exports/imports are applied before its first user is admitted. */
-  sharing: JwtSharing | null = null;
+  exportsImports: JwtExportsImports | null = null;
 
   constructor(
     private readonly trust: Trust,
@@ -46,10 +46,10 @@ export class JwtAuthenticator implements Authenticator {
     return null;
   }
 
-  /** The user checked, then (first time only) the account's sharing applied, exporters loaded. */
+  /** The user checked, then (first time only) the account's exports/imports applied, exporters loaded. */
   private admit(opts: ConnectOptions, nonce: string, accountJwt: string, conn: AuthConn | undefined): Promise<AuthResult | null> | AuthResult | null {
     const result = this.check(opts, nonce, accountJwt, conn);
-    const loading = result === null ? null : (this.sharing?.load(result.account, accountJwt) ?? null);
+    const loading = result === null ? null : (this.exportsImports?.load(result.account, accountJwt) ?? null);
     return loading === null ? result : loading.then(() => result);
   }
 

@@ -1,7 +1,7 @@
 import { trustOperators } from '@switchboard/nats-jwt';
 import { createResolver, type AccountResolver } from '@switchboard/resolver';
 import { JwtAuthenticator } from './jwt-auth.js';
-import { JwtSharing } from './jwt-sharing.js';
+import { JwtExportsImports } from './jwt-exports-imports.js';
 import type { ServerLog } from './log.js';
 import type { ServerOptions } from './options.js';
 import type { Server } from './server.js';
@@ -33,9 +33,9 @@ export async function startOperatorMode(opts: ServerOptions, logger: ServerLog):
     resolver,
     systemAccount,
     attach(server) {
-      const sharing = new JwtSharing(server, resolver, trust);
-      authenticator.sharing = sharing;
-      if (systemAccount) sys = new SystemAccount(server, systemAccount, resolver, sharing);
+      const exportsImports = new JwtExportsImports(server, resolver, trust);
+      authenticator.exportsImports = exportsImports;
+      if (systemAccount) sys = new SystemAccount(server, systemAccount, resolver, exportsImports);
     },
     async close() {
       sys?.stop();

@@ -19,7 +19,7 @@ export interface UserConfig {
 /** An account declared in the config's `accounts` block. */
 export interface AccountConfig {
   name: string;
-  /** Its `exports` and `imports`, in nats-jwt's shapes (config-sharing.ts maps the config syntax). */
+  /** Its `exports` and `imports`, in nats-jwt's shapes (config-exports-imports.ts maps the config syntax). */
   exports?: ExportDecl[];
   imports?: Import[];
   /** Switchboard's `switchboard { }` block: account-wide subscriptions and publish rates. */

@@ -5,7 +5,7 @@ import { authenticatorFor, type Authenticator } from './auth.js';
 import { Client } from './client.js';
 import type { ClientOutput } from './client-output.js';
 import { connState, type ConnState } from './conn-state.js';
-import { linkAccounts } from './config-sharing.js';
+import { linkAccounts } from './config-exports-imports.js';
 import { PROTOCOL_VERSION, SYSTEM_ACCOUNT } from './constants.js';
 import { CpuUsage } from './cpu-usage.js';
 import { CloseReason, ERR_MAX_CONNECTIONS } from './errors.js';

@@ -5,7 +5,7 @@ import type { Client } from './client.js';
 import { CloseReason } from './errors.js';
 import { connectEvent, connectSubject, disconnectEvent, disconnectSubject, serverInfo } from './events.js';
 import type { InternalClient } from './internal-client.js';
-import type { JwtSharing } from './jwt-sharing.js';
+import type { JwtExportsImports } from './jwt-exports-imports.js';
 import type { Server, ServerEvents } from './server.js';
 import { UsageEvents } from './usage-events.js';
 
@@ -28,7 +28,7 @@ export class SystemAccount implements ServerEvents {
     private readonly server: Server,
     readonly pubkey: string,
     private readonly resolver: AccountResolver,
-    private readonly sharing: JwtSharing | null = null,
+    private readonly exportsImports: JwtExportsImports | null = null,
   ) {
     this.client = server.internalClient(server.registerAccount(pubkey));
     // nats-server 2.9's MEMORY resolver takes updates per account (of accounts in use) only and
@@ -83,7 +83,7 @@ export class SystemAccount implements ServerEvents {
       account.setLimits(limitsFromClaims(u.claims.nats));
       account.jwt = u.jwt;
       account.updated = new Date();
-      void this.sharing?.updated(u.pubkey, u.jwt, u.claims);
+      void this.exportsImports?.updated(u.pubkey, u.jwt, u.claims);
     }
     const revocations = u.claims.nats.revocations;
     const limits = u.claims.nats.limits;

@@ -1,4 +1,4 @@
-import { applyAccountClaims, type Account, type ExportDecl, SharingError } from '@switchboard/accounts';
+import { applyAccountClaims, type Account, type ExportDecl, ExportImportError } from '@switchboard/accounts';
 import type { Import } from '@switchboard/nats-jwt';
 import { subjectMatches } from '@switchboard/subjects';
 import fc from 'fast-check';
@@ -115,7 +115,7 @@ describe('accounts as tenants (property)', () => {
                 d.imports.push(imp);
               } catch (e) {
                 // Refused: the account keeps its earlier imports untouched.
-                if (!(e instanceof SharingError)) throw e;
+                if (!(e instanceof ExportImportError)) throw e;
               }
             }
             const conns = new Map<string, { t: FakeTransport; cid: number }>();

@@ -3,7 +3,7 @@ import { jwtActivations, type Account } from '@switchboard/accounts';
 import { parseConfig } from '@switchboard/config';
 import { encode, newAccountClaims, newActivationClaims } from '@switchboard/nats-jwt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeOptions, optionsFromConfig, Server, updateSharing, type Subscription } from '../src/index.js';
+import { makeOptions, optionsFromConfig, Server, updateExportsImports, type Subscription } from '../src/index.js';
 import { FakeTransport } from './fake-transport.js';
 
 const SHARING = `
@@ -215,11 +215,11 @@ describe('live updates of exports and imports (account JWT changes)', () => {
     const accA = server.accounts.get('A')!;
     const exports = [...accA.streamExports.values()];
     const refused: string[] = [];
-    updateSharing(server, accA, { exports: [] }, undefined, (imp, err) => refused.push(`${imp.subject}: ${err.message}`));
+    updateExportsImports(server, accA, { exports: [] }, undefined, (imp, err) => refused.push(`${imp.subject}: ${err.message}`));
     expect(refused).toContain('news.>: Error adding stream import "news.>": stream import not authorized');
     a.send('PUB news.x 1\r\nx\r\n');
     expect(b.fresh()).toBe('');
-    updateSharing(server, accA, { exports: exports.map((e) => ({ type: 'stream' as const, subject: e.subject })) });
+    updateExportsImports(server, accA, { exports: exports.map((e) => ({ type: 'stream' as const, subject: e.subject })) });
     a.send('PUB news.y 1\r\ny\r\n');
     expect(msgLines(b.fresh())).toEqual(['a.news.y']);
     server.shutdown();
@@ -247,16 +247,16 @@ describe('live updates of exports and imports (account JWT changes)', () => {
     const exporterClaims = newAccountClaims(A);
     exporterClaims.nats.exports = [{ type: 'service', subject: 'vip', token_req: true }];
     const verify = jwtActivations<Account<Subscription>>((n) => (n === A ? exporterClaims : undefined));
-    updateSharing(server, server.accounts.get(A)!, { exports: exporterClaims.nats.exports }, verify);
+    updateExportsImports(server, server.accounts.get(A)!, { exports: exporterClaims.nats.exports }, verify);
     const token = encode(newActivationClaims(B, 'vip', 'service'), exporterKey);
     const forged = encode(newActivationClaims(B, 'vip', 'service'), createAccount());
     const refused: string[] = [];
     const accB = server.accounts.get(B)!;
-    updateSharing(server, accB, { imports: [{ type: 'service', account: A, subject: 'vip', token: forged }] }, verify, (_i, e) => refused.push(e.message));
-    updateSharing(server, accB, { imports: [{ type: 'service', account: A, subject: 'vip' }] }, verify, (_i, e) => refused.push(e.message));
+    updateExportsImports(server, accB, { imports: [{ type: 'service', account: A, subject: 'vip', token: forged }] }, verify, (_i, e) => refused.push(e.message));
+    updateExportsImports(server, accB, { imports: [{ type: 'service', account: A, subject: 'vip' }] }, verify, (_i, e) => refused.push(e.message));
     expect(refused).toEqual(['Error adding service import "vip": service import not authorized', 'Error adding service import "vip": service import not authorized']);
     expect(accB.serviceImports).toBeNull();
-    updateSharing(server, accB, { imports: [{ type: 'service', account: A, subject: 'vip', token }] }, verify);
+    updateExportsImports(server, accB, { imports: [{ type: 'service', account: A, subject: 'vip', token }] }, verify);
     const a = connect('a');
     const b = connect('b');
     a.send('SUB vip 1\r\n');
@@ -265,7 +265,7 @@ describe('live updates of exports and imports (account JWT changes)', () => {
     // The exporter revokes the importer's activations: the import goes at once.
     exporterClaims.nats.exports = [{ type: 'service', subject: 'vip', token_req: true, revocations: { [B]: Math.floor(Date.now() / 1000) + 60 } }];
     const revoked: string[] = [];
-    updateSharing(server, server.accounts.get(A)!, { exports: exporterClaims.nats.exports }, verify, (_i, e) => revoked.push(e.message));
+    updateExportsImports(server, server.accounts.get(A)!, { exports: exporterClaims.nats.exports }, verify, (_i, e) => revoked.push(e.message));
     expect(revoked).toEqual(['Error adding service import "vip": service import not authorized']);
     b.send('PUB vip 2\r\nhi\r\n');
     expect(a.fresh()).toBe('');

@@ -1,4 +1,4 @@
-import { Account, latencyMetric, sample, sampledTrace, setExports, SharingError, HEADERS_SAMPLING, type LatencyTrack } from '@switchboard/accounts';
+import { Account, latencyMetric, sample, sampledTrace, setExports, ExportImportError, HEADERS_SAMPLING, type LatencyTrack } from '@switchboard/accounts';
 import { parseConfig } from '@switchboard/config';
 import { describe, expect, it } from 'vitest';
 import { optionsFromConfig } from '../src/index.js';
@@ -39,7 +39,7 @@ describe('JWT service_latency', () => {
     ]);
     expect(acc.serviceExports.get('svc.>')!.latency).toEqual({ sampling: HEADERS_SAMPLING, subject: 'lat.svc' });
     expect(acc.serviceExports.get('other')!.latency).toBeUndefined();
-    expect(() => setExports(acc, [{ type: 'service', subject: 's', service_latency: { sampling: 0, results: 'l' } }])).toThrow(SharingError);
+    expect(() => setExports(acc, [{ type: 'service', subject: 's', service_latency: { sampling: 0, results: 'l' } }])).toThrow(ExportImportError);
     expect(() => setExports(acc, [{ type: 'service', subject: 's', service_latency: { sampling: 10, results: 'l.>' } }])).toThrow('invalid publish subject');
   });
 });

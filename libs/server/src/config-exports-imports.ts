@@ -1,4 +1,4 @@
-import { Account, SharingError, setExports, setImports, type ExportDecl } from '@switchboard/accounts';
+import { Account, ExportImportError, setExports, setImports, type ExportDecl } from '@switchboard/accounts';
 import { ConfigError, parseDuration } from '@switchboard/config';
 import type { Import, ServiceLatency } from '@switchboard/nats-jwt';
 import type { AccountConfig } from './options.js';
@@ -180,19 +180,19 @@ export function linkAccounts<A extends Account>(accounts: readonly AccountConfig
   try {
     for (const a of accounts) {
       for (const e of a.exports ?? []) {
-        for (const n of e.accounts ?? []) if (!byName.has(n)) throw new SharingError(`${JSON.stringify(n)} account not defined for ${e.type} export`);
+        for (const n of e.accounts ?? []) if (!byName.has(n)) throw new ExportImportError(`${JSON.stringify(n)} account not defined for ${e.type} export`);
       }
       setExports(lookup(a.name)!, a.exports);
     }
     for (const a of accounts) if (a.imports?.length) setImports(lookup(a.name)!, a.imports, (n) => (byName.has(n) ? lookup(n) : undefined));
   } catch (e) {
-    if (e instanceof SharingError) throw fail(e.message);
+    if (e instanceof ExportImportError) throw fail(e.message);
     throw e;
   }
 }
 
 /** Checks the accounts' exports and imports on scratch accounts (config test, before a server exists). */
-export function checkSharing(accounts: readonly AccountConfig[]): void {
+export function checkExportsImports(accounts: readonly AccountConfig[]): void {
   const scratch = new Map(accounts.map((a) => [a.name, new Account(a.name)]));
   linkAccounts(accounts, (n) => scratch.get(n));
 }

@@ -13,19 +13,19 @@ export interface ExportDecl extends Export {
 }
 
 /** An account's exports and imports in nats-jwt's shapes (JWT claims, or a config file mapped to them). */
-export interface SharingClaims {
+export interface ExportsImports {
   exports?: ExportDecl[];
   imports?: Import[];
 }
 
 /** Called instead of throwing for an import that is refused (JWT accounts skip those, as nats-server). */
-export type RefusedImport = (imp: Import, err: SharingError) => void;
+export type RefusedImport = (imp: Import, err: ExportImportError) => void;
 
 /** Verifies the activation of an import of a `token_req` export (JWT accounts). */
 export type ActivationVerifier<A> = (imp: Import, exporter: A, importer: A) => boolean;
 
 /** A declaration nats-server would refuse; the message is nats-server's. */
-export class SharingError extends Error {}
+export class ExportImportError extends Error {}
 
 /** nats-server gives up looking for import cycles this deep. */
 const MAX_CYCLE_DEPTH = 1024;
@@ -39,7 +39,7 @@ export function setExports<A extends Acc>(account: A, exports: readonly ExportDe
   for (const e of exports) {
     const kind = e.type === 'service' ? 'service' : 'stream';
     const subject = e.subject ?? '';
-    const fail = (why: string) => new SharingError(`Error adding ${kind} export ${JSON.stringify(subject)}: ${why}`);
+    const fail = (why: string) => new ExportImportError(`Error adding ${kind} export ${JSON.stringify(subject)}: ${why}`);
     if (!isValidSubject(subject)) throw fail('invalid subject');
     const pos = e.account_token_position ?? 0;
     if (pos > 0 && subject.split('.')[pos - 1] !== '*') throw fail('invalid subject');
@@ -57,7 +57,7 @@ export function setExports<A extends Acc>(account: A, exports: readonly ExportDe
         try {
           services.set(subject, { ...exp, latency: latencyConfig(subject, e.service_latency) });
         } catch (err) {
-          throw new SharingError((err as Error).message);
+          throw new ExportImportError((err as Error).message);
         }
       } else {
         services.set(subject, exp);
@@ -72,7 +72,7 @@ export function setExports<A extends Acc>(account: A, exports: readonly ExportDe
  * Replaces the account's imports. `resolve` finds exporting accounts by the name (or public
  * key) in `Import.account`. Semantics are nats-server's for JWT imports: a stream's `to` is a
  * prefix and `local_subject` a mapping; a service's `local_subject` is the subject importers
- * publish on (else `subject`, with `to` the exporter's subject). Throws a SharingError on the
+ * publish on (else `subject`, with `to` the exporter's subject). Throws a ExportImportError on the
  * first import nats-server would refuse, and nothing is changed then; with `refused`, such
  * imports are reported there and left out instead (nats-server's way with account JWTs).
  */
@@ -83,7 +83,7 @@ export function setImports<A extends Acc>(account: A, imports: readonly Import[]
     try {
       addImport(account, imp, resolve, verify, streams, services);
     } catch (e) {
-      if (!(e instanceof SharingError) || refused === undefined) throw e;
+      if (!(e instanceof ExportImportError) || refused === undefined) throw e;
       refused(imp, e);
     }
   }
@@ -109,9 +109,9 @@ function addImport<A extends Acc>(
   {
     const kind = imp.type === 'service' ? 'service' : 'stream';
     const exporter = resolve(imp.account ?? '');
-    if (!exporter) throw new SharingError(`${JSON.stringify(imp.account ?? '')} account not defined for ${kind} import`);
+    if (!exporter) throw new ExportImportError(`${JSON.stringify(imp.account ?? '')} account not defined for ${kind} import`);
     const subject = imp.subject ?? '';
-    const fail = (why: string) => new SharingError(`Error adding ${kind} import ${JSON.stringify(subject)}: ${why}`);
+    const fail = (why: string) => new ExportImportError(`Error adding ${kind} import ${JSON.stringify(subject)}: ${why}`);
     const activation = verify ? () => verify(imp, exporter, account) : undefined;
     if (kind === 'stream') {
       let to = imp.local_subject || '';
@@ -148,7 +148,7 @@ function addImport<A extends Acc>(
  * Sets one account's exports and imports from its claims (a JWT account's update, or a config
  * account). Exports go first: an account may import from itself only through them.
  */
-export function applyAccountClaims<A extends Acc>(account: A, claims: SharingClaims, resolve: (name: string) => A | undefined, verify?: ActivationVerifier<A>, refused?: RefusedImport): void {
+export function applyAccountClaims<A extends Acc>(account: A, claims: ExportsImports, resolve: (name: string) => A | undefined, verify?: ActivationVerifier<A>, refused?: RefusedImport): void {
   setExports(account, claims.exports);
   setImports(account, claims.imports ?? [], resolve, verify, refused);
 }

@@ -1,7 +1,7 @@
-import { jwtActivations, limitsFromClaims, setExports, type Account, type ActivationVerifier, type SharingClaims } from '@switchboard/accounts';
+import { jwtActivations, limitsFromClaims, setExports, type Account, type ActivationVerifier, type ExportsImports } from '@switchboard/accounts';
 import { checkAccount, type AccountClaims, type Import, type Trust } from '@switchboard/nats-jwt';
 import type { AccountResolver } from '@switchboard/resolver';
-import { updateSharing } from './cross-account.js';
+import { updateExportsImports } from './cross-account.js';
 import type { Server } from './server.js';
 import type { Subscription } from './subscription.js';
 
@@ -13,14 +13,14 @@ interface Loaded {
 }
 
 /**
- * Exports and imports of JWT accounts (operator mode), as nats-server: an account's sharing is
+ * Exports and imports of JWT accounts (operator mode), as nats-server: an account's exports and imports are
  * applied when it is first loaded (a user's connect) and when its JWT changes. Imports name
  * exporters by public key; those are fetched from the resolver, checked with the operator
  * trust, registered and given their exports before the importer's imports are linked. Imports
  * that do not pass (no exporter, no export, bad activation) are logged and left out.
  */
-export class JwtSharing {
-  /** Claims of every account whose sharing was applied (the activation checks read exporters' here). */
+export class JwtExportsImports {
+  /** Claims of every account whose exports/imports were applied (the activation checks read exporters' here). */
   private readonly applied = new Map<string, AccountClaims>();
   /** Resolver fetches in flight, so concurrent loads fetch an exporter once. */
   private readonly fetching = new Map<string, Promise<Loaded | undefined>>();
@@ -36,7 +36,7 @@ export class JwtSharing {
   }
 
   /**
-   * An account a user just authenticated in (its JWT already checked): applies its sharing the
+   * An account a user just authenticated in (its JWT already checked): applies its exports/imports the
    * first time, loading the exporters it imports from. Null when there is nothing to wait for.
    * Never rejects: failures are logged.
    */
@@ -47,7 +47,7 @@ export class JwtSharing {
     return this.link(pubkey, root, false);
   }
 
-  /** An account's JWT changed live: re-applies its sharing (and that of accounts importing from it). */
+  /** An account's JWT changed live: re-applies its exports/imports (and those of accounts importing from it). */
   updated(pubkey: string, jwt: string, claims: AccountClaims): Promise<void> | null {
     if (!this.server.accounts.has(pubkey)) return null;
     return this.link(pubkey, { jwt, claims }, true);
@@ -114,10 +114,10 @@ export class JwtSharing {
     }
     for (const [acc, l] of fresh) {
       const own = l.claims.nats.imports ?? [];
-      const claims: SharingClaims = { exports: l.claims.nats.exports ?? [], imports: own };
+      const claims: ExportsImports = { exports: l.claims.nats.exports ?? [], imports: own };
       try {
-        // updateSharing also re-checks other accounts' imports from this one: name the right importer.
-        updateSharing(this.server, acc, claims, this.verify, (imp, err) => this.refused(own.includes(imp) ? acc.name : this.importerOf(imp), imp, err));
+        // updateExportsImports also re-checks other accounts' imports from this one: name the right importer.
+        updateExportsImports(this.server, acc, claims, this.verify, (imp, err) => this.refused(own.includes(imp) ? acc.name : this.importerOf(imp), imp, err));
       } catch (err) {
         this.server.log('ERR', `account ${acc.name} exports not applied: ${(err as Error).message}`);
       }

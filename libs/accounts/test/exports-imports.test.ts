@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Account, applyAccountClaims, Responses, setExports, setImports, SharingError, type ExportDecl } from '../src/index.js';
+import { Account, applyAccountClaims, Responses, setExports, setImports, ExportImportError, type ExportDecl } from '../src/index.js';
 import type { Import } from '@switchboard/nats-jwt';
 
 function accounts(...names: string[]) {
@@ -23,7 +23,7 @@ describe('exports and imports', () => {
     const { get, resolve } = accounts('A', 'B');
     setExports(get('A'), [{ type: 'stream', subject: 'x' }]);
     setImports(get('B'), [stream('A', 'x')], resolve);
-    expect(() => setImports(get('B'), [stream('A', 'y')], resolve)).toThrow(SharingError);
+    expect(() => setImports(get('B'), [stream('A', 'y')], resolve)).toThrow(ExportImportError);
     expect(get('B').streamImports.map((s) => s.from)).toEqual(['x']);
   });
 
