@@ -23,6 +23,7 @@ import {
   FIRST_RECORD_LEN, MSG_HEADER, REC_DEL, REC_FIRST, REC_MSG, checkRecord, delCount, delRecordLen, delSeq,
   msgRecordLen, recHdrLen, recordLen, recSeq, recSubject, recTsMs, recTsNs, reseal, writeDel, writeFirst, writeMsg,
 } from './record.js';
+import { HDR_FLAG, Seg, SegIndex, deferred, normLimits, type Deferred } from './segments.js';
 import type { ConsumerStore, StreamStore } from './store.js';
 import type { SimpleState, StoreLimits, StoredMsg, StreamState } from './types.js';
 
@@ -39,98 +40,9 @@ export interface LogOptions {
 /** nats-server 2.9's fsync period for file streams (server/filestore.go defaultSyncInterval). */
 export const DEFAULT_SYNC_INTERVAL_MS = 60_000;
 export const DEFAULT_SEGMENT_BYTES = 8 * 1024 * 1024;
-const HDR_FLAG = 0x80000000;
 /** Timestamps are kept as ns offsets from a segment's first ms: roll before they lose precision. */
 const MAX_SEGMENT_SPAN_MS = 100 * 24 * 3600 * 1000;
 const DEL_CHUNK = 1 << 16;
-
-/** Index of one segment's messages (position i = sequence base + i). */
-class SegIndex {
-  n = 0;
-  off: Uint32Array;
-  len: Uint32Array; // record length, HDR_FLAG when the message has headers
-  sid: Uint32Array;
-  ts: Float64Array; // ns since the segment's baseMs
-  tombs: number[] = []; // sequences its DEL records remove
-  constructor(cap: number) {
-    this.off = new Uint32Array(cap);
-    this.len = new Uint32Array(cap);
-    this.sid = new Uint32Array(cap);
-    this.ts = new Float64Array(cap);
-  }
-  push(off: number, len: number, sid: number, ts: number): void {
-    if (this.n === this.off.length) this.resize(this.n * 2);
-    const i = this.n++;
-    this.off[i] = off;
-    this.len[i] = len;
-    this.sid[i] = sid;
-    this.ts[i] = ts;
-  }
-  resize(cap: number): void {
-    const grow = <T extends Uint32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
-      b.set(a.subarray(0, Math.min(this.n, cap)));
-      return b;
-    };
-    this.off = grow(this.off, (n) => new Uint32Array(n));
-    this.len = grow(this.len, (n) => new Uint32Array(n));
-    this.sid = grow(this.sid, (n) => new Uint32Array(n));
-    this.ts = grow(this.ts, (n) => new Float64Array(n));
-  }
-}
-
-class Seg {
-  count = 0;
-  live = 0;
-  dead: Uint8Array = new Uint8Array(128); // bitmap of removed positions
-  baseMs = -1; // ms of the first message: origin of the index's ts
-  lastMs = 0; // timestamp (ms, fractional) of the last message, for whole-segment age drop
-  idx: SegIndex | null;
-  sparse: Uint32Array | null = null; // offset of every SPARSE-th message, kept when idx is dropped
-  constructor(readonly file: Segment, fresh: boolean) {
-    this.idx = fresh ? new SegIndex(1024) : null;
-  }
-  get base(): number {
-    return this.file.base;
-  }
-  isDead(i: number): boolean {
-    return (this.dead[i >>> 3]! & (1 << (i & 7))) !== 0;
-  }
-  markDead(i: number): void {
-    const byte = i >>> 3;
-    if (byte >= this.dead.length) {
-      const d = new Uint8Array(Math.max(this.dead.length * 2, byte + 1));
-      d.set(this.dead);
-      this.dead = d;
-    }
-    this.dead[byte]! |= 1 << (i & 7);
-  }
-}
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (e: unknown) => void;
-}
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<void>((a, b) => {
-    resolve = a;
-    reject = b;
-  });
-  return { promise, resolve, reject };
-}
-
-function normLimits(l: StoreLimits, prev?: Required<StoreLimits>): Required<StoreLimits> {
-  const p = prev ?? { maxMsgs: -1, maxBytes: -1, maxAge: 0, maxMsgsPerSubject: -1, maxMsgSize: -1, discard: 'old', discardNewPerSubject: false };
-  const n = { ...p, ...Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)) } as Required<StoreLimits>;
-  for (const k of ['maxMsgs', 'maxBytes', 'maxAge', 'maxMsgsPerSubject', 'maxMsgSize'] as const) {
-    if (!Number.isFinite(n[k])) throw new StoreError('bad-argument', `${k} must be a number`);
-  }
-  if (n.discard !== 'old' && n.discard !== 'new') throw new StoreError('bad-argument', 'discard must be old or new');
-  return n;
-}
 
 export class LogStore implements StreamStore {
   readonly kind: 'file' | 'memory';
