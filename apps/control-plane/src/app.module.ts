@@ -20,8 +20,9 @@ import { ResolverModule } from './resolver/resolver.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { MembersModule } from './members/members.module.js';
+import { MonitoringModule } from './monitoring/monitoring.module.js';
 
-const resources = [PlansModule, SignupModule, OperatorModule, TenantsModule, AccountsModule, UsersModule, ExportsModule, ImportsModule, ApiTokensModule, BrokersModule, AuditModule, ResolverModule, UsageModule, SessionsModule, MembersModule];
+const resources = [PlansModule, SignupModule, OperatorModule, TenantsModule, AccountsModule, UsersModule, ExportsModule, ImportsModule, ApiTokensModule, BrokersModule, AuditModule, ResolverModule, UsageModule, SessionsModule, MembersModule, MonitoringModule];
 
 @Module({})
 export class AppModule {

@@ -5,6 +5,7 @@ import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import fastifyStatic from '@fastify/static';
 import { Redis } from 'ioredis';
 import { openDatabase, type Database } from '@switchboard/db';
 import { loadKeyring } from '@switchboard/secrets';
@@ -53,6 +54,7 @@ export async function createApp(config: ControlPlaneConfig, opts: AppOptions = {
       .addBearerAuth()
       .build();
     SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+    if (config.consoleDir) await serveConsole(app, config.consoleDir);
     await app.init();
     return app;
   } catch (e) {
@@ -60,6 +62,25 @@ export async function createApp(config: ControlPlaneConfig, opts: AppOptions = {
     await db.close();
     throw e;
   }
+}
+
+/**
+ * The web console's built files at / (same origin as /v1, so the session cookie and CSRF header
+ * need no CORS). One route per file found at start (no catch-all: the console routes by #hash),
+ * so API routes and 404s are untouched. The CSP keeps every script, style and request on this origin.
+ */
+async function serveConsole(app: NestFastifyApplication, root: string): Promise<void> {
+  await app.register(fastifyStatic, {
+    root,
+    prefix: '/',
+    wildcard: false,
+    decorateReply: false,
+    setHeaders: (res) => {
+      void res.header('content-security-policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+      void res.header('x-content-type-options', 'nosniff');
+      void res.header('referrer-policy', 'no-referrer');
+    },
+  });
 }
 
 async function holdsSeeds(db: Database): Promise<boolean> {

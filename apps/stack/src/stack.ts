@@ -147,7 +147,8 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
     const natsUrl = `nats://${local}:${broker.port}`;
 
     // Registered like any broker (/v1/brokers): the worker pushes to every row of that table.
-    await database.prisma.broker.upsert({ where: { name: cfg.brokerName }, create: { name: cfg.brokerName, url: natsUrl }, update: { url: natsUrl } });
+    const monitorUrl = broker.httpPort ? `http://${local}:${broker.httpPort}` : null;
+    await database.prisma.broker.upsert({ where: { name: cfg.brokerName }, create: { name: cfg.brokerName, url: natsUrl, monitorUrl }, update: { url: natsUrl, monitorUrl } });
     const keys = await loadOperatorSigner(database.prisma, keyring);
     const common = {
       db: database.prisma,

@@ -18,6 +18,18 @@ export const createPlanSchema = z
 
 export type CreatePlan = z.infer<typeof createPlanSchema>;
 
+export const patchPlanSchema = z
+  .object({
+    limits: z
+      .object(Object.fromEntries(LIMIT_KEYS.map((k) => [k, limit.optional()])) as Record<keyof Limits, z.ZodOptional<typeof limit>>)
+      .strict()
+      .optional(),
+    maxAccounts: z.number().int().min(1).optional(),
+  })
+  .strict()
+  .refine((p) => p.limits !== undefined || p.maxAccounts !== undefined, { message: 'give limits and/or maxAccounts' });
+export type PatchPlan = z.infer<typeof patchPlanSchema>;
+
 export interface PlanView {
   id: string;
   name: string;

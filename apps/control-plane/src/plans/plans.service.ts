@@ -6,7 +6,8 @@ import { notFound, type Caller } from '../auth/caller.js';
 import { pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE } from '../tokens.js';
 import { planLimits } from './plan-limits.js';
-import type { CreatePlan, PlanView } from './plan.schema.js';
+import type { CreatePlan, PatchPlan, PlanView } from './plan.schema.js';
+import { AccountJwtService } from '../accounts/account-jwt.service.js';
 
 const view = (p: Plan): PlanView => ({ id: p.id, name: p.name, limits: planLimits(p), maxAccounts: p.maxAccounts, createdAt: p.createdAt });
 
@@ -17,6 +18,7 @@ export class PlansService {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     private readonly audit: AuditService,
+    private readonly jwts: AccountJwtService,
   ) {}
 
   list(p: Paging): Promise<Page<PlanView>> {
@@ -27,6 +29,50 @@ export class PlansService {
     const p = await this.db.prisma.plan.findUnique({ where: { id } });
     if (!p) throw notFound('plan');
     return view(p);
+  }
+
+  /** How many tenants and accounts a change of this plan re-signs (the console's confirmation). */
+  async impact(id: string): Promise<{ tenants: number; accounts: number }> {
+    await this.get(id);
+    const [tenants, accounts] = await Promise.all([
+      this.db.prisma.tenant.count({ where: { planId: id } }),
+      this.db.prisma.account.count({ where: { tenant: { planId: id } } }),
+    ]);
+    return { tenants, accounts };
+  }
+
+  /** New limits: every account of every tenant on the plan is re-signed and pushed to the brokers. */
+  async patch(caller: Caller, id: string, input: PatchPlan): Promise<PlanView & { accountsChanged: number }> {
+    const l = input.limits ?? {};
+    return this.jwts.transact(async (tx, touch) => {
+      if (!(await tx.plan.findUnique({ where: { id }, select: { id: true } }))) throw notFound('plan');
+      const plan = await tx.plan.update({
+        where: { id },
+        data: {
+          maxAccounts: input.maxAccounts,
+          maxConnections: l.maxConnections,
+          maxLeafNodes: l.maxLeafNodes,
+          maxSubscriptions: l.maxSubscriptions,
+          maxPayload: big(l.maxPayload),
+          maxData: big(l.maxData),
+          maxImports: l.maxImports,
+          maxExports: l.maxExports,
+          jsMemoryStorage: big(l.jsMemoryStorage),
+          jsDiskStorage: big(l.jsDiskStorage),
+          jsStreams: l.jsStreams,
+          jsConsumers: l.jsConsumers,
+          rateMsgs: big(l.rateMsgs),
+          rateBytes: big(l.rateBytes),
+          subsTotal: l.subsTotal,
+          monthlyMsgs: big(l.monthlyMsgs),
+          monthlyBytes: big(l.monthlyBytes),
+        },
+      });
+      const accounts = await tx.account.findMany({ where: { tenant: { planId: id } }, select: { id: true } });
+      for (const a of accounts) await touch(a.id);
+      await this.audit.record(tx, caller, { action: 'plan.update', targetType: 'plan', targetId: id, details: { name: plan.name, limits: l, maxAccounts: input.maxAccounts, accountsChanged: accounts.length } });
+      return { ...view(plan), accountsChanged: accounts.length };
+    });
   }
 
   async create(caller: Caller, input: CreatePlan): Promise<PlanView> {

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CallerParam, Roles, type Caller } from '../auth/caller.js';
-import { pagingSchema, type Page, type Paging } from '../common/paging.js';
+import type { Page } from '../common/paging.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { ApiZodBody } from '../common/openapi.js';
-import { patchTenantSchema, type PatchTenant, type TenantView } from './tenant.schema.js';
+import { listTenantsSchema, patchTenantSchema, type ListTenants, type PatchTenant, type TenantView } from './tenant.schema.js';
 import { TenantsService } from './tenants.service.js';
 
 const uuid = new ParseUUIDPipe();
@@ -17,8 +17,8 @@ export class TenantsController {
 
   @Get()
   @Roles('operator_admin')
-  list(@Query(new ZodBodyPipe(pagingSchema)) p: Paging): Promise<Page<TenantView>> {
-    return this.tenants.list(p);
+  list(@Query(new ZodBodyPipe(listTenantsSchema)) p: ListTenants): Promise<Page<TenantView>> {
+    return this.tenants.list(p, p.q);
   }
 
   @Get(':id')
