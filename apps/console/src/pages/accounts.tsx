@@ -110,7 +110,14 @@ function Overview(props: { account: Account }) {
   const conns = usePoll(() => api<{ items: Connection[] }>('GET', `/v1/accounts/${a.id}/connections`), 5_000, [a.id]);
   const l = a.limits;
   const live = conns.data?.items ?? [];
-  const hours = usage.data?.hourly.map((h) => Date.parse(h.period) / 1000) ?? [];
+  // Always the last 24 whole hours, hours without traffic as 0 (the API lists only hours with rows).
+  const HOUR = 3_600_000;
+  const first = Math.floor(Date.now() / HOUR) * HOUR - 23 * HOUR;
+  const byHour = new Map((usage.data?.hourly ?? []).map((h) => [Date.parse(h.period), h]));
+  const buckets = Array.from({ length: 24 }, (_, i) => first + i * HOUR);
+  const series = (k: 'msgsIn' | 'msgsOut' | 'bytesIn' | 'bytesOut') => buckets.map((t) => byHour.get(t)?.[k] ?? 0);
+  const hours = buckets.map((t) => t / 1000);
+  const quiet = (usage.data?.hourly ?? []).every((h) => h.msgsIn + h.msgsOut === 0);
   return (
     <section aria-label="Limits and usage">
       <p class="live" role="status">Refreshes by itself every few seconds.</p>
@@ -128,17 +135,16 @@ function Overview(props: { account: Account }) {
         <dt>Rate (bytes/s)</dt><dd>{fmtBytes(l.rateBytes ?? -1)}</dd>
         <dt>Exports / imports</dt><dd>{fmtNum(l.maxExports ?? -1)} / {fmtNum(l.maxImports ?? -1)}</dd>
       </dl>
-      {hours.length === 0 ? (
-        <Empty title="No traffic in the last 24 hours">Connect a client with a user's .creds file (Users tab); its messages appear here within a minute.</Empty>
-      ) : (
+      {quiet && <Empty title="No traffic in the last 24 hours">Connect a client with a user's .creds file (Users tab); the brokers report its messages here every minute.</Empty>}
+      {usage.data && (
         <div class="charts">
           <HourlyChart title="Messages per hour (last 24 h)" hours={hours} unit={(n) => fmtNum(Math.round(n))} series={[
-            { label: 'in', values: usage.data!.hourly.map((h) => h.msgsIn), color: '#2563eb' },
-            { label: 'out', values: usage.data!.hourly.map((h) => h.msgsOut), color: '#16a34a' },
+            { label: 'in', values: series('msgsIn'), color: '#2563eb' },
+            { label: 'out', values: series('msgsOut'), color: '#16a34a' },
           ]} />
           <HourlyChart title="Bytes per hour (last 24 h)" hours={hours} unit={fmtBytes} series={[
-            { label: 'in', values: usage.data!.hourly.map((h) => h.bytesIn), color: '#9333ea' },
-            { label: 'out', values: usage.data!.hourly.map((h) => h.bytesOut), color: '#ea580c' },
+            { label: 'in', values: series('bytesIn'), color: '#9333ea' },
+            { label: 'out', values: series('bytesOut'), color: '#ea580c' },
           ]} />
         </div>
       )}
