@@ -39,7 +39,6 @@ describe('web console in Chromium', { timeout: 240_000 }, () => {
     const consoleDir = path.join(dir, 'console');
     execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', consoleDir, '--logLevel', 'warn'], { cwd: path.join(REPO_ROOT, 'apps/console'), stdio: 'pipe' });
     db = await testDatabase();
-    process.env.SWITCHBOARD_MASTER_KEY = generateMasterKey().toString('base64');
     const [port, natsPort, natsHttpPort] = [await freePort(), await freePort(), await freePort()];
     const cfg = loadStackConfig({
       PORT: String(port),
@@ -50,9 +49,11 @@ describe('web console in Chromium', { timeout: 240_000 }, () => {
       DATABASE_URL: db.url,
       REDIS_URL,
       QUEUE_PREFIX: prefix,
+      SWITCHBOARD_MASTER_KEY: generateMasterKey().toString('base64'),
+      CONSOLE_DIR: consoleDir,
     });
     const quiet = { info: () => {}, warn: () => {}, error: (m: string) => void process.stderr.write(`[stack] ${m}\n`) };
-    stack = await startStack(cfg, { env: { ...process.env, CONSOLE_DIR: consoleDir }, log: quiet, brokerLogger: new ServerLogger({ debug: false, trace: false, time: true, file: path.join(dir, 'broker.log') }) });
+    stack = await startStack(cfg, { log: quiet, brokerLogger: new ServerLogger({ debug: false, trace: false, time: true, file: path.join(dir, 'broker.log') }) });
     fs.mkdirSync(SHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   }, 120_000);
