@@ -16,13 +16,13 @@ import { ImportsModule } from './imports/imports.module.js';
 import { ApiTokensModule } from './api-tokens/api-tokens.module.js';
 import { BrokersModule } from './brokers/brokers.module.js';
 import { AuditModule } from './audit/audit.module.js';
-import { ResolverModule } from './resolver/resolver.module.js';
+import { AccountServerModule } from './account-server/account-server.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { MembersModule } from './members/members.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
 
-const resources = [PlansModule, SignupModule, OperatorModule, TenantsModule, AccountsModule, UsersModule, ExportsModule, ImportsModule, ApiTokensModule, BrokersModule, AuditModule, ResolverModule, UsageModule, SessionsModule, MembersModule, MonitoringModule];
+const resources = [PlansModule, SignupModule, OperatorModule, TenantsModule, AccountsModule, UsersModule, ExportsModule, ImportsModule, ApiTokensModule, BrokersModule, AuditModule, AccountServerModule, UsageModule, SessionsModule, MembersModule, MonitoringModule];
 
 @Module({})
 export class AppModule {

@@ -6,7 +6,7 @@ import { DATABASE } from '../tokens.js';
 
 /** What nats-server's URL resolver reads: public JWTs only. */
 @Injectable()
-export class ResolverService {
+export class AccountServerService {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     private readonly operator: OperatorService,

@@ -1,15 +1,16 @@
-// nats-server's URL account resolver: GET <base><account public key> -> the JWT, 404 if unknown.
+// The account server nats-server's URL resolver fetches from (the operator JWT's account_server_url):
+// GET <base><account public key> -> the JWT, 404 if unknown.
 // No auth (account JWTs are public by design); nats-server also probes the base URL at startup.
 import { Controller, Get, Header, NotFoundException, Param } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/caller.js';
-import { ResolverService } from './resolver.service.js';
+import { AccountServerService } from './account-server.service.js';
 
 @ApiExcludeController()
 @Public()
 @Controller('jwt/v1')
-export class ResolverController {
-  constructor(private readonly resolver: ResolverService) {}
+export class AccountServerController {
+  constructor(private readonly jwts: AccountServerService) {}
 
   @Get('accounts')
   @Header('content-type', 'text/plain; charset=utf-8')
@@ -20,7 +21,7 @@ export class ResolverController {
   @Get('accounts/:publicKey')
   @Header('content-type', 'application/jwt')
   async account(@Param('publicKey') publicKey: string): Promise<string> {
-    const jwt = await this.resolver.accountJwt(publicKey);
+    const jwt = await this.jwts.accountJwt(publicKey);
     if (!jwt) throw new NotFoundException('account not found');
     return jwt;
   }
@@ -28,6 +29,6 @@ export class ResolverController {
   @Get('operator')
   @Header('content-type', 'application/jwt')
   operatorJwt(): Promise<string> {
-    return this.resolver.operatorJwt();
+    return this.jwts.operatorJwt();
   }
 }
