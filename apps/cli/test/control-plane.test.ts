@@ -11,9 +11,10 @@ import { freshDatabase, type FreshDatabase } from '@switchboard/db';
 import { generateMasterKey } from '@switchboard/secrets';
 import { createApp, loadConfig } from '@switchboard/control-plane';
 import { decode, parseCreds } from '@switchboard/nats-jwt';
-import { cli, startNatsServer, tempDir } from './helpers.js';
+import { cli, tempDir } from './helpers.js';
+import { REDIS_URL, startNatsServer } from '@switchboard/testing';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 const SEED = /S[UAO][A-Z2-7]{56}/;
 
 let fresh: FreshDatabase;
@@ -185,7 +186,7 @@ describe('switchboard against the control plane', () => {
     expect(sc.err).toBe('');
     await writeFile(conf, sc.out);
     expect((await run(['users', 'create', 'bob', '--account', defaultAccount.id, '--out', 'bob.creds'])).code).toBe(0);
-    const nats = await startNatsServer(conf);
+    const nats = await startNatsServer({ configFile: conf });
     let nc: NatsConnection | undefined;
     try {
       const bob = await readFile(join(dir.path, 'bob.creds'));
@@ -197,7 +198,7 @@ describe('switchboard against the control plane', () => {
       await expect(connect({ servers: nats.url, authenticator: credsAuthenticator(alice), reconnect: false })).rejects.toThrow(/Authorization Violation/i);
     } finally {
       await nc?.close();
-      nats.stop();
+      await nats.stop();
     }
   });
 });

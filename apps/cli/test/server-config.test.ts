@@ -8,9 +8,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parseConfig } from '@switchboard/config';
 import { resolverUrl } from '../src/commands/server-config.js';
 import { CONTRACT_TOKEN, ContractServer } from './contract-server.js';
-import { cli, startNatsServer, tempDir } from './helpers.js';
-
-const NATS_SERVER = '/usr/sbin/nats-server';
+import { cli, tempDir } from './helpers.js';
+import { NATS_SERVER_BIN, startNatsServer } from '@switchboard/testing';
 
 let server: ContractServer;
 let dir: { path: string; remove(): Promise<void> };
@@ -59,7 +58,7 @@ describe('server-config', () => {
   it('is accepted by nats-server -t', async () => {
     const path = join(dir.path, 'nats.conf');
     await writeFile(path, (await cli(['server-config'], env, dir.path)).out);
-    const t = spawnSync(NATS_SERVER, ['-t', '-c', path], { encoding: 'utf8' });
+    const t = spawnSync(NATS_SERVER_BIN, ['-t', '-c', path], { encoding: 'utf8' });
     expect(t.stderr + t.stdout).toMatch(/configuration file .* is valid/);
     expect(t.status).toBe(0);
   });
@@ -69,7 +68,7 @@ describe('server-config', () => {
     await writeFile(conf, (await cli(['server-config'], env, dir.path)).out);
     const made = await cli(['users', 'create', 'svc', '--account', 'main', '--out', 'svc.creds'], env, dir.path);
     expect(made.code).toBe(0);
-    const nats = await startNatsServer(conf);
+    const nats = await startNatsServer({ configFile: conf });
     let nc: NatsConnection | undefined;
     try {
       const creds = await readFile(join(dir.path, 'svc.creds'));
@@ -80,7 +79,7 @@ describe('server-config', () => {
       expect(server.requests.some((q) => q.url === `/jwt/v1/accounts/${server.accountKey.getPublicKey()}`)).toBe(true);
     } finally {
       await nc?.close();
-      nats.stop();
+      await nats.stop();
     }
   });
 });

@@ -3,9 +3,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type FreshDatabase } from '@switchboard/db';
 import { generateMasterKey } from '@switchboard/secrets';
+import { REDIS_URL } from '@switchboard/testing';
 import { createApp, loadConfig, type ControlPlaneConfig, type Health } from '@switchboard/control-plane';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const adminToken = 'test-admin-token-0123456789';
 const auth = { authorization: `Bearer ${adminToken}` };
 

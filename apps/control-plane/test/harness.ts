@@ -9,8 +9,8 @@ import { freshDatabase, type Database, type FreshDatabase } from '@switchboard/d
 import { RecordingPropagationQueue } from '@switchboard/issuer';
 import { generateMasterKey } from '@switchboard/secrets';
 import { createControlPlane, loadConfig, type ControlPlane } from '@switchboard/control-plane';
+import { REDIS_URL } from '@switchboard/testing';
 
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** An nkey seed (operator, account, user…) in clear text: 58 base32 characters on their own, starting S + kind. */
 export const SEED = /(?<![A-Z2-7])S[OAUNC][A-Z2-7]{56}(?![A-Z2-7])/;
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type FreshDatabase } from '@switchboard/db';
 import { generateMasterKey } from '@switchboard/secrets';
 import { BullPropagationQueue, redisConnection } from '@switchboard/propagation';
+import { freePort } from '@switchboard/testing';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,13 +30,6 @@ function listen(port = 0): Promise<net.Server> {
     const s = net.createServer().once('error', reject);
     s.listen(port, '127.0.0.1', () => resolve(s));
   });
-}
-
-async function freePort(): Promise<number> {
-  const s = await listen();
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 describe('main.ts', { timeout: 90_000 }, () => {

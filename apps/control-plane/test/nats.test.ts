@@ -2,7 +2,6 @@
 // control plane (resolver: URL(...)): signup -> user from a local nkey -> .creds -> pub/sub;
 // revoke -> the re-signed account JWT is pushed with the system user -> that user is refused;
 // plan sb: tags (and a quota hold) in the JWT nats-server loads.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -15,40 +14,15 @@ import { decode, formatCreds } from '@switchboard/nats-jwt';
 import { QuotaCheck } from '@switchboard/usage';
 import { OperatorService } from '../src/operator/operator.service.js';
 import { DATABASE } from '../src/tokens.js';
+import { poll, startNatsServer, type RunningServer } from '@switchboard/testing';
 import { startControlPlane, type Harness } from './harness.js';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const c = net.connect(port, '127.0.0.1');
-    c.once('connect', () => (c.destroy(), resolve(true)));
-    c.once('error', () => resolve(false));
-  });
-
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const enc = new TextEncoder();
 
 describe('a real nats-server resolving accounts from the control plane', { timeout: 90_000 }, () => {
   let h: Harness;
   let dir: string;
-  let server: ChildProcess;
-  let serverLog = '';
+  let server: RunningServer;
   let natsUrl: string;
   const open: NatsConnection[] = [];
 
@@ -69,17 +43,13 @@ describe('a real nats-server resolving accounts from the control plane', { timeo
       path.join(dir, 'server.conf'),
       [`operator: ${JSON.stringify(path.join(dir, 'operator.jwt'))}`, `system_account: ${op.systemAccount.publicKey}`, `resolver: URL("http://127.0.0.1:${cpPort}/jwt/v1/accounts/")`].join('\n'),
     );
-    const port = await freePort();
-    natsUrl = `nats://127.0.0.1:${port}`;
-    server = spawn('/usr/sbin/nats-server', ['-c', path.join(dir, 'server.conf'), '-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-    server.stderr!.on('data', (c: Buffer) => (serverLog += c.toString()));
-    await until(() => accepts(port), (ok) => ok || server.exitCode !== null, 'nats-server to listen');
-    if (server.exitCode !== null) throw new Error(`nats-server exited: ${serverLog}`);
+    server = await startNatsServer({ configFile: path.join(dir, 'server.conf') });
+    natsUrl = server.url;
   }, 60_000);
 
   afterAll(async () => {
     await Promise.allSettled(open.map((nc) => nc.close()));
-    server?.kill();
+    await server?.stop();
     await h?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -135,9 +105,9 @@ describe('a real nats-server resolving accounts from the control plane', { timeo
     const reply = await sys.request(`$SYS.REQ.ACCOUNT.${signup.account.publicKey}.CLAIMS.UPDATE`, enc.encode(accountJwt), { timeout: 5000 });
     expect(new TextDecoder().decode(reply.data)).toMatch(/"code":200/);
 
-    const refusal = await until(
-      () => connectWith(creds).then(() => '', (e: Error) => e.message),
-      (m) => m !== '',
+    const refusal = await poll(
+      () => connectWith(creds).then(() => undefined, (e: Error) => e.message),
+      15_000,
       'the revoked user to be refused',
     );
     expect(refusal).toMatch(/authorization violation/i);
@@ -171,9 +141,9 @@ describe('a real nats-server resolving accounts from the control plane', { timeo
 
     expect((await h.call('PATCH', `/v1/tenants/${signup.tenant.id}`, h.adminToken, { status: 'active' })).status).toBe(200);
     await push();
-    const back = await until(
-      () => connectWith(creds).then(() => true, () => false),
-      (ok) => ok,
+    const back = await poll(
+      () => connectWith(creds).then(() => true, () => undefined),
+      15_000,
       'the resumed user to be admitted',
     );
     expect(back).toBe(true);

@@ -14,7 +14,7 @@ import { RecordingPropagationQueue } from '@switchboard/issuer';
 import { generateMasterKey, openSeed, type Keyring } from '@switchboard/secrets';
 import { createApp, loadConfig } from '@switchboard/control-plane';
 import { DATABASE, KEYRING } from '../src/tokens.js';
-import { REDIS_URL } from './harness.js';
+import { REDIS_URL } from '@switchboard/testing';
 
 /** The brief's pattern: an operator, account or user seed anywhere in the text. */
 const SEED_SHAPE = /S[OAU][A-Z2-7]{56}/;
