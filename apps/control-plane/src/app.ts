@@ -12,6 +12,7 @@ import { loadKeyring } from '@switchboard/secrets';
 import { RecordingPropagationQueue, type PropagationQueue } from '@switchboard/issuer';
 import { AppModule } from './app.module.js';
 import { ErrorFilter } from './common/error.filter.js';
+import { acceptJsonBodiesOnly } from './common/json-only.js';
 import type { ControlPlaneConfig } from './config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
@@ -46,6 +47,7 @@ export async function createApp(config: ControlPlaneConfig, opts: AppOptions = {
       { logger: opts.logger, abortOnError: false },
     );
     app.useGlobalFilters(new ErrorFilter());
+    acceptJsonBodiesOnly(app.getHttpAdapter().getInstance());
     app.get(MetricsService).instrument(app.getHttpAdapter().getInstance());
     const doc = new DocumentBuilder()
       .setTitle('Switchboard control plane')

@@ -9,6 +9,7 @@ export {
   type MigrationPaths,
 } from './migrate.js';
 export { lockDataDir, DataDirLockedError, type DataDirLock } from './data-dir-lock.js';
+export { textProblem, textProblems, type TextProblem } from './text.js';
 export { classifyDbError, type DbError, type DbErrorKind } from './errors.js';
 export { defaultSchemaPath, defaultMigrationsDir } from './paths.js';
 export { PrismaClient, Prisma } from './generated/client.js';

@@ -34,3 +34,13 @@ export {
 export { issueActivation, type ActivationSpec } from './activation.js';
 export { ApiTokenSigner, ROLES, type Role, type ApiTokenClaims } from './api-token.js';
 export { RecordingPropagationQueue, type PropagationQueue } from './propagation.js';
+export {
+  accountDeletionProblem,
+  accountLimitProblem,
+  importProblem,
+  isSuspended,
+  signingKeyRevocationProblem,
+  tenantScopeProblem,
+  type ImportRequest,
+  type TenantStatus,
+} from './rules.js';

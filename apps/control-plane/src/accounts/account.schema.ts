@@ -16,6 +16,9 @@ export const limitsSchema = z
 export const patchAccountSchema = z.object({ limits: limitsSchema }).strict();
 export type PatchAccount = z.infer<typeof patchAccountSchema>;
 
+/** An account signing key in a path (`DELETE …/signing-keys/:publicKey`); unknown keys answer 404. */
+export const signingKeyParamSchema = z.string().max(200);
+
 export const listAccountsSchema = pagingSchema.extend({ tenant: z.uuid().optional() });
 export type ListAccounts = z.infer<typeof listAccountsSchema>;
 

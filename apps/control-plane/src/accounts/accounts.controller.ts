@@ -8,6 +8,7 @@ import {
   createAccountSchema,
   listAccountsSchema,
   patchAccountSchema,
+  signingKeyParamSchema,
   type AccountView,
   type CreateAccount,
   type ListAccounts,
@@ -16,6 +17,7 @@ import {
 import { AccountsService } from './accounts.service.js';
 
 const uuid = new ParseUUIDPipe();
+const signingKeyParam = new ZodBodyPipe(signingKeyParamSchema, 'publicKey');
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -72,7 +74,7 @@ export class AccountsController {
   @Delete(':id/signing-keys/:publicKey')
   @Roles('operator_admin', 'tenant_admin')
   @HttpCode(204)
-  revokeSigningKey(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Param('publicKey') pk: string): Promise<void> {
+  revokeSigningKey(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Param('publicKey', signingKeyParam) pk: string): Promise<void> {
     return this.accounts.revokeSigningKey(c, id, pk);
   }
 }

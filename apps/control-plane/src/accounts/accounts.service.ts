@@ -1,6 +1,6 @@
 import { ConflictException, Inject, Injectable, BadRequestException } from '@nestjs/common';
 import type { Database } from '@switchboard/db';
-import { newSealedKey, type Limits } from '@switchboard/issuer';
+import { accountDeletionProblem, accountLimitProblem, newSealedKey, signingKeyRevocationProblem } from '@switchboard/issuer';
 import type { Keyring } from '@switchboard/secrets';
 import { AuditService } from '../audit/audit.service.js';
 import { isOperator, notFound, tenantScope, type Caller } from '../auth/caller.js';
@@ -66,9 +66,8 @@ export class AccountsService {
       await tx.$queryRaw`SELECT id FROM tenants WHERE id = ${tenantId}::uuid FOR UPDATE`;
       const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, include: { plan: true, _count: { select: { accounts: true } } } });
       if (!tenant) throw notFound('tenant');
-      if (tenant._count.accounts >= tenant.plan.maxAccounts) {
-        throw new ConflictException(`plan ${tenant.plan.name} allows ${tenant.plan.maxAccounts} account(s)`);
-      }
+      const full = accountLimitProblem(tenant.plan, tenant._count.accounts);
+      if (full) throw new ConflictException(full);
       return (await this.createIn(tx, touch, caller, tenantId, input.name)).id;
     });
     return this.view(await this.load(id));
@@ -114,7 +113,8 @@ export class AccountsService {
     let publicKey = '';
     await this.jwts.transact(async (tx) => {
       const a = await this.find(caller, id, tx);
-      if (!a.tenantId) throw new ConflictException('the system account cannot be deleted');
+      const kept = accountDeletionProblem(a);
+      if (kept) throw new ConflictException(kept);
       await tx.account.delete({ where: { id } });
       await this.audit.record(tx, caller, { tenantId: a.tenantId, action: 'account.delete', targetType: 'account', targetId: id, details: { name: a.name, publicKey: a.publicKey } });
       publicKey = a.publicKey;
@@ -143,8 +143,9 @@ export class AccountsService {
     await this.jwts.transact(async (tx, touch) => {
       const a = await this.find(caller, id, tx);
       const keys = await tx.accountSigningKey.findMany({ where: { accountId: id, revokedAt: null } });
-      if (!keys.some((k) => k.publicKey === publicKey)) throw notFound('signing key');
-      if (keys.length === 1) throw new ConflictException('cannot remove the last signing key: add a new one first (or POST with ?rotate=true)');
+      const refused = signingKeyRevocationProblem(keys.map((k) => k.publicKey), publicKey);
+      if (refused === 'unknown') throw notFound('signing key');
+      if (refused) throw new ConflictException(refused);
       await tx.accountSigningKey.updateMany({ where: { accountId: id, publicKey }, data: { revokedAt: new Date() } });
       await touch(id);
       await this.audit.record(tx, caller, { tenantId: a.tenantId, action: 'signing_key.revoke', targetType: 'account', targetId: id, details: { publicKey } });

@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type { ApiToken, Database } from '@switchboard/db';
 import { AuditService } from '../audit/audit.service.js';
 import { isOperator, notFound, type Caller } from '../auth/caller.js';
@@ -6,7 +6,7 @@ import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { OperatorService } from '../operator/operator.service.js';
 import { DATABASE } from '../tokens.js';
 import type { CreateToken, TokenView } from './api-token.schema.js';
-import { durationField } from '@switchboard/issuer';
+import { durationField, tenantScopeProblem } from '@switchboard/issuer';
 
 const view = (t: ApiToken): TokenView => ({
   id: t.id,
@@ -27,7 +27,12 @@ export class ApiTokensService {
   ) {}
 
   private tenantOf(caller: Caller, requested?: string): string {
-    if (!isOperator(caller)) return caller.tenantId!;
+    if (!isOperator(caller)) {
+      // A tenant token makes tokens for its own tenant only; naming another is refused, not ignored.
+      const scope = tenantScopeProblem(caller.tenantId, requested);
+      if (scope) throw new ForbiddenException(`tenantId: ${scope}`);
+      return caller.tenantId!;
+    }
     if (!requested) throw new BadRequestException({ message: 'validation failed', details: [{ field: 'tenantId', message: 'required for operator admins' }] });
     return requested;
   }

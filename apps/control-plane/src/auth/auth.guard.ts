@@ -8,7 +8,7 @@ import { ForbiddenException, Inject, Injectable, UnauthorizedException, type Can
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '@switchboard/db';
-import { IssuerError, type Role } from '@switchboard/issuer';
+import { isSuspended, IssuerError, type Role } from '@switchboard/issuer';
 import type { ControlPlaneConfig } from '../config.js';
 import { OperatorService } from '../operator/operator.service.js';
 import { CONFIG, DATABASE } from '../tokens.js';
@@ -17,6 +17,7 @@ import { CSRF_HEADER, readCookie, SESSION_COOKIE } from '../sessions/cookies.js'
 import { sessionCaller } from '../sessions/session-auth.js';
 import { PUBLIC_KEY, READ_ONLY_OK_KEY, ROLES_KEY, type Caller } from './caller.js';
 
+const BEARER = /^bearer[ \t]+(\S+)[ \t]*$/i;
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 @Injectable()
@@ -37,7 +38,8 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<FastifyRequest & { caller?: Caller }>();
     const header = req.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    // The scheme is case-insensitive (RFC 9110 §11.1): "bearer x" is "Bearer x".
+    const token = BEARER.exec(header)?.[1] ?? '';
     const cookie = token ? undefined : readCookie(req, SESSION_COOKIE);
     if (!token && !cookie) throw new UnauthorizedException('missing bearer token');
     const caller = token ? await this.authenticate(token) : await sessionCaller(this.db.prisma, cookie!);
@@ -73,7 +75,7 @@ export class AuthGuard implements CanActivate {
     }
     if (row.revokedAt) throw new UnauthorizedException('token revoked');
     if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new UnauthorizedException('token expired');
-    if (row.tenant && row.tenant.status !== 'active') throw new ForbiddenException('tenant suspended');
+    if (row.tenant && isSuspended(row.tenant.status)) throw new ForbiddenException('tenant suspended');
     return {
       role: claims.role,
       tenantId: claims.tenant,

@@ -4,6 +4,7 @@ import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type Exce
 import type { FastifyReply } from 'fastify';
 import { classifyDbError } from '@switchboard/db';
 import { IssuerError } from '@switchboard/issuer';
+import { TooManyRequestsException } from './too-many-requests.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -18,6 +19,7 @@ const reasons: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -30,6 +32,7 @@ export class ErrorFilter implements ExceptionFilter {
   catch(e: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(e);
+    if (e instanceof TooManyRequestsException) void reply.header('retry-after', String(e.retryAfterSeconds));
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 

@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { Database, Import } from '@switchboard/db';
-import { checkAccountPublicKey } from '@switchboard/issuer';
+import { checkAccountPublicKey, importProblem } from '@switchboard/issuer';
 import { decode, type ActivationClaims } from '@switchboard/nats-jwt';
 import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
@@ -56,9 +56,12 @@ export class ImportsService {
     }
     return this.jwts.transact(async (tx, touch) => {
       const a = await this.accounts.find(caller, accountId, tx);
-      if (a.publicKey === exporter) throw invalid('account', 'an account cannot import from itself');
-      // Link the export when the exporter is one of ours.
-      const exp = await tx.export.findFirst({ where: { subject: input.subject, account: { publicKey: exporter } }, select: { id: true } });
+      // The exporter's exports, when it is one of ours (else the broker decides).
+      const exports = await tx.export.findMany({ where: { account: { publicKey: exporter } }, select: { id: true, subject: true, type: true, tokenRequired: true } });
+      const problem = importProblem({ importer: a.publicKey, exporter, subject: input.subject, type: input.type, ...(input.token ? { token: input.token } : {}) }, exports);
+      if (problem) throw invalid(problem.field, problem.message);
+      // Link the export of exactly this subject.
+      const exp = exports.find((e) => e.subject === input.subject);
       const i = await tx.import.create({
         data: {
           accountId,

@@ -3,6 +3,7 @@
 import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import type { Db } from '@switchboard/db';
 import { apiRoleOf, hashSecret } from '@switchboard/identity';
+import { isSuspended } from '@switchboard/issuer';
 import type { Caller } from '../auth/caller.js';
 
 export async function sessionCaller(prisma: Db, secret: string, now = new Date()): Promise<Caller> {
@@ -15,6 +16,6 @@ export async function sessionCaller(prisma: Db, secret: string, now = new Date()
     ? await prisma.member.findFirst({ where: { personId: s.personId, tenantId: s.tenantId }, include: { tenant: { select: { status: true } } } })
     : null;
   if (!m) throw new UnauthorizedException('You are no longer a member of this organization. Sign in again.');
-  if (m.tenant.status !== 'active') throw new ForbiddenException('tenant suspended');
+  if (isSuspended(m.tenant.status)) throw new ForbiddenException('tenant suspended');
   return { role: apiRoleOf(m.role), tenantId: m.tenantId, memberId: m.id, actor: `member:${m.id}`, session };
 }

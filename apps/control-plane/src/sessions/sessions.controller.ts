@@ -1,11 +1,12 @@
 // /v1/session: the console's sign-up, sign-in (cookie), who-am-I, tenant switch and sign-out.
-import { Body, Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, Ip, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Ip, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CallerParam, Public, ReadOnlyOk, Roles, type Caller } from '../auth/caller.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import type { ControlPlaneConfig } from '../config.js';
+import { TooManyRequestsException } from '../common/too-many-requests.js';
 import { FixedWindowLimiter } from '../signup/fixed-window.js';
 import { CONFIG } from '../tokens.js';
 import { clearSessionCookies, setSessionCookies } from './cookies.js';
@@ -45,7 +46,7 @@ export class SessionsController {
   @ApiOperation({ summary: 'Console sign-up: organization (tenant + first account) and its owner; signs in (cookie)' })
   @ApiBody({ schema: schema(consoleSignupSchema) })
   async signUp(@Ip() ip: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body(new ZodBodyPipe(consoleSignupSchema)) body: ConsoleSignup) {
-    if (!this.signups.take(ip)) throw new HttpException('Too many sign-ups from this address. Try again later.', HttpStatus.TOO_MANY_REQUESTS);
+    if (!this.signups.take(ip)) throw new TooManyRequestsException('Too many sign-ups from this address. Try again later.', this.signups.retryAfterMs(ip));
     return this.started(req, reply, await this.sessions.signUp(body));
   }
 

@@ -1,8 +1,9 @@
 // Console sign-up, sign-in, sign-out and the operator persons made with the admin token.
 // Passwords are hashed by libs/identity and never leave this file in any form but the hash.
-import { ConflictException, ForbiddenException, HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Database } from '@switchboard/db';
 import { decoyHash, hashPassword, hashSecret, newSecret, SignInLimiter, verifyPassword } from '@switchboard/identity';
+import { TooManyRequestsException } from '../common/too-many-requests.js';
 import { AuditService } from '../audit/audit.service.js';
 import { notFound, type Caller } from '../auth/caller.js';
 import type { Tx } from '../common/tx.js';
@@ -54,10 +55,7 @@ export class SessionsService {
     const wait = this.limiter.retryAfter(input.email, address);
     if (wait > 0) {
       const minutes = Math.ceil(wait / 60_000);
-      throw new HttpException(
-        { message: `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, details: { retryAfterSeconds: Math.ceil(wait / 1000) } },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
+      throw new TooManyRequestsException(`Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, wait, { retryAfterSeconds: Math.ceil(wait / 1000) });
     }
     const person = await this.db.prisma.person.findUnique({
       where: { email: input.email },

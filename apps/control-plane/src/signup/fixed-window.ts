@@ -24,6 +24,14 @@ export class FixedWindowLimiter {
     return true;
   }
 
+  /** How long until `key` may go ahead again (0 if it may now). */
+  retryAfterMs(key: string): number {
+    const t = this.now();
+    const w = this.hits.get(key);
+    if (!w || w.count < this.max || t - w.start >= this.windowMs) return 0;
+    return w.start + this.windowMs - t;
+  }
+
   private prune(t: number): void {
     for (const [k, w] of this.hits) if (t - w.start >= this.windowMs) this.hits.delete(k);
   }

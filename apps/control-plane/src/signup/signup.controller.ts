@@ -1,7 +1,8 @@
-import { Body, Controller, HttpException, HttpStatus, Inject, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Inject, Ip, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/caller.js';
 import type { ControlPlaneConfig } from '../config.js';
+import { TooManyRequestsException } from '../common/too-many-requests.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { CONFIG } from '../tokens.js';
 import { FixedWindowLimiter } from './fixed-window.js';
@@ -26,7 +27,7 @@ export class SignupController {
   @ApiOperation({ summary: 'Create a tenant, its first NATS account and a tenant_admin API token (shown once)' })
   @ApiZodBody(signupSchema)
   signup(@Ip() ip: string, @Body(new ZodBodyPipe(signupSchema)) body: Signup): Promise<SignupResult> {
-    if (!this.limiter.take(ip)) throw new HttpException('too many signups from this address; try again later', HttpStatus.TOO_MANY_REQUESTS);
+    if (!this.limiter.take(ip)) throw new TooManyRequestsException('too many signups from this address; try again later', this.limiter.retryAfterMs(ip));
     return this.signups.signup(body);
   }
 }

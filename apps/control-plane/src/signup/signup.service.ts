@@ -3,6 +3,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import type { Caller } from '../auth/caller.js';
 import { OperatorService } from '../operator/operator.service.js';
 import { tenantView } from '../tenants/tenants.service.js';
 import type { Signup, SignupOwner, SignupResult } from './signup.schema.js';
@@ -16,7 +17,8 @@ export class SignupService {
     private readonly operator: OperatorService,
   ) {}
 
-  async signup(input: Signup, owner?: SignupOwner): Promise<SignupResult & { personId?: string }> {
+  /** `by`: an operator creating the tenant (POST /v1/tenants), audited as tenant.create by that caller. */
+  async signup(input: Signup, owner?: SignupOwner, by?: Caller): Promise<SignupResult & { personId?: string }> {
     return this.jwts.transact(async (tx, touch) => {
       const plan = await tx.plan.findUnique({ where: { name: input.plan ?? 'free' } });
       if (!plan) throw new BadRequestException({ message: 'validation failed', details: [{ field: 'plan', message: `no plan named ${input.plan ?? 'free'}` }] });
@@ -26,7 +28,7 @@ export class SignupService {
       const person = owner ? await tx.person.create({ data: { email: input.email, passwordHash: owner.passwordHash } }) : undefined;
       const member = await tx.member.create({ data: { tenantId: tenant.id, email: input.email, role: 'owner', personId: person?.id ?? null } });
       const actor = `member:${member.id}`;
-      await this.audit.record(tx, actor, { tenantId: tenant.id, action: 'tenant.signup', targetType: 'tenant', targetId: tenant.id, details: { name: tenant.name, plan: plan.name } });
+      await this.audit.record(tx, by ?? actor, { tenantId: tenant.id, action: by ? 'tenant.create' : 'tenant.signup', targetType: 'tenant', targetId: tenant.id, details: { name: tenant.name, plan: plan.name } });
       const account = await this.accounts.createIn(tx, touch, actor, tenant.id, 'default');
       const token = owner ? undefined : (await this.operator.mint(tx, { role: 'tenant_admin', name: 'signup', tenantId: tenant.id, memberId: member.id })).token;
       const { publicKey } = await tx.account.findUniqueOrThrow({ where: { id: account.id }, select: { publicKey: true } });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pagingSchema } from '../common/paging.js';
+import { signupSchema } from '../signup/signup.schema.js';
 
 /** `q` matches a tenant's name or email (case-insensitive). */
 export const listTenantsSchema = pagingSchema.extend({ q: z.string().trim().max(100).optional() });
@@ -24,3 +25,7 @@ export interface TenantView {
   status: string;
   createdAt: Date;
 }
+
+/** POST /v1/tenants (operator admins): what a signup sends, without the public signup limit. */
+export const createTenantSchema = signupSchema;
+export type CreateTenant = z.infer<typeof createTenantSchema>;

@@ -1,10 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CallerParam, Roles, type Caller } from '../auth/caller.js';
 import type { Page } from '../common/paging.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { ApiZodBody } from '../common/openapi.js';
-import { listTenantsSchema, patchTenantSchema, type ListTenants, type PatchTenant, type TenantView } from './tenant.schema.js';
+import type { SignupResult } from '../signup/signup.schema.js';
+import { SignupService } from '../signup/signup.service.js';
+import { createTenantSchema, listTenantsSchema, patchTenantSchema, type CreateTenant, type ListTenants, type PatchTenant, type TenantView } from './tenant.schema.js';
 import { TenantsService } from './tenants.service.js';
 
 const uuid = new ParseUUIDPipe();
@@ -13,12 +15,23 @@ const uuid = new ParseUUIDPipe();
 @ApiBearerAuth()
 @Controller('v1/tenants')
 export class TenantsController {
-  constructor(private readonly tenants: TenantsService) {}
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly signups: SignupService,
+  ) {}
 
   @Get()
   @Roles('operator_admin')
   list(@Query(new ZodBodyPipe(listTenantsSchema)) p: ListTenants): Promise<Page<TenantView>> {
     return this.tenants.list(p, p.q);
+  }
+
+  @Post()
+  @Roles('operator_admin')
+  @ApiOperation({ summary: 'Create a tenant with its first account and a tenant_admin API token (shown once); not rate-limited' })
+  @ApiZodBody(createTenantSchema)
+  create(@CallerParam() c: Caller, @Body(new ZodBodyPipe(createTenantSchema)) body: CreateTenant): Promise<SignupResult> {
+    return this.signups.signup(body, undefined, c);
   }
 
   @Get(':id')
