@@ -82,7 +82,10 @@ describe('control-plane faults', { timeout: 60_000 }, () => {
     const r = await h.call('POST', '/v1/tokens', A.token, { name: 'x', role: 'tenant_admin', tenantId: B.tenantId });
     expect(r.status).toBe(403);
     const own = await h.call('POST', '/v1/tokens', A.token, { name: 'own', role: 'tenant_member', tenantId: A.tenantId });
-    expect(own.status).toBe(201);
+    expect(own.status).toBe(201);    // The same rule for invites and member lists (they too ignored the other tenant's id).
+    expect((await h.call('POST', '/v1/invites', A.token, { role: 'member', tenantId: B.tenantId })).status).toBe(403);
+    expect((await h.call('GET', `/v1/members?tenant=${B.tenantId}`, A.token)).status).toBe(403);
+    expect((await h.call('POST', '/v1/invites', A.token, { role: 'member', tenantId: A.tenantId })).status).toBe(201);
   });
 
   it("refuses an import of a token-required export without a token, saying a token is needed (was: stored, never working)", async () => {

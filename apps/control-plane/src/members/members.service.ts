@@ -1,6 +1,7 @@
 // Members of a tenant (people with a role) and invite links that make new ones.
 import { BadRequestException, ConflictException, ForbiddenException, GoneException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Database, Invite, Member } from '@switchboard/db';
+import { tenantScopeProblem } from '@switchboard/issuer';
 import { hashPassword, hashSecret, memberChangeProblem, newSecret, passwordProblem, verifyPassword, type MemberRole } from '@switchboard/identity';
 import { AuditService } from '../audit/audit.service.js';
 import { isOperator, notFound, type Caller } from '../auth/caller.js';
@@ -50,7 +51,12 @@ export class MembersService {
   ) {}
 
   private tenantOf(caller: Caller, requested?: string): string {
-    if (!isOperator(caller)) return caller.tenantId!;
+    if (!isOperator(caller)) {
+      // Naming another tenant is refused, not silently replaced by the caller's own.
+      const scope = tenantScopeProblem(caller.tenantId, requested);
+      if (scope) throw new ForbiddenException(`tenant: ${scope}`);
+      return caller.tenantId!;
+    }
     if (!requested) throw field('tenant', 'required for operators');
     return requested;
   }
