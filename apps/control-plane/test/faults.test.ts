@@ -37,6 +37,10 @@ describe('control-plane faults', { timeout: 60_000 }, () => {
     const e = await h.call('POST', `/v1/accounts/${A.accountId}/exports`, A.token, { name: 'x', subject: 'a.\u0000', type: 'stream' });
     expect(e.status).toBe(400);
     expect(fields(e)).toEqual(['subject']);
+    // Every string field has a length bound, named in the 400.
+    const long = await h.call('POST', '/v1/tokens', A.token, { name: 'ok', role: 'tenant_member', expiresIn: '1'.repeat(5000) });
+    expect(long.status).toBe(400);
+    expect(fields(long)).toEqual(['expiresIn']);
     const q = await h.call('GET', `/v1/accounts?tenant=%00`, admin);
     expect(q.status).toBe(400);
     expect(fields(q)).toEqual(['tenant']);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pagingSchema } from '../common/paging.js';
+import { durationSchema } from '../common/fields.js';
 
 export const createTokenSchema = z
   .object({
@@ -7,7 +8,7 @@ export const createTokenSchema = z
     role: z.enum(['tenant_admin', 'tenant_member', 'tenant_viewer']),
     /** Operator admins only: the tenant the token is for. */
     tenantId: z.uuid().optional(),
-    expiresIn: z.string().optional(),
+    expiresIn: durationSchema.optional(),
   })
   .strict();
 export type CreateToken = z.infer<typeof createTokenSchema>;

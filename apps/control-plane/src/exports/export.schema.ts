@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { subjectProblem } from '@switchboard/nats-jwt';
 import { nameSchema } from '../accounts/account.schema.js';
 import type { Export } from '@switchboard/db';
+import { durationSchema } from '../common/fields.js';
 
 export const subjectSchema = z
   .string()
@@ -26,7 +27,7 @@ export const createExportSchema = z
   .refine((e) => e.type === 'service' || e.responseType === undefined, { path: ['responseType'], message: 'only service exports have a response type' });
 export type CreateExport = z.infer<typeof createExportSchema>;
 
-export const activationSchema = z.object({ importer: z.string().max(200), expiresIn: z.string().optional() }).strict();
+export const activationSchema = z.object({ importer: z.string().max(200), expiresIn: durationSchema.optional() }).strict();
 export type CreateActivation = z.infer<typeof activationSchema>;
 
 export type ExportView = Omit<Export, 'updatedAt' | 'description'>;

@@ -4,7 +4,7 @@ import { passwordProblem } from '@switchboard/identity';
 export const emailSchema = z.email('Enter an email address like name@example.com.').max(254).transform((e) => e.toLowerCase());
 
 /** A new password, checked by libs/identity's rules (the message is for the person typing it). */
-export const newPasswordSchema = z.string().superRefine((p, ctx) => {
+export const newPasswordSchema = z.string().max(1000).superRefine((p, ctx) => {
   const problem = passwordProblem(p);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });

@@ -7,6 +7,7 @@ const MAX_RANGE_MS = 366 * 24 * HOUR_MS;
 
 const instant = z
   .string()
+  .max(64)
   .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date or date-time')
   .transform((s) => new Date(s));
 

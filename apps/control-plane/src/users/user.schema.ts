@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidQueueName, isValidSubject } from '@switchboard/subjects';
 import { nameSchema } from '../accounts/account.schema.js';
+import { durationSchema, instantTextSchema } from '../common/fields.js';
 
 // Checked here as a broker parses them, so each bad entry gets its own field in the 400.
 const pubSubject = z.string().max(255).refine(isValidSubject, 'not a valid subject (empty token, space or misplaced wildcard)');
@@ -24,12 +25,12 @@ export const createUserSchema = z
       .object({
         pub: permission(pubSubject).optional(),
         sub: permission(subSubject).optional(),
-        resp: z.object({ max: z.number().int().min(1), ttl: z.string() }).strict().optional(),
+        resp: z.object({ max: z.number().int().min(1), ttl: durationSchema }).strict().optional(),
       })
       .strict()
       .optional(),
-    expiresIn: z.string().optional(),
-    expiresAt: z.string().optional(),
+    expiresIn: durationSchema.optional(),
+    expiresAt: instantTextSchema.optional(),
     bearer: z.boolean().optional(),
   })
   .strict();
