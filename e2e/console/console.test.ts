@@ -266,6 +266,10 @@ describe('web console in Chromium', { timeout: 240_000 }, () => {
     await o.getByRole('link', { name: 'Brokers' }).click();
     await o.getByRole('row').filter({ hasText: 'local' }).getByText('ok').waitFor();
     await shot(o, 'operator-brokers');
+    await o.getByRole('link', { name: 'Queue' }).click();
+    await heading(o, 'Propagation queue');
+    await o.getByText('No dead letters').waitFor();
+    await shot(o, 'operator-queue');
     await o.getByRole('link', { name: 'Audit log' }).click();
     await o.getByRole('cell', { name: 'tenant.update' }).waitFor();
     expect(await o.getByRole('table', { name: 'Audit log' }).textContent()).toContain('unpaid invoice');

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type Session } from './api';
 import { AccountDetail, Accounts } from './pages/accounts';
 import { AcceptInvite, OperatorSetup, SignIn, SignUp } from './pages/auth';
-import { Brokers, Plans, Tenants } from './pages/operator';
+import { Brokers, Plans, Propagation, Tenants } from './pages/operator';
 import { Audit, Members, Tokens } from './pages/team';
 import { go, useRoute } from './router';
 import { Loading } from './ui';
@@ -34,7 +34,7 @@ function App() {
     return <Loading />;
   }
   const links: Array<[string, string]> = session.operator
-    ? [['/op/tenants', 'Tenants'], ['/op/plans', 'Plans'], ['/op/brokers', 'Brokers'], ['/audit', 'Audit log']]
+    ? [['/op/tenants', 'Tenants'], ['/op/plans', 'Plans'], ['/op/brokers', 'Brokers'], ['/op/propagation', 'Queue'], ['/audit', 'Audit log']]
     : [
         ['/accounts', 'Accounts'],
         ['/members', 'Members'],
@@ -50,6 +50,7 @@ function App() {
   else if (path === '/op/tenants') page = <Tenants />;
   else if (path === '/op/plans') page = <Plans />;
   else if (path === '/op/brokers') page = <Brokers />;
+  else if (path === '/op/propagation') page = <Propagation />;
   else page = <p>This page does not exist. <a href={`#${home}`}>Go to the start page</a>.</p>;
 
   return (

@@ -21,8 +21,9 @@ import { UsageModule } from './usage/usage.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { MembersModule } from './members/members.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
+import { PropagationModule } from './propagation/propagation.module.js';
 
-const resources = [PlansModule, SignupModule, OperatorModule, TenantsModule, AccountsModule, UsersModule, ExportsModule, ImportsModule, ApiTokensModule, BrokersModule, AuditModule, AccountServerModule, UsageModule, SessionsModule, MembersModule, MonitoringModule];
+const resources = [PlansModule, SignupModule, OperatorModule, TenantsModule, AccountsModule, UsersModule, ExportsModule, ImportsModule, ApiTokensModule, BrokersModule, AuditModule, AccountServerModule, UsageModule, SessionsModule, MembersModule, MonitoringModule, PropagationModule];
 
 @Module({})
 export class AppModule {

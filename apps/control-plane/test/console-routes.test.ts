@@ -98,4 +98,22 @@ describe('console routes', { timeout: 60_000 }, () => {
     expect((await h.call('GET', `/v1/accounts/${A.accountId}/connections`, B.token)).status).toBe(404);
     expect((await h.call('GET', `/v1/accounts/${B.accountId}/connections`, B.token)).body.items).toEqual([]);
   });
+
+  it('shows the propagation queue with dead letters named by tenant and account, and replays them (operators only)', async () => {
+    h.queue.dead.push({ account: A.publicKey, reason: 'broker m1: timeout', attempts: 10, failedAt: '2026-12-02T10:00:00.000Z' });
+    const r = await h.call('GET', '/v1/propagation', admin);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      waiting: 0,
+      active: 0,
+      retrying: 0,
+      deadLetters: [{ account: A.publicKey, reason: 'broker m1: timeout', attempts: 10, failedAt: '2026-12-02T10:00:00.000Z', accountName: 'default', tenant: 'Alpha Freight' }],
+    });
+    expect((await h.call('GET', '/v1/propagation', A.token)).status).toBe(403);
+    expect((await h.call('POST', '/v1/propagation/replay', A.token)).status).toBe(403);
+    const before = h.queue.enqueued.length;
+    expect((await h.call('POST', '/v1/propagation/replay', admin)).body).toEqual({ replayed: 1 });
+    expect(h.queue.enqueued.slice(before)).toEqual([A.publicKey]);
+    expect((await h.call('GET', '/v1/propagation', admin)).body.deadLetters).toEqual([]);
+  });
 });

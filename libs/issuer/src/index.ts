@@ -33,7 +33,7 @@ export {
 } from './user.js';
 export { issueActivation, type ActivationSpec } from './activation.js';
 export { ApiTokenSigner, ROLES, type Role, type ApiTokenClaims } from './api-token.js';
-export { RecordingPropagationQueue, type PropagationQueue } from './propagation.js';
+export { RecordingPropagationQueue, isInspectable, type InspectableQueue, type DeadLetterView, type PropagationQueue } from './propagation.js';
 export {
   accountDeletionProblem,
   accountLimitProblem,

@@ -8,9 +8,45 @@ export interface PropagationQueue {
   enqueueAccounts(publicKeys: readonly string[]): Promise<void>;
 }
 
+/** A dead-lettered job as the operator sees it (the propagation lib's DeadLetter has these fields and more). */
+export interface DeadLetterView {
+  account: string;
+  reason: string;
+  attempts: number;
+  failedAt: string;
+}
+
+/** What a queue can tell about itself and redo: the console's propagation page (both real queues have it). */
+export interface InspectableQueue {
+  /** Jobs waiting to run, running, and waiting out a retry backoff. */
+  counts(): Promise<{ waiting: number; active: number; retrying: number }>;
+  deadLetters(limit?: number): Promise<DeadLetterView[]>;
+  /** Queues every dead-lettered account again; returns how many. */
+  replayDeadLetters(): Promise<number>;
+}
+
+export const isInspectable = (q: PropagationQueue): q is PropagationQueue & InspectableQueue =>
+  typeof (q as Partial<InspectableQueue>).counts === 'function' && typeof (q as Partial<InspectableQueue>).replayDeadLetters === 'function';
+
 /** Default until a real queue is wired in: remembers the calls (tests read them). */
-export class RecordingPropagationQueue implements PropagationQueue {
+export class RecordingPropagationQueue implements PropagationQueue, InspectableQueue {
   readonly enqueued: string[] = [];
+  /** Tests put dead letters here to see them listed and replayed. */
+  readonly dead: DeadLetterView[] = [];
+
+  counts(): Promise<{ waiting: number; active: number; retrying: number }> {
+    return Promise.resolve({ waiting: 0, active: 0, retrying: 0 });
+  }
+
+  deadLetters(limit = 1000): Promise<DeadLetterView[]> {
+    return Promise.resolve(this.dead.slice(0, limit));
+  }
+
+  async replayDeadLetters(): Promise<number> {
+    const accounts = this.dead.splice(0).map((d) => d.account);
+    await this.enqueueAccounts(accounts);
+    return accounts.length;
+  }
 
   enqueueAccount(publicKey: string): Promise<void> {
     this.enqueued.push(publicKey);

@@ -1,7 +1,7 @@
 // The producer side: the control plane calls enqueueAccount after every change of an account JWT.
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { PropagationQueue } from '@switchboard/issuer';
+import type { InspectableQueue, PropagationQueue } from '@switchboard/issuer';
 import { checkKey } from './account-key.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, type DeadLetter, type RetryPolicy } from './attempt.js';
 import type { AccountJobData } from './propagate.js';
@@ -18,7 +18,7 @@ export interface BullQueueOptions extends RetryPolicy {
   prefix?: string;
 }
 
-export class BullPropagationQueue implements PropagationQueue {
+export class BullPropagationQueue implements PropagationQueue, InspectableQueue {
   readonly queue: Queue<AccountJobData>;
   readonly dead: Queue<DeadLetter>;
   private readonly attempts: number;
@@ -44,6 +44,11 @@ export class BullPropagationQueue implements PropagationQueue {
       const chunk = [...new Set(publicKeys.slice(i, i + 1000))];
       await this.queue.addBulk(chunk.map((k) => ({ name: 'account', data: { account: k }, opts: this.jobOptions(k) })));
     }
+  }
+
+  async counts(): Promise<{ waiting: number; active: number; retrying: number }> {
+    const c = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
+    return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, retrying: c.delayed ?? 0 };
   }
 
   async deadLetters(limit = 1000): Promise<DeadLetter[]> {

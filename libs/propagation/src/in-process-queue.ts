@@ -4,7 +4,7 @@
 // with exponential backoff, a dead letter after the last attempt. What BullMQ adds and this does
 // not: jobs and dead letters survive a restart (here they are lost on exit; the resolver URL and
 // the next change cover the brokers) and several workers share the load.
-import type { PropagationQueue } from '@switchboard/issuer';
+import type { InspectableQueue, PropagationQueue } from '@switchboard/issuer';
 import { checkKey } from './account-key.js';
 import type { Logger } from '@switchboard/config';
 import { backoffDelay, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, runAttempt, type DeadLetter, type RetryPolicy } from './attempt.js';
@@ -26,7 +26,7 @@ interface Job {
 /** Dead letters kept, newest last (the BullMQ queue keeps 1000 failed jobs too). */
 const DEAD_LETTERS_KEPT = 1000;
 
-export class InProcessPropagationQueue implements PropagationQueue {
+export class InProcessPropagationQueue implements PropagationQueue, InspectableQueue {
   private deps: PropagationDeps | undefined;
   private readonly attempts: number;
   private readonly backoffMs: number;
@@ -64,6 +64,12 @@ export class InProcessPropagationQueue implements PropagationQueue {
   async enqueueAccounts(publicKeys: readonly string[]): Promise<void> {
     for (const k of publicKeys) checkKey(k);
     for (const k of publicKeys) this.add(k);
+  }
+
+  counts(): Promise<{ waiting: number; active: number; retrying: number }> {
+    const c = { waiting: 0, active: 0, retrying: 0 };
+    for (const j of this.jobs.values()) c[j.state === 'delayed' ? 'retrying' : j.state]++;
+    return Promise.resolve(c);
   }
 
   deadLetters(limit = 1000): Promise<DeadLetter[]> {

@@ -2,7 +2,7 @@
 // confirmation naming how many accounts are re-signed), brokers (health from their /varz).
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Limits, type Page } from '../api';
-import { fmtBytes, fmtNum, fmtTime } from '../format';
+import { fmtBytes, fmtNum, fmtTime, short } from '../format';
 import { Alert, Empty, Field, Loading, PageTitle, Table, useForm, usePoll } from '../ui';
 
 interface Tenant {
@@ -194,6 +194,60 @@ export function Brokers() {
             </tr>
           ))}
         </Table>
+      )}
+    </>
+  );
+}
+
+interface QueueStatus {
+  waiting: number;
+  active: number;
+  retrying: number;
+  deadLetters: Array<{ account: string; reason: string; attempts: number; failedAt: string; accountName: string | null; tenant: string | null }>;
+}
+
+export function Propagation() {
+  const q = usePoll(() => api<QueueStatus>('GET', '/v1/propagation'), 3_000);
+  const [done, setDone] = useState('');
+  const f = useForm();
+  return (
+    <>
+      <PageTitle sub="Account changes on their way to the brokers, refreshed every 3 seconds.">Propagation queue</PageTitle>
+      {q.error && <Alert>{q.error}</Alert>}
+      {done && <Alert kind="ok">{done}</Alert>}
+      {f.error && <Alert>{f.error}</Alert>}
+      {!q.data ? <Loading /> : (
+        <>
+          <dl class="limits">
+            <dt>Waiting</dt><dd>{q.data.waiting}</dd>
+            <dt>Being pushed</dt><dd>{q.data.active}</dd>
+            <dt>Failed, retrying</dt><dd>{q.data.retrying}</dd>
+            <dt>Dead letters</dt><dd>{q.data.deadLetters.length}</dd>
+          </dl>
+          <h2>Dead letters</h2>
+          {q.data.deadLetters.length === 0 ? (
+            <Empty title="No dead letters">Every account change reached every broker, or is still being retried.</Empty>
+          ) : (
+            <>
+              <Table caption="Dead letters" head={['Tenant', 'Account', 'Reason', 'Attempts', 'Failed at']}>
+                {q.data.deadLetters.map((d) => (
+                  <tr key={`${d.account}-${d.failedAt}`}>
+                    <td>{d.tenant ?? '—'}</td>
+                    <td>{d.accountName ?? <code>{short(d.account)}</code>}</td>
+                    <td>{d.reason}</td>
+                    <td>{d.attempts}</td>
+                    <td>{fmtTime(d.failedAt)}</td>
+                  </tr>
+                ))}
+              </Table>
+              <button type="button" class="primary" disabled={f.busy} onClick={() => void f.run(async () => {
+                const r = await api<{ replayed: number }>('POST', '/v1/propagation/replay');
+                setDone(`${r.replayed} account${r.replayed === 1 ? '' : 's'} queued again.`);
+                q.reload();
+              })}>Replay all dead letters</button>
+            </>
+          )}
+        </>
       )}
     </>
   );

@@ -1,0 +1,25 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CallerParam, Roles, type Caller } from '../auth/caller.js';
+import { PropagationService, type PropagationStatus } from './propagation.service.js';
+
+@ApiTags('propagation')
+@ApiBearerAuth()
+@Roles('operator_admin')
+@Controller('v1/propagation')
+export class PropagationController {
+  constructor(private readonly propagation: PropagationService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Account JWT pushes waiting, running, retrying; dead letters with reasons' })
+  status(): Promise<PropagationStatus> {
+    return this.propagation.status();
+  }
+
+  @Post('replay')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Queue every dead-lettered account again (after the broker is fixed)' })
+  replay(@CallerParam() c: Caller): Promise<{ replayed: number }> {
+    return this.propagation.replay(c);
+  }
+}
