@@ -3,7 +3,7 @@
 // re-read periodically, so brokers registered later are collected from too.
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { ACCOUNT_USAGE_WILDCARD, parseUsageEvent } from '@switchboard/accounts';
-import type { Logger } from '@switchboard/config';
+import { silentLog, type Logger } from '@switchboard/config';
 import type { UsageStore } from './usage-store.js';
 
 export interface UsageCollectorOptions {
@@ -25,8 +25,6 @@ interface BrokerLink {
   chain: Promise<void>;
 }
 
-const quiet: Pick<Logger, 'info' | 'warn'> = { info: () => {}, warn: () => {} };
-
 export class UsageCollector {
   private readonly links = new Map<string, BrokerLink>();
   private readonly creds: Uint8Array;
@@ -40,7 +38,7 @@ export class UsageCollector {
 
   constructor(private readonly opts: UsageCollectorOptions) {
     this.creds = typeof opts.creds === 'string' ? new TextEncoder().encode(opts.creds) : opts.creds;
-    this.log = opts.log ?? quiet;
+    this.log = opts.log ?? silentLog;
   }
 
   /** Connects to the brokers listed now; later ones are picked up every `refreshMs`. */
