@@ -4,7 +4,9 @@ set -e
 cmd="${1:-stack}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  stack)         exec node apps/stack/dist/main.js "$@" ;;
+  # --liftoff-only: the embedded PostgreSQL (WebAssembly) stays on V8's baseline tier, ~80 MB less
+  # resident than with optimized code (docs/footprint.md); as `npm start`.
+  stack)         exec node --liftoff-only apps/stack/dist/main.js "$@" ;;
   control-plane) exec node apps/control-plane/dist/main.js "$@" ;;
   worker)        exec node apps/worker/dist/main.js "$@" ;;
   broker)        exec node apps/broker/dist/main.js "$@" ;;

@@ -9,6 +9,8 @@ export const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server
 export const BROKER_MAIN = 'apps/broker/src/main.ts';
 /** What production runs (`npm run build`): plain JavaScript, no loader. */
 export const BROKER_BUILT = 'apps/broker/dist/main.js';
+/** The malloc settings the image and `npm run broker` run the broker with (docs/footprint.md). */
+export const BROKER_ENV = { GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072:glibc.malloc.trim_threshold=131072' };
 const HOST = '127.0.0.1';
 
 /** A port nobody listens on right now: bind port 0, read it, release it. */
@@ -42,9 +44,9 @@ export class ServerProcess {
   }
 
   /** `pin`: run it on CPU 0 only (taskset execs the server, so the pid stays the server's). */
-  static async start(name: string, command: string, args: string[], port: number, readyMs: number, pin: boolean): Promise<ServerProcess> {
+  static async start(name: string, command: string, args: string[], port: number, readyMs: number, pin: boolean, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
     if (pin) [command, args] = ['taskset', ['-c', '0', command, ...args]];
-    const child = spawn(command, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new ServerProcess(name, { host: HOST, port }, child);
     child.on('error', (err) => {
       server.exited = true;
@@ -124,7 +126,8 @@ export async function startBroker(pin = false, extra: string[] = [], source = fa
   const port = await freePort();
   const args = [...(source ? ['--conditions=@switchboard/source', '--import', 'tsx'] : []), main, '-a', HOST, '-p', String(port), ...extra];
   // tsx compiles the broker on start: allow it time on a loaded 2-core machine.
-  return ServerProcess.start('broker', process.execPath, args, port, 30_000, pin);
+  // BENCH_RAW_MALLOC=1: glibc's default malloc, to see what the settings cost or save.
+  return ServerProcess.start('broker', process.execPath, args, port, 30_000, pin, process.env.BENCH_RAW_MALLOC ? {} : BROKER_ENV);
 }
 
 /** Linux USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */

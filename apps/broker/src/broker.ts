@@ -1,5 +1,5 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import {
   handleMonitorRequest,
@@ -14,6 +14,11 @@ import {
   type ServerDeps,
   type ServerOptions,
 } from '@switchboard/server';
+
+// node:http and node:https by require, and only when monitoring is on: an ESM import of node:http
+// reads every export, which loads undici and zlib (on Node 24 about 100 ms of CPU and several MB
+// at start-up, for a broker that by default serves no HTTP at all).
+const require = createRequire(import.meta.url);
 
 /** A running broker: the client listener, the optional monitoring server, and the core. */
 export interface Broker {
@@ -75,7 +80,9 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
     };
     // HTTPS monitoring uses the client listener's certificate but never asks for one (nats-server).
     const secure = opts.httpsPort !== 0;
-    http = secure ? createHttpsServer(tls!.contextOptions, handler) : createHttpServer(handler);
+    http = secure
+      ? (require('node:https') as typeof import('node:https')).createServer(tls!.contextOptions, handler)
+      : (require('node:http') as typeof import('node:http')).createServer(handler);
     const wanted = secure ? opts.httpsPort : opts.httpPort;
     await listen(http, wanted < 0 ? 0 : wanted, httpHost);
     const bound = (http.address() as AddressInfo).port;

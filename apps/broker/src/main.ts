@@ -2,6 +2,7 @@
 import { ConfigError, parseConfigFile } from '@switchboard/config';
 import { createTlsContext, optionsFromConfig, PROTOCOL_VERSION, ServerLogger, type ServerOptions } from '@switchboard/server';
 import { startBroker, type Broker } from './broker.js';
+import { collectAfterSlowConsumers } from './slow-consumer-gc.js';
 import { FlagError, parseFlags, USAGE, type Flags } from './flags.js';
 
 const VERSION = '0.1.0';
@@ -78,6 +79,8 @@ async function main(argv: string[]): Promise<void> {
     logger.log('FTL', e.code ? `Error listening on port: ${e.message}` : `Error starting the broker: ${e.message}`);
     process.exit(1);
   }
+
+  collectAfterSlowConsumers(broker.server);
 
   let stopping = false;
   const stop = (signal: string): void => {

@@ -13,7 +13,7 @@ const read = (p: string): string => readFileSync(path.join(ROOT, p), 'utf8');
 
 // ---- the entry point: command -> file it runs ----
 const entrypoint = read('infra/docker-entrypoint.sh');
-const commands = new Map([...entrypoint.matchAll(/^\s+([a-z-]+)\)\s+exec node (\S+)/gm)].map((m) => [m[1]!, m[2]!]));
+const commands = new Map([...entrypoint.matchAll(/^\s+([a-z-]+)\)\s+exec node (?:--\S+\s+)*(\S+)/gm)].map((m) => [m[1]!, m[2]!]));
 
 /** Every environment variable name the processes read (apps and libs sources). */
 const sourceText = (() => {

@@ -1,9 +1,8 @@
 // `npm run db:migrate -- <deploy | dev --name N | diff | status>` against DATABASE_URL, or the embedded
 // database under DATA_DIR (default ./.data) when DATABASE_URL is unset.
 import { parseArgs } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
-import path from 'node:path';
 import { loadMigrateCliConfig } from './config.js';
+import { createPglite } from './database.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { createMigration, diffMigrations, migrate, migrationStatus, type MigrationTarget } from './migrate.js';
 
@@ -32,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
     target = cfg.databaseUrl;
   } else {
     const lock = lockDataDir(cfg.dataDir);
-    const db = await PGlite.create({ dataDir: path.join(cfg.dataDir, 'pglite') });
+    const db = await createPglite(cfg.dataDir);
     target = db;
     close = async () => {
       await db.close();

@@ -62,11 +62,24 @@ function openPostgres(url: string): Database {
   };
 }
 
+/**
+ * The embedded PostgreSQL, with PGlite's start parameters plus smaller caches: PostgreSQL's 128 MB
+ * of shared_buffers lived in the WebAssembly memory, and made most of `npm start`'s resident size
+ * (docs/footprint.md). A single-user embedded database needs a small buffer cache.
+ */
+export function createPglite(dataDir: string): Promise<PGlite> {
+  const params = ['shared_buffers=16MB', 'wal_buffers=256kB', 'temp_buffers=1MB', 'work_mem=2MB', 'maintenance_work_mem=16MB'];
+  return PGlite.create({
+    dataDir: path.join(path.resolve(dataDir), 'pglite'),
+    startParams: [...PGlite.defaultStartParams, ...params.flatMap((p) => ['-c', p])],
+  });
+}
+
 async function openPglite(dataDir: string): Promise<Database> {
   const lock = lockDataDir(dataDir);
   let db: PGlite;
   try {
-    db = await PGlite.create({ dataDir: path.join(path.resolve(dataDir), 'pglite') });
+    db = await createPglite(dataDir);
   } catch (e) {
     lock.release();
     throw e;

@@ -1,0 +1,27 @@
+// The megabytes a slow consumer had pending (up to max_pending each) are garbage once it is cut,
+// but an idle broker allocates nothing more, so V8 would not collect them for a long time and the
+// process would keep them resident. After slow consumers are cut, one full collection gives the
+// memory back (with the malloc settings the image and `npm run broker` use: docs/footprint.md).
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Server } from '@switchboard/server';
+
+const CHECK_MS = 1000;
+
+export function collectAfterSlowConsumers(server: Pick<Server, 'slowConsumers'>): void {
+  // Node's documented way to reach gc() without starting node with --expose-gc.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  let seen = server.slowConsumers;
+  let pending = false;
+  setInterval(() => {
+    // Once the cutting is over (no new slow consumer within a check), not while it goes on.
+    if (server.slowConsumers !== seen) {
+      seen = server.slowConsumers;
+      pending = true;
+    } else if (pending) {
+      pending = false;
+      gc();
+    }
+  }, CHECK_MS).unref();
+}
