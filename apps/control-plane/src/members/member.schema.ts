@@ -29,3 +29,22 @@ export const acceptInviteSchema = z.object({ token: z.string().min(20).max(100),
 export type AcceptInvite = z.infer<typeof acceptInviteSchema>;
 
 export { newPasswordSchema };
+
+export interface MemberView {
+  id: string;
+  email: string;
+  role: string;
+  /** Whether the member can sign in to the console (has a person with a password). */
+  canSignIn: boolean;
+  createdAt: Date;
+}
+
+export interface InviteView {
+  id: string;
+  email: string | null;
+  role: string;
+  createdAt: Date;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  revokedAt: Date | null;
+}

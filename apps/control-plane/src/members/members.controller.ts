@@ -1,10 +1,10 @@
 // /v1/members and /v1/invites: who is in the tenant, with which role; invite links to add people.
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { CallerParam, Public, Roles, type Caller } from '../auth/caller.js';
 import type { Page } from '../common/paging.js';
+import { ApiZodBody } from '../common/openapi.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { setSessionCookies } from '../sessions/cookies.js';
 import {
@@ -15,13 +15,14 @@ import {
   patchMemberSchema,
   type AcceptInvite,
   type CreateInvite,
+  type InviteView,
   type MemberList,
+  type MemberView,
   type PatchMember,
 } from './member.schema.js';
-import { MembersService, type InviteView, type MemberView } from './members.service.js';
+import { MembersService } from './members.service.js';
 
 const uuid = new ParseUUIDPipe();
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input' }) as object;
 
 @ApiTags('members')
 @Controller('v1/members')
@@ -35,7 +36,7 @@ export class MembersController {
 
   @Patch(':id')
   @Roles('operator_admin', 'tenant_admin')
-  @ApiBody({ schema: schema(patchMemberSchema) })
+  @ApiZodBody(patchMemberSchema)
   patch(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Body(new ZodBodyPipe(patchMemberSchema)) body: PatchMember): Promise<MemberView> {
     return this.members.patch(c, id, body);
   }
@@ -62,7 +63,7 @@ export class InvitesController {
   @Post()
   @Roles('operator_admin', 'tenant_admin')
   @ApiOperation({ summary: 'New invite link with a role (the token is shown once; the link is <console>/#/invite/<token>)' })
-  @ApiBody({ schema: schema(createInviteSchema) })
+  @ApiZodBody(createInviteSchema)
   create(@CallerParam() c: Caller, @Body(new ZodBodyPipe(createInviteSchema)) body: CreateInvite): Promise<InviteView & { token: string }> {
     return this.members.invite(c, body);
   }
@@ -86,7 +87,7 @@ export class InvitesController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Join with an invite token: new email → new person with this password; known email → its password. Signs in.' })
-  @ApiBody({ schema: schema(acceptInviteSchema) })
+  @ApiZodBody(acceptInviteSchema)
   async accept(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body(new ZodBodyPipe(acceptInviteSchema)) body: AcceptInvite) {
     const s = await this.members.accept(body);
     setSessionCookies(req, reply, s.secret, s.csrfToken, s.expiresAt);

@@ -7,28 +7,10 @@ import { AuditService } from '../audit/audit.service.js';
 import { isOperator, notFound, type Caller } from '../auth/caller.js';
 import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import type { Tx } from '../common/tx.js';
-import { SessionsService, type OpenedSession } from '../sessions/sessions.service.js';
+import type { OpenedSession } from '../sessions/session.schema.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { DATABASE } from '../tokens.js';
-import type { AcceptInvite, CreateInvite, PatchMember } from './member.schema.js';
-
-export interface MemberView {
-  id: string;
-  email: string;
-  role: string;
-  /** Whether the member can sign in to the console (has a person with a password). */
-  canSignIn: boolean;
-  createdAt: Date;
-}
-
-export interface InviteView {
-  id: string;
-  email: string | null;
-  role: string;
-  createdAt: Date;
-  expiresAt: Date;
-  acceptedAt: Date | null;
-  revokedAt: Date | null;
-}
+import type { AcceptInvite, CreateInvite, InviteView, MemberView, PatchMember } from './member.schema.js';
 
 const memberView = (m: Member): MemberView => ({ id: m.id, email: m.email, role: m.role, canSignIn: m.personId !== null, createdAt: m.createdAt });
 const inviteView = (i: Invite): InviteView => ({

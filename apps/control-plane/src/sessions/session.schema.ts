@@ -31,3 +31,20 @@ export type NewOperator = z.infer<typeof operatorSchema>;
 
 export const switchTenantSchema = z.object({ tenantId: z.uuid() }).strict();
 export type SwitchTenant = z.infer<typeof switchTenantSchema>;
+
+export interface OpenedSession {
+  /** Goes only into the httpOnly cookie. */
+  secret: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export interface SessionView {
+  email: string;
+  operator: boolean;
+  role: string;
+  tenant: { id: string; name: string; status: string } | null;
+  memberships: Array<{ tenantId: string; name: string; role: string }>;
+  csrfToken: string;
+  expiresAt: Date;
+}

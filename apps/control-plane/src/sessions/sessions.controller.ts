@@ -1,9 +1,9 @@
 // /v1/session: the console's sign-up, sign-in (cookie), who-am-I, tenant switch and sign-out.
 import { Body, Controller, Delete, Get, HttpCode, Inject, Ip, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { CallerParam, Public, ReadOnlyOk, Roles, type Caller } from '../auth/caller.js';
+import { ApiZodBody } from '../common/openapi.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import type { ControlPlaneConfig } from '../config.js';
 import { TooManyRequestsException } from '../common/too-many-requests.js';
@@ -17,12 +17,12 @@ import {
   switchTenantSchema,
   type ConsoleSignup,
   type NewOperator,
+  type OpenedSession,
+  type SessionView,
   type SignIn,
   type SwitchTenant,
 } from './session.schema.js';
-import { SessionsService, type OpenedSession, type SessionView } from './sessions.service.js';
-
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input' }) as object;
+import { SessionsService } from './sessions.service.js';
 
 @ApiTags('session')
 @Controller('v1/session')
@@ -44,7 +44,7 @@ export class SessionsController {
   @Post('signup')
   @Public()
   @ApiOperation({ summary: 'Console sign-up: organization (tenant + first account) and its owner; signs in (cookie)' })
-  @ApiBody({ schema: schema(consoleSignupSchema) })
+  @ApiZodBody(consoleSignupSchema)
   async signUp(@Ip() ip: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body(new ZodBodyPipe(consoleSignupSchema)) body: ConsoleSignup) {
     if (!this.signups.take(ip)) throw new TooManyRequestsException('Too many sign-ups from this address. Try again later.', this.signups.retryAfterMs(ip));
     return this.started(req, reply, await this.sessions.signUp(body));
@@ -54,7 +54,7 @@ export class SessionsController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password: sets the session cookie (rate-limited per email and address)' })
-  @ApiBody({ schema: schema(signInSchema) })
+  @ApiZodBody(signInSchema)
   async signIn(@Ip() ip: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body(new ZodBodyPipe(signInSchema)) body: SignIn) {
     return this.started(req, reply, await this.sessions.signIn(body, ip));
   }
@@ -68,7 +68,7 @@ export class SessionsController {
   @Post('tenant')
   @ReadOnlyOk()
   @HttpCode(204)
-  @ApiBody({ schema: schema(switchTenantSchema) })
+  @ApiZodBody(switchTenantSchema)
   switchTenant(@CallerParam() c: Caller, @Body(new ZodBodyPipe(switchTenantSchema)) body: SwitchTenant): Promise<void> {
     return this.sessions.switchTenant(c, body.tenantId);
   }
@@ -85,7 +85,7 @@ export class SessionsController {
   @Post('operators')
   @Roles('operator_admin')
   @ApiOperation({ summary: 'Make an operator person (sign-in for the operator); bootstrap it with the first start admin token' })
-  @ApiBody({ schema: schema(operatorSchema) })
+  @ApiZodBody(operatorSchema)
   createOperator(@CallerParam() c: Caller, @Body(new ZodBodyPipe(operatorSchema)) body: NewOperator): Promise<{ id: string; email: string }> {
     return this.sessions.createOperator(c, body);
   }

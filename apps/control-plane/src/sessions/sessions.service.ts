@@ -10,24 +10,7 @@ import type { Tx } from '../common/tx.js';
 import type { ControlPlaneConfig } from '../config.js';
 import { SignupService } from '../signup/signup.service.js';
 import { CONFIG, DATABASE } from '../tokens.js';
-import type { ConsoleSignup, NewOperator, SignIn } from './session.schema.js';
-
-export interface OpenedSession {
-  /** Goes only into the httpOnly cookie. */
-  secret: string;
-  csrfToken: string;
-  expiresAt: Date;
-}
-
-export interface SessionView {
-  email: string;
-  operator: boolean;
-  role: string;
-  tenant: { id: string; name: string; status: string } | null;
-  memberships: Array<{ tenantId: string; name: string; role: string }>;
-  csrfToken: string;
-  expiresAt: Date;
-}
+import type { ConsoleSignup, NewOperator, OpenedSession, SessionView, SignIn } from './session.schema.js';
 
 const emailTaken = () =>
   new ConflictException({ message: 'already exists', details: [{ field: 'email', message: 'This email already has an account: sign in instead.' }] });
