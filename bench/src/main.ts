@@ -11,7 +11,8 @@ import { json, markdown, type Cell, type Meta, type Row } from './report.js';
 import { best, ceiling, log, measure, startSlot, type Slot } from './runner.js';
 import type { Context, Scenario, ServerSetup } from './scenario.js';
 import { scenarios } from './scenarios/index.js';
-import { NATS_SERVER, startBroker, startFakeServer, startNatsServer, type ServerProcess } from './servers.js';
+import { NATS_SERVER_BIN } from '@switchboard/testing';
+import { startBroker, startFakeServer, startNatsServer, type ServerProcess } from './servers.js';
 
 async function select(opts: Options): Promise<Scenario[]> {
   const known = [...scenarios];
@@ -30,7 +31,7 @@ async function select(opts: Options): Promise<Scenario[]> {
 
 function natsVersion(): string {
   try {
-    return execFileSync(NATS_SERVER, ['--version'], { encoding: 'utf8' }).trim().replace(/^nats-server: /, '');
+    return execFileSync(NATS_SERVER_BIN, ['--version'], { encoding: 'utf8' }).trim().replace(/^nats-server: /, '');
   } catch {
     return 'unknown';
   }

@@ -2,28 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort, NATS_SERVER_BIN } from '@switchboard/testing';
 import type { Endpoint } from './conn.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 export const BROKER_MAIN = 'apps/broker/src/main.ts';
 /** What production runs (`npm run build`): plain JavaScript, no loader. */
 export const BROKER_BUILT = 'apps/broker/dist/main.js';
 /** The malloc settings the image and `npm run broker` run the broker with (docs/footprint.md). */
 export const BROKER_ENV = { GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072:glibc.malloc.trim_threshold=131072' };
 const HOST = '127.0.0.1';
-
-/** A port nobody listens on right now: bind port 0, read it, release it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, HOST, () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A server process under test. */
 export class ServerProcess {
@@ -114,9 +102,9 @@ function hasInfo(ep: Endpoint): Promise<boolean> {
 }
 
 export async function startNatsServer(pin = false, extra: string[] = []): Promise<ServerProcess> {
-  if (!existsSync(NATS_SERVER)) throw new Error(`${NATS_SERVER} not found (set NATS_SERVER_BIN)`);
+  if (!existsSync(NATS_SERVER_BIN)) throw new Error(`${NATS_SERVER_BIN} not found (set NATS_SERVER_BIN)`);
   const port = await freePort();
-  return ServerProcess.start('nats-server', NATS_SERVER, ['-a', HOST, '-p', String(port), ...extra], port, 10_000, pin);
+  return ServerProcess.start('nats-server', NATS_SERVER_BIN, ['-a', HOST, '-p', String(port), ...extra], port, 10_000, pin);
 }
 
 /** The built broker under plain node, as the image and `npm run broker` run it; `source`: through tsx (tests). */

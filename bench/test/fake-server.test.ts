@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { countPings, FakeServer } from '../src/fake-server.js';
-import { freePort } from '../src/servers.js';
+import { freePort } from '@switchboard/testing';
 
 describe('stand-in server', () => {
   it('counts PINGs inside a chunk and split across two chunks, once each', () => {

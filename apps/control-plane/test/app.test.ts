@@ -3,20 +3,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type FreshDatabase } from '@switchboard/db';
 import { generateMasterKey } from '@switchboard/secrets';
-import { REDIS_URL } from '@switchboard/testing';
+import { poll, REDIS_URL } from '@switchboard/testing';
 import { createApp, loadConfig, type ControlPlaneConfig, type Health } from '@switchboard/control-plane';
 
 const adminToken = 'test-admin-token-0123456789';
 const auth = { authorization: `Bearer ${adminToken}` };
-
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('control plane', () => {
   let fresh: FreshDatabase;
@@ -34,9 +25,13 @@ describe('control plane', () => {
   });
 
   it('reports healthy when the database and Redis answer', async () => {
-    const res = await until(
-      () => app.inject({ method: 'GET', url: '/healthz' }),
-      (r) => r.statusCode === 200,
+    const res = await poll(
+      async () => {
+        const r = await app.inject({ method: 'GET', url: '/healthz' });
+        return r.statusCode === 200 ? r : undefined;
+      },
+      10_000,
+      '/healthz to answer 200',
     );
     expect(res.statusCode).toBe(200);
     expect(res.json<Health>()).toEqual({

@@ -21,7 +21,8 @@ import { freshDatabase, openDatabase } from '@switchboard/db';
 import { generateMasterKey, loadKeyring } from '@switchboard/secrets';
 import { loadSystemCreds } from '@switchboard/issuer';
 import { startWorker } from '@switchboard/worker';
-import { freePort, startControlPlane } from './processes.js';
+import { freePort } from '@switchboard/testing';
+import { startControlPlane } from './processes.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' }, users: { type: 'string', default: '300' } } });
 const rounds = Number(values.rounds);

@@ -1,19 +1,10 @@
 // The control plane as its own process, as deployed: `apps/control-plane/src/main.ts` under swc-node
 // (Nest needs decorator metadata, which tsx does not emit).
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../apps/control-plane');
-
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve, reject) => s.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** Starts it and waits until /healthz answers 200; `stop` sends SIGTERM and waits for the exit. */
 export async function startControlPlane(env: Record<string, string>, api: string): Promise<{ stop(): Promise<void> }> {

@@ -1,5 +1,6 @@
 import { parseConfig } from '@switchboard/config';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '@switchboard/testing';
 import { optionsFromConfig, Server } from '../src/index.js';
 import { FakeTransport } from './fake-transport.js';
 
@@ -22,14 +23,6 @@ function setup() {
     return { t, client };
   };
   return { server, connect };
-}
-
-async function until(cond: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((ok) => setTimeout(ok, 5));
-  }
 }
 
 describe('account limits in the broker', () => {
@@ -64,7 +57,7 @@ describe('account limits in the broker', () => {
     expect(bPub.t.paused).toBe(false);
     expect(bSub.t.fresh().split('MSG g 1 1').length - 1).toBe(50);
     // 50 messages at 100/s: the debt is repaid and reading resumes by itself.
-    await until(() => !aPub.t.paused);
+    await waitFor(() => !aPub.t.paused);
     expect(aPub.client.rateLimited).toBe(false);
     // The pause shows in the account's usage (throttled time), not in B's.
     expect(server.accounts.get('A')!.usage.throttledMs).toBeGreaterThan(0);
@@ -81,7 +74,7 @@ describe('account limits in the broker', () => {
     expect(server.accounts.get('A')!.rate!.waitMs()).toBe(Infinity);
     server.accounts.get('A')!.setLimits({ rateMsgs: 1_000_000 });
     // A higher rate repays the debt in microseconds; the account's one timer resumes the publisher.
-    return until(() => !pub.t.paused).then(() => server.shutdown());
+    return waitFor(() => !pub.t.paused).then(() => server.shutdown());
   });
 
   it('rate_bytes counts payload bytes: one large publish overdraws it, small ones within the burst do not', () => {
@@ -118,7 +111,7 @@ describe('account limits in the broker', () => {
     pub.t.sink!.onClose();
     const other = connect('a');
     other.t.send('PUB f 1\r\nx\r\n');
-    await until(() => !other.t.paused);
+    await waitFor(() => !other.t.paused);
     expect(pub.t.paused).toBe(true);
     server.shutdown();
   });
