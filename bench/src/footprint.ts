@@ -18,7 +18,8 @@ import net from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BROKER_ENV, freePort, NATS_SERVER, REPO } from './servers.js';
+import { freePort, NATS_SERVER_BIN } from '@switchboard/testing';
+import { BROKER_ENV, REPO } from './servers.js';
 
 const HOST = '127.0.0.1';
 /** --raw-malloc: glibc's default malloc settings instead of the ones the image and npm scripts use. */
@@ -79,7 +80,7 @@ interface Proc {
 
 function command(kind: Kind, source: boolean, port: number, httpPort: number, nodeFlags: string[]): [string, string[]] {
   const args = ['-a', HOST, '-p', String(port), '-m', String(httpPort)];
-  if (kind === 'nats-server') return [NATS_SERVER, args];
+  if (kind === 'nats-server') return [NATS_SERVER_BIN, args];
   return source
     ? [process.execPath, [...nodeFlags, '--conditions=@switchboard/source', '--import', 'tsx', 'apps/broker/src/main.ts', ...args]]
     : [process.execPath, [...nodeFlags, 'apps/broker/dist/main.js', ...args]];
@@ -305,7 +306,7 @@ async function main(): Promise<void> {
     rows.push(['stack, restart: RSS idle (MB)', f1(stack.restart.idleMb), '', `≤ 300 ${ok(stack.restart.idleMb <= 300)}`]);
   }
   const how = o.source ? 'TypeScript through tsx / swc-node (--source)' : 'built JavaScript (dist/) under plain node';
-  process.stdout.write(`broker and stack: ${how}; node ${process.version}${o.nodeFlags.length ? ` ${o.nodeFlags.join(' ')}` : ''}${o.rawMalloc ? '; default glibc malloc' : `; ${BROKER_ENV.GLIBC_TUNABLES}`}; nats-server ${NATS_SERVER}; load average ${loadavg()[0]!.toFixed(1)}\n\n`);
+  process.stdout.write(`broker and stack: ${how}; node ${process.version}${o.nodeFlags.length ? ` ${o.nodeFlags.join(' ')}` : ''}${o.rawMalloc ? '; default glibc malloc' : `; ${BROKER_ENV.GLIBC_TUNABLES}`}; nats-server ${NATS_SERVER_BIN}; load average ${loadavg()[0]!.toFixed(1)}\n\n`);
   process.stdout.write('| measure | broker | nats-server | target |\n|---|---:|---:|---|\n');
   for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);
 }
