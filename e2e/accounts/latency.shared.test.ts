@@ -3,7 +3,7 @@
 // ServiceLatency metrics published in the exporting account must have nats-server's shape.
 import { connect, headers, type NatsConnection, type Subscription } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 const CONFIG = `
 accounts {
@@ -27,20 +27,18 @@ accounts {
 `;
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
-const KINDS: ServerKind[] = ['nats-server', 'broker'];
-const servers = new Map<ServerKind, RunningServer>();
+let servers: Record<ServerKind, RunningServer> | undefined;
 beforeAll(async () => {
-  const started = await Promise.all(KINDS.map((k) => startServer(k, { config: CONFIG })));
-  KINDS.forEach((k, i) => servers.set(k, started[i]!));
+  servers = await startBoth({ config: CONFIG });
 }, 60_000);
 afterAll(async () => {
-  await Promise.all([...servers.values()].map((s) => s.stop()));
+  await Promise.all(Object.values(servers ?? {}).map((s) => s.stop()));
 });
 
 type Metric = Record<string, unknown> & { requestor: Record<string, unknown>; responder: Record<string, unknown> };
 
 async function pair(kind: ServerKind): Promise<{ a: NatsConnection; b: NatsConnection }> {
-  const port = servers.get(kind)!.port;
+  const port = servers![kind].port;
   const [a, b] = await Promise.all(['a', 'b'].map((u) => connect({ port, user: u, pass: u, reconnect: false })));
   a!.subscribe('*.>', { callback: (_e, m) => m.respond(`re:${m.subject}`) });
   await a!.flush();

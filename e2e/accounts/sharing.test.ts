@@ -3,7 +3,7 @@
 // what each client receives must be the same (with the reference's answers pinned as well).
 import { connect, type Msg, type NatsConnection, type Subscription } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { startBoth, startServer, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 const CONFIG = `
 accounts {
@@ -41,18 +41,17 @@ accounts {
 `;
 
 const KINDS: ServerKind[] = ['nats-server', 'broker'];
-const servers = new Map<ServerKind, RunningServer>();
+let servers: Record<ServerKind, RunningServer> | undefined;
 
 beforeAll(async () => {
-  const started = await Promise.all(KINDS.map((k) => startServer(k, { config: CONFIG })));
-  KINDS.forEach((k, i) => servers.set(k, started[i]!));
+  servers = await startBoth({ config: CONFIG });
 }, 60_000);
 afterAll(async () => {
-  await Promise.all([...servers.values()].map((s) => s.stop()));
+  await Promise.all(Object.values(servers ?? {}).map((s) => s.stop()));
 });
 
 async function users(kind: ServerKind): Promise<Record<'a' | 'b' | 'c', NatsConnection>> {
-  const port = servers.get(kind)!.port;
+  const port = servers![kind].port;
   const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((u) => connect({ port, user: u, pass: u, reconnect: false })));
   return { a: a!, b: b!, c: c! };
 }

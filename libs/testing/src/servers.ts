@@ -108,3 +108,11 @@ async function greets(port: number): Promise<boolean> {
   conn.destroy();
   return ok && conn.data.startsWith('INFO ');
 }
+
+/** Both kinds from the same options, side by side (shared suites); neither is left running if the other fails. */
+export async function startBoth(opts: ServerOptions = {}): Promise<Record<ServerKind, RunningServer>> {
+  const [ref, broker] = await Promise.allSettled([startServer('nats-server', opts), startServer('broker', opts)]);
+  if (ref.status === 'fulfilled' && broker.status === 'fulfilled') return { 'nats-server': ref.value, broker: broker.value };
+  await Promise.all([ref, broker].map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+  throw ref.status === 'rejected' ? ref.reason : (broker as PromiseRejectedResult).reason;
+}

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { canConnect, makeOperator, NATS_SERVER_BIN, operatorConfig, rawAs, RawClient, rawConnect, sign, startServer, type ServerKind } from '../src/index.js';
+import { canConnect, makeOperator, NATS_SERVER_BIN, operatorConfig, rawAs, RawClient, rawConnect, sign, startBoth, startServer, type ServerKind } from '../src/index.js';
 
 describe('NATS_SERVER_BIN', () => {
   it('is the reference nats-server unless the environment names another', () => {
@@ -76,4 +76,18 @@ describe('RawClient', () => {
       await s.stop();
     }
   });
+});
+
+describe('startBoth', () => {
+  it('starts both kinds from one config, and refuses as a whole when one refuses it', async () => {
+    const both = await startBoth({ config: 'max_payload: 100\n' });
+    try {
+      expect(both['nats-server'].kind).toBe('nats-server');
+      expect(both.broker.kind).toBe('broker');
+      expect(both.broker.port).not.toBe(both['nats-server'].port);
+    } finally {
+      await Promise.all([both['nats-server'].stop(), both.broker.stop()]);
+    }
+    await expect(startBoth({ config: 'max_payload: "lots"\n' })).rejects.toThrow(/exited .* before it was ready/s);
+  }, 60_000);
 });
