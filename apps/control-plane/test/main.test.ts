@@ -1,28 +1,16 @@
 // main.ts as a real process (swc-node, as `npm start` runs it): start, serve, stop on SIGTERM; clear port-in-use error.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type FreshDatabase } from '@switchboard/db';
 import { generateMasterKey } from '@switchboard/secrets';
 import { BullPropagationQueue, redisConnection } from '@switchboard/propagation';
-import { freePort } from '@switchboard/testing';
-
-const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { freePort, startControlPlaneProcess } from '@switchboard/testing';
 
 function run(env: Record<string, string>, args: string[] = []): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@switchboard/source', '--import', '@swc-node/register/esm-register', 'src/main.ts', ...args],
-    { cwd: appDir, env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exit };
+  const c = startControlPlaneProcess(args, env);
+  return { child: c.proc, output: c.output, exit: c.exited };
 }
 
 function listen(port = 0): Promise<net.Server> {

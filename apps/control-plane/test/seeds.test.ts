@@ -2,9 +2,6 @@
 // exercised (plus the admin-token command as a real process), then every seed the database holds is
 // opened with the master key and searched for in all response bodies, log lines, stdout/stderr and
 // audit rows, along with anything shaped like an operator/account/user seed.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createAccount, createUser } from '@nats-io/nkeys';
@@ -14,11 +11,10 @@ import { RecordingPropagationQueue } from '@switchboard/issuer';
 import { generateMasterKey, openSeed, type Keyring } from '@switchboard/secrets';
 import { createApp, loadConfig } from '@switchboard/control-plane';
 import { DATABASE, KEYRING } from '../src/tokens.js';
-import { REDIS_URL } from '@switchboard/testing';
+import { REDIS_URL, startControlPlaneProcess } from '@switchboard/testing';
 
 /** The brief's pattern: an operator, account or user seed anywhere in the text. */
 const SEED_SHAPE = /S[OAU][A-Z2-7]{56}/;
-const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 class CaptureLogger implements LoggerService {
   constructor(private readonly lines: string[]) {}
@@ -33,16 +29,10 @@ class CaptureLogger implements LoggerService {
 }
 
 /** Runs `main.ts admin-token` against the database; returns everything it wrote. */
-function adminTokenCommand(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--conditions=@switchboard/source', '--import', '@swc-node/register/esm-register', 'src/main.ts', 'admin-token'], {
-    cwd: appDir,
-    env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+async function adminTokenCommand(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const c = startControlPlaneProcess(['admin-token'], env);
+  const code = await c.exited;
+  return { code, output: c.output() };
 }
 
 describe('seeds never leave the control plane', { timeout: 120_000 }, () => {

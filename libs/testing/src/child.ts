@@ -96,6 +96,14 @@ export function startStackProcess(env: NodeJS.ProcessEnv): Child {
   );
 }
 
+/** The control plane's `src/main.ts` as deployed (swc-node, from its own folder), with `args` (e.g. admin-token). */
+export function startControlPlaneProcess(args: string[], env: NodeJS.ProcessEnv): Child {
+  return startChild(process.execPath, ['--conditions=@switchboard/source', '--import', '@swc-node/register/esm-register', 'src/main.ts', ...args], {
+    cwd: path.join(REPO_ROOT, 'apps/control-plane'),
+    env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json', ...env },
+  });
+}
+
 export interface CliResult {
   code: number | null;
   stdout: string;

@@ -1,7 +1,7 @@
 export { freePort } from './ports.js';
 export { canConnect, poll, waitFor, waitForHttp, waitForPort } from './wait.js';
 export { REPO_ROOT, TSX_LOADER, TSX_NODE_ARGS } from './repo.js';
-export { runCli, startChild, startStackProcess, startTsx, type Child, type CliResult } from './child.js';
+export { runCli, startChild, startControlPlaneProcess, startStackProcess, startTsx, type Child, type CliResult } from './child.js';
 export { NATS_SERVER_BIN, startBoth, startBrokerProcess, startNatsServer, startServer, type RunningServer, type ServerKind, type ServerOptions } from './servers.js';
 export { RawClient } from './raw-client.js';
 export { fullResolver, operatorModeConfig, type OperatorModeConfig } from './operator-config.js';
