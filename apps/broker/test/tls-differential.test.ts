@@ -113,6 +113,7 @@ describe('tls: same config, same behaviour as nats-server', () => {
   it('/varz tls fields agree', async () => {
     const varz = (port: number) => fetch(`http://127.0.0.1:${port}/varz`).then((r) => r.json() as Promise<Record<string, unknown>>);
     const [a, b] = await Promise.all(pair.servers.map((s) => varz(s.http)));
+    if (!a || !b) throw new Error('expected two servers');
     for (const k of ['tls_required', 'tls_verify', 'tls_timeout', 'auth_timeout']) expect(b[k], k).toEqual(a[k]);
   });
 });

@@ -155,7 +155,6 @@ export function usePoll<T>(load: () => Promise<T>, ms: number, deps: unknown[] =
       alive = false;
       if (t) clearInterval(t);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick, ms]);
   return { data, error, reload: () => setTick((t) => t + 1) };
 }

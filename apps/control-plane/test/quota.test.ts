@@ -14,7 +14,7 @@ describe('plan rates and monthly quotas', { timeout: 60_000 }, () => {
   let h: Harness;
   let db: Database;
   const A = { accountId: '', publicKey: '', tenantId: '', token: '' };
-  let now = new Date('2026-11-10T12:00:00Z');
+  const now = new Date('2026-11-10T12:00:00Z');
 
   const sample = (msgsIn: number, bytesIn: number): UsageSample => ({
     serverId: 'S1', serverName: 'S1', account: A.publicKey, at: now,

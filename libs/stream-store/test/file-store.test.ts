@@ -180,7 +180,7 @@ describe('file store on disk', () => {
     await s.close();
     const file = path.join(dir, 'msgs', segFiles(dir).at(-1)!);
     const buf = fs.readFileSync(file);
-    buf[buf.length - 3] ^= 0xff;
+    buf[buf.length - 3]! ^= 0xff;
     fs.writeFileSync(file, buf);
     const lines: string[] = [];
     const r = at(dir, { log: (l) => lines.push(l) });

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database, Plan } from '@switchboard/db';
-import type { Limits } from '@switchboard/issuer';
 import { AuditService } from '../audit/audit.service.js';
 import { notFound, type Caller } from '../auth/caller.js';
 import { pageOf, type Page, type Paging } from '../common/paging.js';

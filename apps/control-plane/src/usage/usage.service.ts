@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from '@switchboard/db';
-import { UsageStore, type HourlyUsage, type QuotaState, type UsageCounters } from '@switchboard/usage';
+import { UsageStore, type QuotaState } from '@switchboard/usage';
 import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import type { Caller } from '../auth/caller.js';
