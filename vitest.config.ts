@@ -5,11 +5,12 @@ import { defineConfig } from 'vitest/config';
 // so tests never need a prior build.
 const conditions = ['@switchboard/source', 'import', 'module', 'node', 'default'];
 
-// Under Nx each project's `test` target also writes its results as JSON into the project's
-// test-results/ (a declared output, so a cache hit restores it): .ci/run adds them up.
-const nxProject = process.env.NX_TASK_TARGET_PROJECT;
+// Under Nx each project's `test` target (its package.json script, run from the repo root as
+// `npm test` is) also writes its results as JSON into the project's test-results/ (a declared
+// output, so a cache hit restores it): .ci/run adds them up. npm names the project's package.json.
+const projectManifest = process.env.NX_TASK_TARGET_PROJECT ? process.env.npm_package_json : undefined;
 const reporters: Array<string | [string, Record<string, unknown>]> = ['default'];
-if (nxProject) reporters.push(['json', { outputFile: path.resolve(process.cwd(), 'test-results/vitest.json') }]);
+if (projectManifest) reporters.push(['json', { outputFile: path.join(path.dirname(projectManifest), 'test-results/vitest.json') }]);
 
 export default defineConfig({
   resolve: { conditions },
