@@ -49,6 +49,6 @@ describe('db:migrate CLI', { timeout: 60_000 }, () => {
     expect(usage.err).toContain('usage: db:migrate');
     const bad = cli(['deploy'], { DATABASE_URL: 'mysql://x@y/z' });
     expect(bad.code).toBe(1);
-    expect(bad.err.trim()).toBe('db:migrate: DATABASE_URL must start with postgresql:// (got mysql://)');
+    expect(bad.err.trim()).toBe('db:migrate: DATABASE_URL must be a postgresql:// URL');
   });
 });
