@@ -56,7 +56,12 @@ export function parse(argv: string[]): Options {
   });
   if (values.help) throw new Error(USAGE);
   const list = (s: string | undefined): string[] | null =>
-    s === undefined ? null : s.split(',').map((x) => x.trim()).filter(Boolean);
+    s === undefined
+      ? null
+      : s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean);
   const positive = (s: string, what: string): number => {
     const n = Number(s);
     if (!Number.isInteger(n) || n <= 0) throw new Error(`${what}: expected a positive integer, got '${s}'`);

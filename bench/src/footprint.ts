@@ -90,7 +90,11 @@ async function startServer(kind: Kind, source: boolean, nodeFlags: string[] = []
   const [port, httpPort] = [await freePort(), await freePort()];
   const [cmd, args] = command(kind, source, port, httpPort, nodeFlags);
   const t0 = performance.now();
-  const child = spawn(cmd, args, { cwd: REPO, env: { ...process.env, ...(kind === 'broker' && !rawMalloc ? BROKER_ENV : {}) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(cmd, args, {
+    cwd: REPO,
+    env: { ...process.env, ...(kind === 'broker' && !rawMalloc ? BROKER_ENV : {}) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let log = '';
   child.stderr!.on('data', (b: Buffer) => void (log = (log + b.toString()).slice(-2000)));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -274,7 +278,6 @@ async function measureStack(source: boolean): Promise<{ first: { startMs: number
   }
 }
 
-
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const f0 = (n: number): string => n.toFixed(0);
 const f1 = (n: number): string => n.toFixed(1);
@@ -292,12 +295,22 @@ async function main(): Promise<void> {
   const within = (after: number, start: number): string => `${f0(((after - start) / start) * 100)} % above idle`;
   const ok = (b: boolean): string => (b ? '✓' : '✗');
   const rows: string[][] = [
-    ['start-up, spawn → port accepts (ms, median of ' + o.runs + ')', f0(median(broker.startMs)), f0(median(nats.startMs)), `≤ 150 ${ok(median(broker.startMs) <= 150)}`],
+    [
+      'start-up, spawn → port accepts (ms, median of ' + o.runs + ')',
+      f0(median(broker.startMs)),
+      f0(median(nats.startMs)),
+      `≤ 150 ${ok(median(broker.startMs) <= 150)}`,
+    ],
     ['start-up CPU, user + system until listening (ms, median)', f0(median(broker.startCpuMs)), f0(median(nats.startCpuMs)), ''],
     ['RSS idle (MB)', f1(broker.idleMb), f1(nats.idleMb), `≤ 60 ${ok(broker.idleMb <= 60)}`],
     [`per idle connection (KB, ${o.conns} clients)`, f1(broker.perConnKb), f1(nats.perConnKb), `≤ nats-server ${ok(broker.perConnKb <= nats.perConnKb)}`],
     [`RSS peak, ${o.slow} slow consumers (MB; cut: ${broker.slowCut}/${nats.slowCut})`, f1(broker.slowPeakMb), f1(nats.slowPeakMb), ''],
-    ['RSS after they are cut (MB)', `${f1(broker.slowAfterMb)} (${within(broker.slowAfterMb, broker.idleMb)})`, `${f1(nats.slowAfterMb)} (${within(nats.slowAfterMb, nats.idleMb)})`, `≤ idle + 20 % ${ok(broker.slowAfterMb <= broker.idleMb * 1.2)}`],
+    [
+      'RSS after they are cut (MB)',
+      `${f1(broker.slowAfterMb)} (${within(broker.slowAfterMb, broker.idleMb)})`,
+      `${f1(nats.slowAfterMb)} (${within(nats.slowAfterMb, nats.idleMb)})`,
+      `≤ idle + 20 % ${ok(broker.slowAfterMb <= broker.idleMb * 1.2)}`,
+    ],
   ];
   if (stack) {
     rows.push(['stack, first start (creates the database): spawn → banner (ms)', f0(stack.first.startMs), '', '']);
@@ -306,7 +319,9 @@ async function main(): Promise<void> {
     rows.push(['stack, restart: RSS idle (MB)', f1(stack.restart.idleMb), '', `≤ 300 ${ok(stack.restart.idleMb <= 300)}`]);
   }
   const how = o.source ? 'TypeScript through tsx / swc-node (--source)' : 'built JavaScript (dist/) under plain node';
-  process.stdout.write(`broker and stack: ${how}; node ${process.version}${o.nodeFlags.length ? ` ${o.nodeFlags.join(' ')}` : ''}${o.rawMalloc ? '; default glibc malloc' : `; ${BROKER_ENV.GLIBC_TUNABLES}`}; nats-server ${NATS_SERVER_BIN}; load average ${loadavg()[0]!.toFixed(1)}\n\n`);
+  process.stdout.write(
+    `broker and stack: ${how}; node ${process.version}${o.nodeFlags.length ? ` ${o.nodeFlags.join(' ')}` : ''}${o.rawMalloc ? '; default glibc malloc' : `; ${BROKER_ENV.GLIBC_TUNABLES}`}; nats-server ${NATS_SERVER_BIN}; load average ${loadavg()[0]!.toFixed(1)}\n\n`,
+  );
   process.stdout.write('| measure | broker | nats-server | target |\n|---|---:|---:|---|\n');
   for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);
 }

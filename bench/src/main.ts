@@ -31,7 +31,9 @@ async function select(opts: Options): Promise<Scenario[]> {
 
 function natsVersion(): string {
   try {
-    return execFileSync(NATS_SERVER_BIN, ['--version'], { encoding: 'utf8' }).trim().replace(/^nats-server: /, '');
+    return execFileSync(NATS_SERVER_BIN, ['--version'], { encoding: 'utf8' })
+      .trim()
+      .replace(/^nats-server: /, '');
   } catch {
     return 'unknown';
   }
@@ -71,7 +73,12 @@ async function main(): Promise<void> {
   const stopAll = (): Promise<unknown> =>
     Promise.all([
       ...slots.map((s) => s.server?.stop()),
-      ...[...standIns.values()].map((p) => p.then((s) => s.stop(), () => undefined)),
+      ...[...standIns.values()].map((p) =>
+        p.then(
+          (s) => s.stop(),
+          () => undefined,
+        ),
+      ),
     ]);
   const onSignal = (): void => void stopAll().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
@@ -135,7 +142,12 @@ async function main(): Promise<void> {
       cpu: os.cpus()[0]?.model ?? 'unknown',
       cores,
       natsServer: natsVersion(),
-      broker: brokerStatus === null || brokerStatus.why === '' ? (opts.brokerSource ? 'apps/broker, TypeScript source via tsx' : 'apps/broker, built') : brokerStatus.why,
+      broker:
+        brokerStatus === null || brokerStatus.why === ''
+          ? opts.brokerSource
+            ? 'apps/broker, TypeScript source via tsx'
+            : 'apps/broker, built'
+          : brokerStatus.why,
       timing,
       rounds: opts.rounds,
       placement: opts.pin

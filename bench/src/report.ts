@@ -69,8 +69,7 @@ export function markdown(rows: Row[], meta: Meta): string {
     const r = ratio(row);
     const t = row.metric.target;
     const met = targetMet(row);
-    const goal =
-      t && met !== undefined ? `${row.metric.higherIsBetter ? '≥' : '≤'} ${t.ratio} ${met ? '✓' : '✗'}` : '';
+    const goal = t && met !== undefined ? `${row.metric.higherIsBetter ? '≥' : '≤'} ${t.ratio} ${met ? '✓' : '✗'}` : '';
     const unit = row.metric.unit === 'msgs/s' || row.metric.unit === row.metric.name ? row.metric.name : `${row.metric.name} (${row.metric.unit})`;
     out.push(
       `| ${row.scenario} | ${size(row.size)} | ${unit} | ${fmt(row.nats, row.metric)} | ${fmt(row.broker, row.metric)} | ` +
@@ -81,7 +80,11 @@ export function markdown(rows: Row[], meta: Meta): string {
   const errors = new Map<string, Set<string>>();
   const cells = new Set(rows.map((r) => `${r.scenario} ${size(r.size)}`.trim()));
   for (const row of rows) {
-    for (const [who, cell] of [['nats-server', row.nats], ['broker', row.broker], ['generator', row.generator]] as const) {
+    for (const [who, cell] of [
+      ['nats-server', row.nats],
+      ['broker', row.broker],
+      ['generator', row.generator],
+    ] as const) {
       if (!cell?.error || cell.error === 'not requested') continue;
       const key = `${who}: ${cell.error}`;
       if (!errors.has(key)) errors.set(key, new Set());

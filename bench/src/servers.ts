@@ -32,7 +32,15 @@ export class ServerProcess {
   }
 
   /** `pin`: run it on CPU 0 only (taskset execs the server, so the pid stays the server's). */
-  static async start(name: string, command: string, args: string[], port: number, readyMs: number, pin: boolean, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  static async start(
+    name: string,
+    command: string,
+    args: string[],
+    port: number,
+    readyMs: number,
+    pin: boolean,
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<ServerProcess> {
     if (pin) [command, args] = ['taskset', ['-c', '0', command, ...args]];
     const child = spawn(command, args, { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new ServerProcess(name, { host: HOST, port }, child);

@@ -28,7 +28,18 @@ function bench(args: string[]): Promise<{ rows: JsonRow[]; meta: { natsServer: s
 describe('npm run bench (short mode, nats-server only)', () => {
   it('measures 1→1 throughput, its generator ceiling and request latency percentiles', async () => {
     const { rows, meta } = await bench([
-      '--servers', 'nats', '--scenario', 'pubsub,request', '--size', '128', '--rounds', '1', '--warmup', '100', '--measure', '500',
+      '--servers',
+      'nats',
+      '--scenario',
+      'pubsub,request',
+      '--size',
+      '128',
+      '--rounds',
+      '1',
+      '--warmup',
+      '100',
+      '--measure',
+      '500',
     ]);
     expect(meta.natsServer).toMatch(/^v2\./);
     expect(meta.broker).toBe('not requested');
@@ -51,8 +62,21 @@ describe('npm run bench (short mode, nats-server only)', () => {
   it('fails a cell whose deliveries do not match what was published, naming the difference', async () => {
     // Fixture: 4 plain subscribers declared as one delivery per message, as a broken queue group would behave.
     const { rows } = await bench([
-      '--servers', 'nats', '--plugin', 'bench/test/fixtures/miscounted.ts', '--scenario', 'miscounted',
-      '--size', '16', '--rounds', '1', '--no-ceiling', '--warmup', '50', '--measure', '250',
+      '--servers',
+      'nats',
+      '--plugin',
+      'bench/test/fixtures/miscounted.ts',
+      '--scenario',
+      'miscounted',
+      '--size',
+      '16',
+      '--rounds',
+      '1',
+      '--no-ceiling',
+      '--warmup',
+      '50',
+      '--measure',
+      '250',
     ]);
     const row = rows.find((r) => r.scenario === 'miscounted' && r.metric === 'msgs/s')!;
     expect(row.nats).toBeNull();

@@ -13,8 +13,25 @@ interface JsonRow {
 }
 
 describe('npm run bench --scenario fairness (short mode, broker only)', () => {
-  it('reports B\'s latency in all four conditions, and the live rate limit holds A near its rate', async () => {
-    const argv = ['--conditions=@switchboard/source', '--import', 'tsx', 'bench/src/main.ts', '--json', '--broker-source', '--servers', 'broker', '--scenario', 'fairness', '--rounds', '1', '--warmup', '100', '--measure', '400'];
+  it("reports B's latency in all four conditions, and the live rate limit holds A near its rate", async () => {
+    const argv = [
+      '--conditions=@switchboard/source',
+      '--import',
+      'tsx',
+      'bench/src/main.ts',
+      '--json',
+      '--broker-source',
+      '--servers',
+      'broker',
+      '--scenario',
+      'fairness',
+      '--rounds',
+      '1',
+      '--warmup',
+      '100',
+      '--measure',
+      '400',
+    ];
     const rows = await new Promise<JsonRow[]>((resolve, reject) => {
       execFile(process.execPath, argv, { cwd: REPO, timeout: 40_000 }, (err, stdout, stderr) => {
         if (err) return reject(new Error(`${err.message}\n${stderr}`));

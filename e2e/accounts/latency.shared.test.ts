@@ -125,7 +125,7 @@ describe('service latency: same config, same metrics on nats-server and the brok
     expect(broker).toEqual(reference);
   }, 30_000);
 
-  it('a shared import puts the requestor\'s client info in the metric; the string form samples all', async () => {
+  it("a shared import puts the requestor's client info in the metric; the string form samples all", async () => {
     const { reference, broker } = await both(async (kind) => {
       const { a, b } = await pair(kind);
       const metrics = a.subscribe('latency.share');

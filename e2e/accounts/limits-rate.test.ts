@@ -11,18 +11,19 @@ const operator = createOperator();
 const sys = createAccount();
 const a = createAccount();
 const b = createAccount();
-const accountJwt = (name: string, kp: KeyPair, tags: string[] = []) => encodeAccount(name, kp, { limits: UNLIMITED, ...(tags.length > 0 && { tags }) }, { signer: operator });
+const accountJwt = (name: string, kp: KeyPair, tags: string[] = []) =>
+  encodeAccount(name, kp, { limits: UNLIMITED, ...(tags.length > 0 && { tags }) }, { signer: operator });
 const config = [
-    `operator: ${await encodeOperator('OP', operator, { system_account: sys.getPublicKey() })}`,
-    `system_account: ${sys.getPublicKey()}`,
-    'resolver: MEMORY',
-    'resolver_preload: {',
-    `  ${sys.getPublicKey()}: ${await accountJwt('SYS', sys)}`,
-    `  ${a.getPublicKey()}: ${await accountJwt('A', a)}`,
-    `  ${b.getPublicKey()}: ${await accountJwt('B', b)}`,
-    '}',
-    '',
-  ].join('\n');
+  `operator: ${await encodeOperator('OP', operator, { system_account: sys.getPublicKey() })}`,
+  `system_account: ${sys.getPublicKey()}`,
+  'resolver: MEMORY',
+  'resolver_preload: {',
+  `  ${sys.getPublicKey()}: ${await accountJwt('SYS', sys)}`,
+  `  ${a.getPublicKey()}: ${await accountJwt('A', a)}`,
+  `  ${b.getPublicKey()}: ${await accountJwt('B', b)}`,
+  '}',
+  '',
+].join('\n');
 
 let srv: RunningServer;
 const conns: NatsConnection[] = [];
@@ -49,7 +50,7 @@ afterAll(async () => {
 });
 
 describe('Switchboard account limits (broker)', () => {
-  it('a live sb:rate_msgs slows the account\'s publisher without dropping anything; another account keeps answering meanwhile', async () => {
+  it("a live sb:rate_msgs slows the account's publisher without dropping anything; another account keeps answering meanwhile", async () => {
     const pub = await as(a);
     const sub = await as(a);
     await updateA(['sb:rate_msgs=100']);

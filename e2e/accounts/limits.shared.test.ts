@@ -20,18 +20,24 @@ await account('CONN', { limits: { ...UNLIMITED, conn: 1 } });
 await account('LIVE', { limits: UNLIMITED });
 await account('SUBS', { limits: { ...UNLIMITED, subs: 2 } });
 await account('PAY', { limits: { ...UNLIMITED, payload: 8 } });
-await account('EXPORTS', { limits: { ...UNLIMITED, exports: 1 }, exports: [{ type: 'stream', subject: 'a.>' }, { type: 'stream', subject: 'b.>' }] });
+await account('EXPORTS', {
+  limits: { ...UNLIMITED, exports: 1 },
+  exports: [
+    { type: 'stream', subject: 'a.>' },
+    { type: 'stream', subject: 'b.>' },
+  ],
+});
 await account('NOWILD', { limits: { ...UNLIMITED, wildcards: false }, exports: [{ type: 'stream', subject: 'w.*' }] });
 await account('TAGGED', { limits: UNLIMITED, tags: ['sb:rate_msgs=100000', 'sb:rate_bytes=100000000', 'sb:subs_total=1000'] });
 const config = [
-    `operator: ${await encodeOperator('OP', operator, { system_account: keys.SYS!.getPublicKey() })}`,
-    `system_account: ${keys.SYS!.getPublicKey()}`,
-    'resolver: MEMORY',
-    'resolver_preload: {',
-    ...Object.keys(jwts).map((n) => `  ${keys[n]!.getPublicKey()}: ${jwts[n]}`),
-    '}',
-    '',
-  ].join('\n');
+  `operator: ${await encodeOperator('OP', operator, { system_account: keys.SYS!.getPublicKey() })}`,
+  `system_account: ${keys.SYS!.getPublicKey()}`,
+  'resolver: MEMORY',
+  'resolver_preload: {',
+  ...Object.keys(jwts).map((n) => `  ${keys[n]!.getPublicKey()}: ${jwts[n]}`),
+  '}',
+  '',
+].join('\n');
 const as = (name: string): Promise<Cred> => user(name.toLowerCase(), keys[name]!);
 const MAX_ACCOUNT_CONNS = "-ERR 'maximum account active connections exceeded'\r\n";
 
@@ -51,7 +57,7 @@ describe.each<ServerKind>(['nats-server', 'broker'])('account JWT limits against
     await srv?.stop();
   });
 
-  it('conn: a connection over the limit gets nats-server\'s error and is closed; the first keeps working', async () => {
+  it("conn: a connection over the limit gets nats-server's error and is closed; the first keeps working", async () => {
     const first = await raw('CONN');
     const cred = await as('CONN');
     const second = await rawConnect(srv.port, (nonce) => ({ jwt: cred.jwt, sig: sign(cred.key, nonce) }));
@@ -67,7 +73,10 @@ describe.each<ServerKind>(['nats-server', 'broker'])('account JWT limits against
     await waitUntil(async () => {
       const c = await rawConnect(srv.port, (nonce) => ({ jwt: cred.jwt, sig: sign(cred.key, nonce) }));
       open.push(c);
-      const ok = await c.waitFor('PONG\r\n', 1_000).then(() => true, () => false);
+      const ok = await c.waitFor('PONG\r\n', 1_000).then(
+        () => true,
+        () => false,
+      );
       c.destroy();
       return ok;
     });

@@ -201,8 +201,14 @@ describe('accounts as tenants: same config, same deliveries on nats-server and t
 
 describe('accounts as tenants: configs both servers refuse', () => {
   const refused: [string, string][] = [
-    ['accounts {\n A: { exports: [ { stream: "x.>", accounts: [C] } ] }\n B: { imports: [ { stream: { account: A, subject: "x.>" } } ] }\n C: {}\n}\n', 'Error adding stream import "x.>": stream import not authorized'],
-    ['accounts {\n A: { exports: [ { service: "x.>" } ], imports: [ { service: { account: B, subject: "y.>" }, to: "x.>" } ] }\n B: { exports: [ { service: "y.>" } ], imports: [ { service: { account: A, subject: "x.>" }, to: "y.>" } ] }\n}\n', 'import forms a cycle'],
+    [
+      'accounts {\n A: { exports: [ { stream: "x.>", accounts: [C] } ] }\n B: { imports: [ { stream: { account: A, subject: "x.>" } } ] }\n C: {}\n}\n',
+      'Error adding stream import "x.>": stream import not authorized',
+    ],
+    [
+      'accounts {\n A: { exports: [ { service: "x.>" } ], imports: [ { service: { account: B, subject: "y.>" }, to: "x.>" } ] }\n B: { exports: [ { service: "y.>" } ], imports: [ { service: { account: A, subject: "x.>" }, to: "y.>" } ] }\n}\n',
+      'import forms a cycle',
+    ],
     ['accounts {\n A: { exports: [ { stream: "x", response: singleton } ] }\n}\n', 'Detected response directive on non-service'],
     ['accounts {\n B: { imports: [ { service: { account: D, subject: "x" } } ] }\n}\n', '"D" account not defined for service import'],
   ];

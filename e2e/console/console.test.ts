@@ -37,7 +37,10 @@ describe('web console in Chromium', { timeout: 240_000 }, () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-console-'));
     // The console as `npm run build` makes it, into a folder of this test's own.
     const consoleDir = path.join(dir, 'console');
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', consoleDir, '--logLevel', 'warn'], { cwd: path.join(REPO_ROOT, 'apps/console'), stdio: 'pipe' });
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', consoleDir, '--logLevel', 'warn'], {
+      cwd: path.join(REPO_ROOT, 'apps/console'),
+      stdio: 'pipe',
+    });
     db = await testDatabase();
     const [port, natsPort, natsHttpPort] = [await freePort(), await freePort(), await freePort()];
     const cfg = loadStackConfig({
@@ -53,7 +56,10 @@ describe('web console in Chromium', { timeout: 240_000 }, () => {
       CONSOLE_DIR: consoleDir,
     });
     const quiet = { info: () => {}, warn: () => {}, error: (m: string) => void process.stderr.write(`[stack] ${m}\n`) };
-    stack = await startStack(cfg, { log: quiet, brokerLogger: new ServerLogger({ debug: false, trace: false, time: true, file: path.join(dir, 'broker.log') }) });
+    stack = await startStack(cfg, {
+      log: quiet,
+      brokerLogger: new ServerLogger({ debug: false, trace: false, time: true, file: path.join(dir, 'broker.log') }),
+    });
     fs.mkdirSync(SHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   }, 120_000);
@@ -250,9 +256,13 @@ describe('web console in Chromium', { timeout: 240_000 }, () => {
     await shot(o, 'operator-tenants');
     // The tenant's console says so in words.
     await a.reload();
-    await a.getByText('Your organization is suspended.').first().waitFor({ timeout: 10_000 }).catch(async () => {
-      await a.getByRole('heading', { name: 'Sign in' }).waitFor();
-    });
+    await a
+      .getByText('Your organization is suspended.')
+      .first()
+      .waitFor({ timeout: 10_000 })
+      .catch(async () => {
+        await a.getByRole('heading', { name: 'Sign in' }).waitFor();
+      });
 
     await o.getByRole('link', { name: 'Plans' }).click();
     await heading(o, 'Plans');

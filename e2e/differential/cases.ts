@@ -16,18 +16,7 @@ import type { Case } from './transcript.js';
 export { CONFIG } from './cases/configs.js';
 export { hpub, pub } from './cases/bytes.js';
 
-const written: Case[] = [
-  ...basics,
-  ...headers,
-  ...subs,
-  ...errors,
-  ...edges,
-  ...limits,
-  ...auth,
-  ...permissions,
-  ...sharing,
-  ...operator,
-];
+const written: Case[] = [...basics, ...headers, ...subs, ...errors, ...edges, ...limits, ...auth, ...permissions, ...sharing, ...operator];
 
 const BYTE_BY_BYTE_MAX = 6_000;
 

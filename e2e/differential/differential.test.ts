@@ -26,16 +26,20 @@ for (const config of configs) {
     });
 
     for (const c of cases.filter((x) => x.config === config)) {
-      it(c.name, async () => {
-        const [reference, broker] = await start();
-        const expected = await runCase(c, reference.port);
-        for (const m of c.mustSee ?? []) {
-          expect(expected, `nats-server's transcript should contain ${m}:\n${expected}`).toContain(m);
-        }
-        expect(expected.includes('✕ connection closed'), `nats-server closes the connection: ${!c.closes}\n${expected}`).toBe(!!c.closes);
-        const actual = await runCase(c, broker.port);
-        expect(actual, `broker and nats-server disagree on "${c.name}"\n=== nats-server\n${expected}\n=== broker\n${actual}\n`).toBe(expected);
-      }, 60_000); // a broker that never answers costs one sync timeout per connection
+      it(
+        c.name,
+        async () => {
+          const [reference, broker] = await start();
+          const expected = await runCase(c, reference.port);
+          for (const m of c.mustSee ?? []) {
+            expect(expected, `nats-server's transcript should contain ${m}:\n${expected}`).toContain(m);
+          }
+          expect(expected.includes('✕ connection closed'), `nats-server closes the connection: ${!c.closes}\n${expected}`).toBe(!!c.closes);
+          const actual = await runCase(c, broker.port);
+          expect(actual, `broker and nats-server disagree on "${c.name}"\n=== nats-server\n${expected}\n=== broker\n${actual}\n`).toBe(expected);
+        },
+        60_000,
+      ); // a broker that never answers costs one sync timeout per connection
     }
   });
 }

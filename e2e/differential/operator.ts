@@ -24,7 +24,12 @@ export async function operatorSetup(): Promise<OperatorSetup> {
   const accounts: Array<[KeyPair, string]> = [
     [
       accA,
-      await encodeAccount('A', accA, { limits: unlimited, signing_keys: [accASigner.getPublicKey()], revocations: { [revoked.key.getPublicKey()]: now + 3600 } }, { signer: operator }),
+      await encodeAccount(
+        'A',
+        accA,
+        { limits: unlimited, signing_keys: [accASigner.getPublicKey()], revocations: { [revoked.key.getPublicKey()]: now + 3600 } },
+        { signer: operator },
+      ),
     ],
     [accB, await encodeAccount('B', accB, { limits: unlimited }, { signer: operator })],
     [accSmall, await encodeAccount('SMALL', accSmall, { limits: { ...unlimited, subs: 2, payload: 16 } }, { signer: operator })],

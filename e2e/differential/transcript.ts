@@ -141,8 +141,7 @@ async function sendAndSettle(peers: Peer[], acting: Peer, bytes: Buffer, chunk: 
       p.expectedPongs++;
       await p.conn.write(PING);
     }
-    const ok =
-      p.stalled || (await p.conn.until(() => p.conn.closed || countPongs(p.conn.bytes()) >= p.expectedPongs, SYNC_MS));
+    const ok = p.stalled || (await p.conn.until(() => p.conn.closed || countPongs(p.conn.bytes()) >= p.expectedPongs, SYNC_MS));
     const all = p.conn.bytes();
     if (all.length > p.mark) entries.push({ conn: p.name, dir: 'received', data: all.toString('latin1', p.mark) });
     p.mark = all.length;

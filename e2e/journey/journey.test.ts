@@ -10,7 +10,19 @@ import { connect as connectV3, credsAuthenticator as credsV3 } from '@nats-io/tr
 import { connect, credsAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type FreshDatabase } from '@switchboard/db';
-import { dropRedisKeys, freePort, poll, REDIS_URL, redisPrefix, runCli, startNatsServer, startStackProcess, type Child, type CliResult, type RunningServer } from '@switchboard/testing';
+import {
+  dropRedisKeys,
+  freePort,
+  poll,
+  REDIS_URL,
+  redisPrefix,
+  runCli,
+  startNatsServer,
+  startStackProcess,
+  type Child,
+  type CliResult,
+  type RunningServer,
+} from '@switchboard/testing';
 
 const QUEUE_PREFIX = redisPrefix('sb-journey');
 
@@ -122,7 +134,10 @@ describe('tenant journey', () => {
   });
 
   it('signs up two tenants over POST /v1/signup (CLI)', async () => {
-    for (const [t, org] of [['alice', 'acme'], ['bob', 'globex']] as const) {
+    for (const [t, org] of [
+      ['alice', 'acme'],
+      ['bob', 'globex'],
+    ] as const) {
       const res = JSON.parse(ok(await run(t, ['signup', '--api', api, '--email', `${t}@example.com`, '--org', org, '--json'])));
       expect(res.tenant.name).toBe(org);
       expect(res.account.publicKey).toMatch(/^A[A-Z2-7]{55}$/);

@@ -55,7 +55,9 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   if (flags.testConfig) {
-    process.stderr.write(flags.configFile ? `broker: configuration file ${flags.configFile} is valid\n` : 'broker: no configuration file given (-c); flags are valid\n');
+    process.stderr.write(
+      flags.configFile ? `broker: configuration file ${flags.configFile} is valid\n` : 'broker: no configuration file given (-c); flags are valid\n',
+    );
     return;
   }
 

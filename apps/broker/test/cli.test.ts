@@ -47,10 +47,7 @@ describe('broker command line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'broker-cli-'));
     const file = join(dir, 'server.conf');
     const port = await freePort();
-    writeFileSync(
-      file,
-      `listen: 127.0.0.1:${port}\naccounts {\n  A: { users: [ {user: a, password: pa} ] }\n  B: { users: [ {user: b, password: pb} ] }\n}\n`,
-    );
+    writeFileSync(file, `listen: 127.0.0.1:${port}\naccounts {\n  A: { users: [ {user: a, password: pa} ] }\n  B: { users: [ {user: b, password: pb} ] }\n}\n`);
     const child = spawn(process.execPath, [...NODE_ARGS, '-c', file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     child.stderr.on('data', (d: Buffer) => (log += d.toString()));

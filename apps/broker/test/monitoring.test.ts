@@ -34,7 +34,15 @@ beforeAll(async () => {
   const http = await freePort();
   ref = await startNatsServer({ args: ['-m', String(http)] });
   theirs.http = http;
-  await waitFor(() => get(http, '/healthz').then((r) => r.status === 200, () => false), 10_000, 'nats-server monitoring');
+  await waitFor(
+    () =>
+      get(http, '/healthz').then(
+        (r) => r.status === 200,
+        () => false,
+      ),
+    10_000,
+    'nats-server monitoring',
+  );
   await populate(broker.port, ours);
   await populate(ref.port, theirs);
 });

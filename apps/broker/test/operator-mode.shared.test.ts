@@ -6,7 +6,26 @@ import { join } from 'node:path';
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { text } from './helpers.js';
-import { fullResolver, makeOperator, nonceOf, noPings, nowSec, operatorConfig, rawAs, RawClient, rawConnect, sign, startServer, UNLIMITED, user, waitFor, type Cred, type OperatorFixture, type RunningServer, type ServerKind } from '@switchboard/testing';
+import {
+  fullResolver,
+  makeOperator,
+  nonceOf,
+  noPings,
+  nowSec,
+  operatorConfig,
+  rawAs,
+  RawClient,
+  rawConnect,
+  sign,
+  startServer,
+  UNLIMITED,
+  user,
+  waitFor,
+  type Cred,
+  type OperatorFixture,
+  type RunningServer,
+  type ServerKind,
+} from '@switchboard/testing';
 
 const fx: OperatorFixture = await makeOperator();
 const config = operatorConfig(fx);
@@ -157,7 +176,13 @@ describe.each<ServerKind>(['nats-server', 'broker'])('operator mode (MEMORY reso
       const ev = JSON.parse(text(m.data));
       if (ev.client?.id !== cid) continue;
       expect(ev.type).toBe('io.nats.server.advisory.v1.client_connect');
-      expect(ev.client).toMatchObject({ acc: fx.keys.a.getPublicKey(), user: fx.users.a.key.getPublicKey(), kind: 'Client', client_type: 'nats', name_tag: 'a' });
+      expect(ev.client).toMatchObject({
+        acc: fx.keys.a.getPublicKey(),
+        user: fx.users.a.key.getPublicKey(),
+        kind: 'Client',
+        client_type: 'nats',
+        name_tag: 'a',
+      });
       expect(ev.server).toMatchObject({ ver: '2.9.10', jetstream: false });
       expect(typeof ev.server.id).toBe('string');
       break;
@@ -174,7 +199,8 @@ describe.each<ServerKind>(['nats-server', 'broker'])('operator mode (MEMORY reso
   });
 
   it('answers claims updates with nats-server JSON (MEMORY: errors, skipped, updated)', async () => {
-    const req = async (subject: string, body: string) => JSON.parse(text((await sys.request(subject, new TextEncoder().encode(body), { timeout: 3_000 })).data));
+    const req = async (subject: string, body: string) =>
+      JSON.parse(text((await sys.request(subject, new TextEncoder().encode(body), { timeout: 3_000 })).data));
     const c = fx.keys.c.getPublicKey();
     const d = fx.keys.d.getPublicKey();
     const empty = await req(`$SYS.REQ.ACCOUNT.${c}.CLAIMS.UPDATE`, '');
@@ -190,7 +216,10 @@ describe.each<ServerKind>(['nats-server', 'broker'])('operator mode (MEMORY reso
     expect(skipped).toMatchObject({ data: { account: d, code: 200, message: 'jwt update skipped' } });
     // Signed by an operator nobody trusts.
     await asUser(srv.port, fx.users.c2).then((x) => x.close());
-    const untrusted = await req(`$SYS.REQ.ACCOUNT.${c}.CLAIMS.UPDATE`, await encodeAccount('C', fx.keys.c, { limits: UNLIMITED }, { signer: createOperator() }));
+    const untrusted = await req(
+      `$SYS.REQ.ACCOUNT.${c}.CLAIMS.UPDATE`,
+      await encodeAccount('C', fx.keys.c, { limits: UNLIMITED }, { signer: createOperator() }),
+    );
     expect(untrusted.error).toEqual({ account: c, code: 500, description: 'jwt update resulted in error - account validation failed' });
     // MEMORY answers no lookups and no account-less updates.
     await expect(sys.request(`$SYS.REQ.ACCOUNT.${c}.CLAIMS.LOOKUP`, new Uint8Array(0), { timeout: 1_000 })).rejects.toThrow();
@@ -199,8 +228,15 @@ describe.each<ServerKind>(['nats-server', 'broker'])('operator mode (MEMORY reso
   it('a live claims update revokes a connected user at once and keeps the others', async () => {
     const c1 = await rawAs(srv.port, fx.users.c1);
     const c2 = await asUser(srv.port, fx.users.c2);
-    const update = await encodeAccount('C', fx.keys.c, { limits: UNLIMITED, revocations: { [fx.users.c1.key.getPublicKey()]: nowSec() } }, { signer: fx.keys.operator });
-    const r = JSON.parse(text((await sys.request(`$SYS.REQ.ACCOUNT.${fx.keys.c.getPublicKey()}.CLAIMS.UPDATE`, new TextEncoder().encode(update), { timeout: 3_000 })).data));
+    const update = await encodeAccount(
+      'C',
+      fx.keys.c,
+      { limits: UNLIMITED, revocations: { [fx.users.c1.key.getPublicKey()]: nowSec() } },
+      { signer: fx.keys.operator },
+    );
+    const r = JSON.parse(
+      text((await sys.request(`$SYS.REQ.ACCOUNT.${fx.keys.c.getPublicKey()}.CLAIMS.UPDATE`, new TextEncoder().encode(update), { timeout: 3_000 })).data),
+    );
     expect(r.data).toEqual({ account: fx.keys.c.getPublicKey(), code: 200, message: 'jwt updated' });
     await c1.waitFor("-ERR 'User Authentication Revoked'\r\n");
     await c1.waitClosed();
@@ -208,14 +244,19 @@ describe.each<ServerKind>(['nats-server', 'broker'])('operator mode (MEMORY reso
     const again = await rawConnect(srv.port, (nonce) => ({ jwt: fx.users.c1.jwt, sig: sign(fx.users.c1.key, nonce) }));
     await again.waitFor(AUTH_VIOLATION);
     // A user issued after the revocation time is fine.
-    await waitFor(() => nowSec() > JSON.parse(Buffer.from(update.split('.')[1]!, 'base64url').toString()).nats.revocations[fx.users.c1.key.getPublicKey()], 3_000, 'the next second');
+    await waitFor(
+      () => nowSec() > JSON.parse(Buffer.from(update.split('.')[1]!, 'base64url').toString()).nats.revocations[fx.users.c1.key.getPublicKey()],
+      3_000,
+      'the next second',
+    );
     const fresh = await asUser(srv.port, await user('c3', fx.keys.c));
     await Promise.all([fresh.close(), c2.close()]);
   });
 
   it('a live update that drops a signing key or revokes "*" closes the users it no longer admits', async () => {
     const e = fx.keys.e.getPublicKey();
-    const update = async (jwt: string) => JSON.parse(text((await sys.request(`$SYS.REQ.ACCOUNT.${e}.CLAIMS.UPDATE`, new TextEncoder().encode(jwt), { timeout: 3_000 })).data));
+    const update = async (jwt: string) =>
+      JSON.parse(text((await sys.request(`$SYS.REQ.ACCOUNT.${e}.CLAIMS.UPDATE`, new TextEncoder().encode(jwt), { timeout: 3_000 })).data));
     const e1 = await rawAs(srv.port, fx.users.e1);
     const e2 = await rawAs(srv.port, fx.users.e2);
     e1.data = '';

@@ -35,33 +35,56 @@ const accountJwt = {
       imports: [
         { name: 'stream', subject: 'a.>', account: A, type: 'stream', to: 'from-a' },
         { name: 'service', subject: 'svc.a', account: A, type: 'service', local_subject: 'b.svc' },
-        { name: 'private', subject: 'priv.>', account: A, type: 'stream', to: 'from-a', token: await encodeActivation('priv', b, a, 'stream', { subject: 'priv.>' }) },
+        {
+          name: 'private',
+          subject: 'priv.>',
+          account: A,
+          type: 'stream',
+          to: 'from-a',
+          token: await encodeActivation('priv', b, a, 'stream', { subject: 'priv.>' }),
+        },
       ],
     },
     { signer: operator },
   ),
   // C imports the private stream without an activation, and nothing else.
-  c: await encodeAccount('C', c, { limits: UNLIMITED, imports: [{ name: 'private', subject: 'priv.>', account: A, type: 'stream', to: 'from-a' }] }, { signer: operator }),
+  c: await encodeAccount(
+    'C',
+    c,
+    { limits: UNLIMITED, imports: [{ name: 'private', subject: 'priv.>', account: A, type: 'stream', to: 'from-a' }] },
+    { signer: operator },
+  ),
   // D presents B's activation: the account JWT itself is invalid.
-  d: await encodeAccount('D', d, { limits: UNLIMITED, imports: [{ name: 'private', subject: 'priv.>', account: A, type: 'stream', token: await encodeActivation('priv', b, a, 'stream', { subject: 'priv.>' }) }] }, { signer: operator }),
+  d: await encodeAccount(
+    'D',
+    d,
+    {
+      limits: UNLIMITED,
+      imports: [
+        { name: 'private', subject: 'priv.>', account: A, type: 'stream', token: await encodeActivation('priv', b, a, 'stream', { subject: 'priv.>' }) },
+      ],
+    },
+    { signer: operator },
+  ),
 };
 const operatorJwt = await encodeOperator('OP', operator, { system_account: sys.getPublicKey() });
 const users = { sys: await user('sys', sys), a: await user('a', a), b: await user('b', b), c: await user('c', c), d: await user('d', d) };
 const config = [
-    `operator: ${operatorJwt}`,
-    `system_account: ${sys.getPublicKey()}`,
-    'resolver: MEMORY',
-    'resolver_preload: {',
-    `  ${sys.getPublicKey()}: ${accountJwt.sys}`,
-    `  ${A}: ${accountJwt.a}`,
-    `  ${b.getPublicKey()}: ${accountJwt.b}`,
-    `  ${c.getPublicKey()}: ${accountJwt.c}`,
-    `  ${d.getPublicKey()}: ${accountJwt.d}`,
-    '}',
-    '',
-  ].join('\n');
+  `operator: ${operatorJwt}`,
+  `system_account: ${sys.getPublicKey()}`,
+  'resolver: MEMORY',
+  'resolver_preload: {',
+  `  ${sys.getPublicKey()}: ${accountJwt.sys}`,
+  `  ${A}: ${accountJwt.a}`,
+  `  ${b.getPublicKey()}: ${accountJwt.b}`,
+  `  ${c.getPublicKey()}: ${accountJwt.c}`,
+  `  ${d.getPublicKey()}: ${accountJwt.d}`,
+  '}',
+  '',
+].join('\n');
 
-const asUser = (port: number, cred: Cred): Promise<NatsConnection> => connect({ port, authenticator: jwtAuthenticator(cred.jwt, cred.key.getSeed()), reconnect: false });
+const asUser = (port: number, cred: Cred): Promise<NatsConnection> =>
+  connect({ port, authenticator: jwtAuthenticator(cred.jwt, cred.key.getSeed()), reconnect: false });
 
 /** Subjects a connection received on `subject`, collected as they come (until `stop`). */
 function collect(nc: NatsConnection, subject: string): { got: string[]; stop(): void } {
@@ -110,7 +133,8 @@ describe.each<ServerKind>(['nats-server', 'broker'])('JWT account exports/import
     expect(gotC.got).toEqual([]);
     if (kind === 'broker') {
       // The broker says which imports it left out (nats-server logs a line of its own).
-      const skipped = (subject: string) => `account ${c.getPublicKey()} stream import "${subject}" from ${A} skipped: Error adding stream import "${subject}": stream import not authorized`;
+      const skipped = (subject: string) =>
+        `account ${c.getPublicKey()} stream import "${subject}" from ${A} skipped: Error adding stream import "${subject}": stream import not authorized`;
       await waitFor(() => srv.log().includes(skipped('priv.>')), 5_000, 'refused imports logged');
     }
   });
@@ -142,7 +166,12 @@ describe.each<ServerKind>(['nats-server', 'broker'])('JWT account exports/import
     const gotB = collect(ncB, 'from-a.>');
     await ncB.flush();
     const ncSys = await asUser(srv.port, users.sys);
-    const jwt = await encodeAccount('A', a, { limits: UNLIMITED, exports: aExports.filter((e) => e.subject !== 'a.>'), imports: aImports }, { signer: operator });
+    const jwt = await encodeAccount(
+      'A',
+      a,
+      { limits: UNLIMITED, exports: aExports.filter((e) => e.subject !== 'a.>'), imports: aImports },
+      { signer: operator },
+    );
     const r = JSON.parse(text((await ncSys.request(`$SYS.REQ.ACCOUNT.${A}.CLAIMS.UPDATE`, new TextEncoder().encode(jwt), { timeout: 3_000 })).data));
     await ncSys.close();
     expect(r.data).toMatchObject({ account: A, code: 200, message: 'jwt updated' });

@@ -37,12 +37,12 @@ describe('operator mode with a URL resolver and its disk cache (broker)', () => 
     const port = (http.address() as AddressInfo).port;
     const cacheDir = mkdtempSync(join(tmpdir(), 'sb-jwt-cache-'));
     const config = [
-        `operator: ${fx.operatorJwt}`,
-        `system_account: ${fx.keys.sys.getPublicKey()}`,
-        `resolver: URL(http://127.0.0.1:${port}/jwt/v1/accounts/)`,
-        `resolver_cache_dir: "${cacheDir}"`,
-        '',
-      ].join('\n');
+      `operator: ${fx.operatorJwt}`,
+      `system_account: ${fx.keys.sys.getPublicKey()}`,
+      `resolver: URL(http://127.0.0.1:${port}/jwt/v1/accounts/)`,
+      `resolver_cache_dir: "${cacheDir}"`,
+      '',
+    ].join('\n');
     const first = await startServer('broker', { config });
     running.push(first);
     const a = await rawAs(first.port, fx.users.a);

@@ -36,9 +36,25 @@ function caCert(dir: string, name: string): { cert: string; key: string } {
   const cert = join(dir, `${name}.pem`);
   const key = join(dir, `${name}-key.pem`);
   openssl([
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
-    '-keyout', key, '-out', cert, '-subj', `/CN=${name}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    '2',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   return { cert, key };
 }
@@ -59,7 +75,13 @@ export function makeCerts(): CertSet {
   const ca = caCert(dir, 'ca');
   const rogueCa = caCert(dir, 'rogue-ca');
   const client = 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n';
-  const server = leafCert(dir, 'server', '/CN=localhost', 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n', ca);
+  const server = leafCert(
+    dir,
+    'server',
+    '/CN=localhost',
+    'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n',
+    ca,
+  );
   const alice = leafCert(dir, 'alice', '/O=Acme/OU=dev/CN=alice', `${client}subjectAltName=email:alice@example.com\n`, ca);
   const bob = leafCert(dir, 'bob', '/O=Acme/OU=ops/CN=bob', client, ca);
   const carol = leafCert(dir, 'carol', '/O=Acme/OU=dev/CN=carol', `${client}subjectAltName=email:carol@example.com\n`, ca);

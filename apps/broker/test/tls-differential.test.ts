@@ -33,7 +33,15 @@ async function startPair(name: string, conf: string): Promise<Pair> {
   try {
     const { options } = optionsFromConfig(parseConfigFile(file));
     broker = await startBroker({ ...options, host: '127.0.0.1', port: 0, httpPort: -1 });
-    await waitFor(() => fetch(`http://127.0.0.1:${http}/healthz`).then((r) => r.ok, () => false), 10_000, 'nats-server');
+    await waitFor(
+      () =>
+        fetch(`http://127.0.0.1:${http}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      10_000,
+      'nats-server',
+    );
   } catch (err) {
     await ref.stop();
     await broker?.close();
@@ -168,12 +176,16 @@ describe('allow_non_tls: same config, same behaviour as nats-server', () => {
         expect(await outcome(kind, s.port, { caFile: certs.ca }, `tls-${kind.name}`), s.name).toBe('ok');
         const version = async (name: string) => {
           let v: unknown;
-          await waitFor(async () => {
-            const closed = await fetch(`http://127.0.0.1:${s.http}/connz?state=closed`).then((r) => r.json() as Promise<{ connections: any[] }>);
-            const c = closed.connections.find((x) => x.name === name);
-            v = c ? (c.tls_version ?? null) : undefined;
-            return v !== undefined;
-          }, 5_000, `${name} closed`);
+          await waitFor(
+            async () => {
+              const closed = await fetch(`http://127.0.0.1:${s.http}/connz?state=closed`).then((r) => r.json() as Promise<{ connections: any[] }>);
+              const c = closed.connections.find((x) => x.name === name);
+              v = c ? (c.tls_version ?? null) : undefined;
+              return v !== undefined;
+            },
+            5_000,
+            `${name} closed`,
+          );
           return v;
         };
         versions.push([await version(`plain-${kind.name}`), await version(`tls-${kind.name}`)]);
@@ -236,7 +248,9 @@ describe('verify_and_map: same config, same users as nats-server', () => {
       for (const s of pair.servers) {
         expect(await outcome(kind, s.port, { caFile: certs.ca, certFile: certs.aliceCert, keyFile: certs.aliceKey }), s.name).toBe('ok');
         expect(await outcome(kind, s.port, { caFile: certs.ca, certFile: certs.bobCert, keyFile: certs.bobKey }), s.name).toBe('ok');
-        expect(await outcome(kind, s.port, { caFile: certs.ca, certFile: certs.carolCert, keyFile: certs.carolKey }), s.name).toMatch(/^refused: .*authorization violation/i);
+        expect(await outcome(kind, s.port, { caFile: certs.ca, certFile: certs.carolCert, keyFile: certs.carolKey }), s.name).toMatch(
+          /^refused: .*authorization violation/i,
+        );
       }
     });
   }
@@ -244,7 +258,11 @@ describe('verify_and_map: same config, same users as nats-server', () => {
   it('/connz?auth=1 shows the mapped user on both', async () => {
     const names: string[][] = [];
     for (const s of pair.servers) {
-      const nc = await clientKinds[0]!.connect({ servers: `127.0.0.1:${s.port}`, tls: { caFile: certs.ca, certFile: certs.bobCert, keyFile: certs.bobKey }, name: 'mapped' });
+      const nc = await clientKinds[0]!.connect({
+        servers: `127.0.0.1:${s.port}`,
+        tls: { caFile: certs.ca, certFile: certs.bobCert, keyFile: certs.bobKey },
+        name: 'mapped',
+      });
       await nc.flush();
       const connz = (await fetch(`http://127.0.0.1:${s.http}/connz?auth=1`).then((r) => r.json())) as { connections: any[] };
       names.push(connz.connections.filter((c: any) => c.name === 'mapped').map((c: any) => c.authorized_user));
@@ -257,7 +275,11 @@ describe('verify_and_map: same config, same users as nats-server', () => {
   it('/connz?auth=1 describes the client certificate as nats-server does (tls_peer_certs)', async () => {
     const certsSeen: unknown[] = [];
     for (const s of pair.servers) {
-      const nc = await clientKinds[1]!.connect({ servers: `127.0.0.1:${s.port}`, tls: { caFile: certs.ca, certFile: certs.aliceCert, keyFile: certs.aliceKey }, name: 'peer' });
+      const nc = await clientKinds[1]!.connect({
+        servers: `127.0.0.1:${s.port}`,
+        tls: { caFile: certs.ca, certFile: certs.aliceCert, keyFile: certs.aliceKey },
+        name: 'peer',
+      });
       await nc.flush();
       const connz = (await fetch(`http://127.0.0.1:${s.http}/connz?auth=1`).then((r) => r.json())) as { connections: any[] };
       certsSeen.push(connz.connections.find((c: any) => c.name === 'peer')?.tls_peer_certs);

@@ -11,7 +11,11 @@ let full: X509Certificate;
 let plain: X509Certificate;
 beforeAll(() => {
   certs = makeCerts();
-  const f = certs.issue('full', '/C=US/ST=CA/L=SF/O=Acme, Inc./OU=dev/CN=svc', 'subjectAltName=DNS:svc.local,URI:spiffe://acme/svc,email:svc@acme.io,email:ops@acme.io\n');
+  const f = certs.issue(
+    'full',
+    '/C=US/ST=CA/L=SF/O=Acme, Inc./OU=dev/CN=svc',
+    'subjectAltName=DNS:svc.local,URI:spiffe://acme/svc,email:svc@acme.io,email:ops@acme.io\n',
+  );
   full = new X509Certificate(readFileSync(f.cert));
   plain = new X509Certificate(readFileSync(certs.bobCert));
 });
@@ -21,13 +25,7 @@ const users = (...names: string[]) => new Map(names.map((n) => [n, {}]));
 
 describe('certNames', () => {
   it('emails, then DNS names, then URIs, then the subject DN as Go prints it (escaped)', () => {
-    expect(certNames(full)).toEqual([
-      'svc@acme.io',
-      'ops@acme.io',
-      'svc.local',
-      'spiffe://acme/svc',
-      'CN=svc,OU=dev,O=Acme\\, Inc.,L=SF,ST=CA,C=US',
-    ]);
+    expect(certNames(full)).toEqual(['svc@acme.io', 'ops@acme.io', 'svc.local', 'spiffe://acme/svc', 'CN=svc,OU=dev,O=Acme\\, Inc.,L=SF,ST=CA,C=US']);
   });
 
   it('a subject-only certificate offers its DN', () => {

@@ -29,11 +29,15 @@ async function monitor(b: Broker, path: string): Promise<any> {
 /** The reason /connz gives for the closed connection with this cid, once it is closed. */
 async function closedReason(b: Broker, cid: number): Promise<string> {
   let reason = '';
-  await waitFor(async () => {
-    const c = (await monitor(b, '/connz?state=closed')).connections.find((x: any) => x.cid === cid);
-    reason = c?.reason ?? '';
-    return reason !== '';
-  }, 5_000, `cid ${cid} closed`);
+  await waitFor(
+    async () => {
+      const c = (await monitor(b, '/connz?state=closed')).connections.find((x: any) => x.cid === cid);
+      reason = c?.reason ?? '';
+      return reason !== '';
+    },
+    5_000,
+    `cid ${cid} closed`,
+  );
   return reason;
 }
 
@@ -97,7 +101,9 @@ describe('tls logging', () => {
     bad.send('PING\r\n');
     await bad.waitClosed();
     await waitFor(() => lines.some((l) => l.includes('TLS handshake error')), 5_000, 'handshake error logged');
-    expect(lines.find((l) => l.includes('TLS handshake error'))).toMatch(/^\[ERR\] 127\.0\.0\.1:\d+ - cid:\d+ - TLS handshake error: tls: first record does not look like a TLS handshake$/);
+    expect(lines.find((l) => l.includes('TLS handshake error'))).toMatch(
+      /^\[ERR\] 127\.0\.0\.1:\d+ - cid:\d+ - TLS handshake error: tls: first record does not look like a TLS handshake$/,
+    );
     expect(lines).toContain('[INF] TLS required for client connections');
     const idle = await RawClient.open(broker.port);
     await idle.waitFor('\r\n');
@@ -114,7 +120,10 @@ describe('tls robustness', () => {
     try {
       // Random bytes, some dressed as a TLS handshake record (0x16 0x03 …) to get past the first check.
       const junk = fc.sample(
-        fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 600 }), fc.uint8Array({ maxLength: 600 }).map((b) => Uint8Array.from([0x16, 0x03, 0x01, ...b]))),
+        fc.oneof(
+          fc.uint8Array({ minLength: 1, maxLength: 600 }),
+          fc.uint8Array({ maxLength: 600 }).map((b) => Uint8Array.from([0x16, 0x03, 0x01, ...b])),
+        ),
         { numRuns: 40, seed: 7 },
       );
       const raws = await Promise.all(junk.map(() => RawClient.open(broker.port)));
@@ -175,7 +184,11 @@ describe('mutual tls (verify)', () => {
 
     it(`${kind.name}: a certificate from an untrusted CA is refused`, async () => {
       const before = (await monitor(broker, '/connz?state=closed')).total;
-      const attempt = kind.connect({ servers: `127.0.0.1:${broker.port}`, tls: { caFile: certs.ca, certFile: certs.rogueCert, keyFile: certs.rogueKey }, reconnect: false });
+      const attempt = kind.connect({
+        servers: `127.0.0.1:${broker.port}`,
+        tls: { caFile: certs.ca, certFile: certs.rogueCert, keyFile: certs.rogueKey },
+        reconnect: false,
+      });
       // TLS 1.3: the client may finish its side before the server rejects; then the connection drops.
       const nc = await attempt.catch(() => null);
       if (nc) await waitFor(() => nc.isClosed(), 5_000, 'connection dropped');
@@ -204,7 +217,11 @@ describe('verify_and_map', () => {
 
   for (const kind of clientKinds) {
     it(`${kind.name}: the email SAN names the user, whose permissions apply`, async () => {
-      const nc = await kind.connect({ servers: `127.0.0.1:${broker.port}`, tls: { caFile: certs.ca, certFile: certs.aliceCert, keyFile: certs.aliceKey }, name: `alice-${kind.name}` });
+      const nc = await kind.connect({
+        servers: `127.0.0.1:${broker.port}`,
+        tls: { caFile: certs.ca, certFile: certs.aliceCert, keyFile: certs.aliceKey },
+        name: `alice-${kind.name}`,
+      });
       await nc.flush();
       const conn = (await monitor(broker, '/connz?auth=1')).connections.find((c: any) => c.name === `alice-${kind.name}`);
       expect(conn.authorized_user).toBe('alice@example.com');
@@ -212,7 +229,11 @@ describe('verify_and_map', () => {
     });
 
     it(`${kind.name}: the subject DN names the user (attributes in any order)`, async () => {
-      const nc = await kind.connect({ servers: `127.0.0.1:${broker.port}`, tls: { caFile: certs.ca, certFile: certs.bobCert, keyFile: certs.bobKey }, name: `bob-${kind.name}` });
+      const nc = await kind.connect({
+        servers: `127.0.0.1:${broker.port}`,
+        tls: { caFile: certs.ca, certFile: certs.bobCert, keyFile: certs.bobKey },
+        name: `bob-${kind.name}`,
+      });
       await nc.flush();
       const conn = (await monitor(broker, '/connz?auth=1')).connections.find((c: any) => c.name === `bob-${kind.name}`);
       expect(conn.authorized_user).toBe('CN=bob, OU=ops, O=Acme');
@@ -252,6 +273,8 @@ describe('monitoring over https', () => {
 
   it('refuses https_port without a certificate, and with http_port', async () => {
     await expect(startBroker({ host: '127.0.0.1', port: 0, httpsPort: -1 })).rejects.toThrow('TLS cert and key required for HTTPS');
-    await expect(startBroker({ host: '127.0.0.1', port: 0, httpPort: -1, httpsPort: -1, tls: tls() })).rejects.toThrow("can't specify both HTTP (-1) and HTTPs (-1) ports");
+    await expect(startBroker({ host: '127.0.0.1', port: 0, httpPort: -1, httpsPort: -1, tls: tls() })).rejects.toThrow(
+      "can't specify both HTTP (-1) and HTTPs (-1) ports",
+    );
   });
 });

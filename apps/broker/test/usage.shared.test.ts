@@ -3,7 +3,17 @@
 // /connz?acc=. Field names are nats-server's; the broker adds only `switchboard_usage`.
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, makeOperator, operatorConfig, startServer, waitFor, type Cred, type OperatorFixture, type RunningServer, type ServerKind } from '@switchboard/testing';
+import {
+  freePort,
+  makeOperator,
+  operatorConfig,
+  startServer,
+  waitFor,
+  type Cred,
+  type OperatorFixture,
+  type RunningServer,
+  type ServerKind,
+} from '@switchboard/testing';
 
 const fx: OperatorFixture = await makeOperator();
 const A = fx.keys.a.getPublicKey();
@@ -24,7 +34,17 @@ async function get(port: number, path: string): Promise<{ status: number; body: 
 
 const CONNS_KEYS = ['acc', 'conns', 'id', 'leafnodes', 'received', 'sent', 'server', 'slow_consumers', 'timestamp', 'total_conns', 'type'];
 const SERVER_INFO_KEYS = ['host', 'id', 'jetstream', 'name', 'seq', 'time', 'ver'];
-const DETAIL_CORE = ['account_name', 'client_connections', 'complete', 'expired', 'jetstream_enabled', 'leafnode_connections', 'sublist_stats', 'subscriptions', 'update_time'];
+const DETAIL_CORE = [
+  'account_name',
+  'client_connections',
+  'complete',
+  'expired',
+  'jetstream_enabled',
+  'leafnode_connections',
+  'sublist_stats',
+  'subscriptions',
+  'update_time',
+];
 
 describe.each<ServerKind>(['nats-server', 'broker'])('account usage on %s', (kind) => {
   let srv: RunningServer;
@@ -100,7 +120,16 @@ describe.each<ServerKind>(['nats-server', 'broker'])('account usage on %s', (kin
     expect(d).toMatchObject({ account_name: A, client_connections: 1, leafnode_connections: 0, expired: false, complete: true, jetstream_enabled: false });
     // nats-server also counts the system imports it adds to every account in operator mode.
     expect(d.subscriptions).toBeGreaterThanOrEqual(2);
-    expect(keys(d.sublist_stats)).toEqual(['avg_fanout', 'cache_hit_rate', 'max_fanout', 'num_cache', 'num_inserts', 'num_matches', 'num_removes', 'num_subscriptions']);
+    expect(keys(d.sublist_stats)).toEqual([
+      'avg_fanout',
+      'cache_hit_rate',
+      'max_fanout',
+      'num_cache',
+      'num_inserts',
+      'num_matches',
+      'num_removes',
+      'num_subscriptions',
+    ]);
     expect(d).toMatchObject({ jwt: fx.accountJwt.a, issuer_key: fx.keys.operator.getPublicKey(), name_tag: 'A' });
     expect(d.decoded_jwt).toMatchObject({ sub: A, name: 'A', iss: fx.keys.operator.getPublicKey() });
     // The fixture revokes one user of A: nats-server shows when, in RFC 3339 seconds.
@@ -124,12 +153,16 @@ describe.each<ServerKind>(['nats-server', 'broker'])('account usage on %s', (kin
   it('/accstatz reports accounts with connections, in nats-server’s AccountStat shape', async () => {
     // Only the system user stays connected once the server has seen the earlier closes.
     let body: any;
-    await waitFor(async () => {
-      const r = await get(http, '/accstatz');
-      expect(r.status).toBe(200);
-      body = r.json();
-      return body.account_statz.length === 1;
-    }, 5_000, 'only the system account in use');
+    await waitFor(
+      async () => {
+        const r = await get(http, '/accstatz');
+        expect(r.status).toBe(200);
+        body = r.json();
+        return body.account_statz.length === 1;
+      },
+      5_000,
+      'only the system account in use',
+    );
     expect(keys(body)).toEqual(['account_statz', 'now', 'server_id']);
     expect(body.account_statz.map((s: { acc: string }) => s.acc)).toEqual([SYS]);
     expect(keys(body.account_statz[0])).toEqual(['acc', 'conns', 'leafnodes', 'received', 'sent', 'slow_consumers', 'total_conns']);

@@ -113,7 +113,20 @@ describe('usage events in operator mode', () => {
     // Beyond the connect event: periodic ones that carry the traffic.
     await waitFor(() => events.filter((e) => e.acc === A && e.received.msgs === 3 && e.sent.msgs === 3).length >= 2, 5_000, 'two periodic usage events');
     const e = events.filter((x) => x.acc === A).at(-1);
-    expect(Object.keys(e).sort()).toEqual(['acc', 'conns', 'id', 'received', 'sent', 'server', 'slow_consumers', 'subs', 'throttled_ms', 'timestamp', 'total_conns', 'type']);
+    expect(Object.keys(e).sort()).toEqual([
+      'acc',
+      'conns',
+      'id',
+      'received',
+      'sent',
+      'server',
+      'slow_consumers',
+      'subs',
+      'throttled_ms',
+      'timestamp',
+      'total_conns',
+      'type',
+    ]);
     expect(e).toMatchObject({
       type: 'io.switchboard.advisory.v1.account_usage',
       conns: 1,

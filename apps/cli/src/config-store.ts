@@ -100,7 +100,8 @@ export function checkApiUrl(api: string): string {
   } catch {
     throw usageError(`the API URL (--api, SWITCHBOARD_API) must be a URL like http://localhost:8080, not ${JSON.stringify(api)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`the API URL (--api, SWITCHBOARD_API) must be http:// or https://, not ${JSON.stringify(api)}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw usageError(`the API URL (--api, SWITCHBOARD_API) must be http:// or https://, not ${JSON.stringify(api)}`);
   if (url.search || url.hash) throw usageError('the API URL (--api, SWITCHBOARD_API) must not have a query or fragment');
   return url.href.replace(/\/+$/, '');
 }

@@ -24,7 +24,10 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', '\nThe login is stored in $SWITCHBOARD_CONFIG, or $XDG_CONFIG_HOME/switchboard/config.json (mode 0600).\nExit codes: 0 success, 1 failure, 2 usage error.');
+    .addHelpText(
+      'after',
+      '\nThe login is stored in $SWITCHBOARD_CONFIG, or $XDG_CONFIG_HOME/switchboard/config.json (mode 0600).\nExit codes: 0 success, 1 failure, 2 usage error.',
+    );
   const ctx = new Context(io, program);
   registerSession(program, ctx);
   registerAccounts(program, ctx);

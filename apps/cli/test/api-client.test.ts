@@ -29,7 +29,15 @@ beforeAll(async () => {
         case '/missing':
           return json(404, { statusCode: 404, error: 'Not Found', message: 'account 123 not found' });
         case '/invalid':
-          return json(400, { statusCode: 400, error: 'Bad Request', message: 'validation failed', details: [{ field: 'email', message: 'must be an email' }, { field: 'name', message: 'required' }] });
+          return json(400, {
+            statusCode: 400,
+            error: 'Bad Request',
+            message: 'validation failed',
+            details: [
+              { field: 'email', message: 'must be an email' },
+              { field: 'name', message: 'required' },
+            ],
+          });
         case '/conflict':
           return json(409, { statusCode: 409, error: 'Conflict', message: 'already exists', details: { fields: ['name'] } });
         case '/unauth':

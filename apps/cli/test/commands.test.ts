@@ -132,13 +132,35 @@ describe('accounts', () => {
 
 describe('users', () => {
   it('create sends only the public key and writes a 0600 .creds for it', async () => {
-    const r = await run(['users', 'create', 'alice', '--account', 'main', '--pub', 'orders.>', '--pub', 'x', '--deny-sub', 'secret.>', '--expires', '24h', '--out', 'alice.creds', '--json']);
+    const r = await run([
+      'users',
+      'create',
+      'alice',
+      '--account',
+      'main',
+      '--pub',
+      'orders.>',
+      '--pub',
+      'x',
+      '--deny-sub',
+      'secret.>',
+      '--expires',
+      '24h',
+      '--out',
+      'alice.creds',
+      '--json',
+    ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const shown = JSON.parse(r.out);
     const req = server.requests.findLast((q) => q.method === 'POST' && q.url.endsWith('/users'))!;
     const body = JSON.parse(req.body);
-    expect(body).toEqual({ name: 'alice', publicKey: shown.publicKey, permissions: { pub: { allow: ['orders.>', 'x'] }, sub: { deny: ['secret.>'] } }, expiresIn: '24h' });
+    expect(body).toEqual({
+      name: 'alice',
+      publicKey: shown.publicKey,
+      permissions: { pub: { allow: ['orders.>', 'x'] }, sub: { deny: ['secret.>'] } },
+      expiresIn: '24h',
+    });
     const path = join(dir.path, 'alice.creds');
     expect(shown.creds).toBe(path);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
@@ -244,9 +266,30 @@ describe('exports and imports', () => {
 
   it('add, list and rm an import by name', async () => {
     const from = server.operatorKey.getPublicKey().replace(/^O/, 'A');
-    const add = await run(['imports', 'add', '--account', 'main', '--from', from, '--subject', 'prices.>', '--local-subject', 'ext.prices.>', '--type', 'stream', '--name', 'prices']);
+    const add = await run([
+      'imports',
+      'add',
+      '--account',
+      'main',
+      '--from',
+      from,
+      '--subject',
+      'prices.>',
+      '--local-subject',
+      'ext.prices.>',
+      '--type',
+      'stream',
+      '--name',
+      'prices',
+    ]);
     expect(add.code).toBe(0);
-    expect(JSON.parse(server.requests.at(-1)!.body)).toEqual({ name: 'prices', account: from, subject: 'prices.>', type: 'stream', localSubject: 'ext.prices.>' });
+    expect(JSON.parse(server.requests.at(-1)!.body)).toEqual({
+      name: 'prices',
+      account: from,
+      subject: 'prices.>',
+      type: 'stream',
+      localSubject: 'ext.prices.>',
+    });
     expect((await run(['imports', 'list', '--account', 'main'])).out).toMatch(/prices +stream +prices\.> +ext\.prices\.> +A/);
     expect((await run(['imports', 'rm', 'prices', '--account', 'main'])).code).toBe(0);
     expect((await run(['imports', 'rm', 'prices', '--account', 'main'])).err).toBe('error: import "prices" not found\n');

@@ -53,7 +53,10 @@ describe('config store', () => {
     const stored = { api: 'http://stored', token: 'stored-t' };
     expect(resolveConnection({}, {}, stored)).toEqual({ api: 'http://stored', token: 'stored-t' });
     expect(resolveConnection({}, { SWITCHBOARD_API: 'http://env', SWITCHBOARD_TOKEN: 'env-t' }, stored)).toEqual({ api: 'http://env', token: 'env-t' });
-    expect(resolveConnection({ api: 'http://flag/', token: 'flag-t' }, { SWITCHBOARD_API: 'http://env' }, stored)).toEqual({ api: 'http://flag', token: 'flag-t' });
+    expect(resolveConnection({ api: 'http://flag/', token: 'flag-t' }, { SWITCHBOARD_API: 'http://env' }, stored)).toEqual({
+      api: 'http://flag',
+      token: 'flag-t',
+    });
     expect(resolveConnection({}, {}, {})).toBeUndefined();
     expect(resolveConnection({ api: 'http://a' }, {}, {})).toEqual({ api: 'http://a' });
   });

@@ -99,7 +99,8 @@ export class ContractServer {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify(value));
     };
-    const fail = (status: number, error: string, message: string, details?: unknown) => send(status, { statusCode: status, error, message, ...(details ? { details } : {}) });
+    const fail = (status: number, error: string, message: string, details?: unknown) =>
+      send(status, { statusCode: status, error, message, ...(details ? { details } : {}) });
     const list = (items: unknown[]) => {
       const limit = Math.min(Number(url.searchParams.get('limit') ?? 50), this.pageSize);
       const offset = Number(url.searchParams.get('offset') ?? 0);
@@ -127,7 +128,8 @@ export class ContractServer {
     if (req.headers.authorization !== `Bearer ${CONTRACT_TOKEN}`) return fail(401, 'Unauthorized', 'invalid or revoked token');
     if (req.method === 'GET' && path === '/v1/operator') return send(200, this.operator());
     if (path === '/v1/accounts') {
-      if (req.method === 'GET') return list(this.accounts.map(({ id, tenantId, name, publicKey, createdAt }) => ({ id, tenantId, name, publicKey, createdAt })));
+      if (req.method === 'GET')
+        return list(this.accounts.map(({ id, tenantId, name, publicKey, createdAt }) => ({ id, tenantId, name, publicKey, createdAt })));
       const b = json();
       if (this.accounts.some((a) => a.name === b.name)) return fail(409, 'Conflict', 'already exists', { fields: ['name'] });
       return send(201, this.addAccount(String(b.name)));
@@ -136,7 +138,13 @@ export class ContractServer {
     const account = m ? this.accounts.find((a) => a.id === m[1]) : undefined;
     if (!m || !account) return fail(404, 'Not Found', `account ${m?.[1] ?? ''} not found`);
     const [, , kind, itemId, action] = m;
-    if (!kind) return send(200, { ...account, limits: { conn: 10, subs: 1000 }, signingKeys: [{ publicKey: createAccount().getPublicKey(), createdAt: account.createdAt }], jwt: this.accountJwt(String(account.publicKey)) });
+    if (!kind)
+      return send(200, {
+        ...account,
+        limits: { conn: 10, subs: 1000 },
+        signingKeys: [{ publicKey: createAccount().getPublicKey(), createdAt: account.createdAt }],
+        jwt: this.accountJwt(String(account.publicKey)),
+      });
     const rows = (kind === 'users' ? this.users : kind === 'exports' ? this.exports : this.imports).get(account.id)!;
     if (req.method === 'GET' && !itemId) return list(rows);
     if (req.method === 'POST' && !itemId) {
@@ -144,7 +152,8 @@ export class ContractServer {
       if (kind === 'users') {
         this.onUserCreate?.();
         const pk = String(b.publicKey ?? '');
-        if (!pk.startsWith('U') || pk.length !== 56) return fail(400, 'Bad Request', 'validation failed', [{ field: 'publicKey', message: 'must be a user public key' }]);
+        if (!pk.startsWith('U') || pk.length !== 56)
+          return fail(400, 'Bad Request', 'validation failed', [{ field: 'publicKey', message: 'must be a user public key' }]);
         const claims = newUserClaims(pk, String(b.name));
         const perms = b.permissions as { pub?: object; sub?: object } | undefined;
         if (perms?.pub) claims.nats.pub = perms.pub;

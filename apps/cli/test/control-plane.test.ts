@@ -14,7 +14,6 @@ import { decode, parseCreds } from '@switchboard/nats-jwt';
 import { cli, tempDir } from './helpers.js';
 import { REDIS_URL, startNatsServer } from '@switchboard/testing';
 
-
 const SEED = /S[UAO][A-Z2-7]{56}/;
 
 let fresh: FreshDatabase;
@@ -51,7 +50,11 @@ const run = (args: string[], extra: Record<string, string> = {}) => cli(args, { 
 beforeAll(async () => {
   dir = await tempDir();
   fresh = await freshDatabase();
-  const config = { ...loadConfig({ DATABASE_URL: fresh.url, REDIS_URL, SWITCHBOARD_ADMIN_TOKEN_FILE: join(dir.path, 'admin.token') }), host: '127.0.0.1', port: 0 };
+  const config = {
+    ...loadConfig({ DATABASE_URL: fresh.url, REDIS_URL, SWITCHBOARD_ADMIN_TOKEN_FILE: join(dir.path, 'admin.token') }),
+    host: '127.0.0.1',
+    port: 0,
+  };
   app = await createApp({ ...config, masterKey: generateMasterKey().toString('base64') }, { logger: false });
   await app.listen(0, '127.0.0.1');
   direct = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -102,7 +105,20 @@ describe('switchboard against the control plane', () => {
   });
 
   it('users create: the seed stays local, the .creds is valid and signed for the account', async () => {
-    const r = await run(['users', 'create', 'alice', '--account', defaultAccount.id, '--pub', 'orders.>', '--expires', '24h', '--out', 'alice.creds', '--json']);
+    const r = await run([
+      'users',
+      'create',
+      'alice',
+      '--account',
+      defaultAccount.id,
+      '--pub',
+      'orders.>',
+      '--expires',
+      '24h',
+      '--out',
+      'alice.creds',
+      '--json',
+    ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const creds = parseCreds(await readFile(join(dir.path, 'alice.creds')));
@@ -129,7 +145,10 @@ describe('switchboard against the control plane', () => {
   });
 
   it('lists and revokes users', async () => {
-    const before = JSON.parse((await run(['users', 'list', '--account', defaultAccount.id, '--json'])).out) as Array<{ name: string; revokedAt: string | null }>;
+    const before = JSON.parse((await run(['users', 'list', '--account', defaultAccount.id, '--json'])).out) as Array<{
+      name: string;
+      revokedAt: string | null;
+    }>;
     expect(before).toEqual([expect.objectContaining({ name: 'alice', revokedAt: null })]);
     const rev = await run(['users', 'revoke', 'alice', '--account', defaultAccount.id]);
     expect(rev.code).toBe(0);
@@ -143,7 +162,21 @@ describe('switchboard against the control plane', () => {
     expect(ex.err).toBe('');
     expect(JSON.parse(ex.out)).toMatchObject({ name: 'orders.all', subject: 'orders.>', type: 'stream' });
     expect((await run(['exports', 'list', '--account', defaultAccount.id])).out).toMatch(/orders\.all +stream +orders\.> +no/);
-    const im = await run(['imports', 'add', '--account', 'second', '--from', defaultAccount.publicKey, '--subject', 'orders.>', '--local-subject', 'acme.orders.>', '--type', 'stream', '--json']);
+    const im = await run([
+      'imports',
+      'add',
+      '--account',
+      'second',
+      '--from',
+      defaultAccount.publicKey,
+      '--subject',
+      'orders.>',
+      '--local-subject',
+      'acme.orders.>',
+      '--type',
+      'stream',
+      '--json',
+    ]);
     expect(im.err).toBe('');
     expect(JSON.parse(im.out)).toMatchObject({ account: defaultAccount.publicKey, subject: 'orders.>', localSubject: 'acme.orders.>' });
     const imports = JSON.parse((await run(['imports', 'list', '--account', 'second', '--json'])).out) as Array<{ id: string }>;
@@ -162,7 +195,20 @@ describe('switchboard against the control plane', () => {
     const claims = decode(token).claims as { sub: string; nats: { subject: string } };
     expect(claims.sub).toBe(second.publicKey);
     expect(claims.nats.subject).toBe('private.*');
-    const im = await run(['imports', 'add', '--account', 'second', '--from', defaultAccount.publicKey, '--subject', 'private.*', '--type', 'service', '--activation', token]);
+    const im = await run([
+      'imports',
+      'add',
+      '--account',
+      'second',
+      '--from',
+      defaultAccount.publicKey,
+      '--subject',
+      'private.*',
+      '--type',
+      'service',
+      '--activation',
+      token,
+    ]);
     expect(im.err).toBe('');
     expect(im.code).toBe(0);
   });

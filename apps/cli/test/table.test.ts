@@ -31,6 +31,12 @@ describe('table', () => {
   });
 
   it('aligns field labels', () => {
-    expect(formatFields([['id', 'x'], ['public key', 'AB'], ['none', undefined]])).toBe('id          x\npublic key  AB\nnone        -\n');
+    expect(
+      formatFields([
+        ['id', 'x'],
+        ['public key', 'AB'],
+        ['none', undefined],
+      ]),
+    ).toBe('id          x\npublic key  AB\nnone        -\n');
   });
 });

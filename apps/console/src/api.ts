@@ -40,7 +40,11 @@ function humanError(status: number, body: ErrorBody | null): ApiError {
       return new ApiError(status, 'Not found. It may have been deleted.');
     case 409: {
       const which = !Array.isArray(body?.details) && body?.details?.fields?.join(', ');
-      return new ApiError(status, Object.keys(fields).length ? 'Please fix the fields marked below.' : which ? `That ${which} is already taken.` : msg || 'That already exists.', fields);
+      return new ApiError(
+        status,
+        Object.keys(fields).length ? 'Please fix the fields marked below.' : which ? `That ${which} is already taken.` : msg || 'That already exists.',
+        fields,
+      );
     }
     case 410:
     case 429:

@@ -3,7 +3,12 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-export function HourlyChart(props: { title: string; hours: number[]; series: Array<{ label: string; values: number[]; color: string }>; unit: (n: number) => string }) {
+export function HourlyChart(props: {
+  title: string;
+  hours: number[];
+  series: Array<{ label: string; values: number[]; color: string }>;
+  unit: (n: number) => string;
+}) {
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const box = el.current;
@@ -15,7 +20,16 @@ export function HourlyChart(props: { title: string; hours: number[]; series: Arr
         height: 200,
         scales: { x: { time: true } },
         axes: [{}, { values: (_u, ticks) => ticks.map(props.unit), size: 70 }],
-        series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, fill: `${s.color}22`, value: (_u: uPlot, v: number | null) => (v == null ? '—' : props.unit(v)) }))],
+        series: [
+          {},
+          ...props.series.map((s) => ({
+            label: s.label,
+            stroke: s.color,
+            width: 2,
+            fill: `${s.color}22`,
+            value: (_u: uPlot, v: number | null) => (v == null ? '—' : props.unit(v)),
+          })),
+        ],
       },
       [props.hours, ...props.series.map((s) => s.values)],
       box,
@@ -30,7 +44,11 @@ export function HourlyChart(props: { title: string; hours: number[]; series: Arr
   return (
     <figure class="chart">
       <figcaption>{props.title}</figcaption>
-      <div ref={el} role="img" aria-label={`${props.title}: ${props.series.map((s) => `${s.label} ${props.unit(s.values.reduce((a, b) => a + b, 0))} in total`).join(', ')}`} />
+      <div
+        ref={el}
+        role="img"
+        aria-label={`${props.title}: ${props.series.map((s) => `${s.label} ${props.unit(s.values.reduce((a, b) => a + b, 0))} in total`).join(', ')}`}
+      />
     </figure>
   );
 }

@@ -34,11 +34,22 @@ function App() {
     return <Loading />;
   }
   const links: Array<[string, string]> = session.operator
-    ? [['/op/tenants', 'Tenants'], ['/op/plans', 'Plans'], ['/op/brokers', 'Brokers'], ['/op/propagation', 'Queue'], ['/audit', 'Audit log']]
+    ? [
+        ['/op/tenants', 'Tenants'],
+        ['/op/plans', 'Plans'],
+        ['/op/brokers', 'Brokers'],
+        ['/op/propagation', 'Queue'],
+        ['/audit', 'Audit log'],
+      ]
     : [
         ['/accounts', 'Accounts'],
         ['/members', 'Members'],
-        ...(session.role === 'tenant_admin' ? ([['/tokens', 'API tokens'], ['/audit', 'Audit log']] as Array<[string, string]>) : []),
+        ...(session.role === 'tenant_admin'
+          ? ([
+              ['/tokens', 'API tokens'],
+              ['/audit', 'Audit log'],
+            ] as Array<[string, string]>)
+          : []),
       ];
   const account = /^\/accounts\/([0-9a-f-]{36})(?:\/(\w+))?$/.exec(path);
   let page;
@@ -51,14 +62,25 @@ function App() {
   else if (path === '/op/plans') page = <Plans />;
   else if (path === '/op/brokers') page = <Brokers />;
   else if (path === '/op/propagation') page = <Propagation />;
-  else page = <p>This page does not exist. <a href={`#${home}`}>Go to the start page</a>.</p>;
+  else
+    page = (
+      <p>
+        This page does not exist. <a href={`#${home}`}>Go to the start page</a>.
+      </p>
+    );
 
   return (
     <>
-      <a class="skip" href="#main" onClick={(e) => {
-        e.preventDefault();
-        document.getElementById('main')?.focus();
-      }}>Skip to content</a>
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <header class="top">
         <span class="brand">Switchboard</span>
         {session.operator ? (
@@ -66,8 +88,19 @@ function App() {
         ) : session.memberships.length > 1 ? (
           <label class="org">
             <span class="sr-only">Organization</span>
-            <select value={session.tenant?.id} onChange={(e) => void api('POST', '/v1/session/tenant', { tenantId: (e.target as HTMLSelectElement).value }).then(load).then(() => go('/accounts'))}>
-              {session.memberships.map((m) => <option key={m.tenantId} value={m.tenantId}>{m.name}</option>)}
+            <select
+              value={session.tenant?.id}
+              onChange={(e) =>
+                void api('POST', '/v1/session/tenant', { tenantId: (e.target as HTMLSelectElement).value })
+                  .then(load)
+                  .then(() => go('/accounts'))
+              }
+            >
+              {session.memberships.map((m) => (
+                <option key={m.tenantId} value={m.tenantId}>
+                  {m.name}
+                </option>
+              ))}
             </select>
           </label>
         ) : (
@@ -75,16 +108,28 @@ function App() {
         )}
         <nav aria-label="Main">
           {links.map(([href, label]) => (
-            <a key={href} href={`#${href}`} aria-current={path === href || path.startsWith(`${href}/`) ? 'page' : undefined}>{label}</a>
+            <a key={href} href={`#${href}`} aria-current={path === href || path.startsWith(`${href}/`) ? 'page' : undefined}>
+              {label}
+            </a>
           ))}
         </nav>
         <span class="who">{session.email}</span>
-        <button type="button" class="link" onClick={() => void api('DELETE', '/v1/session').finally(() => {
-          setSession(null);
-          go('/signin');
-        })}>Sign out</button>
+        <button
+          type="button"
+          class="link"
+          onClick={() =>
+            void api('DELETE', '/v1/session').finally(() => {
+              setSession(null);
+              go('/signin');
+            })
+          }
+        >
+          Sign out
+        </button>
       </header>
-      <main id="main" tabIndex={-1}>{page}</main>
+      <main id="main" tabIndex={-1}>
+        {page}
+      </main>
     </>
   );
 }

@@ -23,7 +23,25 @@ import { MembersModule } from './members/members.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { PropagationModule } from './propagation/propagation.module.js';
 
-const resources = [PlansModule, SignupModule, OperatorModule, TenantsModule, AccountsModule, UsersModule, ExportsModule, ImportsModule, ApiTokensModule, BrokersModule, AuditModule, AccountServerModule, UsageModule, SessionsModule, MembersModule, MonitoringModule, PropagationModule];
+const resources = [
+  PlansModule,
+  SignupModule,
+  OperatorModule,
+  TenantsModule,
+  AccountsModule,
+  UsersModule,
+  ExportsModule,
+  ImportsModule,
+  ApiTokensModule,
+  BrokersModule,
+  AuditModule,
+  AccountServerModule,
+  UsageModule,
+  SessionsModule,
+  MembersModule,
+  MonitoringModule,
+  PropagationModule,
+];
 
 @Module({})
 export class AppModule {

@@ -78,7 +78,10 @@ async function serveConsole(app: NestFastifyApplication, root: string): Promise<
     wildcard: false,
     decorateReply: false,
     setHeaders: (res) => {
-      void res.header('content-security-policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+      void res.header(
+        'content-security-policy',
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      );
       void res.header('x-content-type-options', 'nosniff');
       void res.header('referrer-policy', 'no-referrer');
     },

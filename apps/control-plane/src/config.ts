@@ -51,15 +51,29 @@ const env = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits, _ : . -, up to 64 characters').optional(),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits, _ : . -, up to 64 characters')
+    .optional(),
   SWITCHBOARD_MASTER_KEY: z.string().optional(),
   SWITCHBOARD_MASTER_KEY_FILE: z.string().optional(),
   SWITCHBOARD_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SWITCHBOARD_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
-  SWITCHBOARD_OPERATOR_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _, up to 64').default('switchboard'),
-  SWITCHBOARD_ACCOUNT_SERVER_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s):// URL').optional(),
+  SWITCHBOARD_OPERATOR_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _, up to 64')
+    .default('switchboard'),
+  SWITCHBOARD_ACCOUNT_SERVER_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'must be an http(s):// URL')
+    .optional(),
   SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).default(20),
-  SESSION_TTL_SECONDS: z.coerce.number().int().min(1).max(30 * 86400).default(12 * 3600),
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86400)
+    .default(12 * 3600),
   CONSOLE_DIR: z.string().min(1).optional(),
 });
 

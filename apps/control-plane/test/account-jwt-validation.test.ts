@@ -36,16 +36,33 @@ describe('account JWTs the API signs', { timeout: 120_000 }, () => {
   it('refuses an export whose account token position is beyond its subject with a 400 naming the field, storing nothing', async () => {
     const t = tenants[0]!;
     const before = await jwtOf(t);
-    const r = await h.call('POST', `/v1/accounts/${t.accountId}/exports`, t.token, { name: 'per-account', subject: 'svc.*', type: 'service', accountTokenPosition: 3 });
+    const r = await h.call('POST', `/v1/accounts/${t.accountId}/exports`, t.token, {
+      name: 'per-account',
+      subject: 'svc.*',
+      type: 'service',
+      accountTokenPosition: 3,
+    });
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ statusCode: 400, message: 'validation failed' });
     expect(r.body.details).toEqual([
-      { field: 'accountTokenPosition', message: `nats-server would refuse the account JWT: export "per-account" (svc.*): Account Token Position 3 exceeds length of subject 'svc.*'` },
+      {
+        field: 'accountTokenPosition',
+        message: `nats-server would refuse the account JWT: export "per-account" (svc.*): Account Token Position 3 exceeds length of subject 'svc.*'`,
+      },
     ]);
     expect((await h.call('GET', `/v1/accounts/${t.accountId}/exports`, t.token)).body.items).toEqual([]);
     expect(await jwtOf(t)).toBe(before);
     // The same export with the position on its `*` is taken.
-    expect((await h.call('POST', `/v1/accounts/${t.accountId}/exports`, t.token, { name: 'per-account', subject: 'svc.*', type: 'service', accountTokenPosition: 2 })).status).toBe(201);
+    expect(
+      (
+        await h.call('POST', `/v1/accounts/${t.accountId}/exports`, t.token, {
+          name: 'per-account',
+          subject: 'svc.*',
+          type: 'service',
+          accountTokenPosition: 2,
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('refuses a service export that overlaps another (nats-server would drop the account) with a 400 on subject', async () => {
@@ -68,8 +85,18 @@ describe('account JWTs the API signs', { timeout: 120_000 }, () => {
       },
       { requiredKeys: ['name', 'subject', 'type'] },
     );
-    const importBody = fc.record({ name: fc.constantFrom('i1', 'i2'), subject, localSubject: subject, type: fc.constantFrom('stream', 'service') }, { requiredKeys: ['name', 'subject', 'type'] });
-    const call = fc.record({ who: fc.nat({ max: 2 }), from: fc.nat({ max: 2 }), body: fc.oneof(exportBody.map((b) => ({ kind: 'exports' as const, b })), importBody.map((b) => ({ kind: 'imports' as const, b }))) });
+    const importBody = fc.record(
+      { name: fc.constantFrom('i1', 'i2'), subject, localSubject: subject, type: fc.constantFrom('stream', 'service') },
+      { requiredKeys: ['name', 'subject', 'type'] },
+    );
+    const call = fc.record({
+      who: fc.nat({ max: 2 }),
+      from: fc.nat({ max: 2 }),
+      body: fc.oneof(
+        exportBody.map((b) => ({ kind: 'exports' as const, b })),
+        importBody.map((b) => ({ kind: 'imports' as const, b })),
+      ),
+    });
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 6 }), async (calls) => {
@@ -97,7 +124,10 @@ describe('account JWTs the API signs', { timeout: 120_000 }, () => {
         const claims = decode<AccountClaims>(preload[t.publicKey]!).claims;
         expect(claims.nats.signing_keys?.length).toBeGreaterThan(0);
         const u = createUser();
-        const users = await h.call('POST', `/v1/accounts/${t.accountId}/users`, t.token, { name: `probe-${u.getPublicKey().slice(1, 8)}`, publicKey: u.getPublicKey() });
+        const users = await h.call('POST', `/v1/accounts/${t.accountId}/users`, t.token, {
+          name: `probe-${u.getPublicKey().slice(1, 8)}`,
+          publicKey: u.getPublicKey(),
+        });
         expect(users.status).toBe(201);
         const nc = await connect({ servers: server.url, authenticator: jwtAuthenticator(users.body.jwt, u.getSeed()), reconnect: false, timeout: 5000 });
         await nc.close();

@@ -2,16 +2,7 @@
 // the role matrix across two tenants, validation, and that no seed ever leaves the server.
 import { createAccount, createUser, fromSeed } from '@nats-io/nkeys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  authorizeUser,
-  checkAccount,
-  checkActivation,
-  decode,
-  trustOperators,
-  verify,
-  type AccountClaims,
-  type Trust,
-} from '@switchboard/nats-jwt';
+import { authorizeUser, checkAccount, checkActivation, decode, trustOperators, verify, type AccountClaims, type Trust } from '@switchboard/nats-jwt';
 import { SEED, startControlPlane, type Harness } from './harness.js';
 
 const sign = (seed: Uint8Array, nonce: string) => Buffer.from(fromSeed(seed).sign(Buffer.from(nonce))).toString('base64url');
@@ -147,7 +138,11 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
       permissions: { pub: { allow: ['ok.>'], deny: ['a..b'] }, sub: { allow: ['q.* workers', 'a b c', '>.x'] } },
     });
     expect(perms.status).toBe(400);
-    expect(perms.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['permissions.pub.deny.0', 'permissions.sub.allow.1', 'permissions.sub.allow.2']);
+    expect(perms.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'permissions.pub.deny.0',
+      'permissions.sub.allow.1',
+      'permissions.sub.allow.2',
+    ]);
     expect(perms.body.details[0].message).toMatch(/not a valid subject/);
   });
 
@@ -180,7 +175,8 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
   it('loses no revocation when several land at once (account JWT rebuilds are serialised)', async () => {
     const keys = Array.from({ length: 5 }, () => createUser().getPublicKey());
     const users = [];
-    for (const [i, publicKey] of keys.entries()) users.push((await h.call('POST', `/v1/accounts/${A.accountId}/users`, A.token, { name: `many-${i}`, publicKey })).body);
+    for (const [i, publicKey] of keys.entries())
+      users.push((await h.call('POST', `/v1/accounts/${A.accountId}/users`, A.token, { name: `many-${i}`, publicKey })).body);
     const results = await Promise.all(users.map((u) => h.call('POST', `/v1/accounts/${A.accountId}/users/${u.id}/revoke`, A.token)));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     const revoked = Object.keys((await accountClaims(A.accountId)).nats.revocations ?? {});
@@ -261,12 +257,25 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
     const bad = await h.call('POST', `/v1/accounts/${A.accountId}/exports`, A.token, { name: 'x', subject: 'a..b', type: 'rpc' });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['subject', 'type']);
-    const e = await h.call('POST', `/v1/accounts/${A.accountId}/exports`, A.token, { name: 'help', subject: 'help.>', type: 'service', tokenRequired: true, responseType: 'Stream' });
+    const e = await h.call('POST', `/v1/accounts/${A.accountId}/exports`, A.token, {
+      name: 'help',
+      subject: 'help.>',
+      type: 'service',
+      tokenRequired: true,
+      responseType: 'Stream',
+    });
     expect(e.status).toBe(201);
     expect((await h.call('POST', `/v1/accounts/${A.accountId}/exports`, A.token, { name: 'help2', subject: 'help.>', type: 'service' })).status).toBe(409);
     const act = await h.call('POST', `/v1/accounts/${A.accountId}/exports/${e.body.id}/activations`, A.token, { importer: B.publicKey, expiresIn: '7d' });
     expect(act.status).toBe(201);
-    const imp = await h.call('POST', `/v1/accounts/${B.accountId}/imports`, B.token, { name: 'help', account: A.publicKey, subject: 'help.>', localSubject: 'acme.help.>', type: 'service', token: act.body.token });
+    const imp = await h.call('POST', `/v1/accounts/${B.accountId}/imports`, B.token, {
+      name: 'help',
+      account: A.publicKey,
+      subject: 'help.>',
+      localSubject: 'acme.help.>',
+      type: 'service',
+      token: act.body.token,
+    });
     expect(imp.status).toBe(201);
     const aClaims = checkAccount(await accountJwt(A.accountId), trust);
     const bClaims = checkAccount(await accountJwt(B.accountId), trust);
@@ -277,7 +286,10 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
     const i = importer.nats.imports![0]!;
     expect(i).toMatchObject({ account: A.publicKey, subject: 'help.>', local_subject: 'acme.help.>', type: 'service' });
     expect(checkActivation({ importer: B.publicKey, import: i, exporter }).ok).toBe(true);
-    expect((await h.call('GET', `/v1/accounts/${B.accountId}/imports`, B.token)).body.items[0]).toMatchObject({ account: A.publicKey, localSubject: 'acme.help.>' });
+    expect((await h.call('GET', `/v1/accounts/${B.accountId}/imports`, B.token)).body.items[0]).toMatchObject({
+      account: A.publicKey,
+      localSubject: 'acme.help.>',
+    });
     // removal re-signs without it
     expect((await h.call('DELETE', `/v1/accounts/${B.accountId}/imports/${imp.body.id}`, B.token)).status).toBe(204);
     expect((await accountClaims(B.accountId)).nats.imports).toBeUndefined();
@@ -373,13 +385,32 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
     const mine = (await h.call('GET', '/v1/audit?limit=500', A.token)).body;
     expect(mine.items.every((e: { tenantId: string }) => e.tenantId === A.tenantId)).toBe(true);
     const actions = new Set(mine.items.map((e: { action: string }) => e.action));
-    for (const a of ['tenant.signup', 'account.create', 'user.create', 'user.revoke', 'token.create', 'token.revoke', 'export.create', 'export.activate', 'signing_key.rotate', 'account.delete']) {
+    for (const a of [
+      'tenant.signup',
+      'account.create',
+      'user.create',
+      'user.revoke',
+      'token.create',
+      'token.revoke',
+      'export.create',
+      'export.activate',
+      'signing_key.rotate',
+      'account.delete',
+    ]) {
       expect(actions, a).toContain(a);
     }
     const all = (await h.call('GET', '/v1/audit?limit=500', admin)).body;
     expect(all.total).toBeGreaterThan(mine.total);
     expect(new Set(all.items.map((e: { action: string }) => e.action))).toContain('broker.create');
-    expect(all.items[0]).toEqual(expect.objectContaining({ id: expect.any(String), at: expect.any(String), actor: expect.any(String), action: expect.any(String), target: expect.any(String) }));
+    expect(all.items[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(String),
+        at: expect.any(String),
+        actor: expect.any(String),
+        action: expect.any(String),
+        target: expect.any(String),
+      }),
+    );
     expect((await h.call('GET', '/v1/audit?limit=0', admin)).status).toBe(400);
   });
 

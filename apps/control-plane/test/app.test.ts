@@ -75,7 +75,12 @@ describe('control plane', () => {
   });
 
   it('creates, reads and lists plans; a duplicate is a 409 naming the field', async () => {
-    const created = await app.inject({ method: 'POST', url: '/v1/plans', headers: auth, payload: { name: 'team', limits: { maxConnections: 100, maxPayload: 1048576 } } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: auth,
+      payload: { name: 'team', limits: { maxConnections: 100, maxPayload: 1048576 } },
+    });
     expect(created.statusCode).toBe(201);
     const plan = created.json<{ id: string; name: string; limits: Record<string, number> }>();
     expect(plan).toMatchObject({ name: 'team', limits: { maxConnections: 100, maxPayload: 1048576, maxData: -1 } });

@@ -28,7 +28,13 @@ describe('loadConfig', () => {
 
   it('reads every variable and treats empty ones as unset', () => {
     const c = loadConfig({ PORT: '9000', DATABASE_URL: 'postgresql://u:p@db/x', DATA_DIR: '', REDIS_URL: 'rediss://r:6380', HOST: '127.0.0.1' });
-    expect(c).toMatchObject({ port: 9000, host: '127.0.0.1', databaseUrl: 'postgresql://u:p@db/x', dataDir: path.resolve('.data'), redisUrl: 'rediss://r:6380' });
+    expect(c).toMatchObject({
+      port: 9000,
+      host: '127.0.0.1',
+      databaseUrl: 'postgresql://u:p@db/x',
+      dataDir: path.resolve('.data'),
+      redisUrl: 'rediss://r:6380',
+    });
   });
 
   it('is the one reader of the master key and queue settings', () => {

@@ -26,9 +26,37 @@ describe('console routes', { timeout: 60_000 }, () => {
     monitor = http.createServer((req, res) => {
       asked.push(req.url!);
       res.setHeader('content-type', 'application/json');
-      if (req.url!.startsWith('/varz')) return void res.end(JSON.stringify({ version: '2.9.10', uptime: '1m2s', connections: 3, subscriptions: 4, in_msgs: 10, out_msgs: 9, slow_consumers: 1 }));
+      if (req.url!.startsWith('/varz'))
+        return void res.end(
+          JSON.stringify({ version: '2.9.10', uptime: '1m2s', connections: 3, subscriptions: 4, in_msgs: 10, out_msgs: 9, slow_consumers: 1 }),
+        );
       const acc = new URL(req.url!, 'http://x').searchParams.get('acc');
-      res.end(JSON.stringify({ connections: acc === A.publicKey ? [{ cid: 7, name: 'app', lang: 'nats.js', version: '2.29.3', ip: '127.0.0.1', port: 5000, rtt: '1ms', uptime: '5s', idle: '0s', subscriptions: 2, in_msgs: 5, out_msgs: 1, in_bytes: 50, out_bytes: 10, authorized_user: 'UX' }] : [] }));
+      res.end(
+        JSON.stringify({
+          connections:
+            acc === A.publicKey
+              ? [
+                  {
+                    cid: 7,
+                    name: 'app',
+                    lang: 'nats.js',
+                    version: '2.29.3',
+                    ip: '127.0.0.1',
+                    port: 5000,
+                    rtt: '1ms',
+                    uptime: '5s',
+                    idle: '0s',
+                    subscriptions: 2,
+                    in_msgs: 5,
+                    out_msgs: 1,
+                    in_bytes: 50,
+                    out_bytes: 10,
+                    authorized_user: 'UX',
+                  },
+                ]
+              : [],
+        }),
+      );
     });
     await new Promise<void>((r) => monitor.listen(0, '127.0.0.1', r));
     monitorUrl = `http://127.0.0.1:${(monitor.address() as AddressInfo).port}`;
@@ -91,7 +119,23 @@ describe('console routes', { timeout: 60_000 }, () => {
     const r = await h.call('GET', `/v1/accounts/${A.accountId}/connections`, A.token);
     expect(r.status).toBe(200);
     expect(r.body.items).toEqual([
-      { broker: 'm1', cid: 7, name: 'app', lang: 'nats.js', version: '2.29.3', ip: '127.0.0.1:5000', rtt: '1ms', uptime: '5s', idle: '0s', subscriptions: 2, inMsgs: 5, outMsgs: 1, inBytes: 50, outBytes: 10, user: 'UX' },
+      {
+        broker: 'm1',
+        cid: 7,
+        name: 'app',
+        lang: 'nats.js',
+        version: '2.29.3',
+        ip: '127.0.0.1:5000',
+        rtt: '1ms',
+        uptime: '5s',
+        idle: '0s',
+        subscriptions: 2,
+        inMsgs: 5,
+        outMsgs: 1,
+        inBytes: 50,
+        outBytes: 10,
+        user: 'UX',
+      },
     ]);
     expect(r.body.unreachable).toEqual(['m2-down']);
     expect(asked.some((u) => u.startsWith(`/connz?acc=${A.publicKey}`))).toBe(true);
@@ -107,7 +151,16 @@ describe('console routes', { timeout: 60_000 }, () => {
       waiting: 0,
       active: 0,
       retrying: 0,
-      deadLetters: [{ account: A.publicKey, reason: 'broker m1: timeout', attempts: 10, failedAt: '2026-12-02T10:00:00.000Z', accountName: 'default', tenant: 'Alpha Freight' }],
+      deadLetters: [
+        {
+          account: A.publicKey,
+          reason: 'broker m1: timeout',
+          attempts: 10,
+          failedAt: '2026-12-02T10:00:00.000Z',
+          accountName: 'default',
+          tenant: 'Alpha Freight',
+        },
+      ],
     });
     expect((await h.call('GET', '/v1/propagation', A.token)).status).toBe(403);
     expect((await h.call('POST', '/v1/propagation/replay', A.token)).status).toBe(403);

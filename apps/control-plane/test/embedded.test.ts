@@ -28,7 +28,9 @@ describe('embedded mode (no DATABASE_URL)', { timeout: 60_000 }, () => {
       expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
 
       // Seal a seed the way resources will, so the database now depends on that key.
-      await cp.db.prisma.operator.create({ data: { name: 'op', publicKey: 'OPUB', seedEnc: new Uint8Array(sealSeed(cp.keyring, 'OPUB', 'SOSEED')), jwt: 'j' } });
+      await cp.db.prisma.operator.create({
+        data: { name: 'op', publicKey: 'OPUB', seedEnc: new Uint8Array(sealSeed(cp.keyring, 'OPUB', 'SOSEED')), jwt: 'j' },
+      });
     } finally {
       await cp.close();
     }

@@ -13,7 +13,10 @@ describe('control-plane faults', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     h = await startControlPlane({ SIGNUPS_PER_HOUR: '3' });
     admin = h.adminToken;
-    for (const [t, email] of [[A, 'a@faults.example'], [B, 'b@faults.example']] as const) {
+    for (const [t, email] of [
+      [A, 'a@faults.example'],
+      [B, 'b@faults.example'],
+    ] as const) {
       const r = await h.call('POST', '/v1/signup', undefined, { email, organization: email }, '10.0.0.1');
       expect(r.status).toBe(201);
       Object.assign(t, { tenantId: r.body.tenant.id, accountId: r.body.account.id, publicKey: r.body.account.publicKey, token: r.body.token });
@@ -51,13 +54,28 @@ describe('control-plane faults', { timeout: 60_000 }, () => {
 
   it('accepts JSON bodies only: a cross-site form (urlencoded) or text gets 415', async () => {
     for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']) {
-      const r = await h.app.inject({ method: 'POST', url: '/v1/signup', headers: { 'content-type': type }, payload: 'email=f%40faults.example&organization=F' });
+      const r = await h.app.inject({
+        method: 'POST',
+        url: '/v1/signup',
+        headers: { 'content-type': type },
+        payload: 'email=f%40faults.example&organization=F',
+      });
       expect(r.statusCode, type).toBe(415);
       expect(r.json()).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
     }
-    const t = await h.app.inject({ method: 'POST', url: '/v1/tokens', headers: { authorization: `Bearer ${A.token}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=x&role=tenant_admin' });
+    const t = await h.app.inject({
+      method: 'POST',
+      url: '/v1/tokens',
+      headers: { authorization: `Bearer ${A.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'name=x&role=tenant_admin',
+    });
     expect(t.statusCode).toBe(415);
-    const json = await h.app.inject({ method: 'POST', url: '/v1/tokens', headers: { authorization: `Bearer ${A.token}`, 'content-type': 'application/json; charset=utf-8' }, payload: '{"name":"j","role":"tenant_member"}' });
+    const json = await h.app.inject({
+      method: 'POST',
+      url: '/v1/tokens',
+      headers: { authorization: `Bearer ${A.token}`, 'content-type': 'application/json; charset=utf-8' },
+      payload: '{"name":"j","role":"tenant_member"}',
+    });
     expect(json.statusCode).toBe(201);
     // No body, no content type: still fine (revoke, add signing key).
     expect((await h.call('POST', `/v1/accounts/${A.accountId}/signing-keys`, A.token)).status).toBe(201);
@@ -86,14 +104,16 @@ describe('control-plane faults', { timeout: 60_000 }, () => {
     const r = await h.call('POST', '/v1/tokens', A.token, { name: 'x', role: 'tenant_admin', tenantId: B.tenantId });
     expect(r.status).toBe(403);
     const own = await h.call('POST', '/v1/tokens', A.token, { name: 'own', role: 'tenant_member', tenantId: A.tenantId });
-    expect(own.status).toBe(201);    // The same rule for invites and member lists (they too ignored the other tenant's id).
+    expect(own.status).toBe(201); // The same rule for invites and member lists (they too ignored the other tenant's id).
     expect((await h.call('POST', '/v1/invites', A.token, { role: 'member', tenantId: B.tenantId })).status).toBe(403);
     expect((await h.call('GET', `/v1/members?tenant=${B.tenantId}`, A.token)).status).toBe(403);
     expect((await h.call('POST', '/v1/invites', A.token, { role: 'member', tenantId: A.tenantId })).status).toBe(201);
   });
 
-  it("refuses an import of a token-required export without a token, saying a token is needed (was: stored, never working)", async () => {
-    expect((await h.call('POST', `/v1/accounts/${A.accountId}/exports`, A.token, { name: 'priv', subject: 'priv.>', type: 'service', tokenRequired: true })).status).toBe(201);
+  it('refuses an import of a token-required export without a token, saying a token is needed (was: stored, never working)', async () => {
+    expect(
+      (await h.call('POST', `/v1/accounts/${A.accountId}/exports`, A.token, { name: 'priv', subject: 'priv.>', type: 'service', tokenRequired: true })).status,
+    ).toBe(201);
     expect((await h.call('POST', `/v1/accounts/${A.accountId}/exports`, A.token, { name: 'pub', subject: 'pub.>', type: 'stream' })).status).toBe(201);
     for (const subject of ['priv.>', 'priv.x']) {
       const r = await h.call('POST', `/v1/accounts/${B.accountId}/imports`, B.token, { name: 'priv', account: A.publicKey, subject, type: 'service' });
@@ -103,7 +123,16 @@ describe('control-plane faults', { timeout: 60_000 }, () => {
     const ok = await h.call('POST', `/v1/accounts/${B.accountId}/imports`, B.token, { name: 'pub', account: A.publicKey, subject: 'pub.>', type: 'stream' });
     expect(ok.status).toBe(201);
     // An exporter outside this control plane is the broker's business (nothing to check here).
-    expect((await h.call('POST', `/v1/accounts/${B.accountId}/imports`, B.token, { name: 'far', account: createAccount().getPublicKey(), subject: 'far.>', type: 'stream' })).status).toBe(201);
+    expect(
+      (
+        await h.call('POST', `/v1/accounts/${B.accountId}/imports`, B.token, {
+          name: 'far',
+          account: createAccount().getPublicKey(),
+          subject: 'far.>',
+          type: 'stream',
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('lets the operator create tenants with POST /v1/tenants, beyond the public signup limit; tenants may not', async () => {

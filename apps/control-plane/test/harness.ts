@@ -19,11 +19,21 @@ class CaptureLogger implements LoggerService {
   private add(level: string, args: unknown[]) {
     this.lines.push(`${level} ${args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
   }
-  log(...a: unknown[]) { this.add('log', a); }
-  error(...a: unknown[]) { this.add('error', a); }
-  warn(...a: unknown[]) { this.add('warn', a); }
-  debug(...a: unknown[]) { this.add('debug', a); }
-  verbose(...a: unknown[]) { this.add('verbose', a); }
+  log(...a: unknown[]) {
+    this.add('log', a);
+  }
+  error(...a: unknown[]) {
+    this.add('error', a);
+  }
+  warn(...a: unknown[]) {
+    this.add('warn', a);
+  }
+  debug(...a: unknown[]) {
+    this.add('debug', a);
+  }
+  verbose(...a: unknown[]) {
+    this.add('verbose', a);
+  }
 }
 
 export interface Harness {

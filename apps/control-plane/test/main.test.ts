@@ -40,7 +40,10 @@ describe('main.ts', { timeout: 90_000 }, () => {
       const deadline = Date.now() + 80_000;
       let status = 0;
       while (Date.now() < deadline && p.child.exitCode === null) {
-        status = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
+        status = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (status) break;
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -50,7 +53,8 @@ describe('main.ts', { timeout: 90_000 }, () => {
       // First start on an empty database: the operator admin token, once, on stdout.
       const first = /SWITCHBOARD_OPERATOR_ADMIN_TOKEN=(\S+)/.exec(p.output())?.[1];
       expect(first).toBeTruthy();
-      const operator = (token: string) => fetch(`http://127.0.0.1:${port}/v1/operator`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+      const operator = (token: string) =>
+        fetch(`http://127.0.0.1:${port}/v1/operator`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
       expect(await operator(first!)).toBe(200);
       // `admin-token` mints another one against the same database.
       const mint = run(env(), ['admin-token']);

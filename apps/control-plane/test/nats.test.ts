@@ -41,7 +41,11 @@ describe('a real nats-server resolving accounts from the control plane', { timeo
     fs.writeFileSync(path.join(dir, 'operator.jwt'), op.jwt);
     fs.writeFileSync(
       path.join(dir, 'server.conf'),
-      [`operator: ${JSON.stringify(path.join(dir, 'operator.jwt'))}`, `system_account: ${op.systemAccount.publicKey}`, `resolver: URL("http://127.0.0.1:${cpPort}/jwt/v1/accounts/")`].join('\n'),
+      [
+        `operator: ${JSON.stringify(path.join(dir, 'operator.jwt'))}`,
+        `system_account: ${op.systemAccount.publicKey}`,
+        `resolver: URL("http://127.0.0.1:${cpPort}/jwt/v1/accounts/")`,
+      ].join('\n'),
     );
     server = await startNatsServer({ configFile: path.join(dir, 'server.conf') });
     natsUrl = server.url;
@@ -106,7 +110,11 @@ describe('a real nats-server resolving accounts from the control plane', { timeo
     expect(new TextDecoder().decode(reply.data)).toMatch(/"code":200/);
 
     const refusal = await poll(
-      () => connectWith(creds).then(() => undefined, (e: Error) => e.message),
+      () =>
+        connectWith(creds).then(
+          () => undefined,
+          (e: Error) => e.message,
+        ),
       15_000,
       'the revoked user to be refused',
     );
@@ -136,13 +144,20 @@ describe('a real nats-server resolving accounts from the control plane', { timeo
     expect(h.queue.enqueued.at(-1)).toBe(signup.account.publicKey);
     await push();
     await nc.closed(); // nats-server drops the connected user on the update
-    const refusal = await connectWith(creds).then(() => '', (e: Error) => e.message);
+    const refusal = await connectWith(creds).then(
+      () => '',
+      (e: Error) => e.message,
+    );
     expect(refusal).toMatch(/authorization violation/i);
 
     expect((await h.call('PATCH', `/v1/tenants/${signup.tenant.id}`, h.adminToken, { status: 'active' })).status).toBe(200);
     await push();
     const back = await poll(
-      () => connectWith(creds).then(() => true, () => undefined),
+      () =>
+        connectWith(creds).then(
+          () => true,
+          () => undefined,
+        ),
       15_000,
       'the resumed user to be admitted',
     );
@@ -151,7 +166,10 @@ describe('a real nats-server resolving accounts from the control plane', { timeo
 
   it('nats-server loads an account JWT carrying sb: tags, also one held over quota (sb:rate_msgs=0), and its users do pub/sub', async () => {
     // A quota of 0 messages is reached at once: the quota check holds the account.
-    const plan = await h.call('POST', '/v1/plans', h.adminToken, { name: 'metered-nats', limits: { rateMsgs: 10, rateBytes: 4096, subsTotal: 5, monthlyMsgs: 0 } });
+    const plan = await h.call('POST', '/v1/plans', h.adminToken, {
+      name: 'metered-nats',
+      limits: { rateMsgs: 10, rateBytes: 4096, subsTotal: 5, monthlyMsgs: 0 },
+    });
     expect(plan.status).toBe(201);
     const signup = (await h.call('POST', '/v1/signup', undefined, { email: 'ops@metered.example', organization: 'Metered' })).body;
     expect((await h.call('PATCH', `/v1/tenants/${signup.tenant.id}`, h.adminToken, { plan: 'metered-nats' })).status).toBe(200);

@@ -17,8 +17,18 @@ describe('plan rates and monthly quotas', { timeout: 60_000 }, () => {
   const now = new Date('2026-11-10T12:00:00Z');
 
   const sample = (msgsIn: number, bytesIn: number): UsageSample => ({
-    serverId: 'S1', serverName: 'S1', account: A.publicKey, at: now,
-    msgsIn, msgsOut: 0, bytesIn, bytesOut: 0, totalConns: 1, throttledMs: 0, connections: 1, subscriptions: 0,
+    serverId: 'S1',
+    serverName: 'S1',
+    account: A.publicKey,
+    at: now,
+    msgsIn,
+    msgsOut: 0,
+    bytesIn,
+    bytesOut: 0,
+    totalConns: 1,
+    throttledMs: 0,
+    connections: 1,
+    subscriptions: 0,
   });
   const claims = async () => {
     const a = await db.prisma.account.findUniqueOrThrow({ where: { id: A.accountId } });

@@ -21,11 +21,21 @@ class CaptureLogger implements LoggerService {
   private add(args: unknown[]) {
     this.lines.push(args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
   }
-  log(...a: unknown[]) { this.add(a); }
-  error(...a: unknown[]) { this.add(a); }
-  warn(...a: unknown[]) { this.add(a); }
-  debug(...a: unknown[]) { this.add(a); }
-  verbose(...a: unknown[]) { this.add(a); }
+  log(...a: unknown[]) {
+    this.add(a);
+  }
+  error(...a: unknown[]) {
+    this.add(a);
+  }
+  warn(...a: unknown[]) {
+    this.add(a);
+  }
+  debug(...a: unknown[]) {
+    this.add(a);
+  }
+  verbose(...a: unknown[]) {
+    this.add(a);
+  }
 }
 
 /** Runs `main.ts admin-token` against the database; returns everything it wrote. */
@@ -74,7 +84,12 @@ describe('seeds never leave the control plane', { timeout: 120_000 }, () => {
     admin = /SWITCHBOARD_OPERATOR_ADMIN_TOKEN=(\S+)/.exec(stdout)?.[1] ?? '';
     texts.push({ where: 'stdout at bootstrap', text: stdout }, { where: 'logs', text: logs.join('\n') });
     // Keep a live view of the log lines (later calls append to the same array).
-    texts.push({ where: 'logs (live)', get text() { return logs.join('\n'); } } as { where: string; text: string });
+    texts.push({
+      where: 'logs (live)',
+      get text() {
+        return logs.join('\n');
+      },
+    } as { where: string; text: string });
   }, 60_000);
 
   afterAll(async () => {
@@ -109,7 +124,11 @@ describe('seeds never leave the control plane', { timeout: 120_000 }, () => {
 
     // Users: issued from client-made public keys, read back, revoked; a pasted seed is refused unechoed.
     const u = createUser();
-    const user = await call('POST', `/v1/accounts/${a.account.id}/users`, a.token, { name: 'u1', publicKey: u.getPublicKey(), permissions: { pub: { allow: ['x.>'] } } });
+    const user = await call('POST', `/v1/accounts/${a.account.id}/users`, a.token, {
+      name: 'u1',
+      publicKey: u.getPublicKey(),
+      permissions: { pub: { allow: ['x.>'] } },
+    });
     expect(user.status).toBe(201);
     expect((await call('GET', `/v1/accounts/${a.account.id}/users/${user.body.id}`, a.token)).status).toBe(200);
     expect((await call('GET', `/v1/accounts/${a.account.id}/users`, a.token)).status).toBe(200);
@@ -124,11 +143,23 @@ describe('seeds never leave the control plane', { timeout: 120_000 }, () => {
     // Exports, activation tokens (signed with the exporter's key), imports.
     const exp = await call('POST', `/v1/accounts/${a.account.id}/exports`, a.token, { name: 'help', subject: 'help.>', type: 'service', tokenRequired: true });
     expect(exp.status).toBe(201);
-    const act = await call('POST', `/v1/accounts/${a.account.id}/exports/${exp.body.id}/activations`, a.token, { importer: b.account.publicKey, expiresIn: '1d' });
+    const act = await call('POST', `/v1/accounts/${a.account.id}/exports/${exp.body.id}/activations`, a.token, {
+      importer: b.account.publicKey,
+      expiresIn: '1d',
+    });
     expect(act.status).toBe(201);
-    const imp = await call('POST', `/v1/accounts/${b.account.id}/imports`, b.token, { name: 'help', account: a.account.publicKey, subject: 'help.>', localSubject: 'a.help.>', type: 'service', token: act.body.token });
+    const imp = await call('POST', `/v1/accounts/${b.account.id}/imports`, b.token, {
+      name: 'help',
+      account: a.account.publicKey,
+      subject: 'help.>',
+      localSubject: 'a.help.>',
+      type: 'service',
+      token: act.body.token,
+    });
     expect(imp.status).toBe(201);
-    expect((await call('POST', `/v1/accounts/${b.account.id}/imports`, b.token, { name: 'bad', account: pastedAccount, subject: 'x', type: 'stream' })).status).toBe(400);
+    expect(
+      (await call('POST', `/v1/accounts/${b.account.id}/imports`, b.token, { name: 'bad', account: pastedAccount, subject: 'x', type: 'stream' })).status,
+    ).toBe(400);
 
     // Tokens, tenant suspension/resume (re-signs), brokers (queues all), audit, metrics, deletion.
     expect((await call('POST', '/v1/tokens', a.token, { name: 'ci', role: 'tenant_member' })).status).toBe(201);

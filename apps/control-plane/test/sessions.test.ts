@@ -103,7 +103,12 @@ describe('console sessions, members and invites', { timeout: 60_000 }, () => {
     const row = await db.prisma.session.findFirstOrThrow({ where: { personId: person.id } });
     expect(row.tokenHash).not.toBe(A.owner.jar.get('sb_session')); // only the hash is stored
 
-    const b = await B.owner.call('POST', '/v1/session/signup', { organization: 'Bolt', email: 'owner@bolt.test', password: PASSWORD }, { 'x-forwarded-proto': 'https' });
+    const b = await B.owner.call(
+      'POST',
+      '/v1/session/signup',
+      { organization: 'Bolt', email: 'owner@bolt.test', password: PASSWORD },
+      { 'x-forwarded-proto': 'https' },
+    );
     expect(b.cookies.find((c) => c.startsWith('sb_session='))).toMatch(/; Secure/);
     B.tenantId = (await B.owner.call('GET', '/v1/session')).body.tenant.id;
     B.accountId = (await B.owner.call('GET', '/v1/accounts')).body.items[0].id;
@@ -142,7 +147,7 @@ describe('console sessions, members and invites', { timeout: 60_000 }, () => {
     expect(cli.status).toBe(201);
   });
 
-  it('scopes the session to its tenant: another tenant\'s ids answer 404', async () => {
+  it("scopes the session to its tenant: another tenant's ids answer 404", async () => {
     expect((await A.owner.call('GET', `/v1/accounts/${B.accountId}`)).status).toBe(404);
     expect((await A.owner.call('POST', `/v1/accounts/${B.accountId}/users`, { name: 'x', publicKey: createUser().getPublicKey() })).status).toBe(404);
     expect((await A.owner.call('GET', `/v1/tenants/${B.tenantId}`)).status).toBe(404);
@@ -163,7 +168,11 @@ describe('console sessions, members and invites', { timeout: 60_000 }, () => {
     expect(preview.status).toBe(201);
     expect(preview.body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const anon = new Browser(h, '10.0.1.1');
-    expect((await anon.call('POST', '/v1/invites/preview', { token: preview.body.token })).body).toMatchObject({ organization: 'Acme', role: 'viewer', email: 'viewer@acme.test' });
+    expect((await anon.call('POST', '/v1/invites/preview', { token: preview.body.token })).body).toMatchObject({
+      organization: 'Acme',
+      role: 'viewer',
+      email: 'viewer@acme.test',
+    });
     const wrongEmail = await anon.call('POST', '/v1/invites/accept', { token: preview.body.token, email: 'other@acme.test', password: PASSWORD });
     expect(wrongEmail.body.details).toEqual([{ field: 'email', message: 'This invite is for another email address.' }]);
     const viewer = anon;

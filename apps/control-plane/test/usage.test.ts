@@ -13,22 +13,40 @@ describe('account usage API', { timeout: 60_000 }, () => {
   const H0 = Date.UTC(2026, 9, 1, 8); // 2026-10-01T08:00Z
 
   const sample = (account: string, server: string, at: number, c: Partial<UsageSample>): UsageSample => ({
-    serverId: server, serverName: server, account, at: new Date(at),
-    msgsIn: 0, msgsOut: 0, bytesIn: 0, bytesOut: 0, totalConns: 0, throttledMs: 0, connections: 0, subscriptions: 0, ...c,
+    serverId: server,
+    serverName: server,
+    account,
+    at: new Date(at),
+    msgsIn: 0,
+    msgsOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    totalConns: 0,
+    throttledMs: 0,
+    connections: 0,
+    subscriptions: 0,
+    ...c,
   });
 
   beforeAll(async () => {
     h = await startControlPlane();
-    for (const [t, email, org] of [[A, 'a@usage.example', 'UsageA'], [B, 'b@usage.example', 'UsageB']] as const) {
+    for (const [t, email, org] of [
+      [A, 'a@usage.example', 'UsageA'],
+      [B, 'b@usage.example', 'UsageB'],
+    ] as const) {
       const r = await h.call('POST', '/v1/signup', undefined, { email, organization: org });
       expect(r.status).toBe(201);
       Object.assign(t, { accountId: r.body.account.id, publicKey: r.body.account.publicKey, token: r.body.token });
     }
     const store = new UsageStore(h.app.get<Database>(DATABASE).prisma);
     // Two brokers for A over two hours; B elsewhere.
-    await store.record(sample(A.publicKey, 'S1', H0 + 1000, { msgsIn: 10, bytesIn: 100, msgsOut: 30, bytesOut: 300, totalConns: 1, connections: 1, subscriptions: 2 }));
+    await store.record(
+      sample(A.publicKey, 'S1', H0 + 1000, { msgsIn: 10, bytesIn: 100, msgsOut: 30, bytesOut: 300, totalConns: 1, connections: 1, subscriptions: 2 }),
+    );
     await store.record(sample(A.publicKey, 'S2', H0 + 2000, { msgsIn: 5, bytesIn: 50, totalConns: 2, connections: 2, subscriptions: 1, throttledMs: 7 }));
-    await store.record(sample(A.publicKey, 'S1', H0 + HOUR_MS + 1000, { msgsIn: 12, bytesIn: 120, msgsOut: 31, bytesOut: 310, totalConns: 1, connections: 1, subscriptions: 2 }));
+    await store.record(
+      sample(A.publicKey, 'S1', H0 + HOUR_MS + 1000, { msgsIn: 12, bytesIn: 120, msgsOut: 31, bytesOut: 310, totalConns: 1, connections: 1, subscriptions: 2 }),
+    );
     await store.record(sample(B.publicKey, 'S1', H0 + 1000, { msgsIn: 999 }));
   }, 60_000);
   afterAll(async () => {
@@ -36,7 +54,11 @@ describe('account usage API', { timeout: 60_000 }, () => {
   });
 
   it('returns totals and hours for the range, summed over brokers', async () => {
-    const r = await h.call('GET', `/v1/accounts/${A.accountId}/usage?from=${new Date(H0).toISOString()}&to=${new Date(H0 + 3 * HOUR_MS).toISOString()}`, A.token);
+    const r = await h.call(
+      'GET',
+      `/v1/accounts/${A.accountId}/usage?from=${new Date(H0).toISOString()}&to=${new Date(H0 + 3 * HOUR_MS).toISOString()}`,
+      A.token,
+    );
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       accountId: A.accountId,
@@ -45,15 +67,39 @@ describe('account usage API', { timeout: 60_000 }, () => {
       to: new Date(H0 + 3 * HOUR_MS).toISOString(),
       totals: { msgsIn: 17, msgsOut: 31, bytesIn: 170, bytesOut: 310, connections: 3, subscriptions: 3, throttledMs: 7, connectionsOpened: 3 },
       hourly: [
-        { period: new Date(H0).toISOString(), msgsIn: 15, msgsOut: 30, bytesIn: 150, bytesOut: 300, connections: 3, subscriptions: 3, throttledMs: 7, connectionsOpened: 3 },
-        { period: new Date(H0 + HOUR_MS).toISOString(), msgsIn: 2, msgsOut: 1, bytesIn: 20, bytesOut: 10, connections: 1, subscriptions: 2, throttledMs: 0, connectionsOpened: 0 },
+        {
+          period: new Date(H0).toISOString(),
+          msgsIn: 15,
+          msgsOut: 30,
+          bytesIn: 150,
+          bytesOut: 300,
+          connections: 3,
+          subscriptions: 3,
+          throttledMs: 7,
+          connectionsOpened: 3,
+        },
+        {
+          period: new Date(H0 + HOUR_MS).toISOString(),
+          msgsIn: 2,
+          msgsOut: 1,
+          bytesIn: 20,
+          bytesOut: 10,
+          connections: 1,
+          subscriptions: 2,
+          throttledMs: 0,
+          connectionsOpened: 0,
+        },
       ],
       quota: { monthlyMsgs: -1, monthlyBytes: -1, overQuota: false },
     });
   });
 
   it('rounds from down to its hour and leaves out hours outside the range', async () => {
-    const r = await h.call('GET', `/v1/accounts/${A.accountId}/usage?from=${new Date(H0 + HOUR_MS + 60_000).toISOString()}&to=${new Date(H0 + 2 * HOUR_MS).toISOString()}`, A.token);
+    const r = await h.call(
+      'GET',
+      `/v1/accounts/${A.accountId}/usage?from=${new Date(H0 + HOUR_MS + 60_000).toISOString()}&to=${new Date(H0 + 2 * HOUR_MS).toISOString()}`,
+      A.token,
+    );
     expect(r.status).toBe(200);
     expect(r.body.from).toBe(new Date(H0 + HOUR_MS).toISOString());
     expect(r.body.hourly.map((x: { msgsIn: number }) => x.msgsIn)).toEqual([2]);

@@ -17,7 +17,8 @@ export function checkPortFree(host: string, port: number, variable: string): Pro
 
 /** The message for a listener that failed to bind (also used when a listener loses the race after the check). */
 export function portError(e: NodeJS.ErrnoException, host: string, port: number, variable: string): Error {
-  if (e.code === 'EADDRINUSE') return new PortInUseError(`port ${port} (${variable}) is already in use on ${host}: stop the other process or set ${variable} to a free port`);
+  if (e.code === 'EADDRINUSE')
+    return new PortInUseError(`port ${port} (${variable}) is already in use on ${host}: stop the other process or set ${variable} to a free port`);
   if (e.code === 'EACCES') return new PortInUseError(`port ${port} (${variable}) needs privileges on ${host}: set ${variable} to a port above 1023`);
   if (e.code === 'EADDRNOTAVAIL') return new PortInUseError(`cannot listen on ${host} (HOST): no such local address`);
   return e;

@@ -71,7 +71,8 @@ async function startRedisServer(bin: string, timeoutMs: number): Promise<RedisHa
   for (;;) {
     const early = await Promise.race([exited, delay(100).then(() => undefined)]);
     if (early) {
-      if (early.error?.code === 'ENOENT') throw new RedisMissingError(`no Redis found (REDIS_URL unset, nothing on 127.0.0.1:6379, no ${bin} on PATH). ${INSTALL_HINT}`);
+      if (early.error?.code === 'ENOENT')
+        throw new RedisMissingError(`no Redis found (REDIS_URL unset, nothing on 127.0.0.1:6379, no ${bin} on PATH). ${INSTALL_HINT}`);
       const why = early.error ? early.error.message : `exited with code ${early.code}`;
       throw new RedisMissingError(`${bin} ${why}: ${lastLine(output)}. ${INSTALL_HINT}`);
     }

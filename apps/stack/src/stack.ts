@@ -20,7 +20,6 @@ import type { StackConfig } from './config.js';
 import { checkStackPorts, portError } from './ports.js';
 import { provideRedis, RedisMissingError, type RedisHandle } from './redis.js';
 
-
 export interface StartStackOptions {
   log?: Logger;
   /** Nest's log levels; default warnings and errors (its start-up chatter hides the banner). */
@@ -148,7 +147,11 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
 
     // Registered like any broker (/v1/brokers): the worker pushes to every row of that table.
     const monitorUrl = broker.httpPort ? `http://${local}:${broker.httpPort}` : null;
-    await database.prisma.broker.upsert({ where: { name: cfg.brokerName }, create: { name: cfg.brokerName, url: natsUrl, monitorUrl }, update: { url: natsUrl, monitorUrl } });
+    await database.prisma.broker.upsert({
+      where: { name: cfg.brokerName },
+      create: { name: cfg.brokerName, url: natsUrl, monitorUrl },
+      update: { url: natsUrl, monitorUrl },
+    });
     const keys = await loadOperatorSigner(database.prisma, keyring);
     const common = {
       db: database.prisma,

@@ -22,7 +22,8 @@ const sourceText = (() => {
     for (const pkg of readdirSync(path.join(ROOT, top))) {
       const src = path.join(ROOT, top, pkg, 'src');
       if (!existsSync(src)) continue;
-      for (const f of readdirSync(src, { recursive: true }) as string[]) if (f.endsWith('.ts') && !f.includes('generated')) text += readFileSync(path.join(src, f), 'utf8');
+      for (const f of readdirSync(src, { recursive: true }) as string[])
+        if (f.endsWith('.ts') && !f.includes('generated')) text += readFileSync(path.join(src, f), 'utf8');
     }
   }
   return text;
@@ -121,12 +122,15 @@ describe('compose.yaml', () => {
     expect(existsSync(path.join(INFRA, 'secrets/README.md'))).toBe(true);
   });
 
-  it("brokers keep fetched account JWTs (resolver_cache_dir from setup) on a volume of their own", () => {
+  it('brokers keep fetched account JWTs (resolver_cache_dir from setup) on a volume of their own', () => {
     const args = services.setup!.command as string[];
     const dir = args[args.indexOf('--cache-dir') + 1]!;
     expect(args).toContain('--cache-dir');
     const mounts = ['broker-1', 'broker-2'].map((b) => (services[b]!.volumes as string[]).find((v) => dir.startsWith(`${v.split(':')[1]}/`)));
-    expect(mounts.every((m) => m !== undefined), `a broker volume holding ${dir}`).toBe(true);
+    expect(
+      mounts.every((m) => m !== undefined),
+      `a broker volume holding ${dir}`,
+    ).toBe(true);
     expect(new Set(mounts.map((m) => m!.split(':')[0])).size).toBe(2);
   });
 
@@ -172,9 +176,21 @@ describe('Kubernetes manifests (infra/k8s)', () => {
   });
 
   it('has Deployments for the control plane, worker and Redis, brokers, Services, a ConfigMap and the master key Secret', () => {
-    expect(byKind('Deployment').map((d) => d.metadata.name).sort()).toEqual(['control-plane', 'redis', 'worker']);
-    expect(byKind('StatefulSet').map((d) => d.metadata.name).sort()).toEqual(['broker', 'postgres']);
-    expect(byKind('Service').map((d) => d.metadata.name).sort()).toEqual(['broker', 'control-plane', 'nats', 'postgres', 'redis']);
+    expect(
+      byKind('Deployment')
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(['control-plane', 'redis', 'worker']);
+    expect(
+      byKind('StatefulSet')
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(['broker', 'postgres']);
+    expect(
+      byKind('Service')
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(['broker', 'control-plane', 'nats', 'postgres', 'redis']);
     const secret = byKind('Secret')[0] as Doc & { stringData: Record<string, string> };
     expect(Object.keys(secret.stringData)).toContain('master-key');
   });
@@ -211,7 +227,7 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     for (const key of Object.keys(configMaps.get('switchboard-config')!.data)) expect(readByApps(key), key).toBe(true);
   });
 
-  it("each broker pod keeps fetched account JWTs (resolver_cache_dir from setup) on its own claim", () => {
+  it('each broker pod keeps fetched account JWTs (resolver_cache_dir from setup) on its own claim', () => {
     const sts = byKind('StatefulSet').find((x) => x.metadata.name === 'broker') as Doc & { spec: any };
     const args = sts.spec.template.spec.initContainers[0].args as string[];
     expect(args.slice(0, 2)).toEqual(['setup', 'broker-config']);

@@ -38,7 +38,9 @@ describe('npm start (apps/stack/src/main.ts)', () => {
       const dataDir = path.join(scratch(), 'data');
       const c = startStackProcess({ ...base, ...p, DATA_DIR: dataDir, REDIS_URL });
       expect(await c.exited).toBe(1);
-      expect(c.output()).toBe(`switchboard: port ${p.NATS_PORT} (NATS_PORT) is already in use on 127.0.0.1: stop the other process or set NATS_PORT to a free port\n`);
+      expect(c.output()).toBe(
+        `switchboard: port ${p.NATS_PORT} (NATS_PORT) is already in use on 127.0.0.1: stop the other process or set NATS_PORT to a free port\n`,
+      );
     } finally {
       held.close();
     }
@@ -48,7 +50,13 @@ describe('npm start (apps/stack/src/main.ts)', () => {
     const p = await ports();
     const api = `http://127.0.0.1:${p.PORT}`;
     // A closed port for REDIS_URL, and a PATH without redis-server (only this node's own folder).
-    const c = startStackProcess({ ...base, ...p, DATA_DIR: path.join(scratch(), 'data'), REDIS_URL: `redis://127.0.0.1:${await freePort()}`, PATH: path.dirname(process.execPath) });
+    const c = startStackProcess({
+      ...base,
+      ...p,
+      DATA_DIR: path.join(scratch(), 'data'),
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      PATH: path.dirname(process.execPath),
+    });
     try {
       await c.waitFor(/Ctrl-C stops everything\./, 90_000);
       expect(c.output()).toMatch(/WARN REDIS_URL: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ /);
@@ -58,10 +66,19 @@ describe('npm start (apps/stack/src/main.ts)', () => {
       expect(health).toMatchObject({ status: 'ok', checks: { redis: { status: 'unused' } } });
 
       const tenant = await signupWithUser(api, `embedded${process.pid}`);
-      const nc = await connect({ servers: `nats://127.0.0.1:${p.NATS_PORT}`, authenticator: credsAuthenticator(new TextEncoder().encode(tenant.creds)), reconnect: false, timeout: 5000 });
+      const nc = await connect({
+        servers: `nats://127.0.0.1:${p.NATS_PORT}`,
+        authenticator: credsAuthenticator(new TextEncoder().encode(tenant.creds)),
+        reconnect: false,
+        timeout: 5000,
+      });
       await nc.flush();
       // The revocation is a re-signed account JWT that only a propagation job brings to the broker.
-      const revoke = await fetch(`${api}/v1/accounts/${tenant.accountId}/users/${tenant.userId}/revoke`, { method: 'POST', headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' }, body: '{}' });
+      const revoke = await fetch(`${api}/v1/accounts/${tenant.accountId}/users/${tenant.userId}/revoke`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(revoke.status).toBeLessThan(300);
       await nc.closed();
       expect(c.output()).not.toMatch(/propagation attempt|dead-lettered/);
@@ -88,7 +105,9 @@ describe('npm start (apps/stack/src/main.ts)', () => {
     const token = readFileSync(tokenFile, 'utf8').trim();
     const health = (await (await fetch(`${api}/healthz`)).json()) as { status: string; checks: { database: { kind: string } } };
     expect(health).toMatchObject({ status: 'ok', checks: { database: { kind: 'pglite' } } });
-    const brokers = (await (await fetch(`${api}/v1/brokers`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: Array<{ name: string; url: string }> };
+    const brokers = (await (await fetch(`${api}/v1/brokers`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      items: Array<{ name: string; url: string }>;
+    };
     expect(brokers.items).toEqual([expect.objectContaining({ name: 'local', url: `nats://127.0.0.1:${p.NATS_PORT}` })]);
     const varz = (await (await fetch(`http://127.0.0.1:${p.NATS_HTTP_PORT}/varz`)).json()) as { port: number; system_account: string };
     expect(varz.port).toBe(Number(p.NATS_PORT));
@@ -132,7 +151,12 @@ describe('npm start (apps/stack/src/main.ts)', () => {
     const brokerPort = await freePort();
     const separateBroker = () => startTsx('apps/broker/src/main.ts', ['-c', conf, '-a', '127.0.0.1', '-p', String(brokerPort)], {});
     const userConnects = async (): Promise<void> => {
-      const nc = await connect({ servers: `nats://127.0.0.1:${brokerPort}`, authenticator: credsAuthenticator(new TextEncoder().encode(tenant.creds)), reconnect: false, timeout: 5000 });
+      const nc = await connect({
+        servers: `nats://127.0.0.1:${brokerPort}`,
+        authenticator: credsAuthenticator(new TextEncoder().encode(tenant.creds)),
+        reconnect: false,
+        timeout: 5000,
+      });
       await nc.flush();
       await nc.close();
     };

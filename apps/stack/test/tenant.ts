@@ -26,5 +26,11 @@ export async function signupWithUser(api: string, name: string): Promise<TestTen
   const signup = await post<{ token: string; account: { id: string; publicKey: string } }>('/v1/signup', { email: `${name}@example.com`, organization: name });
   const key = createUser();
   const user = await post<{ id: string; jwt: string }>(`/v1/accounts/${signup.account.id}/users`, { name, publicKey: key.getPublicKey() }, signup.token);
-  return { token: signup.token, accountId: signup.account.id, accountKey: signup.account.publicKey, userId: user.id, creds: formatCreds(user.jwt, key.getSeed()) };
+  return {
+    token: signup.token,
+    accountId: signup.account.id,
+    accountKey: signup.account.publicKey,
+    userId: user.id,
+    creds: formatCreds(user.jwt, key.getSeed()),
+  };
 }

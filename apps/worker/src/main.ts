@@ -46,14 +46,25 @@ async function main(): Promise<void> {
   }
   let running: RunningWorker;
   try {
-    running = await startWorker({ redisUrl: cfg.redisUrl, db: db.prisma, extraBrokers: cfg.brokers, systemCreds, concurrency: cfg.concurrency, log, ...(quota ? { quota } : {}), ...(cfg.queuePrefix ? { queuePrefix: cfg.queuePrefix } : {}) });
+    running = await startWorker({
+      redisUrl: cfg.redisUrl,
+      db: db.prisma,
+      extraBrokers: cfg.brokers,
+      systemCreds,
+      concurrency: cfg.concurrency,
+      log,
+      ...(quota ? { quota } : {}),
+      ...(cfg.queuePrefix ? { queuePrefix: cfg.queuePrefix } : {}),
+    });
   } catch (e) {
     await db.close();
     if (e instanceof RedisUnavailableError) fail(e.message);
     throw e;
   }
   const brokers = await db.prisma.broker.count();
-  log.info(`worker ready: ${brokers} registered broker(s)${cfg.brokers.length ? ` + ${cfg.brokers.length} from SWITCHBOARD_BROKERS` : ''}, concurrency ${cfg.concurrency}, database ${db.location}`);
+  log.info(
+    `worker ready: ${brokers} registered broker(s)${cfg.brokers.length ? ` + ${cfg.brokers.length} from SWITCHBOARD_BROKERS` : ''}, concurrency ${cfg.concurrency}, database ${db.location}`,
+  );
 
   let stopping = false;
   const stop = (signal: string): void => {

@@ -134,7 +134,13 @@ async function startUsageAndQuota(
   const usage =
     opts.usageRefreshMs === false
       ? null
-      : new UsageCollector({ creds: opts.systemCreds, brokers, store: new UsageStore(opts.db), ...(opts.usageRefreshMs ? { refreshMs: opts.usageRefreshMs } : {}), ...(opts.log ? { log: opts.log } : {}) });
+      : new UsageCollector({
+          creds: opts.systemCreds,
+          brokers,
+          store: new UsageStore(opts.db),
+          ...(opts.usageRefreshMs ? { refreshMs: opts.usageRefreshMs } : {}),
+          ...(opts.log ? { log: opts.log } : {}),
+        });
   await usage?.start();
   const quota = opts.quota ? new QuotaCheck({ db: opts.db, signer: opts.quota.signer, queue, ...(opts.quota.now ? { now: opts.quota.now } : {}) }) : null;
   let checking: Promise<unknown> = Promise.resolve();

@@ -9,7 +9,17 @@ import { startBroker, type Broker } from '@switchboard/broker';
 import { formatCreds } from '@switchboard/nats-jwt';
 import { StaticBrokers } from '@switchboard/propagation';
 import { optionsFromConfig } from '@switchboard/server';
-import { dropRedisKeys, makeOperator, operatorConfig, REDIS_URL, redisPrefix, testDatabase, waitFor, type OperatorFixture, type TestDatabase } from '@switchboard/testing';
+import {
+  dropRedisKeys,
+  makeOperator,
+  operatorConfig,
+  REDIS_URL,
+  redisPrefix,
+  testDatabase,
+  waitFor,
+  type OperatorFixture,
+  type TestDatabase,
+} from '@switchboard/testing';
 import { startWorker, type RunningWorker } from '../src/index.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
@@ -35,11 +45,21 @@ describe('monthly quota', () => {
   it('holds the publisher of an account over its quota; a raised quota lets the held message through', async () => {
     const C = fx.keys.c.getPublicKey();
     // Account C as the control plane stores it: on a plan of 5 messages a month.
-    const op = await fresh.db.prisma.operator.create({ data: { name: 'op', publicKey: fx.keys.operator.getPublicKey(), seedEnc: Buffer.from('x'), jwt: fx.operatorJwt } });
+    const op = await fresh.db.prisma.operator.create({
+      data: { name: 'op', publicKey: fx.keys.operator.getPublicKey(), seedEnc: Buffer.from('x'), jwt: fx.operatorJwt },
+    });
     const plan = await fresh.db.prisma.plan.create({ data: { name: 'tiny', monthlyMsgs: 5n } });
     const tenant = await fresh.db.prisma.tenant.create({ data: { name: 't', email: 't@quota.example', planId: plan.id } });
     await fresh.db.prisma.account.create({
-      data: { tenantId: tenant.id, operatorId: op.id, name: 'C', publicKey: C, seedEnc: Buffer.from('x'), jwt: fx.accountJwt.c, jwtIssuedAt: new Date(Date.now() - 5000) },
+      data: {
+        tenantId: tenant.id,
+        operatorId: op.id,
+        name: 'C',
+        publicKey: C,
+        seedEnc: Buffer.from('x'),
+        jwt: fx.accountJwt.c,
+        jwtIssuedAt: new Date(Date.now() - 5000),
+      },
     });
 
     const sub: NatsConnection = await connect({ port: broker.port, authenticator: jwtAuthenticator(fx.users.c1.jwt, fx.users.c1.key.getSeed()) });
@@ -55,9 +75,14 @@ describe('monthly quota', () => {
     await waitFor(() => received === 5, 15_000, '5 delivered');
 
     w = await startWorker({
-      redisUrl: REDIS_URL, db: fresh.db.prisma, brokers: new StaticBrokers([`nats://127.0.0.1:${broker.port}`]),
+      redisUrl: REDIS_URL,
+      db: fresh.db.prisma,
+      brokers: new StaticBrokers([`nats://127.0.0.1:${broker.port}`]),
       systemCreds: formatCreds(fx.users.sys.jwt, new TextDecoder().decode(fx.users.sys.key.getSeed())),
-      queuePrefix: prefix, log: quiet, usageRefreshMs: 200, quota: { signer: fx.keys.operator, intervalMs: 100 },
+      queuePrefix: prefix,
+      log: quiet,
+      usageRefreshMs: 200,
+      quota: { signer: fx.keys.operator, intervalMs: 100 },
     });
     const account = () => broker.server.accounts.get(C)!;
     await waitFor(() => account().limits.rateMsgs === 0, 15_000, 'the broker holds C (sb:rate_msgs=0 pushed)');

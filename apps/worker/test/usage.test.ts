@@ -9,7 +9,17 @@ import { formatCreds } from '@switchboard/nats-jwt';
 import { StaticBrokers } from '@switchboard/propagation';
 import { optionsFromConfig } from '@switchboard/server';
 import { HOUR_MS, UsageStore } from '@switchboard/usage';
-import { dropRedisKeys, makeOperator, operatorConfig, REDIS_URL, redisPrefix, testDatabase, waitFor, type OperatorFixture, type TestDatabase } from '@switchboard/testing';
+import {
+  dropRedisKeys,
+  makeOperator,
+  operatorConfig,
+  REDIS_URL,
+  redisPrefix,
+  testDatabase,
+  waitFor,
+  type OperatorFixture,
+  type TestDatabase,
+} from '@switchboard/testing';
 import { startWorker, type RunningWorker } from '../src/index.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
@@ -33,7 +43,15 @@ afterAll(async () => {
 });
 
 const start = (): Promise<RunningWorker> =>
-  startWorker({ redisUrl: REDIS_URL, db: fresh.db.prisma, brokers: new StaticBrokers([`nats://127.0.0.1:${broker.port}`]), systemCreds: creds, queuePrefix: prefix, log: quiet, usageRefreshMs: 200 });
+  startWorker({
+    redisUrl: REDIS_URL,
+    db: fresh.db.prisma,
+    brokers: new StaticBrokers([`nats://127.0.0.1:${broker.port}`]),
+    systemCreds: creds,
+    queuePrefix: prefix,
+    log: quiet,
+    usageRefreshMs: 200,
+  });
 
 async function report(account: string) {
   const now = Date.now();

@@ -42,7 +42,14 @@ describe('startWorker (in-process, as the embedded npm start calls it)', () => {
         return inner.brokers();
       },
     };
-    const w = await startWorker({ redisUrl: REDIS_URL, db: world.db.prisma, brokers, systemCreds: world.systemCreds, queuePrefix: `${world.prefix}-a`, log: quiet });
+    const w = await startWorker({
+      redisUrl: REDIS_URL,
+      db: world.db.prisma,
+      brokers,
+      systemCreds: world.systemCreds,
+      queuePrefix: `${world.prefix}-a`,
+      log: quiet,
+    });
     const order: string[] = [];
     w.worker.worker.on('completed', (job) => order.push(`completed ${job.data.account}`));
 
@@ -120,7 +127,13 @@ describe('main.ts as a process', { timeout: 60_000 }, () => {
 
   it('runs against PostgreSQL, Redis and a broker, and stops cleanly on SIGTERM', async () => {
     const prefix = `${world.prefix}-main`;
-    const p = run({ DATABASE_URL: world.fresh.url, REDIS_URL, SWITCHBOARD_BROKERS: world.server.url, SWITCHBOARD_SYSTEM_CREDS: credsPath, QUEUE_PREFIX: prefix });
+    const p = run({
+      DATABASE_URL: world.fresh.url,
+      REDIS_URL,
+      SWITCHBOARD_BROKERS: world.server.url,
+      SWITCHBOARD_SYSTEM_CREDS: credsPath,
+      QUEUE_PREFIX: prefix,
+    });
     try {
       await waitFor(() => p.output().includes('worker ready'), 45_000, 'worker ready');
       const queue = new BullPropagationQueue({ connection: world.redis, prefix });
@@ -142,7 +155,11 @@ describe('main.ts as a process', { timeout: 60_000 }, () => {
     const su = world.systemUser;
     await world.db.prisma.operator.update({
       where: { id: world.operatorRow },
-      data: { systemUserPublicKey: su.getPublicKey(), systemUserSeedEnc: new Uint8Array(sealSeed(keyring, su.getPublicKey(), su.getSeed())), systemUserJwt: world.systemUserJwt },
+      data: {
+        systemUserPublicKey: su.getPublicKey(),
+        systemUserSeedEnc: new Uint8Array(sealSeed(keyring, su.getPublicKey(), su.getSeed())),
+        systemUserJwt: world.systemUserJwt,
+      },
     });
     await world.db.prisma.broker.create({ data: { name: 'main', url: world.server.url } });
     const prefix = `${world.prefix}-db`;

@@ -45,18 +45,21 @@ const cleanup: (() => Promise<unknown>)[] = [() => fresh.drop(), async () => rmS
 try {
   const port = await freePort();
   const api = `http://127.0.0.1:${port}`;
-  const cp = await startControlPlane({
-    DATABASE_URL: fresh.url,
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    SWITCHBOARD_MASTER_KEY: masterKey,
-    SWITCHBOARD_ADMIN_TOKEN: admin,
-    SWITCHBOARD_ADMIN_TOKEN_FILE: path.join(tmp, 'admin-token'),
-    SWITCHBOARD_ACCOUNT_SERVER_URL: `${api}/jwt/v1`,
-    SIGNUPS_PER_HOUR: '1000000',
-  }, api);
+  const cp = await startControlPlane(
+    {
+      DATABASE_URL: fresh.url,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SWITCHBOARD_MASTER_KEY: masterKey,
+      SWITCHBOARD_ADMIN_TOKEN: admin,
+      SWITCHBOARD_ADMIN_TOKEN_FILE: path.join(tmp, 'admin-token'),
+      SWITCHBOARD_ACCOUNT_SERVER_URL: `${api}/jwt/v1`,
+      SIGNUPS_PER_HOUR: '1000000',
+    },
+    api,
+  );
   cleanup.push(() => cp.stop());
 
   const call = async (method: string, url: string, token: string | undefined, body?: unknown) => {
@@ -81,7 +84,10 @@ try {
     URL: await startBroker({ ...common, resolver: { type: 'URL', url: `${api}/jwt/v1/accounts/`, cacheDir: undefined } }),
     FULL: await startBroker({ ...common, resolver: { type: 'FULL', dir: path.join(tmp, 'full'), preload: { [sys.publicKey]: sys.jwt } } }),
   };
-  cleanup.push(() => brokers.URL.close(), () => brokers.FULL.close());
+  cleanup.push(
+    () => brokers.URL.close(),
+    () => brokers.FULL.close(),
+  );
   for (const [name, b] of Object.entries(brokers)) await call('POST', '/v1/brokers', admin, { name: `bench-${name}`, url: `nats://127.0.0.1:${b.port}` });
   const worker = await startWorker({ redisUrl, queuePrefix: prefix, db: db.prisma, systemCreds: await loadSystemCreds(db.prisma, keyring) });
   cleanup.push(async () => {
@@ -128,7 +134,14 @@ try {
     }
     const t = stats(total);
     const a = stats(apiPart);
-    rows.push([`signup -> first connect (${mode === 'URL' ? 'URL resolver' : 'FULL resolver, worker push'})`, `${rounds}`, ms(t.p50), ms(t.p95), ms(t.max), `API part (signup + user) p50 ${ms(a.p50)}`]);
+    rows.push([
+      `signup -> first connect (${mode === 'URL' ? 'URL resolver' : 'FULL resolver, worker push'})`,
+      `${rounds}`,
+      ms(t.p50),
+      ms(t.p95),
+      ms(t.max),
+      `API part (signup + user) p50 ${ms(a.p50)}`,
+    ]);
   }
 
   // 2. user credentials issued per second.
@@ -136,7 +149,10 @@ try {
   const keys = Array.from({ length: userCount * 3 }, () => createUser().getPublicKey());
   let next = 0;
   const issue = () => call('POST', `/v1/accounts/${tenant.account.id}/users`, tenant.token, { name: `p${next}`, publicKey: keys[next++]! });
-  for (const [label, concurrency] of [['sequential', 1], ['8 concurrent', 8]] as const) {
+  for (const [label, concurrency] of [
+    ['sequential', 1],
+    ['8 concurrent', 8],
+  ] as const) {
     const count = concurrency === 1 ? userCount : userCount * 2;
     const lat: number[] = [];
     const t0 = performance.now();
@@ -167,8 +183,13 @@ try {
       await call('POST', `/v1/accounts/${s.account.id}/users/${u.id}/revoke`, s.token);
       const gone = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);
       if (!gone) {
-        const refused = await natsConnect(brokers[mode], u.jwt, u.seed).then((c) => (c.close(), false), () => true);
-        throw new Error(`${mode}: revoked user still connected after 15 s (a new connection is ${refused ? 'refused: the push arrived' : 'admitted: no push'})`);
+        const refused = await natsConnect(brokers[mode], u.jwt, u.seed).then(
+          (c) => (c.close(), false),
+          () => true,
+        );
+        throw new Error(
+          `${mode}: revoked user still connected after 15 s (a new connection is ${refused ? 'refused: the push arrived' : 'admitted: no push'})`,
+        );
       }
       lat.push(performance.now() - t0);
     }
@@ -182,7 +203,9 @@ try {
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
-  console.log(`\n${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; control plane in its own process, worker and brokers in this one.`);
+  console.log(
+    `\n${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; control plane in its own process, worker and brokers in this one.`,
+  );
 } finally {
   for (const c of cleanup.reverse()) await c().catch((e: unknown) => console.error(`cleanup: ${e instanceof Error ? e.message : String(e)}`));
 }

@@ -10,7 +10,10 @@ export async function startControlPlane(env: Record<string, string>, api: string
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (gone) throw new Error(`control plane exited:\n${child.output()}`);
-    const status = await fetch(`${api}/healthz`).then((r) => r.status, () => 0);
+    const status = await fetch(`${api}/healthz`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) break;
     if (Date.now() > deadline) {
       child.proc.kill('SIGKILL');

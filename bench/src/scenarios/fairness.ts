@@ -157,7 +157,8 @@ async function updateAccount(ep: Endpoint, sysJwt: string, account: string, jwt:
   try {
     await c.ready;
     const answer = await c.request(`$SYS.REQ.ACCOUNT.${account}.CLAIMS.UPDATE`, jwt);
-    if (!answer.includes('jwt updated') && !(skipOk && answer.includes('jwt update skipped'))) throw new Error(`account update refused: ${answer.slice(0, 200)}`);
+    if (!answer.includes('jwt updated') && !(skipOk && answer.includes('jwt update skipped')))
+      throw new Error(`account update refused: ${answer.slice(0, 200)}`);
   } finally {
     c.close();
   }

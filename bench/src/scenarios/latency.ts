@@ -11,10 +11,7 @@ const SUBJECT = 'bench.req';
 export function latency(name: string, concurrency: number, byDefault: boolean): Scenario {
   return {
     name,
-    description:
-      concurrency === 1
-        ? 'request/reply round trip, one request at a time'
-        : `request/reply round trip, ${concurrency} requests in flight`,
+    description: concurrency === 1 ? 'request/reply round trip, one request at a time' : `request/reply round trip, ${concurrency} requests in flight`,
     sized: true,
     byDefault,
     metrics: [

@@ -59,14 +59,7 @@ interface Rates {
 /** The measurement window is cut in slices; the median slice rate resists a neighbour's burst. */
 const SLICE_MS = 250;
 
-async function measure(
-  ep: Endpoint,
-  shape: ThroughputShape,
-  size: number,
-  flow: number,
-  ctx: Context,
-  publish = true,
-): Promise<Rates> {
+async function measure(ep: Endpoint, shape: ThroughputShape, size: number, flow: number, ctx: Context, publish = true): Promise<Rates> {
   const counters = newCounters();
   const threads: RoleThread[] = [];
   try {

@@ -23,13 +23,19 @@ export const basics: Case[] = [
   {
     name: 'pub and msg without reply',
     conns: { sub: {}, pub: {} },
-    steps: [{ conn: 'sub', send: 'SUB foo 7\r\n' }, { conn: 'pub', send: pub('foo', 'hello world') }],
+    steps: [
+      { conn: 'sub', send: 'SUB foo 7\r\n' },
+      { conn: 'pub', send: pub('foo', 'hello world') },
+    ],
     mustSee: ['sub ← MSG foo 7 11\\r\\n', 'sub ← hello world\\r\\n'],
   },
   {
     name: 'pub and msg with reply',
     conns: { sub: {}, pub: {} },
-    steps: [{ conn: 'sub', send: 'SUB foo 1\r\n' }, { conn: 'pub', send: pub('foo', 'req', '_INBOX.abc') }],
+    steps: [
+      { conn: 'sub', send: 'SUB foo 1\r\n' },
+      { conn: 'pub', send: pub('foo', 'req', '_INBOX.abc') },
+    ],
     mustSee: ['sub ← MSG foo 1 _INBOX.abc 3\\r\\n'],
   },
   {
@@ -50,7 +56,10 @@ export const basics: Case[] = [
   {
     name: 'payload at the default limit',
     conns: { sub: {}, pub: {} },
-    steps: [{ conn: 'sub', send: 'SUB big 1\r\n' }, { conn: 'pub', send: pub('big', 'y'.repeat(1024 * 1024)) }],
+    steps: [
+      { conn: 'sub', send: 'SUB big 1\r\n' },
+      { conn: 'pub', send: pub('big', 'y'.repeat(1024 * 1024)) },
+    ],
     mustSee: ['sub ← MSG big 1 1048576\\r\\n'],
   },
   {
@@ -70,7 +79,10 @@ export const basics: Case[] = [
   {
     name: 'echo false: no self delivery, others still get it',
     conns: { me: { echo: false }, other: {} },
-    steps: [{ conn: 'other', send: 'SUB foo 2\r\n' }, { conn: 'me', send: 'SUB foo 1\r\n' + pub('foo', 'mine') }],
+    steps: [
+      { conn: 'other', send: 'SUB foo 2\r\n' },
+      { conn: 'me', send: 'SUB foo 1\r\n' + pub('foo', 'mine') },
+    ],
     mustSee: ['other ← MSG foo 2 4'],
   },
   {

@@ -31,20 +31,9 @@ export const CONFIG = {
     '}',
     '',
   ].join('\n'),
-  noAuthUser: [
-    'no_auth_user: a',
-    'accounts {',
-    '  A: { users: [ { user: a, password: pa } ] }',
-    '  B: { users: [ { user: b, password: pb } ] }',
-    '}',
-    '',
-  ].join('\n'),
+  noAuthUser: ['no_auth_user: a', 'accounts {', '  A: { users: [ { user: a, password: pa } ] }', '  B: { users: [ { user: b, password: pb } ] }', '}', ''].join(
+    '\n',
+  ),
   authTimeout: 'authorization {\n  user: alice\n  password: s3cret\n  timeout: 0.5\n}\n',
-  accounts: [
-    'accounts {',
-    '  A: { users: [ { user: a, password: pa } ] }',
-    '  B: { users: [ { user: b, password: pb } ] }',
-    '}',
-    '',
-  ].join('\n'),
+  accounts: ['accounts {', '  A: { users: [ { user: a, password: pa } ] }', '  B: { users: [ { user: b, password: pb } ] }', '}', ''].join('\n'),
 } as const;

@@ -13,7 +13,11 @@ export const edges: Case[] = [
     ],
     mustSee: ['svc ← MSG help 1 _INBOX.req.1 6', 'req ← MSG _INBOX.req.1 1 4'],
   },
-  { name: 'non-numeric sid is allowed', steps: [{ send: 'SUB foo abc\r\n' + pub('foo', 'x') + 'UNSUB abc\r\n' + pub('foo', 'y') }], mustSee: ['MSG foo abc 1'] },
+  {
+    name: 'non-numeric sid is allowed',
+    steps: [{ send: 'SUB foo abc\r\n' + pub('foo', 'x') + 'UNSUB abc\r\n' + pub('foo', 'y') }],
+    mustSee: ['MSG foo abc 1'],
+  },
   { name: 'bare LF line endings', steps: [{ send: 'SUB foo 1\n' + 'PUB foo 2\nhi\r\n' + 'PING\n' }], mustSee: ['MSG foo 1 2'] },
   { name: 'ping with trailing text', steps: [{ send: 'PING foo\r\n' }], mustSee: ['PONG'] },
   { name: 'empty line', closes: true, steps: [{ send: '\r\n' }] },
@@ -40,7 +44,10 @@ export const edges: Case[] = [
   {
     name: 'utf-8 subject',
     conns: { sub: {}, pub: {} },
-    steps: [{ conn: 'sub', send: 'SUB héllo.* 1\r\n' }, { conn: 'pub', send: pub('héllo.wörld', 'ü') }],
+    steps: [
+      { conn: 'sub', send: 'SUB héllo.* 1\r\n' },
+      { conn: 'pub', send: pub('héllo.wörld', 'ü') },
+    ],
     mustSee: ['MSG h\\xc3\\xa9llo.w\\xc3\\xb6rld 1 2'],
   },
   {
@@ -55,13 +62,20 @@ export const edges: Case[] = [
   {
     name: 'each queue group gets its own copy',
     conns: { g1: {}, g2: {}, pub: {} },
-    steps: [{ conn: 'g1', send: 'SUB foo one 1\r\n' }, { conn: 'g2', send: 'SUB foo two 1\r\n' }, { conn: 'pub', send: pub('foo', 'x') }],
+    steps: [
+      { conn: 'g1', send: 'SUB foo one 1\r\n' },
+      { conn: 'g2', send: 'SUB foo two 1\r\n' },
+      { conn: 'pub', send: pub('foo', 'x') },
+    ],
     mustSee: ['g1 ← MSG foo 1 1', 'g2 ← MSG foo 1 1'],
   },
   {
     name: 'no responders not sent when a queue subscriber exists',
     conns: { svc: {}, req: {} },
-    steps: [{ conn: 'svc', send: 'SUB svc q 1\r\n' }, { conn: 'req', send: 'SUB _INBOX.r 1\r\n' + pub('svc', 'q', '_INBOX.r') }],
+    steps: [
+      { conn: 'svc', send: 'SUB svc q 1\r\n' },
+      { conn: 'req', send: 'SUB _INBOX.r 1\r\n' + pub('svc', 'q', '_INBOX.r') },
+    ],
     mustSee: ['svc ← MSG svc 1 _INBOX.r 1'],
   },
   {
@@ -93,13 +107,20 @@ export const edges: Case[] = [
   {
     name: 'non-pedantic publish to wildcard subjects reaches wildcard subscribers',
     conns: { star: {}, full: {}, pub: {} },
-    steps: [{ conn: 'star', send: 'SUB foo.* 1\r\n' }, { conn: 'full', send: 'SUB > 1\r\n' }, { conn: 'pub', send: pub('foo.*', '1') + pub('>', '2') + pub('foo.>', '3') }],
+    steps: [
+      { conn: 'star', send: 'SUB foo.* 1\r\n' },
+      { conn: 'full', send: 'SUB > 1\r\n' },
+      { conn: 'pub', send: pub('foo.*', '1') + pub('>', '2') + pub('foo.>', '3') },
+    ],
   },
   { name: 'subject ending in a dot', steps: [{ send: 'SUB foo. 1\r\nSUB foo 2\r\n' + pub('foo.', 'x') }] },
   {
     name: 'queue names with wildcard characters',
     conns: { q1: {}, q2: {} },
-    steps: [{ conn: 'q1', send: 'SUB foo q.* 1\r\n' }, { conn: 'q2', send: 'SUB foo q> 1\r\n' + pub('foo', 'x') }],
+    steps: [
+      { conn: 'q1', send: 'SUB foo q.* 1\r\n' },
+      { conn: 'q2', send: 'SUB foo q> 1\r\n' + pub('foo', 'x') },
+    ],
   },
   {
     name: 'payload that looks like protocol',

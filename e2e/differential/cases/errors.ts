@@ -44,13 +44,16 @@ export const errors: Case[] = [
   {
     name: 'non-pedantic: wildcard publish subject is not delivered to literal subs',
     conns: { sub: {}, pub: {} },
-    steps: [{ conn: 'sub', send: 'SUB foo.bar 1\r\n' }, { conn: 'pub', send: pub('foo.*', 'x') }],
+    steps: [
+      { conn: 'sub', send: 'SUB foo.bar 1\r\n' },
+      { conn: 'pub', send: pub('foo.*', 'x') },
+    ],
   },
   {
     name: 'verbose: an error that closes gets no +OK',
     closes: true,
     conns: { c: { verbose: true } },
     steps: [{ send: 'SUB foo 1\r\nFOO\r\n' }],
-    mustSee: ["+OK\\r\\n", "-ERR 'Unknown Protocol Operation'"],
+    mustSee: ['+OK\\r\\n', "-ERR 'Unknown Protocol Operation'"],
   },
 ];

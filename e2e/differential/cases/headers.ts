@@ -6,13 +6,19 @@ export const headers: Case[] = [
   {
     name: 'hpub to hmsg',
     conns: { sub: {}, pub: {} },
-    steps: [{ conn: 'sub', send: 'SUB foo 1\r\n' }, { conn: 'pub', send: hpub('foo', HDRS, 'body') }],
+    steps: [
+      { conn: 'sub', send: 'SUB foo 1\r\n' },
+      { conn: 'pub', send: hpub('foo', HDRS, 'body') },
+    ],
     mustSee: ['sub ← HMSG foo 1 40 44\\r\\n'],
   },
   {
     name: 'hpub with reply',
     conns: { sub: {}, pub: {} },
-    steps: [{ conn: 'sub', send: 'SUB foo 1\r\n' }, { conn: 'pub', send: hpub('foo', HDRS, 'body', 'rep.ly') }],
+    steps: [
+      { conn: 'sub', send: 'SUB foo 1\r\n' },
+      { conn: 'pub', send: hpub('foo', HDRS, 'body', 'rep.ly') },
+    ],
     mustSee: ['HMSG foo 1 rep.ly 40 44'],
   },
   {
@@ -21,7 +27,8 @@ export const headers: Case[] = [
     mustSee: ['HMSG foo 1 12 12'],
   },
   {
-    name: 'no responders requires headers', closes: true,
+    name: 'no responders requires headers',
+    closes: true,
     conns: { c: { headers: false, no_responders: true } },
     steps: [{ send: 'PING\r\n' }],
     mustSee: ["-ERR 'no responders requires headers support'"],
@@ -29,16 +36,21 @@ export const headers: Case[] = [
   {
     name: 'headers to a subscriber without headers support',
     conns: { sub: { headers: false, no_responders: false }, pub: {} },
-    steps: [{ conn: 'sub', send: 'SUB foo 1\r\n' }, { conn: 'pub', send: hpub('foo', HDRS, 'body') }],
+    steps: [
+      { conn: 'sub', send: 'SUB foo 1\r\n' },
+      { conn: 'pub', send: hpub('foo', HDRS, 'body') },
+    ],
     mustSee: ['sub ← MSG foo 1 4\\r\\n'],
   },
   {
-    name: 'hpub from a connection without headers', closes: true,
+    name: 'hpub from a connection without headers',
+    closes: true,
     conns: { c: { headers: false, no_responders: false } },
     steps: [{ send: hpub('foo', HDRS, 'body') }],
   },
   {
-    name: 'hpub header size larger than total', closes: true,
+    name: 'hpub header size larger than total',
+    closes: true,
     steps: [{ send: 'HPUB foo 20 10\r\n0123456789\r\n' }],
   },
   {

@@ -36,7 +36,10 @@ export const permissions: Case[] = [
     name: 'permissions: wildcard subscription does not leak denied subjects',
     config: CONFIG.permissions,
     conns: { d: { user: 'deny', pass: 'pd' }, l: { user: 'limited', pass: 'pl' } },
-    steps: [{ conn: 'd', send: 'SUB *.x 1\r\n' }, { conn: 'l', send: pub('allowed.x', 'seen') }],
+    steps: [
+      { conn: 'd', send: 'SUB *.x 1\r\n' },
+      { conn: 'l', send: pub('allowed.x', 'seen') },
+    ],
     mustSee: ['d ← MSG allowed.x 1 4'],
   },
 ];

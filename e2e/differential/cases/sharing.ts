@@ -8,14 +8,20 @@ export const sharing: Case[] = [
     name: 'sharing: imported stream reaches the importer',
     config: CONFIG.sharing,
     conns: { b: { user: 'b', pass: 'pb' }, a: { user: 'a', pass: 'pa' } },
-    steps: [{ conn: 'b', send: 'SUB news.> 1\r\n' }, { conn: 'a', send: pub('news.today', 'headline') + pub('gossip', 'private') }],
+    steps: [
+      { conn: 'b', send: 'SUB news.> 1\r\n' },
+      { conn: 'a', send: pub('news.today', 'headline') + pub('gossip', 'private') },
+    ],
     mustSee: ['b ← MSG news.today 1 8'],
   },
   {
     name: 'sharing: importer publishes do not flow back to the exporter',
     config: CONFIG.sharing,
     conns: { a: { user: 'a', pass: 'pa' }, b: { user: 'b', pass: 'pb' } },
-    steps: [{ conn: 'a', send: 'SUB news.> 1\r\n' }, { conn: 'b', send: pub('news.fake', 'x') }],
+    steps: [
+      { conn: 'a', send: 'SUB news.> 1\r\n' },
+      { conn: 'b', send: pub('news.fake', 'x') },
+    ],
   },
   {
     name: 'sharing: service import request and reply',
@@ -41,7 +47,10 @@ export const sharing: Case[] = [
       [/_R_\.[A-Za-z0-9]+\.[A-Za-z0-9]+ \d+ \d+/, '_R_.<mapped> <hdr> <total>'],
       [/"rtt":\d+/, '"rtt":<measured>'],
     ],
-    steps: [{ conn: 'svc', send: 'SUB help 1\r\n' }, { conn: 'req', send: pub('help', 'please', '_INBOX.b.1') }],
+    steps: [
+      { conn: 'svc', send: 'SUB help 1\r\n' },
+      { conn: 'req', send: pub('help', 'please', '_INBOX.b.1') },
+    ],
     mustSee: ['Nats-Request-Info: {"acc":"B","rtt":<measured>}'],
   },
 ];

@@ -6,7 +6,10 @@ export const subs: Case[] = [
   {
     name: 'sub with queue group',
     conns: { sub: {}, pub: {} },
-    steps: [{ conn: 'sub', send: 'SUB foo workers 5\r\n' }, { conn: 'pub', send: pub('foo', 'job') }],
+    steps: [
+      { conn: 'sub', send: 'SUB foo workers 5\r\n' },
+      { conn: 'pub', send: pub('foo', 'job') },
+    ],
     mustSee: ['sub ← MSG foo 5 3'],
   },
   {
@@ -40,25 +43,37 @@ export const subs: Case[] = [
   {
     name: 'wildcard star matches one token',
     conns: { sub: {}, pub: {} },
-    steps: [{ conn: 'sub', send: 'SUB foo.* 1\r\n' }, { conn: 'pub', send: pub('foo.bar', '1') + pub('foo.bar.baz', '2') + pub('foo', '3') + pub('foo.x', '4') }],
+    steps: [
+      { conn: 'sub', send: 'SUB foo.* 1\r\n' },
+      { conn: 'pub', send: pub('foo.bar', '1') + pub('foo.bar.baz', '2') + pub('foo', '3') + pub('foo.x', '4') },
+    ],
     mustSee: ['MSG foo.bar 1 1', 'MSG foo.x 1 1'],
   },
   {
     name: 'wildcard star in the middle',
     conns: { sub: {}, pub: {} },
-    steps: [{ conn: 'sub', send: 'SUB a.*.c 1\r\n' }, { conn: 'pub', send: pub('a.b.c', '1') + pub('a.b.d', '2') + pub('a.c', '3') + pub('a.x.c', '4') }],
+    steps: [
+      { conn: 'sub', send: 'SUB a.*.c 1\r\n' },
+      { conn: 'pub', send: pub('a.b.c', '1') + pub('a.b.d', '2') + pub('a.c', '3') + pub('a.x.c', '4') },
+    ],
     mustSee: ['MSG a.b.c 1 1', 'MSG a.x.c 1 1'],
   },
   {
     name: 'wildcard gt matches one or more tokens',
     conns: { sub: {}, pub: {} },
-    steps: [{ conn: 'sub', send: 'SUB foo.> 1\r\n' }, { conn: 'pub', send: pub('foo.bar', '1') + pub('foo.bar.baz', '2') + pub('foo', '3') }],
+    steps: [
+      { conn: 'sub', send: 'SUB foo.> 1\r\n' },
+      { conn: 'pub', send: pub('foo.bar', '1') + pub('foo.bar.baz', '2') + pub('foo', '3') },
+    ],
     mustSee: ['MSG foo.bar 1 1', 'MSG foo.bar.baz 1 1'],
   },
   {
     name: 'full wildcard',
     conns: { sub: {}, pub: {} },
-    steps: [{ conn: 'sub', send: 'SUB > 1\r\n' }, { conn: 'pub', send: pub('a', '1') + pub('a.b.c', '2') }],
+    steps: [
+      { conn: 'sub', send: 'SUB > 1\r\n' },
+      { conn: 'pub', send: pub('a', '1') + pub('a.b.c', '2') },
+    ],
     mustSee: ['MSG a 1 1', 'MSG a.b.c 1 1'],
   },
   {

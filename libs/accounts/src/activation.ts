@@ -8,7 +8,10 @@ import type { ActivationVerifier } from './exports-imports.js';
  * importer, for a subject within the export, not expired and not revoked by the export.
  * Accounts are named by their public keys; `claimsOf` gives an exporter's current claims.
  */
-export function jwtActivations<A extends Account>(claimsOf: (account: string) => AccountClaims | undefined, now: () => number = Date.now): ActivationVerifier<A> {
+export function jwtActivations<A extends Account>(
+  claimsOf: (account: string) => AccountClaims | undefined,
+  now: () => number = Date.now,
+): ActivationVerifier<A> {
   return (imp, exporter, importer) => {
     const claims = claimsOf(exporter.name);
     return claims !== undefined && checkActivation({ importer: importer.name, import: imp, exporter: claims, now: now() }).ok;

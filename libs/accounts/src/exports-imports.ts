@@ -76,7 +76,13 @@ export function setExports<A extends Acc>(account: A, exports: readonly ExportDe
  * first import nats-server would refuse, and nothing is changed then; with `refused`, such
  * imports are reported there and left out instead (nats-server's way with account JWTs).
  */
-export function setImports<A extends Acc>(account: A, imports: readonly Import[], resolve: (name: string) => A | undefined, verify?: ActivationVerifier<A>, refused?: RefusedImport): void {
+export function setImports<A extends Acc>(
+  account: A,
+  imports: readonly Import[],
+  resolve: (name: string) => A | undefined,
+  verify?: ActivationVerifier<A>,
+  refused?: RefusedImport,
+): void {
   const streams: StreamImport<A>[] = [];
   const services = new Map<string, ServiceImport<A>>();
   for (const imp of imports) {
@@ -125,7 +131,12 @@ function addImport<A extends Acc>(
       if (!found || !authorizes(found.exp.auth, account.name, subject, found.exact, activation)) throw fail('stream import not authorized');
       if (streamCycle(account, exporter, to, streams)) throw fail('import forms a cycle');
       if (streams.some((s) => s.exporter === exporter && s.from === subject)) throw fail('stream import already exists');
-      streams.push(build(() => new StreamImport(exporter, subject, to), (e) => fail(`failed to create mapping transform for stream import subject ${JSON.stringify(subject)} to ${JSON.stringify(to)}: ${e}`)));
+      streams.push(
+        build(
+          () => new StreamImport(exporter, subject, to),
+          (e) => fail(`failed to create mapping transform for stream import subject ${JSON.stringify(subject)} to ${JSON.stringify(to)}: ${e}`),
+        ),
+      );
     } else {
       let from = subject;
       let to = imp.to || subject;
@@ -138,8 +149,17 @@ function addImport<A extends Acc>(
       if (!found || !authorizes(found.exp.auth, account.name, to, found.exact, activation)) throw fail('service import not authorized');
       if (serviceCycle(account, exporter, from, services)) throw fail('import forms a cycle');
       const dup = services.get(from);
-      if (dup) throw fail(`duplicate service import subject ${JSON.stringify(from)}, previously used in import for account ${JSON.stringify(dup.exporter.name)}, subject ${JSON.stringify(dup.to)}`);
-      services.set(from, build(() => new ServiceImport(account, exporter, from, to, found.exp, imp.share === true), (e) => fail(`failed to create mapping transform for service import subject ${JSON.stringify(from)} to ${JSON.stringify(to)}: ${e}`)));
+      if (dup)
+        throw fail(
+          `duplicate service import subject ${JSON.stringify(from)}, previously used in import for account ${JSON.stringify(dup.exporter.name)}, subject ${JSON.stringify(dup.to)}`,
+        );
+      services.set(
+        from,
+        build(
+          () => new ServiceImport(account, exporter, from, to, found.exp, imp.share === true),
+          (e) => fail(`failed to create mapping transform for service import subject ${JSON.stringify(from)} to ${JSON.stringify(to)}: ${e}`),
+        ),
+      );
     }
   }
 }
@@ -148,7 +168,13 @@ function addImport<A extends Acc>(
  * Sets one account's exports and imports from its claims (a JWT account's update, or a config
  * account). Exports go first: an account may import from itself only through them.
  */
-export function applyAccountClaims<A extends Acc>(account: A, claims: ExportsImports, resolve: (name: string) => A | undefined, verify?: ActivationVerifier<A>, refused?: RefusedImport): void {
+export function applyAccountClaims<A extends Acc>(
+  account: A,
+  claims: ExportsImports,
+  resolve: (name: string) => A | undefined,
+  verify?: ActivationVerifier<A>,
+  refused?: RefusedImport,
+): void {
   setExports(account, claims.exports);
   setImports(account, claims.imports ?? [], resolve, verify, refused);
 }

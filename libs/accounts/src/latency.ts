@@ -22,7 +22,9 @@ export function latencyConfig(exportSubject: string, decl: { sampling: number | 
     throw new Error(`Error adding service latency sampling for ${JSON.stringify(exportSubject)}: sampling rate must be 1-100`);
   }
   if (!isValidSubject(decl.results) || !subjectIsLiteral(decl.results)) {
-    throw new Error(`Error adding service latency sampling for ${JSON.stringify(exportSubject)} on subject ${JSON.stringify(decl.results)}: invalid publish subject`);
+    throw new Error(
+      `Error adding service latency sampling for ${JSON.stringify(exportSubject)} on subject ${JSON.stringify(decl.results)}: invalid publish subject`,
+    );
   }
   return { sampling, subject: decl.results };
 }

@@ -26,7 +26,13 @@ export interface AccountUsageEvent {
 }
 
 /** The event for one account's usage snapshot. */
-export function usageEvent(e: { id: string; timestamp: string; server: AccountUsageEvent['server']; account: string; usage: UsageSnapshot }): AccountUsageEvent {
+export function usageEvent(e: {
+  id: string;
+  timestamp: string;
+  server: AccountUsageEvent['server'];
+  account: string;
+  usage: UsageSnapshot;
+}): AccountUsageEvent {
   const u = e.usage;
   return {
     type: ACCOUNT_USAGE_EVENT,

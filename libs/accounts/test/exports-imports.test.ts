@@ -70,7 +70,9 @@ describe('exports and imports', () => {
     expect(si!.exp.responseType).toBe('Stream');
     expect(si!.exp.responseThreshold).toBe(5000);
     expect(sl.match('wild.q').psubs[0]!.remoteSubject('wild.q')).toBe('svc.q');
-    expect(() => setImports(get('B'), [service('A', 'svc.a'), service('A', 'svc.b', { to: 'x', local_subject: 'svc.a' })], resolve)).toThrow(/duplicate service import subject "svc.a"/);
+    expect(() => setImports(get('B'), [service('A', 'svc.a'), service('A', 'svc.b', { to: 'x', local_subject: 'svc.a' })], resolve)).toThrow(
+      /duplicate service import subject "svc.a"/,
+    );
   });
 
   it('refuses service import cycles; unknown accounts are named', () => {
@@ -78,7 +80,9 @@ describe('exports and imports', () => {
     applyAccountClaims(get('A'), { exports: [{ type: 'service', subject: 'x.>' }] }, resolve);
     applyAccountClaims(get('B'), { exports: [{ type: 'service', subject: 'y.>' }] }, resolve);
     setImports(get('A'), [service('B', 'y.>', { local_subject: 'x.>' })], resolve);
-    expect(() => setImports(get('B'), [service('A', 'x.>', { local_subject: 'y.>' })], resolve)).toThrow('Error adding service import "x.>": import forms a cycle');
+    expect(() => setImports(get('B'), [service('A', 'x.>', { local_subject: 'y.>' })], resolve)).toThrow(
+      'Error adding service import "x.>": import forms a cycle',
+    );
     expect(() => setImports(get('B'), [service('Z', 'x')], resolve)).toThrow('"Z" account not defined for service import');
   });
 
@@ -97,7 +101,12 @@ describe('Responses', () => {
   it('maps replies under one _R_ prefix, looks them up, removes them', () => {
     const r = new Responses<string>();
     expect(r.prefix).toMatch(/^_R_\.[0-9A-Za-z]{6}\.$/);
-    const exp = { subject: 's', auth: { tokenReq: false, approved: null, accountTokenPosition: 0 }, responseType: 'Singleton' as const, responseThreshold: 1000 };
+    const exp = {
+      subject: 's',
+      auth: { tokenReq: false, approved: null, accountTokenPosition: 0 },
+      responseType: 'Singleton' as const,
+      responseThreshold: 1000,
+    };
     const a = r.add('B', '_INBOX.1', exp, false);
     const b = r.add('B', '_INBOX.2', exp, false);
     expect(a.from).toMatch(/^_R_\.[0-9A-Za-z]{6}\.[0-9A-Za-z]{6}$/);

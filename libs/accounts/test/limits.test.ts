@@ -12,7 +12,9 @@ describe('limitsFromClaims', () => {
   });
 
   it('reads the Switchboard limits from sb: tags, in any case, ignoring other and malformed tags', () => {
-    const l = limitsFromClaims({ tags: ['team:red', 'SB:Rate_Msgs=1000', 'sb:rate_bytes = 2048', 'sb:subs_total=7', 'sb:rate_msgs=-5', 'sb:nope=1', 'sb:rate_bytes', 42] });
+    const l = limitsFromClaims({
+      tags: ['team:red', 'SB:Rate_Msgs=1000', 'sb:rate_bytes = 2048', 'sb:subs_total=7', 'sb:rate_msgs=-5', 'sb:nope=1', 'sb:rate_bytes', 42],
+    });
     expect(l).toMatchObject({ rateMsgs: 1000, rateBytes: 2048, maxAccountSubscriptions: 7 });
   });
 

@@ -5,8 +5,18 @@ import { ACCOUNT_USAGE_EVENT, ACCOUNT_USAGE_WILDCARD, accountUsageSubject, Accou
 
 const server = { name: 'n1', host: '0.0.0.0', id: 'NSERVERID', ver: '2.9.10', seq: 7, jetstream: false, time: '2026-11-23T10:00:00.000Z' };
 const good = {
-  type: ACCOUNT_USAGE_EVENT, id: 'x', timestamp: '2026-11-23T10:00:00.000Z', server: { name: 'n', id: 'SID', seq: 1, time: '' },
-  acc: 'A', conns: 1, subs: 2, total_conns: 3, sent: { msgs: 4, bytes: 5 }, received: { msgs: 6, bytes: 7 }, slow_consumers: 0, throttled_ms: 8,
+  type: ACCOUNT_USAGE_EVENT,
+  id: 'x',
+  timestamp: '2026-11-23T10:00:00.000Z',
+  server: { name: 'n', id: 'SID', seq: 1, time: '' },
+  acc: 'A',
+  conns: 1,
+  subs: 2,
+  total_conns: 3,
+  sent: { msgs: 4, bytes: 5 },
+  received: { msgs: 6, bytes: 7 },
+  slow_consumers: 0,
+  throttled_ms: 8,
 };
 
 describe('usage event', () => {
@@ -15,12 +25,32 @@ describe('usage event', () => {
     Object.assign(u, { inMsgs: 10, inBytes: 1000, outMsgs: 20, outBytes: 2000, totalConnections: 3, slowConsumers: 1, throttledMs: 12.6 });
     const event = usageEvent({ id: 'EVT', timestamp: '2026-11-23T10:00:00.000Z', server, account: 'ACC', usage: usageSnapshot(u, 2, 5) });
     expect(JSON.parse(JSON.stringify(event))).toEqual({
-      type: 'io.switchboard.advisory.v1.account_usage', id: 'EVT', timestamp: '2026-11-23T10:00:00.000Z', server, acc: 'ACC',
-      conns: 2, subs: 5, total_conns: 3, sent: { msgs: 20, bytes: 2000 }, received: { msgs: 10, bytes: 1000 }, slow_consumers: 1, throttled_ms: 13,
+      type: 'io.switchboard.advisory.v1.account_usage',
+      id: 'EVT',
+      timestamp: '2026-11-23T10:00:00.000Z',
+      server,
+      acc: 'ACC',
+      conns: 2,
+      subs: 5,
+      total_conns: 3,
+      sent: { msgs: 20, bytes: 2000 },
+      received: { msgs: 10, bytes: 1000 },
+      slow_consumers: 1,
+      throttled_ms: 13,
     });
     expect(parseUsageEvent(JSON.stringify(event))).toEqual({
-      serverId: 'NSERVERID', serverName: 'n1', account: 'ACC', at: new Date('2026-11-23T10:00:00.000Z'),
-      msgsIn: 10, bytesIn: 1000, msgsOut: 20, bytesOut: 2000, totalConns: 3, throttledMs: 13, connections: 2, subscriptions: 5,
+      serverId: 'NSERVERID',
+      serverName: 'n1',
+      account: 'ACC',
+      at: new Date('2026-11-23T10:00:00.000Z'),
+      msgsIn: 10,
+      bytesIn: 1000,
+      msgsOut: 20,
+      bytesOut: 2000,
+      totalConns: 3,
+      throttledMs: 13,
+      connections: 2,
+      subscriptions: 5,
     });
   });
 
@@ -32,13 +62,36 @@ describe('usage event', () => {
   it('property: any snapshot survives encode -> JSON -> decode', () => {
     const count = fc.nat({ max: Number.MAX_SAFE_INTEGER });
     fc.assert(
-      fc.property(fc.record({ inMsgs: count, inBytes: count, outMsgs: count, outBytes: count, totalConnections: count, slowConsumers: count, throttledMs: count, connections: count, subscriptions: count }), (s) => {
-        const text = new TextEncoder().encode(JSON.stringify(usageEvent({ id: 'e', timestamp: new Date(0).toISOString(), server, account: 'A', usage: s })));
-        expect(parseUsageEvent(text)).toEqual({
-          serverId: server.id, serverName: server.name, account: 'A', at: new Date(0),
-          msgsIn: s.inMsgs, bytesIn: s.inBytes, msgsOut: s.outMsgs, bytesOut: s.outBytes, totalConns: s.totalConnections, throttledMs: s.throttledMs, connections: s.connections, subscriptions: s.subscriptions,
-        });
-      }),
+      fc.property(
+        fc.record({
+          inMsgs: count,
+          inBytes: count,
+          outMsgs: count,
+          outBytes: count,
+          totalConnections: count,
+          slowConsumers: count,
+          throttledMs: count,
+          connections: count,
+          subscriptions: count,
+        }),
+        (s) => {
+          const text = new TextEncoder().encode(JSON.stringify(usageEvent({ id: 'e', timestamp: new Date(0).toISOString(), server, account: 'A', usage: s })));
+          expect(parseUsageEvent(text)).toEqual({
+            serverId: server.id,
+            serverName: server.name,
+            account: 'A',
+            at: new Date(0),
+            msgsIn: s.inMsgs,
+            bytesIn: s.inBytes,
+            msgsOut: s.outMsgs,
+            bytesOut: s.outBytes,
+            totalConns: s.totalConnections,
+            throttledMs: s.throttledMs,
+            connections: s.connections,
+            subscriptions: s.subscriptions,
+          });
+        },
+      ),
     );
   });
 

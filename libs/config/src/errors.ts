@@ -10,10 +10,7 @@ export class ConfigError extends Error {
   readonly column: number;
   readonly reason: string;
 
-  constructor(
-    detail: string,
-    where: { file?: string | undefined; line: number; column: number; reason?: string; cause?: unknown },
-  ) {
+  constructor(detail: string, where: { file?: string | undefined; line: number; column: number; reason?: string; cause?: unknown }) {
     const at = where.line > 0 ? `${where.line}:${where.column}` : '';
     const prefix = [where.file, at].filter((s) => s).join(':');
     super(prefix ? `${prefix}: ${detail}` : detail, where.cause === undefined ? undefined : { cause: where.cause });

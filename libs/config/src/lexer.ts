@@ -106,7 +106,12 @@ export function isDigit(r: number): boolean {
 /** k, m, g, t, p, e in either case. */
 function isNumberSuffix(r: number): boolean {
   switch (r | 0x20) {
-    case 0x6b: case 0x6d: case 0x67: case 0x74: case 0x70: case 0x65:
+    case 0x6b:
+    case 0x6d:
+    case 0x67:
+    case 0x74:
+    case 0x70:
+    case 0x65:
       return r >= 0x41;
   }
   return false;
@@ -251,7 +256,12 @@ export class Lexer {
 
   private isBool(): boolean {
     switch (this.input.slice(this.start, this.pos).toLowerCase()) {
-      case 'true': case 'false': case 'on': case 'off': case 'yes': case 'no':
+      case 'true':
+      case 'false':
+      case 'on':
+      case 'off':
+      case 'yes':
+      case 'no':
         return true;
     }
     return false;
@@ -312,9 +322,7 @@ export class Lexer {
           this.ignore();
           return S.Top;
         }
-        return this.error(
-          `Expected a top-level value to end with a new line, comment or EOF, but got '${show(r)}' instead.`,
-        );
+        return this.error(`Expected a top-level value to end with a new line, comment or EOF, but got '${show(r)}' instead.`);
 
       case S.KeyStart:
         r = this.peek();
@@ -420,9 +428,7 @@ export class Lexer {
           return this.pop();
         }
         if (r === EOF) {
-          return this.error(
-            state === S.IncludeDubQuoted ? 'Unexpected EOF in double quoted include' : 'Unexpected EOF in quoted include',
-          );
+          return this.error(state === S.IncludeDubQuoted ? 'Unexpected EOF in double quoted include' : 'Unexpected EOF in quoted include');
         }
         return state;
       }
@@ -511,9 +517,7 @@ export class Lexer {
           return S.ArrayValue;
         }
         if (r === 0x5d) return S.ArrayEnd;
-        return this.error(
-          `Expected an array value terminator "," or an array terminator "]", but got '${show(r)}' instead.`,
-        );
+        return this.error(`Expected an array value terminator "," or an array terminator "]", but got '${show(r)}' instead.`);
 
       case S.ArrayEnd:
         this.ignore();
@@ -562,9 +566,7 @@ export class Lexer {
         const dub = state === S.MapDubQuotedKey;
         r = this.peek();
         if (r === EOF) {
-          return this.error(
-            dub ? 'Unexpected EOF processing double quoted map key.' : 'Unexpected EOF processing quoted map key.',
-          );
+          return this.error(dub ? 'Unexpected EOF processing double quoted map key.' : 'Unexpected EOF processing quoted map key.');
         }
         if (r === (dub ? 0x22 : 0x27)) {
           this.emit(Item.Key);
@@ -631,9 +633,7 @@ export class Lexer {
           this.ignore();
           return S.MapEnd;
         }
-        return this.error(
-          `Expected a map value terminator "," or a map terminator "}", but got '${show(r)}' instead.`,
-        );
+        return this.error(`Expected a map value terminator "," or a map terminator "}", but got '${show(r)}' instead.`);
 
       case S.MapEnd:
         this.ignore();
@@ -680,9 +680,7 @@ export class Lexer {
           this.addCurrentStringPart(1);
           return S.StringEscape;
         }
-        if (
-          isNL(r) || r === EOF || r === 0x3b || r === 0x2c || r === 0x5d || r === 0x7d || isWhitespace(r)
-        ) {
+        if (isNL(r) || r === EOF || r === 0x3b || r === 0x2c || r === 0x5d || r === 0x7d || isWhitespace(r)) {
           this.backup();
           if (this.parts.length > 0) this.emitString();
           else if (this.isBool()) this.emit(Item.Bool);
@@ -741,9 +739,7 @@ export class Lexer {
           case 0x5c:
             return this.addStringPart('\\');
         }
-        return this.error(
-          `Invalid escape character '${show(r)}'. Only the following escape characters are allowed: \\xXX, \\t, \\n, \\r, \\", \\\\.`,
-        );
+        return this.error(`Invalid escape character '${show(r)}'. Only the following escape characters are allowed: \\xXX, \\t, \\n, \\r, \\", \\\\.`);
 
       case S.StringBinary: {
         const eol = "Expected two hexadecimal digits after '\\x', but hit end of line";

@@ -71,8 +71,7 @@ function compare(text: string, include?: string): void {
 
 const pick = <T>(...xs: T[]) => fc.constantFrom(...xs);
 /** Mostly the first (valid) choices, sometimes the second (often invalid) ones. */
-const mostly = <T>(good: fc.Arbitrary<T>, risky: fc.Arbitrary<T>) =>
-  fc.oneof({ weight: 12, arbitrary: good }, { weight: 1, arbitrary: risky });
+const mostly = <T>(good: fc.Arbitrary<T>, risky: fc.Arbitrary<T>) => fc.oneof({ weight: 12, arbitrary: good }, { weight: 1, arbitrary: risky });
 
 const quoted = fc
   .array(
@@ -115,7 +114,11 @@ const { value } = fc.letrec<{ value: string; array: string; map: string }>((tie)
     .tuple(fc.array(tie('value'), { maxLength: 3 }), mostly(pick(', ', ' , ', '\n'), pick(',', ' ')), mostly(pick(' ]', '\n]', ', ]'), pick(']', '')))
     .map(([xs, s, close]) => `[${xs.join(s)}${close}`),
   map: fc
-    .tuple(fc.array(fc.tuple(key, sep, tie('value')), { maxLength: 3 }), mostly(pick(', ', '\n', '; '), pick(' ', ',,')), mostly(pick(' }', '\n}', '}'), pick('', ']')))
+    .tuple(
+      fc.array(fc.tuple(key, sep, tie('value')), { maxLength: 3 }),
+      mostly(pick(', ', '\n', '; '), pick(' ', ',,')),
+      mostly(pick(' }', '\n}', '}'), pick('', ']')),
+    )
     .map(([es, s, close]) => `{${es.map(([k, p, v]) => k + p + v).join(s)}${close}`),
 }));
 
@@ -124,15 +127,65 @@ const entryLine = fc.oneof(
   { weight: 1, arbitrary: pick('# just a comment\n', '// another\n', '\n', '   \n') },
 );
 const includeLine = pick('include "inc.conf"\n', 'include inc.conf\n', "include 'inc.conf'\n", 'include missing.conf\n', 'include\n', 'include [x]\n');
-const configText = fc.array(fc.oneof({ weight: 7, arbitrary: entryLine }, { weight: 1, arbitrary: includeLine }), { minLength: 1, maxLength: 4 }).map((ls) => ls.join(''));
+const configText = fc
+  .array(fc.oneof({ weight: 7, arbitrary: entryLine }, { weight: 1, arbitrary: includeLine }), { minLength: 1, maxLength: 4 })
+  .map((ls) => ls.join(''));
 /** No includes in the included file: nats-server 2.9 has no cycle check and would overflow its stack. */
 const includedText = fc.array(entryLine, { minLength: 1, maxLength: 3 }).map((ls) => ls.join(''));
 
 const noise = fc
   .array(
-    pick('{', '}', '[', ']', '(', ')', '"', "'", '=', ':', ';', ',', '#', '/', '//', '\\', '$', '\n', '\r', ' ', '\t',
-      '0', '1', '9', '.', '-', 'k', 'b', 'i', 'a', 'x', 'e', 'T', 'Z', 'include ', 'true', '\0', 'é', 'v0', 'E1',
-      '2020-01-02T03:04:05Z', '\\x4', '\\xc3', '\u00a0', '\v', '\f', '\u2028', '\u0663', '\u{1F600}'),
+    pick(
+      '{',
+      '}',
+      '[',
+      ']',
+      '(',
+      ')',
+      '"',
+      "'",
+      '=',
+      ':',
+      ';',
+      ',',
+      '#',
+      '/',
+      '//',
+      '\\',
+      '$',
+      '\n',
+      '\r',
+      ' ',
+      '\t',
+      '0',
+      '1',
+      '9',
+      '.',
+      '-',
+      'k',
+      'b',
+      'i',
+      'a',
+      'x',
+      'e',
+      'T',
+      'Z',
+      'include ',
+      'true',
+      '\0',
+      'é',
+      'v0',
+      'E1',
+      '2020-01-02T03:04:05Z',
+      '\\x4',
+      '\\xc3',
+      '\u00a0',
+      '\v',
+      '\f',
+      '\u2028',
+      '\u0663',
+      '\u{1F600}',
+    ),
     { maxLength: 30 },
   )
   .map((p) => p.join(''));
@@ -172,34 +225,49 @@ describe('differential against nats-server -t', () => {
     compare('include inc.conf\n', 'v1 = [1]\n');
   });
 
-  it('agrees on generated configs, valid and invalid', () => {
-    tally = newTally();
-    fc.assert(
-      fc.property(configText, fc.option(includedText, { nil: undefined }), (text, include) => compare(text, include ?? 'v3 = 1\n')),
-      { numRuns: 200 * RUNS, seed: SEED ?? 4222 },
-    );
-    // Guards the generator: a differential test that only ever sees errors proves little.
-    expect(tally.accepted).toBeGreaterThan(40);
-    expect(tally.rejected).toBeGreaterThan(60);
-    expect(tally.deviations).toBeLessThan(30 * RUNS);
-  }, 120_000 * RUNS);
+  it(
+    'agrees on generated configs, valid and invalid',
+    () => {
+      tally = newTally();
+      fc.assert(
+        fc.property(configText, fc.option(includedText, { nil: undefined }), (text, include) => compare(text, include ?? 'v3 = 1\n')),
+        { numRuns: 200 * RUNS, seed: SEED ?? 4222 },
+      );
+      // Guards the generator: a differential test that only ever sees errors proves little.
+      expect(tally.accepted).toBeGreaterThan(40);
+      expect(tally.rejected).toBeGreaterThan(60);
+      expect(tally.deviations).toBeLessThan(30 * RUNS);
+    },
+    120_000 * RUNS,
+  );
 
-  it('accepts what stringifyConfig prints', () => {
-    tally = newTally();
-    fc.assert(
-      fc.property(configObject, (config) => {
-        compare(stringifyConfig(config));
-        expect(tally.rejected).toBe(0);
-      }),
-      { numRuns: 80 * RUNS, seed: SEED ?? 6222 },
-    );
-  }, 120_000 * RUNS);
+  it(
+    'accepts what stringifyConfig prints',
+    () => {
+      tally = newTally();
+      fc.assert(
+        fc.property(configObject, (config) => {
+          compare(stringifyConfig(config));
+          expect(tally.rejected).toBe(0);
+        }),
+        { numRuns: 80 * RUNS, seed: SEED ?? 6222 },
+      );
+    },
+    120_000 * RUNS,
+  );
 
-  it('agrees on random text', () => {
-    tally = newTally();
-    fc.assert(fc.property(noise, (text) => compare(text)), { numRuns: 300 * RUNS, seed: SEED ?? 8222 });
-    // Random text often ends in a bare word: a key without value, one of the deviations.
-    expect(tally.accepted + tally.rejected).toBeGreaterThan(100);
-    expect(tally.accepted).toBeGreaterThan(15);
-  }, 120_000 * RUNS);
+  it(
+    'agrees on random text',
+    () => {
+      tally = newTally();
+      fc.assert(
+        fc.property(noise, (text) => compare(text)),
+        { numRuns: 300 * RUNS, seed: SEED ?? 8222 },
+      );
+      // Random text often ends in a bare word: a key without value, one of the deviations.
+      expect(tally.accepted + tally.rejected).toBeGreaterThan(100);
+      expect(tally.accepted).toBeGreaterThan(15);
+    },
+    120_000 * RUNS,
+  );
 });

@@ -19,7 +19,12 @@ function errorOf(text: string, env: Record<string, string> = {}): ConfigError {
 describe('keys and separators', () => {
   it('accepts =, : and whitespace between key and value, and keeps key case', () => {
     expect(parse('Port = 4222\nhost: "a"\nServer_Name   srv\nx=1;y=2, z=3')).toEqual({
-      Port: 4222, host: 'a', Server_Name: 'srv', x: 1, y: 2, z: 3,
+      Port: 4222,
+      host: 'a',
+      Server_Name: 'srv',
+      x: 1,
+      y: 2,
+      z: 3,
     });
   });
 
@@ -69,14 +74,15 @@ describe('maps and arrays', () => {
 
   it('separates array elements with commas or new lines', () => {
     expect(parse('a = [ "x", "y" ]\nb = [\n  1\n  2\n]\nc = [ {u: x}, [ "n" ] ]\nd = []')).toEqual({
-      a: ['x', 'y'], b: [1, 2], c: [{ u: 'x' }, ['n']], d: [],
+      a: ['x', 'y'],
+      b: [1, 2],
+      c: [{ u: 'x' }, ['n']],
+      d: [],
     });
   });
 
   it('rejects an integer touching "]", as nats-server 2.9 does', () => {
-    expect(errorOf('a = [1]').reason).toBe(
-      `Parse error on line 1: 'Expected an array value terminator "," or an array terminator "]", but got '\0' instead.'`,
-    );
+    expect(errorOf('a = [1]').reason).toBe(`Parse error on line 1: 'Expected an array value terminator "," or an array terminator "]", but got '\0' instead.'`);
   });
 
   it('reports unclosed maps', () => {
@@ -97,11 +103,15 @@ describe('strings', () => {
 
   it('reads unquoted text up to whitespace, and IP-like values as text', () => {
     expect(parse('a = hello-world\nb = 127.0.0.1:4222\nc = nats://h:4222\nd = 2s\ne = 10ab')).toEqual({
-      a: 'hello-world', b: '127.0.0.1:4222', c: 'nats://h:4222', d: '2s', e: '10ab',
+      a: 'hello-world',
+      b: '127.0.0.1:4222',
+      c: 'nats://h:4222',
+      d: '2s',
+      e: '10ab',
     });
   });
 
-  it('rejects unknown escapes with nats-server\'s message', () => {
+  it("rejects unknown escapes with nats-server's message", () => {
     expect(errorOf('a = "\\q"').message).toBe(
       `nats.conf:1:7: Invalid escape character 'q'. Only the following escape characters are allowed: \\xXX, \\t, \\n, \\r, \\", \\\\.`,
     );
@@ -127,12 +137,24 @@ describe('numbers', () => {
   });
 
   it('applies size suffixes: one letter is decimal, with b/i/ib binary, any case', () => {
-    expect(
-      parse('k=1k\nK=1K\nkb=1kb\nKB=1KB\nki=1Ki\nkib=1KiB\nm=2m\nmb=2MB\ng=1g\ngb=1GiB\nt=1t\ntb=1tb\np=1p\npb=1PB\ne=1e\neb=1eb\nn=-2kb'),
-    ).toEqual({
-      k: 1000, K: 1000, kb: 1024, KB: 1024, ki: 1024, kib: 1024,
-      m: 2_000_000, mb: 2 * 1024 ** 2, g: 1e9, gb: 1024 ** 3, t: 1e12, tb: 1024 ** 4,
-      p: 1e15, pb: 1024 ** 5, e: 1e18, eb: 1024 ** 6, n: -2048,
+    expect(parse('k=1k\nK=1K\nkb=1kb\nKB=1KB\nki=1Ki\nkib=1KiB\nm=2m\nmb=2MB\ng=1g\ngb=1GiB\nt=1t\ntb=1tb\np=1p\npb=1PB\ne=1e\neb=1eb\nn=-2kb')).toEqual({
+      k: 1000,
+      K: 1000,
+      kb: 1024,
+      KB: 1024,
+      ki: 1024,
+      kib: 1024,
+      m: 2_000_000,
+      mb: 2 * 1024 ** 2,
+      g: 1e9,
+      gb: 1024 ** 3,
+      t: 1e12,
+      tb: 1024 ** 4,
+      p: 1e15,
+      pb: 1024 ** 5,
+      e: 1e18,
+      eb: 1024 ** 6,
+      n: -2048,
     });
   });
 
@@ -154,7 +176,13 @@ describe('numbers', () => {
 describe('booleans and dates', () => {
   it('reads true/false/yes/no/on/off in any case', () => {
     expect(parse('a=true\nb=FALSE\nc=yes\nd=No\ne=on\nf=OFF\ng="true"')).toEqual({
-      a: true, b: false, c: true, d: false, e: true, f: false, g: 'true',
+      a: true,
+      b: false,
+      c: true,
+      d: false,
+      e: true,
+      f: false,
+      g: 'true',
     });
   });
 
@@ -173,7 +201,9 @@ describe('variables', () => {
 
   it('falls back to the environment and reads its value in the format', () => {
     expect(parse('a = $PORT\nb = $NAME\nc = $LIST', { PORT: '4222', NAME: '"srv one"', LIST: '[ "a", "b" ]' })).toEqual({
-      a: 4222, b: 'srv one', c: ['a', 'b'],
+      a: 4222,
+      b: 'srv one',
+      c: ['a', 'b'],
     });
   });
 
@@ -242,11 +272,9 @@ describe('include', () => {
     expect(positionOf(cfg.authorization as object, 'extra')).toEqual({ file: join(dir, 'sub', 'nested.conf'), line: 2, column: 1 });
   });
 
-  it('does not show the including file\'s variables to the included file (as nats-server)', () => {
+  it("does not show the including file's variables to the included file (as nats-server)", () => {
     writeFileSync(join(dir, 'parent.conf'), 'PARENT_ONLY = 1\ninclude sub/uses-parent.conf\n');
-    expect(() => parseConfigFile(join(dir, 'parent.conf'), { env: {} })).toThrow(
-      "variable reference for 'PARENT_ONLY' on line 1 can not be found",
-    );
+    expect(() => parseConfigFile(join(dir, 'parent.conf'), { env: {} })).toThrow("variable reference for 'PARENT_ONLY' on line 1 can not be found");
   });
 
   it('reports a missing include at the include line', () => {
@@ -262,7 +290,7 @@ describe('include', () => {
     }
   });
 
-  it('wraps an included file\'s own error', () => {
+  it("wraps an included file's own error", () => {
     const main = join(dir, 'inc-broken.conf');
     writeFileSync(main, 'include broken.conf\n');
     expect(() => parseConfigFile(main)).toThrow(

@@ -4,9 +4,22 @@ import { ConfigError, parseConfig, parseDuration, parseSize } from '../src/index
 describe('parseDuration', () => {
   it('reads Go duration strings as milliseconds', () => {
     const cases: [string, number][] = [
-      ['2s', 2000], ['500ms', 500], ['1h30m', 5_400_000], ['1.5h', 5_400_000], ['-1m', -60_000], ['+5s', 5000],
-      ['0', 0], ['0s', 0], ['1us', 0.001], ['1\u00b5s', 0.001], ['1\u03bcs', 0.001], ['1500ns', 0.0015], ['.5s', 500],
-      ['5.s', 5000], ['1h1m1s1ms', 3_661_001], ['2562047h', 2562047 * 3_600_000],
+      ['2s', 2000],
+      ['500ms', 500],
+      ['1h30m', 5_400_000],
+      ['1.5h', 5_400_000],
+      ['-1m', -60_000],
+      ['+5s', 5000],
+      ['0', 0],
+      ['0s', 0],
+      ['1us', 0.001],
+      ['1\u00b5s', 0.001],
+      ['1\u03bcs', 0.001],
+      ['1500ns', 0.0015],
+      ['.5s', 500],
+      ['5.s', 5000],
+      ['1h1m1s1ms', 3_661_001],
+      ['2562047h', 2562047 * 3_600_000],
     ];
     for (const [text, ms] of cases) expect([text, parseDuration(text)]).toEqual([text, ms]);
   });
@@ -17,7 +30,7 @@ describe('parseDuration', () => {
     expect(parseDuration(2n)).toBe(2000);
   });
 
-  it('rejects what Go rejects, with Go\'s message', () => {
+  it("rejects what Go rejects, with Go's message", () => {
     const cases: [unknown, string][] = [
       ['', 'time: invalid duration ""'],
       ['1', 'time: missing unit in duration "1"'],
@@ -58,7 +71,7 @@ describe('parseSize', () => {
     expect([parseSize(cfg.a), parseSize(cfg.b), parseSize(cfg.c)]).toEqual([1e9, 1024 ** 3, 512]);
   });
 
-  it('reads strings ending in K, M, G, T as powers of 1024, like nats-server\'s JetStream sizes', () => {
+  it("reads strings ending in K, M, G, T as powers of 1024, like nats-server's JetStream sizes", () => {
     expect(['1K', '2M', '3G', '1T', '-1G', ''].map(parseSize)).toEqual([1024, 2 * 1024 ** 2, 3 * 1024 ** 3, 1024 ** 4, -(1024 ** 3), 0]);
   });
 

@@ -46,7 +46,11 @@ function uniqueFields(meta: Record<string, unknown> | undefined): string[] {
 function columnsToFields(model: string): Map<string, string> {
   const fieldEnum = (Prisma as unknown as Record<string, Record<string, string> | undefined>)[`${model}ScalarFieldEnum`];
   const map = new Map<string, string>();
-  for (const field of Object.values(fieldEnum ?? {})) map.set(field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), field);
+  for (const field of Object.values(fieldEnum ?? {}))
+    map.set(
+      field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+      field,
+    );
   return map;
 }
 

@@ -1,13 +1,5 @@
 export { openDatabase, omitSeeds, type Database, type DatabaseOptions, type Db } from './database.js';
-export {
-  migrate,
-  createMigration,
-  diffMigrations,
-  migrationStatus,
-  MIGRATION_LOCK_KEY,
-  type MigrationTarget,
-  type MigrationPaths,
-} from './migrate.js';
+export { migrate, createMigration, diffMigrations, migrationStatus, MIGRATION_LOCK_KEY, type MigrationTarget, type MigrationPaths } from './migrate.js';
 export { lockDataDir, DataDirLockedError, type DataDirLock } from './data-dir-lock.js';
 export { textProblem, textProblems, type TextProblem } from './text.js';
 export { classifyDbError, type DbError, type DbErrorKind } from './errors.js';

@@ -2,11 +2,7 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
-import {
-  bindMigrationAwareSqlAdapterFactory,
-  type SqlDriverAdapter,
-  type SqlMigrationAwareDriverAdapterFactory,
-} from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { DiagnoseMigrationHistoryOutput, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { withSchemaEngine, type SchemaEngine } from './schema-engine.js';
 import { pgMigrationAdapter } from './pg-migration-adapter.js';
@@ -32,19 +28,13 @@ export const MIGRATION_LOCK_KEY = 7_283_746_501;
 
 const noFilters: SchemaFilter = { externalTables: [], externalEnums: [] };
 
-async function run<T>(
-  target: MigrationTarget,
-  paths: MigrationPaths,
-  fn: (engine: SchemaEngine, dir: string) => Promise<T>,
-): Promise<T> {
+async function run<T>(target: MigrationTarget, paths: MigrationPaths, fn: (engine: SchemaEngine, dir: string) => Promise<T>): Promise<T> {
   const schemaPath = paths.schemaPath ?? defaultSchemaPath;
   const dir = paths.migrationsDir ?? defaultMigrationsDir;
   const factory = disposing(typeof target === 'string' ? pgMigrationAdapter(target) : pgliteMigrationAdapter(target));
   try {
-    return await withSchemaEngine(
-      { path: schemaPath, content: fs.readFileSync(schemaPath, 'utf8') },
-      bindMigrationAwareSqlAdapterFactory(factory),
-      (engine) => fn(engine, dir),
+    return await withSchemaEngine({ path: schemaPath, content: fs.readFileSync(schemaPath, 'utf8') }, bindMigrationAwareSqlAdapterFactory(factory), (engine) =>
+      fn(engine, dir),
     );
   } finally {
     await factory.disposeAll();
@@ -144,10 +134,7 @@ export async function diffMigrations(target: MigrationTarget, paths: MigrationPa
 }
 
 /** `migrate status`: how the database's migration history compares with the folder. */
-export async function migrationStatus(
-  target: MigrationTarget,
-  paths: MigrationPaths = {},
-): Promise<DiagnoseMigrationHistoryOutput> {
+export async function migrationStatus(target: MigrationTarget, paths: MigrationPaths = {}): Promise<DiagnoseMigrationHistoryOutput> {
   return run(target, paths, (engine, dir) =>
     engine.diagnoseMigrationHistory({ migrationsList: readMigrationsDir(dir), optInToShadowDatabase: false, filters: noFilters }),
   );

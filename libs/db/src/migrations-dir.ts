@@ -9,7 +9,11 @@ export function readMigrationsDir(dir: string): MigrationList {
   const baseDir = path.resolve(dir);
   const lockPath = path.join(baseDir, LOCKFILE);
   const names = fs.existsSync(baseDir)
-    ? fs.readdirSync(baseDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    ? fs
+        .readdirSync(baseDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
     : [];
   return {
     baseDir,

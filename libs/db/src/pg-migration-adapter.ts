@@ -15,7 +15,15 @@ import { pgConfigFromUrl } from './pg-config.js';
 // Catalog types the engine's introspection reads but adapter-pg cannot map (prisma/orm#27403): read them as text.
 const TEXT = 25;
 const CATALOG_AS_TEXT: Record<number, number> = {
-  18: TEXT, 19: TEXT, 22: TEXT, 24: TEXT, 28: TEXT, 30: TEXT, 194: TEXT, 2205: TEXT, 2206: TEXT,
+  18: TEXT,
+  19: TEXT,
+  22: TEXT,
+  24: TEXT,
+  28: TEXT,
+  30: TEXT,
+  194: TEXT,
+  2205: TEXT,
+  2206: TEXT,
   1003: 1009, // name[] -> text[]
 };
 const CHAR_OID = 18; // "char" (pg_constraint.contype): the engine needs it as Character, not Text

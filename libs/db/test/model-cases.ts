@@ -46,9 +46,7 @@ export function modelCases(client: () => Db): void {
         jwtIssuedAt: new Date(),
         signingKeys: { create: [{ publicKey: key('A'), seedEnc: Buffer.from([9]), scope: { role: 'dev', pub: { allow: ['dev.>'] } } }] },
         users: {
-          create: [
-            { name: 'svc', publicKey: key('U'), permissions: { pub: { allow: ['orders.>'] } }, expiresAt: new Date(Date.now() + 86_400_000) },
-          ],
+          create: [{ name: 'svc', publicKey: key('U'), permissions: { pub: { allow: ['orders.>'] } }, expiresAt: new Date(Date.now() + 86_400_000) }],
         },
         exports: { create: [{ name: 'orders', subject: 'orders.>', type: 'stream', tokenRequired: true }] },
       },
@@ -74,7 +72,12 @@ export function modelCases(client: () => Db): void {
 
     const read = await prisma.tenant.findUniqueOrThrow({
       where: { id: tenant.id },
-      include: { plan: true, members: true, apiTokens: true, accounts: { include: { users: true, signingKeys: true, imports: { include: { export: true } } }, orderBy: { name: 'asc' } } },
+      include: {
+        plan: true,
+        members: true,
+        apiTokens: true,
+        accounts: { include: { users: true, signingKeys: true, imports: { include: { export: true } } }, orderBy: { name: 'asc' } },
+      },
     });
     expect(read.plan.maxPayload).toBe(1n << 20n);
     expect(read.plan.maxSubscriptions).toBe(-1);
@@ -121,7 +124,9 @@ export function modelCases(client: () => Db): void {
     const prisma = client();
     const missing = await caught(prisma.tenant.update({ where: { id: '0190b6a4-0000-7000-8000-000000000000' }, data: { name: 'x' } }));
     expect(classifyDbError(missing)?.kind).toBe('not_found');
-    const dangling = await caught(prisma.tenant.create({ data: { name: 'x', email: `d-${randomBytes(3).toString('hex')}@x.test`, planId: '0190b6a4-0000-7000-8000-000000000000' } }));
+    const dangling = await caught(
+      prisma.tenant.create({ data: { name: 'x', email: `d-${randomBytes(3).toString('hex')}@x.test`, planId: '0190b6a4-0000-7000-8000-000000000000' } }),
+    );
     expect(classifyDbError(dangling)?.kind).toBe('foreign_key');
     expect(classifyDbError(new Error('other'))).toBeNull();
   });

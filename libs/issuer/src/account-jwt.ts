@@ -126,7 +126,13 @@ function checkClaims(claims: AccountClaims, spec: AccountSpec): void {
   const first = issues[0];
   if (!first) return;
   const { field, what } = locate(first, spec);
-  const rest = issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1).map((i) => i.message).join('; ')})` : '';
+  const rest =
+    issues.length > 1
+      ? ` (and ${issues.length - 1} more: ${issues
+          .slice(1)
+          .map((i) => i.message)
+          .join('; ')})`
+      : '';
   throw new IssuerError('invalid', `nats-server would refuse the account JWT: ${what}${first.message}${rest}`, field);
 }
 

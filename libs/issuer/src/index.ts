@@ -15,22 +15,8 @@ export {
   type Tx,
 } from './account-jwt.js';
 export { loadOperatorSigner, loadSystemCreds, OperatorKeysError, type OperatorSigner } from './operator-keys.js';
-export {
-  bootstrapOperator,
-  apiTokenKeyContext,
-  SYSTEM_ACCOUNT_NAME,
-  SYSTEM_USER_NAME,
-  type OperatorBootstrap,
-  type OperatorOptions,
-} from './operator.js';
-export {
-  checkUserPublicKey,
-  checkAccountPublicKey,
-  expiryOf,
-  issueUserJwt,
-  type UserSpec,
-  type UserPermissionsInput,
-} from './user.js';
+export { bootstrapOperator, apiTokenKeyContext, SYSTEM_ACCOUNT_NAME, SYSTEM_USER_NAME, type OperatorBootstrap, type OperatorOptions } from './operator.js';
+export { checkUserPublicKey, checkAccountPublicKey, expiryOf, issueUserJwt, type UserSpec, type UserPermissionsInput } from './user.js';
 export { issueActivation, type ActivationSpec } from './activation.js';
 export { ApiTokenSigner, ROLES, type Role, type ApiTokenClaims } from './api-token.js';
 export { RecordingPropagationQueue, isInspectable, type InspectableQueue, type DeadLetterView, type PropagationQueue } from './propagation.js';

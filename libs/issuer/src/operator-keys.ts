@@ -29,7 +29,8 @@ async function theOperator(db: Reader) {
     omit: { systemUserSeedEnc: false },
     include: { signingKeys: { where: { revokedAt: null }, orderBy: { createdAt: 'desc' }, take: 1, omit: { seedEnc: false } } },
   });
-  if (ops.length > 1) throw new OperatorKeysError('the database has several operators: set SWITCHBOARD_SYSTEM_CREDS to the system user of the one the brokers trust');
+  if (ops.length > 1)
+    throw new OperatorKeysError('the database has several operators: set SWITCHBOARD_SYSTEM_CREDS to the system user of the one the brokers trust');
   return ops[0] ?? null;
 }
 

@@ -57,7 +57,10 @@ export function importProblem(
   if (i.importer === i.exporter) return { field: 'account', message: 'an account cannot import from itself' };
   const covering = exports.filter((e) => e.type === i.type && isSubsetMatch(i.subject, e.subject));
   if (!i.token && covering.length > 0 && covering.every((e) => e.tokenRequired)) {
-    return { field: 'token', message: `export ${covering[0]!.subject} requires an activation token: a token is needed for this import (the exporter issues it)` };
+    return {
+      field: 'token',
+      message: `export ${covering[0]!.subject} requires an activation token: a token is needed for this import (the exporter issues it)`,
+    };
   }
   return undefined;
 }

@@ -61,7 +61,16 @@ afterAll(async () => {
 async function newAccountRow(tenantId: string | null, name: string, key: SealedKey & { signingKey?: SealedKey } = newSealedKey(keyring, 'account')) {
   const sk = key.signingKey ?? newSealedKey(keyring, 'account');
   return t.db.prisma.account.create({
-    data: { tenantId, operatorId, name, publicKey: key.publicKey, seedEnc: key.seedEnc, jwt: '', jwtIssuedAt: new Date(0), signingKeys: { create: { publicKey: sk.publicKey, seedEnc: sk.seedEnc } } },
+    data: {
+      tenantId,
+      operatorId,
+      name,
+      publicKey: key.publicKey,
+      seedEnc: key.seedEnc,
+      jwt: '',
+      jwtIssuedAt: new Date(0),
+      signingKeys: { create: { publicKey: sk.publicKey, seedEnc: sk.seedEnc } },
+    },
     include: { signingKeys: { omit: { seedEnc: false } } },
   });
 }
@@ -84,8 +93,12 @@ describe('resignAccount', () => {
     const exporter = await tenantAccount();
     const a = await tenantAccount({ maxConnections: 10, rateMsgs: 100n });
     await t.db.prisma.account.update({ where: { id: a.id }, data: { limits: { maxConnections: 50 } } });
-    await t.db.prisma.export.create({ data: { accountId: a.id, name: 'help', subject: 'help.*', type: 'service', responseType: 'Stream', accountTokenPosition: 2 } });
-    await t.db.prisma.import.create({ data: { accountId: a.id, name: 'feed', exporterPublicKey: exporter.publicKey, subject: 'feed.>', localSubject: 'in.feed.>', type: 'stream' } });
+    await t.db.prisma.export.create({
+      data: { accountId: a.id, name: 'help', subject: 'help.*', type: 'service', responseType: 'Stream', accountTokenPosition: 2 },
+    });
+    await t.db.prisma.import.create({
+      data: { accountId: a.id, name: 'feed', exporterPublicKey: exporter.publicKey, subject: 'feed.>', localSubject: 'in.feed.>', type: 'stream' },
+    });
     const revokedAt = new Date('2026-01-02T03:04:05Z');
     const u = createUser().getPublicKey();
     await t.db.prisma.user.create({ data: { accountId: a.id, name: 'gone', publicKey: u, revokedAt } });
@@ -141,13 +154,20 @@ describe('resignAccount', () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IssuerError);
     expect(err).toMatchObject({ code: 'invalid', field: 'accountTokenPosition' });
-    expect((err as Error).message).toBe(`nats-server would refuse the account JWT: export "bad" (svc.*): Account Token Position 3 exceeds length of subject 'svc.*'`);
+    expect((err as Error).message).toBe(
+      `nats-server would refuse the account JWT: export "bad" (svc.*): Account Token Position 3 exceeds length of subject 'svc.*'`,
+    );
     expect(await stored(a.id)).toMatchObject({ jwt: before.jwt });
     expect(await t.db.prisma.export.count({ where: { accountId: a.id } })).toBe(0);
 
     const over = await tenantAccount({ maxExports: 1 });
     const e2 = await tx(async (tx) => {
-      await tx.export.createMany({ data: [{ accountId: over.id, name: 'x', subject: 'x', type: 'stream' }, { accountId: over.id, name: 'y', subject: 'y', type: 'stream' }] });
+      await tx.export.createMany({
+        data: [
+          { accountId: over.id, name: 'x', subject: 'x', type: 'stream' },
+          { accountId: over.id, name: 'y', subject: 'y', type: 'stream' },
+        ],
+      });
       return resignAccount(tx, over.id, signer());
     }).catch((e: unknown) => e);
     expect(e2).toMatchObject({ code: 'invalid', field: 'limits.maxExports' });
@@ -212,15 +232,35 @@ describe('nats-server takes what resignAccount signs', () => {
     const token = issueActivation({ importer: importer.publicKey, subject: 'feed.>', type: 'stream' }, openSigner(keyring, exporterKey));
     await t.db.prisma.import.createMany({
       data: [
-        { accountId: importer.id, name: 'feed', exporterPublicKey: exporter.publicKey, subject: 'feed.>', localSubject: 'in.>', type: 'stream', activationToken: token },
-        { accountId: importer.id, name: 'svc', exporterPublicKey: exporter.publicKey, subject: `svc.${importer.publicKey}.req`, localSubject: 'svc', type: 'service' },
+        {
+          accountId: importer.id,
+          name: 'feed',
+          exporterPublicKey: exporter.publicKey,
+          subject: 'feed.>',
+          localSubject: 'in.>',
+          type: 'stream',
+          activationToken: token,
+        },
+        {
+          accountId: importer.id,
+          name: 'svc',
+          exporterPublicKey: exporter.publicKey,
+          subject: `svc.${importer.publicKey}.req`,
+          localSubject: 'svc',
+          type: 'service',
+        },
       ],
     });
     await t.db.prisma.tenant.update({ where: { id: suspended.tenantId! }, data: { status: 'suspended' } });
     for (const a of [exporter, importer, suspended]) await tx((tx) => resignAccount(tx, a.id, signer()));
     const rows = await t.db.prisma.account.findMany({ select: { publicKey: true, jwt: true } });
     server = await startNatsServer({
-      config: operatorModeConfig({ operatorJwt: op.jwt, systemAccount: op.systemAccount.publicKey, resolver: 'resolver: MEMORY', preload: Object.fromEntries(rows.map((r) => [r.publicKey, r.jwt])) }),
+      config: operatorModeConfig({
+        operatorJwt: op.jwt,
+        systemAccount: op.systemAccount.publicKey,
+        resolver: 'resolver: MEMORY',
+        preload: Object.fromEntries(rows.map((r) => [r.publicKey, r.jwt])),
+      }),
     });
   });
   afterAll(async () => {

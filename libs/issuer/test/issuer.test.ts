@@ -1,16 +1,7 @@
 // Issuer domain logic without HTTP: every JWT is checked with libs/nats-jwt's own verification.
 import { createAccount, createUser, fromSeed } from '@nats-io/nkeys';
 import { describe, expect, it } from 'vitest';
-import {
-  authorizeUser,
-  checkAccount,
-  checkActivation,
-  decode,
-  trustOperators,
-  verify,
-  type AccountClaims,
-  type OperatorClaims,
-} from '@switchboard/nats-jwt';
+import { authorizeUser, checkAccount, checkActivation, decode, trustOperators, verify, type AccountClaims, type OperatorClaims } from '@switchboard/nats-jwt';
 import { limitsFromClaims } from '@switchboard/accounts';
 import { Keyring, generateMasterKey, openSeed } from '@switchboard/secrets';
 import {
@@ -60,7 +51,10 @@ describe('operator bootstrap', () => {
   });
 
   it('makes a system user that chains to the system account (signed by its signing key)', () => {
-    const sys = signAccount({ publicKey: op.systemAccount.publicKey, name: SYSTEM_ACCOUNT_NAME, limits: UNLIMITED, signingKeys: [op.systemAccount.signingKey.publicKey] }, opSigner).jwt;
+    const sys = signAccount(
+      { publicKey: op.systemAccount.publicKey, name: SYSTEM_ACCOUNT_NAME, limits: UNLIMITED, signingKeys: [op.systemAccount.signingKey.publicKey] },
+      opSigner,
+    ).jwt;
     expect(checkAccount(sys, trust, { account: op.systemAccount.publicKey }).ok).toBe(true);
     const seed = openSeed(keyring, op.systemUser.publicKey, op.systemUser.seedEnc);
     const r = authorizeUser({ userJwt: op.systemUser.jwt, accountJwt: sys, trust, nonce: 'n1', sig: userNonceSig(seed, 'n1') });
@@ -136,7 +130,12 @@ describe('user JWTs', () => {
   it('are signed by an account signing key and pass the broker chain check with permissions', () => {
     const u = createUser();
     const jwt = issueUserJwt(
-      { publicKey: u.getPublicKey(), name: 'alice', account: acct.key.publicKey, permissions: { pub: { allow: ['a.>'] }, sub: { deny: ['secret'] }, resp: { max: 1, ttl: '5s' } } },
+      {
+        publicKey: u.getPublicKey(),
+        name: 'alice',
+        account: acct.key.publicKey,
+        permissions: { pub: { allow: ['a.>'] }, sub: { deny: ['secret'] }, resp: { max: 1, ttl: '5s' } },
+      },
       signer,
     );
     const r = authorizeUser({ userJwt: jwt, accountJwt: acct.jwt, trust, nonce: 'abc', sig: userNonceSig(u.getSeed(), 'abc') });
@@ -185,9 +184,9 @@ describe('user JWTs', () => {
 
   it('refuse permissions a broker would refuse', () => {
     const u = createUser();
-    expect(() => issueUserJwt({ publicKey: u.getPublicKey(), name: 'd', account: acct.key.publicKey, permissions: { pub: { allow: ['a..b'] } } }, signer)).toThrow(
-      expect.objectContaining({ code: 'invalid', field: 'permissions' }),
-    );
+    expect(() =>
+      issueUserJwt({ publicKey: u.getPublicKey(), name: 'd', account: acct.key.publicKey, permissions: { pub: { allow: ['a..b'] } } }, signer),
+    ).toThrow(expect.objectContaining({ code: 'invalid', field: 'permissions' }));
   });
 
   it('parse expiry inputs strictly', () => {
@@ -206,16 +205,26 @@ describe('activation tokens', () => {
     const importer = newAccount('imp');
     const token = issueActivation({ importer: importer.key.publicKey, subject: 'svc.>', type: 'service' }, openSigner(keyring, exporter.key));
     const exporterClaims = decode(exporter.jwt).claims as AccountClaims;
-    const ok = checkActivation({ importer: importer.key.publicKey, import: { account: exporter.key.publicKey, subject: 'svc.>', type: 'service', token }, exporter: exporterClaims });
+    const ok = checkActivation({
+      importer: importer.key.publicKey,
+      import: { account: exporter.key.publicKey, subject: 'svc.>', type: 'service', token },
+      exporter: exporterClaims,
+    });
     expect(ok.ok, JSON.stringify(ok)).toBe(true);
     const other = newAccount('other');
-    const wrong = checkActivation({ importer: other.key.publicKey, import: { account: exporter.key.publicKey, subject: 'svc.>', type: 'service', token }, exporter: exporterClaims });
+    const wrong = checkActivation({
+      importer: other.key.publicKey,
+      import: { account: exporter.key.publicKey, subject: 'svc.>', type: 'service', token },
+      exporter: exporterClaims,
+    });
     expect(wrong.ok).toBe(false);
   });
 
   it('refuse an importer that is not an account key', () => {
     const exporter = newAccount('e2');
-    expect(() => issueActivation({ importer: createUser().getPublicKey(), subject: 'a', type: 'stream' }, openSigner(keyring, exporter.key))).toThrow(IssuerError);
+    expect(() => issueActivation({ importer: createUser().getPublicKey(), subject: 'a', type: 'stream' }, openSigner(keyring, exporter.key))).toThrow(
+      IssuerError,
+    );
   });
 });
 

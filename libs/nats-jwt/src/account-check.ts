@@ -7,7 +7,8 @@ import { validateAccount } from './validate.js';
 // May a broker use this account JWT? Used by authorizeUser on CONNECT and by whoever applies
 // pushed account updates ($SYS.REQ.ACCOUNT.<key>.CLAIMS.UPDATE) or resolver answers.
 
-export type AccountFailureCode = 'account_jwt_invalid' | 'account_mismatch' | 'account_expired' | 'account_not_yet_valid' | 'account_not_trusted' | 'account_claims_invalid';
+export type AccountFailureCode =
+  'account_jwt_invalid' | 'account_mismatch' | 'account_expired' | 'account_not_yet_valid' | 'account_not_trusted' | 'account_claims_invalid';
 
 export type AccountCheck = { ok: true; claims: AccountClaims } | { ok: false; code: AccountFailureCode; reason: string };
 
@@ -55,14 +56,20 @@ export function checkAccount(token: string, trust: Trust, opts: AccountCheckOpti
     return { ok: false, code: 'account_jwt_invalid', reason: `${who} JWT not valid: ${e instanceof JwtError ? e.message : 'malformed token'}` };
   }
   const a = v.claims;
-  if (opts.account !== undefined && a.sub !== opts.account) return { ok: false, code: 'account_mismatch', reason: `wanted account ${opts.account}, JWT is for ${a.sub}` };
-  if (!isTrustedIssuer(trust, a.iss)) return { ok: false, code: 'account_not_trusted', reason: `account ${a.sub} JWT not signed by a trusted operator (issuer ${a.iss})` };
+  if (opts.account !== undefined && a.sub !== opts.account)
+    return { ok: false, code: 'account_mismatch', reason: `wanted account ${opts.account}, JWT is for ${a.sub}` };
+  if (!isTrustedIssuer(trust, a.iss))
+    return { ok: false, code: 'account_not_trusted', reason: `account ${a.sub} JWT not signed by a trusted operator (issuer ${a.iss})` };
   if (v.problems.length > 0) return { ok: false, code: 'account_claims_invalid', reason: `account ${a.sub} JWT not valid: ${v.problems[0]}` };
   try {
     checkTimes(a, opts.now ?? Date.now());
   } catch (e) {
     const expired = e instanceof JwtError && e.code === 'expired';
-    return { ok: false, code: expired ? 'account_expired' : 'account_not_yet_valid', reason: `account ${a.sub} JWT ${expired ? 'has expired' : 'is not yet valid'}` };
+    return {
+      ok: false,
+      code: expired ? 'account_expired' : 'account_not_yet_valid',
+      reason: `account ${a.sub} JWT ${expired ? 'has expired' : 'is not yet valid'}`,
+    };
   }
   return { ok: true, claims: a };
 }

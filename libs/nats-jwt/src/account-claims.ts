@@ -1,4 +1,13 @@
-import { NoLimit, type ClaimsData, type GenericFields, type Info, type NatsLimits, type Permissions, type RevocationList, type UserPermissionLimits } from './claims.js';
+import {
+  NoLimit,
+  type ClaimsData,
+  type GenericFields,
+  type Info,
+  type NatsLimits,
+  type Permissions,
+  type RevocationList,
+  type UserPermissionLimits,
+} from './claims.js';
 
 export interface AccountLimits {
   imports?: number;

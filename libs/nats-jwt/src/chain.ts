@@ -102,9 +102,18 @@ function hasNoPermissionsOrLimits(u: UserPermissionLimits): boolean {
   const emptyList = (l: unknown) => l === undefined || l === null || (Array.isArray(l) && l.length === 0) || l === '';
   const emptyPerm = (p: { allow?: unknown; deny?: unknown } | undefined) => !p || (emptyList(p.allow) && emptyList(p.deny));
   return (
-    emptyPerm(u.pub) && emptyPerm(u.sub) && (u.resp === undefined || u.resp === null) &&
-    emptyList(u.src) && emptyList(u.times) && !u.times_location &&
-    !u.subs && !u.data && !u.payload && !u.bearer_token && !u.proxy_required && emptyList(u.allowed_connection_types)
+    emptyPerm(u.pub) &&
+    emptyPerm(u.sub) &&
+    (u.resp === undefined || u.resp === null) &&
+    emptyList(u.src) &&
+    emptyList(u.times) &&
+    !u.times_location &&
+    !u.subs &&
+    !u.data &&
+    !u.payload &&
+    !u.bearer_token &&
+    !u.proxy_required &&
+    emptyList(u.allowed_connection_types)
   );
 }
 
@@ -159,7 +168,8 @@ export function authorizeUser(req: AuthorizeRequest): AuthResult {
   }
   let effective: UserPermissionLimits = user.nats;
   if (scope) {
-    if (!hasNoPermissionsOrLimits(user.nats)) return fail('scoped_user_not_empty', `user ${user.sub} signed by scoped key ${scope.key} carries its own permissions or limits`);
+    if (!hasNoPermissionsOrLimits(user.nats))
+      return fail('scoped_user_not_empty', `user ${user.sub} signed by scoped key ${scope.key} carries its own permissions or limits`);
     try {
       effective = applyUserScope(scope.template, {
         userName: user.name ?? '',
@@ -170,7 +180,10 @@ export function authorizeUser(req: AuthorizeRequest): AuthResult {
         accountTags: account.nats.tags ?? [],
       });
     } catch (e) {
-      return fail('scope_template_invalid', `user ${user.sub} scope ${scope.key} generated invalid permissions: ${e instanceof TemplateError ? e.message : 'error'}`);
+      return fail(
+        'scope_template_invalid',
+        `user ${user.sub} scope ${scope.key} generated invalid permissions: ${e instanceof TemplateError ? e.message : 'error'}`,
+      );
     }
   }
 
@@ -180,11 +193,13 @@ export function authorizeUser(req: AuthorizeRequest): AuthResult {
   const types = effective.allowed_connection_types;
   if (Array.isArray(types) && types.length > 0) {
     const known = types.map((t) => String(t).toUpperCase()).filter((t) => (CONNECTION_TYPES as readonly string[]).includes(t));
-    if (!known.includes(req.connectionType ?? 'STANDARD')) return fail('connection_type_not_allowed', `connection type ${req.connectionType ?? 'STANDARD'} not allowed for user ${user.sub}`);
+    if (!known.includes(req.connectionType ?? 'STANDARD'))
+      return fail('connection_type_not_allowed', `connection type ${req.connectionType ?? 'STANDARD'} not allowed for user ${user.sub}`);
   }
 
   if (!bearer) {
-    if (req.nkey !== undefined && req.nkey !== '' && req.nkey !== user.sub) return fail('nkey_mismatch', `CONNECT nkey ${String(req.nkey).slice(0, 60)} is not the user JWT subject ${user.sub}`);
+    if (req.nkey !== undefined && req.nkey !== '' && req.nkey !== user.sub)
+      return fail('nkey_mismatch', `CONNECT nkey ${String(req.nkey).slice(0, 60)} is not the user JWT subject ${user.sub}`);
     if (!req.sig) return fail('signature_missing', `signature missing for user ${user.sub}`);
     const sig = decodeSig(req.sig);
     if (!sig) return fail('signature_invalid', `signature not valid base64 for user ${user.sub}`);
@@ -193,7 +208,8 @@ export function authorizeUser(req: AuthorizeRequest): AuthResult {
   }
 
   if (isRevoked(account.nats.revocations, user.sub, user.iat)) return fail('user_revoked', `user ${user.sub} authentication revoked`);
-  if (!sourceAllowed(srcList(effective.src), req.clientIp)) return fail('source_not_allowed', `user ${user.sub} not allowed from ${String(req.clientIp ?? 'unknown address').slice(0, 60)}`);
+  if (!sourceAllowed(srcList(effective.src), req.clientIp))
+    return fail('source_not_allowed', `user ${user.sub} not allowed from ${String(req.clientIp ?? 'unknown address').slice(0, 60)}`);
   const window = connectWindow(effective.times, effective.times_location || undefined, now);
   if (window === undefined) return fail('outside_connect_times', `user ${user.sub} outside connect times`);
 

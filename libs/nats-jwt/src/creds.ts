@@ -89,7 +89,7 @@ export function parseCreds(text: string | Uint8Array): Creds {
     throw new JwtError('bad_creds', `creds JWT is not valid: ${e instanceof JwtError ? e.message : 'malformed'}`);
   }
   if (d.type !== 'user') throw new JwtError('bad_creds', 'creds JWT is not a user JWT');
-  if (seedRole(seed) !== 'U') throw new JwtError('bad_creds', "creds seed is not a user seed");
+  if (seedRole(seed) !== 'U') throw new JwtError('bad_creds', 'creds seed is not a user seed');
   if (seedPublicKey(seed) !== d.claims.sub) throw new JwtError('bad_creds', 'creds seed does not match the JWT subject');
   return { jwt, seed };
 }

@@ -55,9 +55,27 @@ export {
   type ClaimsByType,
   type AnyClaims,
 } from './jwt.js';
-export { validateUser, validateAccount, accountIssues, hasWildcards, validateOperator, validateActivation, subjectProblem, isSubjectContainedIn, type ClaimIssue } from './validate.js';
+export {
+  validateUser,
+  validateAccount,
+  accountIssues,
+  hasWildcards,
+  validateOperator,
+  validateActivation,
+  subjectProblem,
+  isSubjectContainedIn,
+  type ClaimIssue,
+} from './validate.js';
 export { trustOperators, trustKeys, isTrustedIssuer, type Trust } from './trust.js';
-export { authorizeUser, type AuthorizeRequest, type AuthResult, type Authorized, type AuthFailure, type AuthFailureCode, type EffectiveLimits } from './chain.js';
+export {
+  authorizeUser,
+  type AuthorizeRequest,
+  type AuthResult,
+  type Authorized,
+  type AuthFailure,
+  type AuthFailureCode,
+  type EffectiveLimits,
+} from './chain.js';
 export { applyUserScope, isValidSubject, type TemplateContext } from './scope-template.js';
 export { connectWindow } from './times.js';
 export { sourceAllowed } from './src-limits.js';

@@ -174,7 +174,8 @@ export function verify<K extends keyof ClaimsByType>(token: string, opts: Verify
 export function verify(token: string, opts?: VerifyOptions): DecodedJwt;
 export function verify(token: string, opts: VerifyOptions = {}): DecodedJwt {
   const d = decode(token);
-  if (opts.type !== undefined && d.type !== opts.type) throw new JwtError('wrong_type', `expected ${opts.type} claims, got ${JSON.stringify(d.type).slice(0, 40)}`);
+  if (opts.type !== undefined && d.type !== opts.type)
+    throw new JwtError('wrong_type', `expected ${opts.type} claims, got ${JSON.stringify(d.type).slice(0, 40)}`);
   if (!verifySignature(d.claims.iss!, Buffer.from(d.signingInput, 'latin1'), d.signature)) {
     throw new JwtError('bad_signature', 'claim failed V2 signature verification');
   }
@@ -225,11 +226,15 @@ function checkIssuer(type: string, iss: string): void {
 
 function prefixName(p: KeyPrefix): string {
   switch (p) {
-    case KeyPrefix.Operator: return 'an operator';
-    case KeyPrefix.Account: return 'an account';
-    case KeyPrefix.User: return 'a user';
-    case KeyPrefix.Server: return 'a server';
-    default: return 'a cluster';
+    case KeyPrefix.Operator:
+      return 'an operator';
+    case KeyPrefix.Account:
+      return 'an account';
+    case KeyPrefix.User:
+      return 'a user';
+    case KeyPrefix.Server:
+      return 'a server';
+    default:
+      return 'a cluster';
   }
 }
-

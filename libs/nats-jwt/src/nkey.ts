@@ -148,11 +148,17 @@ export function seedRole(seed: string): 'O' | 'A' | 'U' | 'N' | 'C' | undefined 
   const role = ((raw[0]! & 7) << 5) | ((raw[1]! & 0xf8) >> 3);
   raw.fill(0);
   switch (role) {
-    case KeyPrefix.Operator: return 'O';
-    case KeyPrefix.Account: return 'A';
-    case KeyPrefix.User: return 'U';
-    case KeyPrefix.Server: return 'N';
-    case KeyPrefix.Cluster: return 'C';
-    default: return undefined;
+    case KeyPrefix.Operator:
+      return 'O';
+    case KeyPrefix.Account:
+      return 'A';
+    case KeyPrefix.User:
+      return 'U';
+    case KeyPrefix.Server:
+      return 'N';
+    case KeyPrefix.Cluster:
+      return 'C';
+    default:
+      return undefined;
   }
 }

@@ -47,7 +47,9 @@ function valuesFor(op: string, ctx: TemplateContext): string[] | 'tag-missing' {
   const tag = tagOp(op);
   if (!tag) throw new TemplateError(`template operation ${JSON.stringify(op)} is not defined`);
   const prefix = `${tag[1].toLowerCase()}:`;
-  const values = (tag[0] === 'tag' ? ctx.userTags : ctx.accountTags).filter((t) => typeof t === 'string' && t.startsWith(prefix)).map((t) => t.slice(prefix.length));
+  const values = (tag[0] === 'tag' ? ctx.userTags : ctx.accountTags)
+    .filter((t) => typeof t === 'string' && t.startsWith(prefix))
+    .map((t) => t.slice(prefix.length));
   return values.length > 0 ? values : 'tag-missing';
 }
 

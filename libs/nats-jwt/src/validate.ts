@@ -95,7 +95,12 @@ export function parseCidr(cidr: unknown): { ip: string; bits: number; family: 4 
 /** The src list as an array (Go also accepts a comma-separated string). */
 export function srcList(src: UserPermissionLimits['src']): string[] {
   if (src === undefined || src === null) return [];
-  if (typeof src === 'string') return src.toLowerCase().split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (typeof src === 'string')
+    return src
+      .toLowerCase()
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   return Array.isArray(src) ? src : [];
 }
 
@@ -104,15 +109,16 @@ export function limitsProblems(l: UserPermissionLimits, out: string[] = []): str
   for (const cidr of srcList(l.src)) if (!parseCidr(cidr)) out.push(`invalid cidr ${JSON.stringify(String(cidr)).slice(0, 60)} in user src limits`);
   if (l.times !== undefined && l.times !== null) {
     if (!Array.isArray(l.times)) out.push('times is not a list');
-    else for (const t of l.times as TimeRange[]) {
-      if (!t || typeof t !== 'object') out.push('time range is not an object');
-      else {
-        if (!t.start) out.push('time ranges start must contain a start');
-        else if (parseClock(t.start) === undefined) out.push(`start in time range is invalid ${JSON.stringify(String(t.start)).slice(0, 40)}`);
-        if (!t.end) out.push('time ranges end must contain an end');
-        else if (parseClock(t.end) === undefined) out.push(`end in time range is invalid ${JSON.stringify(String(t.end)).slice(0, 40)}`);
+    else
+      for (const t of l.times as TimeRange[]) {
+        if (!t || typeof t !== 'object') out.push('time range is not an object');
+        else {
+          if (!t.start) out.push('time ranges start must contain a start');
+          else if (parseClock(t.start) === undefined) out.push(`start in time range is invalid ${JSON.stringify(String(t.start)).slice(0, 40)}`);
+          if (!t.end) out.push('time ranges end must contain an end');
+          else if (parseClock(t.end) === undefined) out.push(`end in time range is invalid ${JSON.stringify(String(t.end)).slice(0, 40)}`);
+        }
       }
-    }
   }
   if (l.times_location !== undefined && l.times_location !== '' && (typeof l.times_location !== 'string' || !isValidTimeZone(l.times_location))) {
     out.push('could not parse iana time zone by name');
@@ -158,18 +164,21 @@ export function validateAccount(c: AccountClaims): string[] {
  */
 export function accountIssues(c: AccountClaims): ClaimIssue[] {
   const out: ClaimIssue[] = [];
-  const at = (path: string) => (problems: string[]) => { for (const message of problems) out.push({ path, message }); };
+  const at = (path: string) => (problems: string[]) => {
+    for (const message of problems) out.push({ path, message });
+  };
   const n = c.nats;
   if (n.signing_keys !== undefined) {
     const add = at('nats.signing_keys');
     const p: string[] = [];
     if (!Array.isArray(n.signing_keys)) p.push('signing_keys is not a list');
-    else for (const k of n.signing_keys) {
-      if (typeof k === 'string') {
-        if (!isAccountKey(k)) p.push(`${JSON.stringify(String(k).slice(0, 60))} is not a valid account signing key`);
-      } else if (k && typeof k === 'object' && (k as UserScope).kind === 'user_scope') validateScope(k as UserScope, p);
-      else p.push('unknown signing key scope');
-    }
+    else
+      for (const k of n.signing_keys) {
+        if (typeof k === 'string') {
+          if (!isAccountKey(k)) p.push(`${JSON.stringify(String(k).slice(0, 60))} is not a valid account signing key`);
+        } else if (k && typeof k === 'object' && (k as UserScope).kind === 'user_scope') validateScope(k as UserScope, p);
+        else p.push('unknown signing key scope');
+      }
     add(p);
   }
   if (n.revocations !== undefined && (n.revocations === null || typeof n.revocations !== 'object' || Array.isArray(n.revocations))) {
@@ -219,7 +228,8 @@ function exportsIssues(list: unknown, out: ClaimIssue[]): void {
       else if (hasWildcards(l.results)) at('service_latency.results', 'results subject can not contain wildcards');
     }
     const th = e.response_threshold as unknown;
-    if (th !== undefined && (typeof th !== 'number' || !Number.isInteger(th))) at('response_threshold', 'response threshold is not a whole number of nanoseconds');
+    if (th !== undefined && (typeof th !== 'number' || !Number.isInteger(th)))
+      at('response_threshold', 'response threshold is not a whole number of nanoseconds');
     else if (typeof th === 'number' && th < 0) at('response_threshold', 'negative response threshold is invalid');
     else if (typeof th === 'number' && th > 0 && !service) at('response_threshold', 'response threshold only valid for services');
     const sp = subjectProblem(e.subject);
@@ -232,7 +242,8 @@ function exportsIssues(list: unknown, out: ClaimIssue[]): void {
       const tokens = e.subject.split('.');
       if (!hasWildcards(e.subject)) at('account_token_position', `Account Token Position can only be used with wildcard subjects: ${e.subject}`);
       else if (pos > tokens.length) at('account_token_position', `Account Token Position ${pos} exceeds length of subject '${e.subject}'`);
-      else if (tokens[pos - 1] !== '*') at('account_token_position', `Account Token Position ${pos} matches '${tokens[pos - 1]}' but must match a * in: ${e.subject}`);
+      else if (tokens[pos - 1] !== '*')
+        at('account_token_position', `Account Token Position ${pos} matches '${tokens[pos - 1]}' but must match a * in: ${e.subject}`);
     }
     for (const message of infoProblems(e)) at('', message);
   });
@@ -262,7 +273,8 @@ function importsIssues(account: string, list: unknown, out: ClaimIssue[]): void 
       const sub = i.to || (typeof i.local_subject === 'string' && i.local_subject ? renamedToSubject(i.local_subject) : i.subject);
       if (typeof sub === 'string') {
         for (const k of serviceSubjects) {
-          if (isSubjectContainedIn(sub, k) || isSubjectContainedIn(k, sub)) at(i.local_subject ? 'local_subject' : 'subject', `overlapping subject namespace for ${JSON.stringify(sub)} and ${JSON.stringify(k)}`);
+          if (isSubjectContainedIn(sub, k) || isSubjectContainedIn(k, sub))
+            at(i.local_subject ? 'local_subject' : 'subject', `overlapping subject namespace for ${JSON.stringify(sub)} and ${JSON.stringify(k)}`);
         }
         serviceSubjects.push(sub);
       }
@@ -284,7 +296,10 @@ function importsIssues(account: string, list: unknown, out: ClaimIssue[]): void 
 
 /** nats-io's RenamingSubject.ToSubject: `$N` references read as `*`. */
 function renamedToSubject(s: string): string {
-  return s.split('.').map((t) => (/^\$[+-]?\d+$/.test(t) ? '*' : t)).join('.');
+  return s
+    .split('.')
+    .map((t) => (/^\$[+-]?\d+$/.test(t) ? '*' : t))
+    .join('.');
 }
 
 /** nats-io v2.3.0's RenamingSubject.Validate(from). */

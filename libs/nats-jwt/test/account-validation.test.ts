@@ -23,37 +23,147 @@ type Edit = (n: AccountClaims['nats']) => void;
 
 /** [case, edit of a default account, the JWT field named by the first issue (invalid cases)] */
 const invalid: [string, Edit, string][] = [
-  ['token position beyond the subject', (n) => void (n.exports = [{ subject: 'svc.*', type: 'service', account_token_position: 3 }]), 'nats.exports[0].account_token_position'],
-  ['token position on a literal token', (n) => void (n.exports = [{ subject: 'svc.*.x', type: 'stream', account_token_position: 3 }]), 'nats.exports[0].account_token_position'],
-  ['token position without wildcards', (n) => void (n.exports = [{ subject: 'svc.x', type: 'service', account_token_position: 1 }]), 'nats.exports[0].account_token_position'],
-  ['stream export with a response type', (n) => void (n.exports = [{ subject: 'feed', type: 'stream', response_type: 'Stream' }]), 'nats.exports[0].response_type'],
-  ['unknown service response type', (n) => void (n.exports = [{ subject: 'svc', type: 'service', response_type: 'Bogus' as 'Stream' }]), 'nats.exports[0].response_type'],
-  ['overlapping service exports', (n) => void (n.exports = [{ subject: 'svc.>', type: 'service' }, { subject: 'svc.a', type: 'service' }]), 'nats.exports'],
-  ['the same stream exported twice', (n) => void (n.exports = [{ subject: 'feed', type: 'stream', name: 'a' }, { subject: 'feed', type: 'stream', name: 'b' }]), 'nats.exports'],
-  ['latency on a stream', (n) => void (n.exports = [{ subject: 'feed', type: 'stream', service_latency: { sampling: 50, results: 'lat' } }]), 'nats.exports[0].service_latency'],
-  ['latency sampling above 100', (n) => void (n.exports = [{ subject: 'svc', type: 'service', service_latency: { sampling: 150, results: 'lat' } }]), 'nats.exports[0].service_latency.sampling'],
-  ['latency results with a wildcard', (n) => void (n.exports = [{ subject: 'svc', type: 'service', service_latency: { sampling: 50, results: 'lat.*' } }]), 'nats.exports[0].service_latency.results'],
-  ['negative response threshold', (n) => void (n.exports = [{ subject: 'svc', type: 'service', response_threshold: -1 }]), 'nats.exports[0].response_threshold'],
-  ['response threshold on a stream', (n) => void (n.exports = [{ subject: 'feed', type: 'stream', response_threshold: 1_000_000 }]), 'nats.exports[0].response_threshold'],
-  ['more exports than the limit', (n) => ((n.limits!.exports = 1), (n.exports = [{ subject: 'a', type: 'stream' }, { subject: 'b', type: 'stream' }])), 'nats.limits.exports'],
+  [
+    'token position beyond the subject',
+    (n) => void (n.exports = [{ subject: 'svc.*', type: 'service', account_token_position: 3 }]),
+    'nats.exports[0].account_token_position',
+  ],
+  [
+    'token position on a literal token',
+    (n) => void (n.exports = [{ subject: 'svc.*.x', type: 'stream', account_token_position: 3 }]),
+    'nats.exports[0].account_token_position',
+  ],
+  [
+    'token position without wildcards',
+    (n) => void (n.exports = [{ subject: 'svc.x', type: 'service', account_token_position: 1 }]),
+    'nats.exports[0].account_token_position',
+  ],
+  [
+    'stream export with a response type',
+    (n) => void (n.exports = [{ subject: 'feed', type: 'stream', response_type: 'Stream' }]),
+    'nats.exports[0].response_type',
+  ],
+  [
+    'unknown service response type',
+    (n) => void (n.exports = [{ subject: 'svc', type: 'service', response_type: 'Bogus' as 'Stream' }]),
+    'nats.exports[0].response_type',
+  ],
+  [
+    'overlapping service exports',
+    (n) =>
+      void (n.exports = [
+        { subject: 'svc.>', type: 'service' },
+        { subject: 'svc.a', type: 'service' },
+      ]),
+    'nats.exports',
+  ],
+  [
+    'the same stream exported twice',
+    (n) =>
+      void (n.exports = [
+        { subject: 'feed', type: 'stream', name: 'a' },
+        { subject: 'feed', type: 'stream', name: 'b' },
+      ]),
+    'nats.exports',
+  ],
+  [
+    'latency on a stream',
+    (n) => void (n.exports = [{ subject: 'feed', type: 'stream', service_latency: { sampling: 50, results: 'lat' } }]),
+    'nats.exports[0].service_latency',
+  ],
+  [
+    'latency sampling above 100',
+    (n) => void (n.exports = [{ subject: 'svc', type: 'service', service_latency: { sampling: 150, results: 'lat' } }]),
+    'nats.exports[0].service_latency.sampling',
+  ],
+  [
+    'latency results with a wildcard',
+    (n) => void (n.exports = [{ subject: 'svc', type: 'service', service_latency: { sampling: 50, results: 'lat.*' } }]),
+    'nats.exports[0].service_latency.results',
+  ],
+  [
+    'negative response threshold',
+    (n) => void (n.exports = [{ subject: 'svc', type: 'service', response_threshold: -1 }]),
+    'nats.exports[0].response_threshold',
+  ],
+  [
+    'response threshold on a stream',
+    (n) => void (n.exports = [{ subject: 'feed', type: 'stream', response_threshold: 1_000_000 }]),
+    'nats.exports[0].response_threshold',
+  ],
+  [
+    'more exports than the limit',
+    (n) => (
+      (n.limits!.exports = 1),
+      (n.exports = [
+        { subject: 'a', type: 'stream' },
+        { subject: 'b', type: 'stream' },
+      ])
+    ),
+    'nats.limits.exports',
+  ],
   ['more imports than the limit', (n) => ((n.limits!.imports = 0), (n.imports = [{ subject: 'feed', account: other, type: 'stream' }])), 'nats.limits.imports'],
-  ['wildcard export when not allowed', (n) => ((n.limits!.exports = 5), (n.limits!.wildcards = false), (n.exports = [{ subject: 'feed.*', type: 'stream' }])), 'nats.limits.wildcards'],
-  ['overlapping service imports', (n) => void (n.imports = [{ subject: 'svc.a', account: other, type: 'service' }, { subject: 'svc.*', account: createAccount().getPublicKey(), type: 'service' }]), 'nats.imports[1].subject'],
-  ['local subject referencing a missing wildcard', (n) => void (n.imports = [{ subject: 'svc.*', local_subject: 'loc.$2', account: other, type: 'service' }]), 'nats.imports[0].local_subject'],
+  [
+    'wildcard export when not allowed',
+    (n) => ((n.limits!.exports = 5), (n.limits!.wildcards = false), (n.exports = [{ subject: 'feed.*', type: 'stream' }])),
+    'nats.limits.wildcards',
+  ],
+  [
+    'overlapping service imports',
+    (n) =>
+      void (n.imports = [
+        { subject: 'svc.a', account: other, type: 'service' },
+        { subject: 'svc.*', account: createAccount().getPublicKey(), type: 'service' },
+      ]),
+    'nats.imports[1].subject',
+  ],
+  [
+    'local subject referencing a missing wildcard',
+    (n) => void (n.imports = [{ subject: 'svc.*', local_subject: 'loc.$2', account: other, type: 'service' }]),
+    'nats.imports[0].local_subject',
+  ],
   ['share on a stream import', (n) => void (n.imports = [{ subject: 'feed', account: other, type: 'stream', share: true }]), 'nats.imports[0].share'],
-  ['mapping weights above 100%', (n) => void (n.mappings = { src: [{ subject: 'a', weight: 60 }, { subject: 'b', weight: 60 }] }), 'nats.mappings["src"]'],
+  [
+    'mapping weights above 100%',
+    (n) =>
+      void (n.mappings = {
+        src: [
+          { subject: 'a', weight: 60 },
+          { subject: 'b', weight: 60 },
+        ],
+      }),
+    'nats.mappings["src"]',
+  ],
   ['an info url without a scheme', (n) => void (n.info_url = 'example.com/x'), 'nats'],
 ];
 
 const valid: [string, Edit][] = [
   ['defaults', () => {}],
   ['token position on a *', (n) => void (n.exports = [{ subject: 'svc.*.x', type: 'service', account_token_position: 2 }])],
-  ['a service and a stream on the same subject', (n) => void (n.exports = [{ subject: 'svc.>', type: 'service' }, { subject: 'svc.>', type: 'stream' }])],
-  ['latency sampled by headers', (n) => void (n.exports = [{ subject: 'svc', type: 'service', response_type: 'Chunked', service_latency: { sampling: 'headers', results: 'lat' } }])],
+  [
+    'a service and a stream on the same subject',
+    (n) =>
+      void (n.exports = [
+        { subject: 'svc.>', type: 'service' },
+        { subject: 'svc.>', type: 'stream' },
+      ]),
+  ],
+  [
+    'latency sampled by headers',
+    (n) => void (n.exports = [{ subject: 'svc', type: 'service', response_type: 'Chunked', service_latency: { sampling: 'headers', results: 'lat' } }]),
+  ],
   // nats-io/jwt has a check for this, but the reference nats-server 2.9.10 takes it.
   ['tiered and plain JetStream limits', (n) => ((n.limits!.mem_storage = 1024), (n.limits!.tiered_limits = { R1: { mem_storage: 1024 } }))],
   ['a mapped service import', (n) => void (n.imports = [{ subject: 'svc.*', local_subject: 'loc.$1', account: other, type: 'service' }])],
-  ['imports and exports within the limits', (n) => ((n.limits!.imports = 1), (n.limits!.exports = 1), (n.imports = [{ subject: 'feed', account: other, type: 'stream' }]), (n.exports = [{ subject: 'x', type: 'stream' }]))],
+  [
+    'imports and exports within the limits',
+    (n) => (
+      (n.limits!.imports = 1),
+      (n.limits!.exports = 1),
+      (n.imports = [{ subject: 'feed', account: other, type: 'stream' }]),
+      (n.exports = [{ subject: 'x', type: 'stream' }])
+    ),
+  ],
 ];
 
 interface Case {
@@ -80,7 +190,9 @@ let server: RunningServer;
 beforeAll(async () => {
   const accounts: Record<string, string> = { [sys.getPublicKey()]: encode(newAccountClaims(sys.getPublicKey(), 'SYS'), operatorSigner, { now }) };
   for (const c of [...invalidCases, ...validCases]) accounts[c.claims.sub] = c.jwt;
-  server = await startNatsServer({ config: operatorModeConfig({ operatorJwt, systemAccount: sys.getPublicKey(), resolver: 'resolver: MEMORY', preload: accounts }) });
+  server = await startNatsServer({
+    config: operatorModeConfig({ operatorJwt, systemAccount: sys.getPublicKey(), resolver: 'resolver: MEMORY', preload: accounts }),
+  });
 });
 afterAll(async () => {
   await server?.stop();

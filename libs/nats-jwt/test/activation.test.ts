@@ -16,7 +16,14 @@ function token(edit: (c: ReturnType<typeof newActivationClaims>) => void = () =>
   edit(c);
   return encode(c, signer, { now });
 }
-const imp = (t: string, over: Partial<Import> = {}): Import => ({ name: 'ev', subject: 'events.eu.>', account: exporter.sub, type: 'stream', token: t, ...over });
+const imp = (t: string, over: Partial<Import> = {}): Import => ({
+  name: 'ev',
+  subject: 'events.eu.>',
+  account: exporter.sub,
+  type: 'stream',
+  token: t,
+  ...over,
+});
 const code = (r: ReturnType<typeof checkActivation>) => (r.ok ? 'ok' : r.code);
 
 describe('checkActivation', () => {
@@ -38,7 +45,9 @@ describe('checkActivation', () => {
     const unknownSigner = token((c) => (c.nats.issuer_account = exporter.sub), createAccount());
     expect(code(checkActivation({ importer, import: imp(unknownSigner), exporter, now: NOW }))).toBe('activation_not_trusted');
     expect(code(checkActivation({ importer, import: imp(t, { type: 'service' }), exporter, now: NOW }))).toBe('activation_wrong_type');
-    expect(code(checkActivation({ importer, import: imp(token((c) => (c.nats.subject = 'events.us.>'))), exporter, now: NOW }))).toBe('activation_wrong_subject');
+    expect(code(checkActivation({ importer, import: imp(token((c) => (c.nats.subject = 'events.us.>'))), exporter, now: NOW }))).toBe(
+      'activation_wrong_subject',
+    );
   });
 
   it('honours export revocations for the importer (by key or "*") issued at or before', () => {

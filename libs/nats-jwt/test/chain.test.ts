@@ -53,7 +53,16 @@ describe('authorizeUser: the chain', () => {
   it('accepts user <- account <- operator signing key, with unlimited limits and no permissions', () => {
     const { w, req } = setup();
     const r = authorizeUser(req());
-    expect(r).toMatchObject({ ok: true, user: w.user.getPublicKey(), account: w.account.getPublicKey(), userName: 'alice', accountName: 'acme', bearer: false, defaultPermissions: true, limits: { subs: -1, data: -1, payload: -1 } });
+    expect(r).toMatchObject({
+      ok: true,
+      user: w.user.getPublicKey(),
+      account: w.account.getPublicKey(),
+      userName: 'alice',
+      accountName: 'acme',
+      bearer: false,
+      defaultPermissions: true,
+      limits: { subs: -1, data: -1, payload: -1 },
+    });
     expect(r.ok && r.permissions).toBe(undefined);
     expect(r.ok && r.expiresAt).toBe(undefined);
   });
@@ -66,7 +75,9 @@ describe('authorizeUser: the chain', () => {
 
   it('refuses a user issued by a key the account does not list', () => {
     const { w, req, userJwt } = setup();
-    expect(code(authorizeUser(req({ userJwt: userJwt((c) => (c.nats.issuer_account = w.account.getPublicKey()), createAccount()) })))).toBe('user_issuer_unknown');
+    expect(code(authorizeUser(req({ userJwt: userJwt((c) => (c.nats.issuer_account = w.account.getPublicKey()), createAccount()) })))).toBe(
+      'user_issuer_unknown',
+    );
   });
 
   it('refuses a signing-key user without issuer_account (its account is then the signing key)', () => {
@@ -74,7 +85,7 @@ describe('authorizeUser: the chain', () => {
     expect(code(authorizeUser(req({ userJwt: userJwt(() => {}, w.accountSigner) })))).toBe('account_mismatch');
   });
 
-  it('refuses when the account JWT given is not the user\'s account', () => {
+  it("refuses when the account JWT given is not the user's account", () => {
     const { req } = setup();
     const other = encode(newAccountClaims(createAccount().getPublicKey()), makeWorld(NOW).operator);
     expect(code(authorizeUser(req({ accountJwt: other })))).toBe('account_mismatch');
@@ -306,7 +317,10 @@ describe('authorizeUser: permissions, limits and scoped signing keys', () => {
 
   it('scoped key: an allow list emptied by a missing tag becomes deny >', () => {
     const { req, sk, acct, uc } = scoped({ pub: { allow: ['{{tag(team)}}.x'] } });
-    expect(authorizeUser(req({ userJwt: encode(uc, sk, { now: NOW }), accountJwt: acct }))).toMatchObject({ ok: true, permissions: { pub: { allow: [], deny: ['>'] } } });
+    expect(authorizeUser(req({ userJwt: encode(uc, sk, { now: NOW }), accountJwt: acct }))).toMatchObject({
+      ok: true,
+      permissions: { pub: { allow: [], deny: ['>'] } },
+    });
   });
 
   it('scoped key: a missing tag in a deny list or an unknown function refuses', () => {

@@ -77,13 +77,34 @@ describe('encode / decode round trips', () => {
     Object.assign(c.nats, {
       imports: [{ name: 'svc', subject: 'help', account: createAccount().getPublicKey(), type: 'service', local_subject: 'ask', share: true, token: 'x' }],
       exports: [
-        { name: 's', subject: 'events.>', type: 'stream', token_req: true, revocations: { [createAccount().getPublicKey()]: 5 }, description: 'd', info_url: 'https://x.io' },
-        { name: 'q', subject: 'help', type: 'service', response_type: 'Stream', response_threshold: 1_000_000, service_latency: { sampling: 'headers', results: 'lat' }, account_token_position: 0 },
+        {
+          name: 's',
+          subject: 'events.>',
+          type: 'stream',
+          token_req: true,
+          revocations: { [createAccount().getPublicKey()]: 5 },
+          description: 'd',
+          info_url: 'https://x.io',
+        },
+        {
+          name: 'q',
+          subject: 'help',
+          type: 'service',
+          response_type: 'Stream',
+          response_threshold: 1_000_000,
+          service_latency: { sampling: 'headers', results: 'lat' },
+          account_token_position: 0,
+        },
       ],
       signing_keys: [sk, newUserScope(createAccount().getPublicKey(), 'ro', { sub: { allow: ['{{name()}}.>'] } })],
       revocations: { [user.getPublicKey()]: 100, '*': 50 },
       default_permissions: { pub: { deny: ['secret.>'] }, sub: {} },
-      mappings: { 'a.b': [{ subject: 'c.d', weight: 50 }, { subject: 'e.f', weight: 50, cluster: 'x' }] },
+      mappings: {
+        'a.b': [
+          { subject: 'c.d', weight: 50 },
+          { subject: 'e.f', weight: 50, cluster: 'x' },
+        ],
+      },
       authorization: { auth_users: [user.getPublicKey()], allowed_accounts: ['*'] },
       limits: { ...c.nats.limits, disallow_bearer: true, mem_storage: 1024, tiered_limits: { R1: { disk_storage: 5 } } },
       tags: ['t:1'],

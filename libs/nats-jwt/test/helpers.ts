@@ -7,7 +7,9 @@ export const fixture = (name: string): string => readFileSync(fileURLToPath(new 
 
 /** Go-made tokens from nats-server's own test configs: [operator, system account, account "one"]. */
 export function goVectors(): { operator: string; system: string; one: string; creds: string } {
-  const [operator, system, one] = fixture('go-vectors.txt').split('\n').filter((l) => l.startsWith('eyJ'));
+  const [operator, system, one] = fixture('go-vectors.txt')
+    .split('\n')
+    .filter((l) => l.startsWith('eyJ'));
   return { operator: operator!, system: system!, one: one!, creds: fixture('one.creds') };
 }
 
@@ -40,7 +42,19 @@ export function makeWorld(now = Date.now()): World {
   const user = createUser();
   const userClaims = newUserClaims(user.getPublicKey(), 'alice');
   const userJwt = encode(userClaims, account, { now });
-  return { operator, operatorSigner, operatorJwt, account, accountSigner, accountClaims, accountJwt, user, userClaims, userJwt, trust: trustOperators([operatorJwt], now) };
+  return {
+    operator,
+    operatorSigner,
+    operatorJwt,
+    account,
+    accountSigner,
+    accountClaims,
+    accountJwt,
+    user,
+    userClaims,
+    userJwt,
+    trust: trustOperators([operatorJwt], now),
+  };
 }
 
 export const seedOf = (kp: KeyPair): string => new TextDecoder().decode(kp.getSeed());

@@ -60,7 +60,10 @@ const wrongSrc = makeUser('sid', (c) => (c.nats.src = ['10.99.0.0/16']));
 const wsOnly = makeUser('wes', (c) => (c.nats.allowed_connection_types = ['WEBSOCKET']));
 const hour = new Date(now).getUTCHours();
 const pad = (h: number) => String(h % 24).padStart(2, '0');
-const offHours = makeUser('otto', (c) => ((c.nats.times = [{ start: `${pad(hour + 6)}:00:00`, end: `${pad(hour + 7)}:00:00` }]), (c.nats.times_location = 'UTC')));
+const offHours = makeUser(
+  'otto',
+  (c) => ((c.nats.times = [{ start: `${pad(hour + 6)}:00:00`, end: `${pad(hour + 7)}:00:00` }]), (c.nats.times_location = 'UTC')),
+);
 const bearer = makeUser('bea', (c) => (c.nats.bearer_token = true));
 const unknownSigner = makeUser('uma', (c) => (c.nats.issuer_account = acct.getPublicKey()), createAccount());
 const forged = (() => {
@@ -91,7 +94,10 @@ function accountUser(kp: KeyPair, name: string): TestUser {
 
 const ac = newAccountClaims(acct.getPublicKey(), 'acme');
 ac.nats.exports = [{ name: 'help', subject: 'help', type: 'service', token_req: true }];
-ac.nats.signing_keys = [acctSigner.getPublicKey(), newUserScope(scopedKey.getPublicKey(), 'team', { pub: { allow: ['{{name()}}.>'] }, sub: { allow: ['{{name()}}.>', '_INBOX.>'] } })];
+ac.nats.signing_keys = [
+  acctSigner.getPublicKey(),
+  newUserScope(scopedKey.getPublicKey(), 'team', { pub: { allow: ['{{name()}}.>'] }, sub: { allow: ['{{name()}}.>', '_INBOX.>'] } }),
+];
 ac.nats.revocations = { [revoked.kp.getPublicKey()]: Math.floor(now / 1000) };
 const acctJwt = encode(ac, operatorSigner, { now });
 
@@ -99,7 +105,13 @@ let server: RunningServer;
 const open: NatsConnection[] = [];
 
 async function dial(u: TestUser): Promise<NatsConnection> {
-  const nc = await connect({ servers: server.url, authenticator: credsAuthenticator(new TextEncoder().encode(u.creds)), reconnect: false, maxReconnectAttempts: 0, timeout: 5000 });
+  const nc = await connect({
+    servers: server.url,
+    authenticator: credsAuthenticator(new TextEncoder().encode(u.creds)),
+    reconnect: false,
+    maxReconnectAttempts: 0,
+    timeout: 5000,
+  });
   open.push(nc);
   return nc;
 }

@@ -75,6 +75,11 @@ describe('interop with @nats-io/jwt', () => {
     const nonce = 'abcdefghijk';
     const sig = Buffer.from(user.sign(Buffer.from(nonce))).toString('base64url');
     const r = authorizeUser({ userJwt: u, accountJwt: a, trust, nonce, sig });
-    expect(r).toMatchObject({ ok: true, signingKey: sk.getPublicKey(), scopeRole: 'dev', permissions: { pub: { allow: ['alice.>', 'acme.pub'] }, sub: { allow: ['_INBOX.>'] } } });
+    expect(r).toMatchObject({
+      ok: true,
+      signingKey: sk.getPublicKey(),
+      scopeRole: 'dev',
+      permissions: { pub: { allow: ['alice.>', 'acme.pub'] }, sub: { allow: ['_INBOX.>'] } },
+    });
   });
 });

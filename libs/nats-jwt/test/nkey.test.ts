@@ -25,7 +25,11 @@ describe('nkeys compatibility', () => {
   });
 
   it('key kinds and seed roles', () => {
-    expect([isOperatorKey(createOperator().getPublicKey()), isAccountKey(createAccount().getPublicKey()), isUserKey(user.getPublicKey())]).toEqual([true, true, true]);
+    expect([isOperatorKey(createOperator().getPublicKey()), isAccountKey(createAccount().getPublicKey()), isUserKey(user.getPublicKey())]).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(isAccountKey(user.getPublicKey())).toBe(false);
     expect(seedRole(new TextDecoder().decode(user.getSeed()))).toBe('U');
     expect(seedRole(new TextDecoder().decode(createAccount().getSeed()))).toBe('A');

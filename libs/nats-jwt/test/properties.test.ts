@@ -102,11 +102,17 @@ describe('property: malformed, mutated and random tokens', () => {
 
   it('random and mutated nonce signatures never authorize', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 100 }), fc.uint8Array({ minLength: 0, maxLength: 80 }).map((b) => Buffer.from(b).toString('base64url'))), (sig) => {
-        fc.pre(sig !== SIG && Buffer.from(sig, 'base64url').toString('hex') !== Buffer.from(SIG, 'base64url').toString('hex'));
-        const r = authorizeUser({ userJwt: w.userJwt, accountJwt: w.accountJwt, trust: w.trust, nonce: NONCE, sig });
-        expect(r.ok).toBe(false);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 100 }),
+          fc.uint8Array({ minLength: 0, maxLength: 80 }).map((b) => Buffer.from(b).toString('base64url')),
+        ),
+        (sig) => {
+          fc.pre(sig !== SIG && Buffer.from(sig, 'base64url').toString('hex') !== Buffer.from(SIG, 'base64url').toString('hex'));
+          const r = authorizeUser({ userJwt: w.userJwt, accountJwt: w.accountJwt, trust: w.trust, nonce: NONCE, sig });
+          expect(r.ok).toBe(false);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -114,7 +120,10 @@ describe('property: malformed, mutated and random tokens', () => {
   it('oversized tokens are refused before parsing', () => {
     const big = `${w.userJwt.split('.')[0]}.${'A'.repeat(MaxTokenSize)}.x`;
     expect(() => decode(big)).toThrow(expect.objectContaining({ code: 'too_large' }));
-    expect(authorizeUser({ userJwt: big, accountJwt: w.accountJwt, trust: w.trust, nonce: NONCE, sig: SIG })).toMatchObject({ ok: false, code: 'user_jwt_invalid' });
+    expect(authorizeUser({ userJwt: big, accountJwt: w.accountJwt, trust: w.trust, nonce: NONCE, sig: SIG })).toMatchObject({
+      ok: false,
+      code: 'user_jwt_invalid',
+    });
   });
 
   it('non-string inputs are refused with JwtError', () => {
@@ -158,15 +167,21 @@ describe('property: creds parsing', () => {
 
   it('random and mutated creds text gives JwtError or the original pair', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.array(mutation, { minLength: 1, maxLength: 2 }).map((ms) => ms.reduce((t, m) => m(t), creds))), (text) => {
-        const r = onlyJwtError(() => parseCreds(text));
-        if (!(r instanceof JwtError)) {
-          const c = r as { jwt: string; seed: string };
-          expect(decode(c.jwt).claims.sub).toBe(w.user.getPublicKey());
-          expect(c.seed).toBe(seedOf(w.user));
-        }
-        expect(typeof parseDecoratedJwt(text)).toBe('string');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 400 }),
+          fc.array(mutation, { minLength: 1, maxLength: 2 }).map((ms) => ms.reduce((t, m) => m(t), creds)),
+        ),
+        (text) => {
+          const r = onlyJwtError(() => parseCreds(text));
+          if (!(r instanceof JwtError)) {
+            const c = r as { jwt: string; seed: string };
+            expect(decode(c.jwt).claims.sub).toBe(w.user.getPublicKey());
+            expect(c.seed).toBe(seedOf(w.user));
+          }
+          expect(typeof parseDecoratedJwt(text)).toBe('string');
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -57,7 +57,9 @@ export class DbBrokers implements BrokerDirectory {
   brokers(): Promise<readonly string[]> {
     const now = Date.now();
     if (this.cached && now - this.cached.at < this.ttlMs) return this.cached.list;
-    const list = this.db.broker.findMany({ select: { url: true }, orderBy: { name: 'asc' } }).then((rows) => [...new Set([...rows.map((r) => r.url), ...this.extra])]);
+    const list = this.db.broker
+      .findMany({ select: { url: true }, orderBy: { name: 'asc' } })
+      .then((rows) => [...new Set([...rows.map((r) => r.url), ...this.extra])]);
     this.cached = { at: now, list };
     // A failed read is not cached: the next job asks again.
     list.catch(() => {

@@ -135,12 +135,15 @@ export class InProcessPropagationQueue implements PropagationQueue, InspectableQ
     } else if (!out.ok && !out.dead) {
       entry.state = 'delayed';
       const next: Job = { data: out.data, attemptsMade: job.attemptsMade + 1 };
-      entry.timer = setTimeout(() => {
-        entry.timer = undefined;
-        entry.state = 'waiting';
-        this.ready.push(next);
-        this.pump();
-      }, backoffDelay(this.backoffMs, next.attemptsMade));
+      entry.timer = setTimeout(
+        () => {
+          entry.timer = undefined;
+          entry.state = 'waiting';
+          this.ready.push(next);
+          this.pump();
+        },
+        backoffDelay(this.backoffMs, next.attemptsMade),
+      );
       entry.timer.unref();
     } else {
       this.jobs.delete(account);

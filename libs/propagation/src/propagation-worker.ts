@@ -7,7 +7,6 @@ import { runAttempt, type DeadLetter } from './attempt.js';
 import { ACCOUNT_JWT_QUEUE, DEAD_LETTER_QUEUE } from './bull-queue.js';
 import type { AccountJobData, PropagationDeps, PropagationResult } from './propagate.js';
 
-
 export interface PropagationWorkerOptions {
   /** An ioredis connection created with `maxRetriesPerRequest: null`; the caller owns it. */
   connection: Redis;

@@ -35,10 +35,16 @@ describe('parseClaimsReply', () => {
 
   it('never throws, whatever the bytes', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array(), fc.json().map((j) => new TextEncoder().encode(j))), (bytes) => {
-        const r = parseClaimsReply(bytes);
-        expect(typeof r.ok).toBe('boolean');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array(),
+          fc.json().map((j) => new TextEncoder().encode(j)),
+        ),
+        (bytes) => {
+          const r = parseClaimsReply(bytes);
+          expect(typeof r.ok).toBe('boolean');
+        },
+      ),
     );
   });
 });

@@ -13,7 +13,14 @@ beforeAll(async () => {
   db = fresh.db;
   const op = await db.prisma.operator.create({ data: { name: 'op', publicKey: 'OTEST', seedEnc: Buffer.from('x'), jwt: 'x' } });
   await db.prisma.account.createMany({
-    data: keys.map((k, i) => ({ operatorId: op.id, name: `a${i}`, publicKey: k, seedEnc: Buffer.from('x'), jwt: `jwt-${i}`, jwtIssuedAt: new Date(1_700_000_000_000 + i * 1000) })),
+    data: keys.map((k, i) => ({
+      operatorId: op.id,
+      name: `a${i}`,
+      publicKey: k,
+      seedEnc: Buffer.from('x'),
+      jwt: `jwt-${i}`,
+      jwtIssuedAt: new Date(1_700_000_000_000 + i * 1000),
+    })),
   });
 });
 afterAll(async () => {

@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 describe('propagation to a real nats-server', () => {
-  it('a pushed account JWT lets that account\'s users connect', async () => {
+  it("a pushed account JWT lets that account's users connect", async () => {
     const r = rig();
     const acct = await world.addAccount('acme');
     const alice = world.user(acct, 'alice');
@@ -88,7 +88,7 @@ describe('propagation to a real nats-server', () => {
     expect(await world.brokerJwt(acct.pub)).toBe(v2);
   });
 
-  it('a change made while the account\'s job is running gets one follow-up run with the newer JWT', async () => {
+  it("a change made while the account's job is running gets one follow-up run with the newer JWT", async () => {
     const r = rig();
     await r.startWorker();
     const acct = await world.addAccount('follow-up');
@@ -181,7 +181,7 @@ describe('propagation to a real nats-server', () => {
     expect(new Set(r.pusher.calls.map((c) => c.account))).toEqual(new Set(all.map((a) => a.publicKey)));
   });
 
-  it('ClaimsPusher says why a push cannot happen with creds that are not the system account\'s', async () => {
+  it("ClaimsPusher says why a push cannot happen with creds that are not the system account's", async () => {
     const acct = await world.addAccount('not-system');
     const stranger = world.user(acct, 'stranger'); // account unknown to the broker until pushed
     const p1 = new ClaimsPusher({ creds: stranger.creds, connectTimeoutMs: 2000 });

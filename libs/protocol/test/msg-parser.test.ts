@@ -16,7 +16,7 @@ describe('MsgParser', () => {
     expect(
       parse(
         'INFO {"server_id":"x"}\r\n+OK\r\nPING\r\nPONG\r\nMSG foo 1 5\r\nhello\r\n' +
-          "MSG foo 2 inbox.1 0\r\n\r\nHMSG foo 3 r 4 6\r\nNATS..\r\n-ERR 'Permissions Violation for Publish to \"x\"'\r\n",
+          'MSG foo 2 inbox.1 0\r\n\r\nHMSG foo 3 r 4 6\r\nNATS..\r\n-ERR \'Permissions Violation for Publish to "x"\'\r\n',
       ),
     ).toEqual([
       ['info', '{"server_id":"x"}'],
@@ -31,11 +31,7 @@ describe('MsgParser', () => {
   });
 
   it('keeps going after -ERR (some are not fatal) and strips only a pair of quotes', () => {
-    expect(parse("-ERR 'Invalid Subject'\r\n-ERR plain\r\nPING\r\n")).toEqual([
-      ['err', 'Invalid Subject'],
-      ['err', 'plain'],
-      ['ping'],
-    ]);
+    expect(parse("-ERR 'Invalid Subject'\r\n-ERR plain\r\nPING\r\n")).toEqual([['err', 'Invalid Subject'], ['err', 'plain'], ['ping']]);
   });
 
   it('reports malformed input and then ignores the rest', () => {

@@ -11,36 +11,29 @@ const sep = fc.stringMatching(/^[ \t]{1,3}$/);
 const eol = fc.constantFrom('\r\n', '\n');
 const bytes = (max: number) => fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)), maxLength: max });
 const anyCase = (verb: string) =>
-  fc.array(fc.boolean(), { minLength: verb.length, maxLength: verb.length }).map((up) =>
-    [...verb].map((c, k) => (up[k] ? c.toUpperCase() : c.toLowerCase())).join(''),
-  );
+  fc
+    .array(fc.boolean(), { minLength: verb.length, maxLength: verb.length })
+    .map((up) => [...verb].map((c, k) => (up[k] ? c.toUpperCase() : c.toLowerCase())).join(''));
 
 const clientOp: fc.Arbitrary<Op> = fc.oneof(
-  fc.tuple(anyCase('PUB'), sep, word, fc.option(fc.tuple(sep, word), { nil: undefined }), sep, bytes(40), eol).map(
-    ([v, s1, subj, r, s2, payload, e]) => ({
-      wire: `${v}${s1}${subj}${r ? r[0] + r[1] : ''}${s2}${payload.length}${e}${payload}\r\n`,
-      calls: [['pub', subj, r ? r[1] : '', -1, payload]],
-    }),
-  ),
-  fc.tuple(anyCase('HPUB'), sep, word, fc.option(word, { nil: undefined }), bytes(20), bytes(20), eol).map(
-    ([v, s, subj, reply, hdr, body, e]) => ({
-      wire: `${v}${s}${subj}${reply ? ' ' + reply : ''} ${hdr.length} ${hdr.length + body.length}${e}${hdr}${body}\r\n`,
-      calls: [['pub', subj, reply ?? '', hdr.length, hdr + body]],
-    }),
-  ),
-  fc.tuple(anyCase('SUB'), sep, word, fc.option(fc.tuple(sep, word), { nil: undefined }), sep, word, eol).map(
-    ([v, s1, subj, q, s2, sid, e]) => ({
-      wire: `${v}${s1}${subj}${q ? q[0] + q[1] : ''}${s2}${sid}${e}`,
-      calls: [['sub', subj, q ? q[1] : '', sid]],
-    }),
-  ),
-  fc.tuple(anyCase('UNSUB'), sep, word, fc.option(fc.nat({ max: 999_999_999 }), { nil: undefined }), eol).map(
-    ([v, s, sid, max, e]) => ({
-      wire: `${v}${s}${sid}${max === undefined ? '' : ' ' + max}${e}`,
-      calls: [['unsub', sid, max ?? -1]],
-    }),
-  ),
-  fc.tuple(anyCase('CONNECT'), fc.stringMatching(/^[ \t]{0,2}$/), fc.json(), eol)
+  fc.tuple(anyCase('PUB'), sep, word, fc.option(fc.tuple(sep, word), { nil: undefined }), sep, bytes(40), eol).map(([v, s1, subj, r, s2, payload, e]) => ({
+    wire: `${v}${s1}${subj}${r ? r[0] + r[1] : ''}${s2}${payload.length}${e}${payload}\r\n`,
+    calls: [['pub', subj, r ? r[1] : '', -1, payload]],
+  })),
+  fc.tuple(anyCase('HPUB'), sep, word, fc.option(word, { nil: undefined }), bytes(20), bytes(20), eol).map(([v, s, subj, reply, hdr, body, e]) => ({
+    wire: `${v}${s}${subj}${reply ? ' ' + reply : ''} ${hdr.length} ${hdr.length + body.length}${e}${hdr}${body}\r\n`,
+    calls: [['pub', subj, reply ?? '', hdr.length, hdr + body]],
+  })),
+  fc.tuple(anyCase('SUB'), sep, word, fc.option(fc.tuple(sep, word), { nil: undefined }), sep, word, eol).map(([v, s1, subj, q, s2, sid, e]) => ({
+    wire: `${v}${s1}${subj}${q ? q[0] + q[1] : ''}${s2}${sid}${e}`,
+    calls: [['sub', subj, q ? q[1] : '', sid]],
+  })),
+  fc.tuple(anyCase('UNSUB'), sep, word, fc.option(fc.nat({ max: 999_999_999 }), { nil: undefined }), eol).map(([v, s, sid, max, e]) => ({
+    wire: `${v}${s}${sid}${max === undefined ? '' : ' ' + max}${e}`,
+    calls: [['unsub', sid, max ?? -1]],
+  })),
+  fc
+    .tuple(anyCase('CONNECT'), fc.stringMatching(/^[ \t]{0,2}$/), fc.json(), eol)
     .filter(([, , json]) => !json.includes('\n') && json.trim() === json)
     .map(([v, s, json, e]) => ({ wire: `${v}${s}${json}${e}`, calls: [['connect', json]] })),
   fc.tuple(anyCase('PING'), eol).map(([v, e]) => ({ wire: v + e, calls: [['ping']] })),
@@ -50,17 +43,18 @@ const clientOp: fc.Arbitrary<Op> = fc.oneof(
 );
 
 const serverOp: fc.Arbitrary<Op> = fc.oneof(
-  fc.tuple(anyCase('MSG'), sep, word, sep, word, fc.option(word, { nil: undefined }), bytes(40), eol).map(
-    ([v, s1, subj, s2, sid, reply, payload, e]) => ({
-      wire: `${v}${s1}${subj}${s2}${sid}${reply ? ' ' + reply : ''} ${payload.length}${e}${payload}\r\n`,
-      calls: [['msg', subj, sid, reply ?? '', -1, payload]],
-    }),
-  ),
+  fc.tuple(anyCase('MSG'), sep, word, sep, word, fc.option(word, { nil: undefined }), bytes(40), eol).map(([v, s1, subj, s2, sid, reply, payload, e]) => ({
+    wire: `${v}${s1}${subj}${s2}${sid}${reply ? ' ' + reply : ''} ${payload.length}${e}${payload}\r\n`,
+    calls: [['msg', subj, sid, reply ?? '', -1, payload]],
+  })),
   fc.tuple(word, word, fc.option(word, { nil: undefined }), bytes(20), bytes(20)).map(([subj, sid, reply, hdr, body]) => ({
     wire: `HMSG ${subj} ${sid}${reply ? ' ' + reply : ''} ${hdr.length} ${hdr.length + body.length}\r\n${hdr}${body}\r\n`,
     calls: [['msg', subj, sid, reply ?? '', hdr.length, hdr + body]],
   })),
-  fc.json().filter((j) => !j.includes('\n') && j.trim() === j).map((j) => ({ wire: `INFO ${j}\r\n`, calls: [['info', j]] })),
+  fc
+    .json()
+    .filter((j) => !j.includes('\n') && j.trim() === j)
+    .map((j) => ({ wire: `INFO ${j}\r\n`, calls: [['info', j]] })),
   fc.stringMatching(/^[A-Za-z0-9 "._]{0,20}$/).map((m) => ({ wire: `-ERR '${m}'\r\n`, calls: [['err', m]] })),
   fc.tuple(anyCase('PING'), eol).map(([v, e]) => ({ wire: v + e, calls: [['ping']] })),
   fc.tuple(anyCase('PONG'), eol).map(([v, e]) => ({ wire: v + e, calls: [['pong']] })),
@@ -76,7 +70,10 @@ const stream = (op: fc.Arbitrary<Op>) =>
 /** Byte-level damage to a valid stream: overwrite, insert, delete. */
 const mutated = (op: fc.Arbitrary<Op>) =>
   fc
-    .tuple(stream(op), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'insert', 'delete')), { minLength: 1, maxLength: 4 }))
+    .tuple(
+      stream(op),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'insert', 'delete')), { minLength: 1, maxLength: 4 }),
+    )
     .map(([s, edits]) => {
       const b = [...s.wire];
       for (const [at, v, kind] of edits) {
@@ -91,9 +88,7 @@ const mutated = (op: fc.Arbitrary<Op>) =>
 const randomBytes = fc.oneof(
   fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
   // Biased towards protocol bytes, so random input gets past the verbs more often.
-  fc
-    .array(fc.constantFrom(...'PUBHSNCOTIGK+-ER \t\r\n0123456789ab'.split('')), { maxLength: 200 })
-    .map((cs) => Buffer.from(cs.join(''), 'latin1')),
+  fc.array(fc.constantFrom(...'PUBHSNCOTIGK+-ER \t\r\n0123456789ab'.split('')), { maxLength: 200 }).map((cs) => Buffer.from(cs.join(''), 'latin1')),
 );
 
 // Cut points -> chunks.
@@ -133,7 +128,10 @@ function wellFormed(calls: unknown[][]): void {
   if (errors.length === 1) {
     expect(calls[calls.length - 1]![0]).toBe('error');
     const msg = errors[0]![1] as string;
-    expect(PARSE_ERROR_PREFIXES.some((p) => msg.startsWith(p)), msg).toBe(true);
+    expect(
+      PARSE_ERROR_PREFIXES.some((p) => msg.startsWith(p)),
+      msg,
+    ).toBe(true);
   }
 }
 
@@ -154,7 +152,12 @@ describe('ClientParser properties', () => {
         for (let k = 1; k < s.wire.length; k++) {
           expect(runClient([s.wire.subarray(0, k), s.wire.subarray(k)], BIG)).toEqual(s.calls);
         }
-        expect(runClient([...s.wire].map((b) => Buffer.from([b])), BIG)).toEqual(s.calls);
+        expect(
+          runClient(
+            [...s.wire].map((b) => Buffer.from([b])),
+            BIG,
+          ),
+        ).toEqual(s.calls);
       }),
       { numRuns: 60 },
     );
@@ -166,7 +169,12 @@ describe('ClientParser properties', () => {
         const whole = runClient([wire], opts);
         wellFormed(whole);
         expect(runClient(chunked(wire, cuts), opts)).toEqual(whole);
-        expect(runClient([...wire].map((b) => Buffer.from([b])), opts)).toEqual(whole);
+        expect(
+          runClient(
+            [...wire].map((b) => Buffer.from([b])),
+            opts,
+          ),
+        ).toEqual(whole);
       }),
       { numRuns: 1000 },
     );
@@ -189,12 +197,22 @@ describe('MsgParser properties', () => {
 
   it('damaged or random input never throws, and chunking never changes the outcome', () => {
     fc.assert(
-      fc.property(fc.oneof(mutated(serverOp), randomBytes), fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom(undefined, 0, 10), (wire, cuts, maxPayload) => {
-        const whole = runServer([wire], maxPayload);
-        wellFormed(whole);
-        expect(runServer(chunked(wire, cuts), maxPayload)).toEqual(whole);
-        expect(runServer([...wire].map((b) => Buffer.from([b])), maxPayload)).toEqual(whole);
-      }),
+      fc.property(
+        fc.oneof(mutated(serverOp), randomBytes),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.constantFrom(undefined, 0, 10),
+        (wire, cuts, maxPayload) => {
+          const whole = runServer([wire], maxPayload);
+          wellFormed(whole);
+          expect(runServer(chunked(wire, cuts), maxPayload)).toEqual(whole);
+          expect(
+            runServer(
+              [...wire].map((b) => Buffer.from([b])),
+              maxPayload,
+            ),
+          ).toEqual(whole);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ClientParser,
-  ERR_MAX_CONTROL_LINE,
-  ERR_MAX_PAYLOAD,
-  ERR_UNKNOWN_PROTOCOL,
-  type ClientOpHandler,
-} from '../src/index.js';
+import { ClientParser, ERR_MAX_CONTROL_LINE, ERR_MAX_PAYLOAD, ERR_UNKNOWN_PROTOCOL, type ClientOpHandler } from '../src/index.js';
 import { ClientRecorder } from './recorder.js';
 
 const OPTS = { maxControlLine: 4096, maxPayload: 1024 * 1024 };
@@ -80,14 +74,29 @@ describe('ClientParser', () => {
 
   it('never serves a stale subject from its string cache', () => {
     const long = 'x'.repeat(300);
-    expect(parse(`PUB foo 0\r\n\r\nPUB fop 0\r\n\r\nPUB foo 0\r\n\r\nPUB fo 0\r\n\r\nPUB ${long} 0\r\n\r\nPUB ${long}y 0\r\n\r\n`).map((c) => c[1])).toEqual(
-      ['foo', 'fop', 'foo', 'fo', long, `${long}y`],
-    );
+    expect(parse(`PUB foo 0\r\n\r\nPUB fop 0\r\n\r\nPUB foo 0\r\n\r\nPUB fo 0\r\n\r\nPUB ${long} 0\r\n\r\nPUB ${long}y 0\r\n\r\n`).map((c) => c[1])).toEqual([
+      'foo',
+      'fop',
+      'foo',
+      'fo',
+      long,
+      `${long}y`,
+    ]);
     expect(parse(['PUB abc 0\r\n\r\nPUB a', 'bd 0\r\n\r\n']).map((c) => c[1])).toEqual(['abc', 'abd']);
   });
 
   it('reports bad verbs and bad payload terminators as Unknown Protocol Operation', () => {
-    for (const bad of ['FOO\r\n', '\r\n', ' PING\r\n', 'PUB\r\n', 'MSG foo 1 1\r\n', 'HMSG a 1 1 1\r\n', 'PUB a 1\r\nab\r\n', 'PUB a 1\r\na\nPING\r\n', '-ERR\r\n']) {
+    for (const bad of [
+      'FOO\r\n',
+      '\r\n',
+      ' PING\r\n',
+      'PUB\r\n',
+      'MSG foo 1 1\r\n',
+      'HMSG a 1 1 1\r\n',
+      'PUB a 1\r\nab\r\n',
+      'PUB a 1\r\na\nPING\r\n',
+      '-ERR\r\n',
+    ]) {
       expect(parse(bad), bad).toEqual([['error', ERR_UNKNOWN_PROTOCOL, true]]);
     }
   });

@@ -89,7 +89,8 @@ export class AccountStore {
     const held = await this.load(pubkey);
     const d = decide(held?.claims, a.claims);
     if (d === 'unchanged') return { status: 'unchanged' };
-    if (d === 'stale') return { status: 'stale', reason: `account ${pubkey}: the held JWT (iat ${held!.claims.iat}) is newer than the one offered (iat ${a.claims.iat})` };
+    if (d === 'stale')
+      return { status: 'stale', reason: `account ${pubkey}: the held JWT (iat ${held!.claims.iat}) is newer than the one offered (iat ${a.claims.iat})` };
     if (this.disk !== undefined) {
       try {
         await this.disk.write(pubkey, jwt);

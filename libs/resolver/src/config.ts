@@ -67,7 +67,8 @@ export function parseResolverConfig(config: ConfigMap, opts: ResolverConfigOptio
     const ops = opts.operators ?? [];
     const url = ops.length === 1 ? ops[0]!.nats.account_server_url : undefined;
     // nsc appends "/accounts" when pushing, so nats-server does too.
-    if (url !== undefined && url !== '' && URL.canParse(url.trim())) resolver = { type: 'URL', url: `${new URL(url.trim()).toString().replace(/\/$/, '')}/accounts`, cacheDir: undefined };
+    if (url !== undefined && url !== '' && URL.canParse(url.trim()))
+      resolver = { type: 'URL', url: `${new URL(url.trim()).toString().replace(/\/$/, '')}/accounts`, cacheDir: undefined };
   }
   if (resolver === undefined) {
     if ((opts.operators ?? []).length > 0) throw fail('operators require an account resolver to be configured');
@@ -112,7 +113,8 @@ function parseResolver(v: unknown, warnings: string[]): ResolverConfig {
   const del = m.get('allow_delete');
   if (del !== undefined && typeof del !== 'boolean') throw fail(`account resolver allow_delete: expected a boolean, got ${goType(del)}`);
   const limit = m.get('limit');
-  if (limit !== undefined && typeof limit !== 'number' && typeof limit !== 'bigint') throw fail(`account resolver limit: expected a number, got ${goType(limit)}`);
+  if (limit !== undefined && typeof limit !== 'number' && typeof limit !== 'bigint')
+    throw fail(`account resolver limit: expected a number, got ${goType(limit)}`);
   const ttl = duration(str('ttl'), 'ttl');
   const interval = duration(str('interval'), 'interval');
   duration(str('timeout'), 'timeout'); // checked only: no lookups to other servers are made
@@ -130,7 +132,8 @@ function parseResolver(v: unknown, warnings: string[]): ResolverConfig {
     if (ttl !== undefined || limit !== undefined) warnings.push('account resolver: ttl and limit of a CACHE resolver are not applied by this broker yet');
   } else if (type === 'FULL') {
     if (ttl !== undefined && ttl !== 0) throw fail('FULL does not accept ttl');
-    if (interval !== undefined || del !== undefined || limit !== undefined) warnings.push('account resolver: interval, allow_delete and limit of a FULL resolver are not applied by this broker yet');
+    if (interval !== undefined || del !== undefined || limit !== undefined)
+      warnings.push('account resolver: interval, allow_delete and limit of a FULL resolver are not applied by this broker yet');
   } else {
     throw fail(RESOLVER_SYNTAX);
   }

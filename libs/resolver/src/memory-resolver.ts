@@ -48,7 +48,11 @@ export class MemoryResolver implements AccountResolver {
 }
 
 /** Stores each preloaded JWT, logging the ones that are refused (nats-server warns and goes on). */
-export async function preload(accounts: AccountStore, entries: Readonly<Record<string, string>> | undefined, logger: ResolverLogger | undefined): Promise<void> {
+export async function preload(
+  accounts: AccountStore,
+  entries: Readonly<Record<string, string>> | undefined,
+  logger: ResolverLogger | undefined,
+): Promise<void> {
   for (const [key, jwt] of Object.entries(entries ?? {})) {
     const r = await accounts.offer(key, jwt);
     if (r.status === 'rejected' || r.status === 'stale') logger?.warn(`account resolver: preloaded account ${key} not used: ${r.reason}`);

@@ -51,7 +51,8 @@ export class UrlResolver implements AccountResolver {
 
   constructor(opts: UrlResolverOptions) {
     const u = new URL(opts.url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ResolverError('unreachable', `account resolver URL must be http or https, got ${u.protocol}`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new ResolverError('unreachable', `account resolver URL must be http or https, got ${u.protocol}`);
     // fetch() refuses URLs with credentials: send them as Basic auth, as Go's client does.
     let shown: string | undefined;
     if (u.username !== '' || u.password !== '') {

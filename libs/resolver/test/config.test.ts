@@ -24,7 +24,7 @@ function natsServerReason(text: string): string | undefined {
   const r = spawnSync(NATS_SERVER_BIN, ['-t', '-c', file], { encoding: 'utf8', timeout: 10_000 });
   if (r.status === 0) return undefined;
   const m = /^nats-server: (?:[^:]*:\d+:\d+: )?(.*)$/m.exec(r.stderr + r.stdout);
-  return m?.[1]?.trim() ?? (r.stderr + r.stdout);
+  return m?.[1]?.trim() ?? r.stderr + r.stdout;
 }
 
 function ourReason(text: string): string | undefined {
@@ -49,7 +49,11 @@ describe('parseResolverConfig: accepted forms', () => {
   });
 
   it('URL(...) with and without quotes inside, plus the Switchboard resolver_cache_dir', () => {
-    for (const text of ['resolver: URL(http://127.0.0.1:9090/jwt/v1/accounts/)', 'resolver: "URL(\\"http://127.0.0.1:9090/jwt/v1/accounts/\\")"', 'resolver: "url( http://127.0.0.1:9090/jwt/v1/accounts/ )"']) {
+    for (const text of [
+      'resolver: URL(http://127.0.0.1:9090/jwt/v1/accounts/)',
+      'resolver: "URL(\\"http://127.0.0.1:9090/jwt/v1/accounts/\\")"',
+      'resolver: "url( http://127.0.0.1:9090/jwt/v1/accounts/ )"',
+    ]) {
       expect(parse(text).resolver, text).toEqual({ type: 'URL', url: 'http://127.0.0.1:9090/jwt/v1/accounts/', cacheDir: undefined });
     }
     const r = parse('resolver: URL(https://cp.example/jwt/v1/accounts/)\nresolver_cache_dir: "/var/lib/switchboard/accounts"');
@@ -61,7 +65,11 @@ describe('parseResolverConfig: accepted forms', () => {
 
   it('the map form: full and cache directories', () => {
     const dir = join(tmp.dir, 'jwt');
-    expect(parse(`resolver { type: full, dir: "${dir}", allow_delete: false, interval: "2m", timeout: "1.9s" }`).resolver).toEqual({ type: 'FULL', dir, preload: {} });
+    expect(parse(`resolver { type: full, dir: "${dir}", allow_delete: false, interval: "2m", timeout: "1.9s" }`).resolver).toEqual({
+      type: 'FULL',
+      dir,
+      preload: {},
+    });
     const c = parse(`resolver { type: CACHE, dir: "${dir}", ttl: "1h", limit: 100 }\nresolver_preload { ${key}: "${jwt}" }`);
     expect(c.resolver).toEqual({ type: 'CACHE', dir, preload: { [key]: jwt } });
     expect(c.warnings[0]).toMatch(/not applied/);
@@ -72,7 +80,11 @@ describe('parseResolverConfig: accepted forms', () => {
       const o = makeOperator(url === undefined ? {} : { accountServerUrl: url });
       return decode(o.jwt).claims as OperatorClaims;
     };
-    expect(parse('', { operators: [claims('http://cp.example:8080/jwt/v1')] }).resolver).toEqual({ type: 'URL', url: 'http://cp.example:8080/jwt/v1/accounts', cacheDir: undefined });
+    expect(parse('', { operators: [claims('http://cp.example:8080/jwt/v1')] }).resolver).toEqual({
+      type: 'URL',
+      url: 'http://cp.example:8080/jwt/v1/accounts',
+      cacheDir: undefined,
+    });
     expect(() => parse('', { operators: [claims()] })).toThrow('operators require an account resolver to be configured');
     expect(parse('resolver: MEM', { operators: [claims('http://x/')] }).resolver?.type).toBe('MEMORY');
     expect(parse('').resolver).toBeUndefined();
@@ -113,7 +125,9 @@ describe('parseResolverConfig: refusals, with nats-server 2.9 texts', () => {
   });
 
   it('URL with preloads (nats-server refuses at startup with this text)', () => {
-    expect(ourReason(`resolver: URL(http://h/)\nresolver_preload { ${key}: "${jwt}" }`)).toBe('resolver preloads only available for writeable resolver types MEM/DIR/CACHE_DIR');
+    expect(ourReason(`resolver: URL(http://h/)\nresolver_preload { ${key}: "${jwt}" }`)).toBe(
+      'resolver preloads only available for writeable resolver types MEM/DIR/CACHE_DIR',
+    );
     expect(ourReason('resolver: URL(http://h/)\nresolver_preload { }')).toBeUndefined();
   });
 

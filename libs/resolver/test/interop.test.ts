@@ -64,7 +64,9 @@ describe('resolver: URL(...) against the real nats-server', () => {
   });
 
   it('nats-server refuses a user whose account the URL does not know (404)', async () => {
-    const err = await connect({ port: natsPort, reconnect: false, authenticator: credsAuthenticator(new TextEncoder().encode(credsFor(stranger))) }).catch((e: unknown) => e);
+    const err = await connect({ port: natsPort, reconnect: false, authenticator: credsAuthenticator(new TextEncoder().encode(credsFor(stranger))) }).catch(
+      (e: unknown) => e,
+    );
     expect(String(err)).toMatch(/Authorization Violation/i);
     await waitFor(() => http.count(stranger.getPublicKey()) >= 1, 10_000, 'nats-server to ask for the unknown account');
   });

@@ -53,11 +53,14 @@ describe('properties', () => {
   it('parseResolverConfig throws nothing but ConfigError', () => {
     const value = fc.oneof(fc.string({ maxLength: 40 }), fc.integer(), fc.boolean(), fc.constant('MEM'), fc.constant('URL(http://h/)'), fc.constant(good));
     const map = fc.dictionary(fc.constantFrom('type', 'dir', 'ttl', 'interval', 'timeout', 'limit', 'allow_delete', 'x'), value);
-    const config = fc.record({
-      resolver: fc.oneof(value, map),
-      resolver_preload: fc.oneof(value, fc.dictionary(fc.string({ maxLength: 10 }), value)),
-      resolver_cache_dir: value,
-    }, { requiredKeys: [] });
+    const config = fc.record(
+      {
+        resolver: fc.oneof(value, map),
+        resolver_preload: fc.oneof(value, fc.dictionary(fc.string({ maxLength: 10 }), value)),
+        resolver_cache_dir: value,
+      },
+      { requiredKeys: [] },
+    );
     fc.assert(
       fc.property(config, (c) => {
         try {
@@ -83,20 +86,26 @@ describe('URL answers', () => {
 
   it('any body is either the good JWT or an invalid_jwt error', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(tokenish, fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b))), async (body) => {
-        http.override.set(key, { body });
-        const r = new UrlResolver({ trust: op.trust, url: http.url, cacheDir: tmp.dir });
-        try {
-          const got = await r.fetch(key).catch((e: unknown) => e);
-          if (typeof got === 'string') expect(got).toBe(good);
-          else {
-            expect(got).toBeInstanceOf(ResolverError);
-            expect((got as ResolverError).code).toBe('invalid_jwt');
+      fc.asyncProperty(
+        fc.oneof(
+          tokenish,
+          fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+        ),
+        async (body) => {
+          http.override.set(key, { body });
+          const r = new UrlResolver({ trust: op.trust, url: http.url, cacheDir: tmp.dir });
+          try {
+            const got = await r.fetch(key).catch((e: unknown) => e);
+            if (typeof got === 'string') expect(got).toBe(good);
+            else {
+              expect(got).toBeInstanceOf(ResolverError);
+              expect((got as ResolverError).code).toBe('invalid_jwt');
+            }
+          } finally {
+            await r.close();
           }
-        } finally {
-          await r.close();
-        }
-      }),
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -94,7 +94,7 @@ describe('UrlResolver fetch', () => {
     expect(readFileSync(join(tmp.dir, `${key}.jwt`), 'utf8')).toBe(second);
   });
 
-  it("never serves a JWT past its exp without asking again", async () => {
+  it('never serves a JWT past its exp without asking again', async () => {
     const clock = fakeClock();
     const now = clock.now();
     const jwt = op.issue(acct, { issuedAt: now, edit: (c) => (c.exp = Math.floor(now / 1000) + 30) });
@@ -185,12 +185,15 @@ describe('UrlResolver refuses unusable answers', () => {
     ['an operator JWT', () => op.jwt],
     ['an account JWT for another account', () => op.issue(createAccount())],
     ['an account JWT signed by an untrusted operator', () => makeOperator().issue(acct)],
-    ['a tampered account JWT', () => {
-      const [h, p, s] = op.issue(acct).split('.') as [string, string, string];
-      const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-      claims.nats.limits = { conn: -1 };
-      return `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`;
-    }],
+    [
+      'a tampered account JWT',
+      () => {
+        const [h, p, s] = op.issue(acct).split('.') as [string, string, string];
+        const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+        claims.nats.limits = { conn: -1 };
+        return `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`;
+      },
+    ],
     ['binary noise', () => Buffer.from([0, 255, 254, 10, 0, 46, 46])],
     ['a body over the JWT size limit', () => 'e'.repeat(1024 * 1024 + 1)],
   ];
@@ -216,7 +219,7 @@ describe('UrlResolver refuses unusable answers', () => {
     });
   }
 
-  it('an expired JWT is the resolver\'s answer: served, the broker refuses it at use', async () => {
+  it("an expired JWT is the resolver's answer: served, the broker refuses it at use", async () => {
     const now = Date.now();
     const expired = op.issue(acct, { issuedAt: now, edit: (c) => (c.exp = Math.floor(now / 1000) - 60) });
     http.accounts.set(key, expired);

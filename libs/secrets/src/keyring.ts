@@ -57,10 +57,7 @@ export class Keyring {
     const { keyId, header, iv, tag, body } = parse(envelope);
     const key = this.#keys.get(keyId);
     if (!key) {
-      throw new SecretError(
-        'unknown_key',
-        `secret was encrypted with master key ${keyId}, which is not configured (configured: ${this.keyIds.join(', ')})`,
-      );
+      throw new SecretError('unknown_key', `secret was encrypted with master key ${keyId}, which is not configured (configured: ${this.keyIds.join(', ')})`);
     }
     const decipher = createDecipheriv('aes-256-gcm', key, iv);
     decipher.setAAD(aad(header, context));

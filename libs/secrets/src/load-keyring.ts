@@ -42,9 +42,7 @@ export function loadKeyring(src: KeyringSource): LoadedKeyring {
     const file = path.join(path.resolve(src.dataDir), 'master.key');
     if (fs.existsSync(file)) return { keyring: readKeyFile(file), source: file };
     if (src.createIfMissing === false) {
-      throw new MasterKeyError(
-        `${file} is missing but the database already holds encrypted seeds: restore that file or set SWITCHBOARD_MASTER_KEY`,
-      );
+      throw new MasterKeyError(`${file} is missing but the database already holds encrypted seeds: restore that file or set SWITCHBOARD_MASTER_KEY`);
     }
     fs.mkdirSync(path.dirname(file), { recursive: true });
     try {
@@ -56,9 +54,7 @@ export function loadKeyring(src: KeyringSource): LoadedKeyring {
     }
     return { keyring: readKeyFile(file), source: `created ${file}` };
   }
-  throw new MasterKeyError(
-    'no master key: set SWITCHBOARD_MASTER_KEY (32 bytes, base64 or hex) or SWITCHBOARD_MASTER_KEY_FILE',
-  );
+  throw new MasterKeyError('no master key: set SWITCHBOARD_MASTER_KEY (32 bytes, base64 or hex) or SWITCHBOARD_MASTER_KEY_FILE');
 }
 
 function readKeyFile(file: string): Keyring {
@@ -72,7 +68,10 @@ function readKeyFile(file: string): Keyring {
 }
 
 function splitKeys(text: string, source: string, sep: RegExp): Buffer[] {
-  const parts = text.split(sep).map((s) => s.trim()).filter((s) => s && !s.startsWith('#'));
+  const parts = text
+    .split(sep)
+    .map((s) => s.trim())
+    .filter((s) => s && !s.startsWith('#'));
   if (parts.length === 0) throw new MasterKeyError(`${source} is empty`);
   return parts.map((p, i) => parseMasterKey(p, parts.length > 1 ? `${source} (key ${i + 1})` : source));
 }

@@ -15,9 +15,7 @@ export function parseMasterKey(text: string, source = 'master key'): Buffer {
   if (/^[0-9a-fA-F]{64}$/.test(s)) key = Buffer.from(s, 'hex');
   else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(s)) key = Buffer.from(s, 'base64');
   if (!key || key.length !== MASTER_KEY_BYTES) {
-    throw new MasterKeyError(
-      `${source} must be ${MASTER_KEY_BYTES} bytes written as 64 hex digits or base64 (e.g. \`openssl rand -base64 32\`)`,
-    );
+    throw new MasterKeyError(`${source} must be ${MASTER_KEY_BYTES} bytes written as 64 hex digits or base64 (e.g. \`openssl rand -base64 32\`)`);
   }
   return key;
 }

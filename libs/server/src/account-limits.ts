@@ -10,7 +10,11 @@ export function parseSwitchboardBlock(v: unknown, account: string, size: (v: unk
   const out: Partial<AccountLimits> = {};
   for (const [rawKey, x] of Object.entries(v)) {
     const k = rawKey.toLowerCase();
-    if (!(k in EXTENSION_KEYS)) throw new ConfigError(`accounts.${account}.switchboard: unknown key "${rawKey}" (known: ${Object.keys(EXTENSION_KEYS).join(', ')})`, { line: 0, column: 0 });
+    if (!(k in EXTENSION_KEYS))
+      throw new ConfigError(`accounts.${account}.switchboard: unknown key "${rawKey}" (known: ${Object.keys(EXTENSION_KEYS).join(', ')})`, {
+        line: 0,
+        column: 0,
+      });
     const n = size(x);
     if (n < 0) throw new ConfigError(`accounts.${account}.switchboard.${rawKey} must not be negative`, { line: 0, column: 0 });
     out[EXTENSION_KEYS[k as ExtensionKey]] = n;

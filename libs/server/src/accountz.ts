@@ -38,8 +38,17 @@ function accountDetail(server: Server, a: Account<Subscription>): Record<string,
     ...[...a.serviceExports.keys()].map((subject) => ({ subject, type: 'service' })),
   ];
   if (exports.length > 0) d.exports = exports;
-  const imports = a.streamImports.map((si) => ({ subject: si.from, account: si.exporter.name, to: si.to, type: 'stream', invalid: false, share: false, tracking: false }));
-  for (const si of a.serviceImports?.all() ?? []) imports.push({ subject: si.from, account: si.exporter.name, to: si.to, type: 'service', invalid: false, share: si.share, tracking: false });
+  const imports = a.streamImports.map((si) => ({
+    subject: si.from,
+    account: si.exporter.name,
+    to: si.to,
+    type: 'stream',
+    invalid: false,
+    share: false,
+    tracking: false,
+  }));
+  for (const si of a.serviceImports?.all() ?? [])
+    imports.push({ subject: si.from, account: si.exporter.name, to: si.to, type: 'service', invalid: false, share: si.share, tracking: false });
   if (imports.length > 0) d.imports = imports;
   if (claims !== null) {
     d.jwt = a.jwt;

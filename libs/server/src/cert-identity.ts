@@ -29,7 +29,10 @@ export function subjectString(cert: X509Certificate): string {
   const known = subjectRdns(cert.subject)
     .filter(([t]) => DN_ORDER.includes(t))
     .sort((a, b) => DN_ORDER.indexOf(a[0]) - DN_ORDER.indexOf(b[0]));
-  return known.reverse().map(([t, v]) => `${t}=${escapeDnValue(v)}`).join(',');
+  return known
+    .reverse()
+    .map(([t, v]) => `${t}=${escapeDnValue(v)}`)
+    .join(',');
 }
 
 /** /connz?auth=1 `tls_peer_certs` entry, as nats-server's makePeerCerts. */
@@ -131,7 +134,10 @@ function normalizeType(t: string): string {
 
 /** Order-free identity of a set of RDNs. */
 function rdnKey(rdns: [string, string][]): string {
-  return rdns.map(([t, v]) => `${t}=${v}`).sort().join('\n');
+  return rdns
+    .map(([t, v]) => `${t}=${v}`)
+    .sort()
+    .join('\n');
 }
 
 function escapeDnValue(v: string): string {

@@ -17,7 +17,29 @@ export interface ClientInfoParts {
   stop?: boolean;
 }
 
-const FIELDS = ['start', 'host', 'id', 'acc', 'svc', 'user', 'name', 'lang', 'ver', 'rtt', 'server', 'cluster', 'alts', 'stop', 'jwt', 'issuer_key', 'name_tag', 'tags', 'kind', 'client_type', 'client_id'];
+const FIELDS = [
+  'start',
+  'host',
+  'id',
+  'acc',
+  'svc',
+  'user',
+  'name',
+  'lang',
+  'ver',
+  'rtt',
+  'server',
+  'cluster',
+  'alts',
+  'stop',
+  'jwt',
+  'issuer_key',
+  'name_tag',
+  'tags',
+  'kind',
+  'client_type',
+  'client_id',
+];
 
 /** The ClientInfo of `c`, in Go's field order, empty fields left out. */
 export function clientInfo(c: Client, parts: ClientInfoParts): Record<string, unknown> {

@@ -305,7 +305,10 @@ export class Client extends ClientOutput implements ClientOpHandler, TransportSi
 
   private subPermissionViolation(subject: string, queue: string, sid: string): void {
     const q = queue ? ` using queue ${JSON.stringify(queue)}` : '';
-    this.server.log('ERR', `${this.describe()} - Subscription Violation - User "${this.user}", Subject ${JSON.stringify(subject)}${queue ? `, Queue: ${JSON.stringify(queue)}` : ''}, SID ${sid}`);
+    this.server.log(
+      'ERR',
+      `${this.describe()} - Subscription Violation - User "${this.user}", Subject ${JSON.stringify(subject)}${queue ? `, Queue: ${JSON.stringify(queue)}` : ''}, SID ${sid}`,
+    );
     this.sendErr(`Permissions Violation for Subscription to ${JSON.stringify(subject)}${q}`);
   }
 

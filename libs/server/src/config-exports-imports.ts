@@ -164,7 +164,10 @@ export function parseImports(v: unknown): Import[] {
       if (to) imp.local_subject = to;
       const local = to || imp.subject!;
       const dup = services.get(local);
-      if (dup) throw fail(`Duplicate service import subject ${JSON.stringify(local)}, previously used in import for account ${JSON.stringify(dup.account)}, subject ${JSON.stringify(dup.subject)}`);
+      if (dup)
+        throw fail(
+          `Duplicate service import subject ${JSON.stringify(local)}, previously used in import for account ${JSON.stringify(dup.account)}, subject ${JSON.stringify(dup.subject)}`,
+        );
       services.set(local, imp);
     }
     return imp;

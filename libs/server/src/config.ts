@@ -16,12 +16,39 @@ export interface ConfigResult {
 
 /** nats-server blocks this broker accepts in a config but does not act on yet. */
 const IGNORED = new Set([
-  'cluster', 'gateway', 'leaf', 'leafnodes', 'jetstream', 'store_dir', 'storedir', 'websocket', 'ws', 'mqtt',
-  'no_system_account', 'no_system', 'no_sys_acc', 'server_tags', 'pidfile', 'pid_file',
-  'ports_file_dir', 'prof_port', 'max_traced_msg_len', 'trace_verbose', 'syslog', 'remote_syslog',
-  'logfile_size_limit', 'log_size_limit', 'connect_error_reports', 'reconnect_error_reports',
-  'disable_sublist_cache', 'no_sublist_cache', 'client_advertise', 'http_base_path', 'max_sub_tokens',
-  'max_subscription_tokens', 'default_js_domain',
+  'cluster',
+  'gateway',
+  'leaf',
+  'leafnodes',
+  'jetstream',
+  'store_dir',
+  'storedir',
+  'websocket',
+  'ws',
+  'mqtt',
+  'no_system_account',
+  'no_system',
+  'no_sys_acc',
+  'server_tags',
+  'pidfile',
+  'pid_file',
+  'ports_file_dir',
+  'prof_port',
+  'max_traced_msg_len',
+  'trace_verbose',
+  'syslog',
+  'remote_syslog',
+  'logfile_size_limit',
+  'log_size_limit',
+  'connect_error_reports',
+  'reconnect_error_reports',
+  'disable_sublist_cache',
+  'no_sublist_cache',
+  'client_advertise',
+  'http_base_path',
+  'max_sub_tokens',
+  'max_subscription_tokens',
+  'default_js_domain',
 ]);
 
 /**
@@ -32,171 +59,178 @@ const IGNORED = new Set([
 export function optionsFromConfig(config: Record<string, unknown>, base: Partial<ServerOptions> = {}): ConfigResult {
   const o = makeOptions(base);
   const warnings: string[] = [];
-  for (const [rawKey, v] of Object.entries(config)) at(config, rawKey, () => {
-    const key = rawKey.toLowerCase();
-    switch (key) {
-      case 'listen': {
-        const hp = hostPort(v, 'listen');
-        if (hp.host) o.host = hp.host;
-        o.port = hp.port;
-        break;
-      }
-      case 'port':
-        o.port = int(v, key);
-        break;
-      case 'host':
-      case 'net':
-        o.host = str(v, key);
-        break;
-      case 'server_name':
-        o.serverName = str(v, key);
-        if (/\s/.test(o.serverName)) throw new ConfigError('server name cannot contain spaces', { line: 0, column: 0 });
-        break;
-      case 'http':
-      case 'http_port':
-      case 'monitor_port': {
-        const hp = hostPort(v, key);
-        if (hp.host) o.httpHost = hp.host;
-        o.httpPort = hp.port;
-        break;
-      }
-      case 'https':
-      case 'https_port': {
-        const hp = hostPort(v, key);
-        if (hp.host) o.httpHost = hp.host;
-        o.httpsPort = hp.port;
-        break;
-      }
-      case 'tls':
-        o.tls = tlsOptionsFromConfig(obj(v, key));
-        break;
-      case 'allow_non_tls':
-        bool(v, key); // applied with the tls block by finishTls
-        break;
-      case 'debug':
-        o.debug = bool(v, key);
-        break;
-      case 'trace':
-        o.trace = bool(v, key);
-        break;
-      case 'logtime':
-        o.logtime = bool(v, key);
-        break;
-      case 'logfile':
-      case 'log_file':
-        o.logFile = str(v, key);
-        break;
-      case 'max_control_line':
-        o.maxControlLine = parseSize(v);
-        break;
-      case 'max_payload':
-        o.maxPayload = parseSize(v);
-        break;
-      case 'max_pending':
-        o.maxPending = parseSize(v);
-        break;
-      case 'max_connections':
-      case 'max_conn':
-        o.maxConnections = int(v, key);
-        break;
-      case 'max_subscriptions':
-      case 'max_subs':
-        o.maxSubscriptions = int(v, key);
-        break;
-      case 'ping_interval':
-        o.pingInterval = parseDuration(v);
-        break;
-      case 'ping_max':
-        o.maxPingsOut = int(v, key);
-        break;
-      case 'write_deadline':
-        o.writeDeadline = parseDuration(v);
-        break;
-      case 'lame_duck_duration':
-        o.lameDuckDuration = parseDuration(v);
-        break;
-      case 'lame_duck_grace_period':
-        o.lameDuckGracePeriod = parseDuration(v);
-        break;
-      case 'no_auth_user':
-        o.noAuthUser = str(v, key);
-        break;
-      case 'authorization':
-        applyAuthorization(obj(v, key), o);
-        break;
-      case 'accounts':
-        applyAccounts(obj(v, key), o);
-        break;
-      default:
-        if (OPERATOR_KEYS.has(key)) {
-          applyOperatorKey(key, v, o);
+  for (const [rawKey, v] of Object.entries(config))
+    at(config, rawKey, () => {
+      const key = rawKey.toLowerCase();
+      switch (key) {
+        case 'listen': {
+          const hp = hostPort(v, 'listen');
+          if (hp.host) o.host = hp.host;
+          o.port = hp.port;
           break;
         }
-        if (IGNORED.has(key)) {
-          warnings.push(`${rawKey}: not supported by this broker yet, ignored`);
+        case 'port':
+          o.port = int(v, key);
+          break;
+        case 'host':
+        case 'net':
+          o.host = str(v, key);
+          break;
+        case 'server_name':
+          o.serverName = str(v, key);
+          if (/\s/.test(o.serverName)) throw new ConfigError('server name cannot contain spaces', { line: 0, column: 0 });
+          break;
+        case 'http':
+        case 'http_port':
+        case 'monitor_port': {
+          const hp = hostPort(v, key);
+          if (hp.host) o.httpHost = hp.host;
+          o.httpPort = hp.port;
           break;
         }
-        throw new ConfigError(`unknown field "${rawKey}"`, { line: 0, column: 0 });
-    }
-  });
+        case 'https':
+        case 'https_port': {
+          const hp = hostPort(v, key);
+          if (hp.host) o.httpHost = hp.host;
+          o.httpsPort = hp.port;
+          break;
+        }
+        case 'tls':
+          o.tls = tlsOptionsFromConfig(obj(v, key));
+          break;
+        case 'allow_non_tls':
+          bool(v, key); // applied with the tls block by finishTls
+          break;
+        case 'debug':
+          o.debug = bool(v, key);
+          break;
+        case 'trace':
+          o.trace = bool(v, key);
+          break;
+        case 'logtime':
+          o.logtime = bool(v, key);
+          break;
+        case 'logfile':
+        case 'log_file':
+          o.logFile = str(v, key);
+          break;
+        case 'max_control_line':
+          o.maxControlLine = parseSize(v);
+          break;
+        case 'max_payload':
+          o.maxPayload = parseSize(v);
+          break;
+        case 'max_pending':
+          o.maxPending = parseSize(v);
+          break;
+        case 'max_connections':
+        case 'max_conn':
+          o.maxConnections = int(v, key);
+          break;
+        case 'max_subscriptions':
+        case 'max_subs':
+          o.maxSubscriptions = int(v, key);
+          break;
+        case 'ping_interval':
+          o.pingInterval = parseDuration(v);
+          break;
+        case 'ping_max':
+          o.maxPingsOut = int(v, key);
+          break;
+        case 'write_deadline':
+          o.writeDeadline = parseDuration(v);
+          break;
+        case 'lame_duck_duration':
+          o.lameDuckDuration = parseDuration(v);
+          break;
+        case 'lame_duck_grace_period':
+          o.lameDuckGracePeriod = parseDuration(v);
+          break;
+        case 'no_auth_user':
+          o.noAuthUser = str(v, key);
+          break;
+        case 'authorization':
+          applyAuthorization(obj(v, key), o);
+          break;
+        case 'accounts':
+          applyAccounts(obj(v, key), o);
+          break;
+        default:
+          if (OPERATOR_KEYS.has(key)) {
+            applyOperatorKey(key, v, o);
+            break;
+          }
+          if (IGNORED.has(key)) {
+            warnings.push(`${rawKey}: not supported by this broker yet, ignored`);
+            break;
+          }
+          throw new ConfigError(`unknown field "${rawKey}"`, { line: 0, column: 0 });
+      }
+    });
   at(config, Object.keys(config).find((k) => k.toLowerCase() === 'operator') ?? '', () => warnings.push(...finishOperatorMode(config, o)));
   at(config, Object.keys(config).find((k) => k.toLowerCase() === 'tls') ?? '', () => finishTls(config, o));
   if (o.maxPayload > o.maxPending) {
     throw new ConfigError(`max_payload (${o.maxPayload}) can not be higher than max_pending (${o.maxPending})`, { line: 0, column: 0 });
   }
   if (o.noAuthUser && !o.users.some((u) => u.user === o.noAuthUser) && o.username !== o.noAuthUser) {
-    throw new ConfigError(`no_auth_user: "${o.noAuthUser}" not present as user or nkey in authorization block or account configuration`, { line: 0, column: 0 });
+    throw new ConfigError(`no_auth_user: "${o.noAuthUser}" not present as user or nkey in authorization block or account configuration`, {
+      line: 0,
+      column: 0,
+    });
   }
   return { options: o, warnings };
 }
 
 function applyAuthorization(a: Record<string, unknown>, o: ServerOptions): void {
-  for (const [rawKey, v] of Object.entries(a)) at(a, rawKey, () => {
-    switch (rawKey.toLowerCase()) {
-      case 'user':
-      case 'username':
-        o.username = str(v, rawKey);
-        break;
-      case 'pass':
-      case 'password':
-        o.password = str(v, rawKey);
-        break;
-      case 'token':
-        o.authorization = str(v, rawKey);
-        break;
-      case 'timeout':
-        o.authTimeout = num(v, rawKey) * 1000;
-        break;
-      case 'users':
-        o.users.push(...users(v, ''));
-        break;
-      case 'permissions':
-      case 'default_permissions':
-        o.defaultPermissions = permissions(v);
-        break;
-      default:
-        throw new ConfigError(`authorization: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
-    }
-  });
+  for (const [rawKey, v] of Object.entries(a))
+    at(a, rawKey, () => {
+      switch (rawKey.toLowerCase()) {
+        case 'user':
+        case 'username':
+          o.username = str(v, rawKey);
+          break;
+        case 'pass':
+        case 'password':
+          o.password = str(v, rawKey);
+          break;
+        case 'token':
+          o.authorization = str(v, rawKey);
+          break;
+        case 'timeout':
+          o.authTimeout = num(v, rawKey) * 1000;
+          break;
+        case 'users':
+          o.users.push(...users(v, ''));
+          break;
+        case 'permissions':
+        case 'default_permissions':
+          o.defaultPermissions = permissions(v);
+          break;
+        default:
+          throw new ConfigError(`authorization: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
+      }
+    });
   if (o.authorization && (o.username || o.users.length > 0)) {
     throw new ConfigError('Can not have a token and a users array', { line: 0, column: 0 });
   }
 }
 
 function applyAccounts(a: Record<string, unknown>, o: ServerOptions): void {
-  for (const [name, v] of Object.entries(a)) at(a, name, () => {
-    const acc: AccountConfig = { name };
-    o.accounts.push(acc);
-    const m = obj(v, name);
-    for (const [rawKey, av] of Object.entries(m)) at(m, rawKey, () => {
-      const k = rawKey.toLowerCase();
-      if (k === 'users') o.users.push(...users(av, name));
-      else if (k === 'exports') acc.exports = parseExports(av);
-      else if (k === 'imports') acc.imports = parseImports(av);
-      else if (k === 'switchboard') acc.limits = parseSwitchboardBlock(av, name, parseSize);
-      else throw new ConfigError(`accounts.${name}: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
+  for (const [name, v] of Object.entries(a))
+    at(a, name, () => {
+      const acc: AccountConfig = { name };
+      o.accounts.push(acc);
+      const m = obj(v, name);
+      for (const [rawKey, av] of Object.entries(m))
+        at(m, rawKey, () => {
+          const k = rawKey.toLowerCase();
+          if (k === 'users') o.users.push(...users(av, name));
+          else if (k === 'exports') acc.exports = parseExports(av);
+          else if (k === 'imports') acc.imports = parseImports(av);
+          else if (k === 'switchboard') acc.limits = parseSwitchboardBlock(av, name, parseSize);
+          else throw new ConfigError(`accounts.${name}: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
+        });
     });
-  });
   checkExportsImports(o.accounts);
 }
 
@@ -205,33 +239,34 @@ function users(v: unknown, account: string): UserConfig[] {
   return v.map((entry) => {
     const u: UserConfig = { user: '', password: '', account };
     const m = obj(entry, 'user');
-    for (const [rawKey, x] of Object.entries(m)) at(m, rawKey, () => {
-      switch (rawKey.toLowerCase()) {
-        case 'user':
-        case 'username':
-          u.user = str(x, rawKey);
-          break;
-        case 'pass':
-        case 'password':
-          u.password = str(x, rawKey);
-          break;
-        case 'account':
-          u.account = str(x, rawKey);
-          break;
-        case 'permissions': {
-          u.permissions = permissions(x);
-          const r = allowResponses(x);
-          if (r) {
-            u.responses = r;
-            // As nats-server: response permissions without publish permissions deny every other publish.
-            u.permissions.publish ??= { allow: [] };
+    for (const [rawKey, x] of Object.entries(m))
+      at(m, rawKey, () => {
+        switch (rawKey.toLowerCase()) {
+          case 'user':
+          case 'username':
+            u.user = str(x, rawKey);
+            break;
+          case 'pass':
+          case 'password':
+            u.password = str(x, rawKey);
+            break;
+          case 'account':
+            u.account = str(x, rawKey);
+            break;
+          case 'permissions': {
+            u.permissions = permissions(x);
+            const r = allowResponses(x);
+            if (r) {
+              u.responses = r;
+              // As nats-server: response permissions without publish permissions deny every other publish.
+              u.permissions.publish ??= { allow: [] };
+            }
+            break;
           }
-          break;
+          default:
+            throw new ConfigError(`user: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
         }
-        default:
-          throw new ConfigError(`user: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
-      }
-    });
+      });
     return u;
   });
 }
@@ -240,25 +275,26 @@ function users(v: unknown, account: string): UserConfig[] {
 function permissions(v: unknown): PermissionsConfig {
   const out: PermissionsConfig = {};
   const m = obj(v, 'permissions');
-  for (const [rawKey, x] of Object.entries(m)) at(m, rawKey, () => {
-    switch (rawKey.toLowerCase()) {
-      case 'pub':
-      case 'publish':
-      case 'import':
-        out.publish = subjectPermission(x, rawKey);
-        break;
-      case 'sub':
-      case 'subscribe':
-      case 'export':
-        out.subscribe = subjectPermission(x, rawKey);
-        break;
-      case 'allow_responses':
-      case 'responses':
-        break; // read by allowResponses
-      default:
-        throw new ConfigError(`permissions: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
-    }
-  });
+  for (const [rawKey, x] of Object.entries(m))
+    at(m, rawKey, () => {
+      switch (rawKey.toLowerCase()) {
+        case 'pub':
+        case 'publish':
+        case 'import':
+          out.publish = subjectPermission(x, rawKey);
+          break;
+        case 'sub':
+        case 'subscribe':
+        case 'export':
+          out.subscribe = subjectPermission(x, rawKey);
+          break;
+        case 'allow_responses':
+        case 'responses':
+          break; // read by allowResponses
+        default:
+          throw new ConfigError(`permissions: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
+      }
+    });
   return out;
 }
 
@@ -276,23 +312,24 @@ function allowResponses(v: unknown): ResponsePermission | undefined {
     }
     const r = { ...DEFAULT_RESPONSE_PERMISSION };
     const rm = obj(x, key);
-    for (const [k, y] of Object.entries(rm)) at(rm, k, () => {
-      switch (k.toLowerCase()) {
-        case 'max':
-        case 'max_msgs':
-        case 'max_messages':
-        case 'max_responses':
-          r.maxMsgs = int(y, k);
-          break;
-        case 'expires':
-        case 'expiration':
-        case 'ttl':
-          r.ttlMs = parseDuration(y);
-          break;
-        default:
-          throw new ConfigError(`Unknown field "${k}" parsing permissions`, { line: 0, column: 0 });
-      }
-    });
+    for (const [k, y] of Object.entries(rm))
+      at(rm, k, () => {
+        switch (k.toLowerCase()) {
+          case 'max':
+          case 'max_msgs':
+          case 'max_messages':
+          case 'max_responses':
+            r.maxMsgs = int(y, k);
+            break;
+          case 'expires':
+          case 'expiration':
+          case 'ttl':
+            r.ttlMs = parseDuration(y);
+            break;
+          default:
+            throw new ConfigError(`Unknown field "${k}" parsing permissions`, { line: 0, column: 0 });
+        }
+      });
     out = r;
   });
   return out;
@@ -303,18 +340,19 @@ function subjectPermission(v: unknown, key: string): SubjectPermission {
   if (typeof v === 'string' || Array.isArray(v)) return { allow: subjectList(v, key) };
   const out: SubjectPermission = {};
   const m = obj(v, key);
-  for (const [rawKey, x] of Object.entries(m)) at(m, rawKey, () => {
-    switch (rawKey.toLowerCase()) {
-      case 'allow':
-        out.allow = subjectList(x, `${key}.allow`);
-        break;
-      case 'deny':
-        out.deny = subjectList(x, `${key}.deny`);
-        break;
-      default:
-        throw new ConfigError(`Unknown field "${rawKey}" parsing permissions`, { line: 0, column: 0 });
-    }
-  });
+  for (const [rawKey, x] of Object.entries(m))
+    at(m, rawKey, () => {
+      switch (rawKey.toLowerCase()) {
+        case 'allow':
+          out.allow = subjectList(x, `${key}.allow`);
+          break;
+        case 'deny':
+          out.deny = subjectList(x, `${key}.deny`);
+          break;
+        default:
+          throw new ConfigError(`Unknown field "${rawKey}" parsing permissions`, { line: 0, column: 0 });
+      }
+    });
   return out;
 }
 

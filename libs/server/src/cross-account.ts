@@ -1,4 +1,20 @@
-import { applyAccountClaims, HEADERS_SAMPLING, latencyMetric, Responses, ResponseImport, REPLY_PREFIX, sample, setImports, type Account, type ActivationVerifier, type LatencyTrack, type RefusedImport, type ServiceExport, type ServiceImport, type ExportsImports } from '@switchboard/accounts';
+import {
+  applyAccountClaims,
+  HEADERS_SAMPLING,
+  latencyMetric,
+  Responses,
+  ResponseImport,
+  REPLY_PREFIX,
+  sample,
+  setImports,
+  type Account,
+  type ActivationVerifier,
+  type LatencyTrack,
+  type RefusedImport,
+  type ServiceExport,
+  type ServiceImport,
+  type ExportsImports,
+} from '@switchboard/accounts';
 import type { Client } from './client.js';
 import { chainedClientInfo, clientInfo, rttNs } from './client-info.js';
 import { eventId } from './events.js';

@@ -28,7 +28,13 @@ export function eventId(): string {
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 export function connectEvent(server: Server, seq: number, c: Client): string {
-  return JSON.stringify({ type: CONNECT_EVENT, id: eventId(), timestamp: new Date().toISOString(), server: serverInfo(server, seq), client: clientInfo(c, { detail: true }) });
+  return JSON.stringify({
+    type: CONNECT_EVENT,
+    id: eventId(),
+    timestamp: new Date().toISOString(),
+    server: serverInfo(server, seq),
+    client: clientInfo(c, { detail: true }),
+  });
 }
 
 export function disconnectEvent(server: Server, seq: number, c: Client): string {

@@ -15,12 +15,19 @@ export type HeldOp =
 
 export function replayOp(h: ClientOpHandler, op: HeldOp): void {
   switch (op.op) {
-    case 'connect': return h.onConnect(op.json);
-    case 'pub': return h.onPub(op.subject, op.reply, op.hdrLen, op.msg);
-    case 'sub': return h.onSub(op.subject, op.queue, op.sid);
-    case 'unsub': return h.onUnsub(op.sid, op.max);
-    case 'ping': return h.onPing();
-    case 'pong': return h.onPong();
-    case 'error': return h.onParseError(op.message, op.sendErr);
+    case 'connect':
+      return h.onConnect(op.json);
+    case 'pub':
+      return h.onPub(op.subject, op.reply, op.hdrLen, op.msg);
+    case 'sub':
+      return h.onSub(op.subject, op.queue, op.sid);
+    case 'unsub':
+      return h.onUnsub(op.sid, op.max);
+    case 'ping':
+      return h.onPing();
+    case 'pong':
+      return h.onPong();
+    case 'error':
+      return h.onParseError(op.message, op.sendErr);
   }
 }

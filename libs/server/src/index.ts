@@ -16,7 +16,18 @@ export { parseConnect, defaultConnectOptions, type ConnectOptions } from './conn
 export { authenticatorFor, OpenAuthenticator, SimpleAuthenticator, type Authenticator, type AuthResult, type AuthConn, type JwtIdentity } from './auth.js';
 export { ServerLogger, silentLogger, type ServerLog, type LogLevel, type LogOptions } from './log.js';
 export { CloseReason } from './errors.js';
-export { handleMonitorRequest, varz, connz, subsz, healthz, type ConnzOptions, type SubszOptions, type SortOpt, type HttpReqStats, type MonitorResponse } from './monitor.js';
+export {
+  handleMonitorRequest,
+  varz,
+  connz,
+  subsz,
+  healthz,
+  type ConnzOptions,
+  type SubszOptions,
+  type SortOpt,
+  type HttpReqStats,
+  type MonitorResponse,
+} from './monitor.js';
 export { formatUptime, formatGoDuration } from './durations.js';
 export { optionsFromConfig, type ConfigResult } from './config.js';
 export { JwtAuthenticator, permissionsConfig } from './jwt-auth.js';
@@ -25,9 +36,4 @@ export { startOperatorMode, type OperatorMode } from './operator-mode.js';
 export { SystemAccount } from './system-account.js';
 export { InternalClient, type InternalHandler } from './internal-client.js';
 export { accountz, accstatz, accountStat, systemAccountName } from './accountz.js';
-export {
-  UsageEvents,
-  ACCOUNT_CONNS_EVENT,
-  accountConnsSubject,
-  legacyAccountConnsSubject,
-} from './usage-events.js';
+export { UsageEvents, ACCOUNT_CONNS_EVENT, accountConnsSubject, legacyAccountConnsSubject } from './usage-events.js';

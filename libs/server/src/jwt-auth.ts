@@ -36,7 +36,8 @@ export class JwtAuthenticator implements Authenticator {
       return this.refuse(conn, 'user JWT is malformed');
     }
     return this.resolver.fetch(account).then(
-      (accountJwt) => (accountJwt === undefined ? this.refuse(conn, `account ${account} not found by the resolver`) : this.admit(opts, nonce, accountJwt, conn)),
+      (accountJwt) =>
+        accountJwt === undefined ? this.refuse(conn, `account ${account} not found by the resolver`) : this.admit(opts, nonce, accountJwt, conn),
       (err: unknown) => this.refuse(conn, `account ${account} could not be fetched: ${(err as Error)?.message ?? String(err)}`),
     );
   }

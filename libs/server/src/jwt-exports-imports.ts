@@ -130,7 +130,10 @@ export class JwtExportsImports {
   }
 
   private refused(importer: string, imp: Import, err: Error): void {
-    this.server.log('WRN', `account ${importer} ${imp.type === 'service' ? 'service' : 'stream'} import ${JSON.stringify(imp.subject ?? '')} from ${imp.account ?? ''} skipped: ${err.message}`);
+    this.server.log(
+      'WRN',
+      `account ${importer} ${imp.type === 'service' ? 'service' : 'stream'} import ${JSON.stringify(imp.subject ?? '')} from ${imp.account ?? ''} skipped: ${err.message}`,
+    );
   }
 
   /** An exporter's JWT from the resolver, checked as a user's connect would check it; undefined (logged) if none passes. */

@@ -88,9 +88,22 @@ export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: strin
 }
 
 export type SortOpt =
-  | 'cid' | 'start' | 'subs' | 'pending' | 'msgs_to' | 'msgs_from' | 'bytes_to' | 'bytes_from'
-  | 'last' | 'idle' | 'uptime' | 'stop' | 'reason';
-const SORT_OPTS = new Set<string>(['cid', 'start', 'subs', 'pending', 'msgs_to', 'msgs_from', 'bytes_to', 'bytes_from', 'last', 'idle', 'uptime', 'stop', 'reason']);
+  'cid' | 'start' | 'subs' | 'pending' | 'msgs_to' | 'msgs_from' | 'bytes_to' | 'bytes_from' | 'last' | 'idle' | 'uptime' | 'stop' | 'reason';
+const SORT_OPTS = new Set<string>([
+  'cid',
+  'start',
+  'subs',
+  'pending',
+  'msgs_to',
+  'msgs_from',
+  'bytes_to',
+  'bytes_from',
+  'last',
+  'idle',
+  'uptime',
+  'stop',
+  'reason',
+]);
 
 export interface ConnzOptions {
   sort: SortOpt;
@@ -145,17 +158,39 @@ function sortRows(rows: ConnState[], sort: SortOpt, now: number): void {
     case 'start':
       rows.sort((a, b) => a.cid - b.cid);
       break;
-    case 'subs': desc((c) => c.subs.length); break;
-    case 'pending': desc((c) => c.pendingBytes); break;
-    case 'msgs_to': desc((c) => c.outMsgs); break;
-    case 'msgs_from': desc((c) => c.inMsgs); break;
-    case 'bytes_to': desc((c) => c.outBytes); break;
-    case 'bytes_from': desc((c) => c.inBytes); break;
-    case 'last': desc((c) => c.lastActivity); break;
-    case 'idle': desc((c) => now - c.lastActivity); break;
-    case 'uptime': rows.sort((a, b) => a.start.getTime() - b.start.getTime()); break;
-    case 'stop': desc((c) => c.stop?.getTime() ?? 0); break;
-    case 'reason': rows.sort((a, b) => (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0)); break;
+    case 'subs':
+      desc((c) => c.subs.length);
+      break;
+    case 'pending':
+      desc((c) => c.pendingBytes);
+      break;
+    case 'msgs_to':
+      desc((c) => c.outMsgs);
+      break;
+    case 'msgs_from':
+      desc((c) => c.inMsgs);
+      break;
+    case 'bytes_to':
+      desc((c) => c.outBytes);
+      break;
+    case 'bytes_from':
+      desc((c) => c.inBytes);
+      break;
+    case 'last':
+      desc((c) => c.lastActivity);
+      break;
+    case 'idle':
+      desc((c) => now - c.lastActivity);
+      break;
+    case 'uptime':
+      rows.sort((a, b) => a.start.getTime() - b.start.getTime());
+      break;
+    case 'stop':
+      desc((c) => c.stop?.getTime() ?? 0);
+      break;
+    case 'reason':
+      rows.sort((a, b) => (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
+      break;
   }
 }
 
@@ -226,8 +261,14 @@ export function subsz(server: Server, opts: Partial<SubszOptions> = {}): Record<
   const test = opts.test ?? '';
   if (test && !isValidLiteralSubject(test)) throw new Error(`invalid test subject, must be valid publish subject: ${test}`);
   const stats: SublistStats = {
-    num_subscriptions: 0, num_cache: 0, num_inserts: 0, num_removes: 0, num_matches: 0,
-    cache_hit_rate: 0, max_fanout: 0, avg_fanout: 0,
+    num_subscriptions: 0,
+    num_cache: 0,
+    num_inserts: 0,
+    num_removes: 0,
+    num_matches: 0,
+    cache_hit_rate: 0,
+    max_fanout: 0,
+    avg_fanout: 0,
   };
   let hits = 0;
   let fanoutTotal = 0;

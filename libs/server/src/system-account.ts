@@ -43,7 +43,11 @@ export class SystemAccount implements ServerEvents {
       this.client.subscribe(LOOKUP, (subject, reply) => this.settle(this.onLookup(subject.split('.')[3]!, reply)));
     }
     this.unsubscribe = resolver.onUpdate((u) => this.accountUpdated(u));
-    this.usage = new UsageEvents(server, (subject, body) => this.client.publish(subject, '', body), () => ++this.seq);
+    this.usage = new UsageEvents(
+      server,
+      (subject, body) => this.client.publish(subject, '', body),
+      () => ++this.seq,
+    );
     server.events = this;
   }
 

@@ -75,7 +75,9 @@ describe('optionsFromConfig', () => {
       responses: { maxMsgs: 1, ttlMs: 120_000 },
       permissions: { publish: { allow: [] } },
     });
-    expect(map('authorization { users: [ {user: a, password: b, permissions: { publish: "x", allow_responses: { max: 3, expires: "5s" } }} ] }').options.users[0]).toMatchObject({
+    expect(
+      map('authorization { users: [ {user: a, password: b, permissions: { publish: "x", allow_responses: { max: 3, expires: "5s" } }} ] }').options.users[0],
+    ).toMatchObject({
       responses: { maxMsgs: 3, ttlMs: 5_000 },
       permissions: { publish: { allow: ['x'] } },
     });

@@ -33,7 +33,14 @@ const importArb = fc.record({
   remap: fc.option(fc.constantFrom('p', 'q'), { nil: undefined }),
 });
 const subArb = fc.record({ account, client: fc.nat(1), subject: filter });
-const pubArb = fc.record({ account: fc.oneof(exporter, account), subject: fc.oneof(literal, literal.map((s) => `p.${s}`), fc.constantFrom('q', 'p')) });
+const pubArb = fc.record({
+  account: fc.oneof(exporter, account),
+  subject: fc.oneof(
+    literal,
+    literal.map((s) => `p.${s}`),
+    fc.constantFrom('q', 'p'),
+  ),
+});
 
 interface Route {
   cid: number;

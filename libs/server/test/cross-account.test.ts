@@ -185,10 +185,16 @@ describe('exports and imports between config accounts', () => {
 
   it('config errors carry nats-server texts', () => {
     const bad = (accounts: string) => () => optionsFromConfig(parseConfig(`accounts {\n${accounts.replace(/ ([A-Z]): \{/g, '\n$1: {')}\n}`));
-    expect(bad('A: { exports: [ { stream: "x.>", accounts: [B] } ] } B: { imports: [ { stream: { account: A, subject: "x.>" } } ] } C: { imports: [ { stream: { account: A, subject: "x.>" } } ] }')).toThrow('Error adding stream import "x.>": stream import not authorized');
+    expect(
+      bad(
+        'A: { exports: [ { stream: "x.>", accounts: [B] } ] } B: { imports: [ { stream: { account: A, subject: "x.>" } } ] } C: { imports: [ { stream: { account: A, subject: "x.>" } } ] }',
+      ),
+    ).toThrow('Error adding stream import "x.>": stream import not authorized');
     expect(bad('A: { exports: [ { stream: "x", response: singleton } ] }')).toThrow('Detected response directive on non-service');
     expect(bad('B: { imports: [ { service: { account: D, subject: "x" } } ] }')).toThrow('"D" account not defined for service import');
-    expect(bad('A: { exports: [ { stream: "x" } ] } B: { imports: [ { stream: { account: A, subject: "x" }, prefix: p, to: q } ] }')).toThrow("Stream import can not have a 'prefix' and a 'to' property");
+    expect(bad('A: { exports: [ { stream: "x" } ] } B: { imports: [ { stream: { account: A, subject: "x" }, prefix: p, to: q } ] }')).toThrow(
+      "Stream import can not have a 'prefix' and a 'to' property",
+    );
     expect(bad('A: { exports: [ { service: "x", response: sometimes } ] }')).toThrow('Unknown response type: "sometimes"');
     expect(bad('A: { exports: "x" }')).toThrow('Exports should be an array, got string');
   });
@@ -197,8 +203,14 @@ describe('exports and imports between config accounts', () => {
     const server = new Server(
       makeOptions({
         pingInterval: 60_000,
-        users: [{ user: 'a', password: 'a', account: 'A' }, { user: 'b', password: 'b', account: 'B' }],
-        accounts: [{ name: 'A', exports: [{ type: 'stream', subject: 'x' }] }, { name: 'B', imports: [{ type: 'stream', account: 'A', subject: 'x' }] }],
+        users: [
+          { user: 'a', password: 'a', account: 'A' },
+          { user: 'b', password: 'b', account: 'B' },
+        ],
+        accounts: [
+          { name: 'A', exports: [{ type: 'stream', subject: 'x' }] },
+          { name: 'B', imports: [{ type: 'stream', account: 'A', subject: 'x' }] },
+        ],
       }),
     );
     expect(server.accounts.get('B')!.streamImports).toHaveLength(1);
@@ -233,7 +245,10 @@ describe('live updates of exports and imports (account JWT changes)', () => {
     const server = new Server(
       makeOptions({
         pingInterval: 60_000,
-        users: [{ user: 'a', password: 'a', account: A }, { user: 'b', password: 'b', account: B }],
+        users: [
+          { user: 'a', password: 'a', account: A },
+          { user: 'b', password: 'b', account: B },
+        ],
         accounts: [{ name: A }, { name: B }],
       }),
     );
@@ -252,9 +267,14 @@ describe('live updates of exports and imports (account JWT changes)', () => {
     const forged = encode(newActivationClaims(B, 'vip', 'service'), createAccount());
     const refused: string[] = [];
     const accB = server.accounts.get(B)!;
-    updateExportsImports(server, accB, { imports: [{ type: 'service', account: A, subject: 'vip', token: forged }] }, verify, (_i, e) => refused.push(e.message));
+    updateExportsImports(server, accB, { imports: [{ type: 'service', account: A, subject: 'vip', token: forged }] }, verify, (_i, e) =>
+      refused.push(e.message),
+    );
     updateExportsImports(server, accB, { imports: [{ type: 'service', account: A, subject: 'vip' }] }, verify, (_i, e) => refused.push(e.message));
-    expect(refused).toEqual(['Error adding service import "vip": service import not authorized', 'Error adding service import "vip": service import not authorized']);
+    expect(refused).toEqual([
+      'Error adding service import "vip": service import not authorized',
+      'Error adding service import "vip": service import not authorized',
+    ]);
     expect(accB.serviceImports).toBeNull();
     updateExportsImports(server, accB, { imports: [{ type: 'service', account: A, subject: 'vip', token }] }, verify);
     const a = connect('a');

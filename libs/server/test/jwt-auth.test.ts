@@ -9,7 +9,12 @@ import { defaultConnectOptions, JwtAuthenticator, type ServerLog as Logger } fro
 const operator = createOperator();
 const account = createAccount();
 const operatorJwt = await encodeOperator('OP', operator);
-const accountJwt = await encodeAccount('A', account, { limits: { subs: 5, payload: 64, data: -1, conn: -1, imports: -1, exports: -1, wildcards: true, leaf: -1 } }, { signer: operator });
+const accountJwt = await encodeAccount(
+  'A',
+  account,
+  { limits: { subs: 5, payload: 64, data: -1, conn: -1, imports: -1, exports: -1, wildcards: true, leaf: -1 } },
+  { signer: operator },
+);
 const trust = trustOperators([operatorJwt]);
 const userKey = createUser();
 const exp = Math.floor(Date.now() / 1000) + 3600;
@@ -65,8 +70,16 @@ describe('JwtAuthenticator', () => {
 
   it('never throws or rejects, whatever the jwt and sig (property)', async () => {
     const { auth } = setup();
-    const mutated = fc.tuple(fc.nat(userJwt.length - 1), fc.string({ minLength: 1, maxLength: 1 })).map(([i, c]) => userJwt.slice(0, i) + c + userJwt.slice(i + 1));
-    const jwtArb = fc.oneof(fc.string(), fc.constant(userJwt), mutated, fc.string().map((s) => `eyJ${s}.${s}.${s}`), fc.constant(accountJwt));
+    const mutated = fc
+      .tuple(fc.nat(userJwt.length - 1), fc.string({ minLength: 1, maxLength: 1 }))
+      .map(([i, c]) => userJwt.slice(0, i) + c + userJwt.slice(i + 1));
+    const jwtArb = fc.oneof(
+      fc.string(),
+      fc.constant(userJwt),
+      mutated,
+      fc.string().map((s) => `eyJ${s}.${s}.${s}`),
+      fc.constant(accountJwt),
+    );
     await fc.assert(
       fc.asyncProperty(jwtArb, fc.oneof(fc.string(), fc.constant(sig(NONCE))), fc.string(), async (jwt, s, nonce) => {
         const r = await auth.authenticate(opts({ jwt, sig: s }), nonce, conn);

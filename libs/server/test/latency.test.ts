@@ -26,7 +26,9 @@ describe('latency config (nats-server 2.9 syntax and errors, checked with nats-s
     expect(() => withLatency('{ sampling: 50 }')).toThrow('Latency subject required, but missing');
     expect(() => withLatency('{ sampling: abc, subject: l }')).toThrow('Failed to parse latency sample: strconv.Atoi: parsing "abc": invalid syntax');
     expect(() => withLatency('{ sampling: true, subject: l }')).toThrow('Expected latency sample to be a string or map/struct, got bool');
-    expect(() => withLatency('{ sampling: 50, subject: "l.*" }')).toThrow('Error adding service latency sampling for "svc.>" on subject "l.*": invalid publish subject');
+    expect(() => withLatency('{ sampling: 50, subject: "l.*" }')).toThrow(
+      'Error adding service latency sampling for "svc.>" on subject "l.*": invalid publish subject',
+    );
   });
 });
 
@@ -59,7 +61,9 @@ describe('sampling', () => {
     const h = { sampling: HEADERS_SAMPLING, subject: 'l' };
     expect(sample(h, null)).toBeNull();
     expect(sample(h, hdr('X-Other: 1'))).toBeNull();
-    expect(sample(h, hdr('traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'))).toEqual({ Traceparent: ['00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'] });
+    expect(sample(h, hdr('traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'))).toEqual({
+      Traceparent: ['00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'],
+    });
     expect(sampledTrace(hdr('traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00'))).toBeNull();
     expect(sampledTrace(hdr('Uber-Trace-Id: 1:2:0:1'))).toEqual({ 'Uber-Trace-Id': ['1:2:0:1'] });
     expect(sampledTrace(hdr('Uber-Trace-Id: 1:2:0:0'))).toBeNull();
@@ -79,7 +83,14 @@ describe('latencyMetric (fake clock)', () => {
     requestorRtt: 2_000_000,
     header: null,
   };
-  const end = { id: 'x'.repeat(22), nowWall: Date.UTC(2026, 0, 1, 0, 0, 1, 5), nowMono: 1005, responder: '{"acc":"A","rtt":1000000}', responderRtt: 1_000_000, system: 3000 };
+  const end = {
+    id: 'x'.repeat(22),
+    nowWall: Date.UTC(2026, 0, 1, 0, 0, 1, 5),
+    nowMono: 1005,
+    responder: '{"acc":"A","rtt":1000000}',
+    responderRtt: 1_000_000,
+    system: 3000,
+  };
 
   it('service is request-to-response less the responder RTT; total adds the requestor RTT and system time', () => {
     const m = JSON.parse(latencyMetric(track, end)) as Record<string, unknown>;

@@ -15,7 +15,9 @@ const map = (text: string) => optionsFromConfig(parseConfig(text));
 
 describe('operator mode in the config file', () => {
   it('reads operator (inline), system_account and a MEMORY resolver with preloads', () => {
-    const { options } = map(`operator: ${operatorJwt}\nsystem_account: ${sys.getPublicKey()}\nresolver: MEMORY\nresolver_preload: { ${sys.getPublicKey()}: ${sysJwt} }\n`);
+    const { options } = map(
+      `operator: ${operatorJwt}\nsystem_account: ${sys.getPublicKey()}\nresolver: MEMORY\nresolver_preload: { ${sys.getPublicKey()}: ${sysJwt} }\n`,
+    );
     expect(options.operators).toEqual([operatorJwt]);
     expect(options.systemAccount).toBe(sys.getPublicKey());
     expect(options.resolver).toEqual({ type: 'MEMORY', preload: { [sys.getPublicKey()]: sysJwt } });
@@ -32,7 +34,9 @@ describe('operator mode in the config file', () => {
   });
 
   it('refuses a missing file, a bad operator JWT, and operators without a resolver, with the line', () => {
-    expect(() => map('operator: "/nonexistent/op.jwt"\nresolver: MEMORY\n')).toThrow(/1:\d+: error parsing operator JWT: open \/nonexistent\/op.jwt: no such file or directory/);
+    expect(() => map('operator: "/nonexistent/op.jwt"\nresolver: MEMORY\n')).toThrow(
+      /1:\d+: error parsing operator JWT: open \/nonexistent\/op.jwt: no such file or directory/,
+    );
     expect(() => map('operator: eyJhbGciOiJlZDI1NTE5LW5rZXkifQ.e30.bad\nresolver: MEMORY\n')).toThrow(/operator/);
     expect(() => map(`port: 4222\noperator: ${operatorJwt}\n`)).toThrow(/2:\d+: operators require an account resolver to be configured/);
   });

@@ -23,7 +23,17 @@ describe('routing with a fake transport', () => {
     expect(line.endsWith(' \r\n')).toBe(true);
     const info = JSON.parse(line.slice(5, -3));
     expect(Object.keys(info)).toEqual([
-      'server_id', 'server_name', 'version', 'proto', 'go', 'host', 'port', 'headers', 'max_payload', 'client_id', 'client_ip',
+      'server_id',
+      'server_name',
+      'version',
+      'proto',
+      'go',
+      'host',
+      'port',
+      'headers',
+      'max_payload',
+      'client_id',
+      'client_ip',
     ]);
     expect(info.client_ip).toBe('10.0.0.1');
     server.shutdown();
@@ -177,7 +187,7 @@ describe('protocol trace (-V)', () => {
 });
 
 describe('auth details', () => {
-  it('lets a client without credentials in as no_auth_user, in that user\'s account', () => {
+  it("lets a client without credentials in as no_auth_user, in that user's account", () => {
     const server = new Server(
       makeOptions({ users: [{ user: 'guest', password: 'g', account: 'PUBLIC' }], accounts: [{ name: 'PUBLIC' }], noAuthUser: 'guest' }),
     );

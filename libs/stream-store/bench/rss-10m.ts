@@ -17,7 +17,7 @@ if (cmd === 'write') {
   const s = openFileStore({ dir });
   const payload = Buffer.alloc(128, 0x63);
   const t0 = Date.now();
-  for (let i = s.state().msgs; i < N; ) {
+  for (let i = s.state().msgs; i < N;) {
     for (let j = 0; j < 1000 && i < N; j++, i++) s.append(SUBJECTS[i % 1000]!, null, payload);
     await s.flushed();
   }
@@ -35,6 +35,8 @@ if (cmd === 'write') {
   for (let i = 0; i < 200_000; i++) x += s.loadLast(SUBJECTS[i % 1000]!)!.data.length;
   const rss = mib();
   const m = process.memoryUsage();
-  console.log(`after 200k random loads + 200k last-by-subject: RSS ${rss} MiB (JS heap used ${Math.round(m.heapUsed / 2 ** 20)} MiB, array buffers ${Math.round(m.arrayBuffers / 2 ** 20)} MiB; read ${x} B)`);
+  console.log(
+    `after 200k random loads + 200k last-by-subject: RSS ${rss} MiB (JS heap used ${Math.round(m.heapUsed / 2 ** 20)} MiB, array buffers ${Math.round(m.arrayBuffers / 2 ** 20)} MiB; read ${x} B)`,
+  );
   await s.close();
 }

@@ -99,7 +99,7 @@ async function appends(e: Engine, size: number, always: boolean, n: number, infl
   const b = await e.open(fresh(), always);
   const payload = Buffer.alloc(size, 0x61);
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     for (let j = 0; j < inflight && i < n; j++, i++) b.append(SUBJECTS[i % SUBJECTS.length]!, payload);
     await b.flushed();
   }
@@ -112,7 +112,7 @@ async function reads(e: Engine, n: number): Promise<{ bySeq: number; last: numbe
   const dir = fresh();
   let b = await e.open(dir, false);
   const payload = Buffer.alloc(128, 0x62);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     for (let j = 0; j < 1000 && i < n; j++, i++) b.append(SUBJECTS[i % SUBJECTS.length]!, payload);
     await b.flushed();
   }

@@ -126,7 +126,10 @@ export class MemoryConsumerDir implements ConsumerDir {
 
 class MemoryConsumerStore implements ConsumerStore {
   private s = emptyConsumerState();
-  constructor(readonly name: string, private readonly onDelete: () => void) {}
+  constructor(
+    readonly name: string,
+    private readonly onDelete: () => void,
+  ) {}
   state(): ConsumerState {
     return cloneConsumerState(this.s);
   }
@@ -145,7 +148,10 @@ class MemoryConsumerStore implements ConsumerStore {
 export class FileConsumerDir implements ConsumerDir {
   readonly dir: string;
   private readonly stores = new Map<string, FileConsumerStore>();
-  constructor(streamDir: string, readonly syncAlways: boolean) {
+  constructor(
+    streamDir: string,
+    readonly syncAlways: boolean,
+  ) {
     this.dir = path.join(streamDir, 'consumers');
     fs.mkdirSync(this.dir, { recursive: true });
     for (const f of fs.readdirSync(this.dir)) if (f.endsWith('.tmp')) fs.rmSync(path.join(this.dir, f), { force: true });
@@ -181,7 +187,10 @@ class FileConsumerStore implements ConsumerStore {
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private readonly file: string;
 
-  constructor(readonly name: string, private readonly dir: FileConsumerDir) {
+  constructor(
+    readonly name: string,
+    private readonly dir: FileConsumerDir,
+  ) {
     this.file = path.join(dir.dir, `${name}.state`);
     let s = emptyConsumerState();
     try {

@@ -4,15 +4,7 @@
  * nats-server's store.go texts, which surface in publish acks.
  */
 export type StoreErrorCode =
-  | 'closed'
-  | 'not-found'
-  | 'max-msgs'
-  | 'max-bytes'
-  | 'max-msgs-per-subject'
-  | 'msg-too-large'
-  | 'bad-argument'
-  | 'corrupt'
-  | 'in-use';
+  'closed' | 'not-found' | 'max-msgs' | 'max-bytes' | 'max-msgs-per-subject' | 'msg-too-large' | 'bad-argument' | 'corrupt' | 'in-use';
 
 const TEXT: Record<StoreErrorCode, string> = {
   closed: 'store is closed',

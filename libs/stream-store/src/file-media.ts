@@ -20,7 +20,10 @@ export class FileMedia implements SegmentMedia {
 
   private readonly lock: string;
 
-  constructor(streamDir: string, readonly indexCache: number) {
+  constructor(
+    streamDir: string,
+    readonly indexCache: number,
+  ) {
     this.dir = path.join(streamDir, 'msgs');
     fs.mkdirSync(this.dir, { recursive: true });
     this.lock = path.join(this.dir, 'LOCK');
@@ -122,7 +125,12 @@ class FileSegment implements Segment {
   private syncs = 0; // fdatasyncs in flight: the descriptor must stay open until they end
   private closeWanted = false;
 
-  constructor(private readonly media: FileMedia, readonly base: number, private readonly file: string, create: boolean) {
+  constructor(
+    private readonly media: FileMedia,
+    readonly base: number,
+    private readonly file: string,
+    create: boolean,
+  ) {
     if (create) {
       this.fd = fs.openSync(file, 'wx+');
       media.opened(this);

@@ -20,8 +20,26 @@ import type { ConsumerDir } from './consumer-state.js';
 import { StoreError } from './errors.js';
 import type { Segment, SegmentMedia } from './medium.js';
 import {
-  FIRST_RECORD_LEN, MSG_HEADER, REC_DEL, REC_FIRST, REC_MSG, checkRecord, delCount, delRecordLen, delSeq,
-  msgRecordLen, recHdrLen, recordLen, recSeq, recSubject, recTsMs, recTsNs, reseal, writeDel, writeFirst, writeMsg,
+  FIRST_RECORD_LEN,
+  MSG_HEADER,
+  REC_DEL,
+  REC_FIRST,
+  REC_MSG,
+  checkRecord,
+  delCount,
+  delRecordLen,
+  delSeq,
+  msgRecordLen,
+  recHdrLen,
+  recordLen,
+  recSeq,
+  recSubject,
+  recTsMs,
+  recTsNs,
+  reseal,
+  writeDel,
+  writeFirst,
+  writeMsg,
 } from './record.js';
 import { HDR_FLAG, Seg, SegIndex, deferred, normLimits, type Deferred } from './segments.js';
 import type { ConsumerStore, StreamStore } from './store.js';
@@ -97,7 +115,11 @@ export class LogStore implements StreamStore {
   private readonly onFlush = (): void => this.flushTurn();
   private readonly onAge = (): void => this.expire();
 
-  constructor(private readonly media: SegmentMedia, private readonly consumers: ConsumerDir, opts: LogOptions = {}) {
+  constructor(
+    private readonly media: SegmentMedia,
+    private readonly consumers: ConsumerDir,
+    opts: LogOptions = {},
+  ) {
     this.kind = media.kind;
     this.lim = normLimits(opts.limits ?? {});
     this.syncAlways = opts.sync === 'always';
@@ -756,7 +778,7 @@ export class LogStore implements StreamStore {
     if (seg.file.size > 0 && seg.base + seg.count - 1 >= this.lastSeq && seg === this.active) this.writeBatch();
     const idx = new SegIndex(Math.max(16, seg.count));
     const buf = seg.file.readAll();
-    for (let off = 0; off < buf.length; ) {
+    for (let off = 0; off < buf.length;) {
       const len = checkRecord(buf, off, buf.length);
       if (len === 0) throw new StoreError('corrupt', `segment ${seg.base} changed on disk at ${off}`);
       this.indexRecord(seg, idx, buf, off, len, null);
@@ -1082,15 +1104,28 @@ export class LogStore implements StreamStore {
   private checkpoint(): Checkpoint {
     const subjects: Checkpoint['subjects'] = [];
     for (let id = 0; id < this.names.length; id++) {
-      if (this.sMsgs[id]! > 0) subjects.push({ name: this.names[id]!, msgs: this.sMsgs[id]!, first: this.sFirst[id]!, last: this.sLast[id]!, stale: this.sStale[id]! });
+      if (this.sMsgs[id]! > 0)
+        subjects.push({ name: this.names[id]!, msgs: this.sMsgs[id]!, first: this.sFirst[id]!, last: this.sLast[id]!, stale: this.sStale[id]! });
     }
     return {
-      firstSeq: this.firstSeq, lastSeq: this.lastSeq, lastMs: this.lastMs, lastNs: this.lastNs, msgs: this.msgs, bytes: this.bytes, subjects,
+      firstSeq: this.firstSeq,
+      lastSeq: this.lastSeq,
+      lastMs: this.lastMs,
+      lastNs: this.lastNs,
+      msgs: this.msgs,
+      bytes: this.bytes,
+      subjects,
       segs: this.segs.map((seg) => {
         if (seg.sparse === null || seg === this.active) this.keepSparse(seg, this.index(seg));
         return {
-          base: seg.base, size: seg.file.size, count: seg.count, live: seg.live, baseMs: seg.baseMs, lastMs: seg.lastMs,
-          dead: seg.dead.subarray(0, Math.ceil(seg.count / 8)), sparse: seg.sparse!,
+          base: seg.base,
+          size: seg.file.size,
+          count: seg.count,
+          live: seg.live,
+          baseMs: seg.baseMs,
+          lastMs: seg.lastMs,
+          dead: seg.dead.subarray(0, Math.ceil(seg.count / 8)),
+          sparse: seg.sparse!,
         };
       }),
     };
@@ -1180,7 +1215,6 @@ const NEAR_SCAN = 4096;
 const READ_AHEAD = 64 * 1024;
 /** Sealed segments keep every SPARSE-th record offset; a load walks from there. */
 const SPARSE = 32;
-
 
 interface Matcher {
   all: boolean;

@@ -30,8 +30,15 @@ export function msgRecordLen(subjectBytes: number, hdrLen: number, dataLen: numb
 
 /** Write a MSG record at `off` (the caller made room: msgRecordLen bytes). */
 export function writeMsg(
-  buf: Buffer, off: number, seq: number, tsMs: number, tsNs: number,
-  subject: string, subjectBytes: number, hdr: Uint8Array | null, data: Uint8Array,
+  buf: Buffer,
+  off: number,
+  seq: number,
+  tsMs: number,
+  tsNs: number,
+  subject: string,
+  subjectBytes: number,
+  hdr: Uint8Array | null,
+  data: Uint8Array,
 ): number {
   const hdrLen = hdr === null ? 0 : hdr.length;
   const len = MSG_HEADER + subjectBytes + hdrLen + data.length;
@@ -43,7 +50,7 @@ export function writeMsg(
   buf.writeUInt16LE(subjectBytes, off + 29);
   buf.writeUInt32LE(hdrLen, off + 31);
   let p = off + MSG_HEADER;
-  p += buf.write(subject, p, subjectBytes, "utf8");
+  p += buf.write(subject, p, subjectBytes, 'utf8');
   if (hdrLen > 0) {
     buf.set(hdr!, p);
     p += hdrLen;
@@ -135,7 +142,7 @@ export function recHdrLen(buf: Buffer, off: number): number {
   return buf.readUInt32LE(off + 31);
 }
 export function recSubject(buf: Buffer, off: number): string {
-  return buf.toString("utf8", off + MSG_HEADER, off + MSG_HEADER + buf.readUInt16LE(off + 29));
+  return buf.toString('utf8', off + MSG_HEADER, off + MSG_HEADER + buf.readUInt16LE(off + 29));
 }
 export function delCount(buf: Buffer, off: number): number {
   return buf.readUInt32LE(off + 9);

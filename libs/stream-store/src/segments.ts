@@ -52,7 +52,10 @@ export class Seg {
   lastMs = 0; // timestamp (ms, fractional) of the last message, for whole-segment age drop
   idx: SegIndex | null;
   sparse: Uint32Array | null = null; // offset of every SPARSE-th message, kept when idx is dropped
-  constructor(readonly file: Segment, fresh: boolean) {
+  constructor(
+    readonly file: Segment,
+    fresh: boolean,
+  ) {
     this.idx = fresh ? new SegIndex(1024) : null;
   }
   get base(): number {

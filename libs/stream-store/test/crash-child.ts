@@ -29,7 +29,12 @@ async function loop(): Promise<void> {
     await store.flushed();
     out.write(seqs.map((s) => `A ${s}\n`).join(''));
     const last = seqs[seqs.length - 1]!;
-    consumer.update({ delivered: { consumer: last, stream: last }, ackFloor: { consumer: last - 1, stream: last - 1 }, pending: new Map(), redelivered: new Map() });
+    consumer.update({
+      delivered: { consumer: last, stream: last },
+      ackFloor: { consumer: last - 1, stream: last - 1 },
+      pending: new Map(),
+      redelivered: new Map(),
+    });
     await consumer.flushed();
     out.write(`C ${last}\n`);
   }

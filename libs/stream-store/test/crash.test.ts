@@ -16,7 +16,11 @@ const repo = path.resolve(here, '../../..');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-store-crash-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-interface Round { acked: number; consumer: number; started: number }
+interface Round {
+  acked: number;
+  consumer: number;
+  started: number;
+}
 
 /** Start the child, let it ack a random number of messages, SIGKILL it at a random moment. */
 function crashRound(dir: string, sync: string, mode: string): Promise<Round> {
@@ -85,7 +89,7 @@ describe('crash: SIGKILL while appending', () => {
       expect(st.lastSeq).toBeGreaterThanOrEqual(round.acked);
       expect(st.msgs).toBe(st.numSubjects);
       for (let k = 0; k < 50; k++) {
-        const want = round.acked - (((round.acked - k) % 50) + 50) % 50; // last acked seq of key k
+        const want = round.acked - ((((round.acked - k) % 50) + 50) % 50); // last acked seq of key k
         if (want < 1) continue;
         const m = s.loadLast(crashSubject(want, 'kv'))!;
         expect(m.seq).toBeGreaterThanOrEqual(want); // that value or a later one

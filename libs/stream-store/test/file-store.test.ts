@@ -13,7 +13,11 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 storeContract({ kind: 'file', make: (limits, opts) => openFileStore({ dir: fresh(), limits, ...opts, log: () => {} }) });
 
 const b = (s: string): Uint8Array => Buffer.from(s);
-const segFiles = (dir: string): string[] => fs.readdirSync(path.join(dir, 'msgs')).filter((f) => f.endsWith('.seg')).sort();
+const segFiles = (dir: string): string[] =>
+  fs
+    .readdirSync(path.join(dir, 'msgs'))
+    .filter((f) => f.endsWith('.seg'))
+    .sort();
 
 describe('file store on disk', () => {
   const open: StreamStore[] = [];

@@ -13,12 +13,22 @@ import { createMemoryStore, fileMsgSize, memoryMsgSize, openFileStore, type Stor
 const SUBJECTS = ['a', 'b.1', 'b.2', 'c.x.y', 'd'];
 const FILTERS = ['>', 'b.*', 'c.>', 'a', 'zz'];
 
-interface M { seq: number; subject: string; size: number; payload: number; data: string }
+interface M {
+  seq: number;
+  subject: string;
+  size: number;
+  payload: number;
+  data: string;
+}
 
 class Model {
   msgs: M[] = [];
   lastSeq = 0;
-  constructor(readonly lim: Required<Pick<StoreLimits, 'maxMsgs' | 'maxBytes' | 'maxMsgsPerSubject' | 'discard'>>, readonly sizeOf: (s: string, h: number, d: number) => number, readonly kind: string) {}
+  constructor(
+    readonly lim: Required<Pick<StoreLimits, 'maxMsgs' | 'maxBytes' | 'maxMsgsPerSubject' | 'discard'>>,
+    readonly sizeOf: (s: string, h: number, d: number) => number,
+    readonly kind: string,
+  ) {}
   get bytes(): number {
     return this.msgs.reduce((a, m) => a + m.size, 0);
   }
@@ -119,7 +129,12 @@ let runs = 0;
 
 function check(store: StreamStore, model: Model): void {
   const st = store.state();
-  expect({ msgs: st.msgs, bytes: st.bytes, first: st.firstSeq, last: st.lastSeq }).toEqual({ msgs: model.msgs.length, bytes: model.bytes, first: model.firstSeq, last: model.lastSeq });
+  expect({ msgs: st.msgs, bytes: st.bytes, first: st.firstSeq, last: st.lastSeq }).toEqual({
+    msgs: model.msgs.length,
+    bytes: model.bytes,
+    first: model.firstSeq,
+    last: model.lastSeq,
+  });
   expect(st.numSubjects).toBe(new Set(model.msgs.map((m) => m.subject)).size);
   expect(st.numDeleted).toBe(model.msgs.length ? model.lastSeq - model.firstSeq + 1 - model.msgs.length : 0);
   for (const s of SUBJECTS) {
@@ -185,7 +200,10 @@ async function run(kind: 'memory' | 'file', lim: Model['lim'], cmds: Cmd[]): Pro
 describe('stores against a model', () => {
   for (const kind of ['memory', 'file'] as const) {
     it(`${kind} store`, async () => {
-      await fc.assert(fc.asyncProperty(limits, fc.array(cmd, { maxLength: 60 }), (lim, cmds) => run(kind, lim, cmds)), { numRuns: kind === 'file' ? 120 : 200 });
+      await fc.assert(
+        fc.asyncProperty(limits, fc.array(cmd, { maxLength: 60 }), (lim, cmds) => run(kind, lim, cmds)),
+        { numRuns: kind === 'file' ? 120 : 200 },
+      );
     }, 60_000);
   }
 });

@@ -94,10 +94,14 @@ for (const size of [10_000, 100_000]) {
   const sl = new Sublist<Sub>();
 
   // Fill and empty the index (no cache entries, so no cache upkeep).
-  const fillRate = rate(size, () => {
-    for (const s of subs) sl.insert(s);
-    for (const s of subs) sl.remove(s);
-  }, 100);
+  const fillRate = rate(
+    size,
+    () => {
+      for (const s of subs) sl.insert(s);
+      for (const s of subs) sl.remove(s);
+    },
+    100,
+  );
   for (const s of subs) sl.insert(s);
 
   const hot = publishSubjects(size, 500);

@@ -22,11 +22,7 @@ class Node<S> {
   qsubs: Map<string, Set<S>> | null = null;
 
   isEmpty(): boolean {
-    return (
-      (this.psubs === null || this.psubs.size === 0) &&
-      (this.qsubs === null || this.qsubs.size === 0) &&
-      (this.next === null || this.next.isEmpty())
-    );
+    return (this.psubs === null || this.psubs.size === 0) && (this.qsubs === null || this.qsubs.size === 0) && (this.next === null || this.next.isEmpty());
   }
 }
 

@@ -36,9 +36,7 @@ const refLiteral = (s: string) => s.split('.').every((x) => x !== '*' && x !== '
 const litToken = fc.constantFrom('a', 'b', 'c', 'x*');
 const filterToken = fc.constantFrom('a', 'b', 'c', 'x*', '*');
 const literal = fc.array(litToken, { minLength: 1, maxLength: 5 }).map((t) => t.join('.'));
-const filter = fc
-  .tuple(fc.array(filterToken, { minLength: 1, maxLength: 4 }), fc.boolean())
-  .map(([t, fwc]) => (fwc ? [...t.slice(0, -1), '>'] : t).join('.'));
+const filter = fc.tuple(fc.array(filterToken, { minLength: 1, maxLength: 4 }), fc.boolean()).map(([t, fwc]) => (fwc ? [...t.slice(0, -1), '>'] : t).join('.'));
 
 let nextId = 0;
 class Sub implements SubscriptionLike {
@@ -96,58 +94,53 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
 describe('Sublist against a brute-force matcher', () => {
   it('match equals brute force after any interleaving of inserts, removes and matches', () => {
     fc.assert(
-      fc.property(
-        fc.array(cmd, { maxLength: 60, size: 'max' }),
-        fc.array(literal, { minLength: 1, maxLength: 12 }),
-        fc.boolean(),
-        (cmds, probes, cache) => {
-          const sl = new Sublist<Sub>({ cache });
-          const live = new Set<Sub>();
-          const check = (subject: string) => {
-            const want = bruteForce(live, subject);
-            expect(sl.hasInterest(subject)).toBe(want.p.length + Object.keys(want.q).length > 0);
-            expect(normalize(sl.match(subject))).toEqual(want);
-          };
-          for (const c of cmds) {
-            const arr = [...live];
-            switch (c.op) {
-              case 'insert': {
-                const s = new Sub(c.subject, c.queue);
-                sl.insert(s);
-                live.add(s);
-                break;
-              }
-              case 'remove': {
-                const s = arr[c.pick % Math.max(arr.length, 1)];
-                expect(sl.remove(s ?? new Sub('a', ''))).toBe(s !== undefined);
-                if (s) live.delete(s);
-                break;
-              }
-              case 'removeForeign':
-                expect(sl.remove(new Sub(c.subject, ''))).toBe(false);
-                break;
-              case 'removeBatch': {
-                const picked = new Set(c.picks.filter(() => arr.length > 0).map((i) => arr[i % arr.length]!));
-                expect(sl.removeBatch(picked)).toBe(picked.size);
-                for (const s of picked) live.delete(s);
-                break;
-              }
-              case 'match':
-                check(c.subject);
-                break;
-              case 'removeAll':
-                expect(sl.removeBatch(arr)).toBe(arr.length);
-                live.clear();
-                break;
+      fc.property(fc.array(cmd, { maxLength: 60, size: 'max' }), fc.array(literal, { minLength: 1, maxLength: 12 }), fc.boolean(), (cmds, probes, cache) => {
+        const sl = new Sublist<Sub>({ cache });
+        const live = new Set<Sub>();
+        const check = (subject: string) => {
+          const want = bruteForce(live, subject);
+          expect(sl.hasInterest(subject)).toBe(want.p.length + Object.keys(want.q).length > 0);
+          expect(normalize(sl.match(subject))).toEqual(want);
+        };
+        for (const c of cmds) {
+          const arr = [...live];
+          switch (c.op) {
+            case 'insert': {
+              const s = new Sub(c.subject, c.queue);
+              sl.insert(s);
+              live.add(s);
+              break;
             }
-            // Probes are matched after every step, so their cache entries live through changes.
-            for (const p of probes) check(p);
-            expect(sl.count()).toBe(live.size);
+            case 'remove': {
+              const s = arr[c.pick % Math.max(arr.length, 1)];
+              expect(sl.remove(s ?? new Sub('a', ''))).toBe(s !== undefined);
+              if (s) live.delete(s);
+              break;
+            }
+            case 'removeForeign':
+              expect(sl.remove(new Sub(c.subject, ''))).toBe(false);
+              break;
+            case 'removeBatch': {
+              const picked = new Set(c.picks.filter(() => arr.length > 0).map((i) => arr[i % arr.length]!));
+              expect(sl.removeBatch(picked)).toBe(picked.size);
+              for (const s of picked) live.delete(s);
+              break;
+            }
+            case 'match':
+              check(c.subject);
+              break;
+            case 'removeAll':
+              expect(sl.removeBatch(arr)).toBe(arr.length);
+              live.clear();
+              break;
           }
-          expect(new Set(sl.all())).toEqual(live);
-          if (!cache) expect(sl.stats().num_cache).toBe(0);
-        },
-      ),
+          // Probes are matched after every step, so their cache entries live through changes.
+          for (const p of probes) check(p);
+          expect(sl.count()).toBe(live.size);
+        }
+        expect(new Set(sl.all())).toEqual(live);
+        if (!cache) expect(sl.stats().num_cache).toBe(0);
+      }),
       { numRuns: 120 },
     );
   });
@@ -177,9 +170,7 @@ describe('Sublist.removeBatch', () => {
 
 describe('arbitrary input', () => {
   // Any UTF-16 code units, lone surrogates included (cheaper than fc.string's binary unit).
-  const anyUtf16 = fc
-    .array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 })
-    .map((codes) => String.fromCharCode(...codes));
+  const anyUtf16 = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 }).map((codes) => String.fromCharCode(...codes));
   it('never makes match, hasInterest or the subject functions throw', () => {
     const sl = new Sublist<Sub>();
     for (const f of ['>', 'a.*', '*.*.>', 'a.b']) sl.insert(new Sub(f, ''));
@@ -200,9 +191,7 @@ describe('arbitrary input', () => {
 });
 
 describe('subject functions against reference implementations', () => {
-  const anyChars = fc
-    .array(fc.constantFrom('a', 'b', '.', '*', '>', ' ', '\t', '\n', 'é'), { maxLength: 10 })
-    .map((c) => c.join(''));
+  const anyChars = fc.array(fc.constantFrom('a', 'b', '.', '*', '>', ' ', '\t', '\n', 'é'), { maxLength: 10 }).map((c) => c.join(''));
 
   it('isValidSubject and isValidPublishSubject', () => {
     fc.assert(
@@ -227,9 +216,7 @@ describe('subject functions against reference implementations', () => {
     // Tokens a, b and the wildcards; `z` stands for every other token. Subjects one token
     // longer than the longest filter are enough to tell `>` apart from fixed lengths.
     const tok = fc.constantFrom('a', 'b', '*');
-    const f = fc
-      .tuple(fc.array(tok, { minLength: 1, maxLength: 3 }), fc.boolean())
-      .map(([t, fwc]) => (fwc ? [...t.slice(0, -1), '>'] : t).join('.'));
+    const f = fc.tuple(fc.array(tok, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([t, fwc]) => (fwc ? [...t.slice(0, -1), '>'] : t).join('.'));
     const universe: string[] = [];
     const grow = (prefix: string[]) => {
       if (prefix.length > 0) universe.push(prefix.join('.'));

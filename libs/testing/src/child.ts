@@ -89,11 +89,9 @@ export function startTsx(file: string, args: string[], env: NodeJS.ProcessEnv = 
 
 /** The stack as `npm start` runs it (swc-node keeps the decorator metadata Nest needs). */
 export function startStackProcess(env: NodeJS.ProcessEnv): Child {
-  return startChild(
-    process.execPath,
-    ['--conditions=@switchboard/source', '--import', '@swc-node/register/esm-register', 'apps/stack/src/main.ts'],
-    { env: { ...process.env, SWC_NODE_PROJECT: 'apps/stack/tsconfig.json', ...env } },
-  );
+  return startChild(process.execPath, ['--conditions=@switchboard/source', '--import', '@swc-node/register/esm-register', 'apps/stack/src/main.ts'], {
+    env: { ...process.env, SWC_NODE_PROJECT: 'apps/stack/tsconfig.json', ...env },
+  });
 }
 
 /** The control plane's `src/main.ts` as deployed (swc-node, from its own folder), with `args` (e.g. admin-token). */

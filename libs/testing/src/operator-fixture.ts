@@ -34,7 +34,12 @@ export async function makeOperator() {
   const revoked = await user('revoked', a);
   const accountJwt = {
     sys: await encodeAccount('SYS', sys, { limits: UNLIMITED }, { signer: operator }),
-    a: await encodeAccount('A', a, { limits: UNLIMITED, signing_keys: [aSigner.getPublicKey()], revocations: { [revoked.key.getPublicKey()]: nowSec() + 3600 } }, { signer: operator }),
+    a: await encodeAccount(
+      'A',
+      a,
+      { limits: UNLIMITED, signing_keys: [aSigner.getPublicKey()], revocations: { [revoked.key.getPublicKey()]: nowSec() + 3600 } },
+      { signer: operator },
+    ),
     c: await encodeAccount('C', c, { limits: UNLIMITED }, { signer: operator }),
     d: await encodeAccount('D', d, { limits: UNLIMITED }, { signer: operator }),
     e: await encodeAccount('E', e, { limits: UNLIMITED, signing_keys: [eSigner.getPublicKey()] }, { signer: operator }),

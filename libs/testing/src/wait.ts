@@ -45,8 +45,15 @@ export function waitForPort(port: number, ms = 10_000, host = '127.0.0.1'): Prom
 
 /** Waits until GET `url` answers (by default with a 2xx status); returns the status. */
 export async function waitForHttp(url: string, ms = 10_000, ok: (status: number) => boolean = (s) => s >= 200 && s < 300): Promise<number> {
-  return poll(async () => {
-    const status = await fetch(url).then((r) => (void r.body?.cancel(), r.status), () => 0);
-    return status !== 0 && ok(status) ? status : undefined;
-  }, ms, `${url} to answer`);
+  return poll(
+    async () => {
+      const status = await fetch(url).then(
+        (r) => (void r.body?.cancel(), r.status),
+        () => 0,
+      );
+      return status !== 0 && ok(status) ? status : undefined;
+    },
+    ms,
+    `${url} to answer`,
+  );
 }

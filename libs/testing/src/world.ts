@@ -111,7 +111,12 @@ export class World {
     for (let i = 0; i < out.length; i += 1000) {
       await this.db.prisma.account.createMany({
         data: out.slice(i, i + 1000).map((a) => ({
-          operatorId: this.operatorRow, name: a.claims.name!, publicKey: a.pub, seedEnc: Buffer.from('x'), jwt: a.jwt, jwtIssuedAt: new Date(now * 1000),
+          operatorId: this.operatorRow,
+          name: a.claims.name!,
+          publicKey: a.pub,
+          seedEnc: Buffer.from('x'),
+          jwt: a.jwt,
+          jwtIssuedAt: new Date(now * 1000),
         })),
       });
     }

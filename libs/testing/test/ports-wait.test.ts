@@ -33,7 +33,11 @@ describe('waiting by condition', () => {
 
   it('waitFor fails at once when the condition throws', async () => {
     const started = Date.now();
-    await expect(waitFor(() => { throw new Error('process exited'); }, 5_000)).rejects.toThrow('process exited');
+    await expect(
+      waitFor(() => {
+        throw new Error('process exited');
+      }, 5_000),
+    ).rejects.toThrow('process exited');
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 

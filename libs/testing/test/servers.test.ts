@@ -1,7 +1,19 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { canConnect, makeOperator, NATS_SERVER_BIN, operatorConfig, rawAs, RawClient, rawConnect, sign, startBoth, startServer, type ServerKind } from '../src/index.js';
+import {
+  canConnect,
+  makeOperator,
+  NATS_SERVER_BIN,
+  operatorConfig,
+  rawAs,
+  RawClient,
+  rawConnect,
+  sign,
+  startBoth,
+  startServer,
+  type ServerKind,
+} from '../src/index.js';
 
 describe('NATS_SERVER_BIN', () => {
   it('is the reference nats-server unless the environment names another', () => {

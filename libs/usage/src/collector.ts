@@ -63,10 +63,12 @@ export class UsageCollector {
     if (this.timer) clearInterval(this.timer);
     const links = [...this.links.values()];
     this.links.clear();
-    await Promise.all(links.map(async (l) => {
-      await l.nc?.drain().catch(() => {});
-      await l.chain;
-    }));
+    await Promise.all(
+      links.map(async (l) => {
+        await l.nc?.drain().catch(() => {});
+        await l.chain;
+      }),
+    );
   }
 
   private async refresh(): Promise<void> {
@@ -113,12 +115,12 @@ export class UsageCollector {
           this.rejected++;
           return this.log.warn(`usage: ignored an event from ${url} on ${m.subject}: ${sample}`);
         }
-        link.chain = link.chain.then(
-          () => this.opts.store.record(sample).then(() => void this.stored++),
-        ).catch((e: unknown) => {
-          this.rejected++;
-          this.log.warn(`usage: cannot store a sample of ${sample.account} from ${url}: ${(e as Error).message}`);
-        });
+        link.chain = link.chain
+          .then(() => this.opts.store.record(sample).then(() => void this.stored++))
+          .catch((e: unknown) => {
+            this.rejected++;
+            this.log.warn(`usage: cannot store a sample of ${sample.account} from ${url}: ${(e as Error).message}`);
+          });
       },
     });
     await nc.flush();

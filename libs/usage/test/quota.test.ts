@@ -45,7 +45,20 @@ async function setup(plan: { rateMsgs: number; monthlyMsgs?: number; monthlyByte
 }
 
 function sample(account: string, at: Date, msgsIn: number, bytesIn = 0): UsageSample {
-  return { serverId: 'S1', serverName: 'S1', account, at, msgsIn, msgsOut: 0, bytesIn, bytesOut: 0, totalConns: 1, throttledMs: 0, connections: 1, subscriptions: 0 };
+  return {
+    serverId: 'S1',
+    serverName: 'S1',
+    account,
+    at,
+    msgsIn,
+    msgsOut: 0,
+    bytesIn,
+    bytesOut: 0,
+    totalConns: 1,
+    throttledMs: 0,
+    connections: 1,
+    subscriptions: 0,
+  };
 }
 
 async function jwtOf(id: string) {

@@ -25,8 +25,19 @@ const account = (): string => `ACC${++n}`;
 
 function sample(acc: string, server: string, atMs: number, c: Partial<UsageSample> = {}): UsageSample {
   return {
-    serverId: server, serverName: server, account: acc, at: new Date(atMs),
-    msgsIn: 0, msgsOut: 0, bytesIn: 0, bytesOut: 0, totalConns: 0, throttledMs: 0, connections: 0, subscriptions: 0, ...c,
+    serverId: server,
+    serverName: server,
+    account: acc,
+    at: new Date(atMs),
+    msgsIn: 0,
+    msgsOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    totalConns: 0,
+    throttledMs: 0,
+    connections: 0,
+    subscriptions: 0,
+    ...c,
   };
 }
 
@@ -34,13 +45,51 @@ describe('UsageStore', () => {
   it('takes deltas of cumulative counters per hour; replays change nothing', async () => {
     const a = account();
     const s1 = sample(a, 'S1', H0 + 60_000, { msgsIn: 10, bytesIn: 100, msgsOut: 20, bytesOut: 200, totalConns: 2, connections: 2, subscriptions: 3 });
-    const s2 = sample(a, 'S1', H0 + 30 * 60_000, { msgsIn: 15, bytesIn: 150, msgsOut: 30, bytesOut: 300, totalConns: 3, connections: 1, subscriptions: 1, throttledMs: 40 });
-    const s3 = sample(a, 'S1', H0 + HOUR_MS + 60_000, { msgsIn: 40, bytesIn: 400, msgsOut: 80, bytesOut: 800, totalConns: 3, connections: 1, subscriptions: 1, throttledMs: 50 });
+    const s2 = sample(a, 'S1', H0 + 30 * 60_000, {
+      msgsIn: 15,
+      bytesIn: 150,
+      msgsOut: 30,
+      bytesOut: 300,
+      totalConns: 3,
+      connections: 1,
+      subscriptions: 1,
+      throttledMs: 40,
+    });
+    const s3 = sample(a, 'S1', H0 + HOUR_MS + 60_000, {
+      msgsIn: 40,
+      bytesIn: 400,
+      msgsOut: 80,
+      bytesOut: 800,
+      totalConns: 3,
+      connections: 1,
+      subscriptions: 1,
+      throttledMs: 50,
+    });
     for (const s of [s1, s2, s3, s1, s2, s3, s2]) await store.record(s); // a worker restart replays, out of order too
     const r = await store.report(a, new Date(H0), new Date(H0 + 2 * HOUR_MS));
     expect(r.hourly).toEqual([
-      { period: new Date(H0).toISOString(), msgsIn: 15, bytesIn: 150, msgsOut: 30, bytesOut: 300, connectionsOpened: 3, connections: 2, subscriptions: 3, throttledMs: 40 },
-      { period: new Date(H0 + HOUR_MS).toISOString(), msgsIn: 25, bytesIn: 250, msgsOut: 50, bytesOut: 500, connectionsOpened: 0, connections: 1, subscriptions: 1, throttledMs: 10 },
+      {
+        period: new Date(H0).toISOString(),
+        msgsIn: 15,
+        bytesIn: 150,
+        msgsOut: 30,
+        bytesOut: 300,
+        connectionsOpened: 3,
+        connections: 2,
+        subscriptions: 3,
+        throttledMs: 40,
+      },
+      {
+        period: new Date(H0 + HOUR_MS).toISOString(),
+        msgsIn: 25,
+        bytesIn: 250,
+        msgsOut: 50,
+        bytesOut: 500,
+        connectionsOpened: 0,
+        connections: 1,
+        subscriptions: 1,
+        throttledMs: 10,
+      },
     ]);
     expect(r.totals).toEqual({ msgsIn: 40, bytesIn: 400, msgsOut: 80, bytesOut: 800, connectionsOpened: 3, connections: 2, subscriptions: 3, throttledMs: 50 });
   });
@@ -68,16 +117,20 @@ describe('UsageStore', () => {
 
   it('property: any order and repetition of one run’s samples gives the same totals as the last sample', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.nat({ max: 1000 }), { minLength: 1, maxLength: 6 }), fc.array(fc.nat({ max: 5 }), { maxLength: 6 }), async (steps, extra) => {
-        const a = account();
-        let total = 0;
-        const samples = steps.map((d, i) => sample(a, 'P', H0 + i * 20 * 60_000, { msgsIn: (total += d) }));
-        // In time order (as the broker sends), with arbitrary replays of already-sent samples after.
-        for (const s of samples) await store.record(s);
-        for (const i of extra) await store.record(samples[i % samples.length]!);
-        const r = await store.report(a, new Date(H0 - HOUR_MS), new Date(H0 + 10 * HOUR_MS));
-        expect(r.totals.msgsIn).toBe(total);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.nat({ max: 1000 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat({ max: 5 }), { maxLength: 6 }),
+        async (steps, extra) => {
+          const a = account();
+          let total = 0;
+          const samples = steps.map((d, i) => sample(a, 'P', H0 + i * 20 * 60_000, { msgsIn: (total += d) }));
+          // In time order (as the broker sends), with arbitrary replays of already-sent samples after.
+          for (const s of samples) await store.record(s);
+          for (const i of extra) await store.record(samples[i % samples.length]!);
+          const r = await store.report(a, new Date(H0 - HOUR_MS), new Date(H0 + 10 * HOUR_MS));
+          expect(r.totals.msgsIn).toBe(total);
+        },
+      ),
       { numRuns: 15 },
     );
   });

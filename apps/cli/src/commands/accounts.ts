@@ -9,8 +9,8 @@ export function registerAccounts(program: Command, ctx: Context): void {
 
   accounts
     .command('list')
-    .description('list accounts (an operator admin sees all, or one tenant\'s with --tenant)')
-    .option('--tenant <id>', 'only this tenant\'s accounts (operator admin)')
+    .description("list accounts (an operator admin sees all, or one tenant's with --tenant)")
+    .option('--tenant <id>', "only this tenant's accounts (operator admin)")
     .option('--json', 'print JSON')
     .action(async (opts: { tenant?: string; json?: boolean }) => {
       const client = await ctx.client();
@@ -37,7 +37,16 @@ export function registerAccounts(program: Command, ctx: Context): void {
     .action(async (name: string, opts: { tenant?: string; json?: boolean }) => {
       const client = await ctx.client();
       const a = await client.post<Account>('/v1/accounts', { name, ...(opts.tenant ? { tenantId: opts.tenant } : {}) });
-      ctx.print(opts.json, a, () => `created account ${a.name}\n` + formatFields([['id', a.id], ['public key', a.publicKey]]));
+      ctx.print(
+        opts.json,
+        a,
+        () =>
+          `created account ${a.name}\n` +
+          formatFields([
+            ['id', a.id],
+            ['public key', a.publicKey],
+          ]),
+      );
     });
 
   accounts
@@ -58,7 +67,19 @@ export function registerAccounts(program: Command, ctx: Context): void {
         const limits = Object.entries(a.limits ?? {});
         if (limits.length > 0) s += '\nlimits\n' + indent(formatFields(limits));
         const keys = a.signingKeys ?? [];
-        s += '\nsigning keys\n' + (keys.length > 0 ? indent(formatTable([{ header: 'PUBLIC KEY', value: (k: { publicKey: string }) => k.publicKey }, { header: 'CREATED', value: (k: { createdAt?: string }) => k.createdAt }], keys)) : '  -\n');
+        s +=
+          '\nsigning keys\n' +
+          (keys.length > 0
+            ? indent(
+                formatTable(
+                  [
+                    { header: 'PUBLIC KEY', value: (k: { publicKey: string }) => k.publicKey },
+                    { header: 'CREATED', value: (k: { createdAt?: string }) => k.createdAt },
+                  ],
+                  keys,
+                ),
+              )
+            : '  -\n');
         return s;
       });
     });

@@ -30,7 +30,7 @@ export function registerExports(program: Command, ctx: Context): void {
     .option('--name <name>', 'a name for the export (default: from the subject, orders.> -> orders.all)')
     .option('--token-required', 'importers need an activation token')
     .addOption(new Option('--response-type <type>', 'service responses').choices(['Singleton', 'Stream', 'Chunked']))
-    .option('--account-token-position <n>', 'subject token that must hold the importer\'s account public key')
+    .option('--account-token-position <n>', "subject token that must hold the importer's account public key")
     .option('--json', 'print JSON')
     .action(async (opts: AddOptions) => {
       let position: number | undefined;
@@ -47,12 +47,21 @@ export function registerExports(program: Command, ctx: Context): void {
         ...(opts.responseType ? { responseType: opts.responseType } : {}),
         ...(position !== undefined ? { accountTokenPosition: position } : {}),
       });
-      ctx.print(opts.json, e, () => `exported ${e.type} ${e.subject}\n` + formatFields([['id', e.id], ['name', e.name]]));
+      ctx.print(
+        opts.json,
+        e,
+        () =>
+          `exported ${e.type} ${e.subject}\n` +
+          formatFields([
+            ['id', e.id],
+            ['name', e.name],
+          ]),
+      );
     });
 
   exports
     .command('list')
-    .description('list an account\'s exports')
+    .description("list an account's exports")
     .addOption(accountOption())
     .option('--json', 'print JSON')
     .action(async (opts: { account?: string; json?: boolean }) => {
@@ -79,7 +88,7 @@ export function registerExports(program: Command, ctx: Context): void {
     .requiredOption('--importer <public-key>', "the importing account's public key (A…)")
     .option('--expires <duration>', 'lifetime of the token, e.g. 720h (default: no expiry)')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nThe token alone goes to standard output, for the importer\'s `imports add --activation`.')
+    .addHelpText('after', "\nThe token alone goes to standard output, for the importer's `imports add --activation`.")
     .action(async (ref: string, opts: { account?: string; importer: string; expires?: string; json?: boolean }) => {
       const client = await ctx.client();
       const base = `${accountPath(await resolveAccountId(client, opts.account))}/exports`;

@@ -24,12 +24,12 @@ export function registerImports(program: Command, ctx: Context): void {
     .command('add')
     .description('import a stream or service another account exports')
     .addOption(accountOption())
-    .requiredOption('--from <public-key>', 'the exporting account\'s public key (A…)')
+    .requiredOption('--from <public-key>', "the exporting account's public key (A…)")
     .requiredOption('--subject <subject>', 'the subject as exported')
     .addOption(new Option('--type <type>', 'what is imported').choices(['stream', 'service']).makeOptionMandatory())
     .option('--local-subject <subject>', 'the subject it appears under in this account')
     .option('--name <name>', 'a name for the import (default: from the subject, orders.> -> orders.all)')
-    .option('--activation <token>', 'activation token (from the exporter\'s `exports activate`), when the export requires one')
+    .option('--activation <token>', "activation token (from the exporter's `exports activate`), when the export requires one")
     .option('--json', 'print JSON')
     .action(async (opts: AddOptions) => {
       const client = await ctx.client();
@@ -41,12 +41,22 @@ export function registerImports(program: Command, ctx: Context): void {
         ...(opts.localSubject ? { localSubject: opts.localSubject } : {}),
         ...(opts.activation ? { token: opts.activation } : {}),
       });
-      ctx.print(opts.json, i, () => `imported ${i.type} ${i.subject} from ${i.account}\n` + formatFields([['id', i.id], ['name', i.name], ['local subject', i.localSubject ?? i.subject]]));
+      ctx.print(
+        opts.json,
+        i,
+        () =>
+          `imported ${i.type} ${i.subject} from ${i.account}\n` +
+          formatFields([
+            ['id', i.id],
+            ['name', i.name],
+            ['local subject', i.localSubject ?? i.subject],
+          ]),
+      );
     });
 
   imports
     .command('list')
-    .description('list an account\'s imports')
+    .description("list an account's imports")
     .addOption(accountOption())
     .option('--json', 'print JSON')
     .action(async (opts: { account?: string; json?: boolean }) => {

@@ -36,7 +36,10 @@ export function registerUsers(program: Command, ctx: Context): void {
     .requiredOption('--out <file>', 'where to write the .creds file (mode 0600)')
     .option('--force', 'overwrite --out if it exists')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nThe user seed never leaves this machine: only its public key is sent.\n\nExample:\n  switchboard users create orders-svc --pub "orders.>" --sub "_INBOX.>" --expires 720h --out orders-svc.creds')
+    .addHelpText(
+      'after',
+      '\nThe user seed never leaves this machine: only its public key is sent.\n\nExample:\n  switchboard users create orders-svc --pub "orders.>" --sub "_INBOX.>" --expires 720h --out orders-svc.creds',
+    )
     .action(async (name: string, opts: CreateOptions) => {
       const out = resolve(ctx.io.cwd, opts.out);
       await checkWritable(out, opts.force === true);
@@ -58,17 +61,22 @@ export function registerUsers(program: Command, ctx: Context): void {
           await writeCredsFile(out, user.jwt, key, opts.force === true);
         } catch (e) {
           const why = e instanceof Error ? e.message : String(e);
-          throw new CliError(`${why}\nuser ${user.id} was created but its seed is lost: revoke it with \`switchboard users revoke ${user.id} --account ${accountId}\``);
+          throw new CliError(
+            `${why}\nuser ${user.id} was created but its seed is lost: revoke it with \`switchboard users revoke ${user.id} --account ${accountId}\``,
+          );
         }
         const shown = { id: user.id, name: user.name, publicKey: user.publicKey, accountId, expiresAt: user.expiresAt ?? null, creds: out };
-        ctx.print(opts.json, shown, () =>
-          `created user ${user.name}\n` +
-          formatFields([
-            ['id', user.id],
-            ['public key', user.publicKey],
-            ['expires', user.expiresAt ?? 'never'],
-            ['creds', `${out} (mode 0600)`],
-          ]),
+        ctx.print(
+          opts.json,
+          shown,
+          () =>
+            `created user ${user.name}\n` +
+            formatFields([
+              ['id', user.id],
+              ['public key', user.publicKey],
+              ['expires', user.expiresAt ?? 'never'],
+              ['creds', `${out} (mode 0600)`],
+            ]),
         );
       } finally {
         key.clear();
@@ -99,7 +107,7 @@ export function registerUsers(program: Command, ctx: Context): void {
 
   users
     .command('revoke <user>')
-    .description('revoke a user (by id, name or public key): its key goes into the account JWT\'s revocations')
+    .description("revoke a user (by id, name or public key): its key goes into the account JWT's revocations")
     .option('--account <account>', 'account id, name or public key (default: your only account)')
     .option('--json', 'print JSON')
     .action(async (ref: string, opts: { account?: string; json?: boolean }) => {

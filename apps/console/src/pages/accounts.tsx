@@ -30,7 +30,9 @@ export function Accounts(props: { session: Session }) {
               <td>
                 <a href={`#/accounts/${a.id}`}>{a.name}</a>
               </td>
-              <td><code title={a.publicKey}>{short(a.publicKey)}</code></td>
+              <td>
+                <code title={a.publicKey}>{short(a.publicKey)}</code>
+              </td>
               <td>{fmtNum(a.limits.maxConnections ?? -1)}</td>
               <td>{fmtBytes(a.limits.maxPayload ?? -1)}</td>
               <td>{fmtTime(a.createdAt)}</td>
@@ -39,15 +41,29 @@ export function Accounts(props: { session: Session }) {
         </Table>
       )}
       {isAdmin(props.session) && (
-        <form class="inline-form" ref={f.ref} onSubmit={f.onSubmit(async () => {
-          await api('POST', '/v1/accounts', { name });
-          setName('');
-          list.reload();
-        })} noValidate>
+        <form
+          class="inline-form"
+          ref={f.ref}
+          onSubmit={f.onSubmit(async () => {
+            await api('POST', '/v1/accounts', { name });
+            setName('');
+            list.reload();
+          })}
+          noValidate
+        >
           <h2>New account</h2>
           {f.error && <Alert>{f.error}</Alert>}
-          <Field label="Account name" name="name" hint="Letters, digits, _ . - (for example: orders-prod)" value={name} onInput={setName} error={f.fields.name} />
-          <button type="submit" disabled={f.busy}>Create account</button>
+          <Field
+            label="Account name"
+            name="name"
+            hint="Letters, digits, _ . - (for example: orders-prod)"
+            value={name}
+            onInput={setName}
+            error={f.fields.name}
+          />
+          <button type="submit" disabled={f.busy}>
+            Create account
+          </button>
         </form>
       )}
     </>
@@ -95,7 +111,14 @@ function Meter(props: { label: string; used: number; limit: number; fmt: (n: num
           {props.fmt(props.used)} / {props.limit < 0 ? 'unlimited' : props.fmt(props.limit)}
         </span>
       </div>
-      <div class="bar" role="meter" aria-label={props.label} aria-valuemin={0} aria-valuemax={props.limit < 0 ? undefined : props.limit} aria-valuenow={props.used}>
+      <div
+        class="bar"
+        role="meter"
+        aria-label={props.label}
+        aria-valuemin={0}
+        aria-valuemax={props.limit < 0 ? undefined : props.limit}
+        aria-valuenow={props.used}
+      >
         <div class={`fill${pct >= 90 ? ' hot' : ''}`} style={{ width: `${props.limit < 0 ? 2 : pct}%` }} />
       </div>
     </div>
@@ -120,32 +143,54 @@ function Overview(props: { account: Account }) {
   const quiet = (usage.data?.hourly ?? []).every((h) => h.msgsIn + h.msgsOut === 0);
   return (
     <section aria-label="Limits and usage">
-      <p class="live" role="status">Refreshes by itself every few seconds.</p>
+      <p class="live" role="status">
+        Refreshes by itself every few seconds.
+      </p>
       {(usage.error || conns.error) && <Alert>{usage.error || conns.error}</Alert>}
       {month.data?.quota.overQuota && <Alert>This account is over its monthly quota: its publishers are held until next month or a higher plan.</Alert>}
       <div class="meters">
         <Meter label="Connections now" used={live.length} limit={l.maxConnections ?? -1} fmt={fmtNum} />
         <Meter label="Subscriptions now" used={live.reduce((s, c) => s + c.subscriptions, 0)} limit={l.maxSubscriptions ?? -1} fmt={fmtNum} />
-        <Meter label="Messages this month" used={(month.data?.totals.msgsIn ?? 0)} limit={l.monthlyMsgs ?? -1} fmt={fmtNum} />
-        <Meter label="Bytes this month" used={(month.data?.totals.bytesIn ?? 0)} limit={l.monthlyBytes ?? -1} fmt={fmtBytes} />
+        <Meter label="Messages this month" used={month.data?.totals.msgsIn ?? 0} limit={l.monthlyMsgs ?? -1} fmt={fmtNum} />
+        <Meter label="Bytes this month" used={month.data?.totals.bytesIn ?? 0} limit={l.monthlyBytes ?? -1} fmt={fmtBytes} />
       </div>
       <dl class="limits">
-        <dt>Max payload</dt><dd>{fmtBytes(l.maxPayload ?? -1)}</dd>
-        <dt>Rate (msgs/s)</dt><dd>{fmtNum(l.rateMsgs ?? -1)}</dd>
-        <dt>Rate (bytes/s)</dt><dd>{fmtBytes(l.rateBytes ?? -1)}</dd>
-        <dt>Exports / imports</dt><dd>{fmtNum(l.maxExports ?? -1)} / {fmtNum(l.maxImports ?? -1)}</dd>
+        <dt>Max payload</dt>
+        <dd>{fmtBytes(l.maxPayload ?? -1)}</dd>
+        <dt>Rate (msgs/s)</dt>
+        <dd>{fmtNum(l.rateMsgs ?? -1)}</dd>
+        <dt>Rate (bytes/s)</dt>
+        <dd>{fmtBytes(l.rateBytes ?? -1)}</dd>
+        <dt>Exports / imports</dt>
+        <dd>
+          {fmtNum(l.maxExports ?? -1)} / {fmtNum(l.maxImports ?? -1)}
+        </dd>
       </dl>
-      {quiet && <Empty title="No traffic in the last 24 hours">Connect a client with a user's .creds file (Users tab); the brokers report its messages here every minute.</Empty>}
+      {quiet && (
+        <Empty title="No traffic in the last 24 hours">
+          Connect a client with a user's .creds file (Users tab); the brokers report its messages here every minute.
+        </Empty>
+      )}
       {usage.data && (
         <div class="charts">
-          <HourlyChart title="Messages per hour (last 24 h)" hours={hours} unit={(n) => fmtNum(Math.round(n))} series={[
-            { label: 'in', values: series('msgsIn'), color: '#2563eb' },
-            { label: 'out', values: series('msgsOut'), color: '#16a34a' },
-          ]} />
-          <HourlyChart title="Bytes per hour (last 24 h)" hours={hours} unit={fmtBytes} series={[
-            { label: 'in', values: series('bytesIn'), color: '#9333ea' },
-            { label: 'out', values: series('bytesOut'), color: '#ea580c' },
-          ]} />
+          <HourlyChart
+            title="Messages per hour (last 24 h)"
+            hours={hours}
+            unit={(n) => fmtNum(Math.round(n))}
+            series={[
+              { label: 'in', values: series('msgsIn'), color: '#2563eb' },
+              { label: 'out', values: series('msgsOut'), color: '#16a34a' },
+            ]}
+          />
+          <HourlyChart
+            title="Bytes per hour (last 24 h)"
+            hours={hours}
+            unit={fmtBytes}
+            series={[
+              { label: 'in', values: series('bytesIn'), color: '#9333ea' },
+              { label: 'out', values: series('bytesOut'), color: '#ea580c' },
+            ]}
+          />
         </div>
       )}
     </section>
@@ -168,47 +213,72 @@ function Users(props: { account: Account; session: Session }) {
     <section aria-label="Users">
       {users.error && <Alert>{users.error}</Alert>}
       {canWrite(props.session) && (
-        <form class="inline-form" ref={f.ref} onSubmit={f.onSubmit(async () => {
-          // The key pair is made here; only its public key goes to the server. The seed goes into
-          // the downloaded file and nowhere else.
-          const kp = createUser();
-          const permissions: Record<string, unknown> = {};
-          if (pub.trim()) permissions.pub = { allow: list(pub) };
-          if (sub.trim()) permissions.sub = { allow: list(sub) };
-          const u = await api<User>('POST', `/v1/accounts/${a.id}/users`, {
-            name,
-            publicKey: kp.getPublicKey(),
-            ...(Object.keys(permissions).length ? { permissions } : {}),
-            ...(expiresIn.trim() ? { expiresIn: expiresIn.trim() } : {}),
-          });
-          download(`${name}.creds`, credsFile(u.jwt!, new TextDecoder().decode(kp.getSeed())));
-          kp.clear();
-          setMade(name);
-          setName('');
-          users.reload();
-        })} noValidate>
+        <form
+          class="inline-form"
+          ref={f.ref}
+          onSubmit={f.onSubmit(async () => {
+            // The key pair is made here; only its public key goes to the server. The seed goes into
+            // the downloaded file and nowhere else.
+            const kp = createUser();
+            const permissions: Record<string, unknown> = {};
+            if (pub.trim()) permissions.pub = { allow: list(pub) };
+            if (sub.trim()) permissions.sub = { allow: list(sub) };
+            const u = await api<User>('POST', `/v1/accounts/${a.id}/users`, {
+              name,
+              publicKey: kp.getPublicKey(),
+              ...(Object.keys(permissions).length ? { permissions } : {}),
+              ...(expiresIn.trim() ? { expiresIn: expiresIn.trim() } : {}),
+            });
+            download(`${name}.creds`, credsFile(u.jwt!, new TextDecoder().decode(kp.getSeed())));
+            kp.clear();
+            setMade(name);
+            setName('');
+            users.reload();
+          })}
+          noValidate
+        >
           <h2>New user</h2>
           <p class="hint">The key pair is made in your browser. You download its .creds file once; Switchboard never sees or stores the secret seed.</p>
           {f.error && <Alert>{f.error}</Alert>}
           {made && <Alert kind="ok">{made}.creds downloaded. Keep it safe: it cannot be downloaded again.</Alert>}
           <Field label="User name" name="name" value={name} onInput={setName} error={f.fields.name} hint="For example: billing-service" />
-          <Field label="May publish to (optional)" name="pub" value={pub} onInput={setPub} error={f.fields.permissions} hint="Subjects separated by spaces, e.g. orders.> ; empty = anything" />
+          <Field
+            label="May publish to (optional)"
+            name="pub"
+            value={pub}
+            onInput={setPub}
+            error={f.fields.permissions}
+            hint="Subjects separated by spaces, e.g. orders.> ; empty = anything"
+          />
           <Field label="May subscribe to (optional)" name="sub" value={sub} onInput={setSub} hint="Empty = anything" />
-          <Field label="Expires in (optional)" name="expiresIn" value={expiresIn} onInput={setExpiresIn} error={f.fields.expiresIn} hint="e.g. 30d or 12h; empty = never" />
-          <button type="submit" disabled={f.busy}>Create user and download .creds</button>
+          <Field
+            label="Expires in (optional)"
+            name="expiresIn"
+            value={expiresIn}
+            onInput={setExpiresIn}
+            error={f.fields.expiresIn}
+            hint="e.g. 30d or 12h; empty = never"
+          />
+          <button type="submit" disabled={f.busy}>
+            Create user and download .creds
+          </button>
         </form>
       )}
       {revoke.error && <Alert>{revoke.error}</Alert>}
       {!users.data ? (
         <Loading />
       ) : users.data.items.length === 0 ? (
-        <Empty title="No users yet">Create a user above, then connect with its .creds file: <code>nats pub --creds user.creds hello world</code></Empty>
+        <Empty title="No users yet">
+          Create a user above, then connect with its .creds file: <code>nats pub --creds user.creds hello world</code>
+        </Empty>
       ) : (
         <Table caption="Users" head={['Name', 'Public key', 'Permissions', 'Expires', 'Status', '']}>
           {users.data.items.map((u) => (
             <tr key={u.id}>
               <td>{u.name}</td>
-              <td><code title={u.publicKey}>{short(u.publicKey)}</code></td>
+              <td>
+                <code title={u.publicKey}>{short(u.publicKey)}</code>
+              </td>
               <td>
                 pub: {u.permissions?.pub?.allow?.join(' ') ?? 'any'}
                 <br />
@@ -218,13 +288,18 @@ function Users(props: { account: Account; session: Session }) {
               <td>{u.revokedAt ? <span class="badge bad">revoked</span> : <span class="badge ok">active</span>}</td>
               <td>
                 {!u.revokedAt && isAdmin(props.session) && (
-                  <button type="button" class="danger" aria-label={`Revoke ${u.name}`} onClick={() => {
-                    if (!confirm(`Revoke ${u.name}? Its connections are closed and it can no longer connect.`)) return;
-                    void revoke.run(async () => {
-                      await api('POST', `/v1/accounts/${a.id}/users/${u.id}/revoke`);
-                      users.reload();
-                    });
-                  }}>
+                  <button
+                    type="button"
+                    class="danger"
+                    aria-label={`Revoke ${u.name}`}
+                    onClick={() => {
+                      if (!confirm(`Revoke ${u.name}? Its connections are closed and it can no longer connect.`)) return;
+                      void revoke.run(async () => {
+                        await api('POST', `/v1/accounts/${a.id}/users/${u.id}/revoke`);
+                        users.reload();
+                      });
+                    }}
+                  >
                     Revoke
                   </button>
                 )}
@@ -238,10 +313,14 @@ function Users(props: { account: Account; session: Session }) {
 }
 
 function Connections(props: { account: Account }) {
-  const conns = usePoll(() => api<{ items: Connection[]; unreachable: string[] }>('GET', `/v1/accounts/${props.account.id}/connections`), 2_000, [props.account.id]);
+  const conns = usePoll(() => api<{ items: Connection[]; unreachable: string[] }>('GET', `/v1/accounts/${props.account.id}/connections`), 2_000, [
+    props.account.id,
+  ]);
   return (
     <section aria-label="Connections">
-      <p class="live" role="status">Live from the brokers, refreshed every 2 seconds.</p>
+      <p class="live" role="status">
+        Live from the brokers, refreshed every 2 seconds.
+      </p>
       {conns.error && <Alert>{conns.error}</Alert>}
       {conns.data?.unreachable.length ? <Alert kind="info">Not answering: {conns.data.unreachable.join(', ')}. Their connections are not shown.</Alert> : null}
       {!conns.data ? (
@@ -253,12 +332,18 @@ function Connections(props: { account: Account }) {
           {conns.data.items.map((c) => (
             <tr key={`${c.broker}-${c.cid}`}>
               <td>{c.name || `cid ${c.cid}`}</td>
-              <td>{c.lang} {c.version}</td>
+              <td>
+                {c.lang} {c.version}
+              </td>
               <td>{c.ip}</td>
               <td>{c.rtt}</td>
               <td>{c.subscriptions}</td>
-              <td>{fmtNum(c.inMsgs)} / {fmtNum(c.outMsgs)}</td>
-              <td>{fmtBytes(c.inBytes)} / {fmtBytes(c.outBytes)}</td>
+              <td>
+                {fmtNum(c.inMsgs)} / {fmtNum(c.outMsgs)}
+              </td>
+              <td>
+                {fmtBytes(c.inBytes)} / {fmtBytes(c.outBytes)}
+              </td>
               <td>{c.uptime}</td>
             </tr>
           ))}
@@ -296,70 +381,142 @@ function Sharing(props: { account: Account; session: Session }) {
   return (
     <section aria-label="Exports and imports">
       <h2>Exports</h2>
-      {!exps.data ? <Loading /> : exps.data.items.length === 0 ? (
+      {!exps.data ? (
+        <Loading />
+      ) : exps.data.items.length === 0 ? (
         <Empty title="Nothing exported">Export a subject to let other accounts subscribe to it (stream) or call it (service).</Empty>
       ) : (
         <Table caption="Exports" head={['Name', 'Subject', 'Type', 'Access', '']}>
           {exps.data.items.map((x) => (
             <tr key={x.id}>
-              <td>{x.name}</td><td><code>{x.subject}</code></td><td>{x.type}</td><td>{x.tokenRequired ? 'with activation token' : 'public'}</td>
-              <td>{x.tokenRequired && admin && (
-                <button type="button" onClick={() => {
-                  const to = prompt('Public key of the importing account (starts with A):');
-                  if (!to) return;
-                  void fe.run(async () => {
-                    const r = await api<{ token: string }>('POST', `/v1/accounts/${a.id}/exports/${x.id}/activations`, { importer: to.trim() });
-                    setActivation(r.token);
-                  });
-                }}>Activation token…</button>
-              )}</td>
+              <td>{x.name}</td>
+              <td>
+                <code>{x.subject}</code>
+              </td>
+              <td>{x.type}</td>
+              <td>{x.tokenRequired ? 'with activation token' : 'public'}</td>
+              <td>
+                {x.tokenRequired && admin && (
+                  <button
+                    type="button"
+                    onClick={() => {
+                      const to = prompt('Public key of the importing account (starts with A):');
+                      if (!to) return;
+                      void fe.run(async () => {
+                        const r = await api<{ token: string }>('POST', `/v1/accounts/${a.id}/exports/${x.id}/activations`, { importer: to.trim() });
+                        setActivation(r.token);
+                      });
+                    }}
+                  >
+                    Activation token…
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </Table>
       )}
-      {activation && <Alert kind="ok">Activation token (give it to the importing account): <textarea readOnly aria-label="Activation token" value={activation} rows={3} /></Alert>}
+      {activation && (
+        <Alert kind="ok">
+          Activation token (give it to the importing account): <textarea readOnly aria-label="Activation token" value={activation} rows={3} />
+        </Alert>
+      )}
       {admin && (
-        <form class="inline-form" ref={fe.ref} onSubmit={fe.onSubmit(async () => {
-          await api('POST', `/v1/accounts/${a.id}/exports`, e);
-          setE({ name: '', subject: '', type: 'stream', tokenRequired: false });
-          exps.reload();
-        })} noValidate>
+        <form
+          class="inline-form"
+          ref={fe.ref}
+          onSubmit={fe.onSubmit(async () => {
+            await api('POST', `/v1/accounts/${a.id}/exports`, e);
+            setE({ name: '', subject: '', type: 'stream', tokenRequired: false });
+            exps.reload();
+          })}
+          noValidate
+        >
           <h3>New export</h3>
           {fe.error && <Alert>{fe.error}</Alert>}
           <Field label="Export name" name="ename" value={e.name} onInput={(v) => setE({ ...e, name: v })} error={fe.fields.name} />
           <Field label="Subject" name="esubject" value={e.subject} onInput={(v) => setE({ ...e, subject: v })} error={fe.fields.subject} hint="e.g. prices.>" />
-          <Select label="Type" name="etype" value={e.type} onChange={(v) => setE({ ...e, type: v })} options={[['stream', 'Stream (subscribe)'], ['service', 'Service (request/reply)']]} />
+          <Select
+            label="Type"
+            name="etype"
+            value={e.type}
+            onChange={(v) => setE({ ...e, type: v })}
+            options={[
+              ['stream', 'Stream (subscribe)'],
+              ['service', 'Service (request/reply)'],
+            ]}
+          />
           <div class="field check">
-            <input id="f-etoken" type="checkbox" checked={e.tokenRequired} onChange={(ev) => setE({ ...e, tokenRequired: (ev.target as HTMLInputElement).checked })} />
+            <input
+              id="f-etoken"
+              type="checkbox"
+              checked={e.tokenRequired}
+              onChange={(ev) => setE({ ...e, tokenRequired: (ev.target as HTMLInputElement).checked })}
+            />
             <label for="f-etoken">Private: importers need an activation token</label>
           </div>
-          <button type="submit" disabled={fe.busy}>Export</button>
+          <button type="submit" disabled={fe.busy}>
+            Export
+          </button>
         </form>
       )}
       <h2>Imports</h2>
-      {!imps.data ? <Loading /> : imps.data.items.length === 0 ? (
+      {!imps.data ? (
+        <Loading />
+      ) : imps.data.items.length === 0 ? (
         <Empty title="Nothing imported">Import another account's export with its public key and subject.</Empty>
       ) : (
         <Table caption="Imports" head={['Name', 'Subject', 'From account', 'Type']}>
           {imps.data.items.map((x) => (
-            <tr key={x.id}><td>{x.name}</td><td><code>{x.subject}</code></td><td><code title={x.account}>{short(x.account)}</code></td><td>{x.type}</td></tr>
+            <tr key={x.id}>
+              <td>{x.name}</td>
+              <td>
+                <code>{x.subject}</code>
+              </td>
+              <td>
+                <code title={x.account}>{short(x.account)}</code>
+              </td>
+              <td>{x.type}</td>
+            </tr>
           ))}
         </Table>
       )}
       {admin && (
-        <form class="inline-form" ref={fi.ref} onSubmit={fi.onSubmit(async () => {
-          await api('POST', `/v1/accounts/${a.id}/imports`, { name: i.name, account: i.account.trim(), subject: i.subject, type: i.type, ...(i.token.trim() ? { token: i.token.trim() } : {}) });
-          setI({ name: '', account: '', subject: '', type: 'stream', token: '' });
-          imps.reload();
-        })} noValidate>
+        <form
+          class="inline-form"
+          ref={fi.ref}
+          onSubmit={fi.onSubmit(async () => {
+            await api('POST', `/v1/accounts/${a.id}/imports`, {
+              name: i.name,
+              account: i.account.trim(),
+              subject: i.subject,
+              type: i.type,
+              ...(i.token.trim() ? { token: i.token.trim() } : {}),
+            });
+            setI({ name: '', account: '', subject: '', type: 'stream', token: '' });
+            imps.reload();
+          })}
+          noValidate
+        >
           <h3>New import</h3>
           {fi.error && <Alert>{fi.error}</Alert>}
           <Field label="Import name" name="iname" value={i.name} onInput={(v) => setI({ ...i, name: v })} error={fi.fields.name} />
           <Field label="Exporting account public key" name="iaccount" value={i.account} onInput={(v) => setI({ ...i, account: v })} error={fi.fields.account} />
           <Field label="Subject" name="isubject" value={i.subject} onInput={(v) => setI({ ...i, subject: v })} error={fi.fields.subject} />
-          <Select label="Type" name="itype" value={i.type} onChange={(v) => setI({ ...i, type: v })} options={[['stream', 'Stream'], ['service', 'Service']]} />
+          <Select
+            label="Type"
+            name="itype"
+            value={i.type}
+            onChange={(v) => setI({ ...i, type: v })}
+            options={[
+              ['stream', 'Stream'],
+              ['service', 'Service'],
+            ]}
+          />
           <Field label="Activation token (private exports)" name="itoken" value={i.token} onInput={(v) => setI({ ...i, token: v })} error={fi.fields.token} />
-          <button type="submit" disabled={fi.busy}>Import</button>
+          <button type="submit" disabled={fi.busy}>
+            Import
+          </button>
         </form>
       )}
     </section>

@@ -22,13 +22,26 @@ export function SignIn(props: { onSignedIn: () => void }) {
   const f = useForm();
   return (
     <Card title="Sign in" sub="to your Switchboard console">
-      <form ref={f.ref} onSubmit={f.onSubmit(async () => {
-        await api('POST', '/v1/session', { email, password });
-        props.onSignedIn();
-      })} noValidate>
+      <form
+        ref={f.ref}
+        onSubmit={f.onSubmit(async () => {
+          await api('POST', '/v1/session', { email, password });
+          props.onSignedIn();
+        })}
+        noValidate
+      >
         {f.error && <Alert>{f.error}</Alert>}
         <Field label="Email" name="email" type="email" autoComplete="username" value={email} onInput={setEmail} error={f.fields.email} required />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" value={password} onInput={setPassword} error={f.fields.password} required />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onInput={setPassword}
+          error={f.fields.password}
+          required
+        />
         <button type="submit" class="primary" disabled={f.busy}>
           {f.busy ? 'Signing in…' : 'Sign in'}
         </button>
@@ -47,15 +60,37 @@ export function SignUp(props: { onSignedIn: () => void }) {
   const f = useForm();
   return (
     <Card title="Create your organization" sub="You get a NATS account to start with, and can invite your team.">
-      <form ref={f.ref} onSubmit={f.onSubmit(async () => {
-        await api('POST', '/v1/session/signup', { organization, email, password });
-        props.onSignedIn();
-        go('/accounts');
-      })} noValidate>
+      <form
+        ref={f.ref}
+        onSubmit={f.onSubmit(async () => {
+          await api('POST', '/v1/session/signup', { organization, email, password });
+          props.onSignedIn();
+          go('/accounts');
+        })}
+        noValidate
+      >
         {f.error && <Alert>{f.error}</Alert>}
-        <Field label="Organization" name="organization" autoComplete="organization" value={organization} onInput={setOrganization} error={f.fields.organization} required />
+        <Field
+          label="Organization"
+          name="organization"
+          autoComplete="organization"
+          value={organization}
+          onInput={setOrganization}
+          error={f.fields.organization}
+          required
+        />
         <Field label="Email" name="email" type="email" autoComplete="username" value={email} onInput={setEmail} error={f.fields.email} required />
-        <Field label="Password" name="password" type="password" autoComplete="new-password" hint="At least 10 characters. A few words together work well." value={password} onInput={setPassword} error={f.fields.password} required />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          hint="At least 10 characters. A few words together work well."
+          value={password}
+          onInput={setPassword}
+          error={f.fields.password}
+          required
+        />
         <button type="submit" class="primary" disabled={f.busy}>
           {f.busy ? 'Creating…' : 'Create organization'}
         </button>
@@ -82,19 +117,45 @@ export function AcceptInvite(props: { token: string; onSignedIn: () => void }) {
       (e: Error) => setProblem(e.message.startsWith('Not found') ? 'This invite link is not valid. Ask for a new one.' : e.message),
     );
   }, [props.token]);
-  if (problem) return <Card title="Invite"><Alert>{problem}</Alert></Card>;
-  if (!info) return <Card title="Invite"><p>Checking your invite…</p></Card>;
+  if (problem)
+    return (
+      <Card title="Invite">
+        <Alert>{problem}</Alert>
+      </Card>
+    );
+  if (!info)
+    return (
+      <Card title="Invite">
+        <p>Checking your invite…</p>
+      </Card>
+    );
   return (
     <Card title={`Join ${info.organization}`} sub={`You are invited as ${info.role}. New here? Choose a password. Have an account? Use its password.`}>
-      <form ref={f.ref} onSubmit={f.onSubmit(async () => {
-        await api('POST', '/v1/invites/accept', { token: props.token, email, password });
-        props.onSignedIn();
-        go('/accounts');
-      })} noValidate>
+      <form
+        ref={f.ref}
+        onSubmit={f.onSubmit(async () => {
+          await api('POST', '/v1/invites/accept', { token: props.token, email, password });
+          props.onSignedIn();
+          go('/accounts');
+        })}
+        noValidate
+      >
         {f.error && <Alert>{f.error}</Alert>}
         <Field label="Email" name="email" type="email" autoComplete="username" value={email} onInput={setEmail} error={f.fields.email} required />
-        <Field label="Password" name="password" type="password" autoComplete="new-password" hint="At least 10 characters." value={password} onInput={setPassword} error={f.fields.password} required />
-        <button type="submit" class="primary" disabled={f.busy}>Join</button>
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          hint="At least 10 characters."
+          value={password}
+          onInput={setPassword}
+          error={f.fields.password}
+          required
+        />
+        <button type="submit" class="primary" disabled={f.busy}>
+          Join
+        </button>
       </form>
     </Card>
   );
@@ -114,15 +175,31 @@ export function OperatorSetup() {
           Operator created. <a href="#/signin">Sign in</a> with {email}.
         </Alert>
       ) : (
-        <form ref={f.ref} onSubmit={f.onSubmit(async () => {
-          await api('POST', '/v1/session/operators', { email, password }, { authorization: `Bearer ${token.trim()}` });
-          setDone(true);
-        })} noValidate>
+        <form
+          ref={f.ref}
+          onSubmit={f.onSubmit(async () => {
+            await api('POST', '/v1/session/operators', { email, password }, { authorization: `Bearer ${token.trim()}` });
+            setDone(true);
+          })}
+          noValidate
+        >
           {f.error && <Alert>{f.error}</Alert>}
           <Field label="Admin token" name="token" type="password" autoComplete="off" value={token} onInput={setToken} required />
           <Field label="Operator email" name="email" type="email" autoComplete="username" value={email} onInput={setEmail} error={f.fields.email} required />
-          <Field label="Password" name="password" type="password" autoComplete="new-password" hint="At least 10 characters." value={password} onInput={setPassword} error={f.fields.password} required />
-          <button type="submit" class="primary" disabled={f.busy}>Create operator</button>
+          <Field
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            hint="At least 10 characters."
+            value={password}
+            onInput={setPassword}
+            error={f.fields.password}
+            required
+          />
+          <button type="submit" class="primary" disabled={f.busy}>
+            Create operator
+          </button>
         </form>
       )}
     </Card>

@@ -24,33 +24,57 @@ export function Tenants() {
   return (
     <>
       <PageTitle sub="Every organization using this service.">Tenants</PageTitle>
-      <form class="search" role="search" onSubmit={(e) => {
-        e.preventDefault();
-        setSearch(q.trim());
-      }}>
+      <form
+        class="search"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSearch(q.trim());
+        }}
+      >
         <Field label="Search by name or email" name="q" type="search" value={q} onInput={setQ} />
         <button type="submit">Search</button>
       </form>
       {tenants.error && <Alert>{tenants.error}</Alert>}
       {acting && (
-        <form class="inline-form confirm" ref={f.ref} onSubmit={f.onSubmit(async () => {
-          await api('PATCH', `/v1/tenants/${acting.id}`, { status: acting.status === 'active' ? 'suspended' : 'active', ...(reason.trim() ? { reason: reason.trim() } : {}) });
-          setActing(undefined);
-          setReason('');
-          tenants.reload();
-        })} noValidate>
+        <form
+          class="inline-form confirm"
+          ref={f.ref}
+          onSubmit={f.onSubmit(async () => {
+            await api('PATCH', `/v1/tenants/${acting.id}`, {
+              status: acting.status === 'active' ? 'suspended' : 'active',
+              ...(reason.trim() ? { reason: reason.trim() } : {}),
+            });
+            setActing(undefined);
+            setReason('');
+            tenants.reload();
+          })}
+          noValidate
+        >
           <h2>{acting.status === 'active' ? `Suspend ${acting.name}?` : `Resume ${acting.name}?`}</h2>
-          <p>{acting.status === 'active' ? 'All its clients are disconnected and refused, and its people cannot use the console or API until you resume it.' : 'Its users can connect again.'}</p>
+          <p>
+            {acting.status === 'active'
+              ? 'All its clients are disconnected and refused, and its people cannot use the console or API until you resume it.'
+              : 'Its users can connect again.'}
+          </p>
           {f.error && <Alert>{f.error}</Alert>}
           <Field label="Reason (kept in the audit log)" name="reason" value={reason} onInput={setReason} />
           <div class="actions">
-            <button type="submit" class={acting.status === 'active' ? 'danger' : 'primary'} disabled={f.busy}>{acting.status === 'active' ? 'Suspend' : 'Resume'}</button>
-            <button type="button" onClick={() => setActing(undefined)}>Cancel</button>
+            <button type="submit" class={acting.status === 'active' ? 'danger' : 'primary'} disabled={f.busy}>
+              {acting.status === 'active' ? 'Suspend' : 'Resume'}
+            </button>
+            <button type="button" onClick={() => setActing(undefined)}>
+              Cancel
+            </button>
           </div>
         </form>
       )}
-      {!tenants.data ? <Loading /> : tenants.data.items.length === 0 ? (
-        <Empty title={search ? `No tenant matches "${search}"` : 'No tenants yet'}>{search ? 'Try part of the name or the email domain.' : 'Tenants appear here when someone signs up.'}</Empty>
+      {!tenants.data ? (
+        <Loading />
+      ) : tenants.data.items.length === 0 ? (
+        <Empty title={search ? `No tenant matches "${search}"` : 'No tenants yet'}>
+          {search ? 'Try part of the name or the email domain.' : 'Tenants appear here when someone signs up.'}
+        </Empty>
       ) : (
         <Table caption="Tenants" head={['Name', 'Email', 'Plan', 'Status', 'Created', '']}>
           {tenants.data.items.map((t) => (
@@ -58,10 +82,17 @@ export function Tenants() {
               <td>{t.name}</td>
               <td>{t.email}</td>
               <td>{t.plan}</td>
-              <td><span class={`badge ${t.status === 'active' ? 'ok' : 'bad'}`}>{t.status}</span></td>
+              <td>
+                <span class={`badge ${t.status === 'active' ? 'ok' : 'bad'}`}>{t.status}</span>
+              </td>
               <td>{fmtTime(t.createdAt)}</td>
               <td>
-                <button type="button" class={t.status === 'active' ? 'danger' : ''} aria-label={`${t.status === 'active' ? 'Suspend' : 'Resume'} ${t.name}`} onClick={() => setActing(t)}>
+                <button
+                  type="button"
+                  class={t.status === 'active' ? 'danger' : ''}
+                  aria-label={`${t.status === 'active' ? 'Suspend' : 'Resume'} ${t.name}`}
+                  onClick={() => setActing(t)}
+                >
                   {t.status === 'active' ? 'Suspend…' : 'Resume…'}
                 </button>
               </td>
@@ -107,47 +138,72 @@ export function Plans() {
     <>
       <PageTitle sub="Limits every tenant on a plan gets; -1 means unlimited.">Plans</PageTitle>
       {done && <Alert kind="ok">{done}</Alert>}
-      {!plans.data ? <Loading /> : (
+      {!plans.data ? (
+        <Loading />
+      ) : (
         <Table caption="Plans" head={['Plan', ...EDITABLE.map(([, l]) => l), '']}>
           {plans.data.items.map((p) => (
             <tr key={p.id}>
               <td>{p.name}</td>
-              {EDITABLE.map(([k, , fmt]) => <td key={k}>{fmt(p.limits[k] ?? -1)}</td>)}
-              <td><button type="button" aria-label={`Edit plan ${p.name}`} onClick={() => edit(p)}>Edit</button></td>
+              {EDITABLE.map(([k, , fmt]) => (
+                <td key={k}>{fmt(p.limits[k] ?? -1)}</td>
+              ))}
+              <td>
+                <button type="button" aria-label={`Edit plan ${p.name}`} onClick={() => edit(p)}>
+                  Edit
+                </button>
+              </td>
             </tr>
           ))}
         </Table>
       )}
       {editing && (
-        <form class="inline-form" ref={f.ref} onSubmit={f.onSubmit(async () => {
-          if (!impact) {
-            const bad = EDITABLE.find(([k]) => !/^-?\d+$/.test(values[k] ?? ''));
-            if (bad) throw new ApiError(400, 'Please fix the fields marked below.', { [bad[0]]: 'Enter a whole number, or -1 for unlimited.' });
-            setImpact(await api('GET', `/v1/plans/${editing.id}/impact`));
-            return;
-          }
-          const r = await api<{ accountsChanged: number }>('PATCH', `/v1/plans/${editing.id}`, { limits: changed() });
-          setDone(`Plan ${editing.name} saved: ${r.accountsChanged} account${r.accountsChanged === 1 ? '' : 's'} re-signed and pushed to the brokers.`);
-          setEditing(undefined);
-          setImpact(undefined);
-          plans.reload();
-        })} noValidate>
+        <form
+          class="inline-form"
+          ref={f.ref}
+          onSubmit={f.onSubmit(async () => {
+            if (!impact) {
+              const bad = EDITABLE.find(([k]) => !/^-?\d+$/.test(values[k] ?? ''));
+              if (bad) throw new ApiError(400, 'Please fix the fields marked below.', { [bad[0]]: 'Enter a whole number, or -1 for unlimited.' });
+              setImpact(await api('GET', `/v1/plans/${editing.id}/impact`));
+              return;
+            }
+            const r = await api<{ accountsChanged: number }>('PATCH', `/v1/plans/${editing.id}`, { limits: changed() });
+            setDone(`Plan ${editing.name} saved: ${r.accountsChanged} account${r.accountsChanged === 1 ? '' : 's'} re-signed and pushed to the brokers.`);
+            setEditing(undefined);
+            setImpact(undefined);
+            plans.reload();
+          })}
+          noValidate
+        >
           <h2>Edit plan {editing.name}</h2>
           {f.error && <Alert>{f.error}</Alert>}
           {EDITABLE.map(([k, label]) => (
-            <Field key={k} label={label} name={k} value={values[k] ?? ''} onInput={(v) => {
-              setValues({ ...values, [k]: v });
-              setImpact(undefined);
-            }} error={f.fields[k]} />
+            <Field
+              key={k}
+              label={label}
+              name={k}
+              value={values[k] ?? ''}
+              onInput={(v) => {
+                setValues({ ...values, [k]: v });
+                setImpact(undefined);
+              }}
+              error={f.fields[k]}
+            />
           ))}
           {impact && (
             <Alert kind="info">
-              This changes {impact.accounts} account{impact.accounts === 1 ? '' : 's'} of {impact.tenants} tenant{impact.tenants === 1 ? '' : 's'}: they are re-signed and pushed to every broker at once.
+              This changes {impact.accounts} account{impact.accounts === 1 ? '' : 's'} of {impact.tenants} tenant{impact.tenants === 1 ? '' : 's'}: they are
+              re-signed and pushed to every broker at once.
             </Alert>
           )}
           <div class="actions">
-            <button type="submit" class="primary" disabled={f.busy || Object.keys(changed()).length === 0}>{impact ? `Yes, change ${impact.accounts} account${impact.accounts === 1 ? '' : 's'}` : 'Review change'}</button>
-            <button type="button" onClick={() => setEditing(undefined)}>Cancel</button>
+            <button type="submit" class="primary" disabled={f.busy || Object.keys(changed()).length === 0}>
+              {impact ? `Yes, change ${impact.accounts} account${impact.accounts === 1 ? '' : 's'}` : 'Review change'}
+            </button>
+            <button type="button" onClick={() => setEditing(undefined)}>
+              Cancel
+            </button>
           </div>
         </form>
       )}
@@ -176,15 +232,25 @@ export function Brokers() {
     <>
       <PageTitle sub="From each broker's monitoring endpoint, refreshed every 5 seconds.">Brokers</PageTitle>
       {brokers.error && <Alert>{brokers.error}</Alert>}
-      {!brokers.data ? <Loading /> : brokers.data.items.length === 0 ? (
-        <Empty title="No brokers registered">Register a broker with <code>POST /v1/brokers</code> (name, nats:// URL and monitoring URL) so account changes reach it.</Empty>
+      {!brokers.data ? (
+        <Loading />
+      ) : brokers.data.items.length === 0 ? (
+        <Empty title="No brokers registered">
+          Register a broker with <code>POST /v1/brokers</code> (name, nats:// URL and monitoring URL) so account changes reach it.
+        </Empty>
       ) : (
         <Table caption="Brokers" head={['Name', 'URL', 'Health', 'Version', 'Uptime', 'Connections', 'Subs', 'Msgs in / out', 'Slow consumers']}>
           {brokers.data.items.map((b) => (
             <tr key={b.id}>
               <td>{b.name}</td>
-              <td><code>{b.url}</code></td>
-              <td><span class={`badge ${b.health === 'ok' ? 'ok' : b.health === 'down' ? 'bad' : ''}`} title={b.error}>{b.health === 'down' ? `down (${b.error})` : b.health}</span></td>
+              <td>
+                <code>{b.url}</code>
+              </td>
+              <td>
+                <span class={`badge ${b.health === 'ok' ? 'ok' : b.health === 'down' ? 'bad' : ''}`} title={b.error}>
+                  {b.health === 'down' ? `down (${b.error})` : b.health}
+                </span>
+              </td>
               <td>{b.version ?? '—'}</td>
               <td>{b.uptime ?? '—'}</td>
               <td>{b.connections ?? '—'}</td>
@@ -216,13 +282,19 @@ export function Propagation() {
       {q.error && <Alert>{q.error}</Alert>}
       {done && <Alert kind="ok">{done}</Alert>}
       {f.error && <Alert>{f.error}</Alert>}
-      {!q.data ? <Loading /> : (
+      {!q.data ? (
+        <Loading />
+      ) : (
         <>
           <dl class="limits">
-            <dt>Waiting</dt><dd>{q.data.waiting}</dd>
-            <dt>Being pushed</dt><dd>{q.data.active}</dd>
-            <dt>Failed, retrying</dt><dd>{q.data.retrying}</dd>
-            <dt>Dead letters</dt><dd>{q.data.deadLetters.length}</dd>
+            <dt>Waiting</dt>
+            <dd>{q.data.waiting}</dd>
+            <dt>Being pushed</dt>
+            <dd>{q.data.active}</dd>
+            <dt>Failed, retrying</dt>
+            <dd>{q.data.retrying}</dd>
+            <dt>Dead letters</dt>
+            <dd>{q.data.deadLetters.length}</dd>
           </dl>
           <h2>Dead letters</h2>
           {q.data.deadLetters.length === 0 ? (
@@ -240,11 +312,20 @@ export function Propagation() {
                   </tr>
                 ))}
               </Table>
-              <button type="button" class="primary" disabled={f.busy} onClick={() => void f.run(async () => {
-                const r = await api<{ replayed: number }>('POST', '/v1/propagation/replay');
-                setDone(`${r.replayed} account${r.replayed === 1 ? '' : 's'} queued again.`);
-                q.reload();
-              })}>Replay all dead letters</button>
+              <button
+                type="button"
+                class="primary"
+                disabled={f.busy}
+                onClick={() =>
+                  void f.run(async () => {
+                    const r = await api<{ replayed: number }>('POST', '/v1/propagation/replay');
+                    setDone(`${r.replayed} account${r.replayed === 1 ? '' : 's'} queued again.`);
+                    q.reload();
+                  })
+                }
+              >
+                Replay all dead letters
+              </button>
             </>
           )}
         </>

@@ -11,7 +11,12 @@ export type CreateAccount = z.infer<typeof createAccountSchema>;
 const limit = z.number().int().min(-1);
 /** Overrides of the plan: any subset of the limits; null removes an override. */
 export const limitsSchema = z
-  .object(Object.fromEntries(LIMIT_KEYS.map((k) => [k, limit.nullable().optional()])) as Record<(typeof LIMIT_KEYS)[number], z.ZodOptional<z.ZodNullable<typeof limit>>>)
+  .object(
+    Object.fromEntries(LIMIT_KEYS.map((k) => [k, limit.nullable().optional()])) as Record<
+      (typeof LIMIT_KEYS)[number],
+      z.ZodOptional<z.ZodNullable<typeof limit>>
+    >,
+  )
   .strict();
 export const patchAccountSchema = z.object({ limits: limitsSchema }).strict();
 export type PatchAccount = z.infer<typeof patchAccountSchema>;

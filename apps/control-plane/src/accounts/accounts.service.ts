@@ -49,7 +49,12 @@ export class AccountsService {
 
   async list(caller: Caller, q: ListAccounts): Promise<Page<AccountView>> {
     const where = isOperator(caller) ? (q.tenant ? { tenantId: q.tenant } : {}) : { tenantId: caller.tenantId! };
-    return pageOf(q, (w) => this.db.prisma.account.findMany({ where, include: detail, orderBy: byAge, ...w }), () => this.db.prisma.account.count({ where }), (a) => this.view(a));
+    return pageOf(
+      q,
+      (w) => this.db.prisma.account.findMany({ where, include: detail, orderBy: byAge, ...w }),
+      () => this.db.prisma.account.count({ where }),
+      (a) => this.view(a),
+    );
   }
 
   async get(caller: Caller, id: string): Promise<AccountView> {
@@ -90,7 +95,13 @@ export class AccountsService {
       },
     });
     await touch(a.id);
-    await this.audit.record(tx, actor, { tenantId, action: 'account.create', targetType: 'account', targetId: a.id, details: { name, publicKey: a.publicKey } });
+    await this.audit.record(tx, actor, {
+      tenantId,
+      action: 'account.create',
+      targetType: 'account',
+      targetId: a.id,
+      details: { name, publicKey: a.publicKey },
+    });
     return a;
   }
 
@@ -104,7 +115,13 @@ export class AccountsService {
       }
       await tx.account.update({ where: { id }, data: { limits: merged } });
       await touch(id);
-      await this.audit.record(tx, caller, { tenantId: a.tenantId, action: 'account.limits', targetType: 'account', targetId: id, details: { limits: input.limits } });
+      await this.audit.record(tx, caller, {
+        tenantId: a.tenantId,
+        action: 'account.limits',
+        targetType: 'account',
+        targetId: id,
+        details: { limits: input.limits },
+      });
     });
     return this.view(await this.load(id));
   }
@@ -116,7 +133,13 @@ export class AccountsService {
       const kept = accountDeletionProblem(a);
       if (kept) throw new ConflictException(kept);
       await tx.account.delete({ where: { id } });
-      await this.audit.record(tx, caller, { tenantId: a.tenantId, action: 'account.delete', targetType: 'account', targetId: id, details: { name: a.name, publicKey: a.publicKey } });
+      await this.audit.record(tx, caller, {
+        tenantId: a.tenantId,
+        action: 'account.delete',
+        targetType: 'account',
+        targetId: id,
+        details: { name: a.name, publicKey: a.publicKey },
+      });
       publicKey = a.publicKey;
     });
     // The worker finds no JWT for it any more (the resolver answers 404).
@@ -134,7 +157,13 @@ export class AccountsService {
       const sk = newSealedKey(this.keyring, 'account');
       await tx.accountSigningKey.create({ data: { accountId: id, publicKey: sk.publicKey, seedEnc: sk.seedEnc } });
       await touch(id);
-      await this.audit.record(tx, caller, { tenantId: a.tenantId, action: rotate ? 'signing_key.rotate' : 'signing_key.add', targetType: 'account', targetId: id, details: { publicKey: sk.publicKey } });
+      await this.audit.record(tx, caller, {
+        tenantId: a.tenantId,
+        action: rotate ? 'signing_key.rotate' : 'signing_key.add',
+        targetType: 'account',
+        targetId: id,
+        details: { publicKey: sk.publicKey },
+      });
       return { publicKey: sk.publicKey };
     });
   }
@@ -143,7 +172,10 @@ export class AccountsService {
     await this.jwts.transact(async (tx, touch) => {
       const a = await this.find(caller, id, tx);
       const keys = await tx.accountSigningKey.findMany({ where: { accountId: id, revokedAt: null } });
-      const refused = signingKeyRevocationProblem(keys.map((k) => k.publicKey), publicKey);
+      const refused = signingKeyRevocationProblem(
+        keys.map((k) => k.publicKey),
+        publicKey,
+      );
       if (refused === 'unknown') throw notFound('signing key');
       if (refused) throw new ConflictException(refused);
       await tx.accountSigningKey.updateMany({ where: { accountId: id, publicKey }, data: { revokedAt: new Date() } });

@@ -39,7 +39,12 @@ export class ApiTokensService {
 
   async list(caller: Caller, p: Paging, tenant?: string): Promise<Page<TokenView>> {
     const where = isOperator(caller) ? (tenant ? { tenantId: tenant } : {}) : { tenantId: caller.tenantId! };
-    return pageOf(p, (w) => this.db.prisma.apiToken.findMany({ where, orderBy: byAge, ...w }), () => this.db.prisma.apiToken.count({ where }), view);
+    return pageOf(
+      p,
+      (w) => this.db.prisma.apiToken.findMany({ where, orderBy: byAge, ...w }),
+      () => this.db.prisma.apiToken.count({ where }),
+      view,
+    );
   }
 
   async create(caller: Caller, input: CreateToken): Promise<{ id: string; token: string }> {
@@ -48,7 +53,13 @@ export class ApiTokensService {
     return this.db.prisma.$transaction(async (tx) => {
       if (!(await tx.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) throw notFound('tenant');
       const t = await this.operator.mint(tx, { role: input.role, name: input.name, tenantId, memberId: caller.memberId, expiresAt });
-      await this.audit.record(tx, caller, { tenantId, action: 'token.create', targetType: 'api_token', targetId: t.id, details: { name: input.name, role: input.role } });
+      await this.audit.record(tx, caller, {
+        tenantId,
+        action: 'token.create',
+        targetType: 'api_token',
+        targetId: t.id,
+        details: { name: input.name, role: input.role },
+      });
       return t;
     });
   }

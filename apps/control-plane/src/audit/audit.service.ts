@@ -46,6 +46,11 @@ export class AuditService {
 
   async list(caller: Caller, p: Paging): Promise<Page<AuditView>> {
     const where = isOperator(caller) ? {} : { tenantId: caller.tenantId! };
-    return pageOf(p, (w) => this.db.prisma.auditLog.findMany({ where, orderBy: { id: 'desc' }, ...w }), () => this.db.prisma.auditLog.count({ where }), view);
+    return pageOf(
+      p,
+      (w) => this.db.prisma.auditLog.findMany({ where, orderBy: { id: 'desc' }, ...w }),
+      () => this.db.prisma.auditLog.count({ where }),
+      view,
+    );
   }
 }

@@ -28,7 +28,7 @@ export const READ_ONLY_OK_KEY = 'switchboard:read-only-ok';
 export const ReadOnlyOk = () => SetMetadata(READ_ONLY_OK_KEY, true);
 
 export const CallerParam = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => {
-  return (ctx.switchToHttp().getRequest<{ caller?: Caller }>()).caller!;
+  return ctx.switchToHttp().getRequest<{ caller?: Caller }>().caller!;
 });
 
 export const isOperator = (c: Caller) => c.role === 'operator_admin';

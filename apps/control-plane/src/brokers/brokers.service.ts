@@ -19,7 +19,12 @@ export class BrokersService {
   ) {}
 
   list(p: Paging): Promise<Page<BrokerView>> {
-    return pageOf(p, (w) => this.db.prisma.broker.findMany({ orderBy: { name: 'asc' }, ...w }), () => this.db.prisma.broker.count(), view);
+    return pageOf(
+      p,
+      (w) => this.db.prisma.broker.findMany({ orderBy: { name: 'asc' }, ...w }),
+      () => this.db.prisma.broker.count(),
+      view,
+    );
   }
 
   async create(caller: Caller, input: CreateBroker): Promise<BrokerView> {

@@ -25,7 +25,12 @@ export class ExportsService {
   async list(caller: Caller, accountId: string, p: Paging): Promise<Page<ExportView>> {
     await this.accounts.find(caller, accountId);
     const where = { accountId };
-    return pageOf(p, (w) => this.db.prisma.export.findMany({ where, orderBy: byAge, ...w }), () => this.db.prisma.export.count({ where }), view);
+    return pageOf(
+      p,
+      (w) => this.db.prisma.export.findMany({ where, orderBy: byAge, ...w }),
+      () => this.db.prisma.export.count({ where }),
+      view,
+    );
   }
 
   async create(caller: Caller, accountId: string, input: CreateExport): Promise<ExportView> {
@@ -43,7 +48,13 @@ export class ExportsService {
         },
       });
       await touch(accountId);
-      await this.audit.record(tx, caller, { tenantId: a.tenantId, action: 'export.create', targetType: 'export', targetId: e.id, details: { accountId, subject: e.subject, type: e.type } });
+      await this.audit.record(tx, caller, {
+        tenantId: a.tenantId,
+        action: 'export.create',
+        targetType: 'export',
+        targetId: e.id,
+        details: { accountId, subject: e.subject, type: e.type },
+      });
       return view(e);
     });
   }
@@ -55,7 +66,13 @@ export class ExportsService {
       if (!e) throw notFound('export');
       await tx.export.delete({ where: { id: exportId } });
       await touch(accountId);
-      await this.audit.record(tx, caller, { tenantId: a.tenantId, action: 'export.delete', targetType: 'export', targetId: exportId, details: { accountId, subject: e.subject } });
+      await this.audit.record(tx, caller, {
+        tenantId: a.tenantId,
+        action: 'export.delete',
+        targetType: 'export',
+        targetId: exportId,
+        details: { accountId, subject: e.subject },
+      });
     });
   }
 
@@ -68,7 +85,13 @@ export class ExportsService {
       const e = await tx.export.findFirst({ where: { id: exportId, accountId }, include: { account: { omit: { seedEnc: false } } } });
       if (!e) throw notFound('export');
       const token = issueActivation({ importer, subject: e.subject, type: e.type, name: e.name, expiresAt }, openSigner(this.keyring, e.account));
-      await this.audit.record(tx, caller, { tenantId: e.account.tenantId, action: 'export.activate', targetType: 'export', targetId: exportId, details: { accountId, importer, expiresAt } });
+      await this.audit.record(tx, caller, {
+        tenantId: e.account.tenantId,
+        action: 'export.activate',
+        targetType: 'export',
+        targetId: exportId,
+        details: { accountId, importer, expiresAt },
+      });
       return { token };
     });
   }

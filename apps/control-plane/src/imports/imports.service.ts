@@ -37,7 +37,12 @@ export class ImportsService {
   async list(caller: Caller, accountId: string, p: Paging): Promise<Page<ImportView>> {
     await this.accounts.find(caller, accountId);
     const where = { accountId };
-    return pageOf(p, (w) => this.db.prisma.import.findMany({ where, orderBy: byAge, ...w }), () => this.db.prisma.import.count({ where }), view);
+    return pageOf(
+      p,
+      (w) => this.db.prisma.import.findMany({ where, orderBy: byAge, ...w }),
+      () => this.db.prisma.import.count({ where }),
+      view,
+    );
   }
 
   async create(caller: Caller, accountId: string, input: CreateImport): Promise<ImportView> {
@@ -57,8 +62,14 @@ export class ImportsService {
     return this.jwts.transact(async (tx, touch) => {
       const a = await this.accounts.find(caller, accountId, tx);
       // The exporter's exports, when it is one of ours (else the broker decides).
-      const exports = await tx.export.findMany({ where: { account: { publicKey: exporter } }, select: { id: true, subject: true, type: true, tokenRequired: true } });
-      const problem = importProblem({ importer: a.publicKey, exporter, subject: input.subject, type: input.type, ...(input.token ? { token: input.token } : {}) }, exports);
+      const exports = await tx.export.findMany({
+        where: { account: { publicKey: exporter } },
+        select: { id: true, subject: true, type: true, tokenRequired: true },
+      });
+      const problem = importProblem(
+        { importer: a.publicKey, exporter, subject: input.subject, type: input.type, ...(input.token ? { token: input.token } : {}) },
+        exports,
+      );
       if (problem) throw invalid(problem.field, problem.message);
       // Link the export of exactly this subject.
       const exp = exports.find((e) => e.subject === input.subject);
@@ -76,7 +87,13 @@ export class ImportsService {
         },
       });
       await touch(accountId);
-      await this.audit.record(tx, caller, { tenantId: a.tenantId, action: 'import.create', targetType: 'import', targetId: i.id, details: { accountId, exporter, subject: i.subject } });
+      await this.audit.record(tx, caller, {
+        tenantId: a.tenantId,
+        action: 'import.create',
+        targetType: 'import',
+        targetId: i.id,
+        details: { accountId, exporter, subject: i.subject },
+      });
       return view(i);
     });
   }
@@ -88,7 +105,13 @@ export class ImportsService {
       if (!i) throw notFound('import');
       await tx.import.delete({ where: { id: importId } });
       await touch(accountId);
-      await this.audit.record(tx, caller, { tenantId: a.tenantId, action: 'import.delete', targetType: 'import', targetId: importId, details: { accountId, subject: i.subject } });
+      await this.audit.record(tx, caller, {
+        tenantId: a.tenantId,
+        action: 'import.delete',
+        targetType: 'import',
+        targetId: importId,
+        details: { accountId, subject: i.subject },
+      });
     });
   }
 }

@@ -53,7 +53,12 @@ export class MembersService {
 
   async list(caller: Caller, p: Paging, tenant?: string): Promise<Page<MemberView>> {
     const where = { tenantId: this.tenantOf(caller, tenant) };
-    return pageOf(p, (w) => this.db.prisma.member.findMany({ where, orderBy: byAge, ...w }), () => this.db.prisma.member.count({ where }), memberView);
+    return pageOf(
+      p,
+      (w) => this.db.prisma.member.findMany({ where, orderBy: byAge, ...w }),
+      () => this.db.prisma.member.count({ where }),
+      memberView,
+    );
   }
 
   private async find(tx: Tx, caller: Caller, id: string): Promise<Member> {
@@ -73,7 +78,13 @@ export class MembersService {
       const m = await this.find(tx, caller, id);
       await this.checkChange(tx, caller, m, input.role);
       const updated = await tx.member.update({ where: { id }, data: { role: input.role } });
-      await this.audit.record(tx, caller, { tenantId: m.tenantId, action: 'member.update', targetType: 'member', targetId: id, details: { email: m.email, from: m.role, to: input.role } });
+      await this.audit.record(tx, caller, {
+        tenantId: m.tenantId,
+        action: 'member.update',
+        targetType: 'member',
+        targetId: id,
+        details: { email: m.email, from: m.role, to: input.role },
+      });
       return memberView(updated);
     });
   }
@@ -85,14 +96,25 @@ export class MembersService {
       await this.checkChange(tx, caller, m, 'remove');
       await tx.member.delete({ where: { id } });
       if (m.personId) await tx.session.updateMany({ where: { personId: m.personId, tenantId: m.tenantId, revokedAt: null }, data: { revokedAt: new Date() } });
-      await this.audit.record(tx, caller, { tenantId: m.tenantId, action: 'member.remove', targetType: 'member', targetId: id, details: { email: m.email, role: m.role } });
+      await this.audit.record(tx, caller, {
+        tenantId: m.tenantId,
+        action: 'member.remove',
+        targetType: 'member',
+        targetId: id,
+        details: { email: m.email, role: m.role },
+      });
     });
   }
 
   async invites(caller: Caller, p: Paging, tenant?: string): Promise<Page<InviteView>> {
     const where = { tenantId: this.tenantOf(caller, tenant) };
     const newest = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
-    return pageOf(p, (w) => this.db.prisma.invite.findMany({ where, orderBy: newest, ...w }), () => this.db.prisma.invite.count({ where }), inviteView);
+    return pageOf(
+      p,
+      (w) => this.db.prisma.invite.findMany({ where, orderBy: newest, ...w }),
+      () => this.db.prisma.invite.count({ where }),
+      inviteView,
+    );
   }
 
   /** The link's secret is returned once; only its hash is kept. */
@@ -102,9 +124,22 @@ export class MembersService {
     return this.db.prisma.$transaction(async (tx) => {
       if (!(await tx.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) throw notFound('tenant');
       const i = await tx.invite.create({
-        data: { tenantId, role: input.role, email: input.email ?? null, tokenHash: hashSecret(token), createdBy: caller.actor, expiresAt: new Date(Date.now() + input.validHours * 3_600_000) },
+        data: {
+          tenantId,
+          role: input.role,
+          email: input.email ?? null,
+          tokenHash: hashSecret(token),
+          createdBy: caller.actor,
+          expiresAt: new Date(Date.now() + input.validHours * 3_600_000),
+        },
       });
-      await this.audit.record(tx, caller, { tenantId, action: 'invite.create', targetType: 'invite', targetId: i.id, details: { role: i.role, email: i.email } });
+      await this.audit.record(tx, caller, {
+        tenantId,
+        action: 'invite.create',
+        targetType: 'invite',
+        targetId: i.id,
+        details: { role: i.role, email: i.email },
+      });
       return { ...inviteView(i), token };
     });
   }
@@ -139,7 +174,8 @@ export class MembersService {
   async accept(input: AcceptInvite): Promise<OpenedSession> {
     const existing = await this.db.prisma.person.findUnique({ where: { email: input.email } });
     if (existing) {
-      if (!(await verifyPassword(input.password, existing.passwordHash))) throw new UnauthorizedException('That email has an account: enter its password to join.');
+      if (!(await verifyPassword(input.password, existing.passwordHash)))
+        throw new UnauthorizedException('That email has an account: enter its password to join.');
     } else {
       const problem = passwordProblem(input.password, input.email);
       if (problem) throw field('password', problem);
@@ -148,13 +184,20 @@ export class MembersService {
     return this.db.prisma.$transaction(async (tx) => {
       const i = await this.usable(tx, input.token);
       if (i.email && i.email !== input.email) throw field('email', 'This invite is for another email address.');
-      if (await tx.member.findFirst({ where: { tenantId: i.tenantId, email: input.email } })) throw new ConflictException('You are already a member of this organization: sign in instead.');
+      if (await tx.member.findFirst({ where: { tenantId: i.tenantId, email: input.email } }))
+        throw new ConflictException('You are already a member of this organization: sign in instead.');
       const person = existing ?? (await tx.person.create({ data: { email: input.email, passwordHash: passwordHash! } }));
       const m = await tx.member.create({ data: { tenantId: i.tenantId, email: input.email, role: i.role, personId: person.id } });
       // Only one acceptance: a concurrent one finds acceptedAt set and updates nothing.
       const { count } = await tx.invite.updateMany({ where: { id: i.id, acceptedAt: null }, data: { acceptedAt: new Date() } });
       if (count !== 1) throw new GoneException('This invite link was already used. Ask for a new one.');
-      await this.audit.record(tx, `member:${m.id}`, { tenantId: i.tenantId, action: 'invite.accept', targetType: 'member', targetId: m.id, details: { email: m.email, role: m.role } });
+      await this.audit.record(tx, `member:${m.id}`, {
+        tenantId: i.tenantId,
+        action: 'invite.accept',
+        targetType: 'member',
+        targetId: m.id,
+        details: { email: m.email, role: m.role },
+      });
       return this.sessions.open(tx, person.id, i.tenantId, `member:${m.id}`);
     });
   }

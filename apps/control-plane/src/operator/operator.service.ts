@@ -165,7 +165,9 @@ export class OperatorService implements OnModuleInit {
   async mintAdminToken(name: string): Promise<string> {
     return this.db.prisma.$transaction(async (tx) => {
       const t = await this.mint(tx, { role: 'operator_admin', name });
-      await tx.auditLog.create({ data: { actor: 'system', action: 'token.create', targetType: 'api_token', targetId: t.id, data: { name, role: 'operator_admin' } } });
+      await tx.auditLog.create({
+        data: { actor: 'system', action: 'token.create', targetType: 'api_token', targetId: t.id, data: { name, role: 'operator_admin' } },
+      });
       return t.token;
     });
   }
@@ -181,7 +183,13 @@ export class OperatorService implements OnModuleInit {
     t: { role: Role; name: string; tenantId?: string; memberId?: string; expiresAt?: Date },
   ): Promise<MintedToken> {
     const id = randomUUID();
-    const token = await signer.issue({ sub: t.memberId ?? id, role: t.role, jti: id, ...(t.tenantId ? { tenant: t.tenantId } : {}), ...(t.expiresAt ? { expiresAt: t.expiresAt } : {}) });
+    const token = await signer.issue({
+      sub: t.memberId ?? id,
+      role: t.role,
+      jti: id,
+      ...(t.tenantId ? { tenant: t.tenantId } : {}),
+      ...(t.expiresAt ? { expiresAt: t.expiresAt } : {}),
+    });
     await tx.apiToken.create({
       data: {
         id,

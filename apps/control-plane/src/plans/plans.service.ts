@@ -21,7 +21,12 @@ export class PlansService {
   ) {}
 
   list(p: Paging): Promise<Page<PlanView>> {
-    return pageOf(p, (w) => this.db.prisma.plan.findMany({ orderBy: { name: 'asc' }, ...w }), () => this.db.prisma.plan.count(), view);
+    return pageOf(
+      p,
+      (w) => this.db.prisma.plan.findMany({ orderBy: { name: 'asc' }, ...w }),
+      () => this.db.prisma.plan.count(),
+      view,
+    );
   }
 
   async get(id: string): Promise<PlanView> {
@@ -69,7 +74,12 @@ export class PlansService {
       });
       const accounts = await tx.account.findMany({ where: { tenant: { planId: id } }, select: { id: true } });
       for (const a of accounts) await touch(a.id);
-      await this.audit.record(tx, caller, { action: 'plan.update', targetType: 'plan', targetId: id, details: { name: plan.name, limits: l, maxAccounts: input.maxAccounts, accountsChanged: accounts.length } });
+      await this.audit.record(tx, caller, {
+        action: 'plan.update',
+        targetType: 'plan',
+        targetId: id,
+        details: { name: plan.name, limits: l, maxAccounts: input.maxAccounts, accountsChanged: accounts.length },
+      });
       return { ...view(plan), accountsChanged: accounts.length };
     });
   }

@@ -51,7 +51,9 @@ export class PropagationService {
 
   async replay(caller: Caller): Promise<{ replayed: number }> {
     const replayed = await this.inspectable().replayDeadLetters();
-    await this.db.prisma.$transaction((tx) => this.audit.record(tx, caller, { action: 'propagation.replay', targetType: 'queue', targetId: 'account-jwt', details: { replayed } }));
+    await this.db.prisma.$transaction((tx) =>
+      this.audit.record(tx, caller, { action: 'propagation.replay', targetType: 'queue', targetId: 'account-jwt', details: { replayed } }),
+    );
     return { replayed };
   }
 }

@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import { passwordProblem } from '@switchboard/identity';
 
-export const emailSchema = z.email('Enter an email address like name@example.com.').max(254).transform((e) => e.toLowerCase());
+export const emailSchema = z
+  .email('Enter an email address like name@example.com.')
+  .max(254)
+  .transform((e) => e.toLowerCase());
 
 /** A new password, checked by libs/identity's rules (the message is for the person typing it). */
-export const newPasswordSchema = z.string().max(1000).superRefine((p, ctx) => {
-  const problem = passwordProblem(p);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const newPasswordSchema = z
+  .string()
+  .max(1000)
+  .superRefine((p, ctx) => {
+    const problem = passwordProblem(p);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const signInSchema = z.object({ email: emailSchema, password: z.string().min(1, 'Enter your password.').max(1000) }).strict();
 export type SignIn = z.infer<typeof signInSchema>;

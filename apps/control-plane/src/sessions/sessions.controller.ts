@@ -45,7 +45,12 @@ export class SessionsController {
   @Public()
   @ApiOperation({ summary: 'Console sign-up: organization (tenant + first account) and its owner; signs in (cookie)' })
   @ApiZodBody(consoleSignupSchema)
-  async signUp(@Ip() ip: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body(new ZodBodyPipe(consoleSignupSchema)) body: ConsoleSignup) {
+  async signUp(
+    @Ip() ip: string,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Body(new ZodBodyPipe(consoleSignupSchema)) body: ConsoleSignup,
+  ) {
     if (!this.signups.take(ip)) throw new TooManyRequestsException('Too many sign-ups from this address. Try again later.', this.signups.retryAfterMs(ip));
     return this.started(req, reply, await this.sessions.signUp(body));
   }
@@ -55,7 +60,12 @@ export class SessionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password: sets the session cookie (rate-limited per email and address)' })
   @ApiZodBody(signInSchema)
-  async signIn(@Ip() ip: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body(new ZodBodyPipe(signInSchema)) body: SignIn) {
+  async signIn(
+    @Ip() ip: string,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Body(new ZodBodyPipe(signInSchema)) body: SignIn,
+  ) {
     return this.started(req, reply, await this.sessions.signIn(body, ip));
   }
 

@@ -38,7 +38,9 @@ export class SessionsService {
     const wait = this.limiter.retryAfter(input.email, address);
     if (wait > 0) {
       const minutes = Math.ceil(wait / 60_000);
-      throw new TooManyRequestsException(`Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, wait, { retryAfterSeconds: Math.ceil(wait / 1000) });
+      throw new TooManyRequestsException(`Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, wait, {
+        retryAfterSeconds: Math.ceil(wait / 1000),
+      });
     }
     const person = await this.db.prisma.person.findUnique({
       where: { email: input.email },

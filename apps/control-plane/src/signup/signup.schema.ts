@@ -3,7 +3,10 @@ import type { TenantView } from '../tenants/tenant.schema.js';
 
 export const signupSchema = z
   .object({
-    email: z.email().max(254).transform((e) => e.toLowerCase()),
+    email: z
+      .email()
+      .max(254)
+      .transform((e) => e.toLowerCase()),
     organization: z.string().trim().min(1).max(100),
     plan: z.string().min(1).max(63).optional(),
   })

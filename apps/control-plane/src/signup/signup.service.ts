@@ -21,18 +21,33 @@ export class SignupService {
   async signup(input: Signup, owner?: SignupOwner, by?: Caller): Promise<SignupResult & { personId?: string }> {
     return this.jwts.transact(async (tx, touch) => {
       const plan = await tx.plan.findUnique({ where: { name: input.plan ?? 'free' } });
-      if (!plan) throw new BadRequestException({ message: 'validation failed', details: [{ field: 'plan', message: `no plan named ${input.plan ?? 'free'}` }] });
+      if (!plan)
+        throw new BadRequestException({ message: 'validation failed', details: [{ field: 'plan', message: `no plan named ${input.plan ?? 'free'}` }] });
       // A duplicate email fails here on the unique index: 409, and nothing of this signup stays.
       const tenant = await tx.tenant.create({ data: { name: input.organization, email: input.email, planId: plan.id }, include: { plan: true } });
       // A person already signed in elsewhere (an invited member) fails on persons.email: 409, nothing kept.
       const person = owner ? await tx.person.create({ data: { email: input.email, passwordHash: owner.passwordHash } }) : undefined;
       const member = await tx.member.create({ data: { tenantId: tenant.id, email: input.email, role: 'owner', personId: person?.id ?? null } });
       const actor = `member:${member.id}`;
-      await this.audit.record(tx, by ?? actor, { tenantId: tenant.id, action: by ? 'tenant.create' : 'tenant.signup', targetType: 'tenant', targetId: tenant.id, details: { name: tenant.name, plan: plan.name } });
+      await this.audit.record(tx, by ?? actor, {
+        tenantId: tenant.id,
+        action: by ? 'tenant.create' : 'tenant.signup',
+        targetType: 'tenant',
+        targetId: tenant.id,
+        details: { name: tenant.name, plan: plan.name },
+      });
       const account = await this.accounts.createIn(tx, touch, actor, tenant.id, 'default');
-      const token = owner ? undefined : (await this.operator.mint(tx, { role: 'tenant_admin', name: 'signup', tenantId: tenant.id, memberId: member.id })).token;
+      const token = owner
+        ? undefined
+        : (await this.operator.mint(tx, { role: 'tenant_admin', name: 'signup', tenantId: tenant.id, memberId: member.id })).token;
       const { publicKey } = await tx.account.findUniqueOrThrow({ where: { id: account.id }, select: { publicKey: true } });
-      return { tenant: tenantView(tenant), account: { id: account.id, name: account.name, publicKey }, ...(token ? { token } : {}), memberId: member.id, ...(person ? { personId: person.id } : {}) };
+      return {
+        tenant: tenantView(tenant),
+        account: { id: account.id, name: account.name, publicKey },
+        ...(token ? { token } : {}),
+        memberId: member.id,
+        ...(person ? { personId: person.id } : {}),
+      };
     });
   }
 }

@@ -6,7 +6,15 @@ import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { ApiZodBody } from '../common/openapi.js';
 import type { SignupResult } from '../signup/signup.schema.js';
 import { SignupService } from '../signup/signup.service.js';
-import { createTenantSchema, listTenantsSchema, patchTenantSchema, type CreateTenant, type ListTenants, type PatchTenant, type TenantView } from './tenant.schema.js';
+import {
+  createTenantSchema,
+  listTenantsSchema,
+  patchTenantSchema,
+  type CreateTenant,
+  type ListTenants,
+  type PatchTenant,
+  type TenantView,
+} from './tenant.schema.js';
 import { TenantsService } from './tenants.service.js';
 
 const uuid = new ParseUUIDPipe();

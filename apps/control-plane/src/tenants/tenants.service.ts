@@ -27,7 +27,12 @@ export class TenantsService {
   /** `q` matches name or email, case-insensitively. */
   async list(p: Paging, q?: string): Promise<Page<TenantView>> {
     const where = q ? { OR: [{ name: { contains: q, mode: 'insensitive' as const } }, { email: { contains: q, mode: 'insensitive' as const } }] } : {};
-    return pageOf(p, (w) => this.db.prisma.tenant.findMany({ where, include: { plan: true }, orderBy: byAge, ...w }), () => this.db.prisma.tenant.count({ where }), tenantView);
+    return pageOf(
+      p,
+      (w) => this.db.prisma.tenant.findMany({ where, include: { plan: true }, orderBy: byAge, ...w }),
+      () => this.db.prisma.tenant.count({ where }),
+      tenantView,
+    );
   }
 
   async get(caller: Caller, id: string): Promise<TenantView> {

@@ -25,7 +25,10 @@ export const createUserSchema = z
       .object({
         pub: permission(pubSubject).optional(),
         sub: permission(subSubject).optional(),
-        resp: z.object({ max: z.number().int().min(1), ttl: durationSchema }).strict().optional(),
+        resp: z
+          .object({ max: z.number().int().min(1), ttl: durationSchema })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

@@ -35,7 +35,12 @@ export class UsersService {
   async list(caller: Caller, accountId: string, p: Paging): Promise<Page<UserView>> {
     await this.accounts.find(caller, accountId);
     const where = { accountId };
-    return pageOf(p, (w) => this.db.prisma.user.findMany({ where, orderBy: byAge, ...w }), () => this.db.prisma.user.count({ where }), view);
+    return pageOf(
+      p,
+      (w) => this.db.prisma.user.findMany({ where, orderBy: byAge, ...w }),
+      () => this.db.prisma.user.count({ where }),
+      view,
+    );
   }
 
   async get(caller: Caller, accountId: string, userId: string): Promise<UserView> {
@@ -53,9 +58,18 @@ export class UsersService {
       const a = await this.accounts.find(caller, accountId, tx);
       const sk = await tx.accountSigningKey.findFirst({ where: { accountId, revokedAt: null }, orderBy: { createdAt: 'desc' }, omit: { seedEnc: false } });
       if (!sk) throw notFound('signing key');
-      const jwt = issueUserJwt({ publicKey, name: input.name, account: a.publicKey, permissions, expiresAt, bearer: input.bearer }, openSigner(this.keyring, sk));
+      const jwt = issueUserJwt(
+        { publicKey, name: input.name, account: a.publicKey, permissions, expiresAt, bearer: input.bearer },
+        openSigner(this.keyring, sk),
+      );
       const u = await tx.user.create({ data: { accountId, name: input.name, publicKey, permissions: permissions as object, jwt, expiresAt } });
-      await this.audit.record(tx, caller, { tenantId: a.tenantId, action: 'user.create', targetType: 'user', targetId: u.id, details: { accountId, name: u.name, publicKey } });
+      await this.audit.record(tx, caller, {
+        tenantId: a.tenantId,
+        action: 'user.create',
+        targetType: 'user',
+        targetId: u.id,
+        details: { accountId, name: u.name, publicKey },
+      });
       return view(u);
     });
   }
@@ -71,7 +85,13 @@ export class UsersService {
       const revokedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
       await tx.user.update({ where: { id: userId }, data: { revokedAt } });
       await touch(accountId);
-      await this.audit.record(tx, caller, { tenantId: a.tenantId, action: 'user.revoke', targetType: 'user', targetId: userId, details: { accountId, publicKey: u.publicKey } });
+      await this.audit.record(tx, caller, {
+        tenantId: a.tenantId,
+        action: 'user.revoke',
+        targetType: 'user',
+        targetId: userId,
+        details: { accountId, publicKey: u.publicKey },
+      });
       return { revokedAt };
     });
   }
