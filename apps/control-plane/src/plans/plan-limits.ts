@@ -5,3 +5,27 @@ import { limitsOf, type Limits } from '@switchboard/issuer';
 export function planLimits(p: Plan): Limits {
   return limitsOf(p);
 }
+
+const big = (n: number | undefined) => (n === undefined ? undefined : BigInt(n));
+
+/** The plan row's columns for API limits (absent limits stay undefined: Prisma keeps the column's value or default). */
+export function planRow(l: Partial<Limits>) {
+  return {
+    maxConnections: l.maxConnections,
+    maxLeafNodes: l.maxLeafNodes,
+    maxSubscriptions: l.maxSubscriptions,
+    maxPayload: big(l.maxPayload),
+    maxData: big(l.maxData),
+    maxImports: l.maxImports,
+    maxExports: l.maxExports,
+    jsMemoryStorage: big(l.jsMemoryStorage),
+    jsDiskStorage: big(l.jsDiskStorage),
+    jsStreams: l.jsStreams,
+    jsConsumers: l.jsConsumers,
+    rateMsgs: big(l.rateMsgs),
+    rateBytes: big(l.rateBytes),
+    subsTotal: l.subsTotal,
+    monthlyMsgs: big(l.monthlyMsgs),
+    monthlyBytes: big(l.monthlyBytes),
+  };
+}

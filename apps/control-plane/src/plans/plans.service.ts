@@ -4,13 +4,11 @@ import { AuditService } from '../audit/audit.service.js';
 import { notFound, type Caller } from '../auth/caller.js';
 import { pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE } from '../tokens.js';
-import { planLimits } from './plan-limits.js';
+import { planLimits, planRow } from './plan-limits.js';
 import type { CreatePlan, PatchPlan, PlanView } from './plan.schema.js';
 import { AccountJwtService } from '../accounts/account-jwt.service.js';
 
 const view = (p: Plan): PlanView => ({ id: p.id, name: p.name, limits: planLimits(p), maxAccounts: p.maxAccounts, createdAt: p.createdAt });
-
-const big = (n: number | undefined) => (n === undefined ? undefined : BigInt(n));
 
 @Injectable()
 export class PlansService {
@@ -54,22 +52,7 @@ export class PlansService {
         where: { id },
         data: {
           maxAccounts: input.maxAccounts,
-          maxConnections: l.maxConnections,
-          maxLeafNodes: l.maxLeafNodes,
-          maxSubscriptions: l.maxSubscriptions,
-          maxPayload: big(l.maxPayload),
-          maxData: big(l.maxData),
-          maxImports: l.maxImports,
-          maxExports: l.maxExports,
-          jsMemoryStorage: big(l.jsMemoryStorage),
-          jsDiskStorage: big(l.jsDiskStorage),
-          jsStreams: l.jsStreams,
-          jsConsumers: l.jsConsumers,
-          rateMsgs: big(l.rateMsgs),
-          rateBytes: big(l.rateBytes),
-          subsTotal: l.subsTotal,
-          monthlyMsgs: big(l.monthlyMsgs),
-          monthlyBytes: big(l.monthlyBytes),
+          ...planRow(l),
         },
       });
       const accounts = await tx.account.findMany({ where: { tenant: { planId: id } }, select: { id: true } });
@@ -91,22 +74,7 @@ export class PlansService {
         data: {
           name: input.name,
           maxAccounts: input.maxAccounts,
-          maxConnections: l.maxConnections,
-          maxLeafNodes: l.maxLeafNodes,
-          maxSubscriptions: l.maxSubscriptions,
-          maxPayload: big(l.maxPayload),
-          maxData: big(l.maxData),
-          maxImports: l.maxImports,
-          maxExports: l.maxExports,
-          jsMemoryStorage: big(l.jsMemoryStorage),
-          jsDiskStorage: big(l.jsDiskStorage),
-          jsStreams: l.jsStreams,
-          jsConsumers: l.jsConsumers,
-          rateMsgs: big(l.rateMsgs),
-          rateBytes: big(l.rateBytes),
-          subsTotal: l.subsTotal,
-          monthlyMsgs: big(l.monthlyMsgs),
-          monthlyBytes: big(l.monthlyBytes),
+          ...planRow(l),
         },
       });
       await this.audit.record(tx, caller, { action: 'plan.create', targetType: 'plan', targetId: plan.id, details: { name: plan.name } });
