@@ -1,6 +1,6 @@
 // The broker process: flags and config file → options, logging, listeners, signals.
 import { ConfigError, parseConfigFile } from '@switchboard/config';
-import { createTlsContext, optionsFromConfig, PROTOCOL_VERSION, ServerLogger, type ServerOptions } from '@switchboard/server';
+import { createTlsContext, defaultOptions, optionsFromConfig, PROTOCOL_VERSION, ServerLogger, validateLeafNodes, type ServerOptions } from '@switchboard/server';
 import { startBroker, type Broker } from './broker.js';
 import { collectAfterSlowConsumers } from './slow-consumer-gc.js';
 import { FlagError, parseFlags, USAGE, type Flags } from './flags.js';
@@ -59,6 +59,19 @@ async function main(argv: string[]): Promise<void> {
       flags.configFile ? `broker: configuration file ${flags.configFile} is valid\n` : 'broker: no configuration file given (-c); flags are valid\n',
     );
     return;
+  }
+
+  // As nats-server: -t reads the file; cross-checks (accounts a leaf names, operator mode) run at start.
+  try {
+    const o = { ...defaultOptions(), ...options };
+    validateLeafNodes(
+      o.leafnodes,
+      o.accounts.map((a) => a.name),
+      o.operators.length > 0,
+      o.systemAccount,
+    );
+  } catch (err) {
+    fail(`broker: ${(err as Error).message}`, 1);
   }
 
   const logger = new ServerLogger({

@@ -19,6 +19,8 @@ export interface AccountLimits {
   /** Publish rate of the whole account (Switchboard): messages and payload bytes per second. */
   rateMsgs: number;
   rateBytes: number;
+  /** Leaf node connections bound to the account on this server (nats-server's account `leaf`). */
+  maxLeafNodes: number;
 }
 
 export const UNLIMITED: Readonly<AccountLimits> = Object.freeze({
@@ -28,6 +30,7 @@ export const UNLIMITED: Readonly<AccountLimits> = Object.freeze({
   maxAccountSubscriptions: -1,
   rateMsgs: -1,
   rateBytes: -1,
+  maxLeafNodes: -1,
 });
 
 /** The Switchboard limits and their tag / config key names (one vocabulary for both). */
@@ -41,7 +44,7 @@ const TAG_PREFIX = 'sb:';
 
 /** What the broker reads from an account JWT's claims (`nats` section). */
 export interface LimitClaims {
-  limits?: { conn?: number; subs?: number; payload?: number; imports?: number; exports?: number };
+  limits?: { conn?: number; leaf?: number; subs?: number; payload?: number; imports?: number; exports?: number };
   tags?: unknown;
   imports?: unknown[];
   exports?: unknown[];
@@ -71,6 +74,7 @@ export function limitsFromClaims(nats: LimitClaims): AccountLimits {
   const out: AccountLimits = {
     ...UNLIMITED,
     maxConnections: jwtLimit(l.conn, true),
+    maxLeafNodes: jwtLimit(l.leaf, true),
     // An account's subs/payload of 0 means unset, as authorizeUser reads them.
     maxSubscriptions: jwtLimit(l.subs, false),
     maxPayload: jwtLimit(l.payload, false),

@@ -50,6 +50,8 @@ export interface AuthConn {
   describe(): string;
   /** The TLS session, for verify_and_map (its client certificate names the user). */
   readonly tls?: TlsConnState | null;
+  /** A user JWT's allowed_connection_types are checked against this (absent = STANDARD; leaf connections say LEAFNODE). */
+  readonly connectionType?: 'STANDARD' | 'LEAFNODE';
 }
 
 /**

@@ -6,6 +6,7 @@ import { applyOperatorKey, finishOperatorMode, OPERATOR_KEYS } from './operator-
 import { finishTls, tlsOptionsFromConfig } from './tls-config.js';
 import { checkExportsImports, parseExports, parseImports } from './config-exports-imports.js';
 import { parseSwitchboardBlock } from './account-limits.js';
+import { leafNodesFromConfig } from './leaf-config.js';
 import { makeOptions, type AccountConfig, type ServerOptions, type UserConfig } from './options.js';
 
 /** Result of mapping a parsed config: options plus warnings for accepted-but-ignored blocks. */
@@ -18,8 +19,6 @@ export interface ConfigResult {
 const IGNORED = new Set([
   'cluster',
   'gateway',
-  'leaf',
-  'leafnodes',
   'jetstream',
   'store_dir',
   'storedir',
@@ -154,6 +153,10 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
           break;
         case 'accounts':
           applyAccounts(obj(v, key), o);
+          break;
+        case 'leafnodes':
+        case 'leaf':
+          o.leafnodes = leafNodesFromConfig(v);
           break;
         default:
           if (OPERATOR_KEYS.has(key)) {

@@ -37,3 +37,18 @@ export { SystemAccount } from './system-account.js';
 export { InternalClient, type InternalHandler } from './internal-client.js';
 export { accountz, accstatz, accountStat, systemAccountName } from './accountz.js';
 export { UsageEvents, ACCOUNT_CONNS_EVENT, accountConnsSubject, legacyAccountConnsSubject } from './usage-events.js';
+export { leafNodesFromConfig, validateLeafNodes } from './leaf-config.js';
+export { defaultLeafNodeOptions, makeRemote, DEFAULT_LEAF_RECONNECT, type LeafNodeOptions, type RemoteLeafOptions, type LeafUser } from './leaf-options.js';
+export { leafz, type LeafzConn, type LeafzOptions } from './leafz.js';
+export {
+  leafInfoJson,
+  leafConnectInfoJson,
+  leafConnectJson,
+  parseLeafConnect,
+  parseHubInfo,
+  signWithCredentials,
+  type LeafConnect,
+  type HubInfo,
+} from './leaf-handshake.js';
+export { LeafRemote, parseLeafUrl, type LeafUrl, type DialResult } from './leaf-remote.js';
+export { authenticateLeaf } from './leaf-auth.js';

@@ -65,6 +65,7 @@ export class JwtAuthenticator implements Authenticator {
       nkey: opts.nkey,
       now,
       ...(conn && { clientIp: conn.ip }),
+      ...(conn?.connectionType && { connectionType: conn.connectionType }),
     });
     if (!r.ok) return this.refuse(conn, r.reason);
     const invalid = limitViolation(r.accountClaims.nats);

@@ -3,6 +3,7 @@ import type { Import } from '@switchboard/nats-jwt';
 import type { TlsOptions } from './tls-context.js';
 import type { ResolverConfig } from '@switchboard/resolver';
 import type { ResponsePermission } from './permissions.js';
+import { defaultLeafNodeOptions, type LeafNodeOptions } from './leaf-options.js';
 
 /** A user from `authorization { users: [...] }` or `accounts { A: { users: [...] } }`. */
 export interface UserConfig {
@@ -73,6 +74,8 @@ export interface ServerOptions {
   resolver: ResolverConfig | undefined;
   /** How often (ms) accounts in use publish their connections and usage on the system account (nats-server: 30 s). */
   accountUsageInterval: number;
+  /** `leafnodes { }`: the leaf listener (port 0 = none) and the remotes this server connects to. */
+  leafnodes: LeafNodeOptions;
   debug: boolean;
   trace: boolean;
   logtime: boolean;
@@ -113,6 +116,7 @@ export function defaultOptions(): ServerOptions {
     systemAccount: '',
     resolver: undefined,
     accountUsageInterval: 30_000,
+    leafnodes: defaultLeafNodeOptions(),
     debug: false,
     trace: false,
     logtime: true,
