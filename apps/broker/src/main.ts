@@ -1,6 +1,14 @@
 // The broker process: flags and config file → options, logging, listeners, signals.
 import { ConfigError, parseConfigFile } from '@switchboard/config';
-import { createTlsContext, defaultOptions, optionsFromConfig, PROTOCOL_VERSION, ServerLogger, validateLeafNodes, type ServerOptions } from '@switchboard/server';
+import {
+  createTlsContext,
+  defaultOptions,
+  optionsFromConfig,
+  PROTOCOL_VERSION,
+  ServerLogger,
+  validateLeafNodes,
+  type ServerOptions,
+} from '@switchboard/server';
 import { startBroker, type Broker } from './broker.js';
 import { collectAfterSlowConsumers } from './slow-consumer-gc.js';
 import { FlagError, parseFlags, USAGE, type Flags } from './flags.js';

@@ -90,7 +90,10 @@ describe('leafnodes config block', () => {
   });
 
   const good: [string, string][] = [
-    ['accept side with users bound to accounts', 'accounts { A: {} }\nleafnodes { port: 7422, authorization { users: [ {user: a, password: b, account: A}, {user: c, password: d} ] } }'],
+    [
+      'accept side with users bound to accounts',
+      'accounts { A: {} }\nleafnodes { port: 7422, authorization { users: [ {user: a, password: b, account: A}, {user: c, password: d} ] } }',
+    ],
     ['accept side with a single user', 'accounts { A: {} }\nleafnodes { port: 7422, authorization { user: a, password: b, account: A } }'],
     [
       'remotes with every key',
@@ -131,7 +134,10 @@ describe('leafnodes config block', () => {
   it('refuses at start (not at -t) an account the leafnodes block names that does not exist, as nats-server', () => {
     for (const [text, reason] of [
       ['leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:7422", account: "NOPE" } ] }', 'cannot find local account "NOPE" specified in leafnode remote'],
-      ['leafnodes { authorization { users: [ {user: c, password: d, account: ZZZ} ] } }', 'cannot find local account "ZZZ" specified in leafnode authorization'],
+      [
+        'leafnodes { authorization { users: [ {user: c, password: d, account: ZZZ} ] } }',
+        'cannot find local account "ZZZ" specified in leafnode authorization',
+      ],
     ] as const) {
       const file = write('start.conf', `port: -1\n${text}\n`);
       const theirs = spawnSync(NATS_SERVER_BIN, ['-c', file], { encoding: 'utf8', timeout: 10_000 });

@@ -39,7 +39,17 @@ export function authenticateLeaf(
 
 /** The client authenticator reads CONNECT options: a leaf CONNECT's credentials in that shape. */
 function leafConnectOptions(lc: LeafConnect): ConnectOptions {
-  return { ...defaultConnectOptions(), verbose: false, pedantic: false, echo: false, headers: lc.headers, user: lc.user, pass: lc.pass, jwt: lc.jwt, sig: lc.sig };
+  return {
+    ...defaultConnectOptions(),
+    verbose: false,
+    pedantic: false,
+    echo: false,
+    headers: lc.headers,
+    user: lc.user,
+    pass: lc.pass,
+    jwt: lc.jwt,
+    sig: lc.sig,
+  };
 }
 
 function describeOf(conn: AuthConn): AuthConn {

@@ -58,7 +58,7 @@ describe('leaf handshake JSON', () => {
     expect(info.nonce).toBeUndefined();
   });
 
-  it("writes the leaf CONNECT as nats-server (omitempty fields left out) and reads it back", () => {
+  it('writes the leaf CONNECT as nats-server (omitempty fields left out) and reads it back', () => {
     const json = leafConnectJson({
       version: '2.9.10',
       jwt: '',
@@ -116,7 +116,13 @@ describe('accepting a leaf: who it is', () => {
   });
 
   it('leafnodes users each bind to their own account (global when none)', () => {
-    const ln = { ...defaultLeafNodeOptions(), users: [{ user: 'a', password: '1', account: 'A' }, { user: 'g', password: '2', account: '' }] };
+    const ln = {
+      ...defaultLeafNodeOptions(),
+      users: [
+        { user: 'a', password: '1', account: 'A' },
+        { user: 'g', password: '2', account: '' },
+      ],
+    };
     expect(authenticateLeaf(ln, new OpenAuthenticator(), lc({ user: 'a', pass: '1' }), '', conn)).toMatchObject({ account: 'A' });
     expect(authenticateLeaf(ln, new OpenAuthenticator(), lc({ user: 'g', pass: '2' }), '', conn)).toMatchObject({ account: '$G' });
     expect(authenticateLeaf(ln, new OpenAuthenticator(), lc({ user: 'x', pass: '1' }), '', conn)).toBeNull();
@@ -137,7 +143,14 @@ describe('accepting a leaf: who it is', () => {
 describe('LeafRemote: the connect loop of one remote', () => {
   it('reads URLs (default port 7422, tls://, user:pass redacted)', () => {
     expect(parseLeafUrl('nats-leaf://hub')).toMatchObject({ host: 'hub', port: 7422, tls: false });
-    expect(parseLeafUrl('tls://u:p%40ss@[::1]:7000')).toMatchObject({ host: '::1', port: 7000, tls: true, user: 'u', pass: 'p@ss', redacted: 'tls://u:xxxxx@[::1]:7000' });
+    expect(parseLeafUrl('tls://u:p%40ss@[::1]:7000')).toMatchObject({
+      host: '::1',
+      port: 7000,
+      tls: true,
+      user: 'u',
+      pass: 'p@ss',
+      redacted: 'tls://u:xxxxx@[::1]:7000',
+    });
     expect(parseLeafUrl('127.0.0.1:7001')).toMatchObject({ host: '127.0.0.1', port: 7001 });
     expect(parseLeafUrl('nats-leaf://')).toBeNull();
   });
