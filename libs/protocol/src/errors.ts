@@ -29,6 +29,20 @@ export const CLIENT_ERROR = 'Client Error';
 /** MsgParser (server → client direction): malformed MSG/HMSG arguments. */
 export const MSG_PARSE_ERROR = 'processMsgArgs Parse Error';
 
+/**
+ * RemoteParser (routes and leaf nodes): malformed arguments. nats-server logs these and closes
+ * the connection without a reply; the message forms append ` Parse Error`, ` Bad or Missing
+ * Size` and the like, as nats-server's processRoutedMsgArgs family does.
+ */
+export const ROUTE_SUB_ERROR = 'processRemoteSub Parse Error';
+export const ROUTE_UNSUB_ERROR = 'processRemoteUnsub parse error';
+export const LEAF_SUB_ERROR = 'processLeafSub Parse Error';
+export const ROUTE_MSG_ERROR = 'processRoutedMsgArgs';
+export const ROUTE_HMSG_ERROR = 'processRoutedHeaderMsgArgs';
+export const ROUTE_LMSG_ERROR = 'processRoutedOriginClusterMsgArgs';
+export const LEAF_MSG_ERROR = 'processLeafMsgArgs';
+export const LEAF_HMSG_ERROR = 'processLeafHeaderMsgArgs';
+
 /** Every prefix a parser error message starts with. */
 export const PARSE_ERROR_PREFIXES: readonly string[] = [
   ERR_UNKNOWN_PROTOCOL,
@@ -45,4 +59,12 @@ export const PARSE_ERROR_PREFIXES: readonly string[] = [
   INFO_PARSE_ERROR,
   CLIENT_ERROR,
   MSG_PARSE_ERROR,
+  ROUTE_SUB_ERROR,
+  ROUTE_UNSUB_ERROR,
+  LEAF_SUB_ERROR,
+  ROUTE_MSG_ERROR,
+  ROUTE_HMSG_ERROR,
+  ROUTE_LMSG_ERROR,
+  LEAF_MSG_ERROR,
+  LEAF_HMSG_ERROR,
 ];

@@ -1,5 +1,6 @@
 import type { ClientOpHandler } from '../src/handler.js';
 import type { ServerOpHandler } from '../src/msg-parser.js';
+import type { RemoteOpHandler } from '../src/remote-parser.js';
 
 /** Records handler calls as plain values (buffers copied, since views die after the call). */
 export class ClientRecorder implements ClientOpHandler {
@@ -49,5 +50,39 @@ export class ServerRecorder implements ServerOpHandler {
   }
   onParseError(message: string): void {
     this.calls.push(['error', message]);
+  }
+}
+
+export class RemoteRecorder implements RemoteOpHandler {
+  readonly calls: unknown[][] = [];
+  onConnect(json: string): void {
+    this.calls.push(['connect', json]);
+  }
+  onInfo(json: string): void {
+    this.calls.push(['info', json]);
+  }
+  onSub(origin: string, account: string, subject: string, queue: string, weight: number): void {
+    this.calls.push(['sub', origin, account, subject, queue, weight]);
+  }
+  onUnsub(account: string, subject: string, queue: string, key: string): void {
+    this.calls.push(['unsub', account, subject, queue, key]);
+  }
+  onMsg(origin: string, account: string, subject: string, reply: string, queues: string, hdrLen: number, msg: Buffer): void {
+    this.calls.push(['msg', origin, account, subject, reply, queues, hdrLen, msg.toString('latin1')]);
+  }
+  onPing(): void {
+    this.calls.push(['ping']);
+  }
+  onPong(): void {
+    this.calls.push(['pong']);
+  }
+  onOk(): void {
+    this.calls.push(['ok']);
+  }
+  onErr(message: string): void {
+    this.calls.push(['err', message]);
+  }
+  onParseError(message: string, sendErr: boolean): void {
+    this.calls.push(['error', message, sendErr]);
   }
 }
