@@ -4,6 +4,7 @@ import { accountz, accstatz, systemAccountName } from './accountz.js';
 import { connState, type ConnState, type SubState } from './conn-state.js';
 import { formatGoDuration, formatUptime } from './durations.js';
 import { PROTOCOL_VERSION } from './constants.js';
+import { PROMETHEUS_CONTENT_TYPE, prometheusMetrics } from './prometheus.js';
 import type { Server } from './server.js';
 import { DEFAULT_TLS_TIMEOUT } from './tls-context.js';
 
@@ -370,6 +371,9 @@ export function handleMonitorRequest(
         count(httpReqStats, p);
         body = accstatz(server, decodeBool(query, 'unused'));
         break;
+      case '/metrics':
+        count(httpReqStats, p);
+        return { status: 200, contentType: PROMETHEUS_CONTENT_TYPE, body: prometheusMetrics(server) };
       case '/':
         count(httpReqStats, '/');
         return { status: 200, contentType: 'text/html; charset=utf-8', body: rootPage() };

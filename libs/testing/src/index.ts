@@ -31,3 +31,4 @@ export {
 export { testDatabase, type TestDatabase } from './postgres.js';
 export { dropRedisKeys, REDIS_URL, redisPrefix } from './redis.js';
 export { randomAccountKey, World, type TestAccount } from './world.js';
+export { parsePrometheus, sampleValue, type Exposition, type MetricFamily, type Sample } from './prometheus.js';
