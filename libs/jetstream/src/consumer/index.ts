@@ -4,3 +4,4 @@ export { type ApiErrorBody, ConsumerApiError, ConsumerErrors } from './codes.js'
 export * from './config.js';
 export { Consumer, type ConsumerHost, type ConsumerOptions, type ConsumerStream } from './consumer.js';
 export { WaitQueue, parsePullRequest, type PullRequest } from './pull.js';
+export { ConsumerSet, type ConsumerSetOptions, type StreamLink } from './set.js';
