@@ -1,0 +1,14 @@
+import type { AccountJs } from './account-js.js';
+import { ConsumerSet, realClock } from './consumer/index.js';
+import type { Stream, StreamConsumers } from './stream.js';
+
+/**
+ * The glue between a stream and consumer/set.ts: the stream is the set's StreamLink, the
+ * account's host its ConsumerHost; saved consumers come back with the stream.
+ */
+export function defaultConsumers(stream: Stream, acc: AccountJs, metaDir: string | null): StreamConsumers {
+  const set = new ConsumerSet({ stream, host: acc.host, clock: realClock, metaDir });
+  const n = set.restore((text) => acc.log('WRN', text));
+  if (n > 0) acc.log('INF', `  Restored ${n} consumers for stream '${acc.name} > ${stream.name}'`);
+  return set;
+}
