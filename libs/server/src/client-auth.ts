@@ -196,6 +196,7 @@ export class ClientAuth {
     // Subscriptions made before CONNECT (no-auth telnet use) move with the client.
     for (const sub of c.subs.values()) {
       c.account.sublist.remove(sub);
+      c.server.interestChanged(c.account, sub, -1);
       removeShadows(sub);
     }
     c.account.removeConnection(c.subs.size);
@@ -203,6 +204,7 @@ export class ClientAuth {
     account.addConnection(c.subs.size);
     for (const sub of c.subs.values()) {
       account.sublist.insert(sub);
+      c.server.interestChanged(account, sub, 1);
       if (account.streamImports.length > 0) addShadows(sub, account);
     }
   }

@@ -1,4 +1,5 @@
 import type { Account, Permissions } from '@switchboard/accounts';
+import { CLIENT, type ConnKind } from './conn-kind.js';
 import { CloseReason } from './errors.js';
 import { Outbound } from './outbound.js';
 import type { ReplyPermits } from './permissions.js';
@@ -18,6 +19,18 @@ const NO_RESPONDERS_MSG = Buffer.from('NATS/1.0 503\r\n\r\n');
 export abstract class ClientOutput {
   readonly out = new Outbound();
   abstract account: Account<Subscription>;
+  /** CLIENT, or a server at the other end (ROUTER, LEAF): set once by the subclass. */
+  kind: ConnKind = CLIENT;
+  /**
+   * A route or leaf connection while its inbound message is routed: the queue groups the sender
+   * picked this node for (space separated, '' = none: then no queue group here gets it).
+   */
+  queueFilter = '';
+  /** Leaf connections: this side is the hub (solicited by the leaf) or the spoke (it solicited). */
+  isHubLeaf = false;
+  isSpokeLeaf = false;
+  /** Index in routing's remote-target list during one routing pass (see deliver.ts). */
+  rtIndex = -1;
   /** Headers negotiated: HMSG is delivered as is, else headers are stripped. */
   headers = false;
   /** The user's publish/subscribe permissions; null = unrestricted. */
@@ -83,6 +96,15 @@ export abstract class ClientOutput {
     if (this.out.len + this.transportPending > this.maxPending) this.slowConsumer = true;
     this.queueFlush();
     return true;
+  }
+
+  /**
+   * A message for a route or leaf connection (one per connection and routing pass, whatever
+   * number of its subscriptions matched): RMSG/LMSG/HMSG with the account (routes) and the queue
+   * groups it was picked for. Clients have nothing to do here; remote connections override it.
+   */
+  deliverRemote(_account: Account<Subscription>, _subject: string, _reply: string, _queues: string, _hdrLen: number, _msg: Buffer): boolean {
+    return false;
   }
 
   enqueue(bytes: Buffer): void {

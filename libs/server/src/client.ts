@@ -201,6 +201,7 @@ export class Client extends ClientOutput implements ClientOpHandler, TransportSi
       this.subs.set(sid, sub);
       this.account.addSubscription();
       this.account.sublist.insert(sub);
+      this.server.interestChanged(this.account, sub, 1);
       if (this.account.streamImports.length > 0) addShadows(sub, this.account);
     }
     if (this.opts.verbose) this.enqueue(OK);
@@ -264,6 +265,7 @@ export class Client extends ClientOutput implements ClientOpHandler, TransportSi
       this.account.removeSubscription();
     }
     this.account.sublist.remove(sub);
+    this.server.interestChanged(this.account, sub, -1);
     removeShadows(sub);
   }
 
@@ -285,6 +287,7 @@ export class Client extends ClientOutput implements ClientOpHandler, TransportSi
       removeShadows(sub);
     }
     this.account.sublist.removeBatch(this.subs.values());
+    if (this.server.interestListeners.length > 0) for (const sub of this.subs.values()) this.server.interestChanged(this.account, sub, -1);
     this.account.removeConnection(this.subs.size);
     this.server.removeClient(this);
     if (this.auth.announced) this.server.events?.clientClosed(this);

@@ -16,9 +16,10 @@ import {
   type ExportsImports,
 } from '@switchboard/accounts';
 import type { Client } from './client.js';
+import { ROUTER } from './conn-kind.js';
 import { chainedClientInfo, clientInfo, rttNs } from './client-info.js';
 import { eventId } from './events.js';
-import { routeMessage } from './route.js';
+import { routeMessage } from './deliver.js';
 import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
 
@@ -38,7 +39,7 @@ const HDR_LINE = 'NATS/1.0\r\n';
  * on (as nats-server). Returns whether anyone took it.
  */
 export function routeInAccount(producer: Client, account: Acc, subject: string, reply: string, hdrLen: number, msg: Buffer, fromService = false): boolean {
-  const delivered = routeMessage(producer, account.sublist.match(subject), subject, reply, hdrLen, msg, fromService);
+  const delivered = routeMessage(producer, account, account.sublist.match(subject), subject, reply, hdrLen, msg, fromService);
   if (!account.crosses) return delivered;
   return crossAccount(producer, account, subject, reply, hdrLen, msg) || delivered;
 }
@@ -53,7 +54,8 @@ function crossAccount(producer: Client, account: Acc, subject: string, reply: st
     if (rsi !== null) processImport(producer, account, rsi, subject, reply, hdrLen, msg);
   }
   const imports = account.serviceImports;
-  if (imports !== null) {
+  // A message from a route already went through the importing account's imports on its first node.
+  if (imports !== null && producer.kind !== ROUTER) {
     const psubs = imports.match(subject).psubs;
     for (let i = 0; i < psubs.length; i++) {
       delivered = true;
@@ -199,6 +201,7 @@ export function addShadows(sub: Subscription, account: Acc): void {
     shadow.imp = im;
     shadow.origin = sub;
     im.exporter.sublist.insert(shadow);
+    sub.client.server.interestChanged(im.exporter, shadow, 1);
     (sub.shadows ??= []).push(shadow);
   }
 }
@@ -210,6 +213,7 @@ export function removeShadows(sub: Subscription): void {
   for (const s of list) {
     s.closed = true;
     s.imp!.exporter.sublist.remove(s);
+    s.client.server.interestChanged(s.imp!.exporter, s, -1);
   }
 }
 

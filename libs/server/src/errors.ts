@@ -40,5 +40,10 @@ export const CloseReason = {
   ServerShutdown: 'Server Shutdown',
   WriteError: 'Write Error',
   TLSHandshakeError: 'TLS Handshake Failure',
+  DuplicateRoute: 'Duplicate Route',
+  RouteRemoved: 'Route Removed',
+  ClusterNameConflict: 'Cluster Name Conflict',
+  DuplicateServerName: 'Duplicate Server Name',
+  MissingAccount: 'Missing Account',
 } as const;
 export type CloseReason = (typeof CloseReason)[keyof typeof CloseReason];

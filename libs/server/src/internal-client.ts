@@ -1,6 +1,6 @@
 import type { Account } from '@switchboard/accounts';
 import { Client } from './client.js';
-import { routeMessage } from './route.js';
+import { routeMessage } from './deliver.js';
 import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
 import type { Transport, TransportSink } from './transport.js';
@@ -29,12 +29,13 @@ export class InternalClient extends Client {
     this.subs.set(sub.sid, sub);
     this.handlers.set(sub, handler);
     this.account.sublist.insert(sub);
+    this.server.interestChanged(this.account, sub, 1);
   }
 
   /** Publishes into this client's account and writes what it queued for others. */
   publish(subject: string, reply: string, payload: string | Buffer): void {
     const msg = typeof payload === 'string' ? Buffer.from(payload) : payload;
-    routeMessage(this, this.account.sublist.match(subject), subject, reply, -1, msg);
+    routeMessage(this, this.account, this.account.sublist.match(subject), subject, reply, -1, msg);
     this.server.flushPending();
   }
 
@@ -59,6 +60,7 @@ export class InternalClient extends Client {
   stopInternal(): void {
     for (const sub of this.subs.values()) sub.closed = true;
     this.account.sublist.removeBatch(this.subs.values());
+    for (const sub of this.subs.values()) this.server.interestChanged(this.account, sub, -1);
     this.subs.clear();
     this.handlers.clear();
   }

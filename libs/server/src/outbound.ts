@@ -65,6 +65,62 @@ export class Outbound {
     this.len = p;
   }
 
+  /**
+   * A message for a route or leaf node: `RMSG <account> <subject> …` (route), `LMSG <subject> …`
+   * (leaf: `account` ''), `HMSG …` with headers. After the subject: the reply, or `+ <reply>
+   * <queues>` / `| <queues>` when queue groups picked that server, then `[<#hdr>] <#total>`.
+   * `stripHeaders` for a peer that did not negotiate headers.
+   */
+  appendRoutedMsg(account: string, subject: string, reply: string, queues: string, hdrLen: number, msg: Buffer, stripHeaders: boolean): void {
+    let payloadStart = 0;
+    let headers = hdrLen >= 0;
+    if (headers && stripHeaders) {
+      payloadStart = hdrLen;
+      headers = false;
+    }
+    const size = msg.length - payloadStart;
+    this.reserve(account.length + subject.length + reply.length + queues.length + size + 48);
+    const buf = this.buf;
+    let p = this.len;
+    buf[p++] = headers ? HMSG_H : account.length > 0 ? 0x52 /* R */ : 0x4c; /* L */
+    buf[p++] = MSG;
+    buf[p++] = 0x53; // 'S'
+    buf[p++] = 0x47; // 'G'
+    buf[p++] = SPACE;
+    if (account.length > 0) {
+      p = putString(buf, p, account);
+      buf[p++] = SPACE;
+    }
+    p = putString(buf, p, subject);
+    buf[p++] = SPACE;
+    if (queues.length > 0) {
+      if (reply.length > 0) {
+        buf[p++] = 0x2b; // '+'
+        buf[p++] = SPACE;
+        p = putString(buf, p, reply);
+      } else {
+        buf[p++] = 0x7c; // '|'
+      }
+      buf[p++] = SPACE;
+      p = putString(buf, p, queues);
+      buf[p++] = SPACE;
+    } else if (reply.length > 0) {
+      p = putString(buf, p, reply);
+      buf[p++] = SPACE;
+    }
+    if (headers) {
+      p = putInt(buf, p, hdrLen);
+      buf[p++] = SPACE;
+    }
+    p = putInt(buf, p, size);
+    buf[p++] = CR;
+    buf[p++] = LF;
+    p += msg.copy(buf, p, payloadStart);
+    buf[p++] = CR;
+    buf[p++] = LF;
+    this.len = p;
+  }
+
   /** Protocol text that is already complete (`+OK\r\n`, `PONG\r\n`, INFO …). */
   appendBytes(bytes: Buffer): void {
     this.reserve(bytes.length);

@@ -9,6 +9,7 @@ import { linkAccounts } from './config-exports-imports.js';
 import { PROTOCOL_VERSION, SYSTEM_ACCOUNT } from './constants.js';
 import { CpuUsage } from './cpu-usage.js';
 import { CloseReason, ERR_MAX_CONNECTIONS } from './errors.js';
+import type { InterestListener } from './interest.js';
 import { InternalClient } from './internal-client.js';
 import { silentLogger, type LogLevel, type ServerLog } from './log.js';
 import type { RoutedImport } from './cross-account.js';
@@ -43,6 +44,8 @@ export class Server {
   readonly accounts = new Map<string, Account<Subscription>>();
   readonly globalAccount: Account<Subscription>;
   readonly clients = new Map<number, Client>();
+  /** Route and leaf-node connections (remote-conn.ts): not clients, not in /connz. */
+  readonly remotes = new Set<Client>();
   /** Most recent closed connections, oldest first (nats-server's max_closed_clients). */
   readonly closedClients: ConnState[] = [];
   readonly startTime = new Date();
@@ -67,8 +70,15 @@ export class Server {
    * pa.psi): a service export already on it is not entered again (stops import cycles).
    */
   readonly importChain: RoutedImport[] = [];
+  /** Who propagates interest to remote servers (routes, leaf nodes); see interest.ts. */
+  readonly interestListeners: InterestListener[] = [];
 
   private nextCid = 1;
+
+  /** A connection id for a route or leaf connection (nats-server numbers them with clients). */
+  newCid(): number {
+    return this.nextCid++;
+  }
   /** The server's own connection in each account that needs one (system events, latency metrics). */
   private readonly internalClients = new Map<Account<Subscription>, InternalClient>();
   private readonly flushQueue: ClientOutput[] = [];
@@ -175,6 +185,12 @@ export class Server {
     return JSON.stringify(info);
   }
 
+  /** A subscription was added (+1) to or removed (-1) from `account`'s sublist. */
+  interestChanged(account: Account<Subscription>, sub: Subscription, delta: 1 | -1): void {
+    const l = this.interestListeners;
+    for (let i = 0; i < l.length; i++) l[i]!.subscriptionChanged(account, sub, delta);
+  }
+
   // ---- write batching ----
 
   queueFlush(client: ClientOutput): void {
@@ -273,6 +289,7 @@ export class Server {
     this.shuttingDown = true;
     clearInterval(this.housekeeping);
     for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown, true);
+    for (const c of [...this.remotes]) c.close(CloseReason.ServerShutdown, true);
     this.finishLameDuck();
   }
 
