@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ApiRoutes } from './api.js';
 import { AccountJs } from './account-js.js';
 import { registerAccountApi } from './api-account.js';
+import { registerConsumerApi } from './api-consumers.js';
 import { registerStreamApi } from './api-streams.js';
 import { ApiError, JSErr, apiError } from './errors.js';
 import type { JsServerHost } from './host.js';
@@ -63,6 +64,7 @@ export class JetStream {
     this.consumersFactory = opts.consumers === undefined ? defaultConsumers : opts.consumers;
     registerAccountApi(this.routes);
     registerStreamApi(this.routes);
+    registerConsumerApi(this.routes);
     for (const f of opts.apis ?? []) f(this.routes);
   }
 

@@ -79,6 +79,8 @@ export class Consumer {
   private readonly ackPrefix: string;
   private readonly filter: string;
   private readonly filterWc: boolean;
+  /** The stream's retention (fixed for a stream's life): limits needs no ack reports. */
+  private readonly reportsAcks: boolean;
 
   /** Next stream sequence to look at; next consumer sequence to hand out. */
   private sseq = 1;
@@ -148,6 +150,7 @@ export class Consumer {
     this.ackPrefix = `$JS.ACK.${o.stream.name}.${o.name}.`;
     this.filter = o.config.filter_subject ?? '';
     this.filterWc = this.filter !== '' && !subjectIsLiteral(this.filter);
+    this.reportsAcks = o.stream.view().retention !== 'limits';
     if (!isPush(o.config)) this.waiting = new WaitQueue(o.config.max_waiting || 512);
     this.hbMs = (o.config.idle_heartbeat ?? 0) / MS_NS;
     this.lastSent = o.clock.now();
@@ -516,7 +519,7 @@ export class Consumer {
     if (this.waiting !== null && this.dthresh > 0) this.waiting.last = now;
     if (dc > 1) this.rdc.set(msg.seq, dc - 1);
     this.markDirty();
-    if (ap === 'none' && this.stream.view().retention !== 'limits') this.stream.ackMsg(msg.seq);
+    if (ap === 'none' && this.reportsAcks) this.stream.ackMsg(msg.seq);
   }
 
   private trackPending(sseq: number, dseq: number, now: number): void {
@@ -679,7 +682,7 @@ export class Consumer {
     }
     this.lat = this.clock.now();
     this.markDirty();
-    if (this.stream.view().retention !== 'limits') {
+    if (this.reportsAcks) {
       if (sagap > 1) for (let s = sseq; s > sseq - sagap; s--) this.stream.ackMsg(s);
       else this.stream.ackMsg(sseq);
     }

@@ -24,7 +24,7 @@ import {
   isValidName,
 } from './config.js';
 import { Consumer, type ConsumerHost, type ConsumerStream } from './consumer.js';
-import { subjectsCollide } from '@switchboard/subjects';
+import { subjectMatches, subjectsCollide } from '@switchboard/subjects';
 
 /** What the set needs from its stream. */
 export interface StreamLink {
@@ -42,6 +42,12 @@ export interface ConsumerSetOptions {
   clock: Clock;
   /** Where consumer configs are kept (`<stream dir>/consumers`); null for memory streams. */
   metaDir: string | null;
+  /**
+   * Subscribes in the stream's account (wildcards ok): the set takes its streams's ack and flow
+   * control subjects (`$JS.ACK.<stream>.>`, `$JS.FC.<stream>.>`) with it. Absent: acks come
+   * through `ack()` / `flowControl()`.
+   */
+  subscribe?: (subject: string, handler: (subject: string, reply: string, hdr: Uint8Array | null, data: Uint8Array) => void) => { unsubscribe(): void };
   /** Server/account limits (max_ack_pending, max_request_batch, account max consumers). */
   limits?: () => ConsumerLimits & { maxConsumers: number };
 }
@@ -63,6 +69,7 @@ export class ConsumerSet implements ConsumerStream {
   private readonly clock: Clock;
   private readonly metaDir: string | null;
   private readonly limits: () => ConsumerLimits & { maxConsumers: number };
+  private readonly subs: Array<{ unsubscribe(): void }> = [];
 
   constructor(o: ConsumerSetOptions) {
     this.link = o.stream;
@@ -73,6 +80,25 @@ export class ConsumerSet implements ConsumerStream {
     this.metaDir = o.metaDir;
     this.limits = o.limits ?? ((): ConsumerLimits & { maxConsumers: number } => ({ ...NO_LIMITS, maxConsumers: 0 }));
     if (this.metaDir !== null) fs.mkdirSync(this.metaDir, { recursive: true });
+    if (o.subscribe) {
+      // One subscription per stream and kind; the consumer name is the token after the stream.
+      const ackPrefix = `$JS.ACK.${this.name}.`.length;
+      const fcPrefix = `$JS.FC.${this.name}.`.length;
+      this.subs.push(
+        o.subscribe(`$JS.ACK.${this.name}.>`, (subject, reply, _hdr, data) => {
+          const end = subject.indexOf('.', ackPrefix);
+          if (end > ackPrefix) this.consumers.get(subject.slice(ackPrefix, end))?.processAck(subject, reply, data);
+        }),
+        o.subscribe(`$JS.FC.${this.name}.>`, (subject) => {
+          const end = subject.indexOf('.', fcPrefix);
+          if (end > fcPrefix) this.consumers.get(subject.slice(fcPrefix, end))?.processFlowControl(subject);
+        }),
+      );
+    }
+  }
+
+  private unsubscribeAll(): void {
+    for (const s of this.subs.splice(0)) s.unsubscribe();
   }
 
   // ---- ConsumerStream ----
@@ -134,6 +160,18 @@ export class ConsumerSet implements ConsumerStream {
   /** Interest retention: does any consumer still need `seq`? (With no consumers, interest streams keep nothing.) */
   needed(seq: number, subject: string): boolean {
     for (const c of this.consumers.values()) if (c.needAck(seq, subject)) return true;
+    return false;
+  }
+
+  /**
+   * Interest retention at publish: is any consumer's filter matching `subject`? (nats-server
+   * skips storing — only takes the sequence — when none is.)
+   */
+  wants(subject: string): boolean {
+    for (const c of this.consumers.values()) {
+      const f = c.cfg.filter_subject ?? '';
+      if (f === '' || subjectMatches(f, subject)) return true;
+    }
     return false;
   }
 
@@ -282,12 +320,14 @@ export class ConsumerSet implements ConsumerStream {
 
   /** Stops every consumer, keeping their state (broker shutdown). */
   async stop(): Promise<void> {
+    this.unsubscribeAll();
     await Promise.all([...this.consumers.values()].map((c) => c.stop()));
     this.consumers.clear();
   }
 
   /** Stops every consumer and forgets their configs (stream deleted; the store removes states). */
   async destroy(): Promise<void> {
+    this.unsubscribeAll();
     for (const c of this.consumers.values()) c.closed = true;
     this.consumers.clear();
     if (this.metaDir !== null) fs.rmSync(this.metaDir, { recursive: true, force: true });
