@@ -35,6 +35,11 @@ export interface AccountLimits {
   limitsJSON(acc: AccountJs): Record<string, unknown>;
   /** `tiers` of `$JS.API.INFO` when limits are tiered, else undefined. */
   tiersJSON?(acc: AccountJs): Record<string, unknown> | undefined;
+  /**
+   * Consumer create (consumer/set.ts): the account's max_ack_pending (default and bound, 10121)
+   * and its max consumers, counted per stream as nats-server does (10026); 0 = no limit.
+   */
+  consumerLimits?(acc: AccountJs): { maxAckPending: number; maxConsumers: number };
 }
 
 export const UNLIMITED: AccountLimits = {

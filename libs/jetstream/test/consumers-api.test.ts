@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { JetStream } from '@switchboard/jetstream';
+import { JetStream, UNLIMITED } from '@switchboard/jetstream';
 import { type HostMsg, MemoryHost } from './memory-host.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jsc-api-'));
@@ -142,6 +142,24 @@ describe('consumer API', () => {
     // Push consumer asked for messages: 409.
     const status = await a.request(`$JS.API.CONSUMER.MSG.NEXT.S.${(await a.json('$JS.API.CONSUMER.NAMES.S')).consumers.find((c: string) => c !== 'p')}`, '');
     expect(status.hdr).toBe('NATS/1.0 409 Consumer is push based\r\n\r\n');
+  });
+
+  it('account limits: max_ack_pending default and bound (10121), max consumers per stream (10026)', async () => {
+    const { js, a } = await setup();
+    js.account('A').limits = { ...UNLIMITED, consumerLimits: () => ({ maxAckPending: 100, maxConsumers: 1 }) };
+    const c = await a.json('$JS.API.CONSUMER.DURABLE.CREATE.S.d', { stream_name: 'S', config: { durable_name: 'd', ack_policy: 'explicit' } });
+    expect(c.config.max_ack_pending).toBe(100);
+    expect(
+      (await a.json('$JS.API.CONSUMER.DURABLE.CREATE.S.d', { stream_name: 'S', config: { durable_name: 'd', ack_policy: 'explicit', max_ack_pending: 101 } }))
+        .error,
+    ).toEqual({
+      code: 400,
+      err_code: 10121,
+      description: 'consumer max ack pending exceeds system limit of 100',
+    });
+    expect(
+      (await a.json('$JS.API.CONSUMER.DURABLE.CREATE.S.e', { stream_name: 'S', config: { durable_name: 'e', ack_policy: 'explicit' } })).error,
+    ).toMatchObject({ err_code: 10026 });
   });
 
   it('consumers come back with their stream after a restart', async () => {
