@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { startLeafNodes } from './leafnodes.js';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import {
   handleMonitorRequest,
@@ -29,6 +30,8 @@ export interface Broker {
   readonly httpPort: number;
   /** Bound HTTPS monitoring port, 0 when off. */
   readonly httpsPort: number;
+  /** Bound leaf node port, 0 when there is no leaf listener. */
+  readonly leafPort: number;
   /** Stop accepting, move clients away gradually, then shut down (SIGUSR2 / lame duck). */
   lameDuck(): Promise<void>;
   /** Stop accepting and close every connection; resolves when the listeners are closed. */
@@ -90,12 +93,13 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
     else httpPort = bound;
     server.log('INF', `Starting ${secure ? 'https' : 'http'} monitor on ${hostPort(httpHost, bound)}`);
   }
+  const leafs = await startLeafNodes(server);
   server.log('INF', 'Server is ready');
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      const stopped = Promise.all([closeListener(net), http ? closeListener(http) : Promise.resolve()]);
+      const stopped = Promise.all([closeListener(net), http ? closeListener(http) : Promise.resolve(), leafs?.close()]);
       server.shutdown();
       http?.closeAllConnections();
       await stopped;
@@ -108,6 +112,7 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
     port,
     httpPort,
     httpsPort,
+    leafPort: leafs?.port ?? 0,
     async lameDuck() {
       const stopped = closeListener(net);
       await server.lameDuck();

@@ -19,6 +19,7 @@ export class Account<S extends SubscriptionLike = SubscriptionLike> {
   limits: AccountLimits;
   /** Connections currently bound to this account (changed only through the methods below). */
   private conns = 0;
+  private leafs = 0;
   /** Subscriptions of all its connections (for the account-wide limit). */
   private subs = 0;
   /** Publish rate limit; null when none (the read path checks only this). */
@@ -62,6 +63,18 @@ export class Account<S extends SubscriptionLike = SubscriptionLike> {
 
   get numConnections(): number {
     return this.conns;
+  }
+  /** Leaf node connections bound here (either side: accepted from a leaf or made to a hub). */
+  get numLeafNodes(): number {
+    return this.leafs;
+  }
+
+  addLeafNode(): void {
+    this.leafs++;
+  }
+
+  removeLeafNode(): void {
+    this.leafs--;
   }
   get numSubscriptions(): number {
     return this.subs;

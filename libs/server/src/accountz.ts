@@ -71,8 +71,8 @@ export function accountStat(a: Account<Subscription>): Record<string, unknown> {
   return {
     acc: a.name,
     conns: a.numConnections,
-    leafnodes: 0,
-    total_conns: a.numConnections,
+    leafnodes: a.numLeafNodes,
+    total_conns: a.numConnections + a.numLeafNodes,
     sent: { msgs: u.outMsgs, bytes: u.outBytes },
     received: { msgs: u.inMsgs, bytes: u.inBytes },
     slow_consumers: u.slowConsumers,
@@ -82,7 +82,7 @@ export function accountStat(a: Account<Subscription>): Record<string, unknown> {
 /** /accstatz: per-account connection and traffic counters of accounts in use (all with `unused`). */
 export function accstatz(server: Server, unused = false): Record<string, unknown> {
   const list: Record<string, unknown>[] = [];
-  for (const a of server.accounts.values()) if (unused || a.numConnections > 0) list.push(accountStat(a));
+  for (const a of server.accounts.values()) if (unused || a.numConnections > 0 || a.numLeafNodes > 0) list.push(accountStat(a));
   return { server_id: server.id, now: new Date().toISOString(), account_statz: list };
 }
 

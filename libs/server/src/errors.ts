@@ -45,5 +45,10 @@ export const CloseReason = {
   ClusterNameConflict: 'Cluster Name Conflict',
   DuplicateServerName: 'Duplicate Server Name',
   MissingAccount: 'Missing Account',
+  ReadError: 'Read Error',
+  WrongPort: 'Incorrect Port',
+  WrongGateway: 'Wrong Gateway',
+  ClusterNamesIdentical: 'Cluster Names Identical',
+  DuplicateRemoteLeafnodeConnection: 'Duplicate Remote LeafNode Connection',
 } as const;
 export type CloseReason = (typeof CloseReason)[keyof typeof CloseReason];

@@ -55,3 +55,5 @@ export {
 } from './leaf-handshake.js';
 export { LeafRemote, parseLeafUrl, type LeafUrl, type DialResult } from './leaf-remote.js';
 export { authenticateLeaf } from './leaf-auth.js';
+export { LeafNodes, LOOP_DETECTION_PREFIX, type LeafDialer } from './leaf-nodes.js';
+export { LeafConn } from './leaf-conn.js';

@@ -57,7 +57,7 @@ export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: strin
     max_pending: o.maxPending,
     cluster: {},
     gateway: {},
-    leaf: {},
+    leaf: leafVarz(server),
     mqtt: {},
     websocket: {},
     jetstream: {},
@@ -74,7 +74,7 @@ export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: strin
     total_connections: server.totalConnections,
     routes: 0,
     remotes: 0,
-    leafnodes: 0,
+    leafnodes: server.leafnodes?.conns.size ?? 0,
     in_msgs: server.inMsgs,
     out_msgs: server.outMsgs,
     in_bytes: server.inBytes,
@@ -85,6 +85,18 @@ export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: strin
     config_load_time: server.startTime.toISOString(),
     // In operator mode the system account's public key, as nats-server (and /accountz) report it.
     system_account: systemAccountName(server),
+  };
+}
+
+/** /varz `leaf`: nats-server's LeafNodeOptsVarz, empty without a leaf listener. */
+function leafVarz(server: Server): Record<string, unknown> {
+  const ln = server.opts.leafnodes;
+  if (ln.port === 0) return {};
+  return {
+    host: ln.host,
+    port: server.leafnodes?.infoBase().port ?? ln.port,
+    auth_timeout: (ln.authTimeout || server.opts.authTimeout) / 1000,
+    tls_timeout: (ln.tls?.timeout ?? DEFAULT_TLS_TIMEOUT) / 1000,
   };
 }
 
@@ -367,6 +379,15 @@ export function handleMonitorRequest(
         count(httpReqStats, p);
         body = accountz(server, query.get('acc') ?? '');
         break;
+      case '/leafz':
+        count(httpReqStats, p);
+        body = server.leafnodes?.leafz({ subs: decodeBool(query, 'subs'), account: query.get('acc') ?? '' }) ?? {
+          server_id: server.id,
+          now: new Date().toISOString(),
+          leafnodes: 0,
+          leafs: null,
+        };
+        break;
       case '/accstatz':
         count(httpReqStats, p);
         body = accstatz(server, decodeBool(query, 'unused'));
@@ -412,6 +433,6 @@ function decodeInt(q: URLSearchParams, name: string): number {
 }
 
 function rootPage(): string {
-  const links = ['varz', 'connz', 'subsz', 'accountz', 'accstatz', 'healthz'].map((p) => `<a href=./${p}>${p}</a><br/>`).join('\n');
+  const links = ['varz', 'connz', 'leafz', 'subsz', 'accountz', 'accstatz', 'healthz'].map((p) => `<a href=./${p}>${p}</a><br/>`).join('\n');
   return `<html><body>\n${links}\n</body></html>\n`;
 }

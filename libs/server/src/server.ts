@@ -14,6 +14,7 @@ import { InternalClient } from './internal-client.js';
 import { silentLogger, type LogLevel, type ServerLog } from './log.js';
 import type { RoutedImport } from './cross-account.js';
 import type { ServerOptions } from './options.js';
+import type { LeafNodes } from './leaf-nodes.js';
 import type { Subscription } from './subscription.js';
 import type { Transport } from './transport.js';
 
@@ -63,6 +64,8 @@ export class Server {
   shuttingDown = false;
   /** Set by the system account (operator mode); null = no events. */
   events: ServerEvents | null = null;
+  /** Leaf node connections and remotes (set when the app starts them); null = none. */
+  leafnodes: LeafNodes | null = null;
   /** /varz `cpu`: use since the previous request. */
   readonly cpu = new CpuUsage();
   /**
@@ -129,6 +132,11 @@ export class Server {
     let c = this.internalClients.get(account);
     if (c === undefined) this.internalClients.set(account, (c = new InternalClient(this, account)));
     return c;
+  }
+
+  /** A connection id: clients and leaf connections share one sequence, as in nats-server. */
+  allocateCid(): number {
+    return this.nextCid++;
   }
 
   /** Takes a new connection: sends INFO, enforces max_connections. Null when refused. */
@@ -290,6 +298,7 @@ export class Server {
     clearInterval(this.housekeeping);
     for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown, true);
     for (const c of [...this.remotes]) c.close(CloseReason.ServerShutdown, true);
+    this.leafnodes?.shutdown();
     this.finishLameDuck();
   }
 
