@@ -71,7 +71,10 @@ describe('leaf handshake transcript (a raw leaf on each hub)', () => {
   });
 
   it('a client on the leaf port is refused as by nats-server', async () => {
-    const hubs = await Promise.all([track(startHub('nats-server', { leafBlock: 'authorization { user: l, password: p }' })), track(startHub('broker', { leafBlock: 'authorization { user: l, password: p }' }))]);
+    const hubs = await Promise.all([
+      track(startHub('nats-server', { leafBlock: 'authorization { user: l, password: p }' })),
+      track(startHub('broker', { leafBlock: 'authorization { user: l, password: p }' })),
+    ]);
     const seen: string[] = [];
     for (const hub of hubs) {
       const c = await RawClient.open(hub.leafPort);
