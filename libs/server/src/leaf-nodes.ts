@@ -12,6 +12,8 @@ import { mayReceive } from './leaf-perms.js';
 import type { Server } from './server.js';
 import type { Subscription } from './subscription.js';
 import type { Transport } from './transport.js';
+import type { InterestListener } from './interest.js';
+import { LEAF, ROUTER } from './conn-kind.js';
 
 /** nats-server's loop-detection subject prefix: each account subscribes to `$LDS.<unique>` on its leaf connections. */
 export const LOOP_DETECTION_PREFIX = '$LDS.';
@@ -24,7 +26,7 @@ export type LeafDialer = (url: LeafUrl) => Promise<Transport>;
  * loops, the leaf INFO this server advertises, and each account's loop-detection subject.
  * The app owns the sockets: it hands accepted ones to `accept` and gives `startRemotes` a dialer.
  */
-export class LeafNodes {
+export class LeafNodes implements InterestListener {
   readonly conns = new Map<number, LeafConn>();
   readonly remotes: LeafRemote[] = [];
   /** The leaf listener's address once bound (0 = no listener). */
@@ -35,6 +37,7 @@ export class LeafNodes {
 
   constructor(readonly server: Server) {
     server.leafnodes = this;
+    server.interestListeners.push(this);
   }
 
   /** The leaf listener is bound: INFO advertises its (or `advertise`'s) host and port. */
@@ -75,7 +78,7 @@ export class LeafNodes {
       transport.destroy();
       return null;
     }
-    const conn = new LeafConn(this.server, this.server.allocateCid(), transport, this, null, this.server.globalAccount);
+    const conn = new LeafConn(this.server, this.server.newCid(), transport, this, null, this.server.globalAccount);
     // nats-server's nonce: 11 random bytes, base64url without padding.
     conn.startAccepted(randomBytes(11).toString('base64url'));
     return conn;
@@ -109,7 +112,7 @@ export class LeafNodes {
       transport.destroy();
       return { ok: false, error: 'server shutting down' };
     }
-    const conn = new LeafConn(this.server, this.server.allocateCid(), transport, this, remote, account);
+    const conn = new LeafConn(this.server, this.server.newCid(), transport, this, remote, account);
     conn.startSolicited();
     return { ok: true };
   };
@@ -143,6 +146,7 @@ export class LeafNodes {
 
   added(conn: LeafConn): void {
     this.conns.set(conn.cid, conn);
+    this.sendInitialInterest(conn);
   }
 
   removed(conn: LeafConn): void {
@@ -156,44 +160,59 @@ export class LeafNodes {
     return s;
   }
 
-  // ---- interest and messages ----
+  // ---- interest: what each leaf connection is told of this side's subscriptions ----
 
-  /** After the handshake: our interest in the account (filtered by what we may receive) and the loop-detection subject. */
-  sendInitialInterest(conn: LeafConn): void {
-    const keys = new Map<string, number>();
+  /** After the handshake: this side's interest in the account, and its loop-detection subject (nats-server's initLeafNodeSmapAndSendSubs). */
+  private sendInitialInterest(conn: LeafConn): void {
+    const smap = conn.smap;
+    smap.clear();
     for (const sub of conn.account.sublist.all()) {
-      if (!mayReceive(conn.leafPerms, sub.subject)) continue;
-      const key = sub.queue ? `${sub.subject} ${sub.queue}` : sub.subject;
-      keys.set(key, (keys.get(key) ?? 0) + 1);
+      if (!this.propagates(conn, sub) || !mayReceive(conn.leafPerms, sub.subject)) continue;
+      const key = keyOf(sub);
+      smap.set(key, (smap.get(key) ?? 0) + 1);
     }
-    keys.set(this.loopSubject(conn.account), 1);
+    const lds = this.loopSubject(conn.account);
+    smap.set(lds, (smap.get(lds) ?? 0) + 1);
     let out = '';
-    for (const [key, n] of keys) out += key.includes(' ') ? `LS+ ${key} ${n}\r\n` : `LS+ ${key}\r\n`;
-    conn.out.appendString(out);
+    for (const [key, n] of smap) out += lsPlus(key, n);
+    conn.sendProto(out);
   }
 
-  remoteSub(conn: LeafConn, subject: string, queue: string, weight: number): void {
-    // The other side subscribed to our own loop-detection subject: the connection goes round in a loop.
-    if (subject.startsWith(LOOP_DETECTION_PREFIX) && subject === this.loopSubjects.get(conn.account)) return conn.loopDetected(true);
-    const subs = this.remoteInterest(conn);
-    subs.set(queue ? `${subject} ${queue}` : subject, { subject, queue, weight });
+  /** InterestListener: a subscription came or went in an account; its leaf connections hear of it as nats-server's updateLeafNodes/updateSmap do. */
+  subscriptionChanged(account: Account<Subscription>, sub: Subscription, delta: 1 | -1): void {
+    if (this.conns.size === 0) return;
+    for (const conn of this.conns.values()) {
+      if (conn.account !== account || !conn.registered) continue;
+      if (!this.propagates(conn, sub)) continue;
+      // The loop-detection subject of another leaf passes whatever the permissions, so loops are found.
+      if (!sub.subject.startsWith(LOOP_DETECTION_PREFIX) && !mayReceive(conn.leafPerms, sub.subject)) continue;
+      const key = keyOf(sub);
+      const n = conn.smap.get(key) ?? 0;
+      // A queue group's weight on every change; a plain subject on 0 → 1 and 1 → 0.
+      const update = sub.queue !== '' || n === 0 || n + delta <= 0;
+      const m = n + delta;
+      if (m > 0) conn.smap.set(key, m);
+      else conn.smap.delete(key);
+      if (update) conn.sendProto(m > 0 ? lsPlus(key, m) : `LS- ${key}\r\n`);
+    }
   }
 
-  remoteUnsub(conn: LeafConn, _subject: string, _queue: string, key: string): void {
-    this.remoteInterest(conn).delete(key);
-  }
-
-  inboundMsg(_conn: LeafConn, _subject: string, _reply: string, _queues: string, _hdrLen: number, _msg: Buffer): void {}
-
-  remoteSubjects(conn: LeafConn): string[] {
-    return [...this.remoteInterest(conn).values()].map((s) => s.subject);
-  }
-
-  private readonly interest = new WeakMap<LeafConn, Map<string, { subject: string; queue: string; weight: number }>>();
-  private remoteInterest(conn: LeafConn): Map<string, { subject: string; queue: string; weight: number }> {
-    let m = this.interest.get(conn);
-    if (m === undefined) this.interest.set(conn, (m = new Map()));
-    return m;
+  /**
+   * Whether `conn` hears of `sub` at all: not its own; not one that came from the same remote
+   * cluster; a spoke hears only of local interest (clients, the server's own, hub-side leafs),
+   * never of what routes or other hubs brought.
+   */
+  private propagates(conn: LeafConn, sub: Subscription): boolean {
+    const c = sub.client;
+    if (c === conn) return false;
+    if (c.kind === LEAF) {
+      const rc = (c as LeafConn).remoteCluster;
+      if (rc !== '' && rc === conn.remoteCluster) return false;
+      if (conn.isSpokeLeaf && c.isSpokeLeaf) return false;
+      return true;
+    }
+    if (c.kind === ROUTER) return !conn.isSpokeLeaf;
+    return true;
   }
 
   leafz(o: LeafzOptions): Record<string, unknown> {
@@ -205,4 +224,14 @@ export class LeafNodes {
     for (const r of this.remotes) r.stop();
     for (const c of [...this.conns.values()]) c.close(CloseReason.ServerShutdown, true);
   }
+}
+
+/** nats-server's smap key: `subject` or `subject queue`. */
+function keyOf(sub: Subscription): string {
+  return sub.queue === '' ? sub.subject : `${sub.subject} ${sub.queue}`;
+}
+
+/** `LS+ <subject>` or, for a queue group, `LS+ <subject> <queue> <weight>`. */
+function lsPlus(key: string, n: number): string {
+  return key.includes(' ') ? `LS+ ${key} ${n}\r\n` : `LS+ ${key}\r\n`;
 }

@@ -134,11 +134,6 @@ export class Server {
     return c;
   }
 
-  /** A connection id: clients and leaf connections share one sequence, as in nats-server. */
-  allocateCid(): number {
-    return this.nextCid++;
-  }
-
   /** Takes a new connection: sends INFO, enforces max_connections. Null when refused. */
   accept(transport: Transport): Client | null {
     if (this.shuttingDown || this.lameDuckMode) {
