@@ -4,15 +4,7 @@ import { LEAF } from './conn-kind.js';
 import { PROTOCOL_VERSION } from './constants.js';
 import { CloseReason, ERR_AUTHORIZATION, ERR_AUTH_TIMEOUT, ERR_MAX_ACCOUNT_CONNECTIONS } from './errors.js';
 import { authenticateLeaf } from './leaf-auth.js';
-import {
-  leafConnectInfoJson,
-  leafConnectJson,
-  leafInfoJson,
-  parseHubInfo,
-  parseLeafConnect,
-  signWithCredentials,
-  type LeafConnect,
-} from './leaf-handshake.js';
+import { leafConnectInfoJson, leafConnectJson, leafInfoJson, parseHubInfo, parseLeafConnect, signWithCredentials, type LeafConnect } from './leaf-handshake.js';
 import { hubLeafPermissions, infoPermissions, mayReceive, maySend, spokeLeafPermissions } from './leaf-perms.js';
 import { LEAF_DELAY_AFTER_LOOP, LEAF_DELAY_AFTER_PERM_VIOLATION, LEAF_DELAY_AFTER_SAME_CLUSTER, type LeafRemote } from './leaf-remote.js';
 import type { LeafNodes } from './leaf-nodes.js';
