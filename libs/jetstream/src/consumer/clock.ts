@@ -10,6 +10,8 @@ export interface Clock {
   clearTimer(handle: unknown): void;
   /** Run `cb` once the current I/O turn is done (setImmediate). */
   defer(cb: () => void): void;
+  /** Run `cb` right after the current handler (a microtask): before the next I/O is read. */
+  soon(cb: () => void): void;
 }
 
 export const realClock: Clock = {
@@ -21,6 +23,7 @@ export const realClock: Clock = {
   },
   clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
   defer: (cb) => void setImmediate(cb),
+  soon: (cb) => queueMicrotask(cb),
 };
 
 /** A clock that moves only when told: `advance(ms)` fires due timers, `flush()` runs deferred work. */
@@ -44,6 +47,9 @@ export class FakeClock implements Clock {
     this.timers.delete(handle as number);
   }
   defer(cb: () => void): void {
+    this.deferred.push(cb);
+  }
+  soon(cb: () => void): void {
     this.deferred.push(cb);
   }
   /** Runs deferred work until none is left. */

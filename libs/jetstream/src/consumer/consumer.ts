@@ -126,6 +126,13 @@ export class Consumer {
   private ackCheckAt = 0;
   private hbMs = 0;
   private lastSent = 0;
+  /**
+   * Push without interest: when to look again. The broker does not notify consumers of new
+   * subscriptions, and clients often subscribe right after creating (nats.js v3 ordered
+   * consumers): look soon, then back off to once a second.
+   */
+  private interestPollMs = 0;
+  private interestAt = 0;
   /** The last nextMsg() stopped at max_ack_pending (not at the end of the stream). */
   private stalled = false;
 
@@ -168,8 +175,7 @@ export class Consumer {
     }
     this.streamNumPending();
     if (isPush(o.config)) {
-      this.active = this.host.hasInterest(o.config.deliver_subject!);
-      if (!this.active && this.dthresh > 0) this.deleteAt = this.clock.now() + this.dthresh;
+      this.checkInterest(this.clock.now());
     } else if (this.dthresh > 0) {
       this.waiting!.last = this.clock.now();
       this.deleteAt = this.clock.now() + this.dthresh;
@@ -244,10 +250,15 @@ export class Consumer {
     };
   }
 
+  /**
+   * State goes to the store once per read chunk (a microtask after the handler): an ack is
+   * handed to the store's write before the next request is read, so a reply sent after it
+   * (consumer info) never reports state that a crash right then would lose.
+   */
   private markDirty(): void {
     if (this.dirty || this.cstore === null) return;
     this.dirty = true;
-    this.clock.defer(this.flushBound);
+    this.clock.soon(this.flushBound);
   }
 
   private flushState(): void {
@@ -438,10 +449,7 @@ export class Consumer {
     if (this.closed) return;
     const now = this.clock.now();
     if (this.replayAt > now || this.rateAt > now) return this.rearm();
-    if (isPush(this.cfg) && !this.active) {
-      this.active = this.host.hasInterest(this.cfg.deliver_subject!);
-      if (this.active) this.deleteAt = 0;
-    }
+    if (isPush(this.cfg)) this.checkInterest(now);
     let budget = RUN_BUDGET;
     this.stalled = false;
     while (budget-- > 0) {
@@ -901,6 +909,25 @@ export class Consumer {
     if (this.replayAt > 0) this.armAt(this.replayAt);
     if (this.rateAt > 0) this.armAt(this.rateAt);
     if (this.hbMs > 0 && this.waiting === null) this.armAt(this.lastSent + this.hbMs);
+    if (this.interestAt > 0) this.armAt(this.interestAt);
+  }
+
+  /**
+   * Push: re-reads interest on the deliver subject. Without it: look again soon (backing off),
+   * and start the inactivity clock. With it and an inactivity threshold: look once a second,
+   * so a subscriber that went away starts the clock.
+   */
+  private checkInterest(now: number): void {
+    this.active = this.host.hasInterest(this.cfg.deliver_subject!);
+    if (this.active) {
+      this.deleteAt = 0;
+      this.interestPollMs = 0;
+      this.interestAt = this.dthresh > 0 ? now + 1000 : 0;
+      return;
+    }
+    if (this.dthresh > 0 && this.deleteAt === 0) this.deleteAt = now + this.dthresh;
+    this.interestPollMs = this.interestPollMs === 0 ? 2 : Math.min(1000, this.interestPollMs * 2);
+    this.interestAt = now + this.interestPollMs;
   }
 
   private tick(): void {
@@ -911,11 +938,15 @@ export class Consumer {
     if (this.ackCheckAt > 0 && now >= this.ackCheckAt) this.checkPending(now);
     if (this.waiting !== null) this.processWaiting(true);
     if (this.hbMs > 0 && this.waiting === null) {
-      if (!this.active) this.active = this.host.hasInterest(this.cfg.deliver_subject!);
       if (now - this.lastSent >= this.hbMs - 1) {
         if (this.active) this.sendIdleHeartbeat(this.cfg.deliver_subject!);
         else this.lastSent = now;
       }
+    }
+    if (this.interestAt > 0 && now >= this.interestAt) {
+      const was = this.active;
+      this.checkInterest(now);
+      if (this.active && !was) this.kick();
     }
     if (this.replayAt > 0 && now >= this.replayAt) this.kick();
     if (this.rateAt > 0 && now >= this.rateAt) {

@@ -183,6 +183,29 @@ describe('push consumers', () => {
     expect(c.closed).toBe(true);
   });
 
+  it('a push consumer created before its subscriber starts when the subscriber comes (nats.js v3 ordered consumers)', () => {
+    const { s, h, clock } = setup();
+    s.publish('foo.a', '1');
+    makeConsumer(s, h, clock, { name: 'oc_1', deliver_subject: 'late', idle_heartbeat: 30e9, flow_control: true });
+    clock.advance(1);
+    expect(h.msgs()).toHaveLength(0);
+    h.interest.add('late');
+    clock.advance(10);
+    expect(h.msgs().map((m) => m.data)).toEqual(['1']);
+    expect(clock.pendingTimers()).toBe(1);
+  });
+
+  it('an ephemeral push consumer whose subscriber left goes after the threshold', () => {
+    const { s, h, clock } = setup();
+    h.interest.add('dlv');
+    const c = makeConsumer(s, h, clock, { deliver_subject: 'dlv', inactive_threshold: 2e9 });
+    clock.advance(5000);
+    expect(s.gone).toHaveLength(0);
+    h.interest.delete('dlv');
+    clock.advance(3100);
+    expect(s.gone).toEqual([c]);
+  });
+
   it('replay original keeps the gaps between messages', () => {
     const clock = new FakeClock();
     const s = new TestStream();
