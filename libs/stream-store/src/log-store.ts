@@ -227,8 +227,14 @@ export class LogStore implements StreamStore {
 
   loadLast(subject: string): StoredMsg | null {
     const id = this.byName.get(subject);
-    if (id === undefined || this.sMsgs[id] === 0) return null;
-    return this.load(this.subjectLast(id));
+    if (id !== undefined) return this.sMsgs[id] === 0 ? null : this.load(this.subjectLast(id));
+    if (!hasWildcard(subject)) return null;
+    // A filter (nats-server's LoadLastMsg takes one: nats.js v2 lists objects with
+    // last_by_subj `$O.<bucket>.M.>`): the latest of the matching subjects' last messages.
+    const m = this.matcher(subject);
+    let last = 0;
+    for (const i of this.matchingIds(m)) if (this.sMsgs[i]! > 0) last = Math.max(last, this.subjectLast(i));
+    return last === 0 ? null : this.load(last);
   }
 
   loadNext(filter: string, start: number): StoredMsg | null {
@@ -1231,4 +1237,8 @@ interface Recovery {
   floor: number;
   lastMs: number;
   lastNs: number;
+}
+
+function hasWildcard(subject: string): boolean {
+  return subject === '>' || subject === '*' || subject.endsWith('.>') || subject.startsWith('*.') || subject.includes('.*.') || subject.endsWith('.*');
 }

@@ -28,7 +28,7 @@ export interface StreamStore {
 
   /** The message at `seq`, or null (never stored, deleted, purged or expired). */
   load(seq: number): StoredMsg | null;
-  /** The last message on a literal subject, from the per-subject index (no scan). */
+  /** The last message on a subject, from the per-subject index (no scan); a filter takes the latest of its subjects. */
   loadLast(subject: string): StoredMsg | null;
   /** The first message at or after `start` whose subject matches `filter` (wildcards ok; '' or '>' = any). */
   loadNext(filter: string, start: number): StoredMsg | null;

@@ -88,6 +88,20 @@ export function storeContract(f: StoreFactory): void {
       expect(s.state().numSubjects).toBe(2);
     });
 
+    it('takes a filter for the last message (LoadLastMsg with wildcards)', () => {
+      const s = make();
+      s.append('o.M.a', null, b('1'));
+      s.append('o.C.x', null, b('2'));
+      s.append('o.M.b', null, b('3'));
+      s.append('o.C.y', null, b('4'));
+      expect(s.loadLast('o.M.>')!.seq).toBe(3);
+      expect(s.loadLast('o.*.a')!.seq).toBe(1);
+      expect(s.loadLast('>')!.seq).toBe(4);
+      expect(s.loadLast('o.Z.>')).toBeNull();
+      s.remove(3);
+      expect(s.loadLast('o.M.>')!.seq).toBe(1);
+    });
+
     it('loads the next message matching a filter, with wildcards', () => {
       const s = make();
       const subjects = ['orders.eu.new', 'orders.us.new', 'users.1', 'orders.eu.paid', 'users.2'];
