@@ -21,14 +21,14 @@ export interface LeafzBody {
 /** A hub: `leafnodes { port, <leafBlock> }` plus `extra` config (accounts, operator…). `leafPort` fixed for restarts. */
 export async function startHub(
   kind: ServerKind,
-  opts: { leafBlock?: string; extra?: string | ((dir: string) => string); leafPort?: number; port?: number } = {},
+  opts: { leafBlock?: string; extra?: string | ((dir: string) => string); leafPort?: number; port?: number; name?: string } = {},
 ): Promise<Node> {
   const leafPort = opts.leafPort ?? (await freePort());
   const httpPort = await freePort();
   const server = await startServer(kind, {
     ...(opts.port !== undefined && { port: opts.port }),
     config: (dir) =>
-      `http: ${httpPort}\nserver_name: hub_${kind.replace('-', '_')}\nleafnodes {\n  listen: "127.0.0.1:${leafPort}"\n  ${opts.leafBlock ?? ''}\n}\n${typeof opts.extra === 'function' ? opts.extra(dir) : (opts.extra ?? '')}\n`,
+      `http: ${httpPort}\nserver_name: ${opts.name ?? `hub_${kind.replace('-', '_')}`}\nleafnodes {\n  listen: "127.0.0.1:${leafPort}"\n  ${opts.leafBlock ?? ''}\n}\n${typeof opts.extra === 'function' ? opts.extra(dir) : (opts.extra ?? '')}\n`,
   });
   return node(server, kind, leafPort, httpPort);
 }

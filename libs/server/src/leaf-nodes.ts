@@ -183,9 +183,10 @@ export class LeafNodes implements InterestListener {
     if (this.conns.size === 0) return;
     for (const conn of this.conns.values()) {
       if (conn.account !== account || !conn.registered) continue;
-      if (!this.propagates(conn, sub)) continue;
-      // The loop-detection subject of another leaf passes whatever the permissions, so loops are found.
-      if (!sub.subject.startsWith(LOOP_DETECTION_PREFIX) && !mayReceive(conn.leafPerms, sub.subject)) continue;
+      // Another leaf's loop-detection subject passes whatever its origin and the permissions, so loops are found.
+      if (sub.subject.startsWith(LOOP_DETECTION_PREFIX)) {
+        if (sub.client === conn || (conn.isSpokeLeaf && (sub.client.kind !== LEAF || sub.client.isSpokeLeaf))) continue;
+      } else if (!this.propagates(conn, sub) || !mayReceive(conn.leafPerms, sub.subject)) continue;
       const key = keyOf(sub);
       const n = conn.smap.get(key) ?? 0;
       // A queue group's weight on every change; a plain subject on 0 → 1 and 1 → 0.
