@@ -74,7 +74,11 @@ describe.each([
   beforeAll(async () => {
     hub = await startHub(hubKind, { extra: hubConfig });
     const url = `nats-leaf://127.0.0.1:${hub.leafPort}`;
-    leaf = await startLeaf(leafKind, [`url: "${url}", credentials: "${files.aLeaf}", account: LA`, `url: "${url}", credentials: "${files.bLeaf}", account: LB`], LEAF_ACCOUNTS);
+    leaf = await startLeaf(
+      leafKind,
+      [`url: "${url}", credentials: "${files.aLeaf}", account: LA`, `url: "${url}", credentials: "${files.bLeaf}", account: LB`],
+      LEAF_ACCOUNTS,
+    );
     await Promise.all([waitLeafs(hub, 2), waitLeafs(leaf, 2)]);
   });
   afterAll(async () => {
