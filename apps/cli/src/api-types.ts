@@ -37,6 +37,14 @@ export interface Account extends AccountSummary {
   jwt?: string;
 }
 
+export interface Plan {
+  id: string;
+  name: string;
+  limits?: Record<string, unknown>;
+  maxAccounts?: number;
+  createdAt?: string;
+}
+
 export interface Signup {
   tenant: Tenant;
   account: AccountSummary;

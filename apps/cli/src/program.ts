@@ -6,6 +6,7 @@ import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors.js';
 import { registerAccounts } from './commands/accounts.js';
 import { registerExports } from './commands/exports.js';
 import { registerImports } from './commands/imports.js';
+import { registerPlans } from './commands/plans.js';
 import { registerServerConfig } from './commands/server-config.js';
 import { registerSession } from './commands/session.js';
 import { registerUsers } from './commands/users.js';
@@ -34,6 +35,7 @@ export function buildProgram(io: Io): Command {
   registerUsers(program, ctx);
   registerExports(program, ctx);
   registerImports(program, ctx);
+  registerPlans(program, ctx);
   registerServerConfig(program, ctx);
   return program;
 }

@@ -226,6 +226,49 @@ describe('switchboard against the control plane', () => {
     expect(bad.err).toMatch(/^error: 401 Unauthorized: /);
   });
 
+  it("shows plans and an account's JetStream limits (off on the free plan, in nats-server's terms on a JetStream plan)", async () => {
+    const admin = (await readFile(join(dir.path, 'admin.token'), 'utf8')).trim();
+    const call = (method: string, path: string, body: unknown) =>
+      fetch(direct + path, { method, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await run(['accounts', 'show', 'default'])).out).toContain('\njetstream\n  jetstream  off (memory and storage are 0)\n');
+    const limits = {
+      jsMemoryStorage: 1048576,
+      jsDiskStorage: 1073741824,
+      jsStreams: 10,
+      jsConsumers: -1,
+      jsMaxAckPending: 1000,
+      jsDiskMaxStreamBytes: 268435456,
+    };
+    expect((await call('POST', '/v1/plans', { name: 'streaming', limits })).status).toBe(201);
+    const list = await run(['plans', 'list']);
+    expect(list.err).toBe('');
+    expect(list.out).toMatch(/^NAME +ACCOUNTS +CONNECTIONS +JETSTREAM +ID\n/);
+    expect(list.out).toMatch(/\nfree +3 +100 +off +[0-9a-f-]{36}\n/);
+    expect(list.out).toMatch(/\nstreaming +1 +-1 +1 MiB mem, 1 GiB disk, 10 streams +[0-9a-f-]{36}\n/);
+    const shown = await run(['plans', 'show', 'streaming']);
+    expect(shown.out).toContain(
+      [
+        'jetstream',
+        '  memory                    1 MiB',
+        '  storage                   1 GiB',
+        '  streams                   10',
+        '  consumers                 unlimited',
+        '  max ack pending           1000',
+        '  memory stream max bytes   unlimited',
+        '  storage stream max bytes  256 MiB',
+        '  max bytes required        no',
+        '',
+      ].join('\n'),
+    );
+    expect(JSON.parse((await run(['plans', 'show', 'streaming', '--json'])).out).limits).toMatchObject(limits);
+    const tenant = JSON.parse((await run(['accounts', 'show', 'default', '--json'])).out).tenantId;
+    expect((await call('PATCH', `/v1/tenants/${tenant}`, { plan: 'streaming' })).status).toBe(200);
+    const account = await run(['accounts', 'show', 'default']);
+    expect(account.out).toMatch(/\njetstream\n  memory +1 MiB\n  storage +1 GiB\n  streams +10\n/);
+    expect(account.out).not.toMatch(/^  jsMemoryStorage/m);
+    expect((await run(['plans', 'show', 'gold'])).err).toBe('error: plan "gold" not found\n');
+  });
+
   it('configures a real nats-server that admits a new user and refuses the revoked one', async () => {
     const conf = join(dir.path, 'nats.conf');
     const sc = await run(['server-config', '--resolver-url', direct]);

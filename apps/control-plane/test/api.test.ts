@@ -340,6 +340,56 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
     expect(h.queue.enqueued.at(-1)).toBe(second.body.publicKey);
   });
 
+  it("carries JetStream limits: plans and account overrides take them, the JWT has nats-server's names, a plan change pushes them", async () => {
+    const js = {
+      jsMemoryStorage: 1048576,
+      jsDiskStorage: 1073741824,
+      jsStreams: 10,
+      jsConsumers: 100,
+      jsMaxAckPending: 500,
+      jsMemMaxStreamBytes: 524288,
+      jsDiskMaxStreamBytes: 268435456,
+      jsMaxBytesRequired: true,
+    };
+    const p = await h.call('POST', '/v1/plans', admin, { name: 'js', limits: js });
+    expect(p.status).toBe(201);
+    expect(p.body.limits).toMatchObject(js);
+    expect((await h.call('GET', `/v1/plans/${p.body.id}`, admin)).body.limits).toMatchObject(js);
+    // Bad values are refused with the field named: a number for the flag, a count beyond its column, below -1.
+    for (const limits of [{ jsMaxBytesRequired: 1 }, { jsMaxAckPending: 2 ** 31 }, { jsDiskStorage: -2 }, { jsStreams: true }]) {
+      const r = await h.call('POST', '/v1/plans', admin, { name: 'bad', limits });
+      expect(r.status, JSON.stringify(limits)).toBe(400);
+      expect(r.body.details[0].field).toBe(`limits.${Object.keys(limits)[0]}`);
+    }
+    expect((await h.call('PATCH', `/v1/tenants/${B.tenantId}`, admin, { plan: 'js' })).status).toBe(200);
+    expect((await accountClaims(B.accountId)).nats.limits).toMatchObject({
+      mem_storage: 1048576,
+      disk_storage: 1073741824,
+      streams: 10,
+      consumer: 100,
+      max_ack_pending: 500,
+      mem_max_stream_bytes: 524288,
+      disk_max_stream_bytes: 268435456,
+      max_bytes_required: true,
+    });
+    // A plan change re-signs and announces every account on it.
+    const queued = h.queue.enqueued.length;
+    const patched = await h.call('PATCH', `/v1/plans/${p.body.id}`, admin, { limits: { jsStreams: 20, jsMaxBytesRequired: false } });
+    expect(patched.body).toMatchObject({ accountsChanged: 1, limits: { jsStreams: 20, jsMaxBytesRequired: false } });
+    expect(h.queue.enqueued.slice(queued)).toEqual([B.publicKey]);
+    const after = (await accountClaims(B.accountId)).nats.limits!;
+    expect(after).toMatchObject({ streams: 20, disk_storage: 1073741824 });
+    expect(after).not.toHaveProperty('max_bytes_required');
+    // An account override, and its removal.
+    const o = await h.call('PATCH', `/v1/accounts/${B.accountId}`, admin, { limits: { jsMaxBytesRequired: true, jsDiskStorage: -1 } });
+    expect(o.body.limits).toMatchObject({ jsMaxBytesRequired: true, jsDiskStorage: -1, jsStreams: 20 });
+    expect((await accountClaims(B.accountId)).nats.limits).toMatchObject({ max_bytes_required: true, disk_storage: -1 });
+    const cleared = await h.call('PATCH', `/v1/accounts/${B.accountId}`, admin, { limits: { jsMaxBytesRequired: null, jsDiskStorage: null } });
+    expect(cleared.body.limits).toMatchObject({ jsMaxBytesRequired: false, jsDiskStorage: 1073741824 });
+    expect((await h.call('PATCH', `/v1/tenants/${B.tenantId}`, admin, { plan: 'free' })).status).toBe(200);
+    expect((await accountClaims(B.accountId)).nats.limits).toMatchObject({ mem_storage: 0, disk_storage: 0 });
+  });
+
   it('suspends a tenant (its tokens get 403, its users are revoked with "*"), resumes it, and deletes one (its accounts leave the resolver)', async () => {
     const u = createUser();
     const user = (await h.call('POST', `/v1/accounts/${B.accountId}/users`, B.token, { name: 'bee', publicKey: u.getPublicKey() })).body;

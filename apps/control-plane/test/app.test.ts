@@ -119,7 +119,17 @@ describe('control plane', () => {
     }>();
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/healthz', '/v1/plans', '/v1/plans/{id}']));
     expect(spec.paths['/metrics']).toBeUndefined();
-    expect(Object.keys(spec.paths['/v1/plans']!.post!.requestBody!.content['application/json']!.schema.properties)).toContain('limits');
+    const plan = spec.paths['/v1/plans']!.post!.requestBody!.content['application/json']!.schema as {
+      properties: { limits: { properties: Record<string, { type: string; minimum?: number; maximum?: number }> } };
+    };
+    expect(Object.keys(plan.properties)).toContain('limits');
+    // JetStream limits as nats-server's JWT has them: counts >= -1 within their columns, one flag.
+    expect(plan.properties.limits.properties).toMatchObject({
+      jsDiskStorage: { type: 'integer', minimum: -1 },
+      jsMaxAckPending: { type: 'integer', minimum: -1, maximum: 2147483647 },
+      jsMemMaxStreamBytes: { type: 'integer', minimum: -1 },
+      jsMaxBytesRequired: { type: 'boolean' },
+    });
   });
 });
 

@@ -3,7 +3,7 @@
 // nats-server's rules, signed with a later iat than the last, written back.
 import type { KeyPair } from '@nats-io/nkeys';
 import type { Prisma } from '@switchboard/db';
-import { accountIssues, encode, type AccountClaims, type ClaimIssue } from '@switchboard/nats-jwt';
+import { accountIssues, encode, jetStreamLimitsIssues, type AccountClaims, type ClaimIssue } from '@switchboard/nats-jwt';
 import { accountClaims, type AccountSpec } from './account.js';
 import { IssuerError } from './errors.js';
 import { effectiveLimits, limitsOf, UNLIMITED, type Limits } from './limits.js';
@@ -122,7 +122,7 @@ const API_FIELDS: Record<string, string> = {
 };
 
 function checkClaims(claims: AccountClaims, spec: AccountSpec): void {
-  const issues = accountIssues(claims);
+  const issues = [...accountIssues(claims), ...jetStreamLimitsIssues(claims.nats.limits)];
   const first = issues[0];
   if (!first) return;
   const { field, what } = locate(first, spec);
@@ -148,6 +148,7 @@ function locate(issue: ClaimIssue, spec: AccountSpec): { field: string; what: st
   if (limit === 'imports') return { field: 'limits.maxImports', what: '' };
   if (limit === 'exports') return { field: 'limits.maxExports', what: '' };
   if (limit === 'wildcards') return { field: 'subject', what: '' };
+  if (limit === 'tiered_limits') return { field: 'limits', what: '' };
   if (issue.path === 'nats.signing_keys') return { field: 'signingKeys', what: '' };
   return { field: issue.path, what: '' };
 }

@@ -1,6 +1,19 @@
 export { IssuerError, type IssuerErrorCode } from './errors.js';
 export { newSealedKey, openSigner, type SealedKey, type KeyKind, type Bytes } from './keys.js';
-export { LIMIT_KEYS, UNLIMITED, effectiveLimits, limitTags, limitsOf, natsLimits, type Limits } from './limits.js';
+export {
+  FLAG_LIMIT_KEYS,
+  INT32_LIMIT_KEYS,
+  LIMIT_KEYS,
+  UNLIMITED,
+  effectiveLimits,
+  isFlagLimit,
+  limitTags,
+  limitsOf,
+  natsLimits,
+  type CountLimitKey,
+  type FlagLimitKey,
+  type Limits,
+} from './limits.js';
 export { durationField } from './duration.js';
 export { accountClaims, type AccountSpec, type ExportSpec, type ImportSpec, type ExportKind } from './account.js';
 export {

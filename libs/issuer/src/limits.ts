@@ -1,5 +1,6 @@
 // A plan's limits (and an account's overrides of them) in the API's words, and their account-JWT form.
-// -1 = unlimited (nats-server's convention); JetStream limits of 0 leave JetStream off.
+// -1 = unlimited (nats-server's convention); JetStream is on only when jsMemoryStorage or
+// jsDiskStorage is not 0 (nats-io/jwt IsJSEnabled). One flag (jsMaxBytesRequired) is a boolean.
 import { extensionTags } from '@switchboard/accounts';
 import type { OperatorLimits } from '@switchboard/nats-jwt';
 
@@ -15,6 +16,13 @@ export interface Limits {
   jsDiskStorage: number;
   jsStreams: number;
   jsConsumers: number;
+  /** Cap on a consumer's max_ack_pending (10121 above it; also its default): -1 or 0 = none. */
+  jsMaxAckPending: number;
+  /** Cap on a memory / file stream's max_bytes (10122 above it): -1 or 0 = none. */
+  jsMemMaxStreamBytes: number;
+  jsDiskMaxStreamBytes: number;
+  /** Every stream must set max_bytes (10113 without it). */
+  jsMaxBytesRequired: boolean;
   /** Switchboard's, carried as `sb:` tags: messages / payload bytes per second published by the account. */
   rateMsgs: number;
   rateBytes: number;
@@ -37,6 +45,10 @@ export const LIMIT_KEYS = [
   'jsDiskStorage',
   'jsStreams',
   'jsConsumers',
+  'jsMaxAckPending',
+  'jsMemMaxStreamBytes',
+  'jsDiskMaxStreamBytes',
+  'jsMaxBytesRequired',
   'rateMsgs',
   'rateBytes',
   'subsTotal',
@@ -56,6 +68,10 @@ export const UNLIMITED: Limits = {
   jsDiskStorage: 0,
   jsStreams: 0,
   jsConsumers: 0,
+  jsMaxAckPending: -1,
+  jsMemMaxStreamBytes: -1,
+  jsDiskMaxStreamBytes: -1,
+  jsMaxBytesRequired: false,
   rateMsgs: -1,
   rateBytes: -1,
   subsTotal: -1,
@@ -63,14 +79,36 @@ export const UNLIMITED: Limits = {
   monthlyBytes: -1,
 };
 
-/** The plan's limits with the account's overrides on top (unknown keys in overrides are ignored). */
+/** The limits that are flags (booleans), not counts. */
+export const FLAG_LIMIT_KEYS = ['jsMaxBytesRequired'] as const satisfies readonly (keyof Limits)[];
+export type FlagLimitKey = (typeof FLAG_LIMIT_KEYS)[number];
+export type CountLimitKey = Exclude<keyof Limits, FlagLimitKey>;
+
+/** Limits kept in 32-bit integer columns (the rest are 64-bit). */
+export const INT32_LIMIT_KEYS = [
+  'maxConnections',
+  'maxLeafNodes',
+  'maxSubscriptions',
+  'maxImports',
+  'maxExports',
+  'jsStreams',
+  'jsConsumers',
+  'jsMaxAckPending',
+  'subsTotal',
+] as const satisfies readonly CountLimitKey[];
+
+export function isFlagLimit(k: keyof Limits): k is FlagLimitKey {
+  return (FLAG_LIMIT_KEYS as readonly string[]).includes(k);
+}
+
+/** The plan's limits with the account's overrides on top (unknown keys and ill-typed values in overrides are ignored). */
 export function effectiveLimits(plan: Limits, overrides: Partial<Limits> | null | undefined): Limits {
-  const out = { ...plan };
+  const out = { ...plan } as Record<keyof Limits, number | boolean>;
   for (const k of LIMIT_KEYS) {
     const v = overrides?.[k];
-    if (typeof v === 'number' && Number.isInteger(v)) out[k] = v;
+    if (isFlagLimit(k) ? typeof v === 'boolean' : typeof v === 'number' && Number.isInteger(v)) out[k] = v!;
   }
-  return out;
+  return out as unknown as Limits;
 }
 
 /** The `limits` object of an account JWT. */
@@ -88,12 +126,17 @@ export function natsLimits(l: Limits): OperatorLimits {
     disk_storage: l.jsDiskStorage,
     streams: l.jsStreams,
     consumer: l.jsConsumers,
+    max_ack_pending: l.jsMaxAckPending,
+    mem_max_stream_bytes: l.jsMemMaxStreamBytes,
+    disk_max_stream_bytes: l.jsDiskMaxStreamBytes,
+    // omitempty in nats-io/jwt: false is left out.
+    ...(l.jsMaxBytesRequired && { max_bytes_required: true }),
   };
 }
 
-/** A plan row's limits (any integer or bigint columns named as the keys) as numbers: byte limits stay far below 2^53. */
-export function limitsOf(row: Readonly<Record<keyof Limits, number | bigint>>): Limits {
-  return Object.fromEntries(LIMIT_KEYS.map((k) => [k, Number(row[k])])) as unknown as Limits;
+/** A plan row's limits (integer or bigint columns named as the keys, booleans for flags) as numbers: byte limits stay far below 2^53. */
+export function limitsOf(row: Readonly<Record<CountLimitKey, number | bigint> & Record<FlagLimitKey, boolean>>): Limits {
+  return Object.fromEntries(LIMIT_KEYS.map((k) => [k, isFlagLimit(k) ? row[k] === true : Number(row[k])])) as unknown as Limits;
 }
 
 /**

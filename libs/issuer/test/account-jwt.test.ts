@@ -76,7 +76,20 @@ async function newAccountRow(tenantId: string | null, name: string, key: SealedK
 }
 
 /** A tenant on a new plan and an account of it, signed once. */
-async function tenantAccount(plan: { maxConnections?: number; rateMsgs?: bigint; maxExports?: number } = {}) {
+async function tenantAccount(
+  plan: {
+    maxConnections?: number;
+    rateMsgs?: bigint;
+    maxExports?: number;
+    jsMemoryStorage?: bigint;
+    jsDiskStorage?: bigint;
+    jsStreams?: number;
+    jsConsumers?: number;
+    jsMaxAckPending?: number;
+    jsDiskMaxStreamBytes?: bigint;
+    jsMaxBytesRequired?: boolean;
+  } = {},
+) {
   const i = ++n;
   const p = await t.db.prisma.plan.create({ data: { name: `p${i}`, ...plan } });
   const tenant = await t.db.prisma.tenant.create({ data: { name: `t${i}`, email: `t${i}@example.com`, planId: p.id } });
@@ -217,8 +230,18 @@ describe('nats-server takes what resignAccount signs', () => {
   let exporter: Awaited<ReturnType<typeof tenantAccount>>;
   let importer: Awaited<ReturnType<typeof tenantAccount>>;
   let suspended: Awaited<ReturnType<typeof tenantAccount>>;
+  let jetstream: Awaited<ReturnType<typeof tenantAccount>>;
 
   beforeAll(async () => {
+    jetstream = await tenantAccount({
+      jsMemoryStorage: 1n << 20n,
+      jsDiskStorage: 1n << 24n,
+      jsStreams: 3,
+      jsConsumers: 7,
+      jsMaxAckPending: 100,
+      jsDiskMaxStreamBytes: 1n << 22n,
+      jsMaxBytesRequired: true,
+    });
     exporter = await tenantAccount({ maxConnections: 5, rateMsgs: 1000n });
     importer = await tenantAccount();
     suspended = await tenantAccount();
@@ -255,12 +278,13 @@ describe('nats-server takes what resignAccount signs', () => {
     for (const a of [exporter, importer, suspended]) await tx((tx) => resignAccount(tx, a.id, signer()));
     const rows = await t.db.prisma.account.findMany({ select: { publicKey: true, jwt: true } });
     server = await startNatsServer({
-      config: operatorModeConfig({
-        operatorJwt: op.jwt,
-        systemAccount: op.systemAccount.publicKey,
-        resolver: 'resolver: MEMORY',
-        preload: Object.fromEntries(rows.map((r) => [r.publicKey, r.jwt])),
-      }),
+      config: (dir) =>
+        operatorModeConfig({
+          operatorJwt: op.jwt,
+          systemAccount: op.systemAccount.publicKey,
+          resolver: 'resolver: MEMORY',
+          preload: Object.fromEntries(rows.map((r) => [r.publicKey, r.jwt])),
+        }) + `jetstream { store_dir: "${dir}/js", max_memory_store: 64MB, max_file_store: 256MB }\n`,
     });
   });
   afterAll(async () => {
@@ -281,6 +305,26 @@ describe('nats-server takes what resignAccount signs', () => {
     pub.publish('feed.x', 'hi');
     expect(await got).toBe('in.x');
     await Promise.all([pub.close(), sub.close()]);
+  });
+
+  it("turns on JetStream with the plan's limits (nats-server's $JS.API.INFO), and leaves it off without them", async () => {
+    const nc = await connectAs(jetstream);
+    const info = JSON.parse((await nc.request('$JS.API.INFO', '', { timeout: 5000 })).string());
+    expect(info.limits).toEqual({
+      max_memory: 1 << 20,
+      max_storage: 1 << 24,
+      max_streams: 3,
+      max_consumers: 7,
+      max_ack_pending: 100,
+      memory_max_stream_bytes: -1,
+      storage_max_stream_bytes: 1 << 22,
+      max_bytes_required: true,
+    });
+    await nc.close();
+    const off = await connectAs(importer);
+    const r = JSON.parse((await off.request('$JS.API.INFO', '', { timeout: 5000 })).string());
+    expect(r.error).toEqual({ code: 503, err_code: 10039, description: 'JetStream not enabled for account' });
+    await off.close();
   });
 
   it("refuses a suspended tenant's users", async () => {

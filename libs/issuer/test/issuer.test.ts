@@ -111,8 +111,41 @@ describe('account JWTs', () => {
   });
 
   it('reads plan rows with bigint columns as numbers', () => {
-    const row = { ...UNLIMITED, maxPayload: 1048576n, rateBytes: 5_000_000_000n, monthlyMsgs: 7n };
-    expect(limitsOf(row)).toEqual({ ...UNLIMITED, maxPayload: 1048576, rateBytes: 5_000_000_000, monthlyMsgs: 7 });
+    const row = { ...UNLIMITED, maxPayload: 1048576n, rateBytes: 5_000_000_000n, monthlyMsgs: 7n, jsDiskMaxStreamBytes: 1n << 40n };
+    expect(limitsOf(row)).toEqual({ ...UNLIMITED, maxPayload: 1048576, rateBytes: 5_000_000_000, monthlyMsgs: 7, jsDiskMaxStreamBytes: 2 ** 40 });
+    expect(limitsOf({ ...row, jsMaxBytesRequired: true }).jsMaxBytesRequired).toBe(true);
+  });
+
+  it("writes every JetStream limit under nats-io/jwt's names; max_bytes_required only when set (omitempty)", () => {
+    const js = {
+      jsMemoryStorage: 1 << 20,
+      jsDiskStorage: 1 << 30,
+      jsStreams: 5,
+      jsConsumers: 50,
+      jsMaxAckPending: 1000,
+      jsMemMaxStreamBytes: 1 << 19,
+      jsDiskMaxStreamBytes: 1 << 29,
+    };
+    const on = newAccount('js', { limits: effectiveLimits({ ...UNLIMITED, ...js }, { jsMaxBytesRequired: true, jsStreams: 'x' } as never) });
+    const c = (checkAccount(on.jwt, trust, { account: on.key.publicKey }) as { claims: AccountClaims }).claims;
+    expect(c.nats.limits).toMatchObject({
+      mem_storage: 1 << 20,
+      disk_storage: 1 << 30,
+      streams: 5,
+      consumer: 50,
+      max_ack_pending: 1000,
+      mem_max_stream_bytes: 1 << 19,
+      disk_max_stream_bytes: 1 << 29,
+      max_bytes_required: true,
+    });
+    expect(c.nats.limits?.tiered_limits).toBeUndefined();
+    // The defaults: JetStream off (mem and disk 0), the per-stream caps unlimited, no flag.
+    const off = decode<AccountClaims>(newAccount('off').jwt).claims.nats.limits!;
+    expect(off).toMatchObject({ mem_storage: 0, disk_storage: 0, max_ack_pending: -1, mem_max_stream_bytes: -1, disk_max_stream_bytes: -1 });
+    expect(off).not.toHaveProperty('max_bytes_required');
+    // An override of the flag only takes a boolean.
+    expect(effectiveLimits({ ...UNLIMITED, jsMaxBytesRequired: true }, { jsMaxBytesRequired: false }).jsMaxBytesRequired).toBe(false);
+    expect(effectiveLimits({ ...UNLIMITED, jsMaxBytesRequired: true }, { jsMaxBytesRequired: 0 } as never).jsMaxBytesRequired).toBe(true);
   });
 
   it('is not trusted when signed by a key the operator does not list', () => {

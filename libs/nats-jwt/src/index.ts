@@ -59,6 +59,7 @@ export {
   validateUser,
   validateAccount,
   accountIssues,
+  jetStreamLimitsIssues,
   hasWildcards,
   validateOperator,
   validateActivation,

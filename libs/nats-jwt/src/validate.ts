@@ -340,6 +340,32 @@ function limitsIssues(n: AccountClaims['nats'], out: ClaimIssue[]): void {
   }
 }
 
+/**
+ * nats-io/jwt v2.3.0's OperatorLimits.Validate: plain and tiered JetStream limits exclude each other,
+ * and no tier is named "". nats-server 2.9.10 loads such a JWT anyway (the plain limits win), so
+ * accountIssues leaves these out; an issuer that means what it signs refuses them.
+ */
+export function jetStreamLimitsIssues(l: AccountClaims['nats']['limits']): ClaimIssue[] {
+  const out: ClaimIssue[] = [];
+  const tiers = l?.tiered_limits;
+  if (!l || !tiers || typeof tiers !== 'object' || Object.keys(tiers).length === 0) return out;
+  const plain = JETSTREAM_LIMIT_FIELDS.some((k) => l[k] !== undefined && l[k] !== 0 && l[k] !== false);
+  if (plain) out.push({ path: 'nats.limits.tiered_limits', message: 'JetStream Limits and tiered JetStream Limits are mutually exclusive' });
+  if (Object.hasOwn(tiers, '')) out.push({ path: 'nats.limits.tiered_limits', message: 'Tiered JetStream Limits can not contain a blank "" tier name' });
+  return out;
+}
+
+const JETSTREAM_LIMIT_FIELDS = [
+  'mem_storage',
+  'disk_storage',
+  'streams',
+  'consumer',
+  'max_ack_pending',
+  'mem_max_stream_bytes',
+  'disk_max_stream_bytes',
+  'max_bytes_required',
+] as const;
+
 function mappingsIssues(m: AccountClaims['nats']['mappings'], out: ClaimIssue[]): void {
   if (m === undefined || m === null) return;
   if (typeof m !== 'object' || Array.isArray(m)) return void out.push({ path: 'nats.mappings', message: 'mappings is not an object' });

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, jwtAuthenticator } from 'nats';
 import { createAccount, createOperator, createUser } from '@nats-io/nkeys';
-import { accountIssues, encode, newAccountClaims, newOperatorClaims, newUserClaims, validateAccount, type AccountClaims } from '../src/index.js';
+import {
+  accountIssues,
+  encode,
+  jetStreamLimitsIssues,
+  newAccountClaims,
+  newOperatorClaims,
+  newUserClaims,
+  validateAccount,
+  type AccountClaims,
+} from '../src/index.js';
 import { operatorModeConfig, startNatsServer, type RunningServer } from '@switchboard/testing';
 
 // validateAccount against the real nats-server 2.9: for each account below, nats-server either
@@ -224,5 +233,20 @@ describe('validateAccount refuses exactly what nats-server refuses', () => {
   it("uses nats-io's words", () => {
     expect(validateAccount(invalidCases[0]!.claims)).toEqual(["Account Token Position 3 exceeds length of subject 'svc.*'"]);
     expect(validateAccount(invalidCases[5]!.claims)).toEqual(['service export subject "svc.>" already exports "svc.a"']);
+  });
+});
+
+describe("nats-io/jwt's JetStream limit rules (jetStreamLimitsIssues)", () => {
+  it('refuses plain and tiered limits together and a blank tier name; takes either alone', () => {
+    expect(jetStreamLimitsIssues({ mem_storage: 1024, tiered_limits: { R1: { mem_storage: 1024 } } }).map((i) => i.message)).toEqual([
+      'JetStream Limits and tiered JetStream Limits are mutually exclusive',
+    ]);
+    expect(jetStreamLimitsIssues({ tiered_limits: { '': { disk_storage: 1 } } }).map((i) => i.message)).toEqual([
+      'Tiered JetStream Limits can not contain a blank "" tier name',
+    ]);
+    expect(jetStreamLimitsIssues({ tiered_limits: { R1: { disk_storage: -1 } }, conn: 5 })).toEqual([]);
+    expect(jetStreamLimitsIssues({ mem_storage: -1, max_bytes_required: true })).toEqual([]);
+    // Zero values are what Go's zero JetStreamLimits holds: not "plain limits".
+    expect(jetStreamLimitsIssues({ mem_storage: 0, disk_storage: 0, tiered_limits: { R1: { mem_storage: 1 } } })).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Account, AccountSummary } from '../api-types.js';
 import type { Context } from '../context.js';
 import { accountPath, listAll, resolveAccountId } from '../resolve.js';
+import { jetStreamRows, plainLimitRows } from '../limits-view.js';
 import { formatFields, formatTable } from '../table.js';
 
 export function registerAccounts(program: Command, ctx: Context): void {
@@ -64,8 +65,9 @@ export function registerAccounts(program: Command, ctx: Context): void {
           ['public key', a.publicKey],
           ['created', a.createdAt],
         ]);
-        const limits = Object.entries(a.limits ?? {});
+        const limits = plainLimitRows(a.limits ?? {});
         if (limits.length > 0) s += '\nlimits\n' + indent(formatFields(limits));
+        if (a.limits) s += '\njetstream\n' + indent(formatFields(jetStreamRows(a.limits)));
         const keys = a.signingKeys ?? [];
         s +=
           '\nsigning keys\n' +

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMIT_KEYS } from '@switchboard/issuer';
 import { pagingSchema } from '../common/paging.js';
+import { limitField } from '../plans/plan.schema.js';
 import type { Limits } from '@switchboard/issuer';
 
 export const nameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, _ . -, up to 63 characters, starting with a letter or digit');
@@ -8,14 +9,12 @@ export const nameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 
 export const createAccountSchema = z.object({ name: nameSchema, tenantId: z.uuid().optional() }).strict();
 export type CreateAccount = z.infer<typeof createAccountSchema>;
 
-const limit = z.number().int().min(-1);
 /** Overrides of the plan: any subset of the limits; null removes an override. */
 export const limitsSchema = z
   .object(
-    Object.fromEntries(LIMIT_KEYS.map((k) => [k, limit.nullable().optional()])) as Record<
-      (typeof LIMIT_KEYS)[number],
-      z.ZodOptional<z.ZodNullable<typeof limit>>
-    >,
+    Object.fromEntries(LIMIT_KEYS.map((k) => [k, limitField(k).nullable().optional()])) as {
+      [K in keyof Limits]: z.ZodOptional<z.ZodNullable<Limits[K] extends boolean ? z.ZodBoolean : z.ZodNumber>>;
+    },
   )
   .strict();
 export const patchAccountSchema = z.object({ limits: limitsSchema }).strict();

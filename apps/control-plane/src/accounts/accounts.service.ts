@@ -108,7 +108,7 @@ export class AccountsService {
   async patch(caller: Caller, id: string, input: PatchAccount): Promise<AccountView> {
     await this.jwts.transact(async (tx, touch) => {
       const a = await this.find(caller, id, tx);
-      const merged: Record<string, number> = { ...((a.limits as Record<string, number>) ?? {}) };
+      const merged: Record<string, number | boolean> = { ...((a.limits as Record<string, number | boolean>) ?? {}) };
       for (const [k, v] of Object.entries(input.limits)) {
         if (v === null) delete merged[k];
         else if (v !== undefined) merged[k] = v;

@@ -1,16 +1,24 @@
 import { z } from 'zod';
-import { LIMIT_KEYS, type Limits } from '@switchboard/issuer';
+import { INT32_LIMIT_KEYS, LIMIT_KEYS, isFlagLimit, type Limits } from '@switchboard/issuer';
 
 // -1 = unlimited, as in NATS account JWT limits; limits left out keep the defaults (unlimited, JetStream off).
-const limit = z.number().int().min(-1);
+const count = z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER);
+const int32 = count.max(2_147_483_647);
+const flag = z.boolean();
+
+/** One limit's schema: a boolean for flags (jsMaxBytesRequired), else an integer ≥ -1 that fits its column. */
+export function limitField(k: keyof Limits): z.ZodNumber | z.ZodBoolean {
+  if (isFlagLimit(k)) return flag;
+  return (INT32_LIMIT_KEYS as readonly string[]).includes(k) ? int32 : count;
+}
+
+const limitsObject = () => z.object(Object.fromEntries(LIMIT_KEYS.map((k) => [k, limitField(k).optional()])) as LimitShape).strict();
+type LimitShape = { [K in keyof Limits]: z.ZodOptional<Limits[K] extends boolean ? z.ZodBoolean : z.ZodNumber> };
 
 export const createPlanSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, up to 63 characters'),
-    limits: z
-      .object(Object.fromEntries(LIMIT_KEYS.map((k) => [k, limit.optional()])) as Record<keyof Limits, z.ZodOptional<typeof limit>>)
-      .strict()
-      .default({}),
+    limits: limitsObject().default({}),
     /** NATS accounts a tenant on this plan may have. */
     maxAccounts: z.number().int().min(1).optional(),
   })
@@ -20,10 +28,7 @@ export type CreatePlan = z.infer<typeof createPlanSchema>;
 
 export const patchPlanSchema = z
   .object({
-    limits: z
-      .object(Object.fromEntries(LIMIT_KEYS.map((k) => [k, limit.optional()])) as Record<keyof Limits, z.ZodOptional<typeof limit>>)
-      .strict()
-      .optional(),
+    limits: limitsObject().optional(),
     maxAccounts: z.number().int().min(1).optional(),
   })
   .strict()
