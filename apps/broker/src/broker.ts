@@ -1,8 +1,9 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { startLeafNodes } from './leafnodes.js';
-import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import {
+  Cluster,
   handleMonitorRequest,
   makeOptions,
   Server,
@@ -32,6 +33,8 @@ export interface Broker {
   readonly httpsPort: number;
   /** Bound leaf node port, 0 when there is no leaf listener. */
   readonly leafPort: number;
+  /** Bound route (cluster) port, 0 when not clustered. */
+  readonly clusterPort: number;
   /** Stop accepting, move clients away gradually, then shut down (SIGUSR2 / lame duck). */
   lameDuck(): Promise<void>;
   /** Stop accepting and close every connection; resolves when the listeners are closed. */
@@ -69,6 +72,18 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
   server.log('INF', `Listening for client connections on ${hostPort(opts.host, port)}`);
   if (tls) server.log('INF', 'TLS required for client connections');
 
+  // Routes: their own listener; the cluster dials out through the same kind of transport.
+  let routeNet: NetServer | null = null;
+  let clusterPort = 0;
+  if (opts.cluster.port !== 0) {
+    const cluster = new Cluster(server, opts.cluster, dialRoute);
+    routeNet = createNetServer({ noDelay: true });
+    routeNet.on('connection', (socket: Socket) => void cluster.accept(new SocketTransport(socket)));
+    await listen(routeNet, opts.cluster.port < 0 ? 0 : opts.cluster.port, opts.cluster.host);
+    clusterPort = (routeNet.address() as AddressInfo).port;
+    cluster.start(opts.cluster.host, clusterPort);
+  }
+
   let http: HttpServer | null = null;
   let httpPort = 0;
   let httpsPort = 0;
@@ -99,7 +114,12 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      const stopped = Promise.all([closeListener(net), http ? closeListener(http) : Promise.resolve(), leafs?.close()]);
+      const stopped = Promise.all([
+        closeListener(net),
+        http ? closeListener(http) : Promise.resolve(),
+        leafs?.close(),
+        routeNet ? closeListener(routeNet) : Promise.resolve(),
+      ]);
       server.shutdown();
       http?.closeAllConnections();
       await stopped;
@@ -113,6 +133,7 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
     httpPort,
     httpsPort,
     leafPort: leafs?.port ?? 0,
+    clusterPort,
     async lameDuck() {
       const stopped = closeListener(net);
       await server.lameDuck();
@@ -121,6 +142,24 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
     },
     close,
   };
+}
+
+/** Dials a route (nats-server's DEFAULT_ROUTE_DIAL: 1 s). */
+function dialRoute(host: string, port: number): Promise<SocketTransport> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host, port, noDelay: true, timeout: 1_000 });
+    const fail = (err: Error): void => {
+      socket.destroy();
+      reject(err);
+    };
+    socket.once('error', fail);
+    socket.once('timeout', () => fail(new Error(`dial tcp ${host}:${port}: i/o timeout`)));
+    socket.once('connect', () => {
+      socket.off('error', fail);
+      socket.setTimeout(0);
+      resolve(new SocketTransport(socket));
+    });
+  });
 }
 
 function listen(srv: NetServer | HttpServer, port: number, host: string): Promise<void> {

@@ -10,6 +10,17 @@ export interface Flags {
   testConfig: boolean;
   /** --tls* flags as given; folded into options.tls once all flags are read. */
   tls: TlsFlags;
+  /** --cluster, --cluster_name, --routes, --cluster_advertise, --no_advertise, --connect_retries: laid over the config's `cluster { }` (clusterFlags.ts). */
+  cluster: ClusterFlags;
+}
+
+export interface ClusterFlags {
+  listen?: string;
+  name?: string;
+  routes?: string;
+  advertise?: string;
+  noAdvertise?: boolean;
+  connectRetries?: number;
 }
 
 interface TlsFlags {
@@ -64,6 +75,12 @@ const DEFS: FlagDef[] = [
       f.options.trace = f.options.debug;
     },
   },
+  { names: ['cluster', 'cluster_listen'], value: true, set: (f, v) => (f.cluster.listen = v) },
+  { names: ['cluster_name'], value: true, set: (f, v) => (f.cluster.name = v) },
+  { names: ['routes'], value: true, set: (f, v) => (f.cluster.routes = v) },
+  { names: ['cluster_advertise'], value: true, set: (f, v) => (f.cluster.advertise = v) },
+  { names: ['no_advertise'], value: false, set: (f, v, n) => (f.cluster.noAdvertise = truth(v, n)) },
+  { names: ['connect_retries'], value: true, set: (f, v, n) => (f.cluster.connectRetries = port(v, n)) },
   { names: ['user'], value: true, set: (f, v) => (f.options.username = v) },
   { names: ['pass'], value: true, set: (f, v) => (f.options.password = v) },
   { names: ['auth'], value: true, set: (f, v) => (f.options.authorization = v) },
@@ -113,6 +130,7 @@ export function parseFlags(argv: readonly string[]): Flags {
     version: false,
     testConfig: false,
     tls: { override: false, disabled: false, cert: '', key: '', ca: '', verify: false },
+    cluster: {},
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -167,6 +185,14 @@ TLS Options:
         --tlskey <file>              Private key for server certificate
         --tlsverify                  Enable TLS, verify client certificates
         --tlscacert <file>           Client certificate CA for verification
+
+Cluster Options:
+        --routes <rurl-1, rurl-2>    Routes to solicit and connect
+        --cluster <cluster-url>      Cluster URL for solicited routes
+        --cluster_name <string>      Cluster Name, if not set one will be dynamically generated
+        --no_advertise <bool>        Do not advertise known cluster information to clients
+        --cluster_advertise <string> Cluster URL to advertise to other servers
+        --connect_retries <number>   For implicit routes, number of connect retries
 
 Authorization Options:
         --user <user>                User required for connections

@@ -2,6 +2,7 @@
 import { ConfigError, parseConfigFile } from '@switchboard/config';
 import {
   createTlsContext,
+  defaultClusterOptions,
   defaultOptions,
   optionsFromConfig,
   PROTOCOL_VERSION,
@@ -10,6 +11,7 @@ import {
   type ServerOptions,
 } from '@switchboard/server';
 import { startBroker, type Broker } from './broker.js';
+import { withClusterFlags } from './cluster-flags.js';
 import { collectAfterSlowConsumers } from './slow-consumer-gc.js';
 import { FlagError, parseFlags, USAGE, type Flags } from './flags.js';
 
@@ -52,6 +54,11 @@ async function main(argv: string[]): Promise<void> {
   }
   // As nats-server: flags given on the command line override the config file.
   options = { ...options, ...flags.options };
+  try {
+    options.cluster = withClusterFlags(options.cluster ?? defaultClusterOptions(), flags.cluster);
+  } catch (err) {
+    fail(`broker: ${(err as Error).message}`, 1);
+  }
   // nats-server gives auth a timeout past the TLS handshake unless one is configured.
   if (options.tls && options.authTimeout === undefined) options.authTimeout = options.tls.timeout + 1_000;
   // Certificates named by --tls* flags are checked here too, as nats-server does before starting.

@@ -7,6 +7,7 @@ import { finishTls, tlsOptionsFromConfig } from './tls-config.js';
 import { checkExportsImports, parseExports, parseImports } from './config-exports-imports.js';
 import { parseSwitchboardBlock } from './account-limits.js';
 import { leafNodesFromConfig } from './leaf-config.js';
+import { clusterFromConfig } from './cluster-options.js';
 import { makeOptions, type AccountConfig, type ServerOptions, type UserConfig } from './options.js';
 
 /** Result of mapping a parsed config: options plus warnings for accepted-but-ignored blocks. */
@@ -17,7 +18,6 @@ export interface ConfigResult {
 
 /** nats-server blocks this broker accepts in a config but does not act on yet. */
 const IGNORED = new Set([
-  'cluster',
   'gateway',
   'jetstream',
   'store_dir',
@@ -153,6 +153,9 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
           break;
         case 'accounts':
           applyAccounts(obj(v, key), o);
+          break;
+        case 'cluster':
+          o.cluster = clusterFromConfig(v, warnings);
           break;
         case 'leafnodes':
         case 'leaf':

@@ -8,6 +8,19 @@ export { routeMessage, hasQueue } from './deliver.js';
 export { CLIENT, ROUTER, LEAF, isServiceReply, type ConnKind } from './conn-kind.js';
 export { RemoteConnection, type RemoteSub } from './remote-conn.js';
 export type { InterestListener } from './interest.js';
+export { RouteInterest, interestLine, type InterestSink } from './route-interest.js';
+export { Cluster, type RouteDialer } from './cluster.js';
+export { RouteConnection, type RouteInfo } from './route-conn.js';
+export {
+  clusterFromConfig,
+  defaultClusterOptions,
+  parseRouteUrl,
+  parseRoutesFlag,
+  applyClusterFlag,
+  DEFAULT_ROUTE_PORT,
+  type ClusterOptions,
+  type RouteUrl,
+} from './cluster-options.js';
 export { routeInAccount, updateExportsImports, refreshShadows } from './cross-account.js';
 export { SocketTransport, type Transport, type TransportSink } from './transport.js';
 export { createTlsContext, DEFAULT_TLS_TIMEOUT, type TlsOptions, type TlsContext } from './tls-context.js';

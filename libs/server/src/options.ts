@@ -4,6 +4,7 @@ import type { TlsOptions } from './tls-context.js';
 import type { ResolverConfig } from '@switchboard/resolver';
 import type { ResponsePermission } from './permissions.js';
 import { defaultLeafNodeOptions, type LeafNodeOptions } from './leaf-options.js';
+import { defaultClusterOptions, type ClusterOptions } from './cluster-options.js';
 
 /** A user from `authorization { users: [...] }` or `accounts { A: { users: [...] } }`. */
 export interface UserConfig {
@@ -76,6 +77,8 @@ export interface ServerOptions {
   accountUsageInterval: number;
   /** `leafnodes { }`: the leaf listener (port 0 = none) and the remotes this server connects to. */
   leafnodes: LeafNodeOptions;
+  /** `cluster { }` / --cluster, --routes: the route listener (port 0 = no cluster) and routes to solicit. */
+  cluster: ClusterOptions;
   debug: boolean;
   trace: boolean;
   logtime: boolean;
@@ -117,6 +120,7 @@ export function defaultOptions(): ServerOptions {
     resolver: undefined,
     accountUsageInterval: 30_000,
     leafnodes: defaultLeafNodeOptions(),
+    cluster: defaultClusterOptions(),
     debug: false,
     trace: false,
     logtime: true,

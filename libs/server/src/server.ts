@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION, SYSTEM_ACCOUNT } from './constants.js';
 import { CpuUsage } from './cpu-usage.js';
 import { CloseReason, ERR_MAX_CONNECTIONS } from './errors.js';
 import type { InterestListener } from './interest.js';
+import type { Cluster } from './cluster.js';
 import { InternalClient } from './internal-client.js';
 import { silentLogger, type LogLevel, type ServerLog } from './log.js';
 import type { RoutedImport } from './cross-account.js';
@@ -73,6 +74,10 @@ export class Server {
    * pa.psi): a service export already on it is not entered again (stops import cycles).
    */
   readonly importChain: RoutedImport[] = [];
+  /** Set when clustered (cluster.ts): routes, gossip, connect_urls. */
+  cluster: Cluster | null = null;
+  /** Client INFO `connect_urls` (the cluster's client URLs); null = not sent. */
+  connectUrls: string[] | null = null;
   /** Who propagates interest to remote servers (routes, leaf nodes); see interest.ts. */
   readonly interestListeners: InterestListener[] = [];
 
@@ -184,6 +189,8 @@ export class Server {
     info.client_ip = client.ip;
     // The nonce is for the CONNECT signature: later INFOs (nats-server's async ones) leave it out.
     if (client.nonce && !client.connectReceived) info.nonce = client.nonce;
+    if (this.cluster !== null) info.cluster = this.cluster.name;
+    if (this.connectUrls !== null && this.connectUrls.length > 0) info.connect_urls = this.connectUrls;
     if (this.lameDuckMode) info.ldm = true;
     return JSON.stringify(info);
   }
@@ -247,6 +254,7 @@ export class Server {
     if (this.lameDuckMode || this.shuttingDown) return Promise.resolve();
     this.lameDuckMode = true;
     this.log('INF', 'Entering lame duck mode, stop accepting new clients');
+    this.cluster?.enterLameDuck();
     // Like nats-server: only clients that understand async INFO (protocol ≥ 1) and are fully set up.
     for (const c of this.clients.values()) if (c.opts.protocol >= 1 && c.firstPongSent) c.sendInfo(this.infoJSON(c));
     this.flushPending();
@@ -292,6 +300,7 @@ export class Server {
     this.shuttingDown = true;
     clearInterval(this.housekeeping);
     for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown, true);
+    this.cluster?.shutdown();
     for (const c of [...this.remotes]) c.close(CloseReason.ServerShutdown, true);
     this.leafnodes?.shutdown();
     this.finishLameDuck();

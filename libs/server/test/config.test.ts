@@ -108,7 +108,27 @@ describe('optionsFromConfig', () => {
   });
 
   it('warns about blocks it accepts but ignores', () => {
-    const r = map('jetstream {}\ncluster { port: 6222 }');
+    const r = map('jetstream {}\ngateway { port: 7222 }');
     expect(r.warnings).toHaveLength(2);
+  });
+
+  it('reads a cluster block as nats-server does', () => {
+    const r = map(
+      'cluster { name: c1, listen: "127.0.0.1:6333", routes: ["nats-route://u:p@10.0.0.2:6222", "nats://10.0.0.3:6222", "nats://10.0.0.3:6222"], authorization { user: u, password: p, timeout: 2 }, no_advertise: true, connect_retries: 3, cluster_advertise: "h:1" }',
+    );
+    expect(r.options.cluster).toMatchObject({
+      name: 'c1',
+      host: '127.0.0.1',
+      port: 6333,
+      username: 'u',
+      password: 'p',
+      noAdvertise: true,
+      connectRetries: 3,
+      advertise: 'h:1',
+    });
+    expect(r.options.cluster.routes.map((x) => `${x.user}@${x.host}:${x.port}`)).toEqual(['u@10.0.0.2:6222', '@10.0.0.3:6222']);
+    expect(r.warnings).toEqual(['nats://10.0.0.3:6222: Duplicate route entry detected']);
+    expect(() => map('cluster { authorization { token: x } }')).toThrow('Cluster authorization does not support tokens');
+    expect(() => map('cluster { bogus: 1 }')).toThrow('unknown field "bogus"');
   });
 });

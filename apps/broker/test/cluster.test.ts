@@ -1,0 +1,129 @@
+import { connect, type NatsConnection } from 'nats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultClusterOptions, parseRouteUrl, type ClusterOptions } from '@switchboard/server';
+import { waitFor } from '@switchboard/testing';
+import { startBroker, type Broker } from '../src/broker.js';
+import { bytes, take, text } from './helpers.js';
+
+// A three-broker cluster in this process (each a full broker with its own listeners), joined by
+// routes: A is the seed, B and C name only A and find each other through gossip.
+
+const cluster = (name: string, routes: number[]): ClusterOptions => ({
+  ...defaultClusterOptions(),
+  name,
+  host: '127.0.0.1',
+  port: -1,
+  routes: routes.map((p) => parseRouteUrl(`nats-route://127.0.0.1:${p}`)),
+});
+
+async function node(name: string, routes: number[], port = 0): Promise<Broker> {
+  return startBroker({ host: '127.0.0.1', port, serverName: name, cluster: cluster('sb', routes), pingInterval: 60_000 });
+}
+
+const routesOf = (b: Broker): number => b.server.cluster?.routes.size ?? 0;
+
+let a: Broker;
+let b: Broker;
+let c: Broker;
+const conns: NatsConnection[] = [];
+const open = async (br: Broker, opts: Record<string, unknown> = {}): Promise<NatsConnection> => {
+  const nc = await connect({ servers: `127.0.0.1:${br.port}`, ...opts });
+  conns.push(nc);
+  return nc;
+};
+
+beforeAll(async () => {
+  a = await node('A', []);
+  b = await node('B', [a.clusterPort]);
+  c = await node('C', [a.clusterPort]);
+  await waitFor(() => routesOf(a) === 2 && routesOf(b) === 2 && routesOf(c) === 2, 10_000);
+});
+afterAll(async () => {
+  await Promise.all(conns.map((x) => (x.isClosed() ? undefined : x.close())));
+  await Promise.all([a, b, c].map((x) => x.close()));
+});
+
+/** Every node sees `n` remote interests for `subject` (routes have told each other). */
+async function propagated(subject: string, nodes: Broker[], n = 1): Promise<void> {
+  await waitFor(
+    () => nodes.every((x) => x.server.globalAccount.sublist.match(subject).psubs.length + x.server.globalAccount.sublist.match(subject).qsubs.length >= n),
+    5_000,
+  );
+}
+
+describe('a three-broker cluster', () => {
+  it('forms a full mesh from one seed (gossip)', () => {
+    expect(routesOf(a)).toBe(2);
+    expect(routesOf(b)).toBe(2);
+    expect(routesOf(c)).toBe(2);
+  });
+
+  it('delivers across nodes, wildcards included, once per subscriber', async () => {
+    const sub = await open(c);
+    const s1 = sub.subscribe('x.*');
+    const s2 = sub.subscribe('x.>');
+    await sub.flush();
+    await propagated('x.y', [a, b]);
+    const pub = await open(a);
+    pub.publish('x.y', bytes('hi'));
+    const [m1] = await take(s1, 1);
+    const [m2] = await take(s2, 1);
+    expect(text(m1!.data)).toBe('hi');
+    expect(m2!.subject).toBe('x.y');
+  });
+
+  it('request/reply across nodes, and no responders when nobody listens', async () => {
+    const svc = await open(b);
+    svc.subscribe('svc.echo', { callback: (_e, m) => m.respond(m.data) });
+    await svc.flush();
+    await propagated('svc.echo', [a, c]);
+    const req = await open(c);
+    const r = await req.request('svc.echo', bytes('ping'), { timeout: 2_000 });
+    expect(text(r.data)).toBe('ping');
+    await expect(req.request('svc.nobody', bytes('x'), { timeout: 2_000 })).rejects.toThrow(/503|no responders/i);
+  });
+
+  it('a queue group gets each message once across the cluster', async () => {
+    const counts = [0, 0, 0];
+    const members = await Promise.all([open(a), open(b), open(c)]);
+    members.forEach((nc, i) => nc.subscribe('work', { queue: 'q', callback: () => counts[i]!++ }));
+    await Promise.all(members.map((m) => m.flush()));
+    await waitFor(() => [a, b, c].every((x) => x.server.globalAccount.sublist.match('work').qsubs[0]?.length === 3), 5_000);
+    const pub = await open(a);
+    for (let i = 0; i < 300; i++) pub.publish('work', bytes(String(i)));
+    await pub.flush();
+    await waitFor(() => counts[0]! + counts[1]! + counts[2]! === 300, 5_000);
+    // Each member got some: the pick is spread across the nodes.
+    expect(counts.every((n) => n > 0)).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(counts[0]! + counts[1]! + counts[2]!).toBe(300);
+  });
+
+  it('clients learn the other nodes from INFO connect_urls', async () => {
+    const nc = await open(a);
+    await waitFor(() => (nc.info?.connect_urls?.length ?? 0) === 3, 5_000);
+    expect([...nc.info!.connect_urls!].sort()).toEqual([a.port, b.port, c.port].map((p) => `127.0.0.1:${p}`).sort());
+  });
+});
+
+describe('losing a node', () => {
+  it('clients fail over to another node and keep their subscriptions', async () => {
+    // D joins, a subscriber connects to it; D dies; the subscriber reconnects elsewhere.
+    const d = await node('D', [a.clusterPort]);
+    await waitFor(() => routesOf(d) === 3, 10_000);
+    const sub = await connect({ servers: `127.0.0.1:${d.port}`, reconnectTimeWait: 100 });
+    conns.push(sub);
+    await waitFor(() => (sub.info?.connect_urls?.length ?? 0) === 4, 5_000);
+    const s = sub.subscribe('failover');
+    await sub.flush();
+    await propagated('failover', [a, b, c]);
+    await d.close();
+    await waitFor(() => routesOf(a) === 2, 5_000);
+    // Re-established on another node: its interest reaches the rest again.
+    await propagated('failover', [a, b, c]);
+    const pub = await open(b);
+    pub.publish('failover', bytes('after'));
+    const [m] = await take(s, 1);
+    expect(text(m!.data)).toBe('after');
+  });
+});

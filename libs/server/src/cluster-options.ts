@@ -1,0 +1,234 @@
+import { ConfigError, positionOf } from '@switchboard/config';
+import { tlsOptionsFromConfig } from './tls-config.js';
+import type { TlsOptions } from './tls-context.js';
+
+/** nats-server's default cluster port (server/const.go DEFAULT_ROUTE_PORT). */
+export const DEFAULT_ROUTE_PORT = 6222;
+
+/** A route to solicit: `nats-route://[user:pass@]host:port`. */
+export interface RouteUrl {
+  host: string;
+  port: number;
+  user: string;
+  pass: string;
+  /** As written (for logs and /routez, password kept out). */
+  url: string;
+}
+
+/** `cluster { }` and the --cluster/--routes flags (nats-server's ClusterOpts and Options.Routes). */
+export interface ClusterOptions {
+  /** '' = a dynamic name (generated, then adopted from a named peer). */
+  name: string;
+  host: string;
+  /** 0 = no cluster; -1 = a random port. */
+  port: number;
+  routes: RouteUrl[];
+  /** `authorization { user, password, timeout }`: what routes must present in CONNECT. */
+  username: string;
+  password: string;
+  /** Seconds, as nats-server's authorization timeout. */
+  authTimeout: number;
+  tls: TlsOptions | null;
+  /** host:port advertised to other routes (INFO `ip`). */
+  advertise: string;
+  /** Keep this cluster's client URLs out of INFO `connect_urls`. */
+  noAdvertise: boolean;
+  /** Implicit (gossiped) routes: attempts before giving up (0 = one try). Explicit routes retry forever. */
+  connectRetries: number;
+}
+
+export function defaultClusterOptions(): ClusterOptions {
+  return {
+    name: '',
+    host: '0.0.0.0',
+    port: 0,
+    routes: [],
+    username: '',
+    password: '',
+    authTimeout: 2,
+    tls: null,
+    advertise: '',
+    noAdvertise: false,
+    connectRetries: 0,
+  };
+}
+
+/** nats-server's parseURL for routes: a URL with a host and a port (`nats-route://h:p`, `nats://h:p`, `h:p`). */
+export function parseRouteUrl(s: string): RouteUrl {
+  const text = s.trim();
+  let u: URL;
+  try {
+    u = new URL(text.includes('://') ? text : `nats-route://${text}`);
+  } catch {
+    throw err(`error parsing route url [${JSON.stringify(text)}]`);
+  }
+  const port = u.port === '' ? DEFAULT_ROUTE_PORT : Number(u.port);
+  if (!u.hostname) throw err(`error parsing route url [${JSON.stringify(text)}]`);
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    user: decodeURIComponent(u.username),
+    pass: decodeURIComponent(u.password),
+    url: u.password ? text.replace(`:${u.password}@`, ':xxxxx@') : text,
+  };
+}
+
+/** --routes: a comma-separated list. */
+export function parseRoutesFlag(s: string): RouteUrl[] {
+  return s
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '')
+    .map(parseRouteUrl);
+}
+
+/** --cluster nats://host:port (the listen address; user:pass in it become the cluster authorization). */
+export function applyClusterFlag(o: ClusterOptions, s: string): void {
+  const r = parseRouteUrl(s);
+  o.host = r.host;
+  o.port = r.port;
+  if (r.user) {
+    o.username = r.user;
+    o.password = r.pass;
+  }
+}
+
+/** The `cluster { }` block as nats-server 2.9.10's parseCluster reads it, with its texts. */
+export function clusterFromConfig(v: unknown, warnings: string[]): ClusterOptions {
+  const o = defaultClusterOptions();
+  if (!isMap(v)) throw err(`Expected map to define cluster, got ${goType(v)}`);
+  for (const [rawKey, x] of Object.entries(v))
+    at(v, rawKey, () => {
+      switch (rawKey.toLowerCase()) {
+        case 'name':
+          o.name = str(x, rawKey);
+          break;
+        case 'listen': {
+          const hp = listen(x);
+          o.host = hp.host || o.host;
+          o.port = hp.port;
+          break;
+        }
+        case 'port':
+          o.port = int(x, rawKey);
+          break;
+        case 'host':
+        case 'net':
+          o.host = str(x, rawKey);
+          break;
+        case 'authorization':
+          authorization(x, o);
+          break;
+        case 'routes': {
+          if (!Array.isArray(x)) throw err(`Expected routes to be an array, got ${goType(x)}`);
+          const seen = new Set<string>();
+          for (const r of x) {
+            const s = str(r, 'route');
+            if (seen.has(s)) {
+              warnings.push(`${s}: Duplicate route entry detected`);
+              continue;
+            }
+            seen.add(s);
+            o.routes.push(parseRouteUrl(s));
+          }
+          break;
+        }
+        case 'tls':
+          o.tls = tlsOptionsFromConfig(map(x, rawKey));
+          break;
+        case 'cluster_advertise':
+        case 'advertise':
+          o.advertise = str(x, rawKey);
+          break;
+        case 'no_advertise':
+          o.noAdvertise = bool(x, rawKey);
+          break;
+        case 'connect_retries':
+          o.connectRetries = int(x, rawKey);
+          break;
+        case 'permissions':
+          // Route import/export permissions: accepted, not enforced yet (said in the warning).
+          warnings.push(`${rawKey}: cluster permissions are not supported by this broker yet, ignored`);
+          break;
+        default:
+          throw err(`unknown field ${JSON.stringify(rawKey)}`);
+      }
+    });
+  return o;
+}
+
+function authorization(v: unknown, o: ClusterOptions): void {
+  const m = map(v, 'authorization');
+  for (const [rawKey, x] of Object.entries(m))
+    at(m, rawKey, () => {
+      switch (rawKey.toLowerCase()) {
+        case 'user':
+        case 'username':
+          o.username = str(x, rawKey);
+          break;
+        case 'pass':
+        case 'password':
+          o.password = str(x, rawKey);
+          break;
+        case 'timeout':
+          if (typeof x !== 'number') throw err(`${rawKey}: expected a number`);
+          o.authTimeout = x;
+          break;
+        case 'users':
+          throw err('Cluster authorization does not allow multiple users');
+        case 'token':
+          throw err('Cluster authorization does not support tokens');
+        default:
+          throw err(`unknown field ${JSON.stringify(rawKey)}`);
+      }
+    });
+}
+
+function listen(v: unknown): { host: string; port: number } {
+  if (typeof v === 'number') return { host: '', port: int(v, 'listen') };
+  const s = str(v, 'listen');
+  const i = s.lastIndexOf(':');
+  if (i < 0) throw err(`could not parse address string "${s}"`);
+  const port = Number(s.slice(i + 1));
+  if (!Number.isInteger(port)) throw err(`could not parse port "${s.slice(i + 1)}"`);
+  return { host: s.slice(0, i).replace(/^\[|\]$/g, ''), port };
+}
+
+function at(m: object, key: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    const pos = positionOf(m, key);
+    if (e instanceof ConfigError && e.line === 0 && pos) throw new ConfigError(e.reason, { ...pos, reason: e.reason });
+    throw e;
+  }
+}
+function err(reason: string): ConfigError {
+  return new ConfigError(reason, { line: 0, column: 0 });
+}
+function isMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+}
+function map(v: unknown, key: string): Record<string, unknown> {
+  if (isMap(v)) return v;
+  throw err(`${key}: expected a map`);
+}
+function str(v: unknown, key: string): string {
+  if (typeof v === 'string') return v;
+  throw err(`${key}: expected a string`);
+}
+function int(v: unknown, key: string): number {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  throw err(`${key}: expected an integer`);
+}
+function bool(v: unknown, key: string): boolean {
+  if (typeof v === 'boolean') return v;
+  throw err(`${key}: expected true or false`);
+}
+function goType(v: unknown): string {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
+  if (typeof v === 'boolean') return 'bool';
+  if (Array.isArray(v)) return '[]interface {}';
+  return 'map[string]interface {}';
+}
