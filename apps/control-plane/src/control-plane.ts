@@ -4,10 +4,11 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Database } from '@switchboard/db';
 import type { PropagationQueue } from '@switchboard/issuer';
-import { BullPropagationQueue, redisConnection } from '@switchboard/propagation';
+import { BullPropagationQueue, redisConnection, type PushObserver } from '@switchboard/propagation';
 import type { Keyring } from '@switchboard/secrets';
 import { createApp, type AppOptions } from './app.js';
 import type { ControlPlaneConfig } from './config.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { OperatorService } from './operator/operator.service.js';
 import { DATABASE, KEYRING } from './tokens.js';
 
@@ -19,6 +20,8 @@ export interface ControlPlane {
   keyring: Keyring;
   /** What a broker that trusts this control plane needs: the operator JWT and the system account's public key. */
   operator(): Promise<{ jwt: string; systemAccount: string }>;
+  /** Give it to a worker in this process (`startWorker({ observer })`): its pushes show in /metrics. */
+  pushObserver: PushObserver;
   /** A new operator-admin API token (audited). */
   mintAdminToken(name: string): Promise<string>;
   listen(port: number, host: string): Promise<void>;
@@ -65,6 +68,7 @@ export async function createControlPlane(config: ControlPlaneConfig, opts: AppOp
     app,
     db: app.get<symbol, Database>(DATABASE),
     keyring: app.get<symbol, Keyring>(KEYRING),
+    pushObserver: app.get(MetricsService),
     async operator() {
       const v = await operator.view();
       return { jwt: v.jwt, systemAccount: v.systemAccount.publicKey };

@@ -105,7 +105,7 @@ describe('control plane', () => {
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(res.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/v1\/plans\/:id",status_code="404"\} [1-9]/);
+    expect(res.body).toMatch(/switchboard_http_request_duration_seconds_count\{method="GET",route="\/v1\/plans\/:id",status_code="404"\} [1-9]/);
     expect(res.body).not.toContain('0190b6a4-0000-7000-8000-000000000001');
     expect(res.body).toContain('process_cpu_seconds_total');
   });

@@ -159,6 +159,8 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
       // Monthly quotas: over-quota accounts are re-signed (publishers held) by the operator's signing key.
       ...(keys ? { quota: { signer: keys.signer } } : {}),
       log: workerLog(log),
+      // The worker's pushes (latency, failures) show in the control plane's /metrics.
+      observer: cp.pushObserver,
     };
     const worker = embedded
       ? await startEmbeddedWorker({ ...common, queue: embedded })

@@ -9,9 +9,12 @@ import {
   DbBrokers,
   DbJwtSource,
   InProcessPropagationQueue,
+  ObservedPusher,
   PropagationWorker,
   redisConnection,
   type BrokerDirectory,
+  type PushObserver,
+  type Pusher,
   type PropagationQueue,
   type RetryPolicy,
 } from '@switchboard/propagation';
@@ -41,6 +44,8 @@ interface WorkerCommonOptions {
   log?: Logger;
   /** The usage collector's broker list refresh (ms); false = no usage collection. */
   usageRefreshMs?: number | false;
+  /** Told the duration and outcome of every push (the control plane's /metrics, when in the same process). */
+  observer?: PushObserver;
   /** Monthly quota enforcement: the operator signing key to re-sign held/lifted accounts with (absent: off). */
   quota?: { signer: KeyPair; intervalMs?: number; now?: () => Date };
 }
@@ -81,7 +86,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
     ...prefix,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(opts.log ? { log: opts.log } : {}),
-    deps: { source: new DbJwtSource(opts.db), brokers, pusher },
+    deps: { source: new DbJwtSource(opts.db), brokers, pusher: observed(pusher, opts) },
   });
   await worker.ready();
   const extras = await startUsageAndQuota(opts, brokers, queue);
@@ -106,7 +111,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
 export async function startEmbeddedWorker(opts: StartEmbeddedWorkerOptions): Promise<RunningEmbeddedWorker> {
   const pusher = new ClaimsPusher({ creds: opts.systemCreds });
   const brokers = opts.brokers ?? new DbBrokers(opts.db, opts.extraBrokers ?? []);
-  opts.queue.start({ source: new DbJwtSource(opts.db), brokers, pusher });
+  opts.queue.start({ source: new DbJwtSource(opts.db), brokers, pusher: observed(pusher, opts) });
   const extras = await startUsageAndQuota(opts, brokers, opts.queue);
   let closing: Promise<void> | undefined;
   return {
@@ -161,6 +166,10 @@ async function startUsageAndQuota(
       await usage?.close();
     },
   };
+}
+
+function observed(pusher: Pusher, opts: WorkerCommonOptions): Pusher {
+  return opts.observer ? new ObservedPusher(pusher, opts.observer) : pusher;
 }
 
 function retry(p: RetryPolicy): RetryPolicy {

@@ -32,7 +32,14 @@ export { bootstrapOperator, apiTokenKeyContext, SYSTEM_ACCOUNT_NAME, SYSTEM_USER
 export { checkUserPublicKey, checkAccountPublicKey, expiryOf, issueUserJwt, type UserSpec, type UserPermissionsInput } from './user.js';
 export { issueActivation, type ActivationSpec } from './activation.js';
 export { ApiTokenSigner, ROLES, type Role, type ApiTokenClaims } from './api-token.js';
-export { RecordingPropagationQueue, isInspectable, type InspectableQueue, type DeadLetterView, type PropagationQueue } from './propagation.js';
+export {
+  RecordingPropagationQueue,
+  isInspectable,
+  type InspectableQueue,
+  type QueueCounts,
+  type DeadLetterView,
+  type PropagationQueue,
+} from './propagation.js';
 export {
   accountDeletionProblem,
   accountLimitProblem,

@@ -16,10 +16,17 @@ export interface DeadLetterView {
   failedAt: string;
 }
 
-/** What a queue can tell about itself and redo: the console's propagation page (both real queues have it). */
+/** Jobs waiting to run, running, waiting out a retry backoff; dead letters kept. */
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  retrying: number;
+  dead: number;
+}
+
+/** What a queue can tell about itself and redo: the console's propagation page and /metrics (both real queues have it). */
 export interface InspectableQueue {
-  /** Jobs waiting to run, running, and waiting out a retry backoff. */
-  counts(): Promise<{ waiting: number; active: number; retrying: number }>;
+  counts(): Promise<QueueCounts>;
   deadLetters(limit?: number): Promise<DeadLetterView[]>;
   /** Queues every dead-lettered account again; returns how many. */
   replayDeadLetters(): Promise<number>;
@@ -34,8 +41,8 @@ export class RecordingPropagationQueue implements PropagationQueue, InspectableQ
   /** Tests put dead letters here to see them listed and replayed. */
   readonly dead: DeadLetterView[] = [];
 
-  counts(): Promise<{ waiting: number; active: number; retrying: number }> {
-    return Promise.resolve({ waiting: 0, active: 0, retrying: 0 });
+  counts(): Promise<QueueCounts> {
+    return Promise.resolve({ waiting: 0, active: 0, retrying: 0, dead: this.dead.length });
   }
 
   deadLetters(limit = 1000): Promise<DeadLetterView[]> {

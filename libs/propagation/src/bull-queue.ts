@@ -1,7 +1,7 @@
 // The producer side: the control plane calls enqueueAccount after every change of an account JWT.
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { InspectableQueue, PropagationQueue } from '@switchboard/issuer';
+import type { InspectableQueue, PropagationQueue, QueueCounts } from '@switchboard/issuer';
 import { checkKey } from './account-key.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, type DeadLetter, type RetryPolicy } from './attempt.js';
 import type { AccountJobData } from './propagate.js';
@@ -46,9 +46,9 @@ export class BullPropagationQueue implements PropagationQueue, InspectableQueue 
     }
   }
 
-  async counts(): Promise<{ waiting: number; active: number; retrying: number }> {
-    const c = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
-    return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, retrying: c.delayed ?? 0 };
+  async counts(): Promise<QueueCounts> {
+    const [c, dead] = await Promise.all([this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed'), this.dead.getJobCountByTypes('waiting')]);
+    return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, retrying: c.delayed ?? 0, dead };
   }
 
   async deadLetters(limit = 1000): Promise<DeadLetter[]> {

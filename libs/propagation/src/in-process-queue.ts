@@ -4,7 +4,7 @@
 // with exponential backoff, a dead letter after the last attempt. What BullMQ adds and this does
 // not: jobs and dead letters survive a restart (here they are lost on exit; the resolver URL and
 // the next change cover the brokers) and several workers share the load.
-import type { InspectableQueue, PropagationQueue } from '@switchboard/issuer';
+import type { InspectableQueue, PropagationQueue, QueueCounts } from '@switchboard/issuer';
 import { checkKey } from './account-key.js';
 import type { Logger } from '@switchboard/config';
 import { backoffDelay, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, runAttempt, type DeadLetter, type RetryPolicy } from './attempt.js';
@@ -66,8 +66,8 @@ export class InProcessPropagationQueue implements PropagationQueue, InspectableQ
     for (const k of publicKeys) this.add(k);
   }
 
-  counts(): Promise<{ waiting: number; active: number; retrying: number }> {
-    const c = { waiting: 0, active: 0, retrying: 0 };
+  counts(): Promise<QueueCounts> {
+    const c = { waiting: 0, active: 0, retrying: 0, dead: this.dead.length };
     for (const j of this.jobs.values()) c[j.state === 'delayed' ? 'retrying' : j.state]++;
     return Promise.resolve(c);
   }

@@ -19,3 +19,4 @@ export { PropagationWorker, type PropagationWorkerOptions } from './propagation-
 export { InProcessPropagationQueue, type InProcessQueueOptions } from './in-process-queue.js';
 export { redisConnection } from './redis.js';
 export { enqueueAllAccounts } from './resync.js';
+export { ObservedPusher, type PushObserver } from './observed-pusher.js';

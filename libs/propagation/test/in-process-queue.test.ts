@@ -41,13 +41,13 @@ describe('InProcessPropagationQueue (embedded mode)', () => {
     for (let i = 0; i < 10; i++) await e.q.enqueueAccount(acct.pub);
     const v2 = await world.updateAccount(acct, (c) => (c.nats.limits!.conn = 5));
     expect(e.q.size).toBe(1);
-    expect(await e.q.counts()).toEqual({ waiting: 1, active: 0, retrying: 0 });
+    expect(await e.q.counts()).toEqual({ waiting: 1, active: 0, retrying: 0, dead: 0 });
     e.start();
     await waitFor(() => e.done(acct.pub) === 1, 15_000, 'job completed');
     expect(e.pusher.calls.map((c) => c.jwt)).toEqual([v2]);
     expect(await world.brokerJwt(acct.pub)).toBe(v2);
     expect(e.q.size).toBe(0);
-    expect(await e.q.counts()).toEqual({ waiting: 0, active: 0, retrying: 0 });
+    expect(await e.q.counts()).toEqual({ waiting: 0, active: 0, retrying: 0, dead: 0 });
   });
 
   it('a change made while the job runs gets exactly one follow-up run', async () => {
@@ -58,7 +58,7 @@ describe('InProcessPropagationQueue (embedded mode)', () => {
     const gate = e.pusher.holdNext();
     await e.q.enqueueAccount(acct.pub);
     await gate.reached;
-    expect(await e.q.counts()).toEqual({ waiting: 0, active: 1, retrying: 0 });
+    expect(await e.q.counts()).toEqual({ waiting: 0, active: 1, retrying: 0, dead: 0 });
     const v2 = await world.updateAccount(acct, (c) => (c.nats.limits!.subs = 42));
     await e.q.enqueueAccounts([acct.pub, acct.pub]);
     gate.release();
@@ -78,6 +78,7 @@ describe('InProcessPropagationQueue (embedded mode)', () => {
     const [dl] = await e.q.deadLetters();
     expect(dl).toMatchObject({ account: acct.pub, attempts: 3, failed: [{ broker: down }] });
     expect(dl!.failed[0]!.reason).toMatch(/cannot connect/);
+    expect((await e.q.counts()).dead).toBe(1);
     expect(e.pusher.count(acct.pub, world.server.url)).toBe(1);
     expect(e.pusher.count(acct.pub, down)).toBe(3);
     expect(e.logs.filter((l) => l.startsWith('propagation attempt'))).toHaveLength(2);
@@ -88,6 +89,7 @@ describe('InProcessPropagationQueue (embedded mode)', () => {
     await waitFor(() => e.done(acct.pub) === 1, 15_000, 'replayed job completed');
     expect(await world.brokerJwt(acct.pub, back.url)).toBe(acct.jwt);
     expect(await e.q.deadLetters()).toEqual([]);
+    expect((await e.q.counts()).dead).toBe(0);
   });
 
   it('refuses what is not an account public key', async () => {

@@ -119,6 +119,7 @@ describe('propagation to a real nats-server', () => {
     expect(dl).toMatchObject({ account: acct.pub, attempts: 3, failed: [{ broker: down }] });
     expect(dl!.failed[0]!.reason).toMatch(/cannot connect/);
     expect(dl!.reason).toContain(down);
+    expect((await r.queue.counts()).dead).toBe(1);
     // The dead letter is written before the last attempt's failure is recorded: wait for that too.
     await waitFor(() => r.failures.length === 3, 15_000, 'three failed attempts');
     // The broker that took the JWT on the first attempt is not pushed again by the retries.

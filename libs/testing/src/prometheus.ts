@@ -53,8 +53,7 @@ export function parsePrometheus(text: string): Exposition {
     const m = SAMPLE.exec(line) ?? fail('not a sample');
     const [, name, , labelText, raw] = m as unknown as [string, string, string | undefined, string | undefined, string];
     const family = familyOf(families, name) ?? fail('sample without a TYPE line');
-    const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : raw === 'NaN' ? NaN : Number(raw);
-    if (Number.isNaN(value) && raw !== 'NaN') fail('value is not a number');
+    const value = parseValue(raw) ?? fail('value is not a number');
     family.samples.push({ name, labels: parseLabels(labelText ?? '', fail), value });
   }
   for (const f of families.values()) {
@@ -63,6 +62,14 @@ export function parsePrometheus(text: string): Exposition {
     if (f.type === 'counter' && !f.name.endsWith('_total')) throw new Error(`counter ${f.name} does not end in _total`);
   }
   return families;
+}
+
+/** Go's strconv.ParseFloat, as Prometheus reads values: NaN and Inf in any case (prom-client writes `Nan`). */
+function parseValue(raw: string): number | undefined {
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(raw);
+  if (special) return special[2]!.toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
+  const n = Number(raw);
+  return raw.trim() === '' || Number.isNaN(n) ? undefined : n;
 }
 
 function familyOf(families: Exposition, sample: string): MetricFamily | undefined {

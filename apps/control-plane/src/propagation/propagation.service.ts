@@ -37,7 +37,9 @@ export class PropagationService {
     });
     const byKey = new Map(accounts.map((a) => [a.publicKey, a]));
     return {
-      ...counts,
+      waiting: counts.waiting,
+      active: counts.active,
+      retrying: counts.retrying,
       deadLetters: dead.map((d) => ({
         account: d.account,
         reason: d.reason,
