@@ -95,7 +95,12 @@ describe('a three-broker cluster', () => {
     await waitFor(() => counts[0]! + counts[1]! + counts[2]! === 300, 5_000);
     // Each member got some: the pick is spread across the nodes.
     expect(counts.every((n) => n > 0)).toBe(true);
-    await new Promise((r) => setTimeout(r, 200));
+    // A marker after the load: once every member has it, any duplicate would have arrived too.
+    const marks = members.map((m) => m.subscribe('marker'));
+    await Promise.all(members.map((m) => m.flush()));
+    await propagated('marker', [a], 3);
+    pub.publish('marker');
+    await Promise.all(marks.map((s) => take(s, 1)));
     expect(counts[0]! + counts[1]! + counts[2]!).toBe(300);
   });
 
