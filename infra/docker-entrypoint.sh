@@ -9,7 +9,7 @@ case "$cmd" in
   stack)         exec node --liftoff-only apps/stack/dist/main.js "$@" ;;
   control-plane) exec node apps/control-plane/dist/main.js "$@" ;;
   worker)        exec node apps/worker/dist/main.js "$@" ;;
-  broker)        exec node apps/broker/dist/main.js "$@" ;;
+  broker)        exec node apps/broker/dist/start.js "$@" ;;
   setup)         exec node apps/stack/dist/setup.js "$@" ;;
   migrate)       exec node libs/db/dist/cli.js "$@" ;;
   cli)           exec node apps/cli/dist/main.js "$@" ;;

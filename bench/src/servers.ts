@@ -7,8 +7,8 @@ import type { Endpoint } from './conn.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const BROKER_MAIN = 'apps/broker/src/main.ts';
-/** What production runs (`npm run build`): plain JavaScript, no loader. */
-export const BROKER_BUILT = 'apps/broker/dist/main.js';
+/** What production runs (`npm run build`): plain JavaScript, no loader; the one-file bundle with V8's compile cache. */
+export const BROKER_BUILT = 'apps/broker/dist/start.js';
 /** The malloc settings the image and `npm run broker` run the broker with (docs/footprint.md). */
 export const BROKER_ENV = { GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072:glibc.malloc.trim_threshold=131072' };
 const HOST = '127.0.0.1';

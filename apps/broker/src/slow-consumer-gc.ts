@@ -9,9 +9,7 @@ import type { Server } from '@switchboard/server';
 const CHECK_MS = 1000;
 
 export function collectAfterSlowConsumers(server: Pick<Server, 'slowConsumers'>): void {
-  // Node's documented way to reach gc() without starting node with --expose-gc.
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
+  let gc: (() => void) | null = null;
   let seen = server.slowConsumers;
   let pending = false;
   setInterval(() => {
@@ -21,6 +19,12 @@ export function collectAfterSlowConsumers(server: Pick<Server, 'slowConsumers'>)
       pending = true;
     } else if (pending) {
       pending = false;
+      // Node's documented way to reach gc() without starting node with --expose-gc; made on first
+      // need, as a new vm context costs start-up time and memory a broker without slow consumers never needs.
+      if (gc === null) {
+        setFlagsFromString('--expose-gc');
+        gc = runInNewContext('gc') as () => void;
+      }
       gc();
     }
   }, CHECK_MS).unref();

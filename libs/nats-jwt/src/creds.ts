@@ -1,7 +1,6 @@
-import { fromSeed } from '@nats-io/nkeys';
 import { JwtError } from './errors.js';
 import { decode } from './jwt.js';
-import { seedRole } from './nkey.js';
+import { publicKeyOfSeed, seedRole } from './nkey.js';
 
 // The decorated formats nsc writes (nats-io/jwt v2 creds_utils.go: FormatUserConfig,
 // DecorateJWT, DecorateSeed), reproduced byte for byte.
@@ -45,11 +44,9 @@ export function formatCreds(userJwt: string, userSeed: string | Uint8Array): str
 }
 
 function seedPublicKey(seed: string): string {
-  try {
-    return fromSeed(new TextEncoder().encode(seed)).getPublicKey();
-  } catch {
-    throw new JwtError('bad_key', 'nkey seed is not valid');
-  }
+  const pk = publicKeyOfSeed(seed);
+  if (pk === undefined) throw new JwtError('bad_key', 'nkey seed is not valid');
+  return pk;
 }
 
 // nats-io's userConfigRE: a dashed line, the value, a dashed line.

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createAccount, createOperator, createUser, fromPublic } from '@nats-io/nkeys';
-import { isAccountKey, isOperatorKey, isUserKey, publicKeyBytes, seedRole, signWith, verifySignature } from '../src/nkey.js';
+import { createAccount, createOperator, createServer, createUser, fromPublic } from '@nats-io/nkeys';
+import {
+  encodePublicKey,
+  isAccountKey,
+  isOperatorKey,
+  isUserKey,
+  KeyPrefix,
+  newPublicKey,
+  publicKeyOfSeed,
+  publicKeyBytes,
+  seedRole,
+  signWith,
+  verifySignature,
+} from '../src/nkey.js';
 
 // Our nkey decoding (used to reach Node's native ed25519) must agree with @nats-io/nkeys.
 describe('nkeys compatibility', () => {
@@ -22,6 +34,22 @@ describe('nkeys compatibility', () => {
     expect(verifySignature(createUser().getPublicKey(), data, sig)).toBe(false);
     expect(verifySignature('not a key', data, sig)).toBe(false);
     expect(verifySignature(user.getPublicKey(), data, sig.subarray(0, 63))).toBe(false);
+  });
+
+  it('encodePublicKey gives the public key nkeys prints; newPublicKey makes server keys nkeys accepts', () => {
+    for (const kp of [createServer(), createUser(), createAccount(), createOperator()]) {
+      const pk = kp.getPublicKey();
+      const prefix = { N: KeyPrefix.Server, U: KeyPrefix.User, A: KeyPrefix.Account, O: KeyPrefix.Operator }[pk[0] as 'N' | 'U' | 'A' | 'O'];
+      expect(encodePublicKey(prefix, publicKeyBytes(pk)!)).toBe(pk);
+    }
+    for (const kp of [createServer(), createUser(), createAccount(), createOperator()]) {
+      expect(publicKeyOfSeed(new TextDecoder().decode(kp.getSeed()))).toBe(kp.getPublicKey());
+    }
+    expect(publicKeyOfSeed('SUAM' + 'A'.repeat(54))).toBeUndefined();
+    const id = newPublicKey(KeyPrefix.Server);
+    expect(id).toMatch(/^N[A-Z2-7]{55}$/);
+    expect(fromPublic(id).getPublicKey()).toBe(id);
+    expect(newPublicKey(KeyPrefix.Server)).not.toBe(id);
   });
 
   it('key kinds and seed roles', () => {

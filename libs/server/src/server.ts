@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Account, GLOBAL_ACCOUNT } from '@switchboard/accounts';
-import { createServer as createServerKey } from '@nats-io/nkeys';
+import { KeyPrefix, newPublicKey } from '@switchboard/nats-jwt';
 import { authenticatorFor, type Authenticator } from './auth.js';
 import { Client } from './client.js';
 import type { ClientOutput } from './client-output.js';
@@ -99,7 +99,7 @@ export class Server {
     readonly opts: ServerOptions,
     deps: ServerDeps = {},
   ) {
-    this.id = createServerKey().getPublicKey();
+    this.id = newPublicKey(KeyPrefix.Server);
     this.name = opts.serverName || this.id;
     this.logger = deps.logger ?? silentLogger;
     this.auth = deps.authenticator ?? authenticatorFor(opts);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
-import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
+import type { SecureContext, SecureContextOptions } from 'node:tls';
+import { nodeTls } from './node-tls.js';
 
 /** The `tls { }` block (or --tls* flags) for client connections. */
 export interface TlsOptions {
@@ -69,7 +70,7 @@ export function createTlsContext(options: TlsOptions): TlsContext {
   }
   try {
     const contextOptions: SecureContextOptions = { cert, key, ca, minVersion: 'TLSv1.2', ciphers: CIPHERS, honorCipherOrder: true };
-    return { options, secureContext: createSecureContext(contextOptions), contextOptions };
+    return { options, secureContext: nodeTls().createSecureContext(contextOptions), contextOptions };
   } catch (err) {
     throw new Error(`error parsing X509 certificate/key pair: ${(err as Error).message}`);
   }

@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { TLSSocket, type DetailedPeerCertificate } from 'node:tls';
+import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { peerCertInfo, type TlsPeerCert } from './cert-identity.js';
 import { CloseReason } from './errors.js';
 import type { TlsContext } from './tls-context.js';
+import { nodeTls } from './node-tls.js';
 import { normalizeAddress, SocketTransport, type Transport, type TransportSink } from './transport.js';
 
 /** What /connz and verify_and_map know of an established TLS connection. */
@@ -73,7 +74,7 @@ export class TlsTransport implements Transport, TransportSink {
 
   private handshake(stream: Socket | Duplex): void {
     const o = this.ctx.options;
-    const s = new TLSSocket(stream, {
+    const s = new (nodeTls().TLSSocket)(stream, {
       isServer: true,
       secureContext: this.ctx.secureContext,
       requestCert: o.verify,
