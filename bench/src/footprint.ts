@@ -234,7 +234,16 @@ async function measureServer(kind: Kind, o: Options): Promise<ServerFigures> {
       await sleep(250);
     }
     void sent;
-    return { startMs, startCpuMs, idleMb: plainIdleMb, monitoredIdleMb: idleMb, perConnKb, slowPeakMb: peak, slowAfterMb: samples[samples.length - 1]!, slowCut };
+    return {
+      startMs,
+      startCpuMs,
+      idleMb: plainIdleMb,
+      monitoredIdleMb: idleMb,
+      perConnKb,
+      slowPeakMb: peak,
+      slowAfterMb: samples[samples.length - 1]!,
+      slowCut,
+    };
   } finally {
     await p.stop();
   }

@@ -20,6 +20,11 @@ const PING = Buffer.from('PING\r\n');
 const PONG = Buffer.from('PONG\r\n');
 /** Secrets nats-server redacts when tracing CONNECT. */
 const SECRET_FIELDS = /"(pass|auth_token|sig)"\s*:\s*"(?:[^"\\]|\\.)*"/g;
+/**
+ * A read chunk this large (a TLS record is at most 16 KiB, a plain read at most 64 KiB) says
+ * the socket probably holds more: the connection yields the rest of the turn (flow.yieldTurn).
+ */
+const YIELD_CHUNK = 16 * 1024;
 
 /**
  * One client connection: consumes parsed operations (PUB, SUB, UNSUB, PING, PONG) and keeps
@@ -118,7 +123,8 @@ export class Client extends ClientOutput implements ClientOpHandler, TransportSi
     // The account's publish rate is charged per read chunk: over it, this socket stops being read.
     const rate = this.account.rate;
     if (rate !== null && this.inMsgs !== msgs && !this.closed && rate.charge(this.inMsgs - msgs, this.inBytes - bytes)) this.flow.throttle(rate);
-    this.server.flushPending();
+    if (chunk.length >= YIELD_CHUNK && !this.closed) this.flow.yieldTurn();
+    // What this chunk queued for other clients is written at the end of the turn (Server.queueFlush).
   }
 
   onDrain(): void {
@@ -134,7 +140,7 @@ export class Client extends ClientOutput implements ClientOpHandler, TransportSi
 
   /** Reads again unless something still holds them (closed, authentication pending, flow control). */
   resumeReading(): void {
-    if (!this.closed && this.held === null && !this.flow.stalled && !this.flow.rateLimited) this.transport.resume();
+    if (!this.closed && this.held === null && !this.flow.stalled && !this.flow.rateLimited && !this.flow.yielded) this.transport.resume();
   }
 
   // ---- ClientOpHandler ----

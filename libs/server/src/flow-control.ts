@@ -17,6 +17,8 @@ export class FlowControl implements Throttled {
   stalled = false;
   /** Paused until the account is back under its publish rate. */
   rateLimited = false;
+  /** Paused for the rest of this event-loop turn after a full read chunk (fairness). */
+  yielded = false;
   /** Producers paused because of this client's backlog; released when it drains or closes. */
   private producers: FlowControl[] | null = null;
   private stalledAt = 0;
@@ -48,6 +50,26 @@ export class FlowControl implements Throttled {
     this.rateLimitedAt = performance.now();
     this.client.transport.pause();
     rate.park(this);
+  }
+
+  /**
+   * A large read chunk was just processed, so more is likely waiting in the socket: libuv would
+   * read up to 32 chunks (2 MiB) from this one connection before serving any other. Stop reading
+   * it until the turn ends (Server.resumeAtTurnEnd), so each connection gets about a chunk per
+   * turn and one flooding connection cannot hold the loop (nats-server gets the same from a
+   * goroutine per connection). No rate limit involved: a lone flood runs at full speed.
+   */
+  yieldTurn(): void {
+    if (this.yielded) return;
+    this.yielded = true;
+    this.client.transport.pause();
+    this.client.server.resumeAtTurnEnd(this);
+  }
+
+  /** The turn ended: read again unless something else holds the socket. */
+  endYield(): void {
+    this.yielded = false;
+    this.client.resumeReading();
   }
 
   /** The account is back under its publish rate (Throttled). */

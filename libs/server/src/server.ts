@@ -8,6 +8,7 @@ import { connState, type ConnState } from './conn-state.js';
 import { linkAccounts } from './config-exports-imports.js';
 import { PROTOCOL_VERSION, SYSTEM_ACCOUNT } from './constants.js';
 import { CpuUsage } from './cpu-usage.js';
+import type { FlowControl } from './flow-control.js';
 import { CloseReason, ERR_MAX_CONNECTIONS } from './errors.js';
 import type { InterestListener } from './interest.js';
 import type { Cluster } from './cluster.js';
@@ -90,6 +91,10 @@ export class Server {
   /** The server's own connection in each account that needs one (system events, latency metrics). */
   private readonly internalClients = new Map<Account<Subscription>, InternalClient>();
   private readonly flushQueue: ClientOutput[] = [];
+  /** Connections that yielded the rest of this turn (FlowControl.yieldTurn); the spare swaps in while they resume. */
+  private yielded: FlowControl[] = [];
+  private yieldedSpare: FlowControl[] = [];
+  private turnEndScheduled = false;
   private readonly expiredSubs: Subscription[] = [];
   private readonly housekeeping: NodeJS.Timeout;
   private lameDuckTimer: NodeJS.Timeout | null = null;
@@ -201,11 +206,42 @@ export class Server {
     for (let i = 0; i < l.length; i++) l[i]!.subscriptionChanged(account, sub, delta);
   }
 
-  // ---- write batching ----
+  // ---- write batching, once per event-loop turn ----
 
+  /**
+   * `client` has output pending: it is written at the end of this event-loop turn, once every
+   * socket that was readable has been read. A consumer fed by many producers (or a producer's
+   * many read chunks) gets one socket write per turn, not one per chunk; setImmediate runs
+   * right after the I/O phase, so nothing waits longer than the turn it was produced in.
+   */
   queueFlush(client: ClientOutput): void {
     this.flushQueue.push(client);
+    this.scheduleTurnEnd();
   }
+
+  /** `flow`'s connection stopped reading for the rest of the turn: read it again at the turn's end. */
+  resumeAtTurnEnd(flow: FlowControl): void {
+    this.yielded.push(flow);
+    this.scheduleTurnEnd();
+  }
+
+  private scheduleTurnEnd(): void {
+    if (this.turnEndScheduled) return;
+    this.turnEndScheduled = true;
+    setImmediate(this.onTurnEnd);
+  }
+
+  private readonly onTurnEnd = (): void => {
+    this.turnEndScheduled = false;
+    this.flushPending();
+    const y = this.yielded;
+    if (y.length === 0) return;
+    // A resumed connection may yield again before this loop ends: it goes on the other list.
+    this.yielded = this.yieldedSpare;
+    this.yieldedSpare = y;
+    for (let i = 0; i < y.length; i++) y[i]!.endYield();
+    y.length = 0;
+  };
 
   /** Subscription reached its max: removed after the current routing pass. */
   expireSub(sub: Subscription): void {

@@ -39,9 +39,14 @@ export class FakeTransport implements Transport {
     this.paused = false;
   }
 
-  /** Client → server bytes. */
+  /**
+   * Client → server bytes, then the end of the turn: the server writes what they queued
+   * (it does so once per event-loop turn; a test's send stands for a whole turn).
+   */
   send(text: string | Buffer): void {
-    this.sink!.onData(typeof text === 'string' ? Buffer.from(text, 'latin1') : text);
+    const sink = this.sink as (TransportSink & { server?: { flushPending(): void } }) | null;
+    sink!.onData(typeof text === 'string' ? Buffer.from(text, 'latin1') : text);
+    sink!.server?.flushPending();
   }
   /** Everything the server wrote so far, as text. */
   text(): string {
