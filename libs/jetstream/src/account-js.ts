@@ -73,6 +73,8 @@ const META = 'meta.json';
 export class AccountJs implements StreamLookup, StreamOwner {
   readonly streams = new Map<string, Stream>();
   readonly usage: JsUsage = { memory: 0, storage: 0 };
+  /** Bytes each stream adds to `usage`: taken back whole when the stream goes (delete, JetStream off), so usage never drifts. */
+  private readonly streamBytes = new Map<Stream, number>();
   /** Whether the account has JetStream (config, JWT limits): when false the API answers 10039. */
   enabled: boolean;
   limits: AccountLimits = UNLIMITED;
@@ -178,6 +180,7 @@ export class AccountJs implements StreamLookup, StreamOwner {
   async deleteStream(name: string): Promise<void> {
     const stream = this.lookup(name);
     this.streams.delete(name);
+    this.forget(stream);
     this.js.release(stream.config);
     await stream.stop(true);
     if (stream.config.storage === 'file') rmSync(this.streamDir(name), { recursive: true, force: true });
@@ -225,22 +228,51 @@ export class AccountJs implements StreamLookup, StreamOwner {
     this.router.stop();
     const streams = [...this.streams.values()];
     this.streams.clear();
+    for (const s of streams) this.forget(s);
     await Promise.all(streams.map((s) => s.stop(false)));
+  }
+
+  /** Takes a stream's bytes out of the usage and stops following its store (before it is deleted or closed). */
+  forget(stream: Stream): void {
+    const bytes = this.streamBytes.get(stream);
+    if (bytes === undefined) return;
+    this.streamBytes.delete(stream);
+    stream.store.onUsage(null);
+    this.addUsage(stream.config.storage, -bytes);
+  }
+
+  /**
+   * Usage recounted from what the stores hold now (nats-server's users see drift; this shows
+   * there is none): `{ memory, storage }` as stored, and whether `usage` differs from it.
+   */
+  storedUsage(): JsUsage & { drift: boolean } {
+    const out = { memory: 0, storage: 0 };
+    for (const s of this.streams.values()) {
+      const b = s.store.state().bytes;
+      if (s.config.storage === 'memory') out.memory += b;
+      else out.storage += b;
+    }
+    return { ...out, drift: out.memory !== this.usage.memory || out.storage !== this.usage.storage };
+  }
+
+  private addUsage(kind: StreamConfig['storage'], bytes: number): void {
+    if (kind === 'memory') this.usage.memory += bytes;
+    else this.usage.storage += bytes;
+    this.js.usageChanged(kind, bytes);
   }
 
   private attach(cfg: StreamConfig, store: StreamStore, created: bigint): Stream {
     const stream = new Stream(cfg, store, created, this.host, this, () => this.js.now(), this.js.domain);
     stream.consumers = this.js.consumersFor(stream, this, cfg.storage === 'file' ? path.join(this.streamDir(cfg.name), 'consumers') : null);
     const kind = cfg.storage;
+    // Reconciled from the store at start (what it holds), then followed on every append/removal.
+    const start = store.state().bytes;
+    this.streamBytes.set(stream, start);
     store.onUsage((_msgs, bytes) => {
-      if (kind === 'memory') this.usage.memory += bytes;
-      else this.usage.storage += bytes;
-      this.js.usageChanged(kind, bytes);
+      this.streamBytes.set(stream, (this.streamBytes.get(stream) ?? 0) + bytes);
+      this.addUsage(kind, bytes);
     });
-    const st = store.state();
-    if (kind === 'memory') this.usage.memory += st.bytes;
-    else this.usage.storage += st.bytes;
-    this.js.usageChanged(kind, st.bytes);
+    this.addUsage(kind, start);
     this.streams.set(cfg.name, stream);
     stream.start();
     return stream;

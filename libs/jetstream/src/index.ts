@@ -30,6 +30,19 @@ export {
   type StreamSource,
 } from './stream-config.js';
 export { accountInfo } from './api-account.js';
+export {
+  DEFAULT_TIERS,
+  DEFAULT_TIER_LIMITS,
+  TieredAccountLimits,
+  applyAccountLimits,
+  insufficientResources,
+  jsLimitsFromClaims,
+  jsLimitsFromConfig,
+  tierLimitsJSON,
+  type JsLimitTiers,
+  type JsTierLimits,
+  type JwtJetStreamLimits,
+} from './limits.js';
 export { LIST_LIMIT, NAMES_LIMIT, streamInfoJSON } from './api-streams.js';
 export { appendHeaders, getHeader, getUintHeader, removeHeader } from './headers.js';
 export { parseRfc3339, rfc3339Nano, ZERO_TIME } from './json-time.js';

@@ -104,7 +104,10 @@ export class JetStream {
     else {
       const streams = [...a.streams.values()];
       a.streams.clear();
-      for (const s of streams) this.release(s.config);
+      for (const s of streams) {
+        a.forget(s);
+        this.release(s.config);
+      }
       await Promise.all(streams.map((s) => s.stop(false)));
     }
   }
