@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { startLeafNodes } from './leafnodes.js';
+import { checkLeafNodes, startLeafNodes } from './leafnodes.js';
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import {
   Cluster,
@@ -47,6 +47,7 @@ export interface Broker {
  */
 export async function startBroker(partial: Partial<ServerOptions> = {}, deps: ServerDeps = {}): Promise<Broker> {
   const opts = makeOptions(partial);
+  checkLeafNodes(opts);
   const tls = opts.tls ? createTlsContext(opts.tls) : null;
   if (opts.httpPort !== 0 && opts.httpsPort !== 0) throw new Error(`can't specify both HTTP (${opts.httpPort}) and HTTPs (${opts.httpsPort}) ports`);
   if (opts.httpsPort !== 0 && !tls) throw new Error('TLS cert and key required for HTTPS');

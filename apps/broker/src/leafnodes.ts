@@ -1,5 +1,5 @@
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
-import { LeafNodes, SocketTransport, type LeafUrl, type Server, type Transport } from '@switchboard/server';
+import { createTlsContext, LeafNodes, parseLeafUrl, SocketTransport, TlsTransport, type LeafUrl, type Server, type ServerOptions, type Transport } from '@switchboard/server';
 
 /** The leaf listener (when `leafnodes { port }` is set) and the remotes' connections. */
 export interface LeafWiring {
@@ -9,17 +9,31 @@ export interface LeafWiring {
   close(): Promise<void>;
 }
 
+/** Refuses what the leaf wiring cannot do yet (before anything listens): TLS to a hub, rather than plain text. */
+export function checkLeafNodes(opts: ServerOptions): void {
+  for (const r of opts.leafnodes.remotes) {
+    if (r.tls !== null || r.urls.some((u) => parseLeafUrl(u)?.tls)) throw new Error('TLS on leafnode remotes is not supported by this broker yet');
+  }
+}
+
 /** Starts leaf nodes for `server` when its options ask for any; null otherwise. */
 export async function startLeafNodes(server: Server): Promise<LeafWiring | null> {
   const ln = server.opts.leafnodes;
   if (ln.port === 0 && ln.remotes.length === 0) return null;
+  const tls = ln.tls ? createTlsContext(ln.tls) : null;
   const nodes = new LeafNodes(server);
   let listener: NetServer | null = null;
   let port = 0;
   if (ln.port !== 0) {
     listener = createNetServer({ noDelay: true });
     listener.on('connection', (socket: Socket) => {
-      nodes.accept(new SocketTransport(socket));
+      if (tls === null) {
+        nodes.accept(new SocketTransport(socket));
+        return;
+      }
+      // As nats-server 2.9: INFO in plain text (accept sends it), then the TLS handshake.
+      const transport = new TlsTransport(socket, tls);
+      if (nodes.accept(transport)) transport.startTls();
     });
     await new Promise<void>((resolve, reject) => {
       listener!.once('error', reject);

@@ -47,7 +47,8 @@ export class LeafNodes implements InterestListener {
   }
 
   infoBase(): LeafInfoBase {
-    if (this.base !== null) return this.base;
+    // A dynamic cluster name may change when a named peer is met: rebuild then.
+    if (this.base !== null && this.base.cluster === this.clusterName()) return this.base;
     const o = this.server.opts;
     const { host, port } = advertisedHostPort(o.leafnodes.host, this.listenPort, o.leafnodes.advertise);
     this.base = {
@@ -55,8 +56,8 @@ export class LeafNodes implements InterestListener {
       serverName: this.server.name,
       host,
       port,
-      tlsRequired: false,
-      tlsVerify: false,
+      tlsRequired: o.leafnodes.tls !== null,
+      tlsVerify: o.leafnodes.tls?.verify ?? false,
       maxPayload: o.maxPayload,
       cluster: this.clusterName(),
       leafnodeUrls: [joinHostPort(host, port)],
@@ -69,6 +70,7 @@ export class LeafNodes implements InterestListener {
    * own name, so its leaf connections have a stable origin.
    */
   clusterName(): string {
+    if (this.server.cluster !== null) return this.server.cluster.name;
     return this.server.opts.leafnodes.remotes.length > 0 ? this.server.name : '';
   }
 
