@@ -1,5 +1,15 @@
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
-import { createTlsContext, LeafNodes, parseLeafUrl, SocketTransport, TlsTransport, type LeafUrl, type Server, type ServerOptions, type Transport } from '@switchboard/server';
+import {
+  createTlsContext,
+  LeafNodes,
+  parseLeafUrl,
+  SocketTransport,
+  TlsTransport,
+  type LeafUrl,
+  type Server,
+  type ServerOptions,
+  type Transport,
+} from '@switchboard/server';
 
 /** The leaf listener (when `leafnodes { port }` is set) and the remotes' connections. */
 export interface LeafWiring {
