@@ -7,6 +7,7 @@ import {
   handleMonitorRequest,
   makeOptions,
   Server,
+  ServerJetStream,
   SocketTransport,
   TlsTransport,
   createTlsContext,
@@ -54,6 +55,11 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
   // Operator mode: trusted operators, account resolver and system account (unless a test brings its own authenticator).
   const operatorMode = deps.authenticator ? null : await startOperatorMode(opts, deps.logger ?? silentLogger);
   const server = new Server(opts, operatorMode ? { ...deps, authenticator: operatorMode.authenticator } : deps);
+  // JetStream before the system account and the listeners: accounts registered from here on get theirs.
+  if (opts.jetstream.enabled) {
+    server.jetstream = new ServerJetStream(server, opts.jetstream);
+    server.jetstream.start();
+  }
   operatorMode?.attach(server);
   server.log('INF', `  Name:     ${server.name}`);
   server.log('INF', `  ID:       ${server.id}`);
@@ -124,6 +130,7 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
       server.shutdown();
       http?.closeAllConnections();
       await stopped;
+      await server.jetstream?.stop();
       await operatorMode?.close();
       server.log('INF', 'Server Exiting..');
     })());

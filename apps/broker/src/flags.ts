@@ -12,6 +12,8 @@ export interface Flags {
   tls: TlsFlags;
   /** --cluster, --cluster_name, --routes, --cluster_advertise, --no_advertise, --connect_retries: laid over the config's `cluster { }` (clusterFlags.ts). */
   cluster: ClusterFlags;
+  /** -js / -sd as given; main.ts lays them over the config's `jetstream {}` (flags win, as nats-server). */
+  jetstream: { enabled?: boolean; storeDir?: string };
 }
 
 export interface ClusterFlags {
@@ -89,6 +91,8 @@ const DEFS: FlagDef[] = [
   { names: ['tlskey'], value: true, set: (f, v, n) => tlsFlag(f, n, (f.tls.key = v)) },
   { names: ['tlscacert'], value: true, set: (f, v, n) => tlsFlag(f, n, (f.tls.ca = v)) },
   { names: ['tlsverify'], value: false, set: (f, v, n) => tlsFlag(f, n, (f.tls.verify = truth(v, n))) },
+  { names: ['js', 'jetstream'], value: false, set: (f, v, n) => (f.jetstream.enabled = truth(v, n)) },
+  { names: ['sd', 'store_dir'], value: true, set: (f, v) => (f.jetstream.storeDir = v) },
   { names: ['h', 'help'], value: false, set: (f, v, n) => (f.help = truth(v, n)) },
   { names: ['v', 'version'], value: false, set: (f, v, n) => (f.version = truth(v, n)) },
 ];
@@ -131,6 +135,7 @@ export function parseFlags(argv: readonly string[]): Flags {
     testConfig: false,
     tls: { override: false, disabled: false, cert: '', key: '', ca: '', verify: false },
     cluster: {},
+    jetstream: {},
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -193,6 +198,10 @@ Cluster Options:
         --no_advertise <bool>        Do not advertise known cluster information to clients
         --cluster_advertise <string> Cluster URL to advertise to other servers
         --connect_retries <number>   For implicit routes, number of connect retries
+
+JetStream Options:
+    -js, --jetstream                 Enable JetStream functionality
+    -sd, --store_dir <dir>           Set the storage directory
 
 Authorization Options:
         --user <user>                User required for connections

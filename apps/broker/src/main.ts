@@ -3,6 +3,7 @@ import { ConfigError, parseConfigFile } from '@switchboard/config';
 import {
   createTlsContext,
   defaultClusterOptions,
+  defaultJetStreamOptions,
   defaultOptions,
   optionsFromConfig,
   PROTOCOL_VERSION,
@@ -58,6 +59,9 @@ async function main(argv: string[]): Promise<void> {
     options.cluster = withClusterFlags(options.cluster ?? defaultClusterOptions(), flags.cluster);
   } catch (err) {
     fail(`broker: ${(err as Error).message}`, 1);
+  }
+  if (flags.jetstream.enabled !== undefined || flags.jetstream.storeDir !== undefined) {
+    options.jetstream = { ...(options.jetstream ?? defaultJetStreamOptions()), ...flags.jetstream };
   }
   // nats-server gives auth a timeout past the TLS handshake unless one is configured.
   if (options.tls && options.authTimeout === undefined) options.authTimeout = options.tls.timeout + 1_000;

@@ -20,6 +20,11 @@ export interface JsAccountHost {
   readonly account: string;
   /** Subscribe an internal handler in the account (wildcards allowed; `queue` for queue groups). */
   subscribe(subject: string, handler: HostHandler, queue?: string): HostSubscription;
+  /**
+   * As `subscribe`, but the buffers are views valid only during the call (no copy): for the
+   * publish path of streams, which stores (copies) synchronously.
+   */
+  subscribeViews(subject: string, handler: HostHandler, queue?: string): HostSubscription;
   /** Publish into the account, as a client of the account would (imports/exports apply). */
   publish(subject: string, reply: string, hdr: Uint8Array | null, data: Uint8Array): void;
   /**

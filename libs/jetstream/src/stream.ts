@@ -392,7 +392,7 @@ export class Stream {
         this.subs.delete(subj);
       }
     }
-    for (const subj of want) if (!this.subs.has(subj)) this.subs.set(subj, this.host.subscribe(subj, this.onPublish));
+    for (const subj of want) if (!this.subs.has(subj)) this.subs.set(subj, this.host.subscribeViews(subj, this.onPublish));
     const direct = this.cfg.allow_direct;
     if (direct && this.directSubs.length === 0) {
       const base = `$JS.API.DIRECT.GET.${this.cfg.name}`;

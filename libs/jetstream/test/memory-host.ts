@@ -49,6 +49,10 @@ export class MemoryAccountHost implements JsAccountHost {
     return { unsubscribe: () => (this.subs = this.subs.filter((x) => x !== s)) };
   }
 
+  subscribeViews(subject: string, handler: HostHandler, queue = ''): HostSubscription {
+    return this.subscribe(subject, handler, queue);
+  }
+
   publish(subject: string, reply: string, hdr: Uint8Array | null, data: Uint8Array): void {
     this.deliver(subject, subject, reply, hdr, data);
   }

@@ -8,6 +8,7 @@ import { checkExportsImports, parseExports, parseImports } from './config-export
 import { parseSwitchboardBlock } from './account-limits.js';
 import { leafNodesFromConfig } from './leaf-config.js';
 import { clusterFromConfig } from './cluster-options.js';
+import { accountJetStreamFromConfig, applyJetStreamConfig, applyStoreDir } from './jetstream-options.js';
 import { makeOptions, type AccountConfig, type ServerOptions, type UserConfig } from './options.js';
 
 /** Result of mapping a parsed config: options plus warnings for accepted-but-ignored blocks. */
@@ -19,9 +20,6 @@ export interface ConfigResult {
 /** nats-server blocks this broker accepts in a config but does not act on yet. */
 const IGNORED = new Set([
   'gateway',
-  'jetstream',
-  'store_dir',
-  'storedir',
   'websocket',
   'ws',
   'mqtt',
@@ -161,6 +159,13 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
         case 'leaf':
           o.leafnodes = leafNodesFromConfig(v);
           break;
+        case 'jetstream':
+          applyJetStreamConfig(v, o.jetstream);
+          break;
+        case 'store_dir':
+        case 'storedir':
+          applyStoreDir(v, o.jetstream);
+          break;
         default:
           if (OPERATOR_KEYS.has(key)) {
             applyOperatorKey(key, v, o);
@@ -234,6 +239,7 @@ function applyAccounts(a: Record<string, unknown>, o: ServerOptions): void {
           else if (k === 'exports') acc.exports = parseExports(av);
           else if (k === 'imports') acc.imports = parseImports(av);
           else if (k === 'switchboard') acc.limits = parseSwitchboardBlock(av, name, parseSize);
+          else if (k === 'jetstream') acc.jetstream = accountJetStreamFromConfig(av);
           else throw new ConfigError(`accounts.${name}: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
         });
     });

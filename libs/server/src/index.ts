@@ -70,3 +70,14 @@ export { LeafRemote, parseLeafUrl, type LeafUrl, type DialResult } from './leaf-
 export { authenticateLeaf } from './leaf-auth.js';
 export { LeafNodes, LOOP_DETECTION_PREFIX, type LeafDialer } from './leaf-nodes.js';
 export { LeafConn } from './leaf-conn.js';
+export { ServerJetStream } from './jetstream-host.js';
+export {
+  accountJetStreamFromConfig,
+  applyJetStreamConfig,
+  defaultJetStreamOptions,
+  resolveStoreDir,
+  type AccountJetStreamConfig,
+  type AccountJetStreamLimits,
+  type JetStreamServerOptions,
+} from './jetstream-options.js';
+export { type InternalMsgHandler } from './internal-client.js';

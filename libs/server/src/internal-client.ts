@@ -1,5 +1,6 @@
 import type { Account } from '@switchboard/accounts';
 import { Client } from './client.js';
+import { routeInAccount } from './cross-account.js';
 import { routeMessage } from './deliver.js';
 import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
@@ -8,9 +9,21 @@ import type { Transport, TransportSink } from './transport.js';
 /** Called with a copy of each message delivered to an internal subscription. */
 export type InternalHandler = (subject: string, reply: string, msg: Buffer) => void;
 
+/**
+ * Called with a message and its headers (JetStream). `hdr` is the whole header block or null.
+ * With `views`, the buffers point into the parser's buffer and are valid during the call only.
+ */
+export type InternalMsgHandler = (subject: string, reply: string, hdr: Buffer | null, data: Buffer) => void;
+
+interface MsgHandlerEntry {
+  fn: InternalMsgHandler;
+  views: boolean;
+}
+
 /** The server's own connection (nats-server's internal system client): no socket, never stale. */
 export class InternalClient extends Client {
   private readonly handlers = new Map<Subscription, InternalHandler>();
+  private readonly msgHandlers = new Map<Subscription, MsgHandlerEntry>();
   private nextSid = 1;
 
   constructor(server: Server, account: Account<Subscription>) {
@@ -32,6 +45,44 @@ export class InternalClient extends Client {
     this.server.interestChanged(this.account, sub, 1);
   }
 
+  /** Subscribes a handler that gets headers apart (`queue` '' = none); returns the subscription for `unsubscribe`. */
+  subscribeMsg(subject: string, queue: string, handler: InternalMsgHandler, views = false): Subscription {
+    const sub = new Subscription(this, subject, queue, String(this.nextSid++));
+    this.subs.set(sub.sid, sub);
+    this.msgHandlers.set(sub, { fn: handler, views });
+    this.account.sublist.insert(sub);
+    this.server.interestChanged(this.account, sub, 1);
+    return sub;
+  }
+
+  /** Removes one internal subscription. */
+  unsubscribe(sub: Subscription): void {
+    if (sub.closed) return;
+    sub.closed = true;
+    this.subs.delete(sub.sid);
+    this.handlers.delete(sub);
+    this.msgHandlers.delete(sub);
+    this.account.sublist.remove(sub);
+    this.server.interestChanged(this.account, sub, -1);
+  }
+
+  /**
+   * Publishes a message with optional headers, routed on `to` and shown as `subject` (they differ
+   * for a JetStream consumer's deliveries, nats-server's pa.deliver). With `to === subject` the
+   * account's imports apply (a reply to a request that came through a service import goes back).
+   */
+  publishMsg(to: string, subject: string, reply: string, hdr: Uint8Array | null, data: Uint8Array | null): void {
+    const hl = hdr === null ? 0 : hdr.length;
+    const dl = data === null ? 0 : data.length;
+    const msg = Buffer.allocUnsafe(hl + dl);
+    if (hl > 0) msg.set(hdr!, 0);
+    if (dl > 0) msg.set(data!, hl);
+    const hdrLen = hl > 0 ? hl : -1;
+    if (to === subject) routeInAccount(this, this.account, subject, reply, hdrLen, msg);
+    else routeMessage(this, this.account, this.account.sublist.match(to), subject, reply, hdrLen, msg);
+    this.server.flushPending();
+  }
+
   /** Publishes into this client's account and writes what it queued for others. */
   publish(subject: string, reply: string, payload: string | Buffer): void {
     const msg = typeof payload === 'string' ? Buffer.from(payload) : payload;
@@ -40,6 +91,8 @@ export class InternalClient extends Client {
   }
 
   override deliver(sub: Subscription, subject: string, reply: string, hdrLen: number, msg: Buffer): boolean {
+    const entry = this.msgHandlers.get(sub);
+    if (entry !== undefined) return this.deliverMsg(entry, sub, subject, reply, hdrLen, msg);
     const handler = this.handlers.get(sub);
     if (handler === undefined || sub.closed) return false;
     sub.delivered++;
@@ -47,6 +100,27 @@ export class InternalClient extends Client {
     const body = hdrLen > 0 ? Buffer.from(msg.subarray(hdrLen)) : Buffer.from(msg);
     try {
       handler(subject, reply, body);
+    } catch (err) {
+      this.server.log('ERR', `internal subscription on ${subject}: ${(err as Error).message}`);
+    }
+    return true;
+  }
+
+  private deliverMsg(entry: MsgHandlerEntry, sub: Subscription, subject: string, reply: string, hdrLen: number, msg: Buffer): boolean {
+    if (sub.closed) return false;
+    sub.delivered++;
+    let hdr: Buffer | null = null;
+    let data: Buffer;
+    if (hdrLen > 0) {
+      hdr = msg.subarray(0, hdrLen);
+      data = msg.subarray(hdrLen);
+    } else data = msg;
+    if (!entry.views) {
+      hdr = hdr === null ? null : Buffer.from(hdr);
+      data = Buffer.from(data);
+    }
+    try {
+      entry.fn(subject, reply, hdr, data);
     } catch (err) {
       this.server.log('ERR', `internal subscription on ${subject}: ${(err as Error).message}`);
     }
@@ -63,6 +137,7 @@ export class InternalClient extends Client {
     for (const sub of this.subs.values()) this.server.interestChanged(this.account, sub, -1);
     this.subs.clear();
     this.handlers.clear();
+    this.msgHandlers.clear();
   }
 }
 

@@ -60,7 +60,7 @@ export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: strin
     leaf: leafVarz(server),
     mqtt: {},
     websocket: {},
-    jetstream: {},
+    jetstream: server.jetstream ? server.jetstream.varz() : {},
     tls_timeout: (o.tls?.timeout ?? DEFAULT_TLS_TIMEOUT) / 1000,
     write_deadline: o.writeDeadline * 1e6,
     start: server.startTime.toISOString(),

@@ -5,6 +5,7 @@ import type { ResolverConfig } from '@switchboard/resolver';
 import type { ResponsePermission } from './permissions.js';
 import { defaultLeafNodeOptions, type LeafNodeOptions } from './leaf-options.js';
 import { defaultClusterOptions, type ClusterOptions } from './cluster-options.js';
+import { defaultJetStreamOptions, type AccountJetStreamConfig, type JetStreamServerOptions } from './jetstream-options.js';
 
 /** A user from `authorization { users: [...] }` or `accounts { A: { users: [...] } }`. */
 export interface UserConfig {
@@ -26,6 +27,8 @@ export interface AccountConfig {
   imports?: Import[];
   /** Switchboard's `switchboard { }` block: account-wide subscriptions and publish rates. */
   limits?: Partial<AccountLimits>;
+  /** Its `jetstream` (enabled, limits); absent = JetStream off for the account. */
+  jetstream?: AccountJetStreamConfig;
 }
 
 /**
@@ -79,6 +82,8 @@ export interface ServerOptions {
   leafnodes: LeafNodeOptions;
   /** `cluster { }` / --cluster, --routes: the route listener (port 0 = no cluster) and routes to solicit. */
   cluster: ClusterOptions;
+  /** `-js`, `-sd`, `jetstream { }`, `store_dir`. */
+  jetstream: JetStreamServerOptions;
   debug: boolean;
   trace: boolean;
   logtime: boolean;
@@ -121,6 +126,7 @@ export function defaultOptions(): ServerOptions {
     accountUsageInterval: 30_000,
     leafnodes: defaultLeafNodeOptions(),
     cluster: defaultClusterOptions(),
+    jetstream: defaultJetStreamOptions(),
     debug: false,
     trace: false,
     logtime: true,

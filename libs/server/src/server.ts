@@ -15,6 +15,7 @@ import type { Cluster } from './cluster.js';
 import { InternalClient } from './internal-client.js';
 import { silentLogger, type LogLevel, type ServerLog } from './log.js';
 import type { RoutedImport } from './cross-account.js';
+import type { ServerJetStream } from './jetstream-host.js';
 import type { ServerOptions } from './options.js';
 import type { LeafNodes } from './leaf-nodes.js';
 import type { Subscription } from './subscription.js';
@@ -68,6 +69,8 @@ export class Server {
   events: ServerEvents | null = null;
   /** Leaf node connections and remotes (set when the app starts them); null = none. */
   leafnodes: LeafNodes | null = null;
+  /** JetStream, when enabled (`-js`, `jetstream {}`); the app attaches it after construction. */
+  jetstream: ServerJetStream | null = null;
   /** /varz `cpu`: use since the previous request. */
   readonly cpu = new CpuUsage();
   /**
@@ -129,6 +132,7 @@ export class Server {
     if (!acc) {
       acc = new Account<Subscription>(name);
       this.accounts.set(name, acc);
+      this.jetstream?.accountRegistered(acc);
     }
     return acc;
   }
@@ -190,6 +194,7 @@ export class Server {
       if (this.opts.tls.allowNonTls) info.tls_available = true;
     }
     info.max_payload = client.maxPayloadLimit;
+    if (this.jetstream !== null) info.jetstream = true;
     info.client_id = client.cid;
     info.client_ip = client.ip;
     // The nonce is for the CONNECT signature: later INFOs (nats-server's async ones) leave it out.

@@ -108,7 +108,7 @@ describe('optionsFromConfig', () => {
   });
 
   it('warns about blocks it accepts but ignores', () => {
-    const r = map('jetstream {}\ngateway { port: 7222 }');
+    const r = map('websocket {}\ngateway { port: 7222 }');
     expect(r.warnings).toHaveLength(2);
   });
 
@@ -130,5 +130,19 @@ describe('optionsFromConfig', () => {
     expect(r.warnings).toEqual(['nats://10.0.0.3:6222: Duplicate route entry detected']);
     expect(() => map('cluster { authorization { token: x } }')).toThrow('Cluster authorization does not support tokens');
     expect(() => map('cluster { bogus: 1 }')).toThrow('unknown field "bogus"');
+  });
+
+  it('reads jetstream as nats-server: the block, store_dir, sizes, account jetstream', () => {
+    const r = map('jetstream { store_dir: "/tmp/x", max_memory_store: 1G, max_file_store: "2G", sync_interval: always }');
+    expect(r.warnings).toEqual([]);
+    expect(r.options.jetstream).toMatchObject({ enabled: true, storeDir: '/tmp/x', maxMemory: 1_000_000_000, maxStore: 2 * 1024 ** 3, syncInterval: 'always' });
+    expect(map('jetstream: disabled').options.jetstream.enabled).toBe(false);
+    expect(map('store_dir: "/d"\njetstream: enabled').options.jetstream).toMatchObject({ enabled: true, storeDir: '/d' });
+    expect(() => map('store_dir: "/d"\njetstream { store_dir: "/e" }')).toThrow(/Duplicate 'store_dir' configuration/);
+    expect(() => map('jetstream { nope: 1 }')).toThrow(/unknown field "nope"/);
+    const a = map('accounts { A: { jetstream: enabled }, B: { jetstream { max_mem: 1M, max_streams: 3, max_bytes_required: true } }, C: {} }').options.accounts;
+    expect(a[0]!.jetstream).toMatchObject({ enabled: true, limits: { max_memory: -1, max_streams: -1 } });
+    expect(a[1]!.jetstream).toMatchObject({ enabled: true, limits: { max_memory: 1_000_000, max_streams: 3, max_bytes_required: true } });
+    expect(a[2]!.jetstream).toBeUndefined();
   });
 });
