@@ -1,6 +1,6 @@
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultClusterOptions, parseRouteUrl, type ClusterOptions } from '@switchboard/server';
+import { defaultClusterOptions, handleMonitorRequest, parseRouteUrl, type ClusterOptions } from '@switchboard/server';
 import { waitFor } from '@switchboard/testing';
 import { startBroker, type Broker } from '../src/broker.js';
 import { bytes, take, text } from './helpers.js';
@@ -102,6 +102,39 @@ describe('a three-broker cluster', () => {
     pub.publish('marker');
     await Promise.all(marks.map((s) => take(s, 1)));
     expect(counts[0]! + counts[1]! + counts[2]!).toBe(300);
+  });
+
+  it('/routez and the cluster section of /varz in nats-server shape', () => {
+    const rz = JSON.parse(handleMonitorRequest(b.server, '/routez', new URLSearchParams('subs=1'), {}, '127.0.0.1', 0).body) as Record<string, unknown>;
+    expect(Object.keys(rz)).toEqual(['server_id', 'now', 'num_routes', 'routes']);
+    expect(rz.num_routes).toBe(2);
+    const routes = rz.routes as Record<string, unknown>[];
+    expect(Object.keys(routes[0]!)).toEqual(
+      expect.arrayContaining([
+        'rid',
+        'remote_id',
+        'did_solicit',
+        'is_configured',
+        'ip',
+        'port',
+        'start',
+        'last_activity',
+        'uptime',
+        'idle',
+        'pending_size',
+        'in_msgs',
+        'out_msgs',
+        'in_bytes',
+        'out_bytes',
+        'subscriptions',
+      ]),
+    );
+    expect(routes.map((r) => r.remote_id).sort()).toEqual([a.server.id, c.server.id].sort());
+    // B dialled A (configured) and was dialled by C or dialled it after gossip.
+    expect(routes.find((r) => r.remote_id === a.server.id)).toMatchObject({ did_solicit: true, is_configured: true });
+    const vz = JSON.parse(handleMonitorRequest(b.server, '/varz', new URLSearchParams(), {}, '127.0.0.1', 0).body) as Record<string, unknown>;
+    expect(vz.cluster).toEqual({ name: 'sb', addr: '127.0.0.1', cluster_port: b.clusterPort, auth_timeout: 2, urls: [`127.0.0.1:${a.clusterPort}`] });
+    expect(vz.routes).toBe(2);
   });
 
   it('clients learn the other nodes from INFO connect_urls', async () => {

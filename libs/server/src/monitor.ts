@@ -3,6 +3,7 @@ import { subjectMatches, isValidLiteralSubject, type SublistStats } from '@switc
 import { accountz, accstatz, systemAccountName } from './accountz.js';
 import { connState, type ConnState, type SubState } from './conn-state.js';
 import { formatGoDuration, formatUptime } from './durations.js';
+import { clusterVarz, routez } from './routez.js';
 import { PROTOCOL_VERSION } from './constants.js';
 import { PROMETHEUS_CONTENT_TYPE, prometheusMetrics } from './prometheus.js';
 import type { Server } from './server.js';
@@ -44,6 +45,7 @@ export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: strin
     ...(server.auth.required ? { auth_required: true } : {}),
     ...(o.tls && !o.tls.allowNonTls ? { tls_required: true } : {}),
     ...(o.tls?.verify ? { tls_verify: true } : {}),
+    ...(server.connectUrls !== null && server.connectUrls.length > 0 ? { connect_urls: server.connectUrls } : {}),
     max_connections: o.maxConnections,
     ping_interval: o.pingInterval * 1e6,
     ping_max: o.maxPingsOut,
@@ -55,7 +57,7 @@ export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: strin
     max_control_line: o.maxControlLine,
     max_payload: o.maxPayload,
     max_pending: o.maxPending,
-    cluster: {},
+    cluster: clusterVarz(server),
     gateway: {},
     leaf: leafVarz(server),
     mqtt: {},
@@ -72,8 +74,8 @@ export function varz(server: Server, httpReqStats: HttpReqStats, httpHost: strin
     cpu: server.cpu.percent(),
     connections: server.clients.size,
     total_connections: server.totalConnections,
-    routes: 0,
-    remotes: 0,
+    routes: server.cluster?.routes.size ?? 0,
+    remotes: server.cluster?.routes.size ?? 0,
     leafnodes: server.leafnodes?.conns.size ?? 0,
     in_msgs: server.inMsgs,
     out_msgs: server.outMsgs,
@@ -387,6 +389,10 @@ export function handleMonitorRequest(
           leafnodes: 0,
           leafs: null,
         };
+        break;
+      case '/routez':
+        count(httpReqStats, p);
+        body = routez(server, { subs: decodeBool(query, 'subs') });
         break;
       case '/accstatz':
         count(httpReqStats, p);

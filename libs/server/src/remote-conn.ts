@@ -186,7 +186,7 @@ export abstract class RemoteConnection extends Client {
       this.server.log('ERR', `${this.describe()} - Internal error, closing: ${(err as Error).stack ?? String(err)}`);
       this.close(CloseReason.ProtocolViolation, false);
     }
-    this.server.flushPending();
+    // What this chunk queued for others is written at the end of the turn (Server.queueFlush).
   }
 
   override onParseError(message: string, sendErr: boolean): void {
