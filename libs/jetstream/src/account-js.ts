@@ -75,8 +75,7 @@ export class AccountJs implements StreamLookup, StreamOwner {
   readonly usage: JsUsage = { memory: 0, storage: 0 };
   /** Bytes each stream adds to `usage`: taken back whole when the stream goes (delete, JetStream off), so usage never drifts. */
   private readonly streamBytes = new Map<Stream, number>();
-  /** Whether the account has JetStream (config, JWT limits): when false the API answers 10039. */
-  enabled: boolean;
+  private on: boolean;
   limits: AccountLimits = UNLIMITED;
   readonly router: ApiRouter<AccountJs>;
   /** `<store_dir>/jetstream/<account>` */
@@ -87,13 +86,23 @@ export class AccountJs implements StreamLookup, StreamOwner {
     readonly host: JsAccountHost,
     enabled: boolean,
   ) {
-    this.enabled = enabled;
+    this.on = enabled;
     this.dir = path.join(js.storeDir, host.account);
-    this.router = new ApiRouter(js.routes, host, this, { enabled: () => this.enabled }, (m) => js.log('WRN', m));
+    this.router = new ApiRouter(js.routes, host, this, { enabled: () => this.on }, (m) => js.log('WRN', m));
   }
 
   get name(): string {
     return this.host.account;
+  }
+
+  /** Whether the account has JetStream (config, JWT limits): when false only INFO answers (10039). */
+  get enabled(): boolean {
+    return this.on;
+  }
+  set enabled(v: boolean) {
+    if (v === this.on) return;
+    this.on = v;
+    this.router.subscribeRoutes();
   }
   get api(): ApiCounters {
     return this.router.counters;

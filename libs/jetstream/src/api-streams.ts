@@ -1,5 +1,5 @@
 import type { AccountJs } from './account-js.js';
-import { isEmptyRequest, parseRequest, type ApiRequest, type ApiRoutes } from './api.js';
+import { isEmptyRequest, parseRequest, successPath, type ApiRequest, type ApiRoutes } from './api.js';
 import { ApiError, JSErr, apiError } from './errors.js';
 import { HDR_RESPONSE_TYPE, getHeader } from './headers.js';
 import { rfc3339Nano } from './json-time.js';
@@ -36,7 +36,7 @@ export function registerStreamApi(routes: ApiRoutes<AccountJs>): void {
 export function streamInfoJSON(
   acc: AccountJs,
   s: Stream,
-  opts: { cluster?: boolean; details?: boolean; subjects?: Record<string, number> | undefined } = {},
+  opts: { details?: boolean; subjects?: Record<string, number> | undefined } = {},
 ): Record<string, unknown> {
   const o: Record<string, unknown> = {
     config: streamConfigJSON(s.config),
@@ -44,7 +44,6 @@ export function streamInfoJSON(
     state: streamStateJSON(s, opts.details ?? false, opts.subjects),
   };
   if (acc.js.domain) o.domain = acc.js.domain;
-  if (opts.cluster) o.cluster = { leader: acc.js.host.serverName };
   return o;
 }
 
@@ -53,7 +52,8 @@ function streamStateJSON(s: Stream, details: boolean, subjects: Record<string, n
   const o: Record<string, unknown> = {
     messages: st.msgs,
     bytes: st.bytes,
-    first_seq: st.firstSeq,
+    // nats-server reports 0 for a stream that never had a message.
+    first_seq: st.lastSeq === 0 ? 0 : st.firstSeq,
     first_ts: rfc3339Nano(st.firstTs),
     last_seq: st.lastSeq,
     last_ts: rfc3339Nano(st.lastTs),
@@ -193,7 +193,7 @@ function streamInfoBody(req: Req): object {
       paged.total = mss.size;
     }
   }
-  return { ...paged, ...streamInfoJSON(req.ctx, stream, { cluster: true, details, subjects }) };
+  return { ...paged, ...streamInfoJSON(req.ctx, stream, { details, subjects }) };
 }
 
 async function deleteStream(req: Req): Promise<object> {
@@ -268,7 +268,8 @@ function msgDelete(req: Req): object {
   const stream = req.ctx.lookup(req.tokens[5] ?? '');
   if (stream.config.sealed) throw apiError(JSErr.JSStreamSealedErr);
   if (stream.config.deny_delete) throw apiError(JSErr.JSStreamMsgDeleteFailedF, { err: 'message delete not permitted' });
-  const removed = stream.deleteMsg(seq, !noErase);
-  if (!removed) return { error: apiError(JSErr.JSSequenceNotFoundErrF, { seq }) };
+  // nats-server 2.9.10's stores answer a missing sequence with ErrStoreMsgNotFound, which
+  // becomes 10057 (its 10043 "sequence not found" is for a store that reports false).
+  if (!stream.deleteMsg(seq, !noErase)) return successPath({ error: apiError(JSErr.JSStreamMsgDeleteFailedF, { err: 'no message found' }) });
   return { success: true };
 }

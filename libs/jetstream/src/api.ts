@@ -55,6 +55,19 @@ export class ApiRoutes<C> {
   }
 }
 
+const ignore = (): void => {};
+
+const countedAsSuccess = new WeakSet<object>();
+/**
+ * Marks a body with an `error` that nats-server nevertheless sends through its success path
+ * (sendAPIResponse: MSG.DELETE and PURGE store failures), so the account's `api.errors` does not
+ * count it, as there.
+ */
+export function successPath<T extends object>(body: T): T {
+  countedAsSuccess.add(body);
+  return body;
+}
+
 /** Requests waiting per account before new ones are dropped (nats-server drops past its queue limit too). */
 export const MAX_PENDING_API = 10_000;
 
@@ -75,6 +88,7 @@ export class ApiRouter<C> {
   private running = false;
   private stopped = false;
   private readonly subscribed = new Set<ApiRoute<C>>();
+  private subscribedEnabled: boolean | null = null;
 
   constructor(
     private readonly routes: ApiRoutes<C>,
@@ -86,10 +100,25 @@ export class ApiRouter<C> {
     this.subscribeRoutes();
   }
 
-  /** Subscribes routes registered after the router was made (idempotent). */
+  /**
+   * Subscribes the routes registered so far (call again after registering more, or after the
+   * account's JetStream was turned on or off). An account with JetStream gets every route and
+   * a catch-all: nats-server imports all of `$JS.API.>` into it, so a request on a subject no
+   * handler serves is taken and never answered (the client times out, no 503). An account
+   * without gets `$JS.API.INFO` only (answered with 10039), as nats-server's INFO-only import.
+   */
   subscribeRoutes(): void {
+    const enabled = this.gate.enabled();
+    if (enabled !== this.subscribedEnabled) {
+      for (const s of this.subs) s.unsubscribe();
+      this.subs.length = 0;
+      this.subscribed.clear();
+      this.subscribedEnabled = enabled;
+      if (enabled) this.subs.push(this.host.subscribeViews('$JS.API.>', ignore));
+    }
     for (const route of this.routes.list) {
       if (this.subscribed.has(route)) continue;
+      if (!enabled && route.subject !== '$JS.API.INFO') continue;
       this.subscribed.add(route);
       this.subs.push(this.host.subscribe(route.subject, (subject, reply, hdr, data) => this.enqueue(subject, reply, hdr, data)));
     }
@@ -100,6 +129,7 @@ export class ApiRouter<C> {
     for (const s of this.subs) s.unsubscribe();
     this.subs.length = 0;
     this.subscribed.clear();
+    this.subscribedEnabled = null;
     this.queue.length = 0;
   }
 
@@ -107,7 +137,7 @@ export class ApiRouter<C> {
   respond(reply: string, type: string, body: object): void {
     this.counters.total++;
     const err = (body as { error?: unknown }).error;
-    if (err !== undefined && err !== null) this.counters.errors++;
+    if (err !== undefined && err !== null && !countedAsSuccess.has(body)) this.counters.errors++;
     if (reply === '') return;
     this.host.publish(reply, '', null, Buffer.from(JSON.stringify({ type, ...body })));
   }

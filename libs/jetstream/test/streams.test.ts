@@ -54,7 +54,7 @@ describe('stream API', () => {
     expect(ack.data).toBe('{"stream":"ORDERS","seq":1}');
     const info = await a.json('$JS.API.STREAM.INFO.ORDERS');
     expect(info.state.messages).toBe(1);
-    expect(info.cluster).toEqual({ leader: 'test-server' });
+    expect(info.cluster).toBeUndefined();
     expect(info.total).toBe(0);
   });
 
@@ -101,7 +101,7 @@ describe('stream API', () => {
     expect(nf.hdr).toBe('NATS/1.0 404 Message Not Found\r\n\r\n');
     expect(await a.json('$JS.API.STREAM.PURGE.K', { filter: 'k.a', keep: 1 })).toEqual({ type: `${T}stream_purge_response`, success: true, purged: 2 });
     expect((await a.json('$JS.API.STREAM.MSG.DELETE.K', { seq: 2 })).success).toBe(true);
-    expect((await a.json('$JS.API.STREAM.MSG.DELETE.K', { seq: 2 })).error.description).toBe('sequence 2 not found');
+    expect((await a.json('$JS.API.STREAM.MSG.DELETE.K', { seq: 2 })).error).toEqual({ code: 500, err_code: 10057, description: 'no message found' });
     const names = await a.json('$JS.API.STREAM.NAMES', { subject: 'k.a' });
     expect(names).toEqual({ type: `${T}stream_names_response`, total: 1, offset: 0, limit: 1024, streams: ['K'] });
     const info = await a.json('$JS.API.INFO');
@@ -126,7 +126,11 @@ describe('stream API', () => {
     const js = new JetStream(host, { storeDir: path.join(root, `js${n++}`) });
     open.push(js);
     js.account('B', false);
-    const r = await host.account('B').json('$JS.API.STREAM.NAMES');
+    const r = await host.account('B').json('$JS.API.INFO');
     expect(r.error).toEqual({ code: 503, err_code: 10039, description: 'JetStream not enabled for account' });
+    // Only INFO is there for such an account (nats-server's INFO-only import): others have no responders.
+    expect(host.account('B').hasInterest('$JS.API.STREAM.NAMES')).toBe(false);
+    await js.setEnabled('B', true);
+    expect((await host.account('B').json('$JS.API.STREAM.NAMES')).total).toBe(0);
   });
 });
