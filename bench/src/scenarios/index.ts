@@ -1,6 +1,7 @@
 import type { Scenario } from '../scenario.js';
 import { auth } from './auth.js';
 import { fairness } from './fairness.js';
+import { jetstreamScenarios } from './jetstream.js';
 import { latency } from './latency.js';
 import { throughput } from './throughput.js';
 
@@ -28,4 +29,5 @@ export const scenarios: Scenario[] = [
   latency('request-c8', 8, false),
   auth(8),
   fairness(),
+  ...jetstreamScenarios(),
 ];
