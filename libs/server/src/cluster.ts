@@ -47,6 +47,8 @@ export class Cluster {
   ) {
     this.dynamic = opts.name === '';
     this.name = opts.name || randomBytes(16).toString('base64url').replace(/[-_]/g, 'x').slice(0, 22);
+    // Subscriptions made before the cluster existed (the system account's, JetStream's) count too.
+    for (const acc of server.accounts.values()) for (const sub of acc.sublist.all()) this.interest.subscriptionChanged(acc, sub, 1);
     server.interestListeners.push(this.interest);
     server.cluster = this;
   }
