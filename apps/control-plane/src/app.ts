@@ -13,6 +13,7 @@ import { RecordingPropagationQueue, type PropagationQueue } from '@switchboard/i
 import { AppModule } from './app.module.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { acceptJsonBodiesOnly } from './common/json-only.js';
+import { withErrorResponses } from './common/openapi.js';
 import type { ControlPlaneConfig } from './config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
@@ -55,7 +56,7 @@ export async function createApp(config: ControlPlaneConfig, opts: AppOptions = {
       .setVersion('0.1.0')
       .addBearerAuth()
       .build();
-    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+    SwaggerModule.setup('docs', app, () => withErrorResponses(SwaggerModule.createDocument(app, doc)));
     if (config.consoleDir) await serveConsole(app, config.consoleDir);
     await app.init();
     return app;

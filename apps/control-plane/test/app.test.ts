@@ -118,7 +118,7 @@ describe('control plane', () => {
       paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: object } }> } }>>;
     }>();
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/healthz', '/v1/plans', '/v1/plans/{id}']));
-    expect(spec.paths['/metrics']).toBeUndefined();
+    expect(spec.paths['/metrics']).toBeDefined();
     const plan = spec.paths['/v1/plans']!.post!.requestBody!.content['application/json']!.schema as {
       properties: { limits: { properties: Record<string, { type: string; minimum?: number; maximum?: number }> } };
     };

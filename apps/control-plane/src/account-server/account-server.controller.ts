@@ -2,23 +2,28 @@
 // GET <base><account public key> -> the JWT, 404 if unknown.
 // No auth (account JWTs are public by design); nats-server also probes the base URL at startup.
 import { Controller, Get, Header, NotFoundException, Param } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/caller.js';
 import { AccountServerService } from './account-server.service.js';
+import { ApiZodResponse } from '../common/openapi.js';
 
-@ApiExcludeController()
+@ApiTags('account-server')
 @Public()
 @Controller('jwt/v1')
 export class AccountServerController {
   constructor(private readonly jwts: AccountServerService) {}
 
   @Get('accounts')
+  @ApiOperation({ summary: "The resolver's base URL (nats-server probes it at start): empty 200" })
+  @ApiZodResponse(200, undefined, 'text/plain')
   @Header('content-type', 'text/plain; charset=utf-8')
   base(): string {
     return '';
   }
 
   @Get('accounts/:publicKey')
+  @ApiOperation({ summary: "An account's current JWT (nats-server's URL resolver), 404 if unknown; no auth: account JWTs are public" })
+  @ApiZodResponse(200, undefined, 'application/jwt')
   @Header('content-type', 'application/jwt')
   async account(@Param('publicKey') publicKey: string): Promise<string> {
     const jwt = await this.jwts.accountJwt(publicKey);
@@ -27,6 +32,8 @@ export class AccountServerController {
   }
 
   @Get('operator')
+  @ApiOperation({ summary: 'The operator JWT' })
+  @ApiZodResponse(200, undefined, 'application/jwt')
   @Header('content-type', 'application/jwt')
   operatorJwt(): Promise<string> {
     return this.jwts.operatorJwt();

@@ -3,6 +3,7 @@ import { LIMIT_KEYS } from '@switchboard/issuer';
 import { pagingSchema } from '../common/paging.js';
 import { limitField } from '../plans/plan.schema.js';
 import type { Limits } from '@switchboard/issuer';
+import { limitsViewSchema } from '../plans/plan.schema.js';
 
 export const nameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, _ . -, up to 63 characters, starting with a letter or digit');
 
@@ -36,3 +37,15 @@ export interface AccountView {
   jwt: string;
   createdAt: Date;
 }
+
+export const accountViewSchema: z.ZodType<AccountView> = z.object({
+  id: z.string(),
+  tenantId: z.string().nullable(),
+  name: z.string(),
+  publicKey: z.string(),
+  limits: limitsViewSchema,
+  signingKeys: z.array(z.object({ publicKey: z.string(), createdAt: z.date() })),
+  jwt: z.string(),
+  createdAt: z.date(),
+});
+export const signingKeyViewSchema = z.object({ publicKey: z.string() });

@@ -26,3 +26,15 @@ export interface TokenView {
 /** Operator admins: all tokens, or one tenant's with ?tenant=. */
 export const listTokensSchema = pagingSchema.extend({ tenant: z.uuid().optional() });
 export type ListTokens = z.infer<typeof listTokensSchema>;
+
+export const tokenViewSchema: z.ZodType<TokenView> = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.string(),
+  tenantId: z.string().nullable(),
+  createdAt: z.date(),
+  expiresAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+});
+/** The token itself is shown once, here. */
+export const createdTokenSchema = z.object({ id: z.string(), token: z.string() });

@@ -3,8 +3,16 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CallerParam, Roles, type Caller } from '../auth/caller.js';
 import type { Page } from '../common/paging.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
-import { ApiZodBody } from '../common/openapi.js';
-import { createTokenSchema, listTokensSchema, type CreateToken, type ListTokens, type TokenView } from './api-token.schema.js';
+import { ApiZodBody, ApiZodResponse, pageSchema } from '../common/openapi.js';
+import {
+  createTokenSchema,
+  listTokensSchema,
+  type CreateToken,
+  type ListTokens,
+  type TokenView,
+  tokenViewSchema,
+  createdTokenSchema,
+} from './api-token.schema.js';
 import { ApiTokensService } from './api-tokens.service.js';
 
 @ApiTags('tokens')
@@ -15,11 +23,13 @@ export class ApiTokensController {
   constructor(private readonly tokens: ApiTokensService) {}
 
   @Get()
+  @ApiZodResponse(200, pageSchema(tokenViewSchema))
   list(@CallerParam() c: Caller, @Query(new ZodBodyPipe(listTokensSchema)) q: ListTokens): Promise<Page<TokenView>> {
     return this.tokens.list(c, q, q.tenant);
   }
 
   @Post()
+  @ApiZodResponse(201, createdTokenSchema)
   @ApiOperation({ summary: 'New API token for the tenant (the token is shown once)' })
   @ApiZodBody(createTokenSchema)
   create(@CallerParam() c: Caller, @Body(new ZodBodyPipe(createTokenSchema)) body: CreateToken): Promise<{ id: string; token: string }> {
@@ -27,6 +37,7 @@ export class ApiTokensController {
   }
 
   @Delete(':id')
+  @ApiZodResponse(204)
   @HttpCode(204)
   revoke(@CallerParam() c: Caller, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     return this.tokens.revoke(c, id);

@@ -5,6 +5,8 @@ import { pagingSchema, type Paging, type Page } from '../common/paging.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import type { AuditView } from './audit.schema.js';
 import { AuditService } from './audit.service.js';
+import { ApiZodResponse, pageSchema } from '../common/openapi.js';
+import { auditViewSchema } from './audit.schema.js';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -13,6 +15,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
+  @ApiZodResponse(200, pageSchema(auditViewSchema))
   @Roles('operator_admin', 'tenant_admin')
   @ApiOperation({ summary: 'Audit log: everything for operators, the own tenant for tenant admins (newest first)' })
   list(@CallerParam() caller: Caller, @Query(new ZodBodyPipe(pagingSchema)) p: Paging): Promise<Page<AuditView>> {

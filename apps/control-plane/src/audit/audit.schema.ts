@@ -1,3 +1,4 @@
+import { z } from 'zod';
 export interface AuditView {
   id: string;
   at: Date;
@@ -7,3 +8,13 @@ export interface AuditView {
   tenantId: string | null;
   details: unknown;
 }
+
+export const auditViewSchema: z.ZodType<AuditView> = z.object({
+  id: z.string(),
+  at: z.date(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+  tenantId: z.string().nullable(),
+  details: z.unknown(),
+});

@@ -18,3 +18,11 @@ export const createBrokerSchema = z
   .strict();
 export type CreateBroker = z.infer<typeof createBrokerSchema>;
 export type BrokerView = Omit<Broker, 'updatedAt'>;
+
+export const brokerViewSchema: z.ZodType<BrokerView> = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  monitorUrl: z.string().nullable(),
+  createdAt: z.date(),
+});

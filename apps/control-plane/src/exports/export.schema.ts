@@ -31,3 +31,17 @@ export const activationSchema = z.object({ importer: z.string().max(200), expire
 export type CreateActivation = z.infer<typeof activationSchema>;
 
 export type ExportView = Omit<Export, 'updatedAt' | 'description'>;
+
+export const exportViewSchema: z.ZodType<ExportView> = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  name: z.string(),
+  subject: z.string(),
+  type: z.enum(['stream', 'service']),
+  tokenRequired: z.boolean(),
+  responseType: z.string().nullable(),
+  accountTokenPosition: z.number().int().nullable(),
+  createdAt: z.date(),
+});
+/** An activation token for one importing account. */
+export const activationViewSchema = z.object({ token: z.string() });

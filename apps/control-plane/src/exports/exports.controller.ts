@@ -2,9 +2,17 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Qu
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CallerParam, Roles, type Caller } from '../auth/caller.js';
 import { pagingSchema, type Page, type Paging } from '../common/paging.js';
-import { ApiZodBody } from '../common/openapi.js';
+import { ApiZodBody, ApiZodResponse, pageSchema } from '../common/openapi.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
-import { activationSchema, createExportSchema, type CreateActivation, type CreateExport, type ExportView } from './export.schema.js';
+import {
+  activationSchema,
+  createExportSchema,
+  type CreateActivation,
+  type CreateExport,
+  type ExportView,
+  exportViewSchema,
+  activationViewSchema,
+} from './export.schema.js';
 import { ExportsService } from './exports.service.js';
 
 const uuid = new ParseUUIDPipe();
@@ -16,11 +24,13 @@ export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
   @Get()
+  @ApiZodResponse(200, pageSchema(exportViewSchema))
   list(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Query(new ZodBodyPipe(pagingSchema)) p: Paging): Promise<Page<ExportView>> {
     return this.exports.list(c, id, p);
   }
 
   @Post()
+  @ApiZodResponse(201, exportViewSchema)
   @Roles('operator_admin', 'tenant_admin')
   @ApiZodBody(createExportSchema)
   create(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Body(new ZodBodyPipe(createExportSchema)) body: CreateExport): Promise<ExportView> {
@@ -28,6 +38,7 @@ export class ExportsController {
   }
 
   @Delete(':exportId')
+  @ApiZodResponse(204)
   @Roles('operator_admin', 'tenant_admin')
   @HttpCode(204)
   remove(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Param('exportId', uuid) exportId: string): Promise<void> {
@@ -35,6 +46,7 @@ export class ExportsController {
   }
 
   @Post(':exportId/activations')
+  @ApiZodResponse(201, activationViewSchema)
   @Roles('operator_admin', 'tenant_admin')
   @ApiOperation({ summary: 'Activation token letting another account import this (token-required) export' })
   @ApiZodBody(activationSchema)

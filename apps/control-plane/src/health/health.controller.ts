@@ -5,6 +5,8 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/caller.js';
 import type { Health } from './health.schema.js';
 import { HealthService } from './health.service.js';
+import { ApiZodResponse } from '../common/openapi.js';
+import { healthSchema } from './health.schema.js';
 
 @ApiTags('health')
 @Public()
@@ -13,6 +15,7 @@ export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Get('healthz')
+  @ApiZodResponse(200, healthSchema)
   @ApiOperation({ summary: 'Database and Redis status (200 up, 503 down)' })
   async get(@Res({ passthrough: true }) reply: FastifyReply): Promise<Health> {
     const h = await this.health.health();

@@ -1,4 +1,5 @@
 import type { Database } from '@switchboard/db';
+import { z } from 'zod';
 
 export interface Check {
   /** unused: no REDIS_URL (see ControlPlaneConfig.redisUrl), so not part of the verdict. */
@@ -10,3 +11,9 @@ export interface Health {
   status: 'ok' | 'unavailable';
   checks: { database: Check & { kind: Database['kind'] }; redis: Check };
 }
+
+const check = z.object({ status: z.enum(['up', 'down', 'unused']), error: z.string().optional() });
+export const healthSchema: z.ZodType<Health> = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.object({ database: check.extend({ kind: z.enum(['postgres', 'pglite']) }), redis: check }),
+});

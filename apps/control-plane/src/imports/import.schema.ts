@@ -27,3 +27,16 @@ export interface ImportView {
   tokenExpiresAt: Date | null;
   createdAt: Date;
 }
+
+export const importViewSchema: z.ZodType<ImportView> = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  name: z.string(),
+  account: z.string(),
+  subject: z.string(),
+  localSubject: z.string().nullable(),
+  type: z.string(),
+  token: z.string().nullable(),
+  tokenExpiresAt: z.date().nullable(),
+  createdAt: z.date(),
+});

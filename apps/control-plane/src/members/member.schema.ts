@@ -48,3 +48,24 @@ export interface InviteView {
   acceptedAt: Date | null;
   revokedAt: Date | null;
 }
+
+const inviteShape = {
+  id: z.string(),
+  email: z.string().nullable(),
+  role: z.string(),
+  createdAt: z.date(),
+  expiresAt: z.date(),
+  acceptedAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+};
+export const memberViewSchema: z.ZodType<MemberView> = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: z.string(),
+  canSignIn: z.boolean(),
+  createdAt: z.date(),
+});
+export const inviteViewSchema: z.ZodType<InviteView> = z.object(inviteShape);
+/** A new invite: the token is shown once, here. */
+export const createdInviteSchema = z.object({ ...inviteShape, token: z.string() });
+export const invitePreviewSchema = z.object({ organization: z.string(), role: z.string(), email: z.string().nullable(), expiresAt: z.date() });

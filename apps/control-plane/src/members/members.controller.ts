@@ -4,7 +4,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallerParam, Public, Roles, type Caller } from '../auth/caller.js';
 import type { Page } from '../common/paging.js';
-import { ApiZodBody } from '../common/openapi.js';
+import { ApiZodBody, ApiZodResponse, pageSchema } from '../common/openapi.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { setSessionCookies } from '../sessions/cookies.js';
 import {
@@ -19,8 +19,13 @@ import {
   type MemberList,
   type MemberView,
   type PatchMember,
+  memberViewSchema,
+  inviteViewSchema,
+  createdInviteSchema,
+  invitePreviewSchema,
 } from './member.schema.js';
 import { MembersService } from './members.service.js';
+import { startedSessionSchema } from '../sessions/session.schema.js';
 
 const uuid = new ParseUUIDPipe();
 
@@ -30,11 +35,13 @@ export class MembersController {
   constructor(private readonly members: MembersService) {}
 
   @Get()
+  @ApiZodResponse(200, pageSchema(memberViewSchema))
   list(@CallerParam() c: Caller, @Query(new ZodBodyPipe(memberListSchema)) q: MemberList): Promise<Page<MemberView>> {
     return this.members.list(c, q, q.tenant);
   }
 
   @Patch(':id')
+  @ApiZodResponse(200, memberViewSchema)
   @Roles('operator_admin', 'tenant_admin')
   @ApiZodBody(patchMemberSchema)
   patch(@CallerParam() c: Caller, @Param('id', uuid) id: string, @Body(new ZodBodyPipe(patchMemberSchema)) body: PatchMember): Promise<MemberView> {
@@ -42,6 +49,7 @@ export class MembersController {
   }
 
   @Delete(':id')
+  @ApiZodResponse(204)
   @Roles('operator_admin', 'tenant_admin')
   @HttpCode(204)
   remove(@CallerParam() c: Caller, @Param('id', uuid) id: string): Promise<void> {
@@ -55,12 +63,14 @@ export class InvitesController {
   constructor(private readonly members: MembersService) {}
 
   @Get()
+  @ApiZodResponse(200, pageSchema(inviteViewSchema))
   @Roles('operator_admin', 'tenant_admin')
   list(@CallerParam() c: Caller, @Query(new ZodBodyPipe(memberListSchema)) q: MemberList): Promise<Page<InviteView>> {
     return this.members.invites(c, q, q.tenant);
   }
 
   @Post()
+  @ApiZodResponse(201, createdInviteSchema)
   @Roles('operator_admin', 'tenant_admin')
   @ApiOperation({ summary: 'New invite link with a role (the token is shown once; the link is <console>/#/invite/<token>)' })
   @ApiZodBody(createInviteSchema)
@@ -69,6 +79,7 @@ export class InvitesController {
   }
 
   @Delete(':id')
+  @ApiZodResponse(204)
   @Roles('operator_admin', 'tenant_admin')
   @HttpCode(204)
   revoke(@CallerParam() c: Caller, @Param('id', uuid) id: string): Promise<void> {
@@ -76,6 +87,7 @@ export class InvitesController {
   }
 
   @Post('preview')
+  @ApiZodResponse(200, invitePreviewSchema)
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'The organization and role an invite token is for (the token is in the body, not the URL, to stay out of logs)' })
@@ -84,6 +96,7 @@ export class InvitesController {
   }
 
   @Post('accept')
+  @ApiZodResponse(200, startedSessionSchema)
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Join with an invite token: new email → new person with this password; known email → its password. Signs in.' })

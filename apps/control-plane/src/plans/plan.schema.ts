@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INT32_LIMIT_KEYS, LIMIT_KEYS, isFlagLimit, type Limits } from '@switchboard/issuer';
+import { UNLIMITED } from '@switchboard/issuer';
 
 // -1 = unlimited, as in NATS account JWT limits; limits left out keep the defaults (unlimited, JetStream off).
 const count = z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER);
@@ -42,3 +43,14 @@ export interface PlanView {
   maxAccounts: number;
   createdAt: Date;
 }
+
+/** An account's effective limits as answered: every key of the issuer's Limits, numbers and flags. */
+export const limitsViewSchema = z
+  .object(Object.fromEntries(Object.entries(UNLIMITED).map(([k, v]) => [k, typeof v === 'boolean' ? z.boolean() : z.number()])))
+  .strict() as unknown as z.ZodType<Limits>;
+
+const planShape = { id: z.string(), name: z.string(), limits: limitsViewSchema, maxAccounts: z.number().int(), createdAt: z.date() };
+export const planViewSchema: z.ZodType<PlanView> = z.object(planShape);
+export const planImpactSchema = z.object({ tenants: z.number().int(), accounts: z.number().int() });
+/** A patched plan: how many accounts were re-signed with its new limits. */
+export const patchedPlanSchema = z.object({ ...planShape, accountsChanged: z.number().int() });

@@ -2,9 +2,18 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from 
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CallerParam, Roles, type Caller } from '../auth/caller.js';
 import { pagingSchema, type Page, type Paging } from '../common/paging.js';
-import { ApiZodBody } from '../common/openapi.js';
+import { ApiZodBody, ApiZodResponse, pageSchema } from '../common/openapi.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
-import { createPlanSchema, patchPlanSchema, type CreatePlan, type PatchPlan, type PlanView } from './plan.schema.js';
+import {
+  createPlanSchema,
+  patchPlanSchema,
+  type CreatePlan,
+  type PatchPlan,
+  type PlanView,
+  planViewSchema,
+  planImpactSchema,
+  patchedPlanSchema,
+} from './plan.schema.js';
 import { PlansService } from './plans.service.js';
 
 @ApiTags('plans')
@@ -14,18 +23,21 @@ export class PlansController {
   constructor(private readonly plans: PlansService) {}
 
   @Get()
+  @ApiZodResponse(200, pageSchema(planViewSchema))
   @ApiOperation({ summary: 'List plans' })
   list(@Query(new ZodBodyPipe(pagingSchema)) p: Paging): Promise<Page<PlanView>> {
     return this.plans.list(p);
   }
 
   @Get(':id')
+  @ApiZodResponse(200, planViewSchema)
   @ApiOperation({ summary: 'Get a plan' })
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<PlanView> {
     return this.plans.get(id);
   }
 
   @Get(':id/impact')
+  @ApiZodResponse(200, planImpactSchema)
   @Roles('operator_admin')
   @ApiOperation({ summary: 'How many tenants and accounts a change of this plan re-signs' })
   impact(@Param('id', new ParseUUIDPipe()) id: string): Promise<{ tenants: number; accounts: number }> {
@@ -33,6 +45,7 @@ export class PlansController {
   }
 
   @Patch(':id')
+  @ApiZodResponse(200, patchedPlanSchema)
   @Roles('operator_admin')
   @ApiOperation({ summary: "Change a plan's limits: every account on it is re-signed and pushed live" })
   @ApiZodBody(patchPlanSchema)
@@ -41,6 +54,7 @@ export class PlansController {
   }
 
   @Post()
+  @ApiZodResponse(201, planViewSchema)
   @Roles('operator_admin')
   @ApiOperation({ summary: 'Create a plan (limits: -1 = unlimited)' })
   @ApiZodBody(createPlanSchema)

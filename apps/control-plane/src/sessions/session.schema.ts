@@ -54,3 +54,16 @@ export interface SessionView {
   csrfToken: string;
   expiresAt: Date;
 }
+
+export const sessionViewSchema: z.ZodType<SessionView> = z.object({
+  email: z.string(),
+  operator: z.boolean(),
+  role: z.string(),
+  tenant: z.object({ id: z.string(), name: z.string(), status: z.string() }).nullable(),
+  memberships: z.array(z.object({ tenantId: z.string(), name: z.string(), role: z.string() })),
+  csrfToken: z.string(),
+  expiresAt: z.date(),
+});
+/** A session just opened (sign-up, sign-in, accepted invite): the cookie carries the secret. */
+export const startedSessionSchema = z.object({ csrfToken: z.string(), expiresAt: z.date() });
+export const newOperatorSchema = z.object({ id: z.string(), email: z.string() });

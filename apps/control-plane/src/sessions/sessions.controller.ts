@@ -3,7 +3,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Ip, Post, Req, Res } f
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallerParam, Public, ReadOnlyOk, Roles, type Caller } from '../auth/caller.js';
-import { ApiZodBody } from '../common/openapi.js';
+import { ApiZodBody, ApiZodResponse } from '../common/openapi.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import type { ControlPlaneConfig } from '../config.js';
 import { TooManyRequestsException } from '../common/too-many-requests.js';
@@ -21,6 +21,9 @@ import {
   type SessionView,
   type SignIn,
   type SwitchTenant,
+  startedSessionSchema,
+  sessionViewSchema,
+  newOperatorSchema,
 } from './session.schema.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -42,6 +45,7 @@ export class SessionsController {
   }
 
   @Post('signup')
+  @ApiZodResponse(201, startedSessionSchema)
   @Public()
   @ApiOperation({ summary: 'Console sign-up: organization (tenant + first account) and its owner; signs in (cookie)' })
   @ApiZodBody(consoleSignupSchema)
@@ -56,6 +60,7 @@ export class SessionsController {
   }
 
   @Post()
+  @ApiZodResponse(200, startedSessionSchema)
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password: sets the session cookie (rate-limited per email and address)' })
@@ -70,12 +75,14 @@ export class SessionsController {
   }
 
   @Get()
+  @ApiZodResponse(200, sessionViewSchema)
   @ApiOperation({ summary: 'The signed-in person, the tenant the session acts in, memberships, CSRF token' })
   view(@CallerParam() c: Caller): Promise<SessionView> {
     return this.sessions.view(c);
   }
 
   @Post('tenant')
+  @ApiZodResponse(204)
   @ReadOnlyOk()
   @HttpCode(204)
   @ApiZodBody(switchTenantSchema)
@@ -84,6 +91,7 @@ export class SessionsController {
   }
 
   @Delete()
+  @ApiZodResponse(204)
   @ReadOnlyOk()
   @HttpCode(204)
   @ApiOperation({ summary: 'Sign out: the session is revoked on the server and the cookies cleared' })
@@ -93,6 +101,7 @@ export class SessionsController {
   }
 
   @Post('operators')
+  @ApiZodResponse(201, newOperatorSchema)
   @Roles('operator_admin')
   @ApiOperation({ summary: 'Make an operator person (sign-in for the operator); bootstrap it with the first start admin token' })
   @ApiZodBody(operatorSchema)

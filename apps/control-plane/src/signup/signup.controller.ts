@@ -6,8 +6,9 @@ import { TooManyRequestsException } from '../common/too-many-requests.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { CONFIG } from '../tokens.js';
 import { FixedWindowLimiter } from './fixed-window.js';
-import { ApiZodBody } from '../common/openapi.js';
+import { ApiZodBody, ApiZodResponse } from '../common/openapi.js';
 import { signupSchema, type Signup, type SignupResult } from './signup.schema.js';
+import { signupResultSchema } from '../tenants/tenant.schema.js';
 import { SignupService } from './signup.service.js';
 
 @ApiTags('signup')
@@ -23,6 +24,7 @@ export class SignupController {
   }
 
   @Post()
+  @ApiZodResponse(201, signupResultSchema)
   @Public()
   @ApiOperation({ summary: 'Create a tenant, its first NATS account and a tenant_admin API token (shown once)' })
   @ApiZodBody(signupSchema)

@@ -37,3 +37,23 @@ export interface UsageView {
   /** The effective monthly quotas (-1 unlimited) and whether the worker holds the account's publishers. */
   quota: QuotaState;
 }
+
+const counters = {
+  msgsIn: z.number(),
+  msgsOut: z.number(),
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  connections: z.number(),
+  subscriptions: z.number(),
+  throttledMs: z.number(),
+  connectionsOpened: z.number(),
+};
+export const usageViewSchema: z.ZodType<UsageView> = z.object({
+  accountId: z.string(),
+  publicKey: z.string(),
+  from: z.string(),
+  to: z.string(),
+  totals: z.object(counters),
+  hourly: z.array(z.object({ ...counters, period: z.string() })),
+  quota: z.object({ monthlyMsgs: z.number(), monthlyBytes: z.number(), overQuota: z.boolean() }),
+});

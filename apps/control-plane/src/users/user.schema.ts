@@ -50,3 +50,16 @@ export interface UserView {
   revokedAt: Date | null;
   createdAt: Date;
 }
+
+export const userViewSchema: z.ZodType<UserView> = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  name: z.string(),
+  publicKey: z.string(),
+  permissions: z.unknown(),
+  jwt: z.string().nullable(),
+  expiresAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+  createdAt: z.date(),
+});
+export const revokedUserSchema = z.object({ revokedAt: z.date() });
