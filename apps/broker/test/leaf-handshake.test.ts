@@ -2,6 +2,7 @@
 // INFO keys, the same answer to CONNECT), and real servers connected both ways (a nats-server
 // leaf on a broker hub, a broker leaf on a nats-server hub), as /leafz on each side shows.
 import { afterAll, describe, expect, it } from 'vitest';
+import { connect } from 'nats';
 import { RawClient, type ServerKind } from '@switchboard/testing';
 import { startHub, startLeaf, waitInterest, waitLeafs, type Node } from './leaf-helpers.js';
 
@@ -86,6 +87,44 @@ describe('leaf handshake transcript (a raw leaf on each hub)', () => {
     }
     expect(seen[1]).toBe(seen[0]);
     expect(seen[0]).toBe("-ERR 'attempted to connect to leaf node port'\r\n");
+  });
+});
+
+describe('interest propagation transcript (a raw leaf on each hub)', () => {
+  /** LS+/LS- lines a raw leaf receives while a hub client subscribes, joins a queue group twice, leaves. */
+  async function interestLines(hub: Node): Promise<string[]> {
+    const c = await RawClient.open(hub.leafPort);
+    const cl = await connect({ servers: hub.server.url });
+    try {
+      await c.waitFor('\r\n');
+      c.send('CONNECT {"version":"2.9.10","tls_required":false,"server_id":"NLEAFRAW","name":"raw","headers":true}\r\nPING\r\n');
+      await c.waitFor('PONG\r\n');
+      if (!(await c.until(() => c.data.includes('$LDS.'), 5_000))) throw new Error(`no interest: ${c.data}`);
+      c.data = '';
+      const plain = cl.subscribe('orders.*');
+      const q1 = cl.subscribe('jobs', { queue: 'workers' });
+      const q2 = cl.subscribe('jobs', { queue: 'workers' });
+      await cl.flush();
+      await c.waitFor('LS+ jobs workers 2\r\n');
+      q1.unsubscribe();
+      await cl.flush();
+      await c.waitFor('LS+ jobs workers 1\r\n');
+      q2.unsubscribe();
+      plain.unsubscribe();
+      await cl.flush();
+      await c.waitFor('LS- orders.*\r\n');
+      return c.data.split('\r\n').filter((l) => l.startsWith('LS'));
+    } finally {
+      await cl.close();
+      c.destroy();
+    }
+  }
+
+  it('LS+ on the first subscription, queue groups with their weight on every change, LS- when the last one goes', async () => {
+    const [ref, ours] = await Promise.all([track(startHub('nats-server')), track(startHub('broker'))]);
+    const [a, b] = [await interestLines(ref), await interestLines(ours)];
+    expect(b).toEqual(a);
+    expect(a).toEqual(['LS+ orders.*', 'LS+ jobs workers 1', 'LS+ jobs workers 2', 'LS+ jobs workers 1', 'LS- jobs workers', 'LS- orders.*']);
   });
 });
 

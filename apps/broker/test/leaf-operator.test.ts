@@ -36,6 +36,7 @@ const users = {
   // Tenant B's leaf may send in only up.> and receive only down.> (and replies).
   bLeaf: await user('b-leaf', tenantB, { pub: { allow: ['up.>', '_INBOX.>'] }, sub: { allow: ['down.>', '_INBOX.>'] } }),
   aClient: await user('a-client', tenantA),
+  sys: await user('sys', sys),
   bClient: await user('b-client', tenantB),
 };
 
@@ -153,6 +154,21 @@ describe.each([
     await Promise.all([lb.flush(), hubB.flush()]);
     expect(onLb).toEqual(['down.ok:allowed-in']);
     expect(onHubB).toEqual(['up.ok:allowed-out']);
+  });
+
+  it("counts the leaf connection in the account's connection events (leafnodes), as nats-server", async () => {
+    const watcher = await asUser(hub.server.url, users.sys);
+    conns.push(watcher);
+    const events: { leafnodes?: number; conns?: number; total_conns?: number }[] = [];
+    watcher.subscribe(`$SYS.ACCOUNT.${A}.SERVER.CONNS`, { callback: (_e, m) => events.push(JSON.parse(sc.decode(m.data)) as (typeof events)[number]) });
+    await watcher.flush();
+    // A client of tenant A connecting makes the hub publish the account's counts.
+    const c = await asUser(hub.server.url, users.aClient);
+    conns.push(c);
+    await waitFor(() => events.length > 0, 10_000, 'a CONNS event for tenant A');
+    const e = events.at(-1)!;
+    expect(e.leafnodes).toBe(1);
+    expect(e.total_conns).toBe(e.conns! + 1);
   });
 
   it("refuses a leaf connection past the account's `leaf` limit with nats-server's error", async () => {

@@ -117,6 +117,7 @@ describe('usage events in operator mode', () => {
       'acc',
       'conns',
       'id',
+      'leafnodes',
       'received',
       'sent',
       'server',
@@ -130,6 +131,7 @@ describe('usage events in operator mode', () => {
     expect(e).toMatchObject({
       type: 'io.switchboard.advisory.v1.account_usage',
       conns: 1,
+      leafnodes: 0,
       subs: 0,
       total_conns: 1,
       sent: { msgs: 3, bytes: 12 },

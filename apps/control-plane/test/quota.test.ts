@@ -29,6 +29,7 @@ describe('plan rates and monthly quotas', { timeout: 60_000 }, () => {
     throttledMs: 0,
     connections: 1,
     subscriptions: 0,
+    leafNodes: 0,
   });
   const claims = async () => {
     const a = await db.prisma.account.findUniqueOrThrow({ where: { id: A.accountId } });

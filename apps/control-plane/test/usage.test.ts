@@ -25,6 +25,7 @@ describe('account usage API', { timeout: 60_000 }, () => {
     throttledMs: 0,
     connections: 0,
     subscriptions: 0,
+    leafNodes: 0,
     ...c,
   });
 
@@ -43,7 +44,7 @@ describe('account usage API', { timeout: 60_000 }, () => {
     await store.record(
       sample(A.publicKey, 'S1', H0 + 1000, { msgsIn: 10, bytesIn: 100, msgsOut: 30, bytesOut: 300, totalConns: 1, connections: 1, subscriptions: 2 }),
     );
-    await store.record(sample(A.publicKey, 'S2', H0 + 2000, { msgsIn: 5, bytesIn: 50, totalConns: 2, connections: 2, subscriptions: 1, throttledMs: 7 }));
+    await store.record(sample(A.publicKey, 'S2', H0 + 2000, { msgsIn: 5, bytesIn: 50, totalConns: 2, connections: 2, subscriptions: 1, leafNodes: 1, throttledMs: 7 }));
     await store.record(
       sample(A.publicKey, 'S1', H0 + HOUR_MS + 1000, { msgsIn: 12, bytesIn: 120, msgsOut: 31, bytesOut: 310, totalConns: 1, connections: 1, subscriptions: 2 }),
     );
@@ -65,7 +66,7 @@ describe('account usage API', { timeout: 60_000 }, () => {
       publicKey: A.publicKey,
       from: new Date(H0).toISOString(),
       to: new Date(H0 + 3 * HOUR_MS).toISOString(),
-      totals: { msgsIn: 17, msgsOut: 31, bytesIn: 170, bytesOut: 310, connections: 3, subscriptions: 3, throttledMs: 7, connectionsOpened: 3 },
+      totals: { msgsIn: 17, msgsOut: 31, bytesIn: 170, bytesOut: 310, connections: 3, subscriptions: 3, leafNodes: 1, throttledMs: 7, connectionsOpened: 3 },
       hourly: [
         {
           period: new Date(H0).toISOString(),
@@ -75,6 +76,7 @@ describe('account usage API', { timeout: 60_000 }, () => {
           bytesOut: 300,
           connections: 3,
           subscriptions: 3,
+          leafNodes: 1,
           throttledMs: 7,
           connectionsOpened: 3,
         },
@@ -86,11 +88,14 @@ describe('account usage API', { timeout: 60_000 }, () => {
           bytesOut: 10,
           connections: 1,
           subscriptions: 2,
+          leafNodes: 0,
           throttledMs: 0,
           connectionsOpened: 0,
         },
       ],
       quota: { monthlyMsgs: -1, monthlyBytes: -1, overQuota: false },
+      // The tenant's leaf node connections (peak) beside the account's `leaf` limit (the plan's; -1 unlimited).
+      leafNodes: { peak: 1, limit: -1 },
     });
   });
 

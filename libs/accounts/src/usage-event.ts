@@ -17,6 +17,8 @@ export interface AccountUsageEvent {
   server: { name: string; id: string } & Record<string, unknown>;
   acc: string;
   conns: number;
+  /** Leaf node connections bound to the account on this server (as nats-server's CONNS event). */
+  leafnodes: number;
   subs: number;
   total_conns: number;
   sent: { msgs: number; bytes: number };
@@ -32,6 +34,7 @@ export function usageEvent(e: {
   server: AccountUsageEvent['server'];
   account: string;
   usage: UsageSnapshot;
+  leafNodes?: number;
 }): AccountUsageEvent {
   const u = e.usage;
   return {
@@ -41,6 +44,7 @@ export function usageEvent(e: {
     server: e.server,
     acc: e.account,
     conns: u.connections,
+    leafnodes: e.leafNodes ?? 0,
     subs: u.subscriptions,
     total_conns: u.totalConnections,
     sent: { msgs: u.outMsgs, bytes: u.outBytes },
@@ -68,6 +72,8 @@ export interface UsageSample {
   /** Gauges at `at`. */
   connections: number;
   subscriptions: number;
+  /** Leaf node connections at `at` (0 from brokers that do not report them). */
+  leafNodes: number;
 }
 
 /**
@@ -106,6 +112,7 @@ export function parseUsageEvent(data: Uint8Array | string): UsageSample | string
     throttledMs: throttledMs!,
     connections: connections!,
     subscriptions: subscriptions!,
+    leafNodes: isCount(e.leafnodes) ? (e.leafnodes as number) : 0,
   };
 }
 

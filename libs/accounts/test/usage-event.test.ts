@@ -23,7 +23,7 @@ describe('usage event', () => {
   it('round-trips: the broker side encodes an account usage snapshot, the collector side reads it back', () => {
     const u = new AccountUsage();
     Object.assign(u, { inMsgs: 10, inBytes: 1000, outMsgs: 20, outBytes: 2000, totalConnections: 3, slowConsumers: 1, throttledMs: 12.6 });
-    const event = usageEvent({ id: 'EVT', timestamp: '2026-11-23T10:00:00.000Z', server, account: 'ACC', usage: usageSnapshot(u, 2, 5) });
+    const event = usageEvent({ id: 'EVT', timestamp: '2026-11-23T10:00:00.000Z', server, account: 'ACC', usage: usageSnapshot(u, 2, 5), leafNodes: 1 });
     expect(JSON.parse(JSON.stringify(event))).toEqual({
       type: 'io.switchboard.advisory.v1.account_usage',
       id: 'EVT',
@@ -31,6 +31,7 @@ describe('usage event', () => {
       server,
       acc: 'ACC',
       conns: 2,
+      leafnodes: 1,
       subs: 5,
       total_conns: 3,
       sent: { msgs: 20, bytes: 2000 },
@@ -51,6 +52,7 @@ describe('usage event', () => {
       throttledMs: 13,
       connections: 2,
       subscriptions: 5,
+      leafNodes: 1,
     });
   });
 
@@ -89,10 +91,17 @@ describe('usage event', () => {
             throttledMs: s.throttledMs,
             connections: s.connections,
             subscriptions: s.subscriptions,
+            leafNodes: 0,
           });
         },
       ),
     );
+  });
+
+  it('reads an event without leafnodes (an older broker) as 0 leaf nodes', () => {
+    const { leafnodes: _omit, ...old } = { ...good, leafnodes: 2 };
+    expect(parseUsageEvent(JSON.stringify(old))).toMatchObject({ leafNodes: 0 });
+    expect(parseUsageEvent(JSON.stringify({ ...good, leafnodes: 2 }))).toMatchObject({ leafNodes: 2 });
   });
 
   it.each([

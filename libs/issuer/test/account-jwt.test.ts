@@ -79,6 +79,7 @@ async function newAccountRow(tenantId: string | null, name: string, key: SealedK
 async function tenantAccount(
   plan: {
     maxConnections?: number;
+    maxLeafNodes?: number;
     rateMsgs?: bigint;
     maxExports?: number;
     jsMemoryStorage?: bigint;
@@ -104,7 +105,7 @@ const claimsOf = async (id: string) => decode<AccountClaims>((await stored(id)).
 describe('resignAccount', () => {
   it('builds the JWT from the rows: plan limits with overrides, signing keys, exports, imports, revocations', async () => {
     const exporter = await tenantAccount();
-    const a = await tenantAccount({ maxConnections: 10, rateMsgs: 100n });
+    const a = await tenantAccount({ maxConnections: 10, maxLeafNodes: 3, rateMsgs: 100n });
     await t.db.prisma.account.update({ where: { id: a.id }, data: { limits: { maxConnections: 50 } } });
     await t.db.prisma.export.create({
       data: { accountId: a.id, name: 'help', subject: 'help.*', type: 'service', responseType: 'Stream', accountTokenPosition: 2 },
@@ -120,8 +121,10 @@ describe('resignAccount', () => {
     const c = await claimsOf(a.id);
     expect(checkAccount(signed.jwt, trustOperators([op.jwt]), { account: a.publicKey }).ok).toBe(true);
     expect(c.iss).toBe(op.signingKey.publicKey);
-    expect(c.nats.limits).toMatchObject({ conn: 50 });
+    // The plan's leaf node limit is the JWT's `leaf`, which the broker enforces on leaf connections.
+    expect(c.nats.limits).toMatchObject({ conn: 50, leaf: 3 });
     expect(limitsFromClaims(c.nats).rateMsgs).toBe(100);
+    expect(limitsFromClaims(c.nats).maxLeafNodes).toBe(3);
     expect(c.nats.signing_keys).toEqual([a.signingKeys[0]!.publicKey]);
     expect(c.nats.exports).toEqual([{ name: 'help', subject: 'help.*', type: 'service', response_type: 'Stream', account_token_position: 2 }]);
     expect(c.nats.imports).toEqual([{ name: 'feed', subject: 'feed.>', account: exporter.publicKey, type: 'stream', local_subject: 'in.feed.>' }]);

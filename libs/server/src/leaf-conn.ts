@@ -269,6 +269,7 @@ export class LeafConn extends RemoteConnection implements LeafzConn {
     this.registered = true;
     this.account.addLeafNode();
     this.nodes.added(this);
+    this.server.events?.leafsChanged?.(this.account);
     this.pinger.start();
     this.flush();
   }
@@ -353,6 +354,7 @@ export class LeafConn extends RemoteConnection implements LeafzConn {
       this.registered = false;
       this.account.removeLeafNode();
       this.nodes.removed(this);
+      this.server.events?.leafsChanged?.(this.account);
     }
     this.server.log('INF', `${this.describe()} - Leafnode connection closed: ${reason}`);
     this.remote?.disconnected();

@@ -28,6 +28,8 @@ const MAX_CLOSED_CLIENTS = 10_000;
 export interface ServerEvents {
   clientConnected(client: Client): void;
   clientClosed(client: Client): void;
+  /** A leaf node connection was bound to `account` or left it (nats-server sends the account's CONNS event). */
+  leafsChanged?(account: Account<Subscription>): void;
 }
 
 export interface ServerDeps {

@@ -71,6 +71,10 @@ export class SystemAccount implements ServerEvents {
     this.client.publish(connectSubject(c.account.name), '', connectEvent(this.server, ++this.seq, c));
   }
 
+  leafsChanged(account: Account<Subscription>): void {
+    this.usage.connsChanged(account);
+  }
+
   clientClosed(c: Client): void {
     this.usage.connsChanged(c.account);
     this.client.publish(disconnectSubject(c.account.name), '', disconnectEvent(this.server, ++this.seq, c));

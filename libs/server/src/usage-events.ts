@@ -41,7 +41,7 @@ export class UsageEvents {
   }
 
   private readonly onTick = (): void => {
-    for (const acc of this.server.accounts.values()) if (acc.numConnections > 0) this.send(acc);
+    for (const acc of this.server.accounts.values()) if (acc.numConnections > 0 || acc.numLeafNodes > 0) this.send(acc);
   };
 
   private send(acc: Account<Subscription>): void {
@@ -53,6 +53,6 @@ export class UsageEvents {
     }
     const server = serverInfo(this.server, this.nextSeq()) as { name: string; id: string };
     const usage = usageSnapshot(acc.usage, acc.numConnections, acc.sublist.count());
-    this.publish(accountUsageSubject(acc.name), JSON.stringify(usageEvent({ id: eventId(), timestamp, server, account: acc.name, usage })));
+    this.publish(accountUsageSubject(acc.name), JSON.stringify(usageEvent({ id: eventId(), timestamp, server, account: acc.name, usage, leafNodes: acc.numLeafNodes })));
   }
 }

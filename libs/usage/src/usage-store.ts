@@ -14,6 +14,8 @@ export interface UsageCounters {
   connections: number;
   /** Peak subscriptions, the same way. */
   subscriptions: number;
+  /** Peak leaf node connections, the same way. */
+  leafNodes: number;
   throttledMs: number;
   /** Connections opened. */
   connectionsOpened: number;
@@ -48,12 +50,12 @@ export class UsageStore {
       INSERT INTO account_usage (server_id, server_name, account_key, period_start,
         base_msgs_in, base_msgs_out, base_bytes_in, base_bytes_out, base_conns, base_throttled_ms,
         last_msgs_in, last_msgs_out, last_bytes_in, last_bytes_out, last_conns, last_throttled_ms,
-        peak_connections, peak_subscriptions, updated_at)
+        peak_connections, peak_subscriptions, peak_leaf_nodes, updated_at)
       SELECT ${s.serverId}, ${s.serverName}, ${s.account}, ${period},
         COALESCE(p.last_msgs_in, 0), COALESCE(p.last_msgs_out, 0), COALESCE(p.last_bytes_in, 0),
         COALESCE(p.last_bytes_out, 0), COALESCE(p.last_conns, 0), COALESCE(p.last_throttled_ms, 0),
         ${s.msgsIn}::bigint, ${s.msgsOut}::bigint, ${s.bytesIn}::bigint, ${s.bytesOut}::bigint,
-        ${s.totalConns}::bigint, ${s.throttledMs}::bigint, ${s.connections}::int, ${s.subscriptions}::int, now()
+        ${s.totalConns}::bigint, ${s.throttledMs}::bigint, ${s.connections}::int, ${s.subscriptions}::int, ${s.leafNodes}::int, now()
       FROM (SELECT 1) AS one
       LEFT JOIN LATERAL (
         SELECT * FROM account_usage
@@ -69,6 +71,7 @@ export class UsageStore {
         last_throttled_ms = GREATEST(account_usage.last_throttled_ms, EXCLUDED.last_throttled_ms),
         peak_connections = GREATEST(account_usage.peak_connections, EXCLUDED.peak_connections),
         peak_subscriptions = GREATEST(account_usage.peak_subscriptions, EXCLUDED.peak_subscriptions),
+        peak_leaf_nodes = GREATEST(account_usage.peak_leaf_nodes, EXCLUDED.peak_leaf_nodes),
         updated_at = now()`;
   }
 
@@ -83,7 +86,8 @@ export class UsageStore {
         SUM(last_conns - base_conns)::bigint AS conns_opened,
         SUM(last_throttled_ms - base_throttled_ms)::bigint AS throttled_ms,
         SUM(peak_connections)::bigint AS connections,
-        SUM(peak_subscriptions)::bigint AS subscriptions
+        SUM(peak_subscriptions)::bigint AS subscriptions,
+        SUM(peak_leaf_nodes)::bigint AS leaf_nodes
       FROM account_usage
       WHERE account_key = ${accountKey} AND period_start >= ${from} AND period_start < ${to}
       GROUP BY period_start ORDER BY period_start`;
@@ -95,10 +99,11 @@ export class UsageStore {
       bytesOut: Number(r.bytes_out),
       connections: Number(r.connections),
       subscriptions: Number(r.subscriptions),
+      leafNodes: Number(r.leaf_nodes),
       throttledMs: Number(r.throttled_ms),
       connectionsOpened: Number(r.conns_opened),
     }));
-    const totals: UsageCounters = { msgsIn: 0, msgsOut: 0, bytesIn: 0, bytesOut: 0, connections: 0, subscriptions: 0, throttledMs: 0, connectionsOpened: 0 };
+    const totals: UsageCounters = { msgsIn: 0, msgsOut: 0, bytesIn: 0, bytesOut: 0, connections: 0, subscriptions: 0, leafNodes: 0, throttledMs: 0, connectionsOpened: 0 };
     for (const h of hourly) {
       totals.msgsIn += h.msgsIn;
       totals.msgsOut += h.msgsOut;
@@ -108,6 +113,7 @@ export class UsageStore {
       totals.connectionsOpened += h.connectionsOpened;
       totals.connections = Math.max(totals.connections, h.connections);
       totals.subscriptions = Math.max(totals.subscriptions, h.subscriptions);
+      totals.leafNodes = Math.max(totals.leafNodes, h.leafNodes);
     }
     return { accountKey, from, to, totals, hourly };
   }

@@ -58,6 +58,7 @@ function sample(account: string, at: Date, msgsIn: number, bytesIn = 0): UsageSa
     throttledMs: 0,
     connections: 1,
     subscriptions: 0,
+    leafNodes: 0,
   };
 }
 

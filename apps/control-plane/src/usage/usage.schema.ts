@@ -36,6 +36,8 @@ export interface UsageView {
   hourly: HourlyUsage[];
   /** The effective monthly quotas (-1 unlimited) and whether the worker holds the account's publishers. */
   quota: QuotaState;
+  /** Leaf node connections: the peak in the range (totals.leafNodes) and the account's `leaf` limit (-1 unlimited). */
+  leafNodes: { peak: number; limit: number };
 }
 
 const counters = {

@@ -26,6 +26,15 @@ export class UsageService {
     const plan = account.tenantId ? (await this.db.prisma.tenant.findUniqueOrThrow({ where: { id: account.tenantId }, include: { plan: true } })).plan : null;
     const limits = this.jwts.limitsOf({ limits: account.limits, tenant: plan ? { plan } : null });
     const quota: QuotaState = { monthlyMsgs: limits.monthlyMsgs, monthlyBytes: limits.monthlyBytes, overQuota: account.overQuotaSince !== null };
-    return { accountId: id, publicKey: account.publicKey, from: q.from.toISOString(), to: q.to.toISOString(), totals: r.totals, hourly: r.hourly, quota };
+    return {
+      accountId: id,
+      publicKey: account.publicKey,
+      from: q.from.toISOString(),
+      to: q.to.toISOString(),
+      totals: r.totals,
+      hourly: r.hourly,
+      quota,
+      leafNodes: { peak: r.totals.leafNodes, limit: limits.maxLeafNodes },
+    };
   }
 }
