@@ -44,7 +44,9 @@ describe('account usage API', { timeout: 60_000 }, () => {
     await store.record(
       sample(A.publicKey, 'S1', H0 + 1000, { msgsIn: 10, bytesIn: 100, msgsOut: 30, bytesOut: 300, totalConns: 1, connections: 1, subscriptions: 2 }),
     );
-    await store.record(sample(A.publicKey, 'S2', H0 + 2000, { msgsIn: 5, bytesIn: 50, totalConns: 2, connections: 2, subscriptions: 1, leafNodes: 1, throttledMs: 7 }));
+    await store.record(
+      sample(A.publicKey, 'S2', H0 + 2000, { msgsIn: 5, bytesIn: 50, totalConns: 2, connections: 2, subscriptions: 1, leafNodes: 1, throttledMs: 7 }),
+    );
     await store.record(
       sample(A.publicKey, 'S1', H0 + HOUR_MS + 1000, { msgsIn: 12, bytesIn: 120, msgsOut: 31, bytesOut: 310, totalConns: 1, connections: 1, subscriptions: 2 }),
     );

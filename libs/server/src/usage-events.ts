@@ -53,6 +53,9 @@ export class UsageEvents {
     }
     const server = serverInfo(this.server, this.nextSeq()) as { name: string; id: string };
     const usage = usageSnapshot(acc.usage, acc.numConnections, acc.sublist.count());
-    this.publish(accountUsageSubject(acc.name), JSON.stringify(usageEvent({ id: eventId(), timestamp, server, account: acc.name, usage, leafNodes: acc.numLeafNodes })));
+    this.publish(
+      accountUsageSubject(acc.name),
+      JSON.stringify(usageEvent({ id: eventId(), timestamp, server, account: acc.name, usage, leafNodes: acc.numLeafNodes })),
+    );
   }
 }

@@ -103,7 +103,17 @@ export class UsageStore {
       throttledMs: Number(r.throttled_ms),
       connectionsOpened: Number(r.conns_opened),
     }));
-    const totals: UsageCounters = { msgsIn: 0, msgsOut: 0, bytesIn: 0, bytesOut: 0, connections: 0, subscriptions: 0, leafNodes: 0, throttledMs: 0, connectionsOpened: 0 };
+    const totals: UsageCounters = {
+      msgsIn: 0,
+      msgsOut: 0,
+      bytesIn: 0,
+      bytesOut: 0,
+      connections: 0,
+      subscriptions: 0,
+      leafNodes: 0,
+      throttledMs: 0,
+      connectionsOpened: 0,
+    };
     for (const h of hourly) {
       totals.msgsIn += h.msgsIn;
       totals.msgsOut += h.msgsOut;

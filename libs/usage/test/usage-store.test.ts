@@ -45,7 +45,16 @@ function sample(acc: string, server: string, atMs: number, c: Partial<UsageSampl
 describe('UsageStore', () => {
   it('takes deltas of cumulative counters per hour; replays change nothing', async () => {
     const a = account();
-    const s1 = sample(a, 'S1', H0 + 60_000, { msgsIn: 10, bytesIn: 100, msgsOut: 20, bytesOut: 200, totalConns: 2, connections: 2, subscriptions: 3, leafNodes: 1 });
+    const s1 = sample(a, 'S1', H0 + 60_000, {
+      msgsIn: 10,
+      bytesIn: 100,
+      msgsOut: 20,
+      bytesOut: 200,
+      totalConns: 2,
+      connections: 2,
+      subscriptions: 3,
+      leafNodes: 1,
+    });
     const s2 = sample(a, 'S1', H0 + 30 * 60_000, {
       msgsIn: 15,
       bytesIn: 150,
@@ -95,7 +104,17 @@ describe('UsageStore', () => {
         throttledMs: 10,
       },
     ]);
-    expect(r.totals).toEqual({ msgsIn: 40, bytesIn: 400, msgsOut: 80, bytesOut: 800, connectionsOpened: 3, connections: 2, subscriptions: 3, leafNodes: 2, throttledMs: 50 });
+    expect(r.totals).toEqual({
+      msgsIn: 40,
+      bytesIn: 400,
+      msgsOut: 80,
+      bytesOut: 800,
+      connectionsOpened: 3,
+      connections: 2,
+      subscriptions: 3,
+      leafNodes: 2,
+      throttledMs: 50,
+    });
   });
 
   it('a restarted broker (new server id) starts from zero; brokers add up', async () => {
