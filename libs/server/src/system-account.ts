@@ -1,10 +1,11 @@
 import { decode, findSigningKey, isRevoked, type AccountClaims } from '@switchboard/nats-jwt';
 import type { AccountResolver, AccountUpdate } from '@switchboard/resolver';
-import { limitsFromClaims } from '@switchboard/accounts';
+import { limitsFromClaims, type Account } from '@switchboard/accounts';
 import type { Client } from './client.js';
 import { CloseReason } from './errors.js';
 import { connectEvent, connectSubject, disconnectEvent, disconnectSubject, serverInfo } from './events.js';
 import type { InternalClient } from './internal-client.js';
+import type { Subscription } from './subscription.js';
 import type { JwtExportsImports } from './jwt-exports-imports.js';
 import type { Server, ServerEvents } from './server.js';
 import { UsageEvents } from './usage-events.js';
