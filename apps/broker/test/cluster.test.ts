@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultClusterOptions, handleMonitorRequest, parseRouteUrl, type ClusterOptions } from '@switchboard/server';
+import { parseConfig } from '@switchboard/config';
+import { defaultClusterOptions, handleMonitorRequest, optionsFromConfig, parseRouteUrl, type ClusterOptions } from '@switchboard/server';
 import { waitFor } from '@switchboard/testing';
 import { startBroker, type Broker } from '../src/broker.js';
 import { bytes, take, text } from './helpers.js';
@@ -163,5 +164,38 @@ describe('losing a node', () => {
     pub.publish('failover', bytes('after'));
     const [m] = await take(s, 1);
     expect(text(m!.data)).toBe('after');
+  });
+});
+
+describe('accounts across nodes', () => {
+  it('a service import answers the same when importer and exporter are on different nodes', async () => {
+    const { options } = optionsFromConfig(
+      parseConfig(`accounts {
+        Y { users: [{ user: y, password: y }], exports: [{ service: "svc.>" }, { stream: "feed.>" }] }
+        X { users: [{ user: x, password: x }], imports: [{ service: { account: Y, subject: "svc.>" } }, { stream: { account: Y, subject: "feed.>" }, prefix: "y" }] }
+      }`),
+    );
+    const one = await startBroker({ ...options, host: '127.0.0.1', port: 0, cluster: cluster('acc', []) });
+    const two = await startBroker({ ...options, host: '127.0.0.1', port: 0, cluster: cluster('acc', [one.clusterPort]) });
+    try {
+      await waitFor(() => routesOf(one) === 1 && routesOf(two) === 1, 10_000);
+      const responder = await connect({ port: two.port, user: 'y', pass: 'y' });
+      const requester = await connect({ port: one.port, user: 'x', pass: 'x' });
+      conns.push(responder, requester);
+      responder.subscribe('svc.>', { callback: (_e, m) => m.respond(bytes(`Y:${text(m.data)}`)) });
+      await responder.flush();
+      await waitFor(() => one.server.accounts.get('Y')!.sublist.match('svc.a').psubs.length === 1, 5_000);
+      const r = await requester.request('svc.a', bytes('hi'), { timeout: 3_000 });
+      expect(text(r.data)).toBe('Y:hi');
+      // A stream import: the importer's subscription on node 1 draws the exporter's messages from node 2.
+      const feed = requester.subscribe('y.feed.>');
+      await requester.flush();
+      await waitFor(() => two.server.accounts.get('Y')!.sublist.match('feed.1').psubs.length === 1, 5_000);
+      responder.publish('feed.1', bytes('f'));
+      const [m] = await take(feed, 1);
+      expect(m!.subject).toBe('y.feed.1');
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
   });
 });

@@ -76,7 +76,11 @@ function processImport(producer: Client, account: Acc, si: Import, subject: stri
   let nrr = '';
   if (reply !== '') {
     // The receiver answers on a reply of its own account that leads back here.
-    mapped = (target.responses ??= new Responses<Acc>()).add(account, reply, exp, si.share);
+    if (target.responses === null) {
+      target.responses = new Responses<Acc>();
+      announceResponses(producer.server, target);
+    }
+    mapped = target.responses.add(account, reply, exp, si.share);
     nrr = mapped.from;
   }
   const to = isResponse ? si.to : si.remoteSubject(subject);
@@ -107,6 +111,17 @@ function processImport(producer: Client, account: Acc, si: Import, subject: stri
   if (!remove) return;
   if (isResponse) account.responses?.remove(si);
   else if (mapped !== null) target.responses?.remove(mapped);
+}
+
+/**
+ * An account's mapped replies (`_R_.<prefix>.>`) are interest like a subscription's (nats-server
+ * subscribes the prefix): routes and leaf nodes hear of it, so a responder on another node can
+ * answer. Not in the sublist: crossAccount() handles the prefix itself.
+ */
+function announceResponses(server: Server, account: Acc): void {
+  if (server.interestListeners.length === 0) return;
+  const sub = new Subscription(server.internalClient(account), `${account.responses!.prefix}>`, '', '_R_');
+  server.interestChanged(account, sub, 1);
 }
 
 /** The Nats-Request-Info JSON (nats-server's ClientInfo), or null to leave it. */
