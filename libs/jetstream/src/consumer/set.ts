@@ -225,9 +225,9 @@ export class ConsumerSet implements ConsumerStream {
     let name = cname;
     if (cfg.durable_name && cfg.durable_name.length > MAX_NAME_LEN) return E.nameTooLong(MAX_NAME_LEN);
     if (name === '') {
+      // Legacy ephemeral: nats-server names it but leaves the config's name empty.
       do name = randomName();
       while (this.consumers.has(name));
-      cfg.name = name;
     }
     if (!isValidName(name)) return E.badDurableName();
     if (/[\\/]/.test(name)) return E.nameContainsPathSeparators();
