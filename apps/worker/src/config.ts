@@ -18,6 +18,8 @@ export interface WorkerConfig {
   /** SWITCHBOARD_MASTER_KEY / SWITCHBOARD_MASTER_KEY_FILE: opens the system user's seed from the database. */
   masterKey?: string;
   masterKeyFile?: string;
+  /** METRICS_PORT: serve /metrics there (on METRICS_HOST, default 0.0.0.0); absent: no HTTP at all. */
+  metrics?: { port: number; host: string };
 }
 
 export class WorkerConfigError extends Error {
@@ -49,8 +51,13 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10_000) {
     throw new WorkerConfigError(`WORKER_CONCURRENCY must be an integer from 1 to 10000 (got ${env.WORKER_CONCURRENCY})`);
   }
+  const metricsPort = env.METRICS_PORT ? Number(env.METRICS_PORT) : undefined;
+  if (metricsPort !== undefined && (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65_535)) {
+    throw new WorkerConfigError(`METRICS_PORT must be a port number from 0 to 65535 (got ${env.METRICS_PORT})`);
+  }
   return {
     redisUrl,
+    ...(metricsPort !== undefined ? { metrics: { port: metricsPort, host: env.METRICS_HOST || '0.0.0.0' } } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(dataDir ? { dataDir } : {}),
     brokers,

@@ -5,6 +5,7 @@ import { DataDirLockedError, openDatabase, type Database } from '@switchboard/db
 import { loadOperatorSigner, loadSystemCreds, OperatorKeysError } from '@switchboard/issuer';
 import { loadKeyring, MasterKeyError } from '@switchboard/secrets';
 import { loadWorkerConfig, WorkerConfigError, type WorkerConfig } from './config.js';
+import { WorkerMetrics } from './metrics.js';
 import { RedisUnavailableError, startWorker, type RunningWorker } from './worker.js';
 
 function fail(message: string): never {
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     if (e instanceof OperatorKeysError || e instanceof MasterKeyError) fail(e.message);
     throw e;
   }
+  const metrics = cfg.metrics ? new WorkerMetrics() : null;
   let running: RunningWorker;
   try {
     running = await startWorker({
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
       systemCreds,
       concurrency: cfg.concurrency,
       log,
+      ...(metrics ? { observer: metrics } : {}),
       ...(quota ? { quota } : {}),
       ...(cfg.queuePrefix ? { queuePrefix: cfg.queuePrefix } : {}),
     });
@@ -60,6 +63,17 @@ async function main(): Promise<void> {
     await db.close();
     if (e instanceof RedisUnavailableError) fail(e.message);
     throw e;
+  }
+  if (metrics && cfg.metrics) {
+    metrics.watch(() => running.queue.counts());
+    try {
+      const port = await metrics.listen(cfg.metrics.port, cfg.metrics.host);
+      log.info(`metrics on http://${cfg.metrics.host}:${port}/metrics`);
+    } catch (e) {
+      await running.close();
+      await db.close();
+      fail(`METRICS_PORT ${cfg.metrics.port}: ${(e as Error).message}`);
+    }
   }
   const brokers = await db.prisma.broker.count();
   log.info(
@@ -74,8 +88,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     log.info(`${signal}: finishing running jobs`);
-    void running
-      .close()
+    void Promise.all([running.close(), metrics?.close()])
       .then(() => db.close())
       .then(
         () => {

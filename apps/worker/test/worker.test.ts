@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullPropagationQueue, StaticBrokers } from '@switchboard/propagation';
-import { freePort, REDIS_URL, waitFor, World } from '@switchboard/testing';
+import { freePort, parsePrometheus, REDIS_URL, sampleValue, waitFor, World } from '@switchboard/testing';
 import { generateMasterKey, Keyring, sealSeed } from '@switchboard/secrets';
 import { loadWorkerConfig, startWorker, WorkerConfigError } from '../src/index.js';
 
@@ -98,6 +98,7 @@ describe('loadWorkerConfig', () => {
     expect(bad({ SWITCHBOARD_SYSTEM_CREDS: join(tmp, 'nope') })).toThrow(/^SWITCHBOARD_SYSTEM_CREDS: cannot read .*nope: ENOENT/);
     expect(bad({ WORKER_CONCURRENCY: '0' })).toThrow(/^WORKER_CONCURRENCY must be an integer/);
     expect(bad({ REDIS_URL: 'http://r' })).toThrow(/^REDIS_URL must start with redis:\/\//);
+    expect(bad({ METRICS_PORT: '99999' })).toThrow(/^METRICS_PORT must be a port number/);
     const junk = join(tmp, 'junk.creds');
     writeFileSync(junk, 'hello');
     expect(bad({ SWITCHBOARD_SYSTEM_CREDS: junk })).toThrow(/^SWITCHBOARD_SYSTEM_CREDS: .*junk.creds: creds file needs a JWT block/);
@@ -125,9 +126,12 @@ describe('main.ts as a process', { timeout: 60_000 }, () => {
     expect(p.output()).toBe('worker: set DATABASE_URL (PostgreSQL), or DATA_DIR for the embedded database\n');
   });
 
-  it('runs against PostgreSQL, Redis and a broker, and stops cleanly on SIGTERM', async () => {
+  it('runs against PostgreSQL, Redis and a broker, serves its /metrics, and stops cleanly on SIGTERM', async () => {
     const prefix = `${world.prefix}-main`;
+    const metricsPort = await freePort();
     const p = run({
+      METRICS_PORT: String(metricsPort),
+      METRICS_HOST: '127.0.0.1',
       DATABASE_URL: world.fresh.url,
       REDIS_URL,
       SWITCHBOARD_BROKERS: world.server.url,
@@ -141,6 +145,15 @@ describe('main.ts as a process', { timeout: 60_000 }, () => {
       await queue.enqueueAccount(a.pub);
       await waitFor(async () => (await world.brokerJwt(a.pub)) === a.jwt, 15_000, 'broker has the JWT');
       await queue.close();
+      // The push and the queue, under the names the control plane's /metrics uses.
+      const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      expect(res.status).toBe(200);
+      const m = parsePrometheus(await res.text());
+      expect(sampleValue(m, 'switchboard_propagation_push_duration_seconds_count', { result: 'ok' })).toBeGreaterThanOrEqual(1);
+      expect(sampleValue(m, 'switchboard_propagation_push_failures_total')).toBe(0);
+      expect(sampleValue(m, 'switchboard_propagation_dead_letters')).toBe(0);
+      expect(sampleValue(m, 'switchboard_propagation_jobs', { state: 'waiting' })).toBeGreaterThanOrEqual(0);
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
       p.child.kill('SIGTERM');
       expect(await p.exit).toBe(0);
       expect(p.output()).toContain('worker stopped');
