@@ -222,6 +222,11 @@ export class LeafConn extends RemoteConnection implements LeafzConn {
     this.account = account;
     this.user = who.user;
     if (this.overLeafLimit()) return;
+    if (who.jwt) {
+      // Revocations, a removed signing key and expiry cut the leaf connection as a client's (ClientAuth).
+      this.jwt = who.jwt;
+      this.auth.setAccountExpiry(who.jwt.accountExpiresAt);
+    }
     if (lc.lang !== '') {
       this.sendErr(ERR_CLIENT_ON_LEAF_PORT);
       server.log('ERR', `${this.describe()} - ${ERR_CLIENT_ON_LEAF_PORT}`);

@@ -96,7 +96,8 @@ export class SystemAccount implements ServerEvents {
     }
     const revocations = u.claims.nats.revocations;
     const limits = u.claims.nats.limits;
-    for (const c of [...this.server.clients.values()]) {
+    // Leaf connections authenticated by a user JWT are the account's too (nats-server's a.clients).
+    for (const c of [...this.server.clients.values(), ...this.server.remotes]) {
       const id = c.jwt;
       if (id === null || c.account.name !== u.pubkey) continue;
       if (revocations && isRevoked(revocations, id.userKey, id.issuedAt)) {
