@@ -2,11 +2,14 @@
 // documented, every operation documents its success answer and the error shape, and real answers
 // (a walk through most routes, and generated signups and users) validate against what is documented
 // for their route and status, with ajv (fastify's own validator).
+import fs from 'node:fs';
+import path from 'node:path';
 import { createAccount, createUser } from '@nats-io/nkeys';
 import { Ajv, type ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '@switchboard/testing';
 import { startControlPlane, type Harness } from './harness.js';
 
 type Json = Record<string, any>;
@@ -27,7 +30,11 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Method and path (`/v1/x/{id}`) of every route Fastify serves, from its route tree; /docs itself aside. */
+/** The web console's files (served at / once `npm run build` made them): pages, not API routes. */
+const consoleDist = path.join(REPO_ROOT, 'apps/console/dist');
+const isConsoleFile = (p: string): boolean => fs.existsSync(path.join(consoleDist, 'index.html')) && (p === '/' || fs.existsSync(path.join(consoleDist, p)));
+
+/** Method and path (`/v1/x/{id}`) of every route Fastify serves, from its route tree; /docs itself and the console's files aside. */
 function registeredRoutes(): string[] {
   const tree = h.app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false });
   const stack: string[] = [];
@@ -37,10 +44,10 @@ function registeredRoutes(): string[] {
     if (!m) continue;
     const depth = m[1]!.length / 4;
     stack.length = depth;
-    const path = (stack[depth - 1] ?? '') + m[2]!;
-    stack[depth] = path;
-    if (path.startsWith('/docs')) continue;
-    for (const method of m[3]!.split(', ')) if (method !== 'HEAD') out.push(`${method} ${path.replace(/:(\w+)/g, '{$1}')}`);
+    const route = (stack[depth - 1] ?? '') + m[2]!;
+    stack[depth] = route;
+    if (route.startsWith('/docs') || isConsoleFile(route)) continue;
+    for (const method of m[3]!.split(', ')) if (method !== 'HEAD') out.push(`${method} ${route.replace(/:(\w+)/g, '{$1}')}`);
   }
   return out;
 }
