@@ -89,8 +89,18 @@ describe('compose.yaml', () => {
   };
   const services = compose.services;
 
-  it('has PostgreSQL, Redis, the control plane, the worker and two brokers', () => {
-    expect(Object.keys(services).sort()).toEqual(['broker-1', 'broker-2', 'control-plane', 'postgres', 'redis', 'setup', 'worker']);
+  it('joins the brokers as one cluster: each routes to all three on port 6222', () => {
+    const brokers = ['broker-1', 'broker-2', 'broker-3'];
+    for (const b of brokers) {
+      const cmd = services[b]!.command as string[];
+      const routes = cmd[cmd.indexOf('--routes') + 1]!.split(',');
+      expect(routes).toEqual(brokers.map((x) => `nats-route://${x}:6222`));
+      expect(cmd[cmd.indexOf('--cluster') + 1]).toBe('nats://0.0.0.0:6222');
+    }
+  });
+
+  it('has PostgreSQL, Redis, the control plane, the worker and three brokers', () => {
+    expect(Object.keys(services).sort()).toEqual(['broker-1', 'broker-2', 'broker-3', 'control-plane', 'postgres', 'redis', 'setup', 'worker']);
   });
 
   it('every service has an image; builds point at the Dockerfile; commands are entry point commands', () => {
@@ -126,18 +136,18 @@ describe('compose.yaml', () => {
     const args = services.setup!.command as string[];
     const dir = args[args.indexOf('--cache-dir') + 1]!;
     expect(args).toContain('--cache-dir');
-    const mounts = ['broker-1', 'broker-2'].map((b) => (services[b]!.volumes as string[]).find((v) => dir.startsWith(`${v.split(':')[1]}/`)));
+    const mounts = ['broker-1', 'broker-2', 'broker-3'].map((b) => (services[b]!.volumes as string[]).find((v) => dir.startsWith(`${v.split(':')[1]}/`)));
     expect(
       mounts.every((m) => m !== undefined),
       `a broker volume holding ${dir}`,
     ).toBe(true);
-    expect(new Set(mounts.map((m) => m!.split(':')[0])).size).toBe(2);
+    expect(new Set(mounts.map((m) => m!.split(':')[0])).size).toBe(3);
   });
 
-  it('the worker pushes to both brokers, and every variable set is one the apps read', () => {
+  it('the worker pushes to every broker, and every variable set is one the apps read', () => {
     const worker = services.worker!.environment as Record<string, string>;
     const hosts = worker.SWITCHBOARD_BROKERS!.split(',').map((u) => new URL(u).hostname);
-    expect(hosts.sort()).toEqual(['broker-1', 'broker-2']);
+    expect(hosts.sort()).toEqual(['broker-1', 'broker-2', 'broker-3']);
     for (const [name, s] of Object.entries(services)) {
       if (!s.build) continue;
       for (const key of Object.keys((s.environment as object) ?? {})) expect(readByApps(key), `${name}: ${key} is read by no app`).toBe(true);
