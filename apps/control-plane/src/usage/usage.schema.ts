@@ -49,6 +49,7 @@ const counters = {
   subscriptions: z.number(),
   throttledMs: z.number(),
   connectionsOpened: z.number(),
+  leafNodes: z.number(),
 };
 export const usageViewSchema: z.ZodType<UsageView> = z.object({
   accountId: z.string(),
@@ -58,4 +59,5 @@ export const usageViewSchema: z.ZodType<UsageView> = z.object({
   totals: z.object(counters),
   hourly: z.array(z.object({ ...counters, period: z.string() })),
   quota: z.object({ monthlyMsgs: z.number(), monthlyBytes: z.number(), overQuota: z.boolean() }),
+  leafNodes: z.object({ peak: z.number(), limit: z.number() }),
 });
