@@ -146,5 +146,10 @@ describe.each(pairs)('%s hub, %s leaf', (hubKind, leafKind) => {
     expect(h.leafs![0]!.subscriptions_list!.some((s) => s.startsWith('$LDS.'))).toBe(true);
     expect(l.leafs![0]!.subscriptions_list!.some((s) => s.startsWith('$LDS.'))).toBe(true);
     await waitInterest(hub, 'never.there', false);
+    // /leafz in nats-server's shape: both ends list the same keys, whichever server each is.
+    const keys = ['account', 'ip', 'port', 'rtt', 'in_msgs', 'out_msgs', 'in_bytes', 'out_bytes', 'subscriptions', 'subscriptions_list'];
+    expect(Object.keys(h).sort()).toEqual(['leafnodes', 'leafs', 'now', 'server_id']);
+    expect(Object.keys(h.leafs![0]!)).toEqual(keys);
+    expect(Object.keys(l.leafs![0]!)).toEqual(keys);
   });
 });
