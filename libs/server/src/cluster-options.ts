@@ -134,8 +134,9 @@ export function clusterFromConfig(v: unknown, warnings: string[]): ClusterOption
           break;
         }
         case 'tls':
+          // Refused rather than run in plain text: routes carry every tenant's traffic.
           o.tls = tlsOptionsFromConfig(map(x, rawKey));
-          break;
+          throw err('cluster tls: TLS on routes is not supported by this broker yet');
         case 'cluster_advertise':
         case 'advertise':
           o.advertise = str(x, rawKey);
