@@ -100,9 +100,7 @@ export class AccountJs implements StreamLookup, StreamOwner {
     return this.on;
   }
   set enabled(v: boolean) {
-    if (v === this.on) return;
     this.on = v;
-    this.router.subscribeRoutes();
   }
   get api(): ApiCounters {
     return this.router.counters;

@@ -23,11 +23,11 @@ type Req = ApiRequest<AccountJs>;
 export function registerStreamApi(routes: ApiRoutes<AccountJs>): void {
   routes.register('$JS.API.STREAM.CREATE.*', `${T}stream_create_response`, createStream);
   routes.register('$JS.API.STREAM.UPDATE.*', `${T}stream_update_response`, updateStream);
-  routes.register('$JS.API.STREAM.NAMES', `${T}stream_names_response`, streamNames);
-  routes.register('$JS.API.STREAM.LIST', `${T}stream_list_response`, streamList);
-  routes.register('$JS.API.STREAM.INFO.*', `${T}stream_info_response`, streamInfoRequest);
+  routes.register('$JS.API.STREAM.NAMES', `${T}stream_names_response`, streamNames, { total: 0, offset: 0, limit: 0, streams: null });
+  routes.register('$JS.API.STREAM.LIST', `${T}stream_list_response`, streamList, { total: 0, offset: 0, limit: 0, streams: [] });
+  routes.register('$JS.API.STREAM.INFO.*', `${T}stream_info_response`, streamInfoRequest, { total: 0, offset: 0, limit: 0 });
   routes.register('$JS.API.STREAM.DELETE.*', `${T}stream_delete_response`, deleteStream);
-  routes.register('$JS.API.STREAM.PURGE.*', `${T}stream_purge_response`, purgeStream);
+  routes.register('$JS.API.STREAM.PURGE.*', `${T}stream_purge_response`, purgeStream, { purged: 0 });
   routes.register('$JS.API.STREAM.MSG.GET.*', `${T}stream_msg_get_response`, msgGet);
   routes.register('$JS.API.STREAM.MSG.DELETE.*', `${T}stream_msg_delete_response`, msgDelete);
 }

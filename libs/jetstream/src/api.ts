@@ -36,15 +36,17 @@ export interface ApiRoute<C> {
   /** Response type, e.g. `io.nats.jetstream.api.v1.stream_info_response`. */
   readonly type: string;
   readonly handler: ApiHandler<C>;
+  /** Fields nats-server's response struct always marshals, added to error replies (paged: total/offset/limit). */
+  readonly errorFields?: Record<string, unknown>;
 }
 
 /** The API's routes, the same for every account (stream and consumer modules register theirs). */
 export class ApiRoutes<C> {
   readonly list: ApiRoute<C>[] = [];
 
-  register(subject: string, type: string, handler: ApiHandler<C>): void {
+  register(subject: string, type: string, handler: ApiHandler<C>, errorFields?: Record<string, unknown>): void {
     if (this.list.some((r) => r.subject === subject)) throw new Error(`JetStream API route ${subject} registered twice`);
-    this.list.push({ subject, type, handler });
+    this.list.push(errorFields ? { subject, type, handler, errorFields } : { subject, type, handler });
   }
 
   /** The route answering `subject` (most specific first: nats-server's subjects don't overlap, but CREATE.* and CREATE.*.> would). */
@@ -88,7 +90,6 @@ export class ApiRouter<C> {
   private running = false;
   private stopped = false;
   private readonly subscribed = new Set<ApiRoute<C>>();
-  private subscribedEnabled: boolean | null = null;
 
   constructor(
     private readonly routes: ApiRoutes<C>,
@@ -101,24 +102,16 @@ export class ApiRouter<C> {
   }
 
   /**
-   * Subscribes the routes registered so far (call again after registering more, or after the
-   * account's JetStream was turned on or off). An account with JetStream gets every route and
-   * a catch-all: nats-server imports all of `$JS.API.>` into it, so a request on a subject no
-   * handler serves is taken and never answered (the client times out, no 503). An account
-   * without gets `$JS.API.INFO` only (answered with 10039), as nats-server's INFO-only import.
+   * Subscribes the routes registered so far (call again after registering more). nats-server
+   * imports all of `$JS.API.>` into every account once JetStream is on in the server, so a
+   * catch-all is there too: a request on a subject no handler serves is taken and never
+   * answered (the client times out, no 503). An account without JetStream gets the same
+   * subscriptions, answered with 10039 (the gate).
    */
   subscribeRoutes(): void {
-    const enabled = this.gate.enabled();
-    if (enabled !== this.subscribedEnabled) {
-      for (const s of this.subs) s.unsubscribe();
-      this.subs.length = 0;
-      this.subscribed.clear();
-      this.subscribedEnabled = enabled;
-      if (enabled) this.subs.push(this.host.subscribeViews('$JS.API.>', ignore));
-    }
+    if (this.subs.length === 0) this.subs.push(this.host.subscribeViews('$JS.API.>', ignore));
     for (const route of this.routes.list) {
       if (this.subscribed.has(route)) continue;
-      if (!enabled && route.subject !== '$JS.API.INFO') continue;
       this.subscribed.add(route);
       this.subs.push(this.host.subscribe(route.subject, (subject, reply, hdr, data) => this.enqueue(subject, reply, hdr, data)));
     }
@@ -129,7 +122,6 @@ export class ApiRouter<C> {
     for (const s of this.subs) s.unsubscribe();
     this.subs.length = 0;
     this.subscribed.clear();
-    this.subscribedEnabled = null;
     this.queue.length = 0;
   }
 
@@ -198,7 +190,7 @@ export class ApiRouter<C> {
       this.onError(`JetStream API ${req.subject} failed: ${(e as Error)?.stack ?? String(e)}`);
       err = apiError(JSErr.JSStreamGeneralErrorF, { err: (e as Error)?.message ?? String(e) });
     }
-    this.respond(req.reply, route.type, { error: err });
+    this.respond(req.reply, route.type, route.errorFields ? { error: err, ...route.errorFields } : { error: err });
   }
 }
 

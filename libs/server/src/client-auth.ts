@@ -107,6 +107,7 @@ export class ClientAuth {
       if (who.accountJwt !== undefined && who.accountJwt !== account.jwt) {
         account.jwt = who.accountJwt;
         account.updated = new Date();
+        server.jetstream?.accountJwt(account.name, who.accountJwt);
       }
       this.bindAccount(account);
       const maxConns = account.limits.maxConnections;

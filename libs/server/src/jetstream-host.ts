@@ -1,16 +1,22 @@
 import type { Account } from '@switchboard/accounts';
 import {
+  applyAccountLimits,
+  DEFAULT_TIERS,
   JetStream,
+  jsLimitsFromClaims,
   wallClockNs,
   type HostHandler,
   type HostSubscription,
   type JetStreamOptions,
   type JsAccountHost,
+  type JsLimitTiers,
   type JsServerHost,
+  type JwtJetStreamLimits,
 } from '@switchboard/jetstream';
+import { decode, type AccountClaims } from '@switchboard/nats-jwt';
 import { SYSTEM_ACCOUNT } from './constants.js';
 import type { InternalClient } from './internal-client.js';
-import { resolveStoreDir, type JetStreamServerOptions } from './jetstream-options.js';
+import { resolveStoreDir, type AccountJetStreamLimits, type JetStreamServerOptions } from './jetstream-options.js';
 import type { Server } from './server.js';
 import type { Subscription } from './subscription.js';
 
@@ -75,8 +81,31 @@ export class ServerJetStream implements JsServerHost {
     const name = acc.name;
     if (name === SYSTEM_ACCOUNT || name === this.server.opts.systemAccount || this.js.accounts.has(name)) return;
     const cfg = this.server.opts.accounts.find((a) => a.name === name)?.jetstream;
-    const enabled = cfg ? cfg.enabled : globalOnly && name === this.server.globalAccount.name;
-    this.js.account(name, enabled);
+    let tiers: JsLimitTiers | null = null;
+    if (cfg) tiers = cfg.enabled ? new Map([['', tierFromConfig(cfg.limits)]]) : null;
+    else if (globalOnly && name === this.server.globalAccount.name) tiers = DEFAULT_TIERS;
+    this.js.account(name, false);
+    if (tiers !== null) this.settle(applyAccountLimits(this.js, name, tiers), name);
+  }
+
+  /**
+   * Operator mode: an account JWT was resolved or updated; its JetStream limits (or their
+   * absence) apply now, as a claims update does on nats-server. Applied synchronously up to the
+   * account's recovery, so the connection that brought the JWT finds JetStream on.
+   */
+  accountJwt(name: string, jwt: string): void {
+    let claims: AccountClaims;
+    try {
+      claims = decode(jwt).claims as AccountClaims;
+    } catch {
+      return;
+    }
+    const limits = (claims.nats as { limits?: JwtJetStreamLimits & { tiered_limits?: Record<string, JwtJetStreamLimits> } }).limits;
+    this.settle(applyAccountLimits(this.js, name, jsLimitsFromClaims(limits)), name);
+  }
+
+  private settle(p: Promise<unknown>, name: string): void {
+    p.catch((e: unknown) => this.log('ERR', `JetStream limits of account ${name}: ${(e as Error)?.message ?? String(e)}`));
   }
 
   /** Operator mode (account JWT limits) or a config reload: turns an account's JetStream on or off. */
@@ -116,6 +145,20 @@ export class ServerJetStream implements JsServerHost {
       },
     };
   }
+}
+
+/** A config-file account's `jetstream { }` limits in libs/jetstream's terms. */
+function tierFromConfig(l: AccountJetStreamLimits) {
+  return {
+    maxMemory: l.max_memory,
+    maxStore: l.max_storage,
+    maxStreams: l.max_streams,
+    maxConsumers: l.max_consumers,
+    maxAckPending: l.max_ack_pending,
+    memoryMaxStreamBytes: l.memory_max_stream_bytes,
+    storeMaxStreamBytes: l.storage_max_stream_bytes,
+    maxBytesRequired: l.max_bytes_required,
+  };
 }
 
 class AccountHost implements JsAccountHost {

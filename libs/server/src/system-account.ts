@@ -91,6 +91,7 @@ export class SystemAccount implements ServerEvents {
     if (account) {
       account.setLimits(limitsFromClaims(u.claims.nats));
       account.jwt = u.jwt;
+      this.server.jetstream?.accountJwt(u.pubkey, u.jwt);
       account.updated = new Date();
       void this.exportsImports?.updated(u.pubkey, u.jwt, u.claims);
     }
