@@ -267,6 +267,9 @@ describe('switchboard against the control plane', () => {
     expect(account.out).toMatch(/\njetstream\n  memory +1 MiB\n  storage +1 GiB\n  streams +10\n/);
     expect(account.out).not.toMatch(/^  jsMemoryStorage/m);
     expect((await run(['plans', 'show', 'gold'])).err).toBe('error: plan "gold" not found\n');
+    const usage = await run(['accounts', 'usage', 'default']);
+    expect(usage.err).toBe('');
+    expect(usage.out).toMatch(/\npeak jetstream storage +0 B\npeak jetstream memory +0 B\npeak streams +0\npeak consumers +0\n$/);
   });
 
   it('configures a real nats-server that admits a new user and refuses the revoked one', async () => {

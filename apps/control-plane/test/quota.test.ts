@@ -19,6 +19,10 @@ describe('plan rates and monthly quotas', { timeout: 60_000 }, () => {
   const sample = (msgsIn: number, bytesIn: number): UsageSample => ({
     serverId: 'S1',
     serverName: 'S1',
+    jsMemory: 0,
+    jsStorage: 0,
+    jsStreams: 0,
+    jsConsumers: 0,
     account: A.publicKey,
     at: now,
     msgsIn,

@@ -15,6 +15,10 @@ describe('account usage API', { timeout: 60_000 }, () => {
   const sample = (account: string, server: string, at: number, c: Partial<UsageSample>): UsageSample => ({
     serverId: server,
     serverName: server,
+    jsMemory: 0,
+    jsStorage: 0,
+    jsStreams: 0,
+    jsConsumers: 0,
     account,
     at: new Date(at),
     msgsIn: 0,
@@ -45,7 +49,19 @@ describe('account usage API', { timeout: 60_000 }, () => {
       sample(A.publicKey, 'S1', H0 + 1000, { msgsIn: 10, bytesIn: 100, msgsOut: 30, bytesOut: 300, totalConns: 1, connections: 1, subscriptions: 2 }),
     );
     await store.record(
-      sample(A.publicKey, 'S2', H0 + 2000, { msgsIn: 5, bytesIn: 50, totalConns: 2, connections: 2, subscriptions: 1, leafNodes: 1, throttledMs: 7 }),
+      sample(A.publicKey, 'S2', H0 + 2000, {
+        msgsIn: 5,
+        bytesIn: 50,
+        totalConns: 2,
+        connections: 2,
+        subscriptions: 1,
+        leafNodes: 1,
+        throttledMs: 7,
+        jsStorage: 4096,
+        jsMemory: 64,
+        jsStreams: 2,
+        jsConsumers: 1,
+      }),
     );
     await store.record(
       sample(A.publicKey, 'S1', H0 + HOUR_MS + 1000, { msgsIn: 12, bytesIn: 120, msgsOut: 31, bytesOut: 310, totalConns: 1, connections: 1, subscriptions: 2 }),
@@ -68,7 +84,21 @@ describe('account usage API', { timeout: 60_000 }, () => {
       publicKey: A.publicKey,
       from: new Date(H0).toISOString(),
       to: new Date(H0 + 3 * HOUR_MS).toISOString(),
-      totals: { msgsIn: 17, msgsOut: 31, bytesIn: 170, bytesOut: 310, connections: 3, subscriptions: 3, leafNodes: 1, throttledMs: 7, connectionsOpened: 3 },
+      totals: {
+        msgsIn: 17,
+        msgsOut: 31,
+        bytesIn: 170,
+        bytesOut: 310,
+        connections: 3,
+        subscriptions: 3,
+        leafNodes: 1,
+        throttledMs: 7,
+        connectionsOpened: 3,
+        jsMemory: 64,
+        jsStorage: 4096,
+        jsStreams: 2,
+        jsConsumers: 1,
+      },
       hourly: [
         {
           period: new Date(H0).toISOString(),
@@ -81,6 +111,10 @@ describe('account usage API', { timeout: 60_000 }, () => {
           leafNodes: 1,
           throttledMs: 7,
           connectionsOpened: 3,
+          jsMemory: 64,
+          jsStorage: 4096,
+          jsStreams: 2,
+          jsConsumers: 1,
         },
         {
           period: new Date(H0 + HOUR_MS).toISOString(),
@@ -93,6 +127,10 @@ describe('account usage API', { timeout: 60_000 }, () => {
           leafNodes: 0,
           throttledMs: 0,
           connectionsOpened: 0,
+          jsMemory: 0,
+          jsStorage: 0,
+          jsStreams: 0,
+          jsConsumers: 0,
         },
       ],
       quota: { monthlyMsgs: -1, monthlyBytes: -1, overQuota: false },

@@ -44,6 +44,7 @@ export {
   parseUsageEvent,
   usageEvent,
   type AccountUsageEvent,
+  type JetStreamUsage,
   type UsageSample,
 } from './usage-event.js';
 export {

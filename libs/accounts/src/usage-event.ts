@@ -25,6 +25,16 @@ export interface AccountUsageEvent {
   received: { msgs: number; bytes: number };
   slow_consumers: number;
   throttled_ms: number;
+  /** The account's JetStream on this broker (absent when it has none): bytes stored now, streams, consumers. */
+  jetstream?: JetStreamUsage;
+}
+
+/** Gauges of an account's JetStream, as `$JS.API.INFO` counts them. */
+export interface JetStreamUsage {
+  memory: number;
+  storage: number;
+  streams: number;
+  consumers: number;
 }
 
 /** The event for one account's usage snapshot. */
@@ -35,9 +45,10 @@ export function usageEvent(e: {
   account: string;
   usage: UsageSnapshot;
   leafNodes?: number;
+  jetstream?: JetStreamUsage;
 }): AccountUsageEvent {
   const u = e.usage;
-  return {
+  const ev: AccountUsageEvent = {
     type: ACCOUNT_USAGE_EVENT,
     id: e.id,
     timestamp: e.timestamp,
@@ -52,6 +63,8 @@ export function usageEvent(e: {
     slow_consumers: u.slowConsumers,
     throttled_ms: u.throttledMs,
   };
+  if (e.jetstream) ev.jetstream = { ...e.jetstream };
+  return ev;
 }
 
 /** One event as the collector stores it: cumulative counters of `account` on one broker run (`serverId`) at `at`. */
@@ -74,6 +87,11 @@ export interface UsageSample {
   subscriptions: number;
   /** Leaf node connections at `at` (0 from brokers that do not report them). */
   leafNodes: number;
+  /** JetStream gauges at `at` (0 when the account has no JetStream on that broker). */
+  jsMemory: number;
+  jsStorage: number;
+  jsStreams: number;
+  jsConsumers: number;
 }
 
 /**
@@ -99,6 +117,12 @@ export function parseUsageEvent(data: Uint8Array | string): UsageSample | string
   const nums = [received.msgs, sent.msgs, received.bytes, sent.bytes, e.total_conns, e.throttled_ms, e.conns, e.subs];
   if (!nums.every(isCount)) return 'counters must be non-negative integers';
   const [msgsIn, msgsOut, bytesIn, bytesOut, totalConns, throttledMs, connections, subscriptions] = nums as number[];
+  // Older brokers send no `jetstream`: read as none.
+  const js = e.jetstream === undefined ? { memory: 0, storage: 0, streams: 0, consumers: 0 } : e.jetstream;
+  if (!isObj(js)) return 'jetstream is not an object';
+  const jsNums = [js.memory, js.storage, js.streams, js.consumers];
+  if (!jsNums.every(isCount)) return 'jetstream gauges must be non-negative integers';
+  const [jsMemory, jsStorage, jsStreams, jsConsumers] = jsNums as number[];
   return {
     serverId: server.id,
     serverName: isStr(server.name) ? server.name : server.id,
@@ -113,6 +137,10 @@ export function parseUsageEvent(data: Uint8Array | string): UsageSample | string
     connections: connections!,
     subscriptions: subscriptions!,
     leafNodes: isCount(e.leafnodes) ? (e.leafnodes as number) : 0,
+    jsMemory: jsMemory!,
+    jsStorage: jsStorage!,
+    jsStreams: jsStreams!,
+    jsConsumers: jsConsumers!,
   };
 }
 

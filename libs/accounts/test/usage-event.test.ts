@@ -53,7 +53,20 @@ describe('usage event', () => {
       connections: 2,
       subscriptions: 5,
       leafNodes: 1,
+      jsMemory: 0,
+      jsStorage: 0,
+      jsStreams: 0,
+      jsConsumers: 0,
     });
+  });
+
+  it("carries the account's JetStream gauges when it has JetStream (absent: none)", () => {
+    const usage = usageSnapshot(new AccountUsage(), 1, 1);
+    const jetstream = { memory: 10, storage: 12345, streams: 2, consumers: 3 };
+    const event = usageEvent({ id: 'E', timestamp: '2026-11-23T10:00:00.000Z', server, account: 'ACC', usage, jetstream });
+    expect(JSON.parse(JSON.stringify(event)).jetstream).toEqual(jetstream);
+    expect(parseUsageEvent(JSON.stringify(event))).toMatchObject({ jsMemory: 10, jsStorage: 12345, jsStreams: 2, jsConsumers: 3 });
+    expect(usageEvent({ id: 'E', timestamp: '2026-11-23T10:00:00.000Z', server, account: 'ACC', usage })).not.toHaveProperty('jetstream');
   });
 
   it('is published on the subject the collector subscribes to', () => {
@@ -92,6 +105,10 @@ describe('usage event', () => {
             connections: s.connections,
             subscriptions: s.subscriptions,
             leafNodes: 0,
+            jsMemory: 0,
+            jsStorage: 0,
+            jsStreams: 0,
+            jsConsumers: 0,
           });
         },
       ),
@@ -111,6 +128,12 @@ describe('usage event', () => {
     ['no server', JSON.stringify({ ...good, server: null }), 'no server id'],
     ['no account', JSON.stringify({ ...good, acc: '' }), 'no account'],
     ['bad timestamp', JSON.stringify({ ...good, timestamp: 'yesterday' }), 'bad timestamp'],
+    ['jetstream not an object', JSON.stringify({ ...good, jetstream: 5 }), 'jetstream is not an object'],
+    [
+      'negative jetstream gauge',
+      JSON.stringify({ ...good, jetstream: { memory: 0, storage: -1, streams: 0, consumers: 0 } }),
+      'jetstream gauges must be non-negative integers',
+    ],
   ])('refuses %s with a reason', (_n, text, reason) => {
     expect(parseUsageEvent(text)).toBe(reason);
   });

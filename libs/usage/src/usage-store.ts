@@ -19,6 +19,11 @@ export interface UsageCounters {
   throttledMs: number;
   /** Connections opened. */
   connectionsOpened: number;
+  /** Peak JetStream bytes stored in memory / file streams, streams and consumers (summed over brokers, highest hour for totals). */
+  jsMemory: number;
+  jsStorage: number;
+  jsStreams: number;
+  jsConsumers: number;
 }
 
 export interface HourlyUsage extends UsageCounters {
@@ -50,12 +55,13 @@ export class UsageStore {
       INSERT INTO account_usage (server_id, server_name, account_key, period_start,
         base_msgs_in, base_msgs_out, base_bytes_in, base_bytes_out, base_conns, base_throttled_ms,
         last_msgs_in, last_msgs_out, last_bytes_in, last_bytes_out, last_conns, last_throttled_ms,
-        peak_connections, peak_subscriptions, peak_leaf_nodes, updated_at)
+        peak_connections, peak_subscriptions, peak_leaf_nodes, peak_js_memory, peak_js_storage, peak_js_streams, peak_js_consumers, updated_at)
       SELECT ${s.serverId}, ${s.serverName}, ${s.account}, ${period},
         COALESCE(p.last_msgs_in, 0), COALESCE(p.last_msgs_out, 0), COALESCE(p.last_bytes_in, 0),
         COALESCE(p.last_bytes_out, 0), COALESCE(p.last_conns, 0), COALESCE(p.last_throttled_ms, 0),
         ${s.msgsIn}::bigint, ${s.msgsOut}::bigint, ${s.bytesIn}::bigint, ${s.bytesOut}::bigint,
-        ${s.totalConns}::bigint, ${s.throttledMs}::bigint, ${s.connections}::int, ${s.subscriptions}::int, ${s.leafNodes}::int, now()
+        ${s.totalConns}::bigint, ${s.throttledMs}::bigint, ${s.connections}::int, ${s.subscriptions}::int, ${s.leafNodes}::int,
+        ${s.jsMemory}::bigint, ${s.jsStorage}::bigint, ${s.jsStreams}::int, ${s.jsConsumers}::int, now()
       FROM (SELECT 1) AS one
       LEFT JOIN LATERAL (
         SELECT * FROM account_usage
@@ -72,6 +78,10 @@ export class UsageStore {
         peak_connections = GREATEST(account_usage.peak_connections, EXCLUDED.peak_connections),
         peak_subscriptions = GREATEST(account_usage.peak_subscriptions, EXCLUDED.peak_subscriptions),
         peak_leaf_nodes = GREATEST(account_usage.peak_leaf_nodes, EXCLUDED.peak_leaf_nodes),
+        peak_js_memory = GREATEST(account_usage.peak_js_memory, EXCLUDED.peak_js_memory),
+        peak_js_storage = GREATEST(account_usage.peak_js_storage, EXCLUDED.peak_js_storage),
+        peak_js_streams = GREATEST(account_usage.peak_js_streams, EXCLUDED.peak_js_streams),
+        peak_js_consumers = GREATEST(account_usage.peak_js_consumers, EXCLUDED.peak_js_consumers),
         updated_at = now()`;
   }
 
@@ -87,7 +97,11 @@ export class UsageStore {
         SUM(last_throttled_ms - base_throttled_ms)::bigint AS throttled_ms,
         SUM(peak_connections)::bigint AS connections,
         SUM(peak_subscriptions)::bigint AS subscriptions,
-        SUM(peak_leaf_nodes)::bigint AS leaf_nodes
+        SUM(peak_leaf_nodes)::bigint AS leaf_nodes,
+        SUM(peak_js_memory)::bigint AS js_memory,
+        SUM(peak_js_storage)::bigint AS js_storage,
+        SUM(peak_js_streams)::bigint AS js_streams,
+        SUM(peak_js_consumers)::bigint AS js_consumers
       FROM account_usage
       WHERE account_key = ${accountKey} AND period_start >= ${from} AND period_start < ${to}
       GROUP BY period_start ORDER BY period_start`;
@@ -102,6 +116,10 @@ export class UsageStore {
       leafNodes: Number(r.leaf_nodes),
       throttledMs: Number(r.throttled_ms),
       connectionsOpened: Number(r.conns_opened),
+      jsMemory: Number(r.js_memory),
+      jsStorage: Number(r.js_storage),
+      jsStreams: Number(r.js_streams),
+      jsConsumers: Number(r.js_consumers),
     }));
     const totals: UsageCounters = {
       msgsIn: 0,
@@ -113,6 +131,10 @@ export class UsageStore {
       leafNodes: 0,
       throttledMs: 0,
       connectionsOpened: 0,
+      jsMemory: 0,
+      jsStorage: 0,
+      jsStreams: 0,
+      jsConsumers: 0,
     };
     for (const h of hourly) {
       totals.msgsIn += h.msgsIn;
@@ -124,6 +146,10 @@ export class UsageStore {
       totals.connections = Math.max(totals.connections, h.connections);
       totals.subscriptions = Math.max(totals.subscriptions, h.subscriptions);
       totals.leafNodes = Math.max(totals.leafNodes, h.leafNodes);
+      totals.jsMemory = Math.max(totals.jsMemory, h.jsMemory);
+      totals.jsStorage = Math.max(totals.jsStorage, h.jsStorage);
+      totals.jsStreams = Math.max(totals.jsStreams, h.jsStreams);
+      totals.jsConsumers = Math.max(totals.jsConsumers, h.jsConsumers);
     }
     return { accountKey, from, to, totals, hourly };
   }

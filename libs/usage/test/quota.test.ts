@@ -48,6 +48,10 @@ function sample(account: string, at: Date, msgsIn: number, bytesIn = 0): UsageSa
   return {
     serverId: 'S1',
     serverName: 'S1',
+    jsMemory: 0,
+    jsStorage: 0,
+    jsStreams: 0,
+    jsConsumers: 0,
     account,
     at,
     msgsIn,

@@ -27,6 +27,10 @@ function sample(acc: string, server: string, atMs: number, c: Partial<UsageSampl
   return {
     serverId: server,
     serverName: server,
+    jsMemory: 0,
+    jsStorage: 0,
+    jsStreams: 0,
+    jsConsumers: 0,
     account: acc,
     at: new Date(atMs),
     msgsIn: 0,
@@ -90,6 +94,10 @@ describe('UsageStore', () => {
         subscriptions: 3,
         leafNodes: 2,
         throttledMs: 40,
+        jsMemory: 0,
+        jsStorage: 0,
+        jsStreams: 0,
+        jsConsumers: 0,
       },
       {
         period: new Date(H0 + HOUR_MS).toISOString(),
@@ -102,6 +110,10 @@ describe('UsageStore', () => {
         subscriptions: 1,
         leafNodes: 0,
         throttledMs: 10,
+        jsMemory: 0,
+        jsStorage: 0,
+        jsStreams: 0,
+        jsConsumers: 0,
       },
     ]);
     expect(r.totals).toEqual({
@@ -114,7 +126,32 @@ describe('UsageStore', () => {
       subscriptions: 3,
       leafNodes: 2,
       throttledMs: 50,
+      jsMemory: 0,
+      jsStorage: 0,
+      jsStreams: 0,
+      jsConsumers: 0,
     });
+  });
+
+  it('keeps the peak JetStream storage of each hour (gauges: replays change nothing), summed over brokers', async () => {
+    const a = account();
+    const js = (at: number, server: string, jsStorage: number, jsMemory = 0) => sample(a, server, at, { jsStorage, jsMemory, jsStreams: 2, jsConsumers: 1 });
+    for (const s of [
+      js(H0 + 1000, 'S1', 500),
+      js(H0 + 2000, 'S1', 900, 10),
+      js(H0 + 3000, 'S1', 700),
+      js(H0 + 2000, 'S1', 900, 10),
+      js(H0 + 1000, 'S2', 100),
+    ]) {
+      await store.record(s);
+    }
+    await store.record(js(H0 + HOUR_MS + 1000, 'S1', 300));
+    const r = await store.report(a, new Date(H0), new Date(H0 + 2 * HOUR_MS));
+    expect(r.hourly.map((h) => [h.jsStorage, h.jsMemory, h.jsStreams, h.jsConsumers])).toEqual([
+      [1000, 10, 4, 2],
+      [300, 0, 2, 1],
+    ]);
+    expect(r.totals).toMatchObject({ jsStorage: 1000, jsMemory: 10, jsStreams: 4, jsConsumers: 2 });
   });
 
   it('a restarted broker (new server id) starts from zero; brokers add up', async () => {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Account, AccountSummary } from '../api-types.js';
 import type { Context } from '../context.js';
 import { accountPath, listAll, resolveAccountId } from '../resolve.js';
-import { jetStreamRows, plainLimitRows } from '../limits-view.js';
+import { bytesText, jetStreamRows, plainLimitRows } from '../limits-view.js';
 import { formatFields, formatTable } from '../table.js';
 
 export function registerAccounts(program: Command, ctx: Context): void {
@@ -85,6 +85,56 @@ export function registerAccounts(program: Command, ctx: Context): void {
         return s;
       });
     });
+
+  accounts
+    .command('usage [account]')
+    .description('what the brokers reported for an account this month (or --from/--to): messages, bytes, connections, JetStream storage')
+    .option('--from <instant>', 'start (ISO 8601; default: the start of this month)')
+    .option('--to <instant>', 'end (ISO 8601; default: now)')
+    .option('--json', 'print JSON (totals and hourly rows)')
+    .action(async (ref: string | undefined, opts: { from?: string; to?: string; json?: boolean }) => {
+      const client = await ctx.client();
+      const q = new URLSearchParams();
+      if (opts.from) q.set('from', opts.from);
+      if (opts.to) q.set('to', opts.to);
+      const path = `${accountPath(await resolveAccountId(client, ref))}/usage${q.size > 0 ? `?${q}` : ''}`;
+      const u = await client.get<Usage>(path);
+      ctx.print(opts.json, u, () => {
+        const t = u.totals;
+        return formatFields([
+          ['from', u.from],
+          ['to', u.to],
+          ['messages in', t.msgsIn],
+          ['messages out', t.msgsOut],
+          ['bytes in', bytesText(t.bytesIn)],
+          ['bytes out', bytesText(t.bytesOut)],
+          ['peak connections', t.connections],
+          ['peak subscriptions', t.subscriptions],
+          // Gauges: the highest hour's value, summed over brokers.
+          ['peak jetstream storage', bytesText(t.jsStorage ?? 0)],
+          ['peak jetstream memory', bytesText(t.jsMemory ?? 0)],
+          ['peak streams', t.jsStreams ?? 0],
+          ['peak consumers', t.jsConsumers ?? 0],
+        ]);
+      });
+    });
+}
+
+interface Usage {
+  from: string;
+  to: string;
+  totals: {
+    msgsIn: number;
+    msgsOut: number;
+    bytesIn: number;
+    bytesOut: number;
+    connections: number;
+    subscriptions: number;
+    jsMemory?: number;
+    jsStorage?: number;
+    jsStreams?: number;
+    jsConsumers?: number;
+  };
 }
 
 function indent(text: string): string {

@@ -50,6 +50,10 @@ const counters = {
   throttledMs: z.number(),
   connectionsOpened: z.number(),
   leafNodes: z.number(),
+  jsMemory: z.number(),
+  jsStorage: z.number(),
+  jsStreams: z.number(),
+  jsConsumers: z.number(),
 };
 export const usageViewSchema: z.ZodType<UsageView> = z.object({
   accountId: z.string(),
