@@ -90,6 +90,8 @@ function createStream(req: Req): object {
   if (/[\\/]/.test(name)) throw apiError(JSErr.JSStreamNameContainsPathSeparatorsErr);
   if (cfgIn.sealed) throw apiError(JSErr.JSStreamInvalidConfigF, { err: 'stream configuration for create can not be sealed' });
   if (cfgIn.mirror_direct && !cfgIn.mirror) throw apiError(JSErr.JSStreamInvalidConfigF, { err: 'stream has no mirror but does have mirror direct' });
+  // Refused rather than accepted and left empty: this broker does not copy between streams yet.
+  if (cfgIn.mirror || cfgIn.sources) throw apiError(JSErr.JSStreamCreateErrF, { err: 'stream mirrors and sources are not supported by this server yet' });
   let stream: Stream;
   try {
     stream = req.ctx.addStream(cfgIn).stream;
