@@ -145,6 +145,21 @@ describe('a three-broker cluster', () => {
   });
 });
 
+describe('lame duck', () => {
+  it("a node in lame duck mode leaves the other nodes' connect_urls", async () => {
+    const e = await node('E', [a.clusterPort]);
+    await waitFor(() => routesOf(e) === 3, 10_000);
+    const nc = await open(a);
+    await waitFor(() => (nc.info?.connect_urls ?? []).includes(`127.0.0.1:${e.port}`), 5_000);
+    const done = e.lameDuck();
+    // A hears INFO ldm from E over the route and sends its clients an INFO without E's URL.
+    await waitFor(() => !(nc.info?.connect_urls ?? []).includes(`127.0.0.1:${e.port}`), 5_000);
+    expect(nc.info?.connect_urls).toContain(`127.0.0.1:${b.port}`);
+    await done;
+    await waitFor(() => routesOf(a) === 2, 5_000);
+  });
+});
+
 describe('losing a node', () => {
   it('clients fail over to another node and keep their subscriptions', async () => {
     // D joins, a subscriber connects to it; D dies; the subscriber reconnects elsewhere.
