@@ -21,10 +21,13 @@ const PONG = Buffer.from('PONG\r\n');
 /** Secrets nats-server redacts when tracing CONNECT. */
 const SECRET_FIELDS = /"(pass|auth_token|sig)"\s*:\s*"(?:[^"\\]|\\.)*"/g;
 /**
- * A read chunk this large (a TLS record is at most 16 KiB, a plain read at most 64 KiB) says
- * the socket probably holds more: the connection yields the rest of the turn (flow.yieldTurn).
+ * A connection that has been read this many bytes since it last yielded gives up the rest of
+ * the turn (flow.yieldTurn): one plain read at most (64 KiB), or four TLS records. Fairness and
+ * publish cost pull this two ways: per 64 KiB, B's p99 under A's flood was 0.5–2 × nats-server's,
+ * at 256 KiB 3.8 ×; per-64 KiB yields cost publishers CPU (0.75 vs 0.43 µs/msg at 128 B in one
+ * A/B on a loaded machine). docs/benchmarks.md has the runs.
  */
-const YIELD_CHUNK = 16 * 1024;
+const YIELD_BYTES = 64 * 1024;
 
 /**
  * One client connection: consumes parsed operations (PUB, SUB, UNSUB, PING, PONG) and keeps
@@ -71,6 +74,8 @@ export class Client extends ClientOutput implements ClientOpHandler, TransportSi
   private maxSubs = -1;
   private maxPayload = -1;
   private readonly parser: ClientParser;
+  /** Bytes read since this connection last yielded its turn. */
+  private readSinceYield = 0;
 
   constructor(
     server: Server,
@@ -123,7 +128,10 @@ export class Client extends ClientOutput implements ClientOpHandler, TransportSi
     // The account's publish rate is charged per read chunk: over it, this socket stops being read.
     const rate = this.account.rate;
     if (rate !== null && this.inMsgs !== msgs && !this.closed && rate.charge(this.inMsgs - msgs, this.inBytes - bytes)) this.flow.throttle(rate);
-    if (chunk.length >= YIELD_CHUNK && !this.closed) this.flow.yieldTurn();
+    if ((this.readSinceYield += chunk.length) >= YIELD_BYTES && !this.closed) {
+      this.readSinceYield = 0;
+      this.flow.yieldTurn();
+    }
     // What this chunk queued for other clients is written at the end of the turn (Server.queueFlush).
   }
 

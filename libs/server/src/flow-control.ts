@@ -17,7 +17,7 @@ export class FlowControl implements Throttled {
   stalled = false;
   /** Paused until the account is back under its publish rate. */
   rateLimited = false;
-  /** Paused for the rest of this event-loop turn after a full read chunk (fairness). */
+  /** Paused for the rest of this event-loop turn after reading its share (fairness). */
   yielded = false;
   /** Producers paused because of this client's backlog; released when it drains or closes. */
   private producers: FlowControl[] | null = null;
@@ -53,11 +53,11 @@ export class FlowControl implements Throttled {
   }
 
   /**
-   * A large read chunk was just processed, so more is likely waiting in the socket: libuv would
-   * read up to 32 chunks (2 MiB) from this one connection before serving any other. Stop reading
-   * it until the turn ends (Server.resumeAtTurnEnd), so each connection gets about a chunk per
-   * turn and one flooding connection cannot hold the loop (nats-server gets the same from a
-   * goroutine per connection). No rate limit involved: a lone flood runs at full speed.
+   * This connection has been read a lot since it last yielded, so more is likely waiting in the
+   * socket: libuv would read up to 32 chunks (2 MiB) from this one connection before serving any
+   * other. Stop reading it until the turn ends (Server.resumeAtTurnEnd), so one flooding
+   * connection cannot hold the loop (nats-server gets the same from a goroutine per
+   * connection). No rate limit involved: a lone flood runs at full speed.
    */
   yieldTurn(): void {
     if (this.yielded) return;
