@@ -29,7 +29,7 @@ export interface JsUsage {
 export interface AccountLimits {
   /** Stream create (`old` null) or update, after the config checks: throw ApiError (10027, 10028, 10047, 10113, 10122, 10120). */
   checkStream(acc: AccountJs, cfg: StreamConfig, old: StreamConfig | null): void;
-  /** At publish, before the store: an ApiError refuses the message (10002 resource limits exceeded). */
+  /** At publish, before the store, with the bytes the store will count for the message: an ApiError refuses it (10002 resource limits exceeded). */
   checkPublish(acc: AccountJs, stream: Stream, size: number): ApiError | null;
   /** The `limits` object of `$JS.API.INFO` (nats-server's JetStreamAccountLimits). */
   limitsJSON(acc: AccountJs): Record<string, unknown>;

@@ -158,8 +158,18 @@ export class ApiRouter<C> {
       const route = this.routes.match(req.subject);
       if (route === undefined) continue;
       let out: object | undefined | Promise<object | undefined>;
+      if (!this.gate.enabled()) {
+        // Not counted: on nats-server the account has no jsAccount to count in, so its api
+        // counters start at 0 when a JWT update turns JetStream on.
+        if (req.reply !== '') {
+          const body = route.errorFields
+            ? { error: apiError(JSErr.JSNotEnabledForAccountErr), ...route.errorFields }
+            : { error: apiError(JSErr.JSNotEnabledForAccountErr) };
+          this.host.publish(req.reply, '', null, Buffer.from(JSON.stringify({ type: route.type, ...body })));
+        }
+        continue;
+      }
       try {
-        if (!this.gate.enabled()) throw apiError(JSErr.JSNotEnabledForAccountErr);
         out = route.handler(req);
       } catch (e) {
         this.fail(req, route, e);

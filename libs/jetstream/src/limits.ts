@@ -211,20 +211,22 @@ export class TieredAccountLimits implements AccountLimits {
   }
 
   /**
-   * nats-server's limitsExceeded, asked before a message is stored: refused once the account's
-   * usage of that storage is already over its limit (or over the per-stream cap, which nats-server
-   * 2.9.10 compares with the account's total too). The message that crosses the limit is kept.
+   * nats-server's limitsExceeded, which it asks with the message stored (and then removes it):
+   * refused when the account's usage of that storage with this message (`size`, as the store
+   * counts it) is over its limit, or over the per-stream cap, which nats-server 2.9.10 compares
+   * with the account's total too. Asked before storing here, so a stream's own discard-old limits
+   * are not credited first.
    */
-  checkPublish(acc: AccountJs, stream: Stream): ApiError | null {
+  checkPublish(acc: AccountJs, stream: Stream, size: number): ApiError | null {
     const l = this.select(stream.config);
     if (l === null) return apiError(JSErr.JSNoLimitsErr);
     if (stream.config.storage === 'memory') {
-      const used = acc.usage.memory;
+      const used = acc.usage.memory + size;
       if ((l.memoryMaxStreamBytes > 0 && used > l.memoryMaxStreamBytes) || (l.maxMemory >= 0 && used > l.maxMemory)) {
         return apiError(JSErr.JSAccountResourcesExceededErr);
       }
     } else {
-      const used = acc.usage.storage;
+      const used = acc.usage.storage + size;
       if ((l.storeMaxStreamBytes > 0 && used > l.storeMaxStreamBytes) || (l.maxStore >= 0 && used > l.maxStore)) {
         return apiError(JSErr.JSAccountResourcesExceededErr);
       }

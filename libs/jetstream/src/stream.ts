@@ -1,4 +1,4 @@
-import { StoreError, type StoredMsg, type StreamStore, type StreamState, type StoreLimits } from '@switchboard/stream-store';
+import { StoreError, fileMsgSize, memoryMsgSize, type StoredMsg, type StreamStore, type StreamState, type StoreLimits } from '@switchboard/stream-store';
 import { isSubsetMatch } from '@switchboard/subjects';
 import { ApiError, JSErr, apiError } from './errors.js';
 import {
@@ -218,7 +218,10 @@ export class Stream {
     const maxMsgSize = cfg.max_msg_size ?? -1;
     if (maxMsgSize >= 0 && hdrLen + data.length > maxMsgSize) return apiError(JSErr.JSStreamMessageExceedsMaximumErr);
     if (hdrLen > 0xffff) return apiError(JSErr.JSStreamHeaderExceedsMaximumErr);
-    const refused = this.owner.checkPublish(this, hdrLen + data.length);
+    // The bytes the store will count for it (nats-server checks account usage with the message stored).
+    const stored =
+      cfg.storage === 'memory' ? memoryMsgSize(Buffer.byteLength(subject), hdrLen, data.length) : fileMsgSize(Buffer.byteLength(subject), hdrLen, data.length);
+    const refused = this.owner.checkPublish(this, stored);
     if (refused !== null) return refused;
 
     if (cfg.retention === 'interest' && !this.anyInterest(subject)) {
