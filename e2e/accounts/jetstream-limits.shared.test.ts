@@ -135,6 +135,20 @@ describe('per-account JetStream limits in operator mode (broker vs nats-server -
     expect((await both('PUB', '$JS.API.INFO')).memory).toBe(154);
   });
 
+  it("the broker's usage event carries the account's JetStream storage (what GET /v1/accounts/:id/usage bills)", async () => {
+    const sys = await as('broker', 'SYS');
+    const sub = sys.subscribe(`$SYS.ACCOUNT.${keys.T1!.getPublicKey()}.SWITCHBOARD.USAGE`, { max: 1 });
+    await sys.flush();
+    const cred = await user('t1b', keys.T1!);
+    const nc = await connect({ servers: servers.broker.url, authenticator: jwtAuthenticator(cred.jwt, cred.key.getSeed()), reconnect: false });
+    conns.push(nc);
+    const info = await both('T1', '$JS.API.INFO');
+    for await (const m of sub) {
+      expect(JSON.parse(m.string()).jetstream).toEqual({ memory: info.memory, storage: info.storage, streams: info.streams, consumers: info.consumers });
+    }
+    expect(info.streams).toBeGreaterThan(0);
+  });
+
   it('a live JWT update raises a limit on both (and turns JetStream on for an account that had none)', async () => {
     // A JWT with the same iat as the one loaded is skipped ("jwt update skipped"): sign in a later second.
     const start = Math.floor(Date.now() / 1000);

@@ -1,4 +1,4 @@
-import { accountUsageSubject, usageEvent, usageSnapshot, type Account } from '@switchboard/accounts';
+import { accountUsageSubject, usageEvent, usageSnapshot, type Account, type JetStreamUsage } from '@switchboard/accounts';
 import { accountStat } from './accountz.js';
 import { eventId, serverInfo } from './events.js';
 import type { Server } from './server.js';
@@ -41,8 +41,21 @@ export class UsageEvents {
   }
 
   private readonly onTick = (): void => {
-    for (const acc of this.server.accounts.values()) if (acc.numConnections > 0 || acc.numLeafNodes > 0) this.send(acc);
+    // Accounts with JetStream streams report too, connected or not: stored bytes are billed while idle.
+    for (const acc of this.server.accounts.values()) if (acc.numConnections > 0 || acc.numLeafNodes > 0 || this.storing(acc.name)) this.send(acc);
   };
+
+  /** The account's JetStream gauges (`$JS.API.INFO`'s counts), when it has JetStream here. */
+  private jetStreamUsage(name: string): JetStreamUsage | undefined {
+    const a = this.server.jetstream?.js.accounts.get(name);
+    if (a === undefined || !a.enabled) return undefined;
+    return { memory: a.usage.memory, storage: a.usage.storage, streams: a.streams.size, consumers: a.consumerCount() };
+  }
+
+  private storing(name: string): boolean {
+    const a = this.server.jetstream?.js.accounts.get(name);
+    return a !== undefined && a.enabled && a.streams.size > 0;
+  }
 
   private send(acc: Account<Subscription>): void {
     const id = eventId();
@@ -55,7 +68,9 @@ export class UsageEvents {
     const usage = usageSnapshot(acc.usage, acc.numConnections, acc.sublist.count());
     this.publish(
       accountUsageSubject(acc.name),
-      JSON.stringify(usageEvent({ id: eventId(), timestamp, server, account: acc.name, usage, leafNodes: acc.numLeafNodes })),
+      JSON.stringify(
+        usageEvent({ id: eventId(), timestamp, server, account: acc.name, usage, leafNodes: acc.numLeafNodes, jetstream: this.jetStreamUsage(acc.name) }),
+      ),
     );
   }
 }
