@@ -1,10 +1,17 @@
-// The control plane as its own process, as deployed: `apps/control-plane/src/main.ts` under swc-node
-// (Nest needs decorator metadata, which tsx does not emit).
-import { startControlPlaneProcess } from '@switchboard/testing';
+// The control plane as its own process, as the image runs it: the compiled `apps/control-plane/dist/main.js`
+// with NODE_ENV=production (infra/Dockerfile). `npm run bench:control-plane` builds it first.
+// CP_NODE_OPTIONS adds node flags to that process only, e.g. CP_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/cp-prof".
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT, startChild } from '@switchboard/testing';
+
+const MAIN = path.join(REPO_ROOT, 'apps/control-plane/dist/main.js');
 
 /** Starts it and waits until /healthz answers 200; `stop` sends SIGTERM and waits for the exit. */
-export async function startControlPlane(env: Record<string, string>, api: string): Promise<{ stop(): Promise<void> }> {
-  const child = startControlPlaneProcess([], env);
+export async function startControlPlane(env: Record<string, string>, api: string): Promise<{ pid: number; stop(): Promise<void> }> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npm run build, or tsc -b apps/control-plane)`);
+  const extra = (process.env.CP_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  const child = startChild(process.execPath, [...extra, MAIN], { env: { ...process.env, NODE_ENV: 'production', ...env } });
   let gone = false;
   void child.exited.then(() => (gone = true));
   const deadline = Date.now() + 120_000;
@@ -22,9 +29,20 @@ export async function startControlPlane(env: Record<string, string>, api: string
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
+    pid: child.proc.pid!,
     async stop() {
       child.proc.kill('SIGTERM');
       await child.exited;
     },
   };
 }
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) in parentheses: utime is the 14th field, stime the 15th.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+}
+// USER_HZ: 100 on every Linux architecture Node supports.
+const CLOCK_TICKS = 100;

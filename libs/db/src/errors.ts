@@ -18,9 +18,30 @@ export function classifyDbError(e: unknown): DbError | null {
       return { kind: 'not_found', fields: [] };
     case 'P2003':
       return { kind: 'foreign_key', fields: [] };
+    case 'P2010':
+      return rawQueryError(e.meta);
     default:
       return null;
   }
+}
+
+// A raw query's failure (hot paths written in SQL) carries the driver adapter's classification.
+function rawQueryError(meta: Record<string, unknown> | undefined): DbError | null {
+  const cause = (meta?.driverAdapterError as { cause?: AdapterCause & { kind?: string } } | undefined)?.cause;
+  if (cause?.kind === 'UniqueConstraintViolation') return { kind: 'unique', fields: rawUniqueFields(cause) };
+  if (cause?.kind === 'ForeignKeyConstraintViolation') return { kind: 'foreign_key', fields: [] };
+  return null;
+}
+
+// No model is named: columns are known from every model's fields (snake_case of the field names).
+function rawUniqueFields(cause: AdapterCause): string[] {
+  const byColumn = new Map<string, string>();
+  for (const model of Object.values(Prisma.ModelName)) for (const [c, f] of columnsToFields(model)) byColumn.set(c, f);
+  const columns = cause.constraint?.fields;
+  if (Array.isArray(columns)) return columns.map((c) => byColumn.get(c.replace(/^"|"$/g, '')) ?? c);
+  const index = cause.constraint?.index;
+  if (!index || !cause.table || !index.startsWith(`${cause.table}_`) || !index.endsWith('_key')) return [];
+  return splitColumns(index.slice(cause.table.length + 1, -'_key'.length), byColumn);
 }
 
 interface AdapterCause {

@@ -25,3 +25,4 @@ export type {
   Invite,
 } from './generated/client.js';
 export { freshDatabase, type FreshDatabase } from './testing.js';
+export { uuidv7 } from './uuid.js';

@@ -1,7 +1,7 @@
 // The same model checks, run against real PostgreSQL and against embedded PGlite.
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { classifyDbError, type Db } from '@switchboard/db';
+import { classifyDbError, uuidv7, type Db } from '@switchboard/db';
 
 const key = (prefix: string) => `${prefix}${randomBytes(27).toString('hex').toUpperCase().slice(0, 55)}`;
 
@@ -118,6 +118,22 @@ export function modelCases(client: () => Db): void {
     await prisma.member.create({ data: { tenantId: t.id, email: 'm@x.test' } });
     const e2 = await caught(prisma.member.create({ data: { tenantId: t.id, email: 'm@x.test' } }));
     expect(classifyDbError(e2)).toEqual({ kind: 'unique', fields: ['tenantId', 'email'] });
+  });
+
+  it('maps the violations of raw statements (hot paths written in SQL) the same way', async () => {
+    const prisma = client();
+    const plan = await prisma.plan.create({ data: { name: `p-${randomBytes(3).toString('hex')}` } });
+    const email = `raw-${randomBytes(4).toString('hex')}@x.test`;
+    const t = await prisma.tenant.create({ data: { name: 'a', email, planId: plan.id } });
+    await prisma.member.create({ data: { tenantId: t.id, email: 'm@x.test' } });
+    const dup = await caught(prisma.$queryRaw`
+      WITH m AS (INSERT INTO members (id, tenant_id, email, updated_at) VALUES (${uuidv7()}::uuid, ${t.id}::uuid, 'm@x.test', now()) RETURNING id)
+      SELECT id FROM m`);
+    expect(classifyDbError(dup)).toEqual({ kind: 'unique', fields: ['tenantId', 'email'] });
+    const dangling = await caught(
+      prisma.$executeRaw`INSERT INTO members (id, tenant_id, email, updated_at) VALUES (${uuidv7()}::uuid, '0190b6a4-0000-7000-8000-000000000000'::uuid, 'x@x.test', now())`,
+    );
+    expect(classifyDbError(dangling)?.kind).toBe('foreign_key');
   });
 
   it('maps missing rows and dangling references', async () => {

@@ -2,7 +2,7 @@
 // bootstrap): under the account row's lock, rebuilt whole from the rows, validated with
 // nats-server's rules, signed with a later iat than the last, written back.
 import type { KeyPair } from '@nats-io/nkeys';
-import type { Prisma } from '@switchboard/db';
+import { Prisma } from '@switchboard/db';
 import { accountIssues, encode, jetStreamLimitsIssues, type AccountClaims, type ClaimIssue } from '@switchboard/nats-jwt';
 import { accountClaims, type AccountSpec } from './account.js';
 import { IssuerError } from './errors.js';
@@ -11,16 +11,96 @@ import { effectiveLimits, limitsOf, UNLIMITED, type Limits } from './limits.js';
 /** A Prisma client inside `$transaction(async (tx) => …)`. */
 export type Tx = Prisma.TransactionClient;
 
-/** What an account JWT is built from. */
-const ROWS = {
-  tenant: { include: { plan: true } },
-  signingKeys: { where: { revokedAt: null }, orderBy: { createdAt: 'asc' } },
-  exports: { orderBy: { createdAt: 'asc' } },
-  imports: { orderBy: { createdAt: 'asc' } },
-  users: { where: { revokedAt: { not: null } }, select: { publicKey: true, revokedAt: true } },
-} satisfies Prisma.AccountInclude;
+/** What an account JWT is built from: the account row, its tenant's status and plan, and its live rows. */
+export interface AccountRows {
+  id: string;
+  publicKey: string;
+  name: string;
+  jwt: string;
+  jwtIssuedAt: Date;
+  limits: unknown;
+  overQuotaSince: Date | null;
+  tenant: { status: string; plan: Parameters<typeof limitsOf>[0] } | null;
+  /** Active signing keys, oldest first. */
+  signingKeys: Array<{ publicKey: string }>;
+  exports: Array<{
+    name: string;
+    subject: string;
+    type: 'stream' | 'service';
+    tokenRequired: boolean;
+    responseType: string | null;
+    accountTokenPosition: number | null;
+  }>;
+  imports: Array<{
+    name: string;
+    exporterPublicKey: string;
+    subject: string;
+    localSubject: string | null;
+    type: 'stream' | 'service';
+    activationToken: string | null;
+  }>;
+  /** Revoked users only. */
+  users: Array<{ publicKey: string; revokedAt: Date | null }>;
+}
 
-export type AccountRows = Prisma.AccountGetPayload<{ include: typeof ROWS }>;
+interface RowsQueryResult {
+  id: string;
+  publicKey: string;
+  name: string;
+  jwt: string;
+  jwtIssuedAt: Date;
+  limits: unknown;
+  overQuotaSince: Date | null;
+  tenantStatus: string | null;
+  plan: Record<string, number | string | null> | null;
+  signingKeys: Array<{ publicKey: string }>;
+  exports: AccountRows['exports'];
+  imports: AccountRows['imports'];
+  users: Array<{ publicKey: string; revokedAt: string }>;
+}
+
+const camel = (k: string) => k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/**
+ * The rows of one account in one round trip (Prisma's include took seven): the caller holds the
+ * account's lock, and this statement's snapshot is taken after it (READ COMMITTED), so it sees
+ * what a transaction that held the lock before committed.
+ */
+export async function loadAccountRows(tx: Tx, accountId: string): Promise<AccountRows> {
+  const rows = await tx.$queryRaw<RowsQueryResult[]>`
+    SELECT a.id::text AS id, a.public_key AS "publicKey", a.name, a.jwt, a.jwt_issued_at AS "jwtIssuedAt", a.limits,
+           a.over_quota_since AS "overQuotaSince", t.status::text AS "tenantStatus", to_jsonb(p) AS plan,
+           (SELECT coalesce(json_agg(json_build_object('publicKey', k.public_key) ORDER BY k.created_at, k.id), '[]')
+              FROM account_signing_keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL) AS "signingKeys",
+           (SELECT coalesce(json_agg(json_build_object('name', e.name, 'subject', e.subject, 'type', e.type, 'tokenRequired', e.token_required,
+                     'responseType', e.response_type, 'accountTokenPosition', e.account_token_position) ORDER BY e.created_at, e.id), '[]')
+              FROM exports e WHERE e.account_id = a.id) AS exports,
+           (SELECT coalesce(json_agg(json_build_object('name', i.name, 'exporterPublicKey', i.exporter_public_key, 'subject', i.subject,
+                     'localSubject', i.local_subject, 'type', i.type, 'activationToken', i.activation_token) ORDER BY i.created_at, i.id), '[]')
+              FROM imports i WHERE i.account_id = a.id) AS imports,
+           (SELECT coalesce(json_agg(json_build_object('publicKey', u.public_key, 'revokedAt', u.revoked_at)), '[]')
+              FROM users u WHERE u.account_id = a.id AND u.revoked_at IS NOT NULL) AS users
+    FROM accounts a LEFT JOIN tenants t ON t.id = a.tenant_id LEFT JOIN plans p ON p.id = t.plan_id
+    WHERE a.id = ${accountId}::uuid`;
+  const r = rows[0];
+  // As Prisma's findUniqueOrThrow: the API answers 404.
+  if (!r) throw new Prisma.PrismaClientKnownRequestError(`account ${accountId} not found`, { code: 'P2025', clientVersion: Prisma.prismaVersion.client });
+  const plan = r.plan ? Object.fromEntries(Object.entries(r.plan).map(([k, v]) => [camel(k), v])) : null;
+  return {
+    id: r.id,
+    publicKey: r.publicKey,
+    name: r.name,
+    jwt: r.jwt,
+    jwtIssuedAt: r.jwtIssuedAt,
+    limits: r.limits,
+    overQuotaSince: r.overQuotaSince,
+    tenant: r.tenantStatus === null || plan === null ? null : { status: r.tenantStatus, plan: plan as Parameters<typeof limitsOf>[0] },
+    signingKeys: r.signingKeys,
+    exports: r.exports,
+    imports: r.imports,
+    users: r.users.map((u) => ({ publicKey: u.publicKey, revokedAt: new Date(u.revokedAt) })),
+  };
+}
 
 export interface SignedAccount {
   jwt: string;
@@ -99,7 +179,7 @@ export function signAccount(spec: AccountSpec, signer: KeyPair, opts: SignAccoun
 /** Re-signs an account's JWT from its rows inside `tx` (taking the row lock) and stores it. */
 export async function resignAccount(tx: Tx, accountId: string, signer: KeyPair, now = Date.now()): Promise<SignedAccount & { publicKey: string }> {
   await lockAccount(tx, accountId);
-  const a = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: ROWS });
+  const a = await loadAccountRows(tx, accountId);
   // A row made with an empty JWT (new account) has no iat to follow.
   const signed = signAccount(accountSpecOf(a), signer, { now, after: a.jwt ? a.jwtIssuedAt : null });
   await tx.account.update({ where: { id: a.id }, data: { jwt: signed.jwt, jwtIssuedAt: signed.issuedAt } });

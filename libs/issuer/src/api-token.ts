@@ -20,8 +20,14 @@ export interface ApiTokenClaims {
 const ISSUER = 'switchboard';
 const AUDIENCE = 'switchboard-api';
 
+// Tokens verified before, by their text: every API call presents its token again, and jose's
+// verification (a WebCrypto key import and HMAC on the thread pool) cost more than the rest of
+// authentication. A hit still has its expiry checked; the caller still checks the token's row.
+const MAX_VERIFIED = 10_000;
+
 export class ApiTokenSigner {
   readonly #key: Uint8Array;
+  readonly #verified = new Map<string, ApiTokenClaims>();
 
   constructor(key: Uint8Array) {
     if (key.length < 32) throw new Error('API token key must be at least 32 bytes');
@@ -42,6 +48,19 @@ export class ApiTokenSigner {
 
   /** Claims of a token we issued; IssuerError('unauthorized') for anything else (bad, foreign, expired). */
   async verify(token: string, now = Date.now()): Promise<ApiTokenClaims> {
+    const hit = this.#verified.get(token);
+    if (hit) {
+      // As jose: expired once the current second reaches exp.
+      if (hit.expiresAt && Math.floor(now / 1000) >= hit.expiresAt.getTime() / 1000) throw new IssuerError('unauthorized', 'token expired');
+      return hit;
+    }
+    const claims = await this.#verify(token, now);
+    if (this.#verified.size >= MAX_VERIFIED) this.#verified.clear();
+    this.#verified.set(token, claims);
+    return claims;
+  }
+
+  async #verify(token: string, now: number): Promise<ApiTokenClaims> {
     let payload;
     try {
       ({ payload } = await jwtVerify(token, this.#key, {
@@ -59,13 +78,13 @@ export class ApiTokenSigner {
     }
     const tenant = typeof payload.tenant === 'string' ? payload.tenant : undefined;
     if ((role === 'operator_admin') !== (tenant === undefined)) throw new IssuerError('unauthorized', 'invalid token');
-    return {
+    return Object.freeze({
       sub: payload.sub,
       role,
       jti: payload.jti,
       ...(tenant ? { tenant } : {}),
       ...(payload.exp ? { expiresAt: new Date(payload.exp * 1000) } : {}),
-    };
+    });
   }
 
   // The key never reaches a log.

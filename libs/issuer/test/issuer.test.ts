@@ -3,7 +3,7 @@ import { createAccount, createUser, fromSeed } from '@nats-io/nkeys';
 import { describe, expect, it } from 'vitest';
 import { authorizeUser, checkAccount, checkActivation, decode, trustOperators, verify, type AccountClaims, type OperatorClaims } from '@switchboard/nats-jwt';
 import { limitsFromClaims } from '@switchboard/accounts';
-import { Keyring, generateMasterKey, openSeed } from '@switchboard/secrets';
+import { Keyring, generateMasterKey, openSeed, sealSeed } from '@switchboard/secrets';
 import {
   ApiTokenSigner,
   IssuerError,
@@ -67,6 +67,24 @@ describe('operator bootstrap', () => {
     // and each envelope opens only for its own public key
     expect(() => openSeed(keyring, op.publicKey, op.signingKey.seedEnc)).toThrow();
     expect(openSigner(keyring, op).getPublicKey()).toBe(op.publicKey);
+  });
+});
+
+describe('opened signing keys', () => {
+  it('are opened once per keyring and envelope, and an envelope of another key is still refused', () => {
+    const k = newSealedKey(keyring, 'account');
+    const first = openSigner(keyring, k);
+    expect(openSigner(keyring, { publicKey: k.publicKey, seedEnc: Uint8Array.from(k.seedEnc) })).toBe(first);
+    // The same seed sealed again (a master key rotation re-seals): opened again, same key.
+    const resealed = { publicKey: k.publicKey, seedEnc: new Uint8Array(sealSeed(keyring, k.publicKey, k.pair.getSeed())) };
+    const again = openSigner(keyring, resealed);
+    expect(again).not.toBe(first);
+    expect(again.getPublicKey()).toBe(k.publicKey);
+    // Another row's envelope under this public key fails, even though this key is open.
+    const other = newSealedKey(keyring, 'account');
+    expect(() => openSigner(keyring, { publicKey: k.publicKey, seedEnc: other.seedEnc })).toThrow(/authentication/);
+    // Another keyring does not share what this one opened.
+    expect(() => openSigner(new Keyring([generateMasterKey()]), k)).toThrow();
   });
 });
 
@@ -285,6 +303,16 @@ describe('API tokens', () => {
     const tenantless = await signer.issue({ sub: 'm', role: 'tenant_admin', jti: 'j' });
     await expect(signer.verify(tenantless)).rejects.toThrow('invalid token');
     await expect(signer.verify('garbage')).rejects.toThrow('invalid token');
+  });
+
+  it('a token verified once still expires, and a refused one is refused again', async () => {
+    const t = await signer.issue({ sub: 'm', role: 'tenant_member', tenant: 't', jti: 'j', expiresAt: new Date(3_600_000) }, 0);
+    expect(await signer.verify(t, 1_000)).toMatchObject({ jti: 'j', expiresAt: new Date(3_600_000) });
+    expect(await signer.verify(t, 3_599_999)).toMatchObject({ jti: 'j' });
+    await expect(signer.verify(t, 3_600_000)).rejects.toThrow('token expired');
+    const other = await new ApiTokenSigner(new Uint8Array(32).fill(9)).issue({ sub: 'm', role: 'tenant_admin', tenant: 't', jti: 'k' });
+    await expect(signer.verify(other)).rejects.toThrow('invalid token');
+    await expect(signer.verify(other)).rejects.toThrow('invalid token');
   });
 });
 

@@ -141,40 +141,43 @@ export function verifySignature(key: string, data: Uint8Array, sig: Uint8Array):
   }
 }
 
-const signKeys = new WeakMap<KeyPair, KeyObject>();
-const publicKeys = new WeakMap<KeyPair, string>();
+// Per key pair: its ed25519 private KeyObject and public nkey, derived once through node:crypto.
+// @nats-io/nkeys derives both with tweetnacl on every getPublicKey()/sign() (~10 ms each here).
+interface NodeKeys {
+  privateKey: KeyObject;
+  publicKey: string;
+}
+const nodeKeys = new WeakMap<KeyPair, NodeKeys>();
 
-/** kp.getPublicKey(), remembered: nkeys re-derives it from the seed (~10 ms in tweetnacl) on every call. */
-export function publicKeyOf(kp: KeyPair): string {
-  let pk = publicKeys.get(kp);
-  if (pk === undefined) {
-    try {
-      pk = kp.getPublicKey();
-    } catch {
-      throw new JwtError('bad_key', 'signer is not a usable key pair');
-    }
-    publicKeys.set(kp, pk);
+function nodeKeysOf(kp: KeyPair): NodeKeys {
+  let k = nodeKeys.get(kp);
+  if (k) return k;
+  let seed: Uint8Array;
+  try {
+    seed = kp.getSeed();
+  } catch {
+    throw new JwtError('bad_key', 'signer is not a usable key pair');
   }
-  return pk;
+  const raw = decodeChecked(Buffer.from(seed).toString('latin1'));
+  if (!raw || raw.length !== 34 || (raw[0]! & 0xf8) !== KeyPrefix.Seed) throw new JwtError('bad_key', 'signing key pair has an invalid seed');
+  const prefix = ((raw[0]! & 7) << 5) | ((raw[1]! & 0xf8) >> 3);
+  if (!isPublicPrefix(prefix)) throw new JwtError('bad_key', 'signing key pair is not an ed25519 nkey');
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, raw.subarray(2)]), format: 'der', type: 'pkcs8' });
+  raw.fill(0);
+  const der = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  k = { privateKey, publicKey: encodePublicKey(prefix as KeyPrefix, der.subarray(der.length - 32)) };
+  nodeKeys.set(kp, k);
+  return k;
+}
+
+/** kp.getPublicKey(), derived once per key pair with node:crypto (nkeys re-derives it in tweetnacl on every call). */
+export function publicKeyOf(kp: KeyPair): string {
+  return nodeKeysOf(kp).publicKey;
 }
 
 /** Signs with an nkeys KeyPair through Node's ed25519 (same signature as kp.sign, far faster). */
 export function signWith(kp: KeyPair, data: Uint8Array): Uint8Array {
-  let ko = signKeys.get(kp);
-  if (!ko) {
-    let seed: Uint8Array;
-    try {
-      seed = kp.getSeed();
-    } catch {
-      throw new JwtError('bad_key', 'signing key pair has no seed');
-    }
-    const raw = decodeChecked(Buffer.from(seed).toString('latin1'));
-    if (!raw || raw.length !== 34 || (raw[0]! & 0xf8) !== KeyPrefix.Seed) throw new JwtError('bad_key', 'signing key pair has an invalid seed');
-    ko = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, raw.subarray(2)]), format: 'der', type: 'pkcs8' });
-    raw.fill(0);
-    signKeys.set(kp, ko);
-  }
-  return edSign(null, data, ko);
+  return edSign(null, data, nodeKeysOf(kp).privateKey);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createAccount, createOperator, createServer, createUser, fromPublic } from '@nats-io/nkeys';
+import { createAccount, createOperator, createServer, createUser, fromPublic, fromSeed } from '@nats-io/nkeys';
 import {
   encodePublicKey,
   isAccountKey,
@@ -10,6 +10,7 @@ import {
   newPublicKey,
   publicKeyOfSeed,
   publicKeyBytes,
+  publicKeyOf,
   seedRole,
   signWith,
   verifySignature,
@@ -22,6 +23,21 @@ describe('nkeys compatibility', () => {
 
   it('signWith gives the same signature as the nkeys key pair (ed25519 is deterministic)', () => {
     expect(Buffer.from(signWith(user, data))).toEqual(Buffer.from(user.sign(data)));
+  });
+
+  it('publicKeyOf (node:crypto) gives the public key nkeys derives, for every kind of key pair', () => {
+    for (const make of [createOperator, createAccount, createUser, createServer]) {
+      for (let i = 0; i < 20; i++) {
+        const kp = make();
+        // A fresh pair from the same seed: nothing remembered from an earlier call.
+        expect(publicKeyOf(fromSeed(kp.getSeed()))).toBe(kp.getPublicKey());
+      }
+    }
+  });
+
+  it('publicKeyOf and signWith refuse a pair without a seed', () => {
+    expect(() => publicKeyOf(fromPublic(user.getPublicKey()) as never)).toThrow(/not a usable key pair/);
+    expect(() => signWith(fromPublic(user.getPublicKey()) as never, data)).toThrow(/not a usable key pair/);
   });
 
   it('verifySignature agrees with nkeys on good and bad signatures', () => {

@@ -91,17 +91,29 @@ export class AccountStore {
     if (d === 'unchanged') return { status: 'unchanged' };
     if (d === 'stale')
       return { status: 'stale', reason: `account ${pubkey}: the held JWT (iat ${held!.claims.iat}) is newer than the one offered (iat ${a.claims.iat})` };
+    // Applied to live connections before the disk write: a revocation must not wait for an fsync
+    // (nats-server's DirJWTStore calls back after a plain write, without one). The offer still
+    // resolves, and the claims update is answered, only once the file is on disk.
+    const next = { jwt, claims: a.claims };
+    this.held.set(pubkey, next);
+    if (held !== undefined) this.emit({ pubkey, jwt, claims: a.claims, previous: held.jwt });
     if (this.disk !== undefined) {
       try {
         await this.disk.write(pubkey, jwt);
       } catch (e) {
         const reason = `could not save account ${pubkey} JWT in ${this.disk.dir}: ${(e as Error).message}`;
-        if (this.persist === 'required') return { status: 'rejected', reason };
+        if (this.persist === 'required') {
+          // Not stored: a retry of the same JWT must write it again, so it may not look unchanged.
+          // Connections it already cut stay cut (the safe side).
+          if (this.held.get(pubkey) === next) {
+            if (held === undefined) this.held.delete(pubkey);
+            else this.held.set(pubkey, held);
+          }
+          return { status: 'rejected', reason };
+        }
         this.logger?.warn(`account resolver: ${reason}`);
       }
     }
-    this.held.set(pubkey, { jwt, claims: a.claims });
-    if (held !== undefined) this.emit({ pubkey, jwt, claims: a.claims, previous: held.jwt });
     return { status: 'stored', claims: a.claims, previous: held?.jwt };
   }
 

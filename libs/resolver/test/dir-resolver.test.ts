@@ -1,7 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DirResolver, DiskCache } from '../src/index.js';
+import { AccountStore } from '../src/account-store.js';
 import { createAccount, makeOperator, recordingLogger, tempDir } from './helpers.js';
 
 const op = makeOperator();
@@ -97,5 +98,57 @@ describe('DirResolver (resolver { type: full|cache, dir })', () => {
     expect(s).toMatchObject({ status: 'rejected' });
     expect(s.status === 'rejected' && s.reason).toMatch(/could not save/);
     expect(await r.fetch(key)).toBeUndefined();
+  });
+});
+
+describe('updates and the disk', () => {
+  /** The real DiskCache, with each write held until the test lets it go (or fails it). */
+  class GatedDisk extends DiskCache {
+    readonly gates: Array<{ open(): void; fail(e: Error): void }> = [];
+    override async write(pubkey: string, jwt: string): Promise<void> {
+      await new Promise<void>((resolve, reject) => this.gates.push({ open: resolve, fail: reject }));
+      return super.write(pubkey, jwt);
+    }
+  }
+
+  it('an update reaches listeners (live connections) before its file is written; the offer resolves after', async () => {
+    const disk = new GatedDisk(tmp.dir);
+    const store = new AccountStore({ trust: op.trust, disk });
+    const first = store.offer(key, op.issue(acct, { issuedAt: t0 - 10_000 }));
+    await vi.waitFor(() => expect(disk.gates).toHaveLength(1));
+    disk.gates[0]!.open();
+    expect((await first).status).toBe('stored');
+    const seen: string[] = [];
+    store.onUpdate((u) => seen.push(u.jwt));
+    const newer = op.issue(acct, { issuedAt: t0 });
+    let settled = false;
+    const offered = store.offer(key, newer).then((r) => ((settled = true), r));
+    await vi.waitFor(() => expect(disk.gates).toHaveLength(2));
+    expect(seen).toEqual([newer]);
+    expect(settled).toBe(false);
+    disk.gates[1]!.open();
+    expect((await offered).status).toBe('stored');
+    expect(readFileSync(join(tmp.dir, `${key}.jwt`), 'utf8')).toBe(newer);
+  });
+
+  it('a failed write of a required store is refused and forgotten, so the same JWT offered again is written', async () => {
+    const disk = new GatedDisk(tmp.dir);
+    const store = new AccountStore({ trust: op.trust, disk, persist: 'required' });
+    const older = op.issue(acct, { issuedAt: t0 - 10_000 });
+    const first = store.offer(key, older);
+    await vi.waitFor(() => expect(disk.gates).toHaveLength(1));
+    disk.gates[0]!.open();
+    await first;
+    const newer = op.issue(acct, { issuedAt: t0 });
+    const failing = store.offer(key, newer);
+    await vi.waitFor(() => expect(disk.gates).toHaveLength(2));
+    disk.gates[1]!.fail(new Error('disk full'));
+    expect(await failing).toMatchObject({ status: 'rejected' });
+    expect(store.get(key)?.jwt).toBe(older);
+    const retry = store.offer(key, newer);
+    await vi.waitFor(() => expect(disk.gates).toHaveLength(3));
+    disk.gates[2]!.open();
+    expect((await retry).status).toBe('stored');
+    expect(readFileSync(join(tmp.dir, `${key}.jwt`), 'utf8')).toBe(newer);
   });
 });

@@ -16,6 +16,7 @@ import { READ_ONLY_ROLES, SAFE_METHODS, sameSecret } from '@switchboard/identity
 import { CSRF_HEADER, readCookie, SESSION_COOKIE } from '../sessions/cookies.js';
 import { sessionCaller } from '../sessions/session-auth.js';
 import { PUBLIC_KEY, READ_ONLY_OK_KEY, ROLES_KEY, type Caller } from './caller.js';
+import { tokenRow } from './token-row.js';
 
 const BEARER = /^bearer[ \t]+(\S+)[ \t]*$/i;
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -69,13 +70,13 @@ export class AuthGuard implements CanActivate {
       if (e instanceof IssuerError) throw new UnauthorizedException(e.message);
       throw e;
     }
-    const row = await this.db.prisma.apiToken.findUnique({ where: { id: claims.jti }, include: { tenant: { select: { status: true } } } });
+    const row = await tokenRow(this.db.prisma, claims.jti);
     if (!row || row.tokenHash !== d.toString('hex') || row.role !== claims.role || (row.tenantId ?? undefined) !== claims.tenant) {
       throw new UnauthorizedException('invalid token');
     }
     if (row.revokedAt) throw new UnauthorizedException('token revoked');
     if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new UnauthorizedException('token expired');
-    if (row.tenant && isSuspended(row.tenant.status)) throw new ForbiddenException('tenant suspended');
+    if (row.tenantStatus !== null && isSuspended(row.tenantStatus)) throw new ForbiddenException('tenant suspended');
     return {
       role: claims.role,
       tenantId: claims.tenant,

@@ -1,16 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Database, User } from '@switchboard/db';
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { uuidv7, type Database } from '@switchboard/db';
 import { checkUserPublicKey, expiryOf, issueUserJwt, openSigner, type UserPermissionsInput } from '@switchboard/issuer';
 import type { Keyring } from '@switchboard/secrets';
 import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { AuditService } from '../audit/audit.service.js';
-import { notFound, type Caller } from '../auth/caller.js';
+import { notFound, tenantScope, type Caller } from '../auth/caller.js';
 import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE, KEYRING } from '../tokens.js';
 import type { CreateUser, UserView } from './user.schema.js';
+import { insertUser, IssuingAccounts, userInAccount, type UserRow } from './user-rows.js';
 
-const view = (u: User): UserView => ({
+const view = (u: UserRow): UserView => ({
   id: u.id,
   accountId: u.accountId,
   name: u.name,
@@ -24,6 +25,8 @@ const view = (u: User): UserView => ({
 
 @Injectable()
 export class UsersService {
+  private readonly issuing = new IssuingAccounts();
+
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(KEYRING) private readonly keyring: Keyring,
@@ -50,35 +53,44 @@ export class UsersService {
     return view(u);
   }
 
+  /** Signs a user JWT with the account's newest signing key; the user row and its audit row are written together. */
   async create(caller: Caller, accountId: string, input: CreateUser): Promise<UserView> {
     const publicKey = checkUserPublicKey(input.publicKey);
     const expiresAt = expiryOf(input);
     const permissions: UserPermissionsInput = input.permissions ?? {};
-    return this.db.prisma.$transaction(async (tx) => {
-      const a = await this.accounts.find(caller, accountId, tx);
-      const sk = await tx.accountSigningKey.findFirst({ where: { accountId, revokedAt: null }, orderBy: { createdAt: 'desc' }, omit: { seedEnc: false } });
-      if (!sk) throw notFound('signing key');
+    const tenantId = tenantScope(caller).tenantId;
+    // A second pass only when the remembered signing key was rotated or revoked meanwhile.
+    for (let pass = 0; pass < 2; pass++) {
+      const a = await this.issuing.get(this.db.prisma, accountId, tenantId);
+      if (!a) throw notFound('account');
+      if (!a.signingKey) throw notFound('signing key');
       const jwt = issueUserJwt(
         { publicKey, name: input.name, account: a.publicKey, permissions, expiresAt, bearer: input.bearer },
-        openSigner(this.keyring, sk),
+        openSigner(this.keyring, a.signingKey),
       );
-      const u = await tx.user.create({ data: { accountId, name: input.name, publicKey, permissions: permissions as object, jwt, expiresAt } });
-      await this.audit.record(tx, caller, {
-        tenantId: a.tenantId,
-        action: 'user.create',
-        targetType: 'user',
-        targetId: u.id,
-        details: { accountId, name: u.name, publicKey },
+      const u = await insertUser(this.db.prisma, {
+        id: uuidv7(),
+        accountId,
+        name: input.name,
+        publicKey,
+        permissions,
+        jwt,
+        expiresAt,
+        signedBy: a.signingKey.publicKey,
+        audit: { tenantId: a.tenantId, actor: caller.actor, details: { accountId, name: input.name, publicKey } },
       });
-      return view(u);
-    });
+      if (u) return view(u);
+      this.issuing.forget(accountId);
+    }
+    throw new ConflictException('the account signing key changed while the user was being issued: try again');
   }
 
   /** Adds the user to the account JWT's revocations (re-signed, then propagated). */
   async revoke(caller: Caller, accountId: string, userId: string): Promise<{ revokedAt: Date }> {
     return this.jwts.transact(async (tx, touch) => {
-      const a = await this.accounts.find(caller, accountId, tx);
-      const u = await tx.user.findFirst({ where: { id: userId, accountId } });
+      const a = await userInAccount(tx, accountId, userId, tenantScope(caller).tenantId);
+      if (!a) throw notFound('account');
+      const u = a.user;
       if (!u) throw notFound('user');
       if (u.revokedAt) return { revokedAt: u.revokedAt };
       // Whole seconds, as the JWT records it; a user JWT issued in this second is revoked too.
