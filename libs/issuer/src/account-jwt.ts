@@ -52,7 +52,7 @@ interface RowsQueryResult {
   limits: unknown;
   overQuotaSince: Date | null;
   tenantStatus: string | null;
-  plan: Record<string, number | string | null> | null;
+  plan: Record<string, number | string | boolean | null> | null;
   signingKeys: Array<{ publicKey: string }>;
   exports: AccountRows['exports'];
   imports: AccountRows['imports'];
@@ -94,7 +94,7 @@ export async function loadAccountRows(tx: Tx, accountId: string): Promise<Accoun
     jwtIssuedAt: r.jwtIssuedAt,
     limits: r.limits,
     overQuotaSince: r.overQuotaSince,
-    tenant: r.tenantStatus === null || plan === null ? null : { status: r.tenantStatus, plan: plan as Parameters<typeof limitsOf>[0] },
+    tenant: r.tenantStatus === null || plan === null ? null : { status: r.tenantStatus, plan: plan as unknown as Parameters<typeof limitsOf>[0] },
     signingKeys: r.signingKeys,
     exports: r.exports,
     imports: r.imports,
