@@ -4,6 +4,7 @@ import { accountz, accstatz, systemAccountName } from './accountz.js';
 import { connState, type ConnState, type SubState } from './conn-state.js';
 import { formatGoDuration, formatUptime } from './durations.js';
 import { clusterVarz, routez } from './routez.js';
+import { jsz, U64_MAX, U64_MAX_MARK } from './jsz.js';
 import { PROTOCOL_VERSION } from './constants.js';
 import { PROMETHEUS_CONTENT_TYPE, prometheusMetrics } from './prometheus.js';
 import type { Server } from './server.js';
@@ -394,6 +395,20 @@ export function handleMonitorRequest(
         count(httpReqStats, p);
         body = routez(server, { subs: decodeBool(query, 'subs') });
         break;
+      case '/jsz': {
+        count(httpReqStats, p);
+        const js = jsz(server, {
+          accounts: decodeBool(query, 'accounts'),
+          acc: query.get('acc') ?? '',
+          streams: decodeBool(query, 'streams'),
+          config: decodeBool(query, 'config'),
+        });
+        if (js === null) return { status: 200, contentType: 'application/json', body: '{}' };
+        const callback = query.get('callback');
+        const text = JSON.stringify(js, null, 2).replaceAll(`"${U64_MAX_MARK}"`, U64_MAX);
+        if (callback) return { status: 200, contentType: 'application/javascript', body: `${callback}(${text})` };
+        return { status: 200, contentType: 'application/json', body: text };
+      }
       case '/accstatz':
         count(httpReqStats, p);
         body = accstatz(server, decodeBool(query, 'unused'));

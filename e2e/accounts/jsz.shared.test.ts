@@ -1,0 +1,70 @@
+// /jsz on the monitoring port: the broker's keys and values next to nats-server 2.9.10's, same
+// config file (config-file accounts with and without JetStream limits), same streams.
+import { connect } from 'nats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startServer, type RunningServer, type ServerKind } from '@switchboard/testing';
+
+const config = (dir: string): string => `
+jetstream { store_dir: "${dir}/js", max_memory_store: 64MB, max_file_store: 256MB }
+accounts {
+  A: { jetstream: { max_mem: 1M, max_file: 10M, max_streams: 5 }, users: [{ user: a, password: a }] }
+  B: { jetstream: enabled, users: [{ user: b, password: b }] }
+  C: { users: [{ user: c, password: c }] }
+}
+`;
+
+const servers: Partial<Record<ServerKind, { srv: RunningServer; http: number }>> = {};
+beforeAll(async () => {
+  for (const kind of ['nats-server', 'broker'] as const) {
+    const http = await freePort();
+    const srv = await startServer(kind, { config, args: ['-m', String(http)] });
+    servers[kind] = { srv, http };
+    const nc = await connect({ servers: srv.url, user: 'a', pass: 'a' });
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: 'S', subjects: ['s.>'], max_bytes: 100000 });
+    await jsm.streams.add({ name: 'M', subjects: ['m'], storage: 'memory' as never });
+    const js = nc.jetstream();
+    for (let i = 0; i < 5; i++) await js.publish('s.x', 'hello');
+    await js.publish('m', 'mem');
+    await nc.close();
+  }
+}, 90_000);
+afterAll(async () => {
+  await Promise.all(Object.values(servers).map((s) => s.srv.stop()));
+});
+
+async function get(kind: ServerKind, q: string): Promise<{ text: string; json: Record<string, any> }> {
+  const text = await (await fetch(`http://127.0.0.1:${servers[kind]!.http}/jsz${q}`)).text();
+  return { text, json: JSON.parse(text) as Record<string, any> };
+}
+
+/** Key paths of a JSON value (arrays by their first element). */
+function shape(v: unknown, at = ''): string[] {
+  if (Array.isArray(v)) return v.length > 0 ? shape(v[0], `${at}[]`) : [`${at}[]`];
+  if (v === null || typeof v !== 'object') return [at];
+  return Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => [`${at}.${k}`, ...shape(x, `${at}.${k}`)]);
+}
+
+describe('/jsz (broker vs nats-server)', () => {
+  for (const q of ['', '?accounts=true', '?acc=A', '?acc=A&streams=true&config=true', '?acc=C']) {
+    it(`same keys and counts: /jsz${q}`, async () => {
+      const ref = await get('nats-server', q);
+      const got = await get('broker', q);
+      expect(new Set(shape(got.json))).toEqual(new Set(shape(ref.json)));
+      for (const k of ['memory', 'storage', 'reserved_memory', 'reserved_storage', 'accounts', 'streams', 'messages', 'bytes']) {
+        expect(got.json[k], k).toEqual(ref.json[k]);
+      }
+      const byName = (j: Record<string, any>) => Object.fromEntries((j.account_details ?? []).map((d: Record<string, any>) => [d.name, d]));
+      const [r, g] = [byName(ref.json), byName(got.json)];
+      for (const name of Object.keys(r)) {
+        for (const k of ['memory', 'storage', 'reserved_memory', 'reserved_storage']) expect(g[name]?.[k], `${name}.${k}`).toEqual(r[name][k]);
+      }
+    });
+  }
+
+  it('writes an unlimited account reservation as Go does: 2^64-1, not a rounded float', async () => {
+    const { text } = await get('broker', '?acc=B');
+    expect(text).toContain('"reserved_memory": 18446744073709551615');
+    expect((await get('nats-server', '?acc=B')).text).toContain('"reserved_memory": 18446744073709551615');
+  });
+});
