@@ -81,6 +81,6 @@ export { applyUserScope, isValidSubject, type TemplateContext } from './scope-te
 export { connectWindow } from './times.js';
 export { sourceAllowed } from './src-limits.js';
 export { formatCreds, parseCreds, parseDecoratedJwt, decorateJwt, decorateSeed, type Creds } from './creds.js';
-export { verifySignature, isOperatorKey, isAccountKey, isUserKey, newPublicKey, KeyPrefix, publicKeyOf } from './nkey.js';
+export { verifySignature, isOperatorKey, isAccountKey, isUserKey, newPublicKey, signWithSeed, KeyPrefix, publicKeyOf } from './nkey.js';
 export { checkActivation, type ActivationRequest, type ActivationResult, type ActivationFailureCode } from './activation-check.js';
 export { checkAccount, type AccountCheck, type AccountCheckOptions, type AccountFailureCode } from './account-check.js';

@@ -196,6 +196,15 @@ export function publicKeyOfSeed(seed: string): string | undefined {
   return encodePublicKey(role as KeyPrefix, der.subarray(der.length - 32));
 }
 
+/** Signs `data` with a seed's key through Node's ed25519 (nkeys' fromSeed loads tweetnacl); throws JwtError on a bad seed. */
+export function signWithSeed(seed: string, data: Uint8Array): Uint8Array {
+  const raw = typeof seed === 'string' && seed.length === 58 ? decodeChecked(seed) : undefined;
+  if (!raw || raw.length !== 34 || (raw[0]! & 0xf8) !== KeyPrefix.Seed) throw new JwtError('bad_key', 'nkey seed is not valid');
+  const ko = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, raw.subarray(2)]), format: 'der', type: 'pkcs8' });
+  raw.fill(0);
+  return edSign(null, data, ko);
+}
+
 /** The role letter of a seed ('U', 'A', 'O'…), from its two prefix bytes; undefined when not a valid seed. */
 export function seedRole(seed: string): 'O' | 'A' | 'U' | 'N' | 'C' | undefined {
   if (typeof seed !== 'string' || seed.length !== 58) return undefined;

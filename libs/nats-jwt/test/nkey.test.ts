@@ -13,6 +13,7 @@ import {
   publicKeyOf,
   seedRole,
   signWith,
+  signWithSeed,
   verifySignature,
 } from '../src/nkey.js';
 
@@ -62,6 +63,10 @@ describe('nkeys compatibility', () => {
       expect(publicKeyOfSeed(new TextDecoder().decode(kp.getSeed()))).toBe(kp.getPublicKey());
     }
     expect(publicKeyOfSeed('SUAM' + 'A'.repeat(54))).toBeUndefined();
+    const u = createUser();
+    const nonce = new TextEncoder().encode('nonce');
+    expect(Buffer.from(signWithSeed(new TextDecoder().decode(u.getSeed()), nonce))).toEqual(Buffer.from(u.sign(nonce)));
+    expect(() => signWithSeed('SUAM' + 'A'.repeat(54), nonce)).toThrow();
     const id = newPublicKey(KeyPrefix.Server);
     expect(id).toMatch(/^N[A-Z2-7]{55}$/);
     expect(fromPublic(id).getPublicKey()).toBe(id);

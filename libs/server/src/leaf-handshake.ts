@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { fromSeed } from '@nats-io/nkeys';
-import { parseCreds } from '@switchboard/nats-jwt';
+import { parseCreds, signWithSeed } from '@switchboard/nats-jwt';
 import { PROTOCOL_VERSION } from './constants.js';
 
 // The leaf handshake of nats-server 2.9 (server/leafnode.go): the accepting side (hub) sends
@@ -226,12 +225,8 @@ export function parseLeafConnect(json: string): LeafConnect | null {
  */
 export function signWithCredentials(path: string, nonce: string): { jwt: string; sig: string } {
   const creds = parseCreds(readFileSync(path));
-  const kp = fromSeed(new TextEncoder().encode(creds.seed));
-  try {
-    return { jwt: creds.jwt, sig: Buffer.from(kp.sign(new TextEncoder().encode(nonce))).toString('base64url') };
-  } finally {
-    kp.clear();
-  }
+  // Node's ed25519, not nkeys: the broker then never loads tweetnacl (start-up, docs/footprint.md).
+  return { jwt: creds.jwt, sig: Buffer.from(signWithSeed(creds.seed, new TextEncoder().encode(nonce))).toString('base64url') };
 }
 
 /**
