@@ -26,6 +26,9 @@ beforeAll(async () => {
     const js = nc.jetstream();
     for (let i = 0; i < 5; i++) await js.publish('s.x', 'hello');
     await js.publish('m', 'mem');
+    // A consumer with one message delivered and not acked: num_pending 4, num_ack_pending 1.
+    await jsm.consumers.add('S', { durable_name: 'C', ack_policy: 'explicit' as never });
+    expect((await (await js.consumers.get('S', 'C')).next({ expires: 5000 }))?.seq).toBe(1);
     await nc.close();
   }
 }, 90_000);
@@ -46,7 +49,15 @@ function shape(v: unknown, at = ''): string[] {
 }
 
 describe('/jsz (broker vs nats-server)', () => {
-  for (const q of ['', '?accounts=true', '?acc=A', '?acc=A&streams=true&config=true', '?acc=C']) {
+  for (const q of [
+    '',
+    '?accounts=true',
+    '?acc=A',
+    '?acc=A&streams=true&config=true',
+    '?acc=A&streams=true&consumers=true',
+    '?acc=A&consumers=true&config=true',
+    '?acc=C',
+  ]) {
     it(`same keys and counts: /jsz${q}`, async () => {
       const ref = await get('nats-server', q);
       const got = await get('broker', q);
@@ -58,7 +69,21 @@ describe('/jsz (broker vs nats-server)', () => {
       const [r, g] = [byName(ref.json), byName(got.json)];
       for (const name of Object.keys(r)) {
         for (const k of ['memory', 'storage', 'reserved_memory', 'reserved_storage']) expect(g[name]?.[k], `${name}.${k}`).toEqual(r[name][k]);
+        const consumers = (d: Record<string, any>) =>
+          (d.stream_detail ?? []).flatMap((sd: Record<string, any>) =>
+            (sd.consumer_detail ?? []).map((c: Record<string, any>) => ({
+              stream: sd.name,
+              name: c.name,
+              num_pending: c.num_pending,
+              num_ack_pending: c.num_ack_pending,
+              delivered: [c.delivered.consumer_seq, c.delivered.stream_seq],
+              ack_floor: [c.ack_floor.consumer_seq, c.ack_floor.stream_seq],
+              config: c.config && { durable_name: c.config.durable_name, ack_policy: c.config.ack_policy },
+            })),
+          );
+        expect(consumers(g[name] ?? {}), `${name} consumers`).toEqual(consumers(r[name]));
       }
+      if (q.includes('consumers')) expect(JSON.stringify(got.json)).toContain('"consumer_detail"');
     });
   }
 

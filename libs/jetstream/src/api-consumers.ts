@@ -120,6 +120,21 @@ function paged(req: Req, limit: number, list: boolean): object {
   return { total: names.length, offset, limit, consumers: list ? page.map((name) => set.get(name)!.info()) : page };
 }
 
+/**
+ * /jsz's consumer_detail for one stream (nats-server 2.9.10 monitor.go: each public consumer's
+ * info(), its config left out unless `config`), in name order. Empty when the stream has no
+ * consumer set.
+ */
+export function consumerDetailJSON(stream: { consumers: unknown }, config: boolean): Array<Record<string, unknown>> {
+  const set = stream.consumers;
+  if (!(set instanceof ConsumerSet)) return [];
+  return set.names().map((name) => {
+    const info = set.get(name)!.info();
+    if (!config) delete info.config;
+    return info;
+  });
+}
+
 /** MSG.NEXT: handed to the consumer, which answers with messages or a status; unknown consumers stay silent. */
 function next(req: Req): undefined {
   setOf(req, req.tokens[5]!)?.get(req.tokens[6]!)?.processNextRequest(req.reply, req.data);

@@ -44,5 +44,6 @@ export {
   type JwtJetStreamLimits,
 } from './limits.js';
 export { LIST_LIMIT, NAMES_LIMIT, streamInfoJSON } from './api-streams.js';
+export { consumerDetailJSON } from './api-consumers.js';
 export { appendHeaders, getHeader, getUintHeader, removeHeader } from './headers.js';
 export { parseRfc3339, rfc3339Nano, ZERO_TIME } from './json-time.js';

@@ -1,11 +1,12 @@
-import { streamInfoJSON, type AccountJs, type TieredAccountLimits } from '@switchboard/jetstream';
+import { consumerDetailJSON, streamInfoJSON, type AccountJs, type TieredAccountLimits } from '@switchboard/jetstream';
 import type { Server } from './server.js';
 
 /**
  * `/jsz` as nats-server 2.9.10 answers it (JSInfo): the server's JetStream config and totals,
  * and with `?accounts=true` or `?acc=<name>` one AccountDetail per account with JetStream
  * (reserved_memory/reserved_storage are the account's limits, -1 read as Go's uint64: 2^64-1),
- * `?streams=true` adds stream_detail (config with `?config=true`).
+ * `?streams=true` adds stream_detail (config with `?config=true`), `?consumers=true` (which implies
+ * streams) each stream's consumer_detail: the consumers' info, their config also only with config.
  */
 
 /** Written in place of 2^64-1 (JSON numbers in JS cannot hold it); the monitor swaps it back in the text. */
@@ -16,6 +17,7 @@ export interface JszOptions {
   accounts: boolean;
   acc: string;
   streams: boolean;
+  consumers: boolean;
   config: boolean;
 }
 
@@ -87,12 +89,16 @@ function accountDetail(server: Server, a: AccountJs, o: JszOptions): Record<stri
     ha_assets: 0,
     api: { total: a.api.total, errors: a.api.errors },
   };
-  if (o.streams && a.streams.size > 0) {
+  if ((o.streams || o.consumers) && a.streams.size > 0) {
     d.stream_detail = [...a.streams.values()].map((s) => {
       const info = streamInfoJSON(a, s);
       const sd: Record<string, unknown> = { name: s.name, created: info.created, cluster: { leader: server.name } };
       if (o.config) sd.config = info.config;
       sd.state = info.state;
+      if (o.consumers) {
+        const consumers = consumerDetailJSON(s, o.config);
+        if (consumers.length > 0) sd.consumer_detail = consumers;
+      }
       return sd;
     });
   }

@@ -401,6 +401,7 @@ export function handleMonitorRequest(
           accounts: decodeBool(query, 'accounts'),
           acc: query.get('acc') ?? '',
           streams: decodeBool(query, 'streams'),
+          consumers: decodeBool(query, 'consumers'),
           config: decodeBool(query, 'config'),
         });
         if (js === null) return { status: 200, contentType: 'application/json', body: '{}' };
