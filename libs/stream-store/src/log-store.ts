@@ -135,7 +135,7 @@ export class LogStore implements StreamStore {
 
   // ---------------------------------------------------------------- append
 
-  append(subject: string, hdr: Uint8Array | null, data: Uint8Array): number {
+  append(subject: string, hdr: Uint8Array | null, data: Uint8Array, ts?: bigint): number {
     if (this.closed) throw new StoreError('closed');
     if (this.failure !== null) throw new StoreError('closed', `write failed: ${String(this.failure)}`);
     if (hdr !== null && hdr.length === 0) hdr = null;
@@ -160,9 +160,15 @@ export class LogStore implements StreamStore {
       }
     }
 
-    const now = Date.now();
-    let ms = now;
-    let ns = Math.floor((performance.now() % 1) * 1e6);
+    let ms: number;
+    let ns: number;
+    if (ts === undefined) {
+      ms = Date.now();
+      ns = Math.floor((performance.now() % 1) * 1e6);
+    } else {
+      ms = Number(ts / 1_000_000n);
+      ns = Number(ts % 1_000_000n);
+    }
     if (ms < this.lastMs || (ms === this.lastMs && ns < this.lastNs)) {
       ms = this.lastMs; // timestamps never go back, so seqForTime can bisect
       ns = this.lastNs;
@@ -205,6 +211,38 @@ export class LogStore implements StreamStore {
     if (lim.maxAge > 0 && this.ageTimer === null) this.armAge();
     this.scheduleFlush();
     return seq;
+  }
+
+  skipTo(seq: number): void {
+    this.checkOpen();
+    if (seq <= this.lastSeq + 1) return;
+    if (this.msgs === 0) {
+      this.restart(seq);
+      return;
+    }
+    // One empty-subject record per sequence (dead from the start): segments stay dense, and a
+    // recovery scan knows them by their subject (append never takes an empty one).
+    for (let s = this.lastSeq + 1; s < seq; s++) this.appendSkip(s);
+    this.scheduleFlush();
+  }
+
+  private appendSkip(seq: number): void {
+    const ms = this.lastMs;
+    const ns = this.lastNs;
+    const recLen = msgRecordLen(0, 0, 0);
+    let seg = this.active;
+    if (seg.count > 0 && seg.file.size + this.batchLen + recLen > this.maxSeg) seg = this.roll(seq);
+    if (seg.count === 0) seg.baseMs = ms;
+    this.room(recLen);
+    const off = seg.file.size + this.batchLen;
+    this.batchLen += writeMsg(this.batch, this.batchLen, seq, ms, ns, '', 0, null, NO_DATA);
+    let id = this.byName.get('');
+    if (id === undefined) id = this.newSubject('');
+    seg.idx!.push(off, recLen, id, (ms - seg.baseMs) * 1e6 + ns);
+    seg.markDead(seg.count);
+    seg.count++;
+    seg.lastMs = ms + ns / 1e6;
+    this.lastSeq = seq;
   }
 
   flushed(): Promise<void> {
@@ -1170,6 +1208,12 @@ export class LogStore implements StreamStore {
       if (idx.n > 0) {
         const l = idx.len;
         for (let i = 0; i < idx.n; i++) {
+          if (this.names[idx.sid[i]!] === '') {
+            // a skipped sequence (skipTo): used, never a message
+            seg.markDead(i);
+            seg.live--;
+            continue;
+          }
           this.bytes += this.media.msgSize((l[i]! & ~HDR_FLAG) - MSG_HEADER, l[i]! >= HDR_FLAG);
           const id = idx.sid[i]!;
           if (this.sMsgs[id]!++ === 0) {
@@ -1181,7 +1225,7 @@ export class LogStore implements StreamStore {
         }
         seg.lastMs = seg.baseMs + idx.ts[idx.n - 1]! / 1e6;
       }
-      this.msgs += idx.n;
+      this.msgs += seg.live;
       this.keepSparse(seg, idx);
       this.segs.push(seg);
       if (keep) {
@@ -1218,6 +1262,7 @@ export class LogStore implements StreamStore {
 }
 
 const NEAR_SCAN = 4096;
+const NO_DATA = new Uint8Array(0);
 const READ_AHEAD = 64 * 1024;
 /** Sealed segments keep every SPARSE-th record offset; a load walks from there. */
 const SPARSE = 32;

@@ -16,9 +16,16 @@ export interface StreamStore {
   /**
    * Store a message; returns its sequence. Throws StoreError ('msg-too-large', 'max-msgs',
    * 'max-bytes', 'max-msgs-per-subject' with discard new; 'closed').
-   * The buffers are copied: the caller may reuse them.
+   * The buffers are copied: the caller may reuse them. `ts` (ns since the epoch) replaces the
+   * clock for a copy that keeps its origin's time (a mirror); times never go back.
    */
-  append(subject: string, hdr: Uint8Array | null, data: Uint8Array): number;
+  append(subject: string, hdr: Uint8Array | null, data: Uint8Array, ts?: bigint): number;
+
+  /**
+   * The next append gets `seq` (nats-server's SkipMsg, repeated): the sequences in between are
+   * used and hold nothing, as a mirror keeps its origin's numbering. No-op when seq <= last + 1.
+   */
+  skipTo(seq: number): void;
 
   /**
    * Resolves when every append and removal made so far is in the OS (file store, sync interval)

@@ -329,6 +329,41 @@ export function storeContract(f: StoreFactory): void {
       expect(s.consumerNames()).toEqual([]);
     });
 
+    it('skipTo: the next append gets the sequence, the ones between hold nothing (a mirror keeps its origin numbering)', async () => {
+      const s = make({}, { maxSegmentBytes: 512 });
+      s.skipTo(5); // empty: like compact past the end
+      expect(s.state()).toMatchObject({ msgs: 0, firstSeq: 5, lastSeq: 4 });
+      expect(s.append('m.a', null, b('5'))).toBe(5);
+      s.skipTo(6); // nothing to skip
+      s.skipTo(9);
+      expect(s.append('m.b', null, b('9'))).toBe(9);
+      for (let i = 10; i < 40; i += 3) {
+        s.skipTo(i);
+        expect(s.append('m.c', null, b(String(i)))).toBe(i);
+      }
+      s.skipTo(60);
+      const st = s.state();
+      expect(st).toMatchObject({ msgs: 12, firstSeq: 5, lastSeq: 59, numSubjects: 3, numDeleted: 55 - 12 });
+      expect(st.bytes).toBe(size('m.a', 0, 1) + size('m.b', 0, 1) + 10 * size('m.c', 0, 2));
+      expect(s.load(6)).toBeNull();
+      expect(s.loadNext('>', 6)!.seq).toBe(9);
+      expect([...s.subjectsState('>').keys()].sort()).toEqual(['m.a', 'm.b', 'm.c']);
+      expect(s.append('m.d', null, b('60'))).toBe(60);
+      s.remove(5);
+      expect(s.state().firstSeq).toBe(9);
+      await s.flushed();
+    });
+
+    it('append with a timestamp keeps it (times never go back)', () => {
+      const s = make();
+      const t = 1_700_000_000_123_456_789n;
+      expect(s.append('t', null, b('1'), t)).toBe(1);
+      expect(s.load(1)!.ts).toBe(t);
+      s.append('t', null, b('2'), t - 5n);
+      expect(s.load(2)!.ts).toBe(t);
+      expect(s.seqForTime(t)).toBe(1);
+    });
+
     it('refuses use after close', async () => {
       const s = make();
       await s.close();

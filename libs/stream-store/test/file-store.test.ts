@@ -53,6 +53,29 @@ describe('file store on disk', () => {
     expect(r.append('r.0', null, b('next'))).toBe(301);
   });
 
+  it('skipped sequences survive a reopen, from the checkpoint and from a full scan', async () => {
+    const dir = fresh();
+    const s = at(dir, { maxSegmentBytes: 1024 });
+    s.skipTo(3);
+    for (let i = 3; i < 200; i += 2) {
+      s.skipTo(i);
+      s.append(`k.${i % 4}`, null, b(`v${i}`));
+    }
+    s.skipTo(250);
+    const before = s.state();
+    await s.close();
+    const r = at(dir, { maxSegmentBytes: 1024 });
+    expect(r.state()).toEqual(before);
+    await r.close();
+    fs.rmSync(path.join(dir, 'msgs', 'index.ckpt'));
+    const again = at(dir, { maxSegmentBytes: 1024 });
+    expect(again.state()).toEqual(before);
+    expect(again.load(4)).toBeNull();
+    expect(Buffer.from(again.load(5)!.data).toString()).toBe('v5');
+    expect([...again.subjectsState('>').keys()].sort()).toEqual(['k.1', 'k.3']);
+    expect(again.append('k.0', null, b('x'))).toBe(250);
+  });
+
   it('a clean close leaves a checkpoint that the next open uses once; a stale one is ignored', async () => {
     const dir = fresh();
     const ckpt = path.join(dir, 'msgs', 'index.ckpt');
