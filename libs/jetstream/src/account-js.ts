@@ -8,6 +8,7 @@ import type { JsAccountHost } from './host.js';
 import type { JetStream } from './jetstream.js';
 import { checkStreamConfig, checkStreamUpdate, type StreamConfig, type StreamLookup } from './stream-config.js';
 import { Stream, storeLimits, type StreamOwner } from './stream.js';
+import { linksFor, originMissing, type SourceLink } from './stream-source.js';
 
 /**
  * One account's JetStream: its streams, its `$JS.API` (router and counters), its storage usage
@@ -178,6 +179,12 @@ export class AccountJs implements StreamLookup, StreamOwner {
     if (this.subjectsOverlap(cfg.subjects ?? [], stream)) throw apiError(JSErr.JSStreamSubjectOverlapErr);
     const old = stream.config;
     stream.update(cfg);
+    if (JSON.stringify(old.sources) !== JSON.stringify(cfg.sources)) {
+      // Sources added, removed or changed: each link continues from its last header.
+      for (const l of stream.links) l.stop();
+      stream.links = linksFor(stream, cfg);
+      for (const l of stream.links) this.bindLink(l);
+    }
     this.js.release(old);
     this.js.reserve(cfg);
     if (cfg.storage === 'file') this.writeMeta(cfg, stream.created);
@@ -187,6 +194,7 @@ export class AccountJs implements StreamLookup, StreamOwner {
   async deleteStream(name: string): Promise<void> {
     const stream = this.lookup(name);
     this.streams.delete(name);
+    for (const f of [...stream.followers]) f.unbind(originMissing());
     this.forget(stream);
     this.js.release(stream.config);
     await stream.stop(true);
@@ -282,7 +290,23 @@ export class AccountJs implements StreamLookup, StreamOwner {
     this.addUsage(kind, start);
     this.streams.set(cfg.name, stream);
     stream.start();
+    this.link(stream);
     return stream;
+  }
+
+  /** Starts a new stream's mirror/sources, and the links of other streams waiting for it. */
+  private link(stream: Stream): void {
+    stream.links = linksFor(stream, stream.config);
+    for (const l of stream.links) this.bindLink(l);
+    for (const other of this.streams.values()) {
+      for (const l of other.links) if (!l.bound && l.iname === stream.name) l.bind(stream);
+    }
+  }
+
+  private bindLink(l: SourceLink): void {
+    const origin = this.streams.get(l.iname);
+    if (origin !== undefined) l.bind(origin);
+    else l.unbind(originMissing());
   }
 
   private openStore(cfg: StreamConfig): StreamStore {

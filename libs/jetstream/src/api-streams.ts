@@ -20,6 +20,8 @@ export const MAX_SUBJECT_DETAILS = 100_000;
 
 type Req = ApiRequest<AccountJs>;
 
+const EXTERNAL_REFUSED = 'stream mirrors and sources from other accounts or domains (external) are not supported by this server yet';
+
 export function registerStreamApi(routes: ApiRoutes<AccountJs>): void {
   routes.register('$JS.API.STREAM.CREATE.*', `${T}stream_create_response`, createStream);
   routes.register('$JS.API.STREAM.UPDATE.*', `${T}stream_update_response`, updateStream);
@@ -36,7 +38,7 @@ export function registerStreamApi(routes: ApiRoutes<AccountJs>): void {
 export function streamInfoJSON(
   acc: AccountJs,
   s: Stream,
-  opts: { details?: boolean; subjects?: Record<string, number> | undefined } = {},
+  opts: { details?: boolean; subjects?: Record<string, number> | undefined; links?: boolean } = {},
 ): Record<string, unknown> {
   const o: Record<string, unknown> = {
     config: streamConfigJSON(s.config),
@@ -44,6 +46,13 @@ export function streamInfoJSON(
     state: streamStateJSON(s, opts.details ?? false, opts.subjects),
   };
   if (acc.js.domain) o.domain = acc.js.domain;
+  // nats-server's create reply carries no mirror/sources info; info, list and update do.
+  if (opts.links ?? true) {
+    const mirror = s.links.find((l) => l.mirror);
+    if (mirror) o.mirror = mirror.infoJSON();
+    const sources = s.links.filter((l) => !l.mirror);
+    if (sources.length > 0) o.sources = sources.map((l) => l.infoJSON());
+  }
   return o;
 }
 
@@ -90,15 +99,15 @@ function createStream(req: Req): object {
   if (/[\\/]/.test(name)) throw apiError(JSErr.JSStreamNameContainsPathSeparatorsErr);
   if (cfgIn.sealed) throw apiError(JSErr.JSStreamInvalidConfigF, { err: 'stream configuration for create can not be sealed' });
   if (cfgIn.mirror_direct && !cfgIn.mirror) throw apiError(JSErr.JSStreamInvalidConfigF, { err: 'stream has no mirror but does have mirror direct' });
-  // Refused rather than accepted and left empty: this broker does not copy between streams yet.
-  if (cfgIn.mirror || cfgIn.sources) throw apiError(JSErr.JSStreamCreateErrF, { err: 'stream mirrors and sources are not supported by this server yet' });
+  // Refused rather than accepted and left empty: this broker copies between streams of one account only.
+  if (cfgIn.mirror?.external || cfgIn.sources?.some((src) => src.external)) throw apiError(JSErr.JSStreamCreateErrF, { err: EXTERNAL_REFUSED });
   let stream: Stream;
   try {
     stream = req.ctx.addStream(cfgIn).stream;
   } catch (e) {
     throw e instanceof ApiError ? e : apiError(JSErr.JSStreamCreateErrF, { err: (e as Error).message });
   }
-  return { ...streamInfoJSON(req.ctx, stream), did_create: true };
+  return { ...streamInfoJSON(req.ctx, stream, { links: false }), did_create: true };
 }
 
 function updateStream(req: Req): object {
@@ -106,6 +115,7 @@ function updateStream(req: Req): object {
   // nats-server checks the config first, then the name in the subject.
   checkStreamConfig(cfgIn, req.ctx);
   if (streamName(req) !== cfgIn.name) throw apiError(JSErr.JSStreamMismatchErr);
+  if (cfgIn.sources?.some((src) => src.external)) throw apiError(JSErr.JSStreamUpdateErrF, { err: EXTERNAL_REFUSED });
   const stream = req.ctx.updateStream(cfgIn);
   return streamInfoJSON(req.ctx, stream);
 }

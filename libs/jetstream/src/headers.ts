@@ -17,6 +17,7 @@ export const HDR_SEQUENCE = 'Nats-Sequence';
 export const HDR_TIME_STAMP = 'Nats-Time-Stamp';
 export const HDR_LAST_SEQUENCE = 'Nats-Last-Sequence';
 export const HDR_RESPONSE_TYPE = 'Nats-Response-Type';
+export const HDR_STREAM_SOURCE = 'Nats-Stream-Source';
 
 const CRLF = '\r\n';
 

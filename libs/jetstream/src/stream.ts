@@ -12,6 +12,7 @@ import {
   HDR_ROLLUP,
   HDR_SEQUENCE,
   HDR_STREAM,
+  HDR_STREAM_SOURCE,
   HDR_SUBJECT,
   HDR_TIME_STAMP,
   appendHeaders,
@@ -22,6 +23,7 @@ import {
 import type { HostSubscription, JsAccountHost } from './host.js';
 import { rfc3339Nano } from './json-time.js';
 import type { StreamConfig } from './stream-config.js';
+import type { SourceLink } from './stream-source.js';
 
 /**
  * One stream: its config and store, the capture of its subjects, and the ONE append entry
@@ -69,6 +71,20 @@ export interface StreamLinkView {
 export type PubResult = { seq: number; duplicate?: boolean } | ApiError;
 
 /** What a stream needs of its account (limits and usage), kept small so tests can fake it. */
+/** Where a mirror's copy goes: its origin's sequence and time (ns). */
+export interface MirrorAt {
+  seq: number;
+  ts: bigint;
+}
+
+// nats-server 2.9 stops (and retries) a copy on these, not on a store's own limits.
+const RESOURCE_ERRORS = new Set<number>([
+  JSErr.JSAccountResourcesExceededErr.errCode,
+  JSErr.JSInsufficientResourcesErr.errCode,
+  JSErr.JSMemoryResourcesExceededErr.errCode,
+  JSErr.JSStorageResourcesExceededErr.errCode,
+]);
+
 export interface StreamOwner {
   /** Server/account limits at publish: an ApiError refuses the message (10023 / 10002). */
   checkPublish(stream: Stream, size: number): ApiError | null;
@@ -90,6 +106,10 @@ export class Stream {
   private directSubs: HostSubscription[] = [];
   /** Attached by the consumer module (AccountJs, through JetStreamOptions.consumers). */
   consumers: StreamConsumers | null = null;
+  /** Its mirror or sources (stream-source.ts), copying into this stream. */
+  links: SourceLink[] = [];
+  /** The links of other streams copying from this one: woken after each append. */
+  readonly followers = new Set<SourceLink>();
   // Duplicate window: id → entry, and the entries in arrival order for expiry.
   private readonly dedup = new Map<string, DedupEntry>();
   private dedupQ: DedupEntry[] = [];
@@ -136,10 +156,63 @@ export class Stream {
    * Stores a message and tells the listeners. Sequence assignment happens in the store, here
    * and nowhere else. Throws StoreError from the store's limits (discard new, max size).
    */
-  append(subject: string, hdr: Uint8Array | null, data: Uint8Array): number {
-    const seq = this.store.append(subject, hdr, data);
+  append(subject: string, hdr: Uint8Array | null, data: Uint8Array, at?: MirrorAt): number {
+    // A mirror's copy keeps its origin's sequence and time: the store skips to it.
+    if (at !== undefined) this.store.skipTo(at.seq);
+    const seq = this.store.append(subject, hdr, data, at?.ts);
     if (this.consumers !== null) this.consumers.onAppend(seq, subject);
+    if (this.followers.size > 0) for (const f of this.followers) f.wake();
     return seq;
+  }
+
+  // ---- copies from other streams (stream-source.ts's SourceLink) ----
+
+  /**
+   * A mirror's copy of its origin's message `m` (nats-server's processInboundMirrorMsg): same
+   * sequence, time, subject and headers, none of the publish checks but the account's and the
+   * store's limits. An ApiError of the account's limits stops the link (it retries); a store
+   * refusal (discard new) drops the copy, as nats-server does.
+   */
+  copyMirrored(m: StoredMsg): ApiError | null {
+    const hdrLen = m.hdr === null ? 0 : m.hdr.length;
+    const refused = this.owner.checkPublish(this, this.storedSize(m.subject, hdrLen, m.data.length));
+    if (refused !== null) return refused;
+    try {
+      this.append(m.subject, m.hdr, m.data, { seq: m.seq, ts: m.ts });
+    } catch (e) {
+      if (!(e instanceof StoreError)) throw e;
+      this.owner.log('DBG', `JetStream mirror '${this.host.account} > ${this.cfg.name}' dropped sequence ${m.seq}: ${e.message}`);
+    }
+    return null;
+  }
+
+  /**
+   * A source's copy (nats-server's processInboundSourceMsg): the publish path with the origin's
+   * subject, its headers plus `Nats-Stream-Source: <origin> <seq>` (a daisy-chained one
+   * replaced), its own sequence and time. An ApiError of the account's or server's resources
+   * stops the link (it retries); other refusals (duplicate, limits) drop the copy.
+   */
+  copySourced(iname: string, m: StoredMsg): ApiError | null {
+    let hdr: Buffer | null = m.hdr === null ? null : Buffer.from(m.hdr.buffer, m.hdr.byteOffset, m.hdr.byteLength);
+    if (hdr !== null) hdr = removeHeader(hdr, HDR_STREAM_SOURCE);
+    hdr = appendHeaders(hdr, [[HDR_STREAM_SOURCE, `${iname} ${m.seq}`]]);
+    const data = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
+    const res = this.processPublish(m.subject, hdr, data, true);
+    if (res instanceof ApiError) {
+      if (RESOURCE_ERRORS.has(res.errCode)) return res;
+      this.owner.log('DBG', `JetStream source '${iname}' of '${this.host.account} > ${this.cfg.name}' dropped sequence ${m.seq}: ${res.message}`);
+    }
+    return null;
+  }
+
+  /** A mirror follows its origin's numbering where its origin starts past its own end. */
+  skipTo(seq: number): void {
+    this.store.skipTo(seq);
+  }
+
+  private storedSize(subject: string, hdrLen: number, dataLen: number): number {
+    const sb = Buffer.byteLength(subject);
+    return this.cfg.storage === 'memory' ? memoryMsgSize(sb, hdrLen, dataLen) : fileMsgSize(sb, hdrLen, dataLen);
   }
 
   // ---- publish path (nats-server's processJetStreamMsg) ----
@@ -181,13 +254,20 @@ export class Stream {
    * The checks and the store of one publish. Returns the ack, an ApiError for the ack, or null
    * when nats-server sends nothing (an unknown rollup value).
    */
-  processPublish(subject: string, hdrIn: Buffer | null, data: Buffer): PubResult | null {
+  processPublish(subject: string, hdrIn: Buffer | null, data: Buffer, copy = false): PubResult | null {
     const cfg = this.cfg;
     let hdr = hdrIn;
     if (hdr !== null && hdr.length > 0) hdr = removeHeader(hdr, HDR_REQUEST_INFO);
     let msgId = '';
     let rollup = '';
-    if (hdr !== null && hdr.length > 0) {
+    if (copy && hdr !== null && hdr.length > 0) {
+      // A source's copy: the expectations were the origin's (nats-server 2.9 checks them again
+      // here and retries the copy forever); dedup and rollup apply.
+      msgId = getHeader(hdr, HDR_MSG_ID) ?? '';
+      if (msgId !== '' && this.checkMsgId(msgId) !== null) return null;
+      rollup = getHeader(hdr, HDR_ROLLUP) ?? '';
+      if (rollup !== '' && (!cfg.allow_rollup_hdrs || cfg.deny_purge || (rollup !== 'sub' && rollup !== 'all'))) rollup = '';
+    } else if (hdr !== null && hdr.length > 0) {
       const expStream = getHeader(hdr, HDR_EXPECTED_STREAM);
       if (expStream !== null && expStream !== '' && expStream !== cfg.name) return apiError(JSErr.JSStreamNotMatchErr);
       msgId = getHeader(hdr, HDR_MSG_ID) ?? '';
@@ -219,9 +299,7 @@ export class Stream {
     if (maxMsgSize >= 0 && hdrLen + data.length > maxMsgSize) return apiError(JSErr.JSStreamMessageExceedsMaximumErr);
     if (hdrLen > 0xffff) return apiError(JSErr.JSStreamHeaderExceedsMaximumErr);
     // The bytes the store will count for it (nats-server checks account usage with the message stored).
-    const stored =
-      cfg.storage === 'memory' ? memoryMsgSize(Buffer.byteLength(subject), hdrLen, data.length) : fileMsgSize(Buffer.byteLength(subject), hdrLen, data.length);
-    const refused = this.owner.checkPublish(this, stored);
+    const refused = this.owner.checkPublish(this, this.storedSize(subject, hdrLen, data.length));
     if (refused !== null) return refused;
 
     if (cfg.retention === 'interest' && !this.anyInterest(subject)) {
@@ -372,6 +450,8 @@ export class Stream {
   async stop(remove: boolean): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const l of this.links) l.stop();
+    this.links = [];
     for (const s of this.subs.values()) s.unsubscribe();
     this.subs.clear();
     for (const s of this.directSubs) s.unsubscribe();

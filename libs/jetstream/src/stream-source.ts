@@ -1,0 +1,209 @@
+import { type ApiError, JSErr, apiError } from './errors.js';
+import { HDR_STREAM_SOURCE, getHeader } from './headers.js';
+import { parseRfc3339 } from './json-time.js';
+import type { StreamConfig, StreamSource } from './stream-config.js';
+import type { Stream } from './stream.js';
+
+/**
+ * A stream's mirror or one of its sources, between streams of one account, in process: the
+ * link reads its origin's store from the sequence after the last one it took and hands each
+ * message to the target stream's copy path (`copyMirrored` / `copySourced`, both through the
+ * stream's one `append`). What nats-server 2.9 does with an internal push consumer and flow
+ * control is here a read loop woken by the origin's appends, in batches, one per I/O turn.
+ *
+ * Where to continue is never kept apart from the copies, so a restart (or a crash) neither
+ * repeats nor skips: a mirror continues after its own last sequence (it keeps its origin's
+ * numbering), a source after the origin sequence named by the last `Nats-Stream-Source`
+ * header it stored (nats-server's startingSequenceForSources).
+ */
+
+/** Messages copied per I/O turn before yielding to the event loop. */
+const BATCH = 256;
+/** After a refusal of the account's limits, the next try. */
+const RETRY_MS = 1000;
+/** nats-server's sourceHealthCheckInterval: its heartbeats refresh `active` this often. */
+const HEARTBEAT_NS = 1_000_000_000n;
+
+export class SourceLink {
+  /** The origin stream while it exists. */
+  private origin: Stream | null = null;
+  /** The last origin sequence taken (copied or passed over). */
+  sseq = 0;
+  /** When the link last heard from its origin (ns); 0 = never. */
+  private last = 0n;
+  err: ApiError | null = null;
+  private scheduled = false;
+  private retry: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    readonly target: Stream,
+    readonly src: StreamSource,
+    readonly mirror: boolean,
+  ) {}
+
+  /** nats-server's index name: the origin's name (external origins are not linked here). */
+  get iname(): string {
+    return this.src.name;
+  }
+
+  get bound(): boolean {
+    return this.origin !== null;
+  }
+
+  /** The origin exists (now): start copying from where this link is. */
+  bind(origin: Stream): void {
+    if (this.stopped || this.origin === origin) return;
+    this.unbind(null);
+    this.origin = origin;
+    origin.followers.add(this);
+    this.err = null;
+    this.last = this.target.now();
+    const ost = origin.state();
+    const first = ost.lastSeq === 0 ? 1 : ost.firstSeq;
+    let start: number;
+    if (this.mirror) {
+      const last = this.target.state().lastSeq;
+      start = last === 0 ? this.configuredStart(origin) : last + 1;
+      start = Math.max(start, first);
+      // The consumer's delivered floor (start - 1): a mirror's numbering follows it.
+      if (start - 1 > last) this.target.skipTo(start);
+      this.sseq = Math.max(last, start - 1);
+    } else {
+      start = this.sseq === 0 ? this.configuredStart(origin) : this.sseq + 1;
+      this.sseq = Math.max(start, first) - 1;
+    }
+    this.wake();
+  }
+
+  /** The origin went away (deleted, stopped): copying waits for one of its name. */
+  unbind(err: ApiError | null): void {
+    if (this.origin !== null) this.origin.followers.delete(this);
+    this.origin = null;
+    this.err = err;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unbind(null);
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
+  }
+
+  /** The origin has a new message (or a retry is due): copy in the next turn. */
+  wake(): void {
+    if (this.scheduled || this.stopped || this.origin === null || this.retry !== null) return;
+    this.scheduled = true;
+    setImmediate(this.drain);
+  }
+
+  private readonly drain = (): void => {
+    this.scheduled = false;
+    const o = this.origin;
+    const t = this.target;
+    if (o === null || this.stopped || t.closed || t.config.sealed) return;
+    const filter = this.src.filter_subject ?? '';
+    for (let n = 0; n < BATCH; n++) {
+      const m = o.store.loadNext(filter, this.sseq + 1);
+      if (m === null) {
+        this.last = t.now();
+        return;
+      }
+      const refused = this.mirror ? t.copyMirrored(m) : t.copySourced(this.iname, m);
+      if (refused !== null) {
+        // The account is full: keep the message, try again later (nats-server drops it).
+        this.err = refused;
+        this.retry = setTimeout(this.retryNow, RETRY_MS);
+        this.retry.unref();
+        return;
+      }
+      this.err = null;
+      this.sseq = m.seq;
+    }
+    this.last = t.now();
+    this.wake();
+  };
+
+  private readonly retryNow = (): void => {
+    this.retry = null;
+    this.wake();
+  };
+
+  /** Where a link with no history starts: opt_start_seq, opt_start_time, else the origin's first. */
+  private configuredStart(origin: Stream): number {
+    if (this.src.opt_start_seq) return this.src.opt_start_seq;
+    if (this.src.opt_start_time) {
+      const ts = parseRfc3339(this.src.opt_start_time);
+      if (ts !== null) return origin.store.seqForTime(ts);
+    }
+    return 1;
+  }
+
+  /** StreamSourceInfo as nats-server marshals it: name, lag, active (ns, -1 never), error. */
+  infoJSON(): Record<string, unknown> {
+    const o: Record<string, unknown> = { name: this.src.name };
+    if (this.src.external) o.external = this.src.external;
+    o.lag = this.lag();
+    if (this.last === 0n) o.active = -1;
+    else {
+      const since = this.target.now() - this.last;
+      // In process a bound link is never silent; nats-server's 1 s heartbeats bound it there.
+      o.active = Number(this.origin !== null ? since % HEARTBEAT_NS : since);
+    }
+    if (this.err !== null) o.error = this.err;
+    return o;
+  }
+
+  /** Origin messages after the last one taken (matching the filter). */
+  private lag(): number {
+    const o = this.origin;
+    if (o === null) return 0;
+    const st = o.state();
+    if (this.sseq >= st.lastSeq) return 0;
+    const filter = this.src.filter_subject ?? '';
+    if (filter === '' && this.sseq < st.firstSeq) return st.msgs;
+    return o.store.filteredState(this.sseq + 1, filter === '' ? '>' : filter).msgs;
+  }
+}
+
+/** The links a stream's config asks for (external origins are refused at create, not linked). */
+export function linksFor(stream: Stream, cfg: StreamConfig): SourceLink[] {
+  if (cfg.mirror) return [new SourceLink(stream, cfg.mirror, true)];
+  const out: SourceLink[] = [];
+  const seen = new Set<string>();
+  for (const s of cfg.sources ?? []) {
+    if (seen.has(s.name)) continue; // nats-server keys them by index name: one per origin
+    seen.add(s.name);
+    out.push(new SourceLink(stream, s, false));
+  }
+  startingSequences(stream, out);
+  return out;
+}
+
+/**
+ * nats-server's startingSequenceForSources: from the stream's last message back, the first
+ * `Nats-Stream-Source` header of each source gives the origin sequence it had reached.
+ */
+function startingSequences(stream: Stream, links: SourceLink[]): void {
+  if (links.length === 0) return;
+  const st = stream.state();
+  if (st.msgs === 0) return;
+  const want = new Map(links.map((l) => [l.iname, l]));
+  for (let seq = st.lastSeq; seq >= st.firstSeq && want.size > 0; seq--) {
+    const m = stream.store.load(seq);
+    if (m === null || m.hdr === null) continue;
+    const v = getHeader(m.hdr, HDR_STREAM_SOURCE);
+    if (v === null) continue;
+    const sp = v.lastIndexOf(' ');
+    const link = want.get(v.slice(0, sp));
+    const n = Number(v.slice(sp + 1));
+    if (link === undefined || sp < 0 || !Number.isInteger(n)) continue;
+    link.sseq = n;
+    want.delete(link.iname);
+  }
+}
+
+/** The error a link shows while its origin does not exist. */
+export function originMissing(): ApiError {
+  return apiError(JSErr.JSStreamNotFoundErr);
+}
