@@ -22,6 +22,7 @@ import { SessionsModule } from './sessions/sessions.module.js';
 import { MembersModule } from './members/members.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { PropagationModule } from './propagation/propagation.module.js';
+import { JetStreamModule } from './jetstream/jetstream.module.js';
 
 const resources = [
   PlansModule,
@@ -40,6 +41,7 @@ const resources = [
   SessionsModule,
   MembersModule,
   MonitoringModule,
+  JetStreamModule,
   PropagationModule,
 ];
 

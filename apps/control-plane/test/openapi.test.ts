@@ -157,6 +157,10 @@ describe('OpenAPI document', () => {
     await call('POST', '/v1/accounts/{id}/users/{userId}/revoke', { ...acc, userId: user.body.id }, A.token);
     await call('GET', '/v1/accounts/{id}/usage', acc, A.token);
     await call('GET', '/v1/accounts/{id}/connections', acc, A.token);
+    await call('GET', '/v1/accounts/{id}/streams', acc, A.token);
+    await call('GET', '/v1/accounts/{id}/kv', acc, A.token);
+    await call('GET', '/v1/accounts/{id}/kv/{bucket}/keys', { ...acc, bucket: 'nothing' }, A.token); // 404
+    await call('GET', '/v1/accounts/{id}/kv/{bucket}/keys/{key}', { ...acc, bucket: 'nothing', key: 'a*' }, A.token); // 400
 
     const exp = await call('POST', '/v1/accounts/{id}/exports', acc, A.token, { name: 'help', subject: 'help.>', type: 'service', tokenRequired: true });
     await call('GET', '/v1/accounts/{id}/exports', acc, A.token);

@@ -50,3 +50,4 @@ export {
   type ImportRequest,
   type TenantStatus,
 } from './rules.js';
+export { issueKvReader, kvReaderPermissions, KV_BUCKET, KV_KEY, KV_READER_TTL_MS, type KvReader } from './kv-reader.js';

@@ -44,7 +44,7 @@ export interface BrokerStatus {
 
 const TIMEOUT_MS = 2000;
 
-async function getJson(base: string, path: string): Promise<Record<string, unknown>> {
+export async function getJson(base: string, path: string): Promise<Record<string, unknown>> {
   const res = await fetch(new URL(path, base.endsWith('/') ? base : `${base}/`), { signal: AbortSignal.timeout(TIMEOUT_MS) });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   return (await res.json()) as Record<string, unknown>;
