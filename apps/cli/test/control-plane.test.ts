@@ -226,10 +226,14 @@ describe('switchboard against the control plane', () => {
     expect(bad.err).toMatch(/^error: 401 Unauthorized: /);
   });
 
-  it("shows plans and an account's JetStream limits (off on the free plan, in nats-server's terms on a JetStream plan)", async () => {
+  it("shows plans and an account's JetStream limits (the free plan's, off on a plan without, in nats-server's terms on a JetStream plan)", async () => {
     const admin = (await readFile(join(dir.path, 'admin.token'), 'utf8')).trim();
     const call = (method: string, path: string, body: unknown) =>
       fetch(direct + path, { method, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await run(['accounts', 'show', 'default'])).out).toMatch(/\njetstream\n  memory +64 MiB\n  storage +1 GiB\n  streams +10\n/);
+    const tenantId = JSON.parse((await run(['accounts', 'show', 'default', '--json'])).out).tenantId;
+    expect((await call('POST', '/v1/plans', { name: 'core', limits: { jsMemoryStorage: 0, jsDiskStorage: 0 } })).status).toBe(201);
+    expect((await call('PATCH', `/v1/tenants/${tenantId}`, { plan: 'core' })).status).toBe(200);
     expect((await run(['accounts', 'show', 'default'])).out).toContain('\njetstream\n  jetstream  off (memory and storage are 0)\n');
     const limits = {
       jsMemoryStorage: 1048576,
@@ -243,7 +247,8 @@ describe('switchboard against the control plane', () => {
     const list = await run(['plans', 'list']);
     expect(list.err).toBe('');
     expect(list.out).toMatch(/^NAME +ACCOUNTS +CONNECTIONS +JETSTREAM +ID\n/);
-    expect(list.out).toMatch(/\nfree +3 +100 +off +[0-9a-f-]{36}\n/);
+    expect(list.out).toMatch(/\nfree +3 +100 +64 MiB mem, 1 GiB disk, 10 streams +[0-9a-f-]{36}\n/);
+    expect(list.out).toMatch(/\ncore +1 +-1 +off +[0-9a-f-]{36}\n/);
     expect(list.out).toMatch(/\nstreaming +1 +-1 +1 MiB mem, 1 GiB disk, 10 streams +[0-9a-f-]{36}\n/);
     const shown = await run(['plans', 'show', 'streaming']);
     expect(shown.out).toContain(
@@ -261,8 +266,7 @@ describe('switchboard against the control plane', () => {
       ].join('\n'),
     );
     expect(JSON.parse((await run(['plans', 'show', 'streaming', '--json'])).out).limits).toMatchObject(limits);
-    const tenant = JSON.parse((await run(['accounts', 'show', 'default', '--json'])).out).tenantId;
-    expect((await call('PATCH', `/v1/tenants/${tenant}`, { plan: 'streaming' })).status).toBe(200);
+    expect((await call('PATCH', `/v1/tenants/${tenantId}`, { plan: 'streaming' })).status).toBe(200);
     const account = await run(['accounts', 'show', 'default']);
     expect(account.out).toMatch(/\njetstream\n  memory +1 MiB\n  storage +1 GiB\n  streams +10\n/);
     expect(account.out).not.toMatch(/^  jsMemoryStorage/m);

@@ -387,7 +387,8 @@ describe('control-plane REST API', { timeout: 60_000 }, () => {
     const cleared = await h.call('PATCH', `/v1/accounts/${B.accountId}`, admin, { limits: { jsMaxBytesRequired: null, jsDiskStorage: null } });
     expect(cleared.body.limits).toMatchObject({ jsMaxBytesRequired: false, jsDiskStorage: 1073741824 });
     expect((await h.call('PATCH', `/v1/tenants/${B.tenantId}`, admin, { plan: 'free' })).status).toBe(200);
-    expect((await accountClaims(B.accountId)).nats.limits).toMatchObject({ mem_storage: 0, disk_storage: 0 });
+    // Back on the free plan: its modest JetStream limits (a fresh install's default plan has JetStream on).
+    expect((await accountClaims(B.accountId)).nats.limits).toMatchObject({ mem_storage: 64 << 20, disk_storage: 1 << 30, streams: 10, consumer: 100 });
   });
 
   it('suspends a tenant (its tokens get 403, its users are revoked with "*"), resumes it, and deletes one (its accounts leave the resolver)', async () => {

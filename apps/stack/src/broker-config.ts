@@ -11,6 +11,8 @@ export interface BrokerConfigOptions {
    * (the only form nats-server accepts: the key is Switchboard's).
    */
   cacheDir?: string;
+  /** `jetstream { store_dir }`: JetStream on, streams kept there; undefined = JetStream off. */
+  storeDir?: string;
   /** How long to wait for the control plane to answer (it may still be starting). */
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -36,6 +38,7 @@ export async function brokerConfig(apiUrl: string, opts: BrokerConfigOptions = {
       system_account: system,
       resolver: `URL(${base}/jwt/v1/accounts/)`,
       ...(opts.cacheDir !== undefined ? { resolver_cache_dir: opts.cacheDir } : {}),
+      ...(opts.storeDir !== undefined ? { jetstream: { store_dir: opts.storeDir } } : {}),
     })
   );
 }

@@ -13,7 +13,7 @@ import type { Logger } from '@switchboard/config';
 import { startBroker, type Broker } from '@switchboard/broker';
 import { createControlPlane, loadConfig } from '@switchboard/control-plane';
 import { BullPropagationQueue, InProcessPropagationQueue, redisConnection, type PropagationQueue } from '@switchboard/propagation';
-import { ServerLogger } from '@switchboard/server';
+import { defaultJetStreamOptions, ServerLogger } from '@switchboard/server';
 import { loadOperatorSigner, loadSystemCreds } from '@switchboard/issuer';
 import { startEmbeddedWorker, startWorker, type RunningEmbeddedWorker, type RunningWorker } from '@switchboard/worker';
 import type { StackConfig } from './config.js';
@@ -135,6 +135,9 @@ export async function startStack(cfg: StackConfig, opts: StartStackOptions = {})
           operators: [operator.jwt],
           systemAccount: operator.systemAccount,
           resolver: { type: 'URL', url: resolverUrl, cacheDir: path.join(cfg.dataDir, 'broker', 'jwt-cache') },
+          // JetStream on, as tenants expect of a hosted NATS; each account gets its plan's limits
+          // from its JWT (an account whose plan has none has JetStream off, 10039).
+          jetstream: { ...defaultJetStreamOptions(), enabled: true, storeDir: path.join(cfg.dataDir, 'broker', 'jetstream') },
         },
         { logger: opts.brokerLogger ?? new ServerLogger({ debug: false, trace: false, time: true, file: '' }) },
       );

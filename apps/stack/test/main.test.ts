@@ -131,12 +131,14 @@ describe('npm start (apps/stack/src/main.ts)', () => {
     const text = readFileSync(conf, 'utf8');
     expect(text).toContain(`resolver: "URL(${api}/jwt/v1/accounts/)"`);
     expect(text).toMatch(new RegExp(`^resolver_cache_dir: "?${path.join(brokerData, 'jwt-cache')}"?$`, 'm'));
+    expect(text).toMatch(new RegExp(`^\\s*store_dir: "?${path.join(brokerData, 'jetstream')}"?$`, 'm'));
     const operator = decode<OperatorClaims>(text.match(/operator: "?(eyJ[^"\s]+)/)![1]!);
     expect(text).toMatch(new RegExp(`^system_account: "?${operator.claims.nats.system_account}"?$`, 'm'));
     const plainConf = path.join(dataDir, '..', 'nats-server.conf');
     const plain = startTsx('apps/stack/src/setup.ts', ['broker-config', '--api', api, '--out', plainConf, '--no-cache-dir'], {});
     expect(await plain.exited).toBe(0);
     expect(readFileSync(plainConf, 'utf8')).not.toContain('resolver_cache_dir');
+    expect(readFileSync(plainConf, 'utf8')).toContain('store_dir');
     for (const [cmd, args] of [
       [NATS_SERVER_BIN, ['-t', '-c', plainConf]],
       [process.execPath, [...TSX_NODE_ARGS, 'apps/broker/src/main.ts', '-t', '-c', conf]],
@@ -160,9 +162,13 @@ describe('npm start (apps/stack/src/main.ts)', () => {
       await nc.flush();
       await nc.close();
     };
+    // The free plan carries JetStream limits, and the stack's broker runs JetStream: a tenant's
+    // user keeps messages in a stream with no further set-up.
+    await jetStreamWorks(p.NATS_PORT, tenant.creds);
     let separate = separateBroker();
     await separate.waitFor(/Server is ready/, 30_000);
     await userConnects();
+    await jetStreamWorks(String(brokerPort), tenant.creds);
     expect(await separate.stop()).toBe(0);
 
     // Ctrl-C under `npm start` arrives twice (terminal and npm): the repeat must not cut the shutdown short.
@@ -188,3 +194,24 @@ describe('npm start (apps/stack/src/main.ts)', () => {
     expect(await second.stop()).toBe(0);
   }, 180_000);
 });
+
+async function jetStreamWorks(port: string, creds: string): Promise<void> {
+  const nc = await connect({
+    servers: `nats://127.0.0.1:${port}`,
+    authenticator: credsAuthenticator(new TextEncoder().encode(creds)),
+    reconnect: false,
+    timeout: 5000,
+  });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const info = await jsm.getAccountInfo();
+    expect(info.limits).toMatchObject({ max_storage: 1 << 30, max_memory: 64 << 20, max_streams: 10, max_consumers: 100 });
+    const name = `orders${port}`;
+    await jsm.streams.add({ name, subjects: [`${name}.>`] });
+    const ack = await nc.jetstream().publish(`${name}.1`, new TextEncoder().encode('kept'));
+    expect(ack).toMatchObject({ stream: name, seq: 1 });
+    expect((await jsm.streams.getMessage(name, { seq: 1 })).subject).toBe(`${name}.1`);
+  } finally {
+    await nc.close();
+  }
+}

@@ -30,6 +30,11 @@ export const DEFAULT_PLAN = {
   maxImports: 10,
   maxExports: 10,
   maxAccounts: 3,
+  // JetStream on with modest room (file storage for durable streams and KV; a little memory).
+  jsMemoryStorage: 64n << 20n,
+  jsDiskStorage: 1n << 30n,
+  jsStreams: 10,
+  jsConsumers: 100,
 };
 
 export interface MintedToken {
