@@ -117,10 +117,16 @@ export class AccountJs implements StreamLookup, StreamOwner {
     return s;
   }
 
-  /** Consumers of all streams (the js-consumers module attaches them). */
+  /**
+   * Consumers of all streams (the js-consumers module attaches them), plus one per mirror/source
+   * link bound to its origin: nats-server counts the internal consumer each of those has.
+   */
   consumerCount(): number {
     let n = 0;
-    for (const s of this.streams.values()) n += s.consumers?.size ?? 0;
+    for (const s of this.streams.values()) {
+      n += s.consumers?.size ?? 0;
+      for (const l of s.links) if (l.bound) n++;
+    }
     return n;
   }
 
@@ -180,10 +186,13 @@ export class AccountJs implements StreamLookup, StreamOwner {
     const old = stream.config;
     stream.update(cfg);
     if (JSON.stringify(old.sources) !== JSON.stringify(cfg.sources)) {
-      // Sources added, removed or changed: each link continues from its last header.
-      for (const l of stream.links) l.stop();
-      stream.links = linksFor(stream, cfg);
-      for (const l of stream.links) this.bindLink(l);
+      // Sources added, removed or changed: unchanged links go on; the others start from their
+      // last header (or as configured).
+      const keep = new Map(stream.links.map((l) => [JSON.stringify(l.src), l]));
+      const next = linksFor(stream, cfg).map((l) => keep.get(JSON.stringify(l.src)) ?? l);
+      for (const l of stream.links) if (!next.includes(l)) l.stop();
+      stream.links = next;
+      for (const l of next) if (!keep.has(JSON.stringify(l.src))) this.bindLink(l);
     }
     this.js.release(old);
     this.js.reserve(cfg);

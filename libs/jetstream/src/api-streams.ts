@@ -99,8 +99,12 @@ function createStream(req: Req): object {
   if (/[\\/]/.test(name)) throw apiError(JSErr.JSStreamNameContainsPathSeparatorsErr);
   if (cfgIn.sealed) throw apiError(JSErr.JSStreamInvalidConfigF, { err: 'stream configuration for create can not be sealed' });
   if (cfgIn.mirror_direct && !cfgIn.mirror) throw apiError(JSErr.JSStreamInvalidConfigF, { err: 'stream has no mirror but does have mirror direct' });
-  // Refused rather than accepted and left empty: this broker copies between streams of one account only.
-  if (cfgIn.mirror?.external || cfgIn.sources?.some((src) => src.external)) throw apiError(JSErr.JSStreamCreateErrF, { err: EXTERNAL_REFUSED });
+  // Refused rather than accepted and left empty: this broker copies between streams of one
+  // account only. After the config checks, so a bad external prefix gets nats-server's error.
+  if (cfgIn.mirror?.external || cfgIn.sources?.some((src) => src.external)) {
+    checkStreamConfig(cfgIn, req.ctx);
+    throw apiError(JSErr.JSStreamCreateErrF, { err: EXTERNAL_REFUSED });
+  }
   let stream: Stream;
   try {
     stream = req.ctx.addStream(cfgIn).stream;

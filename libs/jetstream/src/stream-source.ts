@@ -35,6 +35,7 @@ export class SourceLink {
   private scheduled = false;
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
+  private positioned = false;
 
   constructor(
     readonly target: Stream,
@@ -58,22 +59,29 @@ export class SourceLink {
     this.origin = origin;
     origin.followers.add(this);
     this.err = null;
-    this.last = this.target.now();
+    // Positioned in the first drain, after the reply to the request that made the link (as
+    // nats-server's consumer is set up after its create reply).
+    this.positioned = false;
+    this.wake();
+  }
+
+  /** Where the copying starts: after what the link took, else as configured, not before the origin's first. */
+  private position(origin: Stream): void {
+    this.positioned = true;
     const ost = origin.state();
-    const first = ost.lastSeq === 0 ? 1 : ost.firstSeq;
-    let start: number;
+    // nats-server's consumer start (selectStartingSeqNo): 1 on an origin that never had a
+    // message, else within [first, last + 1].
+    const clamp = (seq: number): number => (ost.lastSeq === 0 ? 1 : Math.min(Math.max(seq, ost.firstSeq), ost.lastSeq + 1));
     if (this.mirror) {
       const last = this.target.state().lastSeq;
-      start = last === 0 ? this.configuredStart(origin) : last + 1;
-      start = Math.max(start, first);
+      // A mirror that has a numbering continues after it, even on an origin that is behind.
+      const start = last === 0 ? clamp(this.configuredStart(origin)) : Math.max(last + 1, ost.firstSeq);
       // The consumer's delivered floor (start - 1): a mirror's numbering follows it.
       if (start - 1 > last) this.target.skipTo(start);
       this.sseq = Math.max(last, start - 1);
     } else {
-      start = this.sseq === 0 ? this.configuredStart(origin) : this.sseq + 1;
-      this.sseq = Math.max(start, first) - 1;
+      this.sseq = clamp(this.sseq === 0 ? this.configuredStart(origin) : this.sseq + 1) - 1;
     }
-    this.wake();
   }
 
   /** The origin went away (deleted, stopped): copying waits for one of its name. */
@@ -102,6 +110,7 @@ export class SourceLink {
     const o = this.origin;
     const t = this.target;
     if (o === null || this.stopped || t.closed || t.config.sealed) return;
+    if (!this.positioned) this.position(o);
     const filter = this.src.filter_subject ?? '';
     for (let n = 0; n < BATCH; n++) {
       const m = o.store.loadNext(filter, this.sseq + 1);

@@ -79,6 +79,7 @@ export class LogStore implements StreamStore {
   private lastSeq = 0;
   private lastMs = 0;
   private lastNs = 0;
+  private skipTs: bigint | null = null;
 
   // Per subject (by id): live count, first (lower bound) and last (upper bound) sequence.
   private names: string[] = [];
@@ -174,6 +175,7 @@ export class LogStore implements StreamStore {
       ns = this.lastNs;
     }
     const seq = this.lastSeq + 1;
+    this.skipTs = null;
     const recLen = msgRecordLen(sb, hdrLen, data.length);
     let seg = this.active;
     if (seg.count > 0 && (seg.file.size + this.batchLen + recLen > this.maxSeg || ms - seg.baseMs > MAX_SEGMENT_SPAN_MS)) {
@@ -216,6 +218,9 @@ export class LogStore implements StreamStore {
   skipTo(seq: number): void {
     this.checkOpen();
     if (seq <= this.lastSeq + 1) return;
+    // nats-server's SkipMsg stamps the last time with now (shown until the next append; the
+    // times of appends are not bound by it: a mirror's copies keep their origin's).
+    this.skipTs = BigInt(Date.now()) * 1_000_000n;
     if (this.msgs === 0) {
       this.restart(seq);
       return;
@@ -295,7 +300,7 @@ export class LogStore implements StreamStore {
       firstSeq: this.firstSeq,
       firstTs: this.msgs === 0 ? 0n : this.tsOf(this.firstSeq),
       lastSeq: this.lastSeq,
-      lastTs: this.lastSeq === 0 ? 0n : BigInt(this.lastMs) * 1_000_000n + BigInt(this.lastNs),
+      lastTs: this.skipTs ?? (this.lastSeq === 0 ? 0n : BigInt(this.lastMs) * 1_000_000n + BigInt(this.lastNs)),
       numSubjects: this.liveSubjects,
       numDeleted: this.msgs === 0 ? 0 : this.lastSeq - this.firstSeq + 1 - this.msgs,
     };

@@ -62,14 +62,16 @@ describe('file store on disk', () => {
       s.append(`k.${i % 4}`, null, b(`v${i}`));
     }
     s.skipTo(250);
-    const before = s.state();
+    // The skip's time stamp (nats-server's SkipMsg sets the last time) is not kept on disk.
+    const noTs = ({ lastTs: _, ...st }: ReturnType<StreamStore['state']>) => st;
+    const before = noTs(s.state());
     await s.close();
     const r = at(dir, { maxSegmentBytes: 1024 });
-    expect(r.state()).toEqual(before);
+    expect(noTs(r.state())).toEqual(before);
     await r.close();
     fs.rmSync(path.join(dir, 'msgs', 'index.ckpt'));
     const again = at(dir, { maxSegmentBytes: 1024 });
-    expect(again.state()).toEqual(before);
+    expect(noTs(again.state())).toEqual(before);
     expect(again.load(4)).toBeNull();
     expect(Buffer.from(again.load(5)!.data).toString()).toBe('v5');
     expect([...again.subjectsState('>').keys()].sort()).toEqual(['k.1', 'k.3']);
