@@ -110,8 +110,9 @@ export class ClientAuth {
         server.jetstream?.accountJwt(account.name, who.accountJwt);
       }
       this.bindAccount(account);
+      // The account's connections on the cluster's other servers count too (nats-server's MaxTotalConnectionsReached).
       const maxConns = account.limits.maxConnections;
-      if (maxConns >= 0 && account.numConnections > maxConns) {
+      if (maxConns >= 0 && account.numConnections + server.remoteConns.conns(account.name) > maxConns) {
         // nats-server logs this twice (processConnect and registerWithAccount): matched.
         server.log('ERR', `${c.describe()} - ${ERR_MAX_ACCOUNT_CONNECTIONS}`);
         server.log('ERR', `${c.describe()} - ${ERR_MAX_ACCOUNT_CONNECTIONS}`);

@@ -13,9 +13,10 @@ export const DISCONNECT_EVENT = 'io.nats.server.advisory.v1.client_disconnect';
 export const connectSubject = (account: string): string => `$SYS.ACCOUNT.${account}.CONNECT`;
 export const disconnectSubject = (account: string): string => `$SYS.ACCOUNT.${account}.DISCONNECT`;
 
-/** nats-server's ServerInfo in events and system replies; `seq` counts what the server sent. */
+/** nats-server's ServerInfo in events and system replies (`cluster` when clustered); `seq` counts what the server sent. */
 export function serverInfo(server: Server, seq: number): Record<string, unknown> {
-  return { name: server.name, host: server.host, id: server.id, ver: PROTOCOL_VERSION, seq, jetstream: false, time: new Date().toISOString() };
+  const cluster = server.cluster?.name;
+  return { name: server.name, host: server.host, id: server.id, cluster, ver: PROTOCOL_VERSION, seq, jetstream: false, time: new Date().toISOString() };
 }
 
 /** An event id like nats-server's (a nuid: 22 characters of base62). */

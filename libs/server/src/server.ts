@@ -18,6 +18,7 @@ import type { RoutedImport } from './cross-account.js';
 import type { ServerJetStream } from './jetstream-host.js';
 import type { ServerOptions } from './options.js';
 import type { LeafNodes } from './leaf-nodes.js';
+import { RemoteAccountConns } from './remote-account-conns.js';
 import type { Subscription } from './subscription.js';
 import type { Transport } from './transport.js';
 
@@ -30,6 +31,10 @@ export interface ServerEvents {
   clientClosed(client: Client): void;
   /** A leaf node connection was bound to `account` or left it (nats-server sends the account's CONNS event). */
   leafsChanged?(account: Account<Subscription>): void;
+  /** The server started using `account` (nats-server's enableAccountTracking). */
+  accountRegistered?(account: Account<Subscription>): void;
+  /** Clients are closed, routes not yet (nats-server's shutdown event). */
+  serverShutdown?(): void;
 }
 
 export interface ServerDeps {
@@ -84,6 +89,8 @@ export class Server {
   cluster: Cluster | null = null;
   /** Client INFO `connect_urls` (the cluster's client URLs); null = not sent. */
   connectUrls: string[] | null = null;
+  /** Each account's connections on the cluster's other servers (filled by the system account's events). */
+  readonly remoteConns = new RemoteAccountConns();
   /** Who propagates interest to remote servers (routes, leaf nodes); see interest.ts. */
   readonly interestListeners: InterestListener[] = [];
 
@@ -135,6 +142,7 @@ export class Server {
       acc = new Account<Subscription>(name);
       this.accounts.set(name, acc);
       this.jetstream?.accountRegistered(acc);
+      this.events?.accountRegistered?.(acc);
     }
     return acc;
   }
@@ -343,6 +351,7 @@ export class Server {
     this.shuttingDown = true;
     clearInterval(this.housekeeping);
     for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown, true);
+    this.events?.serverShutdown?.();
     this.cluster?.shutdown();
     for (const c of [...this.remotes]) c.close(CloseReason.ServerShutdown, true);
     this.leafnodes?.shutdown();

@@ -2,6 +2,7 @@ import { decode, findSigningKey, isRevoked, type AccountClaims } from '@switchbo
 import type { AccountResolver, AccountUpdate } from '@switchboard/resolver';
 import { limitsFromClaims, type Account } from '@switchboard/accounts';
 import type { Client } from './client.js';
+import { ConnsTracking } from './conns-tracking.js';
 import { CloseReason } from './errors.js';
 import { connectEvent, connectSubject, disconnectEvent, disconnectSubject, serverInfo } from './events.js';
 import type { InternalClient } from './internal-client.js';
@@ -11,8 +12,9 @@ import type { Server, ServerEvents } from './server.js';
 import { UsageEvents } from './usage-events.js';
 
 // The system account in operator mode (nats-server's events.go, reduced): claims updates and
-// lookups on `$SYS.REQ...`, connect/disconnect advisories, and what an account's new JWT does
-// to its connections (revoked users are cut at once).
+// lookups on `$SYS.REQ...`, connect/disconnect advisories, what an account's new JWT does to its
+// connections (revoked users are cut at once), and the cluster's account connection counts
+// (conns-tracking.ts).
 
 const UPDATE_NEW = '$SYS.REQ.ACCOUNT.*.CLAIMS.UPDATE';
 const UPDATE_OLD = '$SYS.ACCOUNT.*.CLAIMS.UPDATE';
@@ -24,6 +26,7 @@ export class SystemAccount implements ServerEvents {
   private seq = 0;
   private readonly unsubscribe: () => void;
   private readonly usage: UsageEvents;
+  private readonly conns: ConnsTracking;
 
   constructor(
     private readonly server: Server,
@@ -49,6 +52,7 @@ export class SystemAccount implements ServerEvents {
       (subject, body) => this.client.publish(subject, '', body),
       () => ++this.seq,
     );
+    this.conns = new ConnsTracking(server, this.client, () => ++this.seq);
     server.events = this;
   }
 
@@ -60,6 +64,7 @@ export class SystemAccount implements ServerEvents {
   stop(): void {
     this.unsubscribe();
     this.usage.stop();
+    this.conns.stop();
     this.client.stopInternal();
     if (this.server.events === this) this.server.events = null;
   }
@@ -74,6 +79,14 @@ export class SystemAccount implements ServerEvents {
 
   leafsChanged(account: Account<Subscription>): void {
     this.usage.connsChanged(account);
+  }
+
+  accountRegistered(account: Account<Subscription>): void {
+    this.conns.accountRegistered(account);
+  }
+
+  serverShutdown(): void {
+    this.conns.shutdown();
   }
 
   clientClosed(c: Client): void {

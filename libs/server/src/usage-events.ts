@@ -18,6 +18,11 @@ export const legacyAccountConnsSubject = (account: string): string => `$SYS.SERV
 
 export type Publish = (subject: string, body: string) => void;
 
+/** nats-server's AccountNumConns: the account's local connections and traffic, as `server` sends it. */
+export function accountConnsJSON(server: Server, seq: number, acc: Account<Subscription>, id = eventId(), timestamp = new Date().toISOString()): string {
+  return JSON.stringify({ type: ACCOUNT_CONNS_EVENT, id, timestamp, server: serverInfo(server, seq), ...accountStat(acc) });
+}
+
 export class UsageEvents {
   private readonly timer: NodeJS.Timeout;
 
@@ -60,9 +65,8 @@ export class UsageEvents {
   private send(acc: Account<Subscription>): void {
     const id = eventId();
     const timestamp = new Date().toISOString();
-    const stat = accountStat(acc);
     for (const subject of [legacyAccountConnsSubject(acc.name), accountConnsSubject(acc.name)]) {
-      this.publish(subject, JSON.stringify({ type: ACCOUNT_CONNS_EVENT, id, timestamp, server: serverInfo(this.server, this.nextSeq()), ...stat }));
+      this.publish(subject, accountConnsJSON(this.server, this.nextSeq(), acc, id, timestamp));
     }
     const server = serverInfo(this.server, this.nextSeq()) as { name: string; id: string };
     const usage = usageSnapshot(acc.usage, acc.numConnections, acc.sublist.count());
