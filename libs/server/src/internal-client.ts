@@ -15,6 +15,8 @@ export type InternalHandler = (subject: string, reply: string, msg: Buffer) => v
  */
 export type InternalMsgHandler = (subject: string, reply: string, hdr: Buffer | null, data: Buffer) => void;
 
+const EMPTY = Buffer.alloc(0);
+
 interface MsgHandlerEntry {
   fn: InternalMsgHandler;
   views: boolean;
@@ -74,13 +76,20 @@ export class InternalClient extends Client {
   publishMsg(to: string, subject: string, reply: string, hdr: Uint8Array | null, data: Uint8Array | null): void {
     const hl = hdr === null ? 0 : hdr.length;
     const dl = data === null ? 0 : data.length;
-    const msg = Buffer.allocUnsafe(hl + dl);
-    if (hl > 0) msg.set(hdr!, 0);
-    if (dl > 0) msg.set(data!, hl);
+    let msg: Buffer;
+    if (hl === 0) {
+      // Routing copies what it keeps (outbound buffers, non-view handlers): a view will do.
+      msg = dl === 0 ? EMPTY : Buffer.isBuffer(data) ? data : Buffer.from(data!.buffer, data!.byteOffset, dl);
+    } else {
+      msg = Buffer.allocUnsafe(hl + dl);
+      msg.set(hdr!, 0);
+      if (dl > 0) msg.set(data!, hl);
+    }
     const hdrLen = hl > 0 ? hl : -1;
     if (to === subject) routeInAccount(this, this.account, subject, reply, hdrLen, msg);
     else routeMessage(this, this.account, this.account.sublist.match(to), subject, reply, hdrLen, msg);
-    this.server.flushPending();
+    // No flush here: a consumer's run delivers hundreds of messages, and the receivers' writes
+    // are queued for the turn's end (server.queueFlush), one socket write each, not one a message.
   }
 
   /** Publishes into this client's account and writes what it queued for others. */
