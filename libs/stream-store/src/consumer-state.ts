@@ -1,10 +1,15 @@
 /**
- * A consumer's state in a small binary file, replaced atomically (write a temporary file,
- * optionally fsync it, rename over the old one): a crash leaves the old or the new state, never
- * half of one. Updates within one I/O turn are coalesced into one write, as consumers ack in
- * bursts. Layout (LE): magic 'SBC1', f64 delivered.consumer, delivered.stream, ack_floor.consumer,
- * ack_floor.stream, u32 n, n × (f64 stream seq, f64 consumer seq, f64 ts ms, u32 ts ns),
- * u32 m, m × (f64 stream seq, u32 count), u32 crc32 of everything before it.
+ * A consumer's state in a small binary record, kept in two files written in turn
+ * (`<name>.state`, `<name>.state.b`): each write goes in place over the older of the two, so a
+ * crash or power loss tearing it leaves the other, previous state; open takes the valid one
+ * with the higher generation. One write per update, no temporary file, rename or reopen (those
+ * cost more than the write). Updates within one I/O turn are coalesced into one write, as
+ * consumers ack in bursts. Layout (LE): magic 'SBC2', u32 record length, f64 generation, f64
+ * delivered.consumer, delivered.stream, ack_floor.consumer, ack_floor.stream, u32 n,
+ * n × (f64 stream seq, f64 consumer seq, f64 ts ms, u32 ts ns), u32 m, m × (f64 stream seq,
+ * u32 count), u32 crc32 of the record before it. Bytes after the record (a longer older one)
+ * are ignored. 'SBC1' (the earlier single-file format: no length or generation, replaced by
+ * rename) is read as generation 0.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +18,8 @@ import { StoreError } from './errors.js';
 import type { ConsumerStore } from './store.js';
 import type { ConsumerState } from './types.js';
 
-const MAGIC = 0x31434253; // 'SBC1'
+const MAGIC_V1 = 0x31434253; // 'SBC1'
+const MAGIC = 0x32434253; // 'SBC2'
 
 export function emptyConsumerState(): ConsumerState {
   return { delivered: { consumer: 0, stream: 0 }, ackFloor: { consumer: 0, stream: 0 }, pending: new Map(), redelivered: new Map() };
@@ -28,9 +34,13 @@ export function cloneConsumerState(s: ConsumerState): ConsumerState {
   };
 }
 
-export function encodeConsumerState(s: ConsumerState): Buffer {
-  const buf = Buffer.allocUnsafe(4 + 32 + 4 + s.pending.size * 28 + 4 + s.redelivered.size * 12 + 4);
+/** The record for `s` at generation `gen`. */
+export function encodeConsumerState(s: ConsumerState, gen = 0): Buffer {
+  const len = 4 + 4 + 8 + 32 + 4 + s.pending.size * 28 + 4 + s.redelivered.size * 12 + 4;
+  const buf = Buffer.allocUnsafe(len);
   let o = buf.writeUInt32LE(MAGIC, 0);
+  o = buf.writeUInt32LE(len, o);
+  o = buf.writeDoubleLE(gen, o);
   o = buf.writeDoubleLE(s.delivered.consumer, o);
   o = buf.writeDoubleLE(s.delivered.stream, o);
   o = buf.writeDoubleLE(s.ackFloor.consumer, o);
@@ -52,12 +62,26 @@ export function encodeConsumerState(s: ConsumerState): Buffer {
 }
 
 export function decodeConsumerState(buf: Buffer): ConsumerState {
+  return decodeRecord(buf).state;
+}
+
+/** A record (either format) and its generation; throws StoreError 'corrupt'. */
+function decodeRecord(buf: Buffer): { state: ConsumerState; gen: number } {
   const bad = (): never => {
     throw new StoreError('corrupt', 'consumer state');
   };
-  if (buf.length < 44 || buf.readUInt32LE(0) !== MAGIC) bad();
-  if (crc32(buf.subarray(0, buf.length - 4)) !== buf.readUInt32LE(buf.length - 4)) bad();
+  if (buf.length < 44) bad();
+  const magic = buf.readUInt32LE(0);
   let o = 4;
+  let gen = 0;
+  if (magic === MAGIC) {
+    const len = buf.readUInt32LE(4);
+    if (len < 60 || len > buf.length) bad();
+    buf = buf.subarray(0, len);
+    gen = buf.readDoubleLE(8);
+    o = 16;
+  } else if (magic !== MAGIC_V1) bad();
+  if (crc32(buf.subarray(0, buf.length - 4)) !== buf.readUInt32LE(buf.length - 4)) bad();
   const f64 = (): number => {
     const v = buf.readDoubleLE(o);
     o += 8;
@@ -88,7 +112,7 @@ export function decodeConsumerState(buf: Buffer): ConsumerState {
     const sseq = f64();
     s.redelivered.set(sseq, u32());
   }
-  return s;
+  return { state: s, gen };
 }
 
 /** Where a stream's consumer states live. */
@@ -96,6 +120,8 @@ export interface ConsumerDir {
   get(name: string): ConsumerStore;
   names(): string[];
   flush(): Promise<void>;
+  /** Flushes and lets go of open files (the stream store closes). */
+  close(): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -117,6 +143,9 @@ export class MemoryConsumerDir implements ConsumerDir {
     return [...this.stores.keys()];
   }
   flush(): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
     return Promise.resolve();
   }
   async destroy(): Promise<void> {
@@ -170,8 +199,12 @@ export class FileConsumerDir implements ConsumerDir {
   async flush(): Promise<void> {
     await Promise.all([...this.stores.values()].map((c) => c.flushed()));
   }
-  async destroy(): Promise<void> {
+  async close(): Promise<void> {
     await this.flush();
+    for (const c of this.stores.values()) c.closeFiles();
+  }
+  async destroy(): Promise<void> {
+    await this.close();
     this.stores.clear();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
@@ -181,31 +214,50 @@ export class FileConsumerDir implements ConsumerDir {
 }
 
 class FileConsumerStore implements ConsumerStore {
-  private s: ConsumerState;
-  private pending: Buffer | null = null;
+  /** The latest record (decoded only when asked: on restore). */
+  private last: Buffer;
+  private gen: number;
+  private pending: ConsumerState | null = null;
   private scheduled = false;
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
-  private readonly file: string;
+  /** The two slot files; the next write goes to `files[gen % 2]` (the older one). */
+  private readonly files: [string, string];
+  private readonly fds: [number, number] = [-1, -1];
 
   constructor(
     readonly name: string,
     private readonly dir: FileConsumerDir,
   ) {
-    this.file = path.join(dir.dir, `${name}.state`);
-    let s = emptyConsumerState();
-    try {
-      s = decodeConsumerState(fs.readFileSync(this.file));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    const base = path.join(dir.dir, `${name}.state`);
+    this.files = [base, `${base}.b`];
+    let best: { state: ConsumerState; gen: number } | null = null;
+    let failure: unknown = null;
+    for (const f of this.files) {
+      let buf: Buffer;
+      try {
+        buf = fs.readFileSync(f);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        continue;
+      }
+      try {
+        const r = decodeRecord(buf);
+        if (best === null || r.gen > best.gen) best = r;
+      } catch (e) {
+        failure = e;
+      }
     }
-    this.s = s;
+    // One torn slot is what the pair is for; nothing readable at all is corruption.
+    if (best === null && failure !== null) throw failure;
+    this.gen = best === null ? 0 : best.gen + 1;
+    this.last = encodeConsumerState(best?.state ?? emptyConsumerState(), best?.gen ?? 0);
   }
   state(): ConsumerState {
-    return cloneConsumerState(this.s);
+    return this.pending !== null ? cloneConsumerState(this.pending) : decodeConsumerState(this.last);
   }
+  /** Takes `state` as given: the caller hands over a fresh object and does not change it. */
   update(state: ConsumerState): void {
-    this.s = cloneConsumerState(state);
-    this.pending = encodeConsumerState(state);
+    this.pending = state;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.write());
@@ -217,25 +269,30 @@ class FileConsumerStore implements ConsumerStore {
   }
   async delete(): Promise<void> {
     await this.flushed();
-    fs.rmSync(this.file, { force: true });
+    this.closeFiles();
+    for (const f of this.files) fs.rmSync(f, { force: true });
     this.dir.forget(this.name);
+  }
+  closeFiles(): void {
+    for (let i = 0; i < 2; i++) {
+      if (this.fds[i]! >= 0) fs.closeSync(this.fds[i]!);
+      this.fds[i] = -1;
+    }
   }
   private write(): void {
     this.scheduled = false;
     const waiters = this.waiters;
     this.waiters = [];
     try {
-      const buf = this.pending!;
+      const buf = encodeConsumerState(this.pending!, this.gen);
       this.pending = null;
-      const tmp = `${this.file}.tmp`;
-      const fd = fs.openSync(tmp, 'w');
-      try {
-        fs.writeSync(fd, buf);
-        if (this.dir.syncAlways) fs.fdatasyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-      fs.renameSync(tmp, this.file);
+      const slot = this.gen % 2;
+      if (this.fds[slot] === -1) this.fds[slot] = fs.openSync(this.files[slot]!, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
+      const fd = this.fds[slot]!;
+      fs.writeSync(fd, buf, 0, buf.length, 0);
+      if (this.dir.syncAlways) fs.fdatasyncSync(fd);
+      this.last = buf;
+      this.gen++;
       for (const w of waiters) w.resolve();
     } catch (e) {
       for (const w of waiters) w.reject(e);

@@ -471,7 +471,7 @@ export class LogStore implements StreamStore {
       this.flushScheduled = false;
       this.writeBatch();
     }
-    await this.consumers.flush();
+    await this.consumers.close();
     if (this.kind === 'file') {
       this.active.file.syncNow();
       try {

@@ -93,7 +93,10 @@ export interface ConsumerStore {
   readonly name: string;
   /** The last stored state (empty state when none). */
   state(): ConsumerState;
-  /** Replace the state; written (atomically) within the current I/O turn. */
+  /**
+   * Replace the state; written within the current I/O turn (a crash leaves this or the previous
+   * state whole). The store keeps `state`: the caller passes a fresh object and leaves it alone.
+   */
   update(state: ConsumerState): void;
   /** Resolves when the last update is written (and synced, with sync 'always'). */
   flushed(): Promise<void>;

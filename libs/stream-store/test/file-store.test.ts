@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openFileStore, type StreamStore } from '@switchboard/stream-store';
 import { storeContract } from './contract.js';
@@ -226,6 +227,66 @@ describe('file store on disk', () => {
     expect(seqs).toEqual([1, 2]);
     const size = fs.statSync(path.join(dir, 'msgs', segFiles(dir)[0]!)).size;
     expect(size).toBeGreaterThan(0);
+  });
+
+  it('consumer state: two slot files written in turn; a torn latest slot falls back to the one before', async () => {
+    const dir = fresh();
+    const st = (n: number, pending = 0) => ({
+      delivered: { consumer: n, stream: n },
+      ackFloor: { consumer: n - 1, stream: n - 1 },
+      pending: new Map(Array.from({ length: pending }, (_, i) => [n - i, { sequence: n - i, ts: 5_000_000_123n }] as const)),
+      redelivered: new Map<number, number>(),
+    });
+    const s = at(dir);
+    const c = s.consumer('c');
+    c.update(st(1, 40)); // long record first: the shorter ones after it leave a stale tail behind
+    await c.flushed();
+    c.update(st(2));
+    await c.flushed();
+    c.update(st(3));
+    await c.flushed();
+    await s.close();
+    const a = path.join(dir, 'consumers', 'c.state');
+    expect(fs.readdirSync(path.join(dir, 'consumers')).sort()).toEqual(['c.state', 'c.state.b']);
+    let r = at(dir);
+    expect(r.consumer('c').state()).toEqual(st(3));
+    await r.close();
+    // Generation g goes to slot g % 2: st(3) is generation 2, in c.state. Tear it.
+    const torn = fs.readFileSync(a);
+    torn[30] = torn[30]! ^ 0xff;
+    fs.writeFileSync(a, torn);
+    r = at(dir);
+    expect(r.consumer('c').state()).toEqual(st(2));
+    await r.close();
+    fs.writeFileSync(`${a}.b`, Buffer.from('garbage'));
+    expect(() => at(dir).consumer('c')).toThrow(/consumer state/);
+  });
+
+  it('consumer state: reads the earlier single-file format (SBC1)', async () => {
+    const dir = fresh();
+    const cdir = path.join(dir, 'consumers');
+    fs.mkdirSync(cdir, { recursive: true });
+    const body = Buffer.alloc(4 + 32 + 4 + 28 + 4);
+    let o = body.writeUInt32LE(0x31434253, 0);
+    for (const v of [9, 20, 8, 19]) o = body.writeDoubleLE(v, o);
+    o = body.writeUInt32LE(1, o);
+    for (const v of [20, 9, 1234]) o = body.writeDoubleLE(v, o);
+    o = body.writeUInt32LE(5, o);
+    body.writeUInt32LE(0, o);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32LE(zlib.crc32(body), 0);
+    fs.writeFileSync(path.join(cdir, 'old.state'), Buffer.concat([body, crc]));
+    const s = at(dir);
+    expect(s.consumer('old').state()).toEqual({
+      delivered: { consumer: 9, stream: 20 },
+      ackFloor: { consumer: 8, stream: 19 },
+      pending: new Map([[20, { sequence: 9, ts: 1_234_000_005n }]]),
+      redelivered: new Map(),
+    });
+    s.consumer('old').update({ delivered: { consumer: 10, stream: 21 }, ackFloor: { consumer: 10, stream: 21 }, pending: new Map(), redelivered: new Map() });
+    await s.close();
+    // The old file is generation 0: the first write goes to the other slot and wins on open.
+    expect(at(dir).consumer('old').state().delivered).toEqual({ consumer: 10, stream: 21 });
   });
 
   it('delete removes the directory contents', async () => {
