@@ -115,6 +115,7 @@ export class SourceLink {
     for (let n = 0; n < BATCH; n++) {
       const m = o.store.loadNext(filter, this.sseq + 1);
       if (m === null) {
+        this.err = null;
         this.last = t.now();
         return;
       }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { JetStream } from '@switchboard/jetstream';
+import { JetStream, applyAccountLimits, jsLimitsFromClaims } from '@switchboard/jetstream';
 import { MemoryHost } from './memory-host.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jetstream-mirrors-'));
@@ -132,6 +132,29 @@ describe('mirrors', () => {
     }
     expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect((await info(second.a, 'M')).state).toMatchObject({ messages: 30, first_seq: 1 });
+  });
+});
+
+describe('account limits', () => {
+  it('count the copies; a copy over them stops the link (error shown) until there is room', async () => {
+    const { js, a } = setup();
+    await applyAccountLimits(js, 'A', jsLimitsFromClaims({ mem_storage: 600, disk_storage: 0 }));
+    await a.json('$JS.API.STREAM.CREATE.O', { name: 'O', subjects: ['o'], storage: 'memory' });
+    // 117 bytes each in a memory store (subject + data + 16).
+    for (let i = 0; i < 2; i++) await a.request('o', 'x'.repeat(100));
+    await a.json('$JS.API.STREAM.CREATE.M', { name: 'M', mirror: { name: 'O' }, storage: 'memory' });
+    await until(async () => (await info(a, 'M')).state.messages === 2, 'copies');
+    expect((await a.json('$JS.API.INFO')).memory).toBe(4 * 117);
+    expect(JSON.parse((await a.request('o', 'x'.repeat(100))).data)).toMatchObject({ seq: 3 }); // 585 <= 600
+    await until(async () => (await info(a, 'M')).mirror.error !== undefined, 'the refused copy');
+    const m = await info(a, 'M');
+    expect(m.mirror).toMatchObject({ lag: 1, error: { code: 400, err_code: 10002, description: 'resource limits exceeded for account' } });
+    expect(m.state.messages).toBe(2);
+    await a.json('$JS.API.STREAM.PURGE.M'); // room: the retry (every second) copies it
+    await until(async () => (await info(a, 'M')).state.last_seq === 3, 'the copy after the purge', 5000);
+    expect((await info(a, 'M')).state).toMatchObject({ messages: 1, first_seq: 3 });
+    expect((await info(a, 'M')).mirror.error).toBeUndefined();
+    expect((await a.json('$JS.API.INFO')).memory).toBe(4 * 117);
   });
 });
 
