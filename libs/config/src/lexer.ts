@@ -186,16 +186,16 @@ export class Lexer {
     return s === undefined ? this.error('BUG in lexer: no states to pop.') : s;
   }
 
+  /** Emits what was read since the last emit/ignore, after any escaped pieces (which it uses up). */
   private emit(type: Item): void {
     const raw = this.input.slice(this.start, this.pos);
-    const val = this.parts.length > 0 ? this.joinParts() + raw : raw;
+    let val = raw;
+    if (this.parts.length > 0) {
+      val = this.joinParts() + raw;
+      this.parts = [];
+    }
     this.out.push({ type, val, start: this.start, end: this.pos });
     this.start = this.pos;
-  }
-
-  private emitString(): void {
-    this.emit(Item.String);
-    this.parts = [];
   }
 
   /** Joins escaped pieces; runs of \xHH bytes are decoded together as UTF-8. */
@@ -239,6 +239,41 @@ export class Lexer {
   private emitEOF(): S {
     this.emit(Item.EOF);
     return S.Done;
+  }
+
+  /** End of input where a value may end: an error if something is left unfinished. */
+  private endOfInput(): S {
+    if (this.pos > this.start) return this.error('Unexpected EOF.');
+    return this.emitEOF();
+  }
+
+  /** Drops what was read (separators, opening quotes) and goes on in `next`. */
+  private drop(next: S): S {
+    this.ignore();
+    return next;
+  }
+
+  /** Reads the rune just peeked, drops it and goes on in `next`. */
+  private skip(next: S): S {
+    this.next();
+    this.ignore();
+    return next;
+  }
+
+  /** The item ends before the rune just read (a terminator that belongs to what follows). */
+  private endBefore(type: Item): S {
+    this.backup();
+    this.emit(type);
+    return this.pop();
+  }
+
+  /** The item ends before the closing quote just read; the quote is dropped. */
+  private endQuoted(type: Item): S {
+    this.backup();
+    this.emit(type);
+    this.next();
+    this.ignore();
+    return this.pop();
   }
 
   /** Reads the second '/' of a "//" comment; if absent, steps back over it. */
@@ -291,20 +326,11 @@ export class Lexer {
     switch (state) {
       case S.Top:
         r = this.next();
-        if (isSpace(r)) {
-          this.ignore();
-          return S.Top;
-        }
-        if (r === 0x7b /* { */) {
-          this.ignore();
-          return S.Top;
-        }
+        if (isSpace(r)) return this.drop(S.Top);
+        if (r === 0x7b /* { */) return this.drop(S.Top);
         if (r === 0x23 /* # */) return this.comment(S.Top);
         if (r === 0x2f /* / */ && this.slashComment()) return this.comment(S.Top);
-        if (r === 0x2f || r === EOF) {
-          if (this.pos > this.start) return this.error('Unexpected EOF.');
-          return this.emitEOF();
-        }
+        if (r === 0x2f || r === EOF) return this.endOfInput();
         this.backup();
         this.push(S.TopValueEnd);
         return S.KeyStart;
@@ -318,30 +344,15 @@ export class Lexer {
           return S.TopValueEnd;
         }
         if (isWhitespace(r)) return S.TopValueEnd;
-        if (isNL(r) || r === EOF || r === 0x3b /* ; */ || r === 0x2c /* , */ || r === 0x7d /* } */) {
-          this.ignore();
-          return S.Top;
-        }
+        if (isNL(r) || r === EOF || r === 0x3b /* ; */ || r === 0x2c /* , */ || r === 0x7d /* } */) return this.drop(S.Top);
         return this.error(`Expected a top-level value to end with a new line, comment or EOF, but got '${show(r)}' instead.`);
 
       case S.KeyStart:
         r = this.peek();
         if (isKeySeparator(r)) return this.error(`Unexpected key separator '${show(r)}'`);
-        if (isSpace(r)) {
-          this.next();
-          this.ignore();
-          return S.KeyStart;
-        }
-        if (r === 0x22 /* " */) {
-          this.next();
-          this.ignore();
-          return S.DubQuotedKey;
-        }
-        if (r === 0x27 /* ' */) {
-          this.next();
-          this.ignore();
-          return S.QuotedKey;
-        }
+        if (isSpace(r)) return this.skip(S.KeyStart);
+        if (r === 0x22 /* " */) return this.skip(S.DubQuotedKey);
+        if (r === 0x27 /* ' */) return this.skip(S.QuotedKey);
         this.ignore();
         this.next();
         return S.Key;
@@ -356,10 +367,7 @@ export class Lexer {
           this.ignore();
           return S.KeyEnd;
         }
-        if (r === EOF) {
-          if (this.pos > this.start) return this.error('Unexpected EOF.');
-          return this.emitEOF();
-        }
+        if (r === EOF) return this.endOfInput();
         this.next();
         return state;
       }
@@ -376,37 +384,22 @@ export class Lexer {
 
       case S.KeyEnd:
         r = this.next();
-        if (isSpace(r)) {
-          this.ignore();
-          return S.KeyEnd;
-        }
-        if (isKeySeparator(r)) {
-          this.ignore();
-          return S.Value;
-        }
+        if (isSpace(r)) return this.drop(S.KeyEnd);
+        if (isKeySeparator(r)) return this.drop(S.Value);
         if (r === EOF) return this.emitEOF();
         this.backup();
         return S.Value;
 
       case S.IncludeStart:
         r = this.next();
-        if (isWhitespace(r)) {
-          this.ignore();
-          return S.IncludeStart;
-        }
+        if (isWhitespace(r)) return this.drop(S.IncludeStart);
         this.backup();
         return S.Include;
 
       case S.Include:
         r = this.next();
-        if (r === 0x27) {
-          this.ignore();
-          return S.IncludeQuoted;
-        }
-        if (r === 0x22) {
-          this.ignore();
-          return S.IncludeDubQuoted;
-        }
+        if (r === 0x27) return this.drop(S.IncludeQuoted);
+        if (r === 0x22) return this.drop(S.IncludeDubQuoted);
         if (r === 0x5b /* [ */) return this.error('Expected include value but found start of an array');
         if (r === 0x7b) return this.error('Expected include value but found start of a map');
         if (r === 0x28 /* ( */) return this.error('Expected include value but found start of a block');
@@ -420,13 +413,7 @@ export class Lexer {
       case S.IncludeDubQuoted: {
         const quote = state === S.IncludeDubQuoted ? 0x22 : 0x27;
         r = this.next();
-        if (r === quote) {
-          this.backup();
-          this.emit(Item.Include);
-          this.next();
-          this.ignore();
-          return this.pop();
-        }
+        if (r === quote) return this.endQuoted(Item.Include);
         if (r === EOF) {
           return this.error(state === S.IncludeDubQuoted ? 'Unexpected EOF in double quoted include' : 'Unexpected EOF in quoted include');
         }
@@ -436,26 +423,15 @@ export class Lexer {
       case S.IncludeString:
         r = this.next();
         if (isNL(r) || r === EOF || r === 0x3b || r === 0x7d || isWhitespace(r)) {
-          this.backup();
-          this.emit(Item.Include);
-          return this.pop();
+          return this.endBefore(Item.Include);
         }
-        if (r === 0x27) {
-          this.backup();
-          this.emit(Item.Include);
-          this.next();
-          this.ignore();
-          return this.pop();
-        }
+        if (r === 0x27) return this.endQuoted(Item.Include);
         return S.IncludeString;
 
       case S.Value:
         // Whitespace may precede a value, but not a new line.
         r = this.next();
-        if (isWhitespace(r)) {
-          this.ignore();
-          return S.Value;
-        }
+        if (isWhitespace(r)) return this.drop(S.Value);
         if (r === 0x5b) {
           this.ignore();
           this.emit(Item.ArrayStart);
@@ -466,20 +442,14 @@ export class Lexer {
           this.emit(Item.MapStart);
           return S.MapKeyStart;
         }
-        if (r === 0x27) {
-          this.ignore();
-          return S.QuotedString;
-        }
+        if (r === 0x27) return this.drop(S.QuotedString);
         if (r === 0x22) {
           this.ignore();
           this.stringState = S.DubQuotedString;
           return S.DubQuotedString;
         }
         if (r === 0x2d) return S.NegNumberStart;
-        if (r === 0x28) {
-          this.ignore();
-          return S.Block;
-        }
+        if (r === 0x28) return this.drop(S.Block);
         if (isDigit(r)) {
           this.backup();
           return S.NumberStart;
@@ -492,10 +462,7 @@ export class Lexer {
 
       case S.ArrayValue:
         r = this.next();
-        if (isSpace(r)) {
-          this.ignore();
-          return S.ArrayValue;
-        }
+        if (isSpace(r)) return this.drop(S.ArrayValue);
         if (r === 0x23) return this.comment(S.ArrayValue);
         if (r === 0x2f && this.slashComment()) return this.comment(S.ArrayValue);
         if (r === 0x2f || r === 0x2c) return this.error("Unexpected array value terminator ','.");
@@ -506,16 +473,10 @@ export class Lexer {
 
       case S.ArrayValueEnd:
         r = this.next();
-        if (isWhitespace(r)) {
-          this.ignore();
-          return S.ArrayValueEnd;
-        }
+        if (isWhitespace(r)) return this.drop(S.ArrayValueEnd);
         if (r === 0x23) return this.comment(S.ArrayValueEnd);
         if (r === 0x2f && this.slashComment()) return this.comment(S.ArrayValueEnd);
-        if (r === 0x2f || r === 0x2c || isNL(r)) {
-          this.ignore();
-          return S.ArrayValue;
-        }
+        if (r === 0x2f || r === 0x2c || isNL(r)) return this.drop(S.ArrayValue);
         if (r === 0x5d) return S.ArrayEnd;
         return this.error(`Expected an array value terminator "," or an array terminator "]", but got '${show(r)}' instead.`);
 
@@ -528,16 +489,8 @@ export class Lexer {
         r = this.peek();
         if (isKeySeparator(r)) return this.error(`Unexpected key separator '${show(r)}'.`);
         if (r === 0x5d) return this.error(`Unexpected array end '${show(r)}' processing map.`);
-        if (isSpace(r)) {
-          this.next();
-          this.ignore();
-          return S.MapKeyStart;
-        }
-        if (r === 0x7d) {
-          this.next();
-          this.ignore();
-          return S.MapEnd;
-        }
+        if (isSpace(r)) return this.skip(S.MapKeyStart);
+        if (r === 0x7d) return this.skip(S.MapEnd);
         if (r === 0x23) {
           this.next();
           return this.comment(S.MapKeyStart);
@@ -547,13 +500,9 @@ export class Lexer {
           if (this.slashComment()) return this.comment(S.MapKeyStart);
           // Not a comment: the '/' is dropped and the key starts after it.
         } else if (r === 0x27) {
-          this.next();
-          this.ignore();
-          return S.MapQuotedKey;
+          return this.skip(S.MapQuotedKey);
         } else if (r === 0x22) {
-          this.next();
-          this.ignore();
-          return S.MapDubQuotedKey;
+          return this.skip(S.MapDubQuotedKey);
         } else if (r === EOF) {
           return this.error('Unexpected EOF processing map.');
         }
@@ -591,48 +540,27 @@ export class Lexer {
 
       case S.MapKeyEnd:
         r = this.next();
-        if (isSpace(r)) {
-          this.ignore();
-          return S.MapKeyEnd;
-        }
-        if (isKeySeparator(r)) {
-          this.ignore();
-          return S.MapValue;
-        }
+        if (isSpace(r)) return this.drop(S.MapKeyEnd);
+        if (isKeySeparator(r)) return this.drop(S.MapValue);
         this.backup();
         return S.MapValue;
 
       case S.MapValue:
         r = this.next();
-        if (isSpace(r)) {
-          this.ignore();
-          return S.MapValue;
-        }
+        if (isSpace(r)) return this.drop(S.MapValue);
         if (r === 0x2c) return this.error('Unexpected map value terminator ",".');
-        if (r === 0x7d) {
-          this.ignore();
-          return S.MapEnd;
-        }
+        if (r === 0x7d) return this.drop(S.MapEnd);
         this.backup();
         this.push(S.MapValueEnd);
         return S.Value;
 
       case S.MapValueEnd:
         r = this.next();
-        if (isWhitespace(r)) {
-          this.ignore();
-          return S.MapValueEnd;
-        }
+        if (isWhitespace(r)) return this.drop(S.MapValueEnd);
         if (r === 0x23) return this.comment(S.MapValueEnd);
         if (r === 0x2f && this.slashComment()) return this.comment(S.MapValueEnd);
-        if (r === 0x2f || r === 0x3b || r === 0x2c || isNL(r)) {
-          this.ignore();
-          return S.MapKeyStart;
-        }
-        if (r === 0x7d) {
-          this.ignore();
-          return S.MapEnd;
-        }
+        if (r === 0x2f || r === 0x3b || r === 0x2c || isNL(r)) return this.drop(S.MapKeyStart);
+        if (r === 0x7d) return this.drop(S.MapEnd);
         return this.error(`Expected a map value terminator "," or a map terminator "}", but got '${show(r)}' instead.`);
 
       case S.MapEnd:
@@ -642,17 +570,8 @@ export class Lexer {
 
       case S.QuotedString:
         r = this.next();
-        if (r === 0x27) {
-          this.backup();
-          this.emit(Item.String);
-          this.next();
-          this.ignore();
-          return this.pop();
-        }
-        if (r === EOF) {
-          if (this.pos > this.start) return this.error('Unexpected EOF.');
-          return this.emitEOF();
-        }
+        if (r === 0x27) return this.endQuoted(Item.String);
+        if (r === EOF) return this.endOfInput();
         return S.QuotedString;
 
       case S.DubQuotedString:
@@ -661,17 +580,8 @@ export class Lexer {
           this.addCurrentStringPart(1);
           return S.StringEscape;
         }
-        if (r === 0x22) {
-          this.backup();
-          this.emitString();
-          this.next();
-          this.ignore();
-          return this.pop();
-        }
-        if (r === EOF) {
-          if (this.pos > this.start) return this.error('Unexpected EOF.');
-          return this.emitEOF();
-        }
+        if (r === 0x22) return this.endQuoted(Item.String);
+        if (r === EOF) return this.endOfInput();
         return S.DubQuotedString;
 
       case S.String:
@@ -682,19 +592,13 @@ export class Lexer {
         }
         if (isNL(r) || r === EOF || r === 0x3b || r === 0x2c || r === 0x5d || r === 0x7d || isWhitespace(r)) {
           this.backup();
-          if (this.parts.length > 0) this.emitString();
+          if (this.parts.length > 0) this.emit(Item.String);
           else if (this.isBool()) this.emit(Item.Bool);
           else if (this.isVariable()) this.emit(Item.Variable);
-          else this.emitString();
+          else this.emit(Item.String);
           return this.pop();
         }
-        if (r === 0x27) {
-          this.backup();
-          this.emitString();
-          this.next();
-          this.ignore();
-          return this.pop();
-        }
+        if (r === 0x27) return this.endQuoted(Item.String);
         return S.String;
 
       case S.Block:
@@ -710,12 +614,8 @@ export class Lexer {
           this.next();
           const after = this.next();
           if (after === NL || after === EOF) {
-            this.backup();
-            this.backup();
-            this.emit(Item.String);
-            this.next();
-            this.ignore();
-            return this.pop();
+            this.backup(); // back over the line end: the ')' closes the block as a quote closes a string
+            return this.endQuoted(Item.String);
           }
           this.backup();
           return S.Block;
@@ -780,9 +680,7 @@ export class Lexer {
           this.stringState = S.String;
           return S.String;
         }
-        this.backup();
-        this.emit(Item.Integer);
-        return this.pop();
+        return this.endBefore(Item.Integer);
 
       case S.ConvenientNumber:
         r = this.next();
@@ -813,9 +711,7 @@ export class Lexer {
         if (isDigit(r)) return S.NegNumber;
         if (r === 0x2e) return S.FloatStart;
         if (isNumberSuffix(r)) return S.ConvenientNumber;
-        this.backup();
-        this.emit(Item.Integer);
-        return this.pop();
+        return this.endBefore(Item.Integer);
 
       case S.FloatStart:
         r = this.next();
@@ -826,23 +722,16 @@ export class Lexer {
         r = this.next();
         if (isDigit(r)) return S.Float;
         if (r === 0x2e) return S.IPAddr; // a second '.': not a float after all
-        this.backup();
-        this.emit(Item.Float);
-        return this.pop();
+        return this.endBefore(Item.Float);
 
       case S.IPAddr:
         r = this.next();
         if (isDigit(r) || r === 0x2e || r === 0x3a || r === 0x2d) return S.IPAddr;
-        this.backup();
-        this.emit(Item.String);
-        return this.pop();
+        return this.endBefore(Item.String);
 
       case S.Comment:
         r = this.peek();
-        if (isNL(r) || r === EOF) {
-          this.ignore();
-          return this.pop();
-        }
+        if (isNL(r) || r === EOF) return this.drop(this.pop());
         this.next();
         return S.Comment;
 
