@@ -9,6 +9,7 @@
 // Needs PostgreSQL (TEST_PG_URL) and Redis (REDIS_URL, default redis://127.0.0.1:6379).
 // The bulk push of 10,000 accounts is libs/propagation/bench/bulk-push.ts (see docs/control-plane-benchmarks.md).
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +23,7 @@ import { generateMasterKey, loadKeyring } from '@switchboard/secrets';
 import { loadSystemCreds } from '@switchboard/issuer';
 import { startWorker } from '@switchboard/worker';
 import { freePort } from '@switchboard/testing';
-import { cpuMs, startControlPlane } from './processes.js';
+import { cpuMs, cpuSince, pgBackendsCpu, startControlPlane } from './processes.js';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '60' }, users: { type: 'string', default: '300' }, only: { type: 'string', default: 'signup,users,revoke' } },
@@ -71,16 +72,38 @@ try {
   );
   cleanup.push(() => cp.stop());
 
-  const call = async (method: string, url: string, token: string | undefined, body?: unknown) => {
-    const r = await fetch(`${api}${url}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
+  // node:http with keep-alive rather than fetch: the client shares the 2 cores with what it
+  // measures, and fetch cost ~1 ms of CPU per request here (its own CPU is reported below).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const call = (method: string, url: string, token: string | undefined, body?: unknown) =>
+    new Promise<Record<string, any>>((resolve, reject) => {
+      const data = body === undefined ? undefined : JSON.stringify(body);
+      const headers: http.OutgoingHttpHeaders = {};
+      if (token) headers.authorization = `Bearer ${token}`;
+      if (data !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = Buffer.byteLength(data);
+      }
+      const req = http.request(`${api}${url}`, { method, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          let json: Record<string, any>;
+          try {
+            json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any>;
+          } catch (e) {
+            return reject(new Error(`${method} ${url}: ${status}, not JSON: ${(e as Error).message}`));
+          }
+          if (status >= 300) reject(new Error(`${method} ${url}: ${status} ${JSON.stringify(json)}`));
+          else resolve(json);
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(data);
     });
-    const json = (await r.json()) as Record<string, any>;
-    if (r.status >= 300) throw new Error(`${method} ${url}: ${r.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  cleanup.push(async () => agent.destroy());
 
   // The broker side reads the operator JWT and system account from the database, as the stack does.
   const db = await openDatabase({ databaseUrl: fresh.url });
@@ -166,7 +189,11 @@ try {
     ] as const) {
       const count = concurrency === 1 ? userCount : userCount * 2;
       const lat: number[] = [];
+      const pgCpu = () => pgBackendsCpu((sql) => db.prisma.$queryRawUnsafe<Array<{ pid: number }>>(sql), fresh.name);
+      const pg0 = await pgCpu();
+      const first = next;
       const cpu0 = cpuMs(cp.pid);
+      const self0 = process.cpuUsage();
       const t0 = performance.now();
       let left = count;
       await Promise.all(
@@ -179,8 +206,16 @@ try {
         }),
       );
       const secs = (performance.now() - t0) / 1000;
-      const l = stats(lat);
       const cpu = (cpuMs(cp.pid) - cpu0) / count;
+      const self = process.cpuUsage(self0);
+      // This process is the HTTP client here (the worker and brokers sit idle: issuing a user changes no account JWT).
+      const client = (self.user + self.system) / 1000 / count;
+      const pg = cpuSince(pg0, await pgCpu()) / count;
+      // Transactions that wrote these users (xmin): fewer than users when requests share a commit.
+      const names = Array.from({ length: count }, (_, i) => `p${first + i}`);
+      const written = await db.prisma.$queryRaw<Array<{ txs: bigint }>>`
+        SELECT count(DISTINCT xmin::text) AS txs FROM users WHERE account_id = ${tenant.account.id}::uuid AND name = ANY(${names})`;
+      const l = stats(lat);
       rows.push([
         `POST /users, ${label}`,
         `${count}`,
@@ -188,7 +223,7 @@ try {
         ms(l.p95),
         ms(l.p99),
         ms(l.max),
-        `${(count / secs).toFixed(0)} users/s; control plane CPU ${cpu.toFixed(2)} ms/user`,
+        `${(count / secs).toFixed(0)} users/s; CPU ms/user: control plane ${cpu.toFixed(2)}, PostgreSQL ${pg.toFixed(2)}, bench client ${client.toFixed(2)}; ${(count / Number(written[0]!.txs)).toFixed(1)} users/commit`,
       ]);
     }
   }
@@ -197,11 +232,22 @@ try {
   for (const mode of only.has('revoke') ? (['URL', 'FULL'] as const) : []) {
     const lat: number[] = [];
     const apiPart: number[] = [];
+    // Where the time goes, from the job's own clock readings (ms, Date.now in the control plane and here):
+    // revoke sent -> job added (API transaction + enqueue), added -> taken by the worker, taken -> client closed.
+    const parts = { queued: [] as number[], pickup: [] as number[], push: [] as number[] };
     const s = await call('POST', '/v1/signup', undefined, { email: `revoke-${mode}@bench.example`, organization: `revoke-${mode}` });
+    let taken: { timestamp: number; processedOn: number } | undefined;
+    const onActive = (job: { data: { account: string }; timestamp: number; processedOn?: number }) => {
+      if (job.data.account === s.account.publicKey) taken = { timestamp: job.timestamp, processedOn: job.processedOn ?? Date.now() };
+    };
+    worker.worker.worker.on('active', onActive);
     for (let i = 0; i < rounds; i++) {
       const u = await newUser(s.account.id, s.token);
       const nc = await connectWhenAdmitted(brokers[mode], u.jwt, u.seed);
       const closed = nc.closed();
+      // The job of the user's own creation (a new user changes no account JWT) is not this one.
+      taken = undefined;
+      const w0 = Date.now();
       const t0 = performance.now();
       await call('POST', `/v1/accounts/${s.account.id}/users/${u.id}/revoke`, s.token);
       apiPart.push(performance.now() - t0);
@@ -215,10 +261,19 @@ try {
           `${mode}: revoked user still connected after 15 s (a new connection is ${refused ? 'refused: the push arrived' : 'admitted: no push'})`,
         );
       }
+      const w1 = Date.now();
       lat.push(performance.now() - t0);
+      const job = taken as { timestamp: number; processedOn: number } | undefined;
+      if (job) {
+        parts.queued.push(job.timestamp - w0);
+        parts.pickup.push(job.processedOn - job.timestamp);
+        parts.push.push(w1 - job.processedOn);
+      }
     }
+    worker.worker.worker.off('active', onActive);
     const l = stats(lat);
     const a = stats(apiPart);
+    const part = (xs: number[]) => `${stats(xs).p50.toFixed(0)}/${stats(xs).p99.toFixed(0)}`;
     rows.push([
       `revoke -> disconnect (${mode} resolver)`,
       `${rounds}`,
@@ -226,7 +281,7 @@ try {
       ms(l.p95),
       ms(l.p99),
       ms(l.max),
-      `API + queue + worker push + broker; API part p50 ${ms(a.p50)}`,
+      `API part p50 ${ms(a.p50)}; ms p50/p99: to queued ${part(parts.queued)}, pickup ${part(parts.pickup)}, push to close ${part(parts.push)}`,
     ]);
   }
 

@@ -44,5 +44,29 @@ export function cpuMs(pid: number): number {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
 }
+/**
+ * CPU time (ms) of the PostgreSQL backends serving `database` so far, per backend pid: connections
+ * come and go, so compare two readings with cpuSince.
+ */
+export async function pgBackendsCpu(query: (sql: string) => Promise<Array<{ pid: number }>>, database: string): Promise<Map<number, number>> {
+  const rows = await query(`SELECT pid FROM pg_stat_activity WHERE datname = '${database.replace(/'/g, "''")}' AND pid <> pg_backend_pid()`);
+  const out = new Map<number, number>();
+  for (const r of rows) {
+    try {
+      out.set(r.pid, cpuMs(r.pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** CPU ms used between two pgBackendsCpu readings (a backend absent from the first counts from 0). */
+export function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, ms] of after) sum += ms - (before.get(pid) ?? 0);
+  return sum;
+}
+
 // USER_HZ: 100 on every Linux architecture Node supports.
 const CLOCK_TICKS = 100;

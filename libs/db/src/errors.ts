@@ -1,4 +1,5 @@
-// Maps Prisma's known request errors to what an API can say about them, without leaking SQL.
+// Maps Prisma's known request errors, and the driver's errors of `Database.query`, to what an API
+// can say about them, without leaking SQL.
 import { Prisma } from './generated/client.js';
 
 export type DbErrorKind = 'unique' | 'not_found' | 'foreign_key';
@@ -10,6 +11,7 @@ export interface DbError {
 }
 
 export function classifyDbError(e: unknown): DbError | null {
+  if (isDriverError(e)) return driverError(e);
   if (!(e instanceof Prisma.PrismaClientKnownRequestError)) return null;
   switch (e.code) {
     case 'P2002':
@@ -42,6 +44,24 @@ function rawUniqueFields(cause: AdapterCause): string[] {
   const index = cause.constraint?.index;
   if (!index || !cause.table || !index.startsWith(`${cause.table}_`) || !index.endsWith('_key')) return [];
   return splitColumns(index.slice(cause.table.length + 1, -'_key'.length), byColumn);
+}
+
+// pg's and PGlite's DatabaseError: PostgreSQL's SQLSTATE, severity, and the constraint and table by name.
+interface DriverError {
+  code: string;
+  severity: string;
+  constraint?: string;
+  table?: string;
+}
+
+function isDriverError(e: unknown): e is DriverError {
+  return e instanceof Error && typeof (e as Partial<DriverError>).code === 'string' && typeof (e as Partial<DriverError>).severity === 'string';
+}
+
+function driverError(e: DriverError): DbError | null {
+  if (e.code === '23505') return { kind: 'unique', fields: rawUniqueFields({ table: e.table, constraint: { index: e.constraint } }) };
+  if (e.code === '23503') return { kind: 'foreign_key', fields: [] };
+  return null;
 }
 
 interface AdapterCause {

@@ -1,4 +1,4 @@
-export { openDatabase, omitSeeds, type Database, type DatabaseOptions, type Db } from './database.js';
+export { openDatabase, omitSeeds, type Database, type DatabaseOptions, type Db, type Statement } from './database.js';
 export { migrate, createMigration, diffMigrations, migrationStatus, MIGRATION_LOCK_KEY, type MigrationTarget, type MigrationPaths } from './migrate.js';
 export { lockDataDir, DataDirLockedError, type DataDirLock } from './data-dir-lock.js';
 export { textProblem, textProblems, type TextProblem } from './text.js';
@@ -26,3 +26,4 @@ export type {
 } from './generated/client.js';
 export { freshDatabase, type FreshDatabase } from './testing.js';
 export { uuidv7 } from './uuid.js';
+export { TickBatch, type Settled } from './tick-batch.js';

@@ -1,7 +1,7 @@
 // The same model checks, run against real PostgreSQL and against embedded PGlite.
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { classifyDbError, uuidv7, type Db } from '@switchboard/db';
+import { classifyDbError, uuidv7, type Database, type Db } from '@switchboard/db';
 
 const key = (prefix: string) => `${prefix}${randomBytes(27).toString('hex').toUpperCase().slice(0, 55)}`;
 
@@ -14,7 +14,7 @@ async function caught(p: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-export function modelCases(client: () => Db): void {
+export function modelCases(client: () => Db, database: () => Database): void {
   it('creates the whole tenant graph and reads it back through relations', async () => {
     const prisma = client();
     const plan = await prisma.plan.create({ data: { name: `free-${randomBytes(3).toString('hex')}`, maxConnections: 10, maxPayload: 1n << 20n } });
@@ -133,6 +133,27 @@ export function modelCases(client: () => Db): void {
     const dangling = await caught(
       prisma.$executeRaw`INSERT INTO members (id, tenant_id, email, updated_at) VALUES (${uuidv7()}::uuid, '0190b6a4-0000-7000-8000-000000000000'::uuid, 'x@x.test', now())`,
     );
+    expect(classifyDbError(dangling)?.kind).toBe('foreign_key');
+  });
+
+  it('runs hot-path statements with query (arrays in, parsed rows out), their violations mapped the same way', async () => {
+    const prisma = client();
+    const db = database();
+    const plan = await prisma.plan.create({ data: { name: `p-${randomBytes(3).toString('hex')}` } });
+    const t = await prisma.tenant.create({ data: { name: 'q', email: `q-${randomBytes(4).toString('hex')}@x.test`, planId: plan.id } });
+    const insert = {
+      name: 'test_insert_members',
+      text: `INSERT INTO members (id, tenant_id, email, updated_at)
+             SELECT id, $1::uuid, email, now() FROM unnest($2::uuid[], $3::text[]) AS i(id, email)
+             RETURNING email, created_at AS "createdAt"`,
+    };
+    const rows = await db.query<{ email: string; createdAt: Date }>(insert, [t.id, [uuidv7(), uuidv7()], ['a@x.test', 'b@x.test']]);
+    expect(rows.map((r) => r.email)).toEqual(['a@x.test', 'b@x.test']);
+    expect(rows[0]!.createdAt).toBeInstanceOf(Date);
+    // The same statement again (prepared on the connection by now): a duplicate email.
+    const dup = await caught(db.query(insert, [t.id, [uuidv7()], ['a@x.test']]));
+    expect(classifyDbError(dup)).toEqual({ kind: 'unique', fields: ['tenantId', 'email'] });
+    const dangling = await caught(db.query(insert, ['0190b6a4-0000-7000-8000-000000000000', [uuidv7()], ['c@x.test']]));
     expect(classifyDbError(dangling)?.kind).toBe('foreign_key');
   });
 

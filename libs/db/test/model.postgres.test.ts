@@ -15,5 +15,8 @@ describe('model on PostgreSQL', () => {
     await db?.close();
     await fresh?.drop();
   });
-  modelCases(() => db.prisma);
+  modelCases(
+    () => db.prisma,
+    () => db,
+  );
 });

@@ -35,7 +35,10 @@ describe('embedded PGlite under DATA_DIR', { timeout: 60_000 }, () => {
     await expect(openDatabase({ dataDir })).rejects.toThrowError(DataDirLockedError);
   });
 
-  modelCases(() => db.prisma);
+  modelCases(
+    () => db.prisma,
+    () => db,
+  );
 
   it('keeps data across a close and reopen, with nothing left to migrate', async () => {
     const plan = await db.prisma.plan.create({ data: { name: 'persisted' } });

@@ -16,7 +16,7 @@ import { READ_ONLY_ROLES, SAFE_METHODS, sameSecret } from '@switchboard/identity
 import { CSRF_HEADER, readCookie, SESSION_COOKIE } from '../sessions/cookies.js';
 import { sessionCaller } from '../sessions/session-auth.js';
 import { PUBLIC_KEY, READ_ONLY_OK_KEY, ROLES_KEY, type Caller } from './caller.js';
-import { tokenRow } from './token-row.js';
+import { TokenRows } from './token-row.js';
 
 const BEARER = /^bearer[ \t]+(\S+)[ \t]*$/i;
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -24,6 +24,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly fixedAdmin: Buffer | undefined;
+  private readonly tokenRows: TokenRows;
 
   constructor(
     private readonly reflector: Reflector,
@@ -32,6 +33,7 @@ export class AuthGuard implements CanActivate {
     @Inject(CONFIG) config: ControlPlaneConfig,
   ) {
     this.fixedAdmin = config.adminToken ? digest(config.adminToken) : undefined;
+    this.tokenRows = new TokenRows(db);
   }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -70,7 +72,7 @@ export class AuthGuard implements CanActivate {
       if (e instanceof IssuerError) throw new UnauthorizedException(e.message);
       throw e;
     }
-    const row = await tokenRow(this.db.prisma, claims.jti);
+    const row = await this.tokenRows.get(claims.jti);
     if (!row || row.tokenHash !== d.toString('hex') || row.role !== claims.role || (row.tenantId ?? undefined) !== claims.tenant) {
       throw new UnauthorizedException('invalid token');
     }

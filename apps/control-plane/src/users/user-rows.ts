@@ -1,10 +1,11 @@
 // POST /users is the hot path of the API (every client that needs credentials): one statement
-// after authentication instead of a seven-statement transaction. The account (in the caller's
+// after authentication instead of a seven-statement transaction, shared by the requests that
+// arrive together (UserInserts). The account (in the caller's
 // scope) with its newest signing key is remembered per process; the statement that inserts the
 // user and its audit row (atomic, being one statement: no user without its audit row) does so only
 // while that key is still the account's newest active one, so a rotated or revoked key is never
 // used from memory: the caller looks the account up again and re-signs.
-import { Prisma, type Db } from '@switchboard/db';
+import { Prisma, TickBatch, type Database, type Db, type Settled, type Statement } from '@switchboard/db';
 
 export interface IssuingAccount {
   tenantId: string | null;
@@ -59,29 +60,87 @@ export interface UserRow {
   createdAt: Date;
 }
 
-/** Inserts the user and its `user.create` audit row; null when `signedBy` is no longer the account's newest active signing key. */
-export async function insertUser(db: Db, u: NewUserRow): Promise<UserRow | null> {
-  const rows = await db.$queryRaw<UserRow[]>`
-    WITH u AS (
-      INSERT INTO users (id, account_id, name, public_key, permissions, jwt, expires_at, updated_at)
-      SELECT ${u.id}::uuid, ${u.accountId}::uuid, ${u.name}, ${u.publicKey}, ${JSON.stringify(u.permissions)}::jsonb, ${u.jwt},
-             ${u.expiresAt?.toISOString() ?? null}::timestamptz, now()
-      WHERE (SELECT public_key FROM account_signing_keys WHERE account_id = ${u.accountId}::uuid AND revoked_at IS NULL
-             ORDER BY created_at DESC LIMIT 1) = ${u.signedBy}
-      RETURNING id, account_id, name, public_key, permissions, jwt, expires_at, revoked_at, created_at
-    ), audit AS (
-      INSERT INTO audit_log (tenant_id, actor, action, target_type, target_id, data)
-      SELECT ${u.audit.tenantId}::uuid, ${u.audit.actor}, 'user.create', 'user', u.id::text, ${JSON.stringify(u.audit.details)}::jsonb FROM u
-    )
-    SELECT id::text AS id, account_id::text AS "accountId", name, public_key AS "publicKey", permissions, jwt,
-           expires_at AS "expiresAt", revoked_at AS "revokedAt", created_at AS "createdAt"
-    FROM u`;
-  return rows[0] ?? null;
+// Inserts users with their `user.create` audit rows in one statement (atomic: no user without its
+// audit row). A user is left out when the key that signed its JWT (signed_by) is no longer its
+// account's newest active signing key, and, in the batch form, when it breaks a unique constraint
+// (instead of failing the whole batch). Answers the rows written.
+const insertUsersSql = (conflicts: string) => `
+  WITH i AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::timestamptz[], $8::text[],
+                         $9::uuid[], $10::text[], $11::jsonb[])
+      WITH ORDINALITY AS i(id, account_id, name, public_key, permissions, jwt, expires_at, signed_by, tenant_id, actor, details, n)
+  ), u AS (
+    INSERT INTO users (id, account_id, name, public_key, permissions, jwt, expires_at, updated_at)
+    SELECT i.id, i.account_id, i.name, i.public_key, i.permissions, i.jwt, i.expires_at, now() FROM i
+    WHERE (SELECT k.public_key FROM account_signing_keys k WHERE k.account_id = i.account_id AND k.revoked_at IS NULL
+           ORDER BY k.created_at DESC LIMIT 1) = i.signed_by
+    ORDER BY i.n
+    ${conflicts}
+    RETURNING id, account_id, name, public_key, permissions, jwt, expires_at, revoked_at, created_at
+  ), audit AS (
+    INSERT INTO audit_log (tenant_id, actor, action, target_type, target_id, data)
+    SELECT i.tenant_id, i.actor, 'user.create', 'user', u.id::text, i.details FROM u JOIN i ON i.id = u.id ORDER BY i.n
+  )
+  SELECT id::text AS id, account_id::text AS "accountId", name, public_key AS "publicKey", permissions, jwt,
+         expires_at AS "expiresAt", revoked_at AS "revokedAt", created_at AS "createdAt"
+  FROM u`;
+const INSERT_USERS: Statement = { name: 'sb_insert_users', text: insertUsersSql('') };
+const INSERT_USERS_SKIPPING_CONFLICTS: Statement = { name: 'sb_insert_users_skipping_conflicts', text: insertUsersSql('ON CONFLICT DO NOTHING') };
+
+function insertUsers(db: Pick<Database, 'query'>, us: readonly NewUserRow[], skipConflicts: boolean): Promise<UserRow[]> {
+  const col = <T>(f: (u: NewUserRow) => T) => us.map(f);
+  return db.query<UserRow>(skipConflicts ? INSERT_USERS_SKIPPING_CONFLICTS : INSERT_USERS, [
+    col((u) => u.id),
+    col((u) => u.accountId),
+    col((u) => u.name),
+    col((u) => u.publicKey),
+    col((u) => JSON.stringify(u.permissions)),
+    col((u) => u.jwt),
+    col((u) => u.expiresAt?.toISOString() ?? null),
+    col((u) => u.signedBy),
+    col((u) => u.audit.tenantId),
+    col((u) => u.audit.actor),
+    col((u) => JSON.stringify(u.audit.details)),
+  ]);
+}
+
+/**
+ * POST /users of requests that arrive together go to PostgreSQL as one insertUsers (TickBatch): one
+ * round trip, one commit. A user the batch left out (a unique conflict, a signing key changed
+ * meanwhile) or a batch that failed (an account deleted meanwhile) is tried alone, so each request
+ * gets its own answer: its row, null (the key changed: look the account up again) or its error.
+ */
+export class UserInserts {
+  private readonly batch: TickBatch<NewUserRow, UserRow | null>;
+
+  constructor(private readonly db: Pick<Database, 'query'>) {
+    this.batch = new TickBatch((us) => this.insert(us));
+  }
+
+  add(u: NewUserRow): Promise<UserRow | null> {
+    return this.batch.add(u);
+  }
+
+  private async insert(us: NewUserRow[]): Promise<Settled<UserRow | null>[]> {
+    let rows: UserRow[] = [];
+    if (us.length > 1) rows = await insertUsers(this.db, us, true).catch(() => []);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return Promise.all(
+      us.map((u) => {
+        const row = byId.get(u.id);
+        if (row) return { ok: true, value: row } as const;
+        return insertUsers(this.db, [u], false).then(
+          (r) => ({ ok: true, value: r[0] ?? null }) as const,
+          (error: unknown) => ({ ok: false, error }) as const,
+        );
+      }),
+    );
+  }
 }
 
 /**
  * Accounts looked up for issuing, by id. What is kept never changes for an account (its tenant and
- * public key) or is checked again by insertUser (its signing key); `forget` after a refusal.
+ * public key) or is checked again by insertUsers (its signing key); `forget` after a refusal.
  */
 export class IssuingAccounts {
   private readonly byId = new Map<string, IssuingAccount>();

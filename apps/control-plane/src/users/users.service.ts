@@ -9,7 +9,7 @@ import { notFound, tenantScope, type Caller } from '../auth/caller.js';
 import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE, KEYRING } from '../tokens.js';
 import type { CreateUser, UserView } from './user.schema.js';
-import { insertUser, IssuingAccounts, userInAccount, type UserRow } from './user-rows.js';
+import { IssuingAccounts, UserInserts, userInAccount, type UserRow } from './user-rows.js';
 
 const view = (u: UserRow): UserView => ({
   id: u.id,
@@ -26,6 +26,7 @@ const view = (u: UserRow): UserView => ({
 @Injectable()
 export class UsersService {
   private readonly issuing = new IssuingAccounts();
+  private readonly inserts: UserInserts;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -33,7 +34,9 @@ export class UsersService {
     private readonly accounts: AccountsService,
     private readonly jwts: AccountJwtService,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.inserts = new UserInserts(db);
+  }
 
   async list(caller: Caller, accountId: string, p: Paging): Promise<Page<UserView>> {
     await this.accounts.find(caller, accountId);
@@ -68,7 +71,7 @@ export class UsersService {
         { publicKey, name: input.name, account: a.publicKey, permissions, expiresAt, bearer: input.bearer },
         openSigner(this.keyring, a.signingKey),
       );
-      const u = await insertUser(this.db.prisma, {
+      const u = await this.inserts.add({
         id: uuidv7(),
         accountId,
         name: input.name,
