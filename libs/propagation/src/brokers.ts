@@ -42,29 +42,45 @@ export function parseBrokerList(text: string): string[] {
 
 /**
  * Brokers registered through the control plane (/v1/brokers → the `brokers` table), plus any
- * configured ones. The list is cached for `ttlMs` so a burst of jobs costs one query, while a
- * broker registered a moment ago still gets pushes within that time.
+ * configured ones. Every call gets a list read after it was made: POST /v1/brokers commits the row
+ * and then queues every account, so each of those jobs (and any later one) sees the new broker.
+ * (A list cached for 2 s, as before, let jobs queued right after the registration skip it.)
+ * Calls share reads: one made while a read is under way waits for the next read, which starts when
+ * that one ends, so a burst of jobs costs two queries, not one each.
  */
 export class DbBrokers implements BrokerDirectory {
-  private cached: { at: number; list: Promise<readonly string[]> } | undefined;
+  private running: Promise<readonly string[]> | undefined;
+  private queued: Promise<readonly string[]> | undefined;
 
   constructor(
     private readonly db: Pick<Db, 'broker'>,
     private readonly extra: readonly string[] = [],
-    private readonly ttlMs = 2000,
   ) {}
 
   brokers(): Promise<readonly string[]> {
-    const now = Date.now();
-    if (this.cached && now - this.cached.at < this.ttlMs) return this.cached.list;
+    if (this.running === undefined) return this.read();
+    // The read under way may have started before the caller's broker was registered.
+    this.queued ??= this.running.then(
+      () => this.afterRunning(),
+      () => this.afterRunning(),
+    );
+    return this.queued;
+  }
+
+  private afterRunning(): Promise<readonly string[]> {
+    this.queued = undefined;
+    return this.read();
+  }
+
+  private read(): Promise<readonly string[]> {
     const list = this.db.broker
       .findMany({ select: { url: true }, orderBy: { name: 'asc' } })
       .then((rows) => [...new Set([...rows.map((r) => r.url), ...this.extra])]);
-    this.cached = { at: now, list };
-    // A failed read is not cached: the next job asks again.
-    list.catch(() => {
-      if (this.cached?.list === list) this.cached = undefined;
-    });
+    this.running = list;
+    const done = () => {
+      if (this.running === list) this.running = undefined;
+    };
+    list.then(done, done);
     return list;
   }
 }

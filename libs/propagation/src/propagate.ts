@@ -46,10 +46,10 @@ export function jwtHash(jwt: string): string {
 
 export async function propagateAccount(data: AccountJobData, deps: PropagationDeps): Promise<PropagationResult> {
   const { account } = data;
-  const current = await deps.source.current(account);
+  // Both read now, side by side: the JWT as it is, and the brokers registered so far.
+  const [current, brokers] = await Promise.all([deps.source.current(account), deps.brokers.brokers()]);
   if (!current) return { account, status: 'gone', pushed: [], skipped: [], failed: [], delivered: {} };
   const hash = jwtHash(current.jwt);
-  const brokers = await deps.brokers.brokers();
   const before = data.delivered ?? {};
   const delivered: Record<string, string> = {};
   const skipped: string[] = [];

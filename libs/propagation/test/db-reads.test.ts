@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database, Db } from '@switchboard/db';
 import { testDatabase, type TestDatabase } from '@switchboard/testing';
 import { createAccount } from '@nats-io/nkeys';
@@ -55,20 +55,52 @@ describe('DbJwtSource', () => {
 });
 
 describe('DbBrokers', () => {
-  it('lists registered brokers plus configured ones, and sees a new registration once its cache expires', async () => {
+  it('lists registered brokers plus configured ones, and sees a new registration at the next call', async () => {
     await db.prisma.broker.create({ data: { name: 'b1', url: 'nats://b1:4222' } });
-    const brokers = new DbBrokers(db.prisma, ['nats://cfg:4222', 'nats://b1:4222'], 0);
+    const brokers = new DbBrokers(db.prisma, ['nats://cfg:4222', 'nats://b1:4222']);
     expect(await brokers.brokers()).toEqual(['nats://b1:4222', 'nats://cfg:4222']);
     await db.prisma.broker.create({ data: { name: 'a0', url: 'nats://a0:4222' } });
     expect(await brokers.brokers()).toEqual(['nats://a0:4222', 'nats://b1:4222', 'nats://cfg:4222']);
   });
 
-  it('answers a burst from one query while the cache is fresh', async () => {
+  it('a call made while a read is under way gets the next read, which a burst shares', async () => {
+    const started: Array<() => void> = [];
     let queries = 0;
-    const counting = { broker: { findMany: (args: never) => (queries++, db.prisma.broker.findMany(args)) } } as unknown as Db;
-    const brokers = new DbBrokers(counting, [], 60_000);
-    const lists = await Promise.all(Array.from({ length: 50 }, () => brokers.brokers()));
+    // Each read waits until the test lets it run its query.
+    const gated = {
+      broker: {
+        findMany: (args: never) => {
+          queries++;
+          return new Promise<void>((r) => started.push(r)).then(() => db.prisma.broker.findMany(args));
+        },
+      },
+    } as unknown as Db;
+    const brokers = new DbBrokers(gated);
+    const early = brokers.brokers();
+    await db.prisma.broker.create({ data: { name: 'c-late', url: 'nats://late:4222' } });
+    const burst = Array.from({ length: 20 }, () => brokers.brokers());
     expect(queries).toBe(1);
-    expect(lists[49]).toEqual(lists[0]);
+    // The first read runs its query only now, after the row was committed, yet the burst, asked
+    // while it was under way, must not rely on it: it waits for a read of its own.
+    started.shift()!();
+    await early;
+    await vi.waitFor(() => expect(queries).toBe(2));
+    await db.prisma.broker.delete({ where: { name: 'c-late' } });
+    started.shift()!();
+    const lists = await Promise.all(burst);
+    expect(queries).toBe(2);
+    expect(lists.every((l) => l === lists[0])).toBe(true);
+    expect(lists[0]).not.toContain('nats://late:4222');
+  });
+
+  it('a failed read rejects its callers and the next call reads again', async () => {
+    let fail = true;
+    const flaky = {
+      broker: { findMany: (args: never) => (fail ? Promise.reject(new Error('db down')) : db.prisma.broker.findMany(args)) },
+    } as unknown as Db;
+    const brokers = new DbBrokers(flaky);
+    await expect(brokers.brokers()).rejects.toThrow('db down');
+    fail = false;
+    expect(await brokers.brokers()).toContain('nats://b1:4222');
   });
 });

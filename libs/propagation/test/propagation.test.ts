@@ -182,6 +182,29 @@ describe('propagation to a real nats-server', () => {
     expect(new Set(r.pusher.calls.map((c) => c.account))).toEqual(new Set(all.map((a) => a.publicKey)));
   });
 
+  it('a broker registered in the brokers table gets the jobs queued right after it (no stale broker list)', async () => {
+    const b = await world.startServer();
+    const rows = [await world.db.prisma.broker.create({ data: { name: 'reg-a', url: world.server.url } })];
+    try {
+      const r = rig({ brokers: 'db' });
+      await r.startWorker();
+      const first = await world.addAccount('reg-1');
+      await r.queue.enqueueAccount(first.pub);
+      await waitFor(() => r.done(first.pub) === 1, 15_000, 'first job');
+      expect(r.pusher.count(first.pub, b.url)).toBe(0);
+      // What POST /v1/brokers does: commit the row, then queue every account.
+      rows.push(await world.db.prisma.broker.create({ data: { name: 'reg-b', url: b.url } }));
+      const second = await world.addAccount('reg-2');
+      await enqueueAllAccounts(r.queue, world.db.prisma);
+      await waitFor(() => r.done(first.pub) === 2 && r.done(second.pub) === 1, 15_000, 'jobs after the registration');
+      expect(await world.brokerJwt(first.pub, b.url)).toBe(first.jwt);
+      expect(await world.brokerJwt(second.pub, b.url)).toBe(second.jwt);
+      expect(await world.brokerJwt(second.pub)).toBe(second.jwt);
+    } finally {
+      await world.db.prisma.broker.deleteMany({ where: { id: { in: rows.map((x) => x.id) } } });
+    }
+  });
+
   it("ClaimsPusher says why a push cannot happen with creds that are not the system account's", async () => {
     const acct = await world.addAccount('not-system');
     const stranger = world.user(acct, 'stranger'); // account unknown to the broker until pushed

@@ -3,6 +3,7 @@
 import {
   BullPropagationQueue,
   ClaimsPusher,
+  DbBrokers,
   DbJwtSource,
   PropagationWorker,
   StaticBrokers,
@@ -61,7 +62,8 @@ export class Rig {
   constructor(
     private readonly world: World,
     readonly prefix: string,
-    private readonly opts: { brokers?: string[]; attempts?: number; backoffMs?: number; concurrency?: number } = {},
+    /** brokers: the list pushed to, or 'db' for the brokers table (DbBrokers), as the worker runs. */
+    private readonly opts: { brokers?: string[] | 'db'; attempts?: number; backoffMs?: number; concurrency?: number } = {},
   ) {
     this.queue = new BullPropagationQueue({ connection: world.redis, prefix, attempts: opts.attempts ?? 3, backoffMs: opts.backoffMs ?? 20 });
     this.pusher = new CountingPusher(new ClaimsPusher({ creds: world.systemCreds, requestTimeoutMs: 2000, connectTimeoutMs: 1000 }));
@@ -75,7 +77,7 @@ export class Rig {
       log: this.log,
       deps: {
         source: new DbJwtSource(this.world.db.prisma),
-        brokers: new StaticBrokers(this.opts.brokers ?? [this.world.server.url]),
+        brokers: this.opts.brokers === 'db' ? new DbBrokers(this.world.db.prisma) : new StaticBrokers(this.opts.brokers ?? [this.world.server.url]),
         pusher: this.pusher,
       },
     });
