@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { checkLeafNodes, startLeafNodes } from './leafnodes.js';
+import { startLeafNodes } from './leafnodes.js';
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import {
   Cluster,
@@ -16,6 +16,8 @@ import {
   type HttpReqStats,
   type ServerDeps,
   type ServerOptions,
+  type TlsContext,
+  type Transport,
 } from '@switchboard/server';
 
 // node:http and node:https by require, and only when monitoring is on: an ESM import of node:http
@@ -48,7 +50,6 @@ export interface Broker {
  */
 export async function startBroker(partial: Partial<ServerOptions> = {}, deps: ServerDeps = {}): Promise<Broker> {
   const opts = makeOptions(partial);
-  checkLeafNodes(opts);
   const tls = opts.tls ? createTlsContext(opts.tls) : null;
   if (opts.httpPort !== 0 && opts.httpsPort !== 0) throw new Error(`can't specify both HTTP (${opts.httpPort}) and HTTPs (${opts.httpsPort}) ports`);
   if (opts.httpsPort !== 0 && !tls) throw new Error('TLS cert and key required for HTTPS');
@@ -83,9 +84,17 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
   let routeNet: NetServer | null = null;
   let clusterPort = 0;
   if (opts.cluster.port !== 0) {
-    const cluster = new Cluster(server, opts.cluster, dialRoute);
+    // Routes with TLS: the handshake comes first, both ways (nats-server's createRoute); the
+    // protocol written meanwhile waits in the TLS socket.
+    const routeTls = opts.cluster.tls ? createTlsContext(opts.cluster.tls) : null;
+    const cluster = new Cluster(server, opts.cluster, (host, port, tlsName) => dialRoute(host, port, tlsName, routeTls));
     routeNet = createNetServer({ noDelay: true });
-    routeNet.on('connection', (socket: Socket) => void cluster.accept(new SocketTransport(socket)));
+    routeNet.on('connection', (socket: Socket) => {
+      if (routeTls === null) return void cluster.accept(new SocketTransport(socket));
+      const transport = new TlsTransport(socket, routeTls);
+      transport.startTls();
+      cluster.accept(transport);
+    });
     await listen(routeNet, opts.cluster.port < 0 ? 0 : opts.cluster.port, opts.cluster.host);
     clusterPort = (routeNet.address() as AddressInfo).port;
     cluster.start(opts.cluster.host, clusterPort);
@@ -152,8 +161,8 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
   };
 }
 
-/** Dials a route (nats-server's DEFAULT_ROUTE_DIAL: 1 s). */
-function dialRoute(host: string, port: number): Promise<SocketTransport> {
+/** Dials a route (nats-server's DEFAULT_ROUTE_DIAL: 1 s), starting TLS at once when the cluster has it. */
+function dialRoute(host: string, port: number, tlsName: string, tls: TlsContext | null): Promise<Transport> {
   return new Promise((resolve, reject) => {
     const socket = netConnect({ host, port, noDelay: true, timeout: 1_000 });
     const fail = (err: Error): void => {
@@ -165,7 +174,10 @@ function dialRoute(host: string, port: number): Promise<SocketTransport> {
     socket.once('connect', () => {
       socket.off('error', fail);
       socket.setTimeout(0);
-      resolve(new SocketTransport(socket));
+      if (tls === null) return resolve(new SocketTransport(socket));
+      const transport = new TlsTransport(socket, tls, { host, serverName: tlsName });
+      transport.startTls();
+      resolve(transport);
     });
   });
 }

@@ -1,15 +1,5 @@
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
-import {
-  createTlsContext,
-  LeafNodes,
-  parseLeafUrl,
-  SocketTransport,
-  TlsTransport,
-  type LeafUrl,
-  type Server,
-  type ServerOptions,
-  type Transport,
-} from '@switchboard/server';
+import { createTlsContext, LeafNodes, SocketTransport, TlsTransport, type LeafRemote, type LeafUrl, type Server, type Transport } from '@switchboard/server';
 
 /** The leaf listener (when `leafnodes { port }` is set) and the remotes' connections. */
 export interface LeafWiring {
@@ -17,13 +7,6 @@ export interface LeafWiring {
   /** Bound leaf port, 0 when no listener. */
   readonly port: number;
   close(): Promise<void>;
-}
-
-/** Refuses what the leaf wiring cannot do yet (before anything listens): TLS to a hub, rather than plain text. */
-export function checkLeafNodes(opts: ServerOptions): void {
-  for (const r of opts.leafnodes.remotes) {
-    if (r.tls !== null || r.urls.some((u) => parseLeafUrl(u)?.tls)) throw new Error('TLS on leafnode remotes is not supported by this broker yet');
-  }
 }
 
 /** Starts leaf nodes for `server` when its options ask for any; null otherwise. */
@@ -68,8 +51,11 @@ export async function startLeafNodes(server: Server): Promise<LeafWiring | null>
   };
 }
 
-/** One TCP connection to a hub (nats-server's natsDialTimeout: 1 s, as its route dial timeout). */
-function dial(url: LeafUrl): Promise<Transport> {
+/**
+ * One TCP connection to a hub (nats-server's natsDialTimeout: 1 s, as its route dial timeout),
+ * plain until the hub's INFO has been read; then the connection may start TLS as the client.
+ */
+function dial(url: LeafUrl, remote: LeafRemote): Promise<Transport> {
   return new Promise((resolve, reject) => {
     const socket = netConnect({ host: url.host, port: url.port, noDelay: true, timeout: 1_000 });
     const fail = (err: Error): void => {
@@ -81,7 +67,7 @@ function dial(url: LeafUrl): Promise<Transport> {
     socket.once('connect', () => {
       socket.off('error', fail);
       socket.setTimeout(0);
-      resolve(new SocketTransport(socket));
+      resolve(new TlsTransport(socket, () => remote.tlsContext(), { host: url.host, serverName: remote.tlsName }));
     });
   });
 }

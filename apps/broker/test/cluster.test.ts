@@ -134,7 +134,14 @@ describe('a three-broker cluster', () => {
     // B dialled A (configured) and was dialled by C or dialled it after gossip.
     expect(routes.find((r) => r.remote_id === a.server.id)).toMatchObject({ did_solicit: true, is_configured: true });
     const vz = JSON.parse(handleMonitorRequest(b.server, '/varz', new URLSearchParams(), {}, '127.0.0.1', 0).body) as Record<string, unknown>;
-    expect(vz.cluster).toEqual({ name: 'sb', addr: '127.0.0.1', cluster_port: b.clusterPort, auth_timeout: 2, urls: [`127.0.0.1:${a.clusterPort}`] });
+    expect(vz.cluster).toEqual({
+      name: 'sb',
+      addr: '127.0.0.1',
+      cluster_port: b.clusterPort,
+      auth_timeout: 2,
+      tls_timeout: 2,
+      urls: [`127.0.0.1:${a.clusterPort}`],
+    });
     expect(vz.routes).toBe(2);
   });
 

@@ -23,6 +23,13 @@ export interface CertSet {
   /** Self-consistent, signed by another CA. */
   rogueCert: string;
   rogueKey: string;
+  /** A server's certificate for routes and leaf connections (both TLS server and client): localhost/127.0.0.1, serverAuth and clientAuth. */
+  nodeCert: string;
+  nodeKey: string;
+  /** The same, signed by the CA nobody trusts; `rogueCa` is that CA. */
+  rogueNodeCert: string;
+  rogueNodeKey: string;
+  rogueCa: string;
   /** Another leaf signed by the trusted CA: `subject` as openssl's -subj, `ext` as an extfile. */
   issue(name: string, subject: string, ext: string): { cert: string; key: string };
   remove(): void;
@@ -85,6 +92,9 @@ export function makeCerts(): CertSet {
   const alice = leafCert(dir, 'alice', '/O=Acme/OU=dev/CN=alice', `${client}subjectAltName=email:alice@example.com\n`, ca);
   const bob = leafCert(dir, 'bob', '/O=Acme/OU=ops/CN=bob', client, ca);
   const carol = leafCert(dir, 'carol', '/O=Acme/OU=dev/CN=carol', `${client}subjectAltName=email:carol@example.com\n`, ca);
+  const nodeExt = 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n';
+  const node = leafCert(dir, 'node', '/CN=node', nodeExt, ca);
+  const rogueNode = leafCert(dir, 'rogue-node', '/CN=node', nodeExt, rogueCa);
   const rogue = leafCert(dir, 'rogue', '/O=Acme/OU=dev/CN=alice', `${client}subjectAltName=email:alice@example.com\n`, rogueCa);
   return {
     dir,
@@ -99,6 +109,11 @@ export function makeCerts(): CertSet {
     carolKey: carol.key,
     rogueCert: rogue.cert,
     rogueKey: rogue.key,
+    nodeCert: node.cert,
+    nodeKey: node.key,
+    rogueNodeCert: rogueNode.cert,
+    rogueNodeKey: rogueNode.key,
+    rogueCa: rogueCa.cert,
     issue: (name, subject, ext) => leafCert(dir, name, subject, ext, ca),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -1,6 +1,6 @@
 import { ConfigError, positionOf } from '@switchboard/config';
 import { tlsOptionsFromConfig } from './tls-config.js';
-import type { TlsOptions } from './tls-context.js';
+import { createTlsContext, type TlsOptions } from './tls-context.js';
 
 /** nats-server's default cluster port (server/const.go DEFAULT_ROUTE_PORT). */
 export const DEFAULT_ROUTE_PORT = 6222;
@@ -134,9 +134,8 @@ export function clusterFromConfig(v: unknown, warnings: string[]): ClusterOption
           break;
         }
         case 'tls':
-          // Refused rather than run in plain text: routes carry every tenant's traffic.
-          o.tls = tlsOptionsFromConfig(map(x, rawKey));
-          throw err('cluster tls: TLS on routes is not supported by this broker yet');
+          o.tls = routeTls(map(x, rawKey));
+          break;
         case 'cluster_advertise':
         case 'advertise':
           o.advertise = str(x, rawKey);
@@ -155,7 +154,36 @@ export function clusterFromConfig(v: unknown, warnings: string[]): ClusterOption
           throw err(`unknown field ${JSON.stringify(rawKey)}`);
       }
     });
+  // nats-server's default: past the TLS handshake (tls timeout + 1 s) unless configured.
+  if (o.tls !== null && !authTimeoutSet(v)) o.authTimeout = o.tls.timeout / 1000 + 1;
   return o;
+}
+
+/**
+ * The cluster's `tls { }` as nats-server's getTLSConfig makes it: a route is TLS server and
+ * client at once, so the peer's certificate is always required and verified against `ca_file`
+ * (`verify` or not), and the same certificate is presented both ways. Loaded now so a bad file
+ * fails at `-t`. Refused where nats-server would go on: no certificate (every handshake would
+ * fail) and verify_and_map (route authorization by certificate, not done here).
+ */
+function routeTls(block: Record<string, unknown>): TlsOptions {
+  const t = tlsOptionsFromConfig(block);
+  if (t.map) throw err('cluster tls: verify_and_map is not supported by this broker yet');
+  if (!t.certFile && !t.keyFile) throw err('cluster tls: cert_file and key_file are required (each route is TLS server and client)');
+  t.verify = true;
+  try {
+    createTlsContext(t);
+  } catch (e) {
+    throw err((e as Error).message);
+  }
+  return t;
+}
+
+function authTimeoutSet(v: Record<string, unknown>): boolean {
+  for (const [k, a] of Object.entries(v)) {
+    if (k.toLowerCase() === 'authorization' && isMap(a) && Object.keys(a).some((x) => x.toLowerCase() === 'timeout')) return true;
+  }
+  return false;
 }
 
 function authorization(v: unknown, o: ClusterOptions): void {

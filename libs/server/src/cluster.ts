@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { ClusterOptions, RouteUrl } from './cluster-options.js';
 import { PROTOCOL_VERSION } from './constants.js';
@@ -8,8 +9,13 @@ import { RouteInterest } from './route-interest.js';
 import type { Server } from './server.js';
 import type { Transport } from './transport.js';
 
-/** Opens a TCP connection to a route; rejects when it cannot. The app supplies it (the lib owns no sockets). */
-export type RouteDialer = (host: string, port: number) => Promise<Transport>;
+/**
+ * Opens a connection to a route; rejects when it cannot. The app supplies it (the lib owns no
+ * sockets). With cluster TLS the transport starts its client handshake at once (nats-server:
+ * TLS before any protocol on a route), checking the peer's certificate against `host`, or
+ * `tlsName` when `host` is an IP and one is known.
+ */
+export type RouteDialer = (host: string, port: number, tlsName: string) => Promise<Transport>;
 
 /** nats-server's delays: between attempts to a route, and before reconnecting a lost explicit one (plus up to 100 ms). */
 const ROUTE_CONNECT_DELAY = 1_000;
@@ -39,6 +45,8 @@ export class Cluster {
   private readonly learntUrls = new Map<string, number>();
   private stopped = false;
   private lameDuck = false;
+  /** nats-server's routeTLSName: a host name from the configured routes, for gossiped routes known by IP. */
+  private readonly tlsName: string;
 
   constructor(
     readonly server: Server,
@@ -46,6 +54,7 @@ export class Cluster {
     private readonly dial: RouteDialer,
   ) {
     this.dynamic = opts.name === '';
+    this.tlsName = opts.routes.find((r) => isIP(r.host) === 0)?.host ?? '';
     this.name = opts.name || randomBytes(16).toString('base64url').replace(/[-_]/g, 'x').slice(0, 22);
     // Subscriptions made before the cluster existed (the system account's, JetStream's) count too.
     for (const acc of server.accounts.values()) for (const sub of acc.sublist.all()) this.interest.subscriptionChanged(acc, sub, 1);
@@ -83,7 +92,7 @@ export class Cluster {
     let attempts = 0;
     const attempt = (): void => {
       if (this.stopped || this.selfUrls.has(`${url.host}:${url.port}`)) return;
-      this.dial(url.host, url.port).then(
+      this.dial(url.host, url.port, this.tlsName).then(
         (t) => {
           if (this.stopped) return t.destroy();
           const conn = new RouteConnection(this, t, url, explicit);
@@ -207,6 +216,11 @@ export class Cluster {
       headers: true,
     };
     if (o.username !== '') info.auth_required = true;
+    // Route TLS always verifies the peer (nats-server sets both from the one tls block).
+    if (o.tls !== null) {
+      info.tls_required = true;
+      info.tls_verify = true;
+    }
     info.max_payload = srv.opts.maxPayload;
     if (o.advertise) info.ip = `nats-route://${hostPort(this.advertised().host, this.advertised().port)}/`;
     if (withNonce) info.nonce = randomBytes(11).toString('base64url');
@@ -228,7 +242,7 @@ export class Cluster {
       pedantic: false,
       user: user || undefined,
       pass: pass || undefined,
-      tls_required: false,
+      tls_required: this.opts.tls !== null,
       headers: true,
       name: this.server.id,
       cluster: this.name,

@@ -24,7 +24,7 @@ export {
 export { routeInAccount, updateExportsImports, refreshShadows } from './cross-account.js';
 export { SocketTransport, type Transport, type TransportSink } from './transport.js';
 export { createTlsContext, DEFAULT_TLS_TIMEOUT, type TlsOptions, type TlsContext } from './tls-context.js';
-export { TlsTransport, type TlsConnState } from './tls-transport.js';
+export { TlsTransport, type TlsClientSide, type TlsConnState } from './tls-transport.js';
 export { certNames, mapCertUser, type TlsPeerCert } from './cert-identity.js';
 export { tlsOptionsFromConfig } from './tls-config.js';
 export { defaultOptions, makeOptions, DEFAULT_PORT, DEFAULT_HTTP_PORT, type ServerOptions, type UserConfig, type AccountConfig } from './options.js';

@@ -153,7 +153,7 @@ function remotes(v: unknown): RemoteLeafOptions[] {
             break;
           case 'tls':
             r.tls = tlsOptionsFromConfig(map(x, rawKey));
-            if (r.tls.certFile || r.tls.keyFile) loadTls(r.tls);
+            loadTls(r.tls, 'client');
             break;
           case 'hub':
             r.hub = bool(x, rawKey);
@@ -241,9 +241,9 @@ function minVersion(v: string): void {
 }
 
 /** nats-server parses (and so checks) a leaf TLS block's certificates when reading the config. */
-function loadTls(t: import('./tls-context.js').TlsOptions): void {
+function loadTls(t: import('./tls-context.js').TlsOptions, role: 'server' | 'client' = 'server'): void {
   try {
-    createTlsContext(t);
+    createTlsContext(t, role);
   } catch (e) {
     throw err((e as Error).message);
   }

@@ -8,11 +8,13 @@ import { leafConnectInfoJson, leafConnectJson, leafInfoJson, parseHubInfo, parse
 import { hubLeafPermissions, infoPermissions, mayReceive, maySend, spokeLeafPermissions } from './leaf-perms.js';
 import { LEAF_DELAY_AFTER_LOOP, LEAF_DELAY_AFTER_PERM_VIOLATION, LEAF_DELAY_AFTER_SAME_CLUSTER, type LeafRemote } from './leaf-remote.js';
 import type { LeafNodes } from './leaf-nodes.js';
+import { leafAuthTimeout } from './leaf-options.js';
 import type { LeafzConn } from './leafz.js';
 import { RemoteConnection } from './remote-conn.js';
 import type { Server } from './server.js';
 import type { Subscription } from './subscription.js';
 import type { Transport } from './transport.js';
+import { DEFAULT_TLS_TIMEOUT } from './tls-context.js';
 
 /** nats-server's connectProcessTimeout: a hub that does not answer CONNECT in time is stale. */
 const CONNECT_PROCESS_TIMEOUT = 2_000;
@@ -74,7 +76,7 @@ export class LeafConn extends RemoteConnection implements LeafzConn {
     this.leafNonce = nonce;
     this.sendInfo(leafInfoJson(this.nodes.infoBase(), this.cid, nonce));
     this.flush();
-    const ms = this.server.opts.leafnodes.authTimeout || this.server.opts.authTimeout;
+    const ms = leafAuthTimeout(this.server.opts.leafnodes, this.server.opts.authTimeout);
     this.arm(ms, this.onAuthTimeout);
     this.server.log('INF', `${this.describe()} - Leafnode connection created`);
   }
@@ -119,19 +121,25 @@ export class LeafConn extends RemoteConnection implements LeafzConn {
       this.leafPerms = spokeLeafPermissions(info.imports, info.exports, r.opts.denyImports, r.opts.denyExports);
     }
     if (first) {
-      if (info.tlsRequired && !this.tls) {
-        this.server.log('ERR', `${this.describe()} - TLS required by the hub: not supported on leafnode remotes yet`);
-        return this.close(CloseReason.TLSHandshakeError, false);
+      // nats-server's leafNodeResumeConnectProcess: TLS after the hub's INFO when either side asks, then CONNECT (it waits in the TLS socket).
+      const tls = info.tlsRequired || r.wantsTls;
+      if (tls) {
+        if (this.transport.startTls === undefined) {
+          this.server.log('ERR', `${this.describe()} - TLS required but this connection cannot start it`);
+          return this.close(CloseReason.TLSHandshakeError, false);
+        }
+        this.transport.startTls();
       }
-      if (!this.sendLeafConnect()) return;
-      this.arm(CONNECT_PROCESS_TIMEOUT, this.onConnectProcessTimeout);
+      if (!this.sendLeafConnect(tls)) return;
+      // The handshake's time counts too: it may take up to its own timeout.
+      this.arm(CONNECT_PROCESS_TIMEOUT + (tls ? (r.opts.tls?.timeout ?? DEFAULT_TLS_TIMEOUT) : 0), this.onConnectProcessTimeout);
       // Servers before 2.9 answer CONNECT with nothing: finish at once (nats-server's info_on_connect).
       if (!info.infoOnConnect) return this.finishSolicited();
     }
     if (info.connectInfo && !this.registered) this.finishSolicited();
   }
 
-  private sendLeafConnect(): boolean {
+  private sendLeafConnect(tlsRequired: boolean): boolean {
     const r = this.remote!;
     let jwt = '';
     let sig = '';
@@ -151,7 +159,7 @@ export class LeafConn extends RemoteConnection implements LeafzConn {
       sig,
       user: jwt ? '' : (url?.user ?? ''),
       pass: jwt ? '' : (url?.pass ?? ''),
-      tlsRequired: this.tls !== null,
+      tlsRequired,
       serverId: this.server.id,
       domain: '',
       name: this.server.name,

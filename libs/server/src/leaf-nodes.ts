@@ -18,8 +18,13 @@ import { LEAF, ROUTER } from './conn-kind.js';
 /** nats-server's loop-detection subject prefix: each account subscribes to `$LDS.<unique>` on its leaf connections. */
 export const LOOP_DETECTION_PREFIX = '$LDS.';
 
-/** Opens a connection to a hub for a remote (the app's sockets); resolves with its transport or an error. */
-export type LeafDialer = (url: LeafUrl) => Promise<Transport>;
+/**
+ * Opens a connection to a hub for a remote (the app's sockets); resolves with its transport or
+ * an error. The transport stays plain until the hub's INFO is read, then may be asked to start
+ * TLS as a client (`remote.tlsContext()`, the certificate checked against the URL's host or
+ * `remote.tlsName`): a TlsTransport made for the dialling side.
+ */
+export type LeafDialer = (url: LeafUrl, remote: LeafRemote) => Promise<Transport>;
 
 /**
  * The server's leaf nodes: the connections (accepted and solicited), the remotes' connect
@@ -106,7 +111,7 @@ export class LeafNodes implements InterestListener {
     }
     let transport: Transport;
     try {
-      transport = await this.dialer(url);
+      transport = await this.dialer(url, remote);
     } catch (err) {
       return { ok: false, error: (err as Error).message };
     }

@@ -79,3 +79,12 @@ export function defaultLeafNodeOptions(): LeafNodeOptions {
 export function makeRemote(partial: Partial<RemoteLeafOptions> & { urls: string[] }): RemoteLeafOptions {
   return { credentials: '', account: '', denyImports: [], denyExports: [], tls: null, hub: false, noRandomize: false, ...partial };
 }
+
+/**
+ * How long an accepted leaf has to send CONNECT: `authorization { timeout }`, else past the
+ * TLS handshake when the leaf port does TLS (nats-server: tls timeout + 1 s), else the client one.
+ */
+export function leafAuthTimeout(ln: LeafNodeOptions, clientAuthTimeout: number): number {
+  if (ln.authTimeout) return ln.authTimeout;
+  return ln.tls !== null ? ln.tls.timeout + 1_000 : clientAuthTimeout;
+}

@@ -1,5 +1,7 @@
+import { isIP } from 'node:net';
 import { DEFAULT_LEAFNODE_PORT, type RemoteLeafOptions } from './leaf-options.js';
 import type { ServerLog } from './log.js';
+import { createTlsContext, DEFAULT_TLS_TIMEOUT, type TlsContext } from './tls-context.js';
 
 /** Where to dial: from a remote's URL (nats-leaf://, nats://, tls://, user:pass@host:port). */
 export interface LeafUrl {
@@ -57,6 +59,14 @@ export class LeafRemote {
   private stopped = false;
   /** A connection is established or being set up: no other attempt until it ends. */
   private busy = false;
+  private tlsCtx: TlsContext | null = null;
+  /**
+   * TLS whatever the hub says: a `tls { }` block, or a tls:// URL (nats-server 2.9 goes by the
+   * block and the hub's INFO only; a tls:// URL is taken here as asking for TLS).
+   */
+  readonly wantsTls: boolean;
+  /** nats-server's tlsName: a host name from the configured URLs, checked when the URL dialled is an IP. */
+  readonly tlsName: string;
   /** Credentials from the URL last dialled (user:pass@). */
   get url(): LeafUrl | null {
     return this.current;
@@ -71,6 +81,17 @@ export class LeafRemote {
     this.configured = opts.urls.map(parseLeafUrl).filter((u): u is LeafUrl => u !== null);
     this.urls = [...this.configured];
     if (!opts.noRandomize) shuffle(this.urls);
+    this.wantsTls = opts.tls !== null || this.configured.some((u) => u.tls);
+    this.tlsName = this.configured.find((u) => isIP(u.host) === 0)?.host ?? '';
+  }
+
+  /**
+   * The client side's TLS context: the remote's `tls { }` (checked at config time), or with none
+   * a default one (Node's root CAs, no certificate), made when a hub first asks for TLS.
+   */
+  tlsContext(): TlsContext {
+    const t = this.opts.tls ?? { certFile: '', keyFile: '', caFile: '', verify: false, map: false, timeout: DEFAULT_TLS_TIMEOUT };
+    return (this.tlsCtx ??= createTlsContext(t, 'client'));
   }
 
   /** Starts connecting (the first attempt at once). */

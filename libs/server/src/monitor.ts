@@ -4,6 +4,7 @@ import { accountz, accstatz, systemAccountName } from './accountz.js';
 import { connState, type ConnState, type SubState } from './conn-state.js';
 import { formatGoDuration, formatUptime } from './durations.js';
 import { clusterVarz, routez } from './routez.js';
+import { leafAuthTimeout } from './leaf-options.js';
 import { jsz, U64_MAX, U64_MAX_MARK } from './jsz.js';
 import { PROTOCOL_VERSION } from './constants.js';
 import { PROMETHEUS_CONTENT_TYPE, prometheusMetrics } from './prometheus.js';
@@ -98,8 +99,10 @@ function leafVarz(server: Server): Record<string, unknown> {
   return {
     host: ln.host,
     port: server.leafnodes?.infoBase().port ?? ln.port,
-    auth_timeout: (ln.authTimeout || server.opts.authTimeout) / 1000,
+    auth_timeout: leafAuthTimeout(ln, server.opts.authTimeout) / 1000,
     tls_timeout: (ln.tls?.timeout ?? DEFAULT_TLS_TIMEOUT) / 1000,
+    ...(ln.tls !== null && { tls_required: true }),
+    ...(ln.tls?.verify && { tls_verify: true }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { formatGoDuration, formatUptime } from './durations.js';
 import type { Server } from './server.js';
+import { DEFAULT_TLS_TIMEOUT } from './tls-context.js';
 
 export interface RoutezOptions {
   /** `subs=1`: each route's subscriptions (subject, or `subject queue`). */
@@ -41,5 +42,11 @@ export function clusterVarz(server: Server): Record<string, unknown> {
   if (c === null) return {};
   const out: Record<string, unknown> = { name: c.name, addr: c.host, cluster_port: c.port, auth_timeout: c.opts.authTimeout };
   if (c.opts.routes.length > 0) out.urls = c.opts.routes.map((r) => `${r.host}:${r.port}`);
+  // nats-server reports the TLS timeout whether or not routes use TLS; verify goes with TLS.
+  out.tls_timeout = (c.opts.tls?.timeout ?? DEFAULT_TLS_TIMEOUT) / 1000;
+  if (c.opts.tls !== null) {
+    out.tls_required = true;
+    out.tls_verify = true;
+  }
   return out;
 }

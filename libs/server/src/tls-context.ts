@@ -44,21 +44,25 @@ const CIPHERS = [
 
 /**
  * Loads certificate, key and CA; throws an Error with nats-server's wording (GenTLSConfig)
- * so a bad config fails at startup (and `-t`), not at the first connection.
+ * so a bad config fails at startup (and `-t`), not at the first connection. A `client` context
+ * (the dialling side of a leaf connection) may go without a certificate; without a CA file it
+ * verifies the server against Node's root certificates (Go: the system's).
  */
-export function createTlsContext(options: TlsOptions): TlsContext {
+export function createTlsContext(options: TlsOptions, role: 'server' | 'client' = 'server'): TlsContext {
   if (options.certFile && !options.keyFile) throw new Error("missing 'key_file' in TLS configuration");
   if (!options.certFile && options.keyFile) throw new Error("missing 'cert_file' in TLS configuration");
-  if (!options.certFile) throw new Error('TLS Server certificate must be present and valid');
-  let cert: Buffer;
-  let key: Buffer;
+  if (!options.certFile && role === 'server') throw new Error('TLS Server certificate must be present and valid');
+  let cert: Buffer | undefined;
+  let key: Buffer | undefined;
   let ca: Buffer | undefined;
-  try {
-    cert = readFile(options.certFile);
-    key = readFile(options.keyFile);
-    new X509Certificate(cert);
-  } catch (err) {
-    throw new Error(`error parsing X509 certificate/key pair: ${(err as Error).message}`);
+  if (options.certFile) {
+    try {
+      cert = readFile(options.certFile);
+      key = readFile(options.keyFile);
+      new X509Certificate(cert);
+    } catch (err) {
+      throw new Error(`error parsing X509 certificate/key pair: ${(err as Error).message}`);
+    }
   }
   if (options.caFile) {
     ca = readFile(options.caFile);

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
@@ -19,15 +19,27 @@ export interface TlsConnState {
   peerCerts: TlsPeerCert[];
 }
 
+/** The dialling side of a TLS connection: whom the server's certificate must name. */
+export interface TlsClientSide {
+  /** The host dialled; an IP is checked against the certificate's IP addresses. */
+  host: string;
+  /** A host name to check instead when `host` is an IP (nats-server's tlsName: a name from the configured URLs). */
+  serverName?: string;
+}
+
 /**
- * A client connection on a TLS listener, as nats-server 2.9 runs it: INFO goes out in plain
- * text, then `startTls()` makes it a TLS server socket; the handshake must finish within the
- * timeout. Until then nothing reaches the client's parser. A failed handshake closes the
- * connection as "TLS Handshake Failure" without a word to the peer (a plain-text client sees
- * INFO, then EOF), as nats-server does. Once secure, a SocketTransport over the TLS socket
- * carries the data; the plain (non-TLS) listener path never goes through this class.
- * With allow_non_tls the first byte decides (0x16 starts a TLS handshake record), as
- * nats-server does; a client silent for the TLS timeout continues in plain text.
+ * A connection that is or becomes TLS, as nats-server 2.9 runs it. Accepting side (the
+ * default): INFO goes out in plain text, then `startTls()` makes it a TLS server socket
+ * (a route calls it at once: routes do the handshake before any protocol). Dialling side
+ * (`client` given): plain text until `startTls()` (a leaf remote reads the hub's INFO first;
+ * a route starts at once), then a TLS client handshake that verifies the server's certificate
+ * against the context's CA and `client`'s name. The handshake must finish within the timeout;
+ * until then nothing reaches the connection's parser, and what it writes waits in the TLS
+ * socket. A failed handshake closes the connection as "TLS Handshake Failure" without a word
+ * to the peer (a plain-text client sees INFO, then EOF), as nats-server does. Once secure, a
+ * SocketTransport over the TLS socket carries the data.
+ * With allow_non_tls (accepting side) the first byte decides (0x16 starts a TLS handshake
+ * record), as nats-server does; a client silent for the TLS timeout continues in plain text.
  */
 export class TlsTransport implements Transport, TransportSink {
   readonly remoteAddress: string;
@@ -41,16 +53,32 @@ export class TlsTransport implements Transport, TransportSink {
   private closed = false;
   /** allow_non_tls: waiting for the client's first bytes to choose TLS or plain text. */
   private choosing = false;
+  private loaded: TlsContext | null = null;
 
+  /**
+   * `ctx` may be a function: a leaf remote without a `tls {}` block needs a context only if
+   * the hub asks for TLS, and building one loads node:tls.
+   */
   constructor(
     private readonly raw: Socket,
-    private readonly ctx: TlsContext,
+    private readonly ctxOf: TlsContext | (() => TlsContext),
+    private readonly client: TlsClientSide | null = null,
   ) {
     this.remoteAddress = normalizeAddress(raw.remoteAddress ?? '');
     this.remotePort = raw.remotePort ?? 0;
     raw.setNoDelay(true);
+    if (client !== null) {
+      // Plain text until startTls(): a SocketTransport carries it.
+      this.inner = new SocketTransport(raw);
+      this.inner.bind(this);
+      return;
+    }
     raw.on('error', ignore);
     raw.on('close', this.onEarlyClose);
+  }
+
+  private get ctx(): TlsContext {
+    return (this.loaded ??= typeof this.ctxOf === 'function' ? this.ctxOf() : this.ctxOf);
   }
 
   get writableLength(): number {
@@ -61,9 +89,13 @@ export class TlsTransport implements Transport, TransportSink {
     this.sink = sink;
   }
 
-  /** After INFO: the client's next bytes must be a TLS ClientHello (or, with allow_non_tls, may be plain). */
+  /**
+   * Accepting side: the client's next bytes must be a TLS ClientHello (or, with allow_non_tls,
+   * may be plain). Dialling side: the client handshake starts now.
+   */
   startTls(): void {
     if (this.closed || this.tlsSocket || this.choosing) return;
+    if (this.client !== null) return this.clientHandshake(this.client);
     const o = this.ctx.options;
     this.timer = setTimeout(this.onTimeout, o.timeout);
     this.timer.unref();
@@ -82,6 +114,34 @@ export class TlsTransport implements Transport, TransportSink {
     });
     this.tlsSocket = s;
     s.once('secure', this.onSecure);
+    s.on('error', this.onHandshakeError);
+    s.on('close', this.onEarlyClose);
+  }
+
+  private clientHandshake(client: TlsClientSide): void {
+    let ctx: TlsContext;
+    try {
+      ctx = this.ctx;
+    } catch (err) {
+      return this.fail(`TLS handshake error: ${(err as Error).message}`);
+    }
+    this.inner?.release();
+    this.inner = null;
+    this.raw.on('error', ignore);
+    this.raw.on('close', this.onEarlyClose);
+    this.timer = setTimeout(this.onTimeout, ctx.options.timeout);
+    this.timer.unref();
+    // Node checks the certificate against `servername` (a name, also sent as SNI) or else `host`.
+    const name = isIP(client.host) === 0 ? client.host : (client.serverName ?? '');
+    const s = nodeTls().connect({
+      socket: this.raw,
+      secureContext: ctx.secureContext,
+      host: client.host,
+      ...(name !== '' && { servername: name }),
+      rejectUnauthorized: true,
+    });
+    this.tlsSocket = s;
+    s.once('secureConnect', this.onSecure);
     s.on('error', this.onHandshakeError);
     s.on('close', this.onEarlyClose);
   }
@@ -158,7 +218,9 @@ export class TlsTransport implements Transport, TransportSink {
     const s = this.tlsSocket!;
     this.clearTimer();
     if (this.closed) return;
-    if (this.ctx.options.verify) {
+    // tls.connect rejects an unverified server itself; this is the belt to its braces.
+    if (this.client !== null && !s.authorized) return this.fail(`TLS handshake error: ${String(s.authorizationError)}`);
+    if (this.client === null && this.ctx.options.verify) {
       const problem = verifyProblem(s);
       if (problem) return this.fail(`TLS handshake error: ${problem}`);
     }
@@ -268,14 +330,25 @@ function verifyProblem(s: TLSSocket): string {
   return `tls: failed to verify client certificate: ${code}`;
 }
 
-/** OpenSSL's words for "this is not TLS at all" become Go's (what nats-server logs). */
+/** OpenSSL's words for "this is not TLS at all" and "unknown CA" become Go's (what nats-server logs). */
 function handshakeErrorText(err: Error): string {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_HTTPS_PROXY_REQUEST' || code === 'ERR_SSL_HTTP_REQUEST') {
     return 'tls: first record does not look like a TLS handshake';
   }
+  if (UNKNOWN_AUTHORITY.has(code)) return `x509: certificate signed by unknown authority (${code})`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `x509: ${err.message}`;
+  // A Go peer sends no certificate when none of its own is signed by a CA our request names.
+  if (err.message.includes('peer did not return a certificate')) return "tls: client didn't provide a certificate";
   return code || err.message;
 }
+
+const UNKNOWN_AUTHORITY = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
 
 /** "TLSv1.3" → "1.3", as nats-server's /connz. */
 export function tlsVersion(protocol: string): string {

@@ -31,6 +31,8 @@ export interface Transport {
   destroy(): void;
   pause(): void;
   resume(): void;
+  /** Begins TLS on this connection (the side it was made for); absent on a transport that cannot. */
+  startTls?(): void;
 }
 
 export class SocketTransport implements Transport {
@@ -79,6 +81,16 @@ export class SocketTransport implements Transport {
 
   resume(): void {
     this.socket.resume();
+  }
+
+  /** Stops reporting to the sink and hands the socket back (for a TLS handshake on it). */
+  release(): Socket {
+    this.sink = null;
+    this.socket.off('data', this.handleData);
+    this.socket.off('drain', this.handleDrain);
+    this.socket.off('close', this.handleClose);
+    this.socket.off('error', ignore);
+    return this.socket;
   }
 
   // Bound once per connection (not per event) so the hot path allocates no closures.
