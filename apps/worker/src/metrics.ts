@@ -4,55 +4,22 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { QueueCounts } from '@switchboard/issuer';
-import type { PushObserver } from '@switchboard/propagation';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { PushMetrics, registerQueueGauges, type PushObserver } from '@switchboard/propagation';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 
 export class WorkerMetrics implements PushObserver {
   readonly registry = new Registry();
   private server: Server | null = null;
   private counts: (() => Promise<QueueCounts>) | null = null;
-  private readonly pushes = new Histogram({
-    name: 'switchboard_propagation_push_duration_seconds',
-    help: 'Account JWT pushes to one broker (claims update request to reply), by result ok or failed',
-    labelNames: ['result'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
-  private readonly failures = new Counter({
-    name: 'switchboard_propagation_push_failures_total',
-    help: 'Account JWT pushes a broker refused or did not answer (each is retried with backoff until the job is dead-lettered)',
-    registers: [this.registry],
-  });
+  private readonly pushes = new PushMetrics(this.registry);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    const counts = () => this.counts?.().catch(() => undefined);
-    new Gauge({
-      name: 'switchboard_propagation_jobs',
-      help: 'Account JWT propagation jobs by state: waiting, active (running), retrying (waiting out a backoff)',
-      labelNames: ['state'] as const,
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        const c = await counts();
-        if (c) for (const state of ['waiting', 'active', 'retrying'] as const) this.set({ state }, c[state]);
-      },
-    });
-    new Gauge({
-      name: 'switchboard_propagation_dead_letters',
-      help: 'Propagation jobs that failed their last attempt and wait for a replay',
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        const c = await counts();
-        if (c) this.set(c.dead);
-      },
-    });
+    registerQueueGauges(this.registry, async () => this.counts?.().catch(() => undefined));
   }
 
   pushed(seconds: number, ok: boolean): void {
-    this.pushes.observe({ result: ok ? 'ok' : 'failed' }, seconds);
-    if (!ok) this.failures.inc();
+    this.pushes.pushed(seconds, ok);
   }
 
   /** The queue whose counts the gauges report (the worker's own producer side). */

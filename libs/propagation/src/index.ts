@@ -20,3 +20,4 @@ export { InProcessPropagationQueue, type InProcessQueueOptions } from './in-proc
 export { redisConnection } from './redis.js';
 export { enqueueAllAccounts } from './resync.js';
 export { ObservedPusher, type PushObserver } from './observed-pusher.js';
+export { PushMetrics, registerQueueGauges } from './push-metrics.js';

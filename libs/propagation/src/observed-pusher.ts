@@ -1,5 +1,6 @@
 // Times every push and tells an observer how long it took and whether the broker took the JWT:
-// how /metrics gets push latency and failures while this library stays free of any metrics client.
+// how /metrics gets push latency and failures; the push itself stays free of any metrics client
+// (push-metrics.ts is the one place that knows prom-client).
 import type { PushOutcome } from './claims-pusher.js';
 import type { Pusher } from './propagate.js';
 

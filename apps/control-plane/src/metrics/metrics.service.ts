@@ -5,8 +5,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '@switchboard/db';
-import { isInspectable, type PropagationQueue } from '@switchboard/issuer';
-import type { PushObserver } from '@switchboard/propagation';
+import { isInspectable, type PropagationQueue, type QueueCounts } from '@switchboard/issuer';
+import { PushMetrics, registerQueueGauges, type PushObserver } from '@switchboard/propagation';
 import { DATABASE, PROPAGATION } from '../tokens.js';
 import { apiEvent, isChange } from './api-events.js';
 import { EntityCounter } from './entity-counts.js';
@@ -40,18 +40,7 @@ export class MetricsService implements PushObserver {
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
-  private readonly pushes = new Histogram({
-    name: 'switchboard_propagation_push_duration_seconds',
-    help: 'Account JWT pushes to one broker (claims update request to reply), by result ok or failed; recorded where the worker runs in this process',
-    labelNames: ['result'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
-  private readonly pushFailures = new Counter({
-    name: 'switchboard_propagation_push_failures_total',
-    help: 'Account JWT pushes a broker refused or did not answer (each is retried with backoff until the job is dead-lettered)',
-    registers: [this.registry],
-  });
+  private readonly pushes = new PushMetrics(this.registry);
 
   constructor(@Inject(DATABASE) db: Database, @Inject(PROPAGATION) queue: PropagationQueue) {
     this.entities = new EntityCounter(db.prisma);
@@ -93,38 +82,21 @@ export class MetricsService implements PushObserver {
         if (c) for (const [state, n] of Object.entries(c.users)) this.set({ state }, n);
       },
     });
-    // The queue's own counts (Redis for BullMQ: one round trip per scrape); absent without a queue to ask.
+    // The queue's own counts (Redis for BullMQ: one round trip per scrape, shared by both gauges); absent without a queue to ask.
     if (isInspectable(queue)) {
-      let counting: ReturnType<typeof queue.counts> | null = null;
-      const counts = () => (counting ??= queue.counts().finally(() => (counting = null)));
-      new Gauge({
-        name: 'switchboard_propagation_jobs',
-        help: 'Account JWT propagation jobs by state: waiting, active (running), retrying (waiting out a backoff)',
-        labelNames: ['state'] as const,
-        registers: [this.registry],
-        async collect() {
-          this.reset();
-          const c = await counts().catch((e: unknown) => void log.warn(`propagation queue counts: ${(e as Error).message}`));
-          if (c) for (const state of ['waiting', 'active', 'retrying'] as const) this.set({ state }, c[state]);
-        },
-      });
-      new Gauge({
-        name: 'switchboard_propagation_dead_letters',
-        help: 'Propagation jobs that failed their last attempt and wait for a replay (POST /v1/propagation/replay)',
-        registers: [this.registry],
-        async collect() {
-          this.reset();
-          const c = await counts().catch(() => undefined);
-          if (c) this.set(c.dead);
-        },
-      });
+      let counting: Promise<QueueCounts | undefined> | null = null;
+      const counts = () =>
+        (counting ??= queue
+          .counts()
+          .catch((e: unknown) => void log.warn(`propagation queue counts: ${(e as Error).message}`))
+          .finally(() => (counting = null)));
+      registerQueueGauges(this.registry, counts);
     }
   }
 
   /** PushObserver: the worker in this process reports each push. */
   pushed(seconds: number, ok: boolean): void {
-    this.pushes.observe({ result: ok ? 'ok' : 'failed' }, seconds);
-    if (!ok) this.pushFailures.inc();
+    this.pushes.pushed(seconds, ok);
   }
 
   /** Times every request; the label is the route template, so ids in paths cannot explode cardinality. */
