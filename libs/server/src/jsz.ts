@@ -99,6 +99,8 @@ function accountDetail(server: Server, a: AccountJs, o: JszOptions): Record<stri
         const consumers = consumerDetailJSON(s, o.config);
         if (consumers.length > 0) sd.consumer_detail = consumers;
       }
+      if (info.mirror) sd.mirror = info.mirror;
+      if (info.sources) sd.sources = info.sources;
       return sd;
     });
   }
