@@ -12,7 +12,8 @@ export function defaultConsumers(stream: Stream, acc: AccountJs, metaDir: string
     host: acc.host,
     clock: realClock,
     metaDir,
-    subscribe: (subject, handler) => acc.host.subscribe(subject, handler),
+    // Acks are handled before the handler returns: views of the read buffer, no copies.
+    subscribe: (subject, handler) => acc.host.subscribeViews(subject, handler),
     limits: () => {
       const l = acc.limits.consumerLimits?.(acc);
       return { maxAckPending: 0, maxRequestBatch: 0, accountMaxAckPending: l?.maxAckPending ?? 0, maxConsumers: l?.maxConsumers ?? 0 };

@@ -98,6 +98,7 @@ interface DedupEntry {
 }
 
 const PUB_ACK_DUPLICATE = ',"duplicate": true}'; // nats-server writes it with that space.
+const DIRECT_GET_PREFIX = '$JS.API.DIRECT.GET.';
 
 export class Stream {
   closed = false;
@@ -478,7 +479,7 @@ export class Stream {
     for (const subj of want) if (!this.subs.has(subj)) this.subs.set(subj, this.host.subscribeViews(subj, this.onPublish));
     const direct = this.cfg.allow_direct;
     if (direct && this.directSubs.length === 0) {
-      const base = `$JS.API.DIRECT.GET.${this.cfg.name}`;
+      const base = `${DIRECT_GET_PREFIX}${this.cfg.name}`;
       this.directSubs.push(this.host.subscribe(base, this.onDirectGet, '_sys_'));
       this.directSubs.push(this.host.subscribe(`${base}.>`, this.onDirectGetLast, '_sys_'));
     } else if (!direct && this.directSubs.length > 0) {
@@ -514,8 +515,8 @@ export class Stream {
   private readonly onDirectGetLast = (subject: string, reply: string, _hdr: Buffer | null, data: Buffer): void => {
     if (reply === '') return;
     if (data.length !== 0) return this.directStatus(reply, '408 Bad Request');
-    // $JS.API.DIRECT.GET.<stream>.<subject…>
-    const key = subject.split('.').slice(5).join('.');
+    // $JS.API.DIRECT.GET.<stream>.<subject…> (the subscription matched that prefix)
+    const key = subject.slice(DIRECT_GET_PREFIX.length + this.cfg.name.length + 1);
     if (key === '') return this.directStatus(reply, '408 Bad Request');
     this.directReply(reply, this.store.loadLast(key));
   };
