@@ -4,45 +4,24 @@
 // the held message arrives.
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@switchboard/config';
-import { startBroker, type Broker } from '@switchboard/broker';
-import { formatCreds } from '@switchboard/nats-jwt';
-import { StaticBrokers } from '@switchboard/propagation';
-import { optionsFromConfig } from '@switchboard/server';
-import {
-  dropRedisKeys,
-  makeOperator,
-  operatorConfig,
-  REDIS_URL,
-  redisPrefix,
-  testDatabase,
-  waitFor,
-  type OperatorFixture,
-  type TestDatabase,
-} from '@switchboard/testing';
+import { waitFor } from '@switchboard/testing';
 import { startWorker, type RunningWorker } from '../src/index.js';
+import { startUsageRig, type UsageRig } from './usage-rig.js';
 
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-let fx: OperatorFixture;
-let broker: Broker;
-let fresh: TestDatabase;
+let rig: UsageRig;
 let w: RunningWorker | undefined;
-const prefix = redisPrefix('sb-quota');
 
 beforeAll(async () => {
-  fx = await makeOperator();
-  const { options } = optionsFromConfig(parseConfig(operatorConfig(fx)));
-  [broker, fresh] = await Promise.all([startBroker({ ...options, host: '127.0.0.1', port: 0, accountUsageInterval: 100 }), testDatabase()]);
+  rig = await startUsageRig('sb-quota');
 }, 30_000);
 afterAll(async () => {
   await w?.close();
-  await dropRedisKeys(prefix);
-  await broker?.close();
-  await fresh?.drop();
+  await rig?.close();
 });
 
 describe('monthly quota', () => {
   it('holds the publisher of an account over its quota; a raised quota lets the held message through', async () => {
+    const { fx, broker, fresh } = rig;
     const C = fx.keys.c.getPublicKey();
     // Account C as the control plane stores it: on a plan of 5 messages a month.
     const op = await fresh.db.prisma.operator.create({
@@ -74,16 +53,7 @@ describe('monthly quota', () => {
     await pub.flush();
     await waitFor(() => received === 5, 15_000, '5 delivered');
 
-    w = await startWorker({
-      redisUrl: REDIS_URL,
-      db: fresh.db.prisma,
-      brokers: new StaticBrokers([`nats://127.0.0.1:${broker.port}`]),
-      systemCreds: formatCreds(fx.users.sys.jwt, new TextDecoder().decode(fx.users.sys.key.getSeed())),
-      queuePrefix: prefix,
-      log: quiet,
-      usageRefreshMs: 200,
-      quota: { signer: fx.keys.operator, intervalMs: 100 },
-    });
+    w = await startWorker(rig.workerOptions({ quota: { signer: fx.keys.operator, intervalMs: 100 } }));
     const account = () => broker.server.accounts.get(C)!;
     await waitFor(() => account().limits.rateMsgs === 0, 15_000, 'the broker holds C (sb:rate_msgs=0 pushed)');
     expect((await fresh.db.prisma.account.findUniqueOrThrow({ where: { publicKey: C } })).overQuotaSince).not.toBeNull();

@@ -3,63 +3,31 @@
 // hours add up to what the official client did — also across a worker restart (no double count).
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@switchboard/config';
-import { startBroker, type Broker } from '@switchboard/broker';
-import { formatCreds } from '@switchboard/nats-jwt';
-import { StaticBrokers } from '@switchboard/propagation';
-import { optionsFromConfig } from '@switchboard/server';
 import { HOUR_MS, UsageStore } from '@switchboard/usage';
-import {
-  dropRedisKeys,
-  makeOperator,
-  operatorConfig,
-  REDIS_URL,
-  redisPrefix,
-  testDatabase,
-  waitFor,
-  type OperatorFixture,
-  type TestDatabase,
-} from '@switchboard/testing';
+import { waitFor } from '@switchboard/testing';
 import { startWorker, type RunningWorker } from '../src/index.js';
+import { startUsageRig, type UsageRig } from './usage-rig.js';
 
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-let fx: OperatorFixture;
-let broker: Broker;
-let fresh: TestDatabase;
-let creds: string;
-const prefix = redisPrefix('sb-usage');
+let rig: UsageRig;
 
 beforeAll(async () => {
-  fx = await makeOperator();
-  creds = formatCreds(fx.users.sys.jwt, new TextDecoder().decode(fx.users.sys.key.getSeed()));
-  const { options } = optionsFromConfig(parseConfig(operatorConfig(fx)));
-  [broker, fresh] = await Promise.all([startBroker({ ...options, host: '127.0.0.1', port: 0, accountUsageInterval: 100 }), testDatabase()]);
+  rig = await startUsageRig('sb-usage');
 }, 30_000);
 afterAll(async () => {
   // The queue's keys under this run's prefix leave the shared Redis with the test.
-  await dropRedisKeys(prefix);
-  await broker?.close();
-  await fresh?.drop();
+  await rig?.close();
 });
 
-const start = (): Promise<RunningWorker> =>
-  startWorker({
-    redisUrl: REDIS_URL,
-    db: fresh.db.prisma,
-    brokers: new StaticBrokers([`nats://127.0.0.1:${broker.port}`]),
-    systemCreds: creds,
-    queuePrefix: prefix,
-    log: quiet,
-    usageRefreshMs: 200,
-  });
+const start = (): Promise<RunningWorker> => startWorker(rig.workerOptions());
 
 async function report(account: string) {
   const now = Date.now();
-  return new UsageStore(fresh.db.prisma).report(account, new Date(now - 2 * HOUR_MS), new Date(now + HOUR_MS));
+  return new UsageStore(rig.fresh.db.prisma).report(account, new Date(now - 2 * HOUR_MS), new Date(now + HOUR_MS));
 }
 
 describe('worker usage collector', () => {
   it('stores the broker’s per-account usage; a restarted worker does not count twice', async () => {
+    const { fx, broker } = rig;
     const A = fx.keys.a.getPublicKey();
     let w = await start();
     await waitFor(() => w.usage!.connected.length === 1, 15_000, 'collector connected');
