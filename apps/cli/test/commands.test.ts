@@ -2,111 +2,101 @@
 import { rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import { decode, parseCreds } from '@switchboard/nats-jwt';
 import { buildProgram } from '@switchboard/cli';
-import { CONTRACT_TOKEN, ContractServer } from './contract-server.js';
-import { cli, tempDir } from './helpers.js';
+import { CONTRACT_TOKEN } from './contract-server.js';
+import { cli, useContractServer } from './helpers.js';
 
-let server: ContractServer;
-let dir: { path: string; remove(): Promise<void> };
-let env: Record<string, string>;
+const ctx = useContractServer();
 
-beforeAll(async () => {
-  server = new ContractServer();
-  await server.start();
-});
-afterAll(() => server.stop());
-beforeEach(async () => {
-  dir = await tempDir();
-  env = { HOME: dir.path, SWITCHBOARD_API: server.url, SWITCHBOARD_TOKEN: CONTRACT_TOKEN };
-});
-afterEach(() => dir.remove());
-
-const run = (args: string[], e = env, stdin = '') => cli(args, e, dir.path, stdin);
+const run = (args: string[], e = ctx.env, stdin = '') => cli(args, e, ctx.dir.path, stdin);
 
 describe('login, logout, signup', () => {
   it('login checks the token, then stores URL and token 0600', async () => {
-    const home = { HOME: dir.path };
-    const r = await run(['login', '--api', server.url, '--token', CONTRACT_TOKEN], home);
+    const home = { HOME: ctx.dir.path };
+    const r = await run(['login', '--api', ctx.server.url, '--token', CONTRACT_TOKEN], home);
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out).toMatch(/^logged in to http:\/\/127\.0\.0\.1:\d+ \(operator contract-op\)/);
-    const path = join(dir.path, '.config/switchboard/config.json');
-    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ api: server.url, token: CONTRACT_TOKEN });
+    const path = join(ctx.dir.path, '.config/switchboard/config.json');
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ api: ctx.server.url, token: CONTRACT_TOKEN });
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     // the stored login is used without flags or environment
     expect((await run(['accounts', 'list', '--json'], home)).code).toBe(0);
     expect((await run(['logout'], home)).out).toMatch(/^logged out/);
-    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ api: server.url });
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ api: ctx.server.url });
     const after = await run(['accounts', 'list'], home);
     expect(after.code).toBe(2);
     expect(after.err).toMatch(/^error: not logged in/);
   });
 
   it('login reads the token from standard input with --token -', async () => {
-    const r = await run(['login', '--api', server.url, '--token', '-'], { SWITCHBOARD_CONFIG: join(dir.path, 'c.json') }, CONTRACT_TOKEN + '\n');
+    const r = await run(['login', '--api', ctx.server.url, '--token', '-'], { SWITCHBOARD_CONFIG: join(ctx.dir.path, 'c.json') }, CONTRACT_TOKEN + '\n');
     expect(r.code).toBe(0);
-    expect(JSON.parse(await readFile(join(dir.path, 'c.json'), 'utf8')).token).toBe(CONTRACT_TOKEN);
+    expect(JSON.parse(await readFile(join(ctx.dir.path, 'c.json'), 'utf8')).token).toBe(CONTRACT_TOKEN);
   });
 
   it('login reads the token from --token-file (relative to where the command was typed), never from the command line', async () => {
-    await writeFile(join(dir.path, 'admin-token'), CONTRACT_TOKEN + '\n', { mode: 0o600 });
-    const config = { SWITCHBOARD_CONFIG: join(dir.path, 'c.json') };
-    const r = await run(['login', '--api', server.url, '--token-file', 'admin-token'], config);
+    await writeFile(join(ctx.dir.path, 'admin-token'), CONTRACT_TOKEN + '\n', { mode: 0o600 });
+    const config = { SWITCHBOARD_CONFIG: join(ctx.dir.path, 'c.json') };
+    const r = await run(['login', '--api', ctx.server.url, '--token-file', 'admin-token'], config);
     expect(r).toMatchObject({ code: 0, err: '' });
-    expect(JSON.parse(await readFile(join(dir.path, 'c.json'), 'utf8')).token).toBe(CONTRACT_TOKEN);
-    const missing = await run(['login', '--api', server.url, '--token-file', 'nope'], config);
+    expect(JSON.parse(await readFile(join(ctx.dir.path, 'c.json'), 'utf8')).token).toBe(CONTRACT_TOKEN);
+    const missing = await run(['login', '--api', ctx.server.url, '--token-file', 'nope'], config);
     expect(missing.code).toBe(2);
-    expect(missing.err).toBe(`error: --token-file: cannot read ${join(dir.path, 'nope')}: ENOENT\n`);
-    const both = await run(['login', '--api', server.url, '--token-file', 'admin-token', '--token', 'x'], config);
+    expect(missing.err).toBe(`error: --token-file: cannot read ${join(ctx.dir.path, 'nope')}: ENOENT\n`);
+    const both = await run(['login', '--api', ctx.server.url, '--token-file', 'admin-token', '--token', 'x'], config);
     expect(both.code).toBe(2);
     expect(both.err).toBe('error: pass --token or --token-file, not both\n');
   });
 
   it('login with a bad token stores nothing and shows the server message', async () => {
-    const r = await run(['login', '--api', server.url, '--token', 'wrong'], { HOME: dir.path });
+    const r = await run(['login', '--api', ctx.server.url, '--token', 'wrong'], { HOME: ctx.dir.path });
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^error: 401 Unauthorized: invalid or revoked token/);
-    await expect(stat(join(dir.path, '.config/switchboard/config.json'))).rejects.toThrow();
+    await expect(stat(join(ctx.dir.path, '.config/switchboard/config.json'))).rejects.toThrow();
   });
 
   it('signup sends no token, stores the new one and prints the tenant', async () => {
-    const r = await run(['signup', '--api', server.url, '--email', 'a@example.com', '--org', 'Acme', '--json'], { HOME: dir.path });
+    const r = await run(['signup', '--api', ctx.server.url, '--email', 'a@example.com', '--org', 'Acme', '--json'], { HOME: ctx.dir.path });
     expect(r.code).toBe(0);
     const body = JSON.parse(r.out);
     expect(body.tenant).toMatchObject({ name: 'Acme', email: 'a@example.com' });
     expect(body.token).toBe('signup-token-123');
-    const req = server.requests.findLast((q) => q.url === '/v1/signup')!;
+    const req = ctx.server.requests.findLast((q) => q.url === '/v1/signup')!;
     expect(req.authorization).toBeUndefined();
     expect(JSON.parse(req.body)).toEqual({ email: 'a@example.com', organization: 'Acme' });
-    expect(JSON.parse(await readFile(join(dir.path, '.config/switchboard/config.json'), 'utf8'))).toEqual({ api: server.url, token: 'signup-token-123' });
-    const human = await run(['signup', '--api', server.url, '--email', 'b@example.com', '--org', 'Beta'], { HOME: dir.path });
+    expect(JSON.parse(await readFile(join(ctx.dir.path, '.config/switchboard/config.json'), 'utf8'))).toEqual({
+      api: ctx.server.url,
+      token: 'signup-token-123',
+    });
+    const human = await run(['signup', '--api', ctx.server.url, '--email', 'b@example.com', '--org', 'Beta'], { HOME: ctx.dir.path });
     expect(human.out).toMatch(/^api token +stored in .*config\.json$/m);
     expect(human.out).not.toContain('signup-token-123');
   });
 
   it('signup of a taken email fails with the server message and --no-save stores nothing', async () => {
-    const r = await run(['signup', '--api', server.url, '--email', 'taken@example.com', '--org', 'X', '--no-save'], { HOME: dir.path });
+    const r = await run(['signup', '--api', ctx.server.url, '--email', 'taken@example.com', '--org', 'X', '--no-save'], { HOME: ctx.dir.path });
     expect(r).toMatchObject({ code: 1, out: '' });
     expect(r.err).toBe('error: 409 Conflict: a tenant with this email already exists\n');
-    const shown = await run(['signup', '--api', server.url, '--email', 'c@example.com', '--org', 'C', '--no-save'], { HOME: dir.path });
+    const shown = await run(['signup', '--api', ctx.server.url, '--email', 'c@example.com', '--org', 'C', '--no-save'], { HOME: ctx.dir.path });
     expect(shown.out).toMatch(/^api token +signup-token-123$/m);
-    await expect(stat(join(dir.path, '.config/switchboard/config.json'))).rejects.toThrow();
+    await expect(stat(join(ctx.dir.path, '.config/switchboard/config.json'))).rejects.toThrow();
   });
 });
 
 describe('accounts', () => {
   it('lists every page as a table and as JSON', async () => {
-    server.addAccount(`extra-${Date.now()}`);
-    server.addAccount(`more-${Date.now()}`);
+    ctx.server.addAccount(`extra-${Date.now()}`);
+    ctx.server.addAccount(`more-${Date.now()}`);
     const json = await run(['accounts', 'list', '--json']);
     const items = JSON.parse(json.out) as Array<{ name: string }>;
-    expect(items.map((a) => a.name)).toEqual(server.accounts.map((a) => a.name));
-    expect(items.length).toBeGreaterThan(server.pageSize);
+    expect(items.map((a) => a.name)).toEqual(ctx.server.accounts.map((a) => a.name));
+    expect(items.length).toBeGreaterThan(ctx.server.pageSize);
     const table = await run(['accounts', 'list']);
     expect(table.out.split('\n')[0]).toMatch(/^ID +NAME +PUBLIC KEY +CREATED$/);
-    expect(table.out.trim().split('\n')).toHaveLength(server.accounts.length + 1);
+    expect(table.out.trim().split('\n')).toHaveLength(ctx.server.accounts.length + 1);
   });
 
   it('creates, shows by name, and reports a conflict', async () => {
@@ -153,7 +143,7 @@ describe('users', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const shown = JSON.parse(r.out);
-    const req = server.requests.findLast((q) => q.method === 'POST' && q.url.endsWith('/users'))!;
+    const req = ctx.server.requests.findLast((q) => q.method === 'POST' && q.url.endsWith('/users'))!;
     const body = JSON.parse(req.body);
     expect(body).toEqual({
       name: 'alice',
@@ -161,58 +151,60 @@ describe('users', () => {
       permissions: { pub: { allow: ['orders.>', 'x'] }, sub: { deny: ['secret.>'] } },
       expiresIn: '24h',
     });
-    const path = join(dir.path, 'alice.creds');
+    const path = join(ctx.dir.path, 'alice.creds');
     expect(shown.creds).toBe(path);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     const creds = parseCreds(await readFile(path, 'utf8'));
     expect(decode(creds.jwt).claims.sub).toBe(shown.publicKey);
     // the seed went nowhere but the file
-    for (const q of server.requests) expect(q.body + q.url).not.toContain(creds.seed);
+    for (const q of ctx.server.requests) expect(q.body + q.url).not.toContain(creds.seed);
     expect(r.out).not.toContain(creds.seed);
   });
 
   it('checks that --out can be written before creating the user (missing folder, a directory)', async () => {
-    const before = server.requests.length;
+    const before = ctx.server.requests.length;
     const noDir = await run(['users', 'create', 'carol', '--account', 'main', '--out', 'no/such/dir/carol.creds']);
     expect(noDir.code).toBe(1);
-    expect(noDir.err).toBe(`error: cannot write ${join(dir.path, 'no/such/dir/carol.creds')}: ENOENT\n`);
+    expect(noDir.err).toBe(`error: cannot write ${join(ctx.dir.path, 'no/such/dir/carol.creds')}: ENOENT\n`);
     const isDir = await run(['users', 'create', 'carol', '--account', 'main', '--out', '.', '--force']);
     expect(isDir.code).toBe(1);
-    expect(isDir.err).toBe(`error: ${dir.path} is a directory\n`);
-    // nothing reached the server, and no probe file was left behind
-    expect(server.requests.length).toBe(before);
-    expect((await readdir(dir.path)).filter((f) => f.includes('probe'))).toEqual([]);
+    expect(isDir.err).toBe(`error: ${ctx.dir.path} is a directory\n`);
+    // nothing reached the ctx.server, and no probe file was left behind
+    expect(ctx.server.requests.length).toBe(before);
+    expect((await readdir(ctx.dir.path)).filter((f) => f.includes('probe'))).toEqual([]);
   });
 
   it('refuses to overwrite without --force, before creating anything', async () => {
-    await writeFile(join(dir.path, 'bob.creds'), 'keep me');
-    const before = server.requests.length;
+    await writeFile(join(ctx.dir.path, 'bob.creds'), 'keep me');
+    const before = ctx.server.requests.length;
     const r = await run(['users', 'create', 'bob', '--out', 'bob.creds']);
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`error: ${join(dir.path, 'bob.creds')} already exists: pass --force to overwrite it\n`);
-    expect(server.requests.length).toBe(before);
-    expect(await readFile(join(dir.path, 'bob.creds'), 'utf8')).toBe('keep me');
+    expect(r.err).toBe(`error: ${join(ctx.dir.path, 'bob.creds')} already exists: pass --force to overwrite it\n`);
+    expect(ctx.server.requests.length).toBe(before);
+    expect(await readFile(join(ctx.dir.path, 'bob.creds'), 'utf8')).toBe('keep me');
     const forced = await run(['users', 'create', 'bob', '--account', 'main', '--out', 'bob.creds', '--force']);
     expect(forced.code).toBe(0);
-    expect(parseCreds(await readFile(join(dir.path, 'bob.creds'), 'utf8')).jwt).toBeTruthy();
-    expect((await stat(join(dir.path, 'bob.creds'))).mode & 0o777).toBe(0o600);
+    expect(parseCreds(await readFile(join(ctx.dir.path, 'bob.creds'), 'utf8')).jwt).toBeTruthy();
+    expect((await stat(join(ctx.dir.path, 'bob.creds'))).mode & 0o777).toBe(0o600);
   });
 
   it('says which user to revoke when the .creds cannot be written after the user was created', async () => {
     // The folder passes the check before the request, then disappears while the server creates the user.
-    await mkdir(join(dir.path, 'no/such/dir'), { recursive: true });
-    server.onUserCreate = () => rmSync(join(dir.path, 'no'), { recursive: true });
-    const r = await run(['users', 'create', 'frank', '--account', 'main', '--out', 'no/such/dir/frank.creds']).finally(() => (server.onUserCreate = undefined));
+    await mkdir(join(ctx.dir.path, 'no/such/dir'), { recursive: true });
+    ctx.server.onUserCreate = () => rmSync(join(ctx.dir.path, 'no'), { recursive: true });
+    const r = await run(['users', 'create', 'frank', '--account', 'main', '--out', 'no/such/dir/frank.creds']).finally(
+      () => (ctx.server.onUserCreate = undefined),
+    );
     expect(r.code).toBe(1);
-    const created = server.users.get(server.accounts[0]!.id)!.find((u) => u.name === 'frank')!;
+    const created = ctx.server.users.get(ctx.server.accounts[0]!.id)!.find((u) => u.name === 'frank')!;
     expect(r.err).toBe(
-      `error: cannot write ${join(dir.path, 'no/such/dir/frank.creds')}: ENOENT\n` +
-        `user ${created.id} was created but its seed is lost: revoke it with \`switchboard users revoke ${created.id} --account ${server.accounts[0]!.id}\`\n`,
+      `error: cannot write ${join(ctx.dir.path, 'no/such/dir/frank.creds')}: ENOENT\n` +
+        `user ${created.id} was created but its seed is lost: revoke it with \`switchboard users revoke ${created.id} --account ${ctx.server.accounts[0]!.id}\`\n`,
     );
   });
 
   it('asks for --account when there are several', async () => {
-    server.addAccount(`second-${Date.now()}`);
+    ctx.server.addAccount(`second-${Date.now()}`);
     const r = await run(['users', 'create', 'carol', '--out', 'c.creds']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^error: you have \d+ accounts: choose one with --account <id\|name> \(main, /);
@@ -242,7 +234,7 @@ describe('exports and imports', () => {
     const add = await run(['exports', 'add', '--account', 'main', '--subject', 'orders.>', '--type', 'stream', '--token-required', '--json']);
     expect(add.code).toBe(0);
     const e = JSON.parse(add.out);
-    expect(JSON.parse(server.requests.at(-1)!.body)).toEqual({ name: 'orders.all', subject: 'orders.>', type: 'stream', tokenRequired: true });
+    expect(JSON.parse(ctx.server.requests.at(-1)!.body)).toEqual({ name: 'orders.all', subject: 'orders.>', type: 'stream', tokenRequired: true });
     expect((await run(['exports', 'list', '--account', 'main'])).out).toMatch(/orders\.all +stream +orders\.> +yes/);
     const rm = await run(['exports', 'rm', e.id, '--account', 'main']);
     expect(rm).toMatchObject({ code: 0, out: `removed export ${e.id}\n` });
@@ -253,7 +245,7 @@ describe('exports and imports', () => {
     await run(['exports', 'add', '--account', 'main', '--subject', 'private.>', '--type', 'stream', '--token-required']);
     const r = await run(['exports', 'activate', 'private.all', '--account', 'main', '--importer', 'AIMPORTER', '--expires', '720h']);
     expect(r).toMatchObject({ code: 0, err: '', out: 'activation-for-AIMPORTER-720h\n' });
-    expect(server.requests.at(-1)!.url).toMatch(/^\/v1\/accounts\/[0-9a-f-]{36}\/exports\/[0-9a-f-]{36}\/activations$/);
+    expect(ctx.server.requests.at(-1)!.url).toMatch(/^\/v1\/accounts\/[0-9a-f-]{36}\/exports\/[0-9a-f-]{36}\/activations$/);
   });
 
   it('rejects a bad --type and --account-token-position as usage errors', async () => {
@@ -265,7 +257,7 @@ describe('exports and imports', () => {
   });
 
   it('add, list and rm an import by name', async () => {
-    const from = server.operatorKey.getPublicKey().replace(/^O/, 'A');
+    const from = ctx.server.operatorKey.getPublicKey().replace(/^O/, 'A');
     const add = await run([
       'imports',
       'add',
@@ -283,7 +275,7 @@ describe('exports and imports', () => {
       'prices',
     ]);
     expect(add.code).toBe(0);
-    expect(JSON.parse(server.requests.at(-1)!.body)).toEqual({
+    expect(JSON.parse(ctx.server.requests.at(-1)!.body)).toEqual({
       name: 'prices',
       account: from,
       subject: 'prices.>',
