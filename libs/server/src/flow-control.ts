@@ -1,5 +1,6 @@
 import type { RateLimiter, Throttled } from '@switchboard/accounts';
 import type { Client } from './client.js';
+import { CLIENT } from './conn-kind.js';
 
 /** How long a producer is paused for a consumer over half / over all of max_pending (nats-server's). */
 const STALL_MIN = 100;
@@ -34,7 +35,9 @@ export class FlowControl implements Throttled {
    */
   stallOn(consumer: Client): void {
     const c = this.client;
-    if (this.stalled || c.closed || consumer === c) return;
+    // Only clients are held (nats-server 2.9's deliverMsg: `c.kind == CLIENT`): a paused route or
+    // leaf connection would stop everything it carries, both ways, for every account on it.
+    if (this.stalled || c.closed || consumer === c || c.kind !== CLIENT) return;
     this.stalled = true;
     this.stalledAt = performance.now();
     c.transport.pause();

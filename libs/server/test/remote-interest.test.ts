@@ -16,8 +16,8 @@ class TestRemote extends RemoteConnection implements InterestSink {
   }
 }
 
-function setup() {
-  const server = new Server(makeOptions({ pingInterval: 60_000 }));
+function setup(opts: Parameters<typeof makeOptions>[0] = {}) {
+  const server = new Server(makeOptions({ pingInterval: 60_000, ...opts }));
   const interest = new RouteInterest();
   server.interestListeners.push(interest);
   const client = () => {
@@ -37,6 +37,24 @@ function setup() {
 }
 
 describe('remote interest plumbing', () => {
+  it('a route feeding a backed-up client is never paused (only clients are); the client is cut as slow', () => {
+    const { server, client, remote } = setup({ maxPending: 10_000, maxPayload: 1_000 });
+    const { t: rt, r } = remote();
+    const consumer = client();
+    consumer.t.send('SUB s 1\r\n');
+    consumer.t.stalled = true;
+    const rmsg = `RMSG $G s 900\r\n${'y'.repeat(900)}\r\n`;
+    // Past half of max_pending: a client publishing this would be paused (routing.test.ts).
+    rt.send(rmsg.repeat(7));
+    rt.send(rmsg);
+    expect(rt.paused).toBe(false);
+    for (let i = 0; i < 20 && !consumer.c.closed; i++) rt.send(rmsg);
+    expect(consumer.c.closeReason).toBe('Slow Consumer (Pending Bytes)');
+    expect(rt.paused).toBe(false);
+    expect(r.closed).toBe(false);
+    server.shutdown();
+  });
+
   it('RS+ puts a route subscription in the account sublist; a client PUB goes out once as RMSG', () => {
     const { server, client, remote } = setup();
     const { t: rt } = remote();
