@@ -267,7 +267,7 @@ describe('web console in Chromium', { timeout: 240_000 }, () => {
     await o.getByRole('link', { name: 'Plans' }).click();
     await heading(o, 'Plans');
     await o.getByRole('button', { name: 'Edit plan free' }).click();
-    await o.getByLabel('Connections').fill('50');
+    await o.getByLabel('Connections', { exact: true }).fill('50');
     await o.getByRole('button', { name: 'Review change' }).click();
     await o.getByText('This changes 2 accounts of 2 tenants').waitFor();
     await shot(o, 'operator-plans');
@@ -288,6 +288,103 @@ describe('web console in Chromium', { timeout: 240_000 }, () => {
     await ctxA.close();
 
     // No seed in any request the browsers sent; no script error on any page.
+    expect(requestBodies.filter((x) => SEED.test(x))).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+  it('shows a tenant its streams, consumers, key-value buckets and JetStream usage', async () => {
+    // The operator gives the default plan JetStream storage and two leaf node connections.
+    const admin = fs.readFileSync(stack.adminTokenFile, 'utf8').trim();
+    const asAdmin = async (method: string, url: string, body?: unknown) => {
+      const res = await fetch(`${stack.apiUrl}${url}`, {
+        method,
+        headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      expect(res.status, `${method} ${url}`).toBe(200);
+      return (await res.json()) as Record<string, any>;
+    };
+    const free = (await asAdmin('GET', '/v1/plans')).items.find((p: { name: string }) => p.name === 'free');
+    await asAdmin('PATCH', `/v1/plans/${free.id}`, {
+      limits: { jsMemoryStorage: 16 << 20, jsDiskStorage: 256 << 20, jsStreams: 10, jsConsumers: 50, maxLeafNodes: 2 },
+    });
+
+    const { ctx, page: c } = await newPage();
+    await signUp(c, 'Comet Data', 'owner@comet.test');
+    const creds = await createUser(c, 'js-app');
+
+    // Before anything exists: the empty states say what to do.
+    await c.getByRole('link', { name: 'Streams' }).click();
+    await c.getByText('No streams yet').waitFor();
+    await shot(c, 'streams-empty');
+    await c.getByRole('link', { name: 'Key-value' }).click();
+    await c.getByText('No key-value buckets yet').waitFor();
+    await shot(c, 'kv-empty');
+
+    // The tenant's application makes a stream, a consumer half-way through it, and a KV bucket.
+    const nc = await natsClient(creds, 'js-app');
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: 'ORDERS', subjects: ['orders.>'] });
+    await jsm.consumers.add('ORDERS', { durable_name: 'shipper', ack_policy: 'explicit' as never });
+    const js = nc.jetstream();
+    for (let i = 1; i <= 7; i++) await js.publish(`orders.eu.${i}`, JSON.stringify({ id: i, total: 10 * i }));
+    const shipper = await js.consumers.get('ORDERS', 'shipper');
+    for (let i = 1; i <= 3; i++) expect((await shipper.next({ expires: 5000 }))?.seq).toBe(i);
+    const kv = await js.views.kv('config', { history: 5 });
+    await kv.put('app.color', 'blue');
+    await kv.put('app.color', 'green');
+    await kv.put('feature.flags', JSON.stringify({ checkout: true, dark_mode: false }, null, 2));
+
+    // Streams: the message count and the consumer's pending / unacknowledged.
+    await c.getByRole('link', { name: 'Streams' }).click();
+    const orders = c.getByRole('article', { name: 'Stream ORDERS' });
+    await orders.waitFor({ timeout: 15_000 });
+    await expect.poll(async () => orders.locator('.stat').filter({ hasText: 'Messages' }).locator('dd').textContent(), { timeout: 15_000 }).toBe('7');
+    const row = orders.getByRole('row').filter({ hasText: 'shipper' });
+    const cells = async () => (await row.locator('td').allTextContents()).map((t) => t.trim());
+    await expect.poll(async () => (await cells()).slice(2, 6), { timeout: 15_000 }).toEqual(['4', '3', '0', '7']);
+    await c.getByRole('article', { name: 'Stream KV_config' }).waitFor();
+    await shot(c, 'streams');
+
+    // Key-value: the bucket opens, the key shows its value, revision and history.
+    await c.getByRole('link', { name: 'Key-value' }).click();
+    await c.getByRole('row').filter({ hasText: 'config' }).waitFor();
+    await c.getByRole('button', { name: 'app.color' }).click();
+    const value = c.getByRole('region', { name: 'Key app.color' });
+    await expect.poll(async () => c.getByLabel('Value', { exact: true }).textContent(), { timeout: 15_000 }).toBe('green');
+    expect(await value.locator('.stat').filter({ hasText: 'Revision' }).locator('dd').textContent()).toBe('2');
+    const history = c.getByRole('table', { name: 'History of app.color' });
+    expect((await history.locator('tbody tr').allTextContents()).map((t) => t.replace(/\s+/g, ' '))).toEqual([
+      expect.stringMatching(/^2PUT.*green$/),
+      expect.stringMatching(/^1PUT.*blue$/),
+    ]);
+    await c.getByRole('button', { name: 'feature.flags' }).click();
+    await expect.poll(async () => c.getByLabel('Value', { exact: true }).textContent(), { timeout: 15_000 }).toContain('"checkout": true');
+    await shot(c, 'kv');
+
+    // Usage: JetStream storage and leaf connections against the plan.
+    await c.getByRole('link', { name: 'Usage' }).click();
+    const meter = (name: string) => c.locator('.meter').filter({ hasText: name });
+    await expect.poll(async () => meter('Streams').textContent(), { timeout: 15_000 }).toMatch(/Streams2 \/ 10/);
+    await expect.poll(async () => meter('Consumers').textContent()).toMatch(/Consumers1 \/ 50/);
+    expect(await meter('File storage').textContent()).toMatch(/ \/ 256\.0 MiB$/);
+    expect(await meter('Leaf node connections').textContent()).toMatch(/0 \/ 2$/);
+    await shot(c, 'account-usage-jetstream');
+
+    // The same pages at phone width.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await ctx.storageState() });
+    const p = await phone.newPage();
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    const accountPath = /#\/accounts\/[0-9a-f-]{36}/.exec(c.url())![0];
+    await p.goto(`${stack.apiUrl}/${accountPath}/streams`);
+    await p.getByRole('article', { name: 'Stream ORDERS' }).waitFor({ timeout: 15_000 });
+    await shot(p, 'streams-phone');
+    await p.goto(`${stack.apiUrl}/${accountPath}/kv`);
+    await p.getByRole('button', { name: 'app.color' }).click();
+    await expect.poll(async () => p.getByLabel('Value', { exact: true }).textContent(), { timeout: 15_000 }).toBe('green');
+    await shot(p, 'kv-phone');
+    await phone.close();
+    await ctx.close();
+
     expect(requestBodies.filter((x) => SEED.test(x))).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

@@ -273,7 +273,9 @@ describe('switchboard against the control plane', () => {
     expect((await run(['plans', 'show', 'gold'])).err).toBe('error: plan "gold" not found\n');
     const usage = await run(['accounts', 'usage', 'default']);
     expect(usage.err).toBe('');
-    expect(usage.out).toMatch(/\npeak jetstream storage +0 B\npeak jetstream memory +0 B\npeak streams +0\npeak consumers +0\n$/);
+    expect(usage.out).toMatch(
+      /\npeak jetstream storage +0 B\npeak jetstream memory +0 B\npeak streams +0\npeak consumers +0\npeak leaf connections +0 \/ unlimited\n$/,
+    );
   });
 
   it('configures a real nats-server that admits a new user and refuses the revoked one', async () => {

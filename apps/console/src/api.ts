@@ -133,10 +133,89 @@ export interface HourlyUsage {
   bytesOut: number;
   connections: number;
   subscriptions: number;
+  /** Gauges: the hour's peak, summed over brokers. */
+  leafNodes: number;
+  jsMemory: number;
+  jsStorage: number;
+  jsStreams: number;
+  jsConsumers: number;
 }
 
 export interface Usage {
   totals: HourlyUsage;
   hourly: HourlyUsage[];
   quota: { monthlyMsgs: number; monthlyBytes: number; overQuota: boolean };
+  leafNodes: { peak: number; limit: number };
+}
+
+export interface Consumer {
+  name: string;
+  durable: boolean;
+  created: string;
+  ackPolicy: string;
+  deliverPolicy: string;
+  filterSubject: string;
+  pushBound: boolean;
+  numPending: number;
+  numAckPending: number;
+  numRedelivered: number;
+  numWaiting: number;
+  deliveredStreamSeq: number;
+  ackFloorStreamSeq: number;
+  lastActive: string | null;
+  lag: number;
+}
+
+export interface Stream {
+  broker: string;
+  name: string;
+  created: string;
+  subjects: string[];
+  storage: string;
+  retention: string;
+  maxMsgs: number;
+  maxBytes: number;
+  messages: number;
+  bytes: number;
+  firstSeq: number;
+  lastSeq: number;
+  firstTs: string | null;
+  lastTs: string | null;
+  numSubjects: number;
+  consumerCount: number;
+  consumers: Consumer[];
+}
+
+export interface Streams {
+  memory: number;
+  storage: number;
+  items: Stream[];
+  unreachable: string[];
+}
+
+export interface Bucket {
+  broker: string;
+  bucket: string;
+  values: number;
+  bytes: number;
+  history: number;
+  ttlSeconds: number;
+  storage: string;
+  created: string;
+}
+
+export interface KvEntry {
+  revision: number;
+  operation: string;
+  created: string;
+  length: number;
+  value: string;
+  encoding: 'utf8' | 'base64';
+}
+
+export interface KvKey {
+  bucket: string;
+  key: string;
+  current: KvEntry;
+  history: KvEntry[];
 }

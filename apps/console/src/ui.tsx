@@ -112,15 +112,19 @@ export function Empty(props: { title: string; children: ComponentChildren }) {
   );
 }
 
-export function Table(props: { caption: string; head: string[]; children: ComponentChildren }) {
+/**
+ * A table in a scrolling frame. `numeric`: indexes of right-aligned number columns. `stack`: below
+ * phone width each row becomes a card of "label: value" lines (cells carry `data-label`, see Cell).
+ */
+export function Table(props: { caption: string; head: string[]; children: ComponentChildren; numeric?: number[]; stack?: boolean }) {
   return (
-    <div class="table-wrap" role="region" aria-label={props.caption} tabIndex={0}>
+    <div class={`table-wrap${props.stack ? ' stack-sm' : ''}`} role="region" aria-label={props.caption} tabIndex={0}>
       <table>
         <caption class="sr-only">{props.caption}</caption>
         <thead>
           <tr>
-            {props.head.map((h) => (
-              <th scope="col" key={h}>
+            {props.head.map((h, i) => (
+              <th scope="col" key={h || i} class={props.numeric?.includes(i) ? 'num' : undefined}>
                 {h}
               </th>
             ))}
@@ -129,6 +133,15 @@ export function Table(props: { caption: string; head: string[]; children: Compon
         <tbody>{props.children}</tbody>
       </table>
     </div>
+  );
+}
+
+/** A cell of a stacking table: its column's name goes with it for the phone layout. */
+export function Cell(props: { label: string; children?: ComponentChildren; num?: boolean; class?: string }) {
+  return (
+    <td data-label={props.label} class={[props.num ? 'num' : '', props.class ?? ''].join(' ').trim() || undefined}>
+      {props.children}
+    </td>
   );
 }
 

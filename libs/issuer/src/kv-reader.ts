@@ -13,28 +13,17 @@ export const KV_KEY = /^[-/=.\w]+$/;
 export const KV_READER_TTL_MS = 60_000;
 
 /**
- * What nats.js's KV reads (get, keys, history: direct or STREAM.MSG.GET, and the ordered push
- * consumer that keys/history use, with its flow-control replies) need on bucket `bucket`, and
- * nothing else: no `$KV.<bucket>.>` publish (no put/delete), no stream update/purge/delete, no
- * other stream. Replies come only to `inboxPrefix`.
+ * Reads of bucket `bucket` and nothing else: its stream's INFO (with subjects_filter: the keys),
+ * STREAM.MSG.GET and DIRECT.GET (values, history by next_by_subj). No `$KV.<bucket>.>` publish (no
+ * put/delete), no stream update/purge/delete, no other stream, and no consumer: a consumer would
+ * count against the tenant's limit. Replies come only to `inboxPrefix`.
  */
 export function kvReaderPermissions(bucket: string, inboxPrefix: string): UserPermissionsInput {
   if (!KV_BUCKET.test(bucket)) throw new IssuerError('invalid', 'must be a KV bucket name (letters, digits, - and _)', 'bucket');
   const s = `KV_${bucket}`;
   return {
     pub: {
-      allow: [
-        '$JS.API.INFO',
-        `$JS.API.STREAM.INFO.${s}`,
-        `$JS.API.STREAM.MSG.GET.${s}`,
-        `$JS.API.DIRECT.GET.${s}`,
-        `$JS.API.DIRECT.GET.${s}.>`,
-        `$JS.API.CONSUMER.CREATE.${s}`,
-        `$JS.API.CONSUMER.CREATE.${s}.>`,
-        `$JS.API.CONSUMER.INFO.${s}.*`,
-        `$JS.API.CONSUMER.DELETE.${s}.*`,
-        `$JS.FC.${s}.>`,
-      ],
+      allow: ['$JS.API.INFO', `$JS.API.STREAM.INFO.${s}`, `$JS.API.STREAM.MSG.GET.${s}`, `$JS.API.DIRECT.GET.${s}`, `$JS.API.DIRECT.GET.${s}.>`],
     },
     sub: { allow: [`${inboxPrefix}.>`] },
   };

@@ -22,7 +22,7 @@ describe('KV reader user', () => {
     const pub = claims.nats.pub?.allow ?? [];
     expect(pub.every((s) => s === '$JS.API.INFO' || s.includes('.KV_config'))).toBe(true);
     expect(pub.some((s) => s.startsWith('$KV.'))).toBe(false);
-    expect(pub.some((s) => /STREAM\.(UPDATE|DELETE|PURGE|CREATE)|MSG\.DELETE/.test(s))).toBe(false);
+    expect(pub.some((s) => /STREAM\.(UPDATE|DELETE|PURGE|CREATE)|MSG\.DELETE|CONSUMER|\$JS\.FC/.test(s))).toBe(false);
     expect(claims.nats.sub?.allow).toEqual(['_INBOX_console.abc.>']);
     // No seed in the token.
     expect(r.jwt).not.toContain(new TextDecoder().decode(r.pair.getSeed()));

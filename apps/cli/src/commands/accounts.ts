@@ -88,7 +88,7 @@ export function registerAccounts(program: Command, ctx: Context): void {
 
   accounts
     .command('usage [account]')
-    .description('what the brokers reported for an account this month (or --from/--to): messages, bytes, connections, JetStream storage')
+    .description('what the brokers reported for an account this month (or --from/--to): messages, bytes, connections, JetStream storage, leaf connections')
     .option('--from <instant>', 'start (ISO 8601; default: the start of this month)')
     .option('--to <instant>', 'end (ISO 8601; default: now)')
     .option('--json', 'print JSON (totals and hourly rows)')
@@ -115,6 +115,8 @@ export function registerAccounts(program: Command, ctx: Context): void {
           ['peak jetstream memory', bytesText(t.jsMemory ?? 0)],
           ['peak streams', t.jsStreams ?? 0],
           ['peak consumers', t.jsConsumers ?? 0],
+          // Against the account's `leaf` limit (older control planes do not send it).
+          ['peak leaf connections', u.leafNodes ? `${u.leafNodes.peak} / ${u.leafNodes.limit < 0 ? 'unlimited' : u.leafNodes.limit}` : (t.leafNodes ?? 0)],
         ]);
       });
     });
@@ -134,7 +136,9 @@ interface Usage {
     jsStorage?: number;
     jsStreams?: number;
     jsConsumers?: number;
+    leafNodes?: number;
   };
+  leafNodes?: { peak: number; limit: number };
 }
 
 function indent(text: string): string {

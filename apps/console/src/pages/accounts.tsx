@@ -2,11 +2,12 @@
 // here, .creds downloaded), live connections, exports and imports.
 import { createUser } from '@nats-io/nkeys';
 import { useState } from 'preact/hooks';
-import { api, type Account, type Connection, type Page, type Session, type Usage, type User } from '../api';
+import { api, type Account, type Connection, type Page, type Session, type Streams, type Usage, type User } from '../api';
 import { HourlyChart } from '../chart';
 import { credsFile, download } from '../creds';
 import { fmtBytes, fmtNum, fmtTime, short } from '../format';
 import { Alert, Empty, Field, Loading, PageTitle, Select, Table, useForm, usePoll } from '../ui';
+import { jetStreamOn, KeyValueTab, StreamsTab } from './jetstream';
 
 const canWrite = (s: Session) => s.role !== 'tenant_viewer';
 const isAdmin = (s: Session) => s.role === 'tenant_admin' || s.role === 'operator_admin';
@@ -74,6 +75,8 @@ const TABS = [
   ['overview', 'Usage'],
   ['users', 'Users'],
   ['connections', 'Connections'],
+  ['streams', 'Streams'],
+  ['kv', 'Key-value'],
   ['sharing', 'Exports & imports'],
 ] as const;
 
@@ -96,19 +99,24 @@ export function AccountDetail(props: { session: Session; id: string; tab: string
       {tab === 'overview' && <Overview account={a} />}
       {tab === 'users' && <Users account={a} session={props.session} />}
       {tab === 'connections' && <Connections account={a} />}
+      {tab === 'streams' && <StreamsTab account={a} />}
+      {tab === 'kv' && <KeyValueTab account={a} />}
       {tab === 'sharing' && <Sharing account={a} session={props.session} />}
     </>
   );
 }
 
-function Meter(props: { label: string; used: number; limit: number; fmt: (n: number) => string }) {
+function Meter(props: { label: string; used: number; limit: number; fmt: (n: number) => string; hint?: string }) {
   const pct = props.limit > 0 ? Math.min(100, (props.used / props.limit) * 100) : 0;
   return (
     <div class="meter">
       <div class="meter-head">
-        <span>{props.label}</span>
         <span>
-          {props.fmt(props.used)} / {props.limit < 0 ? 'unlimited' : props.fmt(props.limit)}
+          {props.label}
+          {props.hint && <small class="muted"> ({props.hint})</small>}
+        </span>
+        <span>
+          {props.fmt(props.used)} / {props.limit < 0 ? 'unlimited' : props.limit === 0 ? 'not in plan' : props.fmt(props.limit)}
         </span>
       </div>
       <div
@@ -131,14 +139,20 @@ function Overview(props: { account: Account }) {
   const usage = usePoll(() => api<Usage>('GET', `/v1/accounts/${a.id}/usage?from=${encodeURIComponent(from)}`), 10_000, [a.id]);
   const month = usePoll(() => api<Usage>('GET', `/v1/accounts/${a.id}/usage`), 10_000, [a.id]);
   const conns = usePoll(() => api<{ items: Connection[] }>('GET', `/v1/accounts/${a.id}/connections`), 5_000, [a.id]);
+  const js = jetStreamOn(a);
+  const live = usePoll(() => (js ? api<Streams>('GET', `/v1/accounts/${a.id}/streams`) : Promise.resolve(undefined)), 5_000, [a.id, js]);
   const l = a.limits;
-  const live = conns.data?.items ?? [];
+  const clients = conns.data?.items ?? [];
   // Always the last 24 whole hours, hours without traffic as 0 (the API lists only hours with rows).
   const HOUR = 3_600_000;
   const first = Math.floor(Date.now() / HOUR) * HOUR - 23 * HOUR;
   const byHour = new Map((usage.data?.hourly ?? []).map((h) => [Date.parse(h.period), h]));
   const buckets = Array.from({ length: 24 }, (_, i) => first + i * HOUR);
-  const series = (k: 'msgsIn' | 'msgsOut' | 'bytesIn' | 'bytesOut') => buckets.map((t) => byHour.get(t)?.[k] ?? 0);
+  type Series = 'msgsIn' | 'msgsOut' | 'bytesIn' | 'bytesOut' | 'jsStorage' | 'jsMemory' | 'leafNodes';
+  const series = (k: Series) => buckets.map((t) => byHour.get(t)?.[k] ?? 0);
+  // Gauges of the current hour as the brokers last reported them (peaks within the hour).
+  const thisHour = byHour.get(buckets[23]!);
+  const streams = live.data?.items ?? [];
   const hours = buckets.map((t) => t / 1000);
   const quiet = (usage.data?.hourly ?? []).every((h) => h.msgsIn + h.msgsOut === 0);
   return (
@@ -146,14 +160,35 @@ function Overview(props: { account: Account }) {
       <p class="live" role="status">
         Refreshes by itself every few seconds.
       </p>
-      {(usage.error || conns.error) && <Alert>{usage.error || conns.error}</Alert>}
+      {(usage.error || conns.error || live.error) && <Alert>{usage.error || conns.error || live.error}</Alert>}
       {month.data?.quota.overQuota && <Alert>This account is over its monthly quota: its publishers are held until next month or a higher plan.</Alert>}
+      <h2 class="meters-title">Connections</h2>
       <div class="meters">
-        <Meter label="Connections now" used={live.length} limit={l.maxConnections ?? -1} fmt={fmtNum} />
-        <Meter label="Subscriptions now" used={live.reduce((s, c) => s + c.subscriptions, 0)} limit={l.maxSubscriptions ?? -1} fmt={fmtNum} />
-        <Meter label="Messages this month" used={month.data?.totals.msgsIn ?? 0} limit={l.monthlyMsgs ?? -1} fmt={fmtNum} />
-        <Meter label="Bytes this month" used={month.data?.totals.bytesIn ?? 0} limit={l.monthlyBytes ?? -1} fmt={fmtBytes} />
+        <Meter label="Connections now" used={clients.length} limit={l.maxConnections ?? -1} fmt={fmtNum} />
+        <Meter label="Subscriptions now" used={clients.reduce((s, c) => s + c.subscriptions, 0)} limit={l.maxSubscriptions ?? -1} fmt={fmtNum} />
+        <Meter label="Leaf node connections" hint="peak this hour" used={thisHour?.leafNodes ?? 0} limit={l.maxLeafNodes ?? -1} fmt={fmtNum} />
       </div>
+      <h2 class="meters-title">This month</h2>
+      <div class="meters">
+        <Meter label="Messages published" used={month.data?.totals.msgsIn ?? 0} limit={l.monthlyMsgs ?? -1} fmt={fmtNum} />
+        <Meter label="Bytes published" used={month.data?.totals.bytesIn ?? 0} limit={l.monthlyBytes ?? -1} fmt={fmtBytes} />
+      </div>
+      <h2 class="meters-title">JetStream storage</h2>
+      {!js ? (
+        <p class="muted">JetStream is not part of this account's plan: no streams, consumers or key-value buckets.</p>
+      ) : (
+        <div class="meters">
+          <Meter label="File storage" used={live.data?.storage ?? thisHour?.jsStorage ?? 0} limit={l.jsDiskStorage ?? -1} fmt={fmtBytes} />
+          <Meter label="Memory storage" used={live.data?.memory ?? thisHour?.jsMemory ?? 0} limit={l.jsMemoryStorage ?? -1} fmt={fmtBytes} />
+          <Meter label="Streams" used={live.data ? streams.length : (thisHour?.jsStreams ?? 0)} limit={l.jsStreams ?? -1} fmt={fmtNum} />
+          <Meter
+            label="Consumers"
+            used={live.data ? streams.reduce((n, x) => n + x.consumerCount, 0) : (thisHour?.jsConsumers ?? 0)}
+            limit={l.jsConsumers ?? -1}
+            fmt={fmtNum}
+          />
+        </div>
+      )}
       <dl class="limits">
         <dt>Max payload</dt>
         <dd>{fmtBytes(l.maxPayload ?? -1)}</dd>
@@ -190,6 +225,23 @@ function Overview(props: { account: Account }) {
               { label: 'in', values: series('bytesIn'), color: '#9333ea' },
               { label: 'out', values: series('bytesOut'), color: '#ea580c' },
             ]}
+          />
+          {js && (
+            <HourlyChart
+              title="Stored bytes, peak per hour (last 24 h)"
+              hours={hours}
+              unit={fmtBytes}
+              series={[
+                { label: 'file', values: series('jsStorage'), color: '#0d9488' },
+                { label: 'memory', values: series('jsMemory'), color: '#db2777' },
+              ]}
+            />
+          )}
+          <HourlyChart
+            title="Leaf node connections, peak per hour (last 24 h)"
+            hours={hours}
+            unit={(n) => fmtNum(Math.round(n))}
+            series={[{ label: 'leaf nodes', values: series('leafNodes'), color: '#64748b' }]}
           />
         </div>
       )}

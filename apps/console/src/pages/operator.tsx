@@ -118,6 +118,7 @@ const EDITABLE: Array<[string, string, (n: number) => string]> = [
   ['rateMsgs', 'Messages per second', fmtNum],
   ['monthlyMsgs', 'Messages per month', fmtNum],
   ['monthlyBytes', 'Bytes per month', fmtBytes],
+  ['maxLeafNodes', 'Leaf node connections', fmtNum],
   // JetStream is on for an account when memory or storage is not 0.
   ['jsMemoryStorage', 'JetStream memory (bytes)', fmtBytes],
   ['jsDiskStorage', 'JetStream storage (bytes)', fmtBytes],

@@ -2,12 +2,15 @@
 // monitored brokers' /jsz. KV keys and values are read through a broker with nats.js as a user of
 // the account made for this one read: signed by the account's signing key, allowed only that
 // bucket's read subjects, expiring after a minute; its seed stays in this process's memory and is
-// cleared once the connection is closed.
+// cleared once the connection is closed. Reads make no consumer (nats.js's keys() and history()
+// would leave an ordered consumer for five minutes, counted against the tenant's consumer limit):
+// keys from STREAM.INFO's subjects_filter, values with STREAM.MSG.GET (last_by_subj, next_by_subj).
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import type { Database } from '@switchboard/db';
 import { issueKvReader, openSigner } from '@switchboard/issuer';
 import type { Keyring } from '@switchboard/secrets';
-import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
+import { jetstreamManager, type JetStreamManager, type MsgRequest, type StoredMsg } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
 import { connect, jwtAuthenticator, nuid, type NatsConnection } from '@nats-io/transport-node';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { notFound, tenantScope, type Caller } from '../auth/caller.js';
@@ -27,16 +30,28 @@ interface BrokerRow {
   monitorUrl: string | null;
 }
 
-function entryView(e: KvEntry): KvEntryView {
+/** One stored KV entry: its operation is the KV-Operation header (none = PUT), its revision the stream sequence. */
+function entryView(m: StoredMsg): KvEntryView {
   let value: string;
   let encoding: 'utf8' | 'base64' = 'utf8';
   try {
-    value = utf8.decode(e.value);
+    value = utf8.decode(m.data);
   } catch {
-    value = Buffer.from(e.value).toString('base64');
+    value = Buffer.from(m.data).toString('base64');
     encoding = 'base64';
   }
-  return { revision: e.revision, operation: e.operation, created: e.created.toISOString(), length: e.value.length, value, encoding };
+  return { revision: m.seq, operation: m.header.get('KV-Operation') || 'PUT', created: m.time.toISOString(), length: m.data.length, value, encoding };
+}
+
+/** Keys whose newest entry is checked at once (each a STREAM.MSG.GET). */
+const KEY_CHECKS_AT_ONCE = 16;
+
+interface BucketReader {
+  kv: KV;
+  jsm: JetStreamManager;
+  stream: string;
+  /** `$KV.<bucket>.` */
+  prefix: string;
 }
 
 function withDeadline<T>(p: Promise<T>, what: string): Promise<T> {
@@ -102,21 +117,37 @@ export class JetStreamService {
   }
 
   async keys(caller: Caller, accountId: string, bucket: string): Promise<KvKeysView> {
-    return this.withBucket(caller, accountId, bucket, async (kv) => {
+    return this.withBucket(caller, accountId, bucket, async ({ kv, jsm, stream, prefix }) => {
+      const si = await jsm.streams.info(stream, { subjects_filter: `${prefix}>` });
+      const candidates = Object.keys(si.state.subjects ?? {})
+        .filter((s) => s.startsWith(prefix))
+        .map((s) => s.slice(prefix.length))
+        .sort();
+      // A deleted or purged key keeps a marker as its newest entry: left out, as nats.js's keys() does.
       const items: string[] = [];
-      for await (const k of await kv.keys()) {
-        items.push(k);
-        if (items.length > KV_KEYS_LIMIT) break;
+      for (let i = 0; i < candidates.length && items.length <= KV_KEYS_LIMIT; i += KEY_CHECKS_AT_ONCE) {
+        const batch = candidates.slice(i, i + KEY_CHECKS_AT_ONCE);
+        const newest = await Promise.all(batch.map((k) => kv.get(k)));
+        batch.forEach((k, j) => newest[j]?.operation === 'PUT' && items.push(k));
       }
-      const truncated = items.length > KV_KEYS_LIMIT;
-      return { bucket, items: items.slice(0, KV_KEYS_LIMIT).sort(), truncated };
+      return { bucket, items: items.slice(0, KV_KEYS_LIMIT), truncated: items.length > KV_KEYS_LIMIT };
     });
   }
 
   async key(caller: Caller, accountId: string, bucket: string, key: string): Promise<KvKeyView> {
-    return this.withBucket(caller, accountId, bucket, async (kv) => {
+    return this.withBucket(caller, accountId, bucket, async ({ jsm, stream, prefix }) => {
+      const subject = `${prefix}${key}`;
+      const si = await jsm.streams.info(stream, { subjects_filter: subject });
+      const count = si.state.subjects?.[subject] ?? 0;
       const history: KvEntryView[] = [];
-      for await (const e of await kv.history({ key })) history.push(entryView(e));
+      let seq = si.state.first_seq;
+      while (history.length < count) {
+        // nats.js's types name only seq or last_by_subj; the server takes next_by_subj with seq (nats-server 2.9).
+        const m = await jsm.streams.getMessage(stream, { seq, next_by_subj: subject } as unknown as MsgRequest);
+        if (!m) break;
+        history.push(entryView(m));
+        seq = m.seq + 1;
+      }
       const current = history.at(-1);
       if (!current) throw notFound('key');
       return { bucket, key, current, history };
@@ -124,7 +155,7 @@ export class JetStreamService {
   }
 
   /** Runs `read` on the bucket through the broker whose /jsz lists it, connected as a one-minute reader of that bucket. */
-  private async withBucket<T>(caller: Caller, accountId: string, bucket: string, read: (kv: KV) => Promise<T>): Promise<T> {
+  private async withBucket<T>(caller: Caller, accountId: string, bucket: string, read: (r: BucketReader) => Promise<T>): Promise<T> {
     const account = await this.accounts.find(caller, accountId);
     const { at } = await this.jsz(account.publicKey);
     const where = at.find((x) => x.js.streams.some((s) => s.name === `KV_${bucket}`));
@@ -149,7 +180,8 @@ export class JetStreamService {
           } catch (e) {
             throw new ServiceUnavailableException(`broker ${where.broker.name} did not take the connection: ${e instanceof Error ? e.message : String(e)}`);
           }
-          return read(await new Kvm(nc).open(bucket));
+          const kv = await new Kvm(nc).open(bucket);
+          return read({ kv, jsm: await jetstreamManager(nc, { checkAPI: false }), stream: `KV_${bucket}`, prefix: `$KV.${bucket}.` });
         })(),
         `reading bucket ${bucket}`,
       );
