@@ -36,6 +36,8 @@ export class SourceLink {
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
   private positioned = false;
+  /** The `created` of the origin last bound (0 = none yet in this process). */
+  private originCreated = 0n;
 
   constructor(
     readonly target: Stream,
@@ -56,6 +58,11 @@ export class SourceLink {
   bind(origin: Stream): void {
     if (this.stopped || this.origin === origin) return;
     this.unbind(null);
+    // An origin deleted and created again is another stream: a source copies it from its start
+    // (nats-server's consumer would start after the old origin's sequence, clamped to the new
+    // one's end: what it copies depends on how soon it retries). A mirror keeps its numbering.
+    if (!this.mirror && this.originCreated !== 0n && origin.created !== this.originCreated) this.sseq = 0;
+    this.originCreated = origin.created;
     this.origin = origin;
     origin.followers.add(this);
     this.err = null;

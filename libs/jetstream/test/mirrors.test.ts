@@ -231,6 +231,20 @@ describe('sources', () => {
     expect(Buffer.from((await get(a, 'S', 4)).data, 'base64').toString()).toBe('2 again');
   });
 
+  it('copies an origin deleted and created again from its start', async () => {
+    const { a } = setup();
+    await a.json('$JS.API.STREAM.CREATE.O', { name: 'O', subjects: ['o'] });
+    await a.json('$JS.API.STREAM.CREATE.S', { name: 'S', sources: [{ name: 'O' }] });
+    for (let i = 1; i <= 3; i++) await a.request('o', `first${i}`);
+    await until(async () => (await info(a, 'S')).state.messages === 3, 'copies');
+    await a.json('$JS.API.STREAM.DELETE.O');
+    expect((await info(a, 'S')).sources[0].error.err_code).toBe(10059);
+    await a.json('$JS.API.STREAM.CREATE.O', { name: 'O', subjects: ['o'] });
+    await a.request('o', 'second1');
+    await until(async () => (await info(a, 'S')).state.messages === 4, 'the new origin');
+    expect(hdrText(await get(a, 'S', 4))).toBe('NATS/1.0\r\nNats-Stream-Source: O 1\r\n\r\n');
+  });
+
   it('refuses external origins (another account or domain) with 10049', async () => {
     const { a } = setup();
     const r = await a.json('$JS.API.STREAM.CREATE.S', { name: 'S', sources: [{ name: 'O', external: { api: '$JS.other.API' } }] });
