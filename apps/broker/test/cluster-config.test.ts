@@ -1,36 +1,13 @@
 // The cluster block: the files `nats-server -t` accepts are accepted, and the refusals nats-server
 // makes are made with its words (checked against `nats-server -t` on the same file).
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigFile } from '@switchboard/config';
-import { optionsFromConfig } from '@switchboard/server';
-import { NATS_SERVER_BIN } from '@switchboard/testing';
+import { natsServerVerdict, ourVerdict } from './config-verdict.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-clusterconf-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function natsServerTest(file: string): { ok: boolean; reason: string } {
-  try {
-    execFileSync(NATS_SERVER_BIN, ['-t', '-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    return { ok: true, reason: '' };
-  } catch (err) {
-    const text = String((err as { stderr: Buffer }).stderr).trim();
-    return { ok: false, reason: /:\d+:\d+: (.*)/.exec(text)?.[1] ?? text };
-  }
-}
-
-function ours(file: string): { ok: boolean; reason: string } {
-  try {
-    optionsFromConfig(parseConfigFile(file));
-    return { ok: true, reason: '' };
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return { ok: false, reason: err.reason };
-  }
-}
 
 const cases: [string, string][] = [
   [
@@ -47,8 +24,8 @@ describe('cluster { } against nats-server -t', () => {
   it.each(cases)('%s', (name, text) => {
     const file = join(dir, `${name.replace(/ /g, '-')}.conf`);
     writeFileSync(file, `${text}\n`);
-    const ref = natsServerTest(file);
-    const got = ours(file);
+    const ref = natsServerVerdict(file);
+    const got = ourVerdict(file);
     expect(got.ok).toBe(ref.ok);
     if (!ref.ok) expect(got.reason).toContain(ref.reason.replace(/^unknown field "(.*)"$/, 'unknown field'));
   });

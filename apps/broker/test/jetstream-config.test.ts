@@ -1,36 +1,13 @@
 // The jetstream block, store_dir and an account's jetstream: files `nats-server -t` accepts are
 // accepted here, and bad ones are refused by both (nats-server's words where they are the same).
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigFile } from '@switchboard/config';
-import { optionsFromConfig } from '@switchboard/server';
-import { NATS_SERVER_BIN } from '@switchboard/testing';
+import { natsServerVerdict, ourVerdict } from './config-verdict.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-jsconf-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function natsServerTest(file: string): { ok: boolean; reason: string } {
-  try {
-    execFileSync(NATS_SERVER_BIN, ['-t', '-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    return { ok: true, reason: '' };
-  } catch (err) {
-    const text = String((err as { stderr: Buffer }).stderr).trim();
-    return { ok: false, reason: /:\d+:\d+: (.*)/.exec(text)?.[1] ?? text };
-  }
-}
-
-function ours(file: string): { ok: boolean; reason: string } {
-  try {
-    optionsFromConfig(parseConfigFile(file));
-    return { ok: true, reason: '' };
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return { ok: false, reason: err.reason };
-  }
-}
 
 let n = 0;
 function write(text: string): string {
@@ -54,8 +31,8 @@ describe('jetstream config', () => {
   for (const [name, text] of accepted) {
     it(`accepts ${name}, as nats-server -t does`, () => {
       const file = write(text);
-      expect(natsServerTest(file)).toEqual({ ok: true, reason: '' });
-      expect(ours(file)).toEqual({ ok: true, reason: '' });
+      expect(natsServerVerdict(file)).toEqual({ ok: true, reason: '' });
+      expect(ourVerdict(file)).toEqual({ ok: true, reason: '' });
     });
   }
 
@@ -67,9 +44,9 @@ describe('jetstream config', () => {
   for (const [name, text] of refused) {
     it(`refuses ${name}, as nats-server -t does`, () => {
       const file = write(text);
-      const ref = natsServerTest(file);
+      const ref = natsServerVerdict(file);
       expect(ref.ok).toBe(false);
-      const got = ours(file);
+      const got = ourVerdict(file);
       expect(got.ok).toBe(false);
       expect(ref.reason.replace(/^nats-server: /, '')).toBe(got.reason);
     });
@@ -77,6 +54,6 @@ describe('jetstream config', () => {
 
   it('sync_interval (a nats-server 2.10 key) is ours only', () => {
     const file = write('jetstream { sync_interval: always }');
-    expect(ours(file).ok).toBe(true);
+    expect(ourVerdict(file).ok).toBe(true);
   });
 });

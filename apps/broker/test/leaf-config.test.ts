@@ -1,38 +1,19 @@
 // The leafnodes block: what it sets, the files `nats-server -t` accepts are accepted, and bad
 // input is refused with nats-server's words (checked against `nats-server -t` on the same file);
 // the cross-checks nats-server makes at start (accounts a leaf names) refuse to start, as there.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, parseConfigFile } from '@switchboard/config';
+import { parseConfig } from '@switchboard/config';
 import { optionsFromConfig } from '@switchboard/server';
 import { NATS_SERVER_BIN, REPO_ROOT, TSX_NODE_ARGS } from '@switchboard/testing';
+import { natsServerVerdict, ourVerdict } from './config-verdict.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-leafconf-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const BROKER_MAIN = join(REPO_ROOT, 'apps/broker/src/main.ts');
-
-function natsServerTest(file: string): { ok: boolean; reason: string } {
-  try {
-    execFileSync(NATS_SERVER_BIN, ['-t', '-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    return { ok: true, reason: '' };
-  } catch (err) {
-    const text = String((err as { stderr: Buffer }).stderr).trim();
-    return { ok: false, reason: /:\d+:\d+: (.*)/.exec(text)?.[1] ?? text };
-  }
-}
-
-function ours(file: string): { ok: boolean; reason: string } {
-  try {
-    optionsFromConfig(parseConfigFile(file));
-    return { ok: true, reason: '' };
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return { ok: false, reason: err.reason };
-  }
-}
 
 function write(name: string, text: string): string {
   const file = join(dir, name);
@@ -105,8 +86,8 @@ describe('leafnodes config block', () => {
   for (const [name, text] of good) {
     it(`accepts ${name}, as nats-server -t does`, () => {
       const file = write('good.conf', text);
-      expect(natsServerTest(file)).toEqual({ ok: true, reason: '' });
-      expect(ours(file)).toEqual({ ok: true, reason: '' });
+      expect(natsServerVerdict(file)).toEqual({ ok: true, reason: '' });
+      expect(ourVerdict(file)).toEqual({ ok: true, reason: '' });
     });
   }
 
@@ -125,9 +106,9 @@ describe('leafnodes config block', () => {
   for (const [name, text] of bad) {
     it(`refuses ${name} with nats-server's reason`, () => {
       const file = write('bad.conf', text);
-      const theirs = natsServerTest(file);
+      const theirs = natsServerVerdict(file);
       expect(theirs.ok).toBe(false);
-      expect(ours(file)).toEqual(theirs);
+      expect(ourVerdict(file)).toEqual(theirs);
     });
   }
 
