@@ -91,7 +91,7 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
     routeNet = createNetServer({ noDelay: true });
     routeNet.on('connection', (socket: Socket) => {
       if (routeTls === null) return void cluster.accept(new SocketTransport(socket));
-      const transport = new TlsTransport(socket, routeTls);
+      const transport = new TlsTransport(socket, routeTls, null, 'route');
       transport.startTls();
       cluster.accept(transport);
     });
@@ -175,7 +175,7 @@ function dialRoute(host: string, port: number, tlsName: string, tls: TlsContext 
       socket.off('error', fail);
       socket.setTimeout(0);
       if (tls === null) return resolve(new SocketTransport(socket));
-      const transport = new TlsTransport(socket, tls, { host, serverName: tlsName });
+      const transport = new TlsTransport(socket, tls, { host, serverName: tlsName }, 'route');
       transport.startTls();
       resolve(transport);
     });

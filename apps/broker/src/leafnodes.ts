@@ -25,7 +25,7 @@ export async function startLeafNodes(server: Server): Promise<LeafWiring | null>
         return;
       }
       // As nats-server 2.9: INFO in plain text (accept sends it), then the TLS handshake.
-      const transport = new TlsTransport(socket, tls);
+      const transport = new TlsTransport(socket, tls, null, 'leafnode');
       if (nodes.accept(transport)) transport.startTls();
     });
     await new Promise<void>((resolve, reject) => {
@@ -67,7 +67,7 @@ function dial(url: LeafUrl, remote: LeafRemote): Promise<Transport> {
     socket.once('connect', () => {
       socket.off('error', fail);
       socket.setTimeout(0);
-      resolve(new TlsTransport(socket, () => remote.tlsContext(), { host: url.host, serverName: remote.tlsName }));
+      resolve(new TlsTransport(socket, () => remote.tlsContext(), { host: url.host, serverName: remote.tlsName }, 'leafnode'));
     });
   });
 }

@@ -4,17 +4,16 @@
 // ways round (gossiped routes dialled with TLS too), official clients publishing across, and a
 // peer whose certificate comes from another CA refused on either side. Every config here is also
 // given to `nats-server -t`.
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigFile } from '@switchboard/config';
+import { parseConfigFile } from '@switchboard/config';
 import { optionsFromConfig } from '@switchboard/server';
-import { freePort, NATS_SERVER_BIN, startServer, waitFor, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { type CertSet, freePort, makeCerts, type RunningServer, type ServerKind, startServer, waitFor } from '@switchboard/testing';
+import { natsServerVerdict, ourVerdict } from './config-verdict.js';
 import { bytes, take, text } from './helpers.js';
-import { makeCerts, type CertSet } from './tls-certs.js';
 
 let certs: CertSet;
 const stops: (() => Promise<void>)[] = [];
@@ -160,9 +159,17 @@ describe('a peer whose certificate another CA signed', () => {
     // The nats-server trusts our CA, so only the broker's check can stop the route.
     const ns = await member('nats-server', 'rogue', [b.clusterPort], { cert: certs.rogueNodeCert, key: certs.rogueNodeKey, ca: certs.ca });
     // Go's client sends no certificate when its own was not signed by a CA our request names.
-    await waitFor(() => /TLS handshake error: tls: client didn't provide a certificate/.test(b.server.log()), 20_000, 'the broker refusing the route');
+    await waitFor(() => /TLS route handshake error: tls: client didn't provide a certificate/.test(b.server.log()), 20_000, 'the broker refusing the route');
     expect((await b.routez()).num_routes).toBe(0);
     expect((await ns.routez()).num_routes).toBe(0);
+  });
+
+  it('a broker refuses a broker route with it (the certificate is sent, and fails verification)', async () => {
+    const b1 = await member('broker', 'b1', []);
+    const b2 = await member('broker', 'rogue', [b1.clusterPort], { cert: certs.rogueNodeCert, key: certs.rogueNodeKey, ca: certs.ca });
+    await waitFor(() => /TLS route handshake error: tls: failed to verify client certificate/.test(b1.server.log()), 20_000, 'the broker refusing the route');
+    expect((await b1.routez()).num_routes).toBe(0);
+    expect((await b2.routez()).num_routes).toBe(0);
   });
 
   it('a nats-server refuses a broker route with it', async () => {
@@ -176,30 +183,16 @@ describe('a peer whose certificate another CA signed', () => {
   it('a broker dialling a nats-server with it refuses the server certificate (unknown authority)', async () => {
     const ns = await member('nats-server', 'rogue', [], { cert: certs.rogueNodeCert, key: certs.rogueNodeKey, ca: certs.ca });
     const b = await member('broker', 'b1', [ns.clusterPort]);
-    await waitFor(() => /certificate signed by unknown authority/.test(b.server.log()), 20_000, 'the broker refusing the server certificate');
+    await waitFor(
+      () => /TLS route handshake error: x509: certificate signed by unknown authority/.test(b.server.log()),
+      20_000,
+      'the broker refusing the server certificate',
+    );
     expect((await b.routez()).num_routes).toBe(0);
   });
 });
 
 describe('cluster { tls { } } as a config', () => {
-  const ours = (file: string): string => {
-    try {
-      optionsFromConfig(parseConfigFile(file));
-      return '';
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      return err.reason;
-    }
-  };
-  const natsServerAccepts = (file: string): boolean => {
-    try {
-      execFileSync(NATS_SERVER_BIN, ['-t', '-c', file], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
   it('accepted as nats-server accepts it; bad files refused by both; what is refused here only says why', () => {
     const write = (name: string, body: string): string => {
       const f = join(certs.dir, `${name}.conf`);
@@ -207,23 +200,23 @@ describe('cluster { tls { } } as a config', () => {
       return f;
     };
     const good = write('route-tls', `cert_file: "${certs.nodeCert}", key_file: "${certs.nodeKey}", ca_file: "${certs.ca}", verify: false, timeout: 0.5`);
-    expect(natsServerAccepts(good)).toBe(true);
-    expect(ours(good)).toBe('');
+    expect(natsServerVerdict(good).ok).toBe(true);
+    expect(ourVerdict(good)).toEqual({ ok: true, reason: '' });
     const opts = optionsFromConfig(parseConfigFile(good)).options;
     // verify is implied for routes, as nats-server's getTLSConfig forces it; auth waits past the handshake.
     expect(opts.cluster?.tls).toMatchObject({ verify: true, timeout: 500 });
     expect(opts.cluster?.authTimeout).toBe(1.5);
 
     const missing = write('route-tls-missing', `cert_file: "${certs.dir}/nope.pem", key_file: "${certs.nodeKey}"`);
-    expect(natsServerAccepts(missing)).toBe(false);
-    expect(ours(missing)).toContain('no such file or directory');
+    expect(natsServerVerdict(missing)).toMatchObject({ ok: false, reason: expect.stringContaining('no such file or directory') });
+    expect(ourVerdict(missing)).toMatchObject({ ok: false, reason: expect.stringContaining('no such file or directory') });
 
     const noCert = write('route-tls-nocert', `ca_file: "${certs.ca}"`);
-    expect(natsServerAccepts(noCert)).toBe(true); // nats-server starts, then every handshake fails
-    expect(ours(noCert)).toBe('cluster tls: cert_file and key_file are required (each route is TLS server and client)');
+    expect(natsServerVerdict(noCert).ok).toBe(true); // nats-server starts, then every handshake fails
+    expect(ourVerdict(noCert).reason).toBe('cluster tls: cert_file and key_file are required (each route is TLS server and client)');
 
     const map = write('route-tls-map', `cert_file: "${certs.nodeCert}", key_file: "${certs.nodeKey}", verify_and_map: true`);
-    expect(natsServerAccepts(map)).toBe(true);
-    expect(ours(map)).toBe('cluster tls: verify_and_map is not supported by this broker yet');
+    expect(natsServerVerdict(map).ok).toBe(true);
+    expect(ourVerdict(map).reason).toBe('cluster tls: verify_and_map is not supported by this broker yet');
   });
 });

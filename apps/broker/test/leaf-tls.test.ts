@@ -5,8 +5,7 @@
 // certificates from a CA the other side does not trust refused.
 import { connect, StringCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawClient, waitFor } from '@switchboard/testing';
-import { makeCerts, type CertSet } from './tls-certs.js';
+import { type CertSet, makeCerts, RawClient, waitFor } from '@switchboard/testing';
 import { startHub, startLeaf, waitInterest, waitLeafs, type Node } from './leaf-helpers.js';
 
 const sc = StringCodec();
@@ -109,7 +108,11 @@ describe('leaf remotes with TLS (the broker dialling)', () => {
     running.push(hub);
     const leaf = await startLeaf('broker', [`url: "tls://127.0.0.1:${hub.leafPort}", tls { ca_file: "${certs.ca}" }`]);
     running.push(leaf);
-    await waitFor(() => /TLS handshake error: x509: certificate signed by unknown authority/.test(leaf.server.log()), 15_000, 'the leaf refusing the hub');
+    await waitFor(
+      () => /TLS leafnode handshake error: x509: certificate signed by unknown authority/.test(leaf.server.log()),
+      15_000,
+      'the leaf refusing the hub',
+    );
     expect((await leaf.leafz()).leafnodes).toBe(0);
     expect((await hub.leafz()).leafnodes).toBe(0);
   });
@@ -120,7 +123,7 @@ describe('leaf remotes with TLS (the broker dialling)', () => {
     running.push(hub);
     const leaf = await startLeaf('broker', [`url: "nats-leaf://127.0.0.1:${hub.leafPort}"`]);
     running.push(leaf);
-    await waitFor(() => /TLS handshake error: x509: certificate signed by unknown authority/.test(leaf.server.log()), 15_000, 'the leaf starting TLS');
+    await waitFor(() => /TLS leafnode handshake error: x509: certificate signed by unknown authority/.test(leaf.server.log()), 15_000, 'the leaf starting TLS');
     expect((await hub.leafz()).leafnodes).toBe(0);
   });
 

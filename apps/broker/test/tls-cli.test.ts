@@ -4,8 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytes, clientKinds, take, text } from './helpers.js';
-import { makeCerts, type CertSet } from './tls-certs.js';
-import { freePort, REPO_ROOT, TSX_NODE_ARGS, waitFor } from '@switchboard/testing';
+import { type CertSet, freePort, makeCerts, REPO_ROOT, TSX_NODE_ARGS, waitFor } from '@switchboard/testing';
 
 const root = REPO_ROOT;
 const NODE_ARGS = [...TSX_NODE_ARGS, join(root, 'apps/broker/src/main.ts')];

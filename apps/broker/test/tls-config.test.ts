@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, parseConfigFile } from '@switchboard/config';
 import { optionsFromConfig } from '@switchboard/server';
 import { FlagError, parseFlags } from '../src/flags.js';
-import { makeCerts, type CertSet } from './tls-certs.js';
-import { NATS_SERVER_BIN } from '@switchboard/testing';
+import { type CertSet, makeCerts, NATS_SERVER_BIN } from '@switchboard/testing';
 
 let certs: CertSet;
 beforeAll(() => {

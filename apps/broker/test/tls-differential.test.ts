@@ -8,8 +8,7 @@ import { parseConfigFile } from '@switchboard/config';
 import { optionsFromConfig } from '@switchboard/server';
 import { startBroker, type Broker } from '../src/broker.js';
 import { bytes, clientKinds, take, text } from './helpers.js';
-import { makeCerts, type CertSet } from './tls-certs.js';
-import { freePort, RawClient, startNatsServer, waitFor } from '@switchboard/testing';
+import { type CertSet, freePort, makeCerts, RawClient, startNatsServer, waitFor } from '@switchboard/testing';
 
 interface Pair {
   /** Client port and monitoring port of each server. */

@@ -4,7 +4,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certNames, mapCertUser } from '@switchboard/server';
-import { makeCerts, type CertSet } from './tls-certs.js';
+import { makeCerts, type CertSet } from '@switchboard/testing';
 
 let certs: CertSet;
 let full: X509Certificate;

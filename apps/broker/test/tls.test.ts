@@ -1,6 +1,6 @@
 // TLS for client connections against the broker with both official clients: INFO in plain
 // text then the handshake, mutual TLS, verify_and_map, refusals, /varz and /connz fields,
-// HTTPS monitoring. Certificates are made at test time (tls-certs.ts).
+// HTTPS monitoring. Certificates are made at test time (@switchboard/testing tls-certs.ts).
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import fc from 'fast-check';
@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TlsOptions } from '@switchboard/server';
 import { startBroker, type Broker } from '../src/broker.js';
 import { bytes, clientKinds, take, text } from './helpers.js';
-import { makeCerts, type CertSet } from './tls-certs.js';
-import { RawClient, waitFor } from '@switchboard/testing';
+import { type CertSet, makeCerts, RawClient, waitFor } from '@switchboard/testing';
 
 let certs: CertSet;
 beforeAll(() => {

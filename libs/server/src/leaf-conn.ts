@@ -122,7 +122,8 @@ export class LeafConn extends RemoteConnection implements LeafzConn {
     }
     if (first) {
       // nats-server's leafNodeResumeConnectProcess: TLS after the hub's INFO when either side asks, then CONNECT (it waits in the TLS socket).
-      const tls = info.tlsRequired || r.wantsTls;
+      if (info.tlsRequired) r.hubRequiredTls();
+      const tls = r.wantsTls;
       if (tls) {
         if (this.transport.startTls === undefined) {
           this.server.log('ERR', `${this.describe()} - TLS required but this connection cannot start it`);

@@ -64,7 +64,9 @@ export class LeafRemote {
    * TLS whatever the hub says: a `tls { }` block, or a tls:// URL (nats-server 2.9 goes by the
    * block and the hub's INFO only; a tls:// URL is taken here as asking for TLS).
    */
-  readonly wantsTls: boolean;
+  private readonly configuredTls: boolean;
+  /** A hub said tls_required once: every later attempt uses TLS too (nats-server sets remote.TLS). */
+  private hubTls = false;
   /** nats-server's tlsName: a host name from the configured URLs, checked when the URL dialled is an IP. */
   readonly tlsName: string;
   /** Credentials from the URL last dialled (user:pass@). */
@@ -81,8 +83,18 @@ export class LeafRemote {
     this.configured = opts.urls.map(parseLeafUrl).filter((u): u is LeafUrl => u !== null);
     this.urls = [...this.configured];
     if (!opts.noRandomize) shuffle(this.urls);
-    this.wantsTls = opts.tls !== null || this.configured.some((u) => u.tls);
+    this.configuredTls = opts.tls !== null || this.configured.some((u) => u.tls);
     this.tlsName = this.configured.find((u) => isIP(u.host) === 0)?.host ?? '';
+  }
+
+  /** Whether the next connection does TLS after the hub's INFO, whatever that INFO says. */
+  get wantsTls(): boolean {
+    return this.configuredTls || this.hubTls;
+  }
+
+  /** The hub's INFO said tls_required. */
+  hubRequiredTls(): void {
+    this.hubTls = true;
   }
 
   /**

@@ -54,6 +54,8 @@ export class TlsTransport implements Transport, TransportSink {
   /** allow_non_tls: waiting for the client's first bytes to choose TLS or plain text. */
   private choosing = false;
   private loaded: TlsContext | null = null;
+  /** How failures are logged, as nats-server: "TLS handshake" (clients), "TLS route handshake", "TLS leafnode handshake". */
+  private readonly what: string;
 
   /**
    * `ctx` may be a function: a leaf remote without a `tls {}` block needs a context only if
@@ -63,7 +65,9 @@ export class TlsTransport implements Transport, TransportSink {
     private readonly raw: Socket,
     private readonly ctxOf: TlsContext | (() => TlsContext),
     private readonly client: TlsClientSide | null = null,
+    kind: 'route' | 'leafnode' | null = null,
   ) {
+    this.what = kind === null ? 'TLS handshake' : `TLS ${kind} handshake`;
     this.remoteAddress = normalizeAddress(raw.remoteAddress ?? '');
     this.remotePort = raw.remotePort ?? 0;
     raw.setNoDelay(true);
@@ -123,7 +127,7 @@ export class TlsTransport implements Transport, TransportSink {
     try {
       ctx = this.ctx;
     } catch (err) {
-      return this.fail(`TLS handshake error: ${(err as Error).message}`);
+      return this.fail(`${this.what} error: ${(err as Error).message}`);
     }
     this.inner?.release();
     this.inner = null;
@@ -219,10 +223,10 @@ export class TlsTransport implements Transport, TransportSink {
     this.clearTimer();
     if (this.closed) return;
     // tls.connect rejects an unverified server itself; this is the belt to its braces.
-    if (this.client !== null && !s.authorized) return this.fail(`TLS handshake error: ${String(s.authorizationError)}`);
+    if (this.client !== null && !s.authorized) return this.fail(`${this.what} error: ${String(s.authorizationError)}`);
     if (this.client === null && this.ctx.options.verify) {
       const problem = verifyProblem(s);
-      if (problem) return this.fail(`TLS handshake error: ${problem}`);
+      if (problem) return this.fail(`${this.what} error: ${problem}`);
     }
     const cipher = s.getCipher();
     const peerCert = s.getPeerX509Certificate() ?? null;
@@ -241,12 +245,12 @@ export class TlsTransport implements Transport, TransportSink {
   };
 
   private readonly onHandshakeError = (err: Error): void => {
-    this.fail(`TLS handshake error: ${handshakeErrorText(err)}`);
+    this.fail(`${this.what} error: ${handshakeErrorText(err)}`);
   };
 
   private readonly onEarlyClose = (): void => {
     if (this.choosing) return this.report(CloseReason.ClientClosed, '');
-    this.fail('TLS handshake error: EOF');
+    this.fail(`${this.what} error: EOF`);
   };
 
   private readonly onTimeout = (): void => {
@@ -257,7 +261,7 @@ export class TlsTransport implements Transport, TransportSink {
       this.raw.off('data', this.onFirstChunk);
       return this.stayPlain(null);
     }
-    this.fail('TLS handshake timeout');
+    this.fail(`${this.what} timeout`);
   };
 
   private readonly onEndTimeout = (): void => {

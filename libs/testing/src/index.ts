@@ -32,3 +32,4 @@ export { testDatabase, type TestDatabase } from './postgres.js';
 export { dropRedisKeys, REDIS_URL, redisPrefix } from './redis.js';
 export { randomAccountKey, World, type TestAccount } from './world.js';
 export { parsePrometheus, sampleValue, type Exposition, type MetricFamily, type Sample } from './prometheus.js';
+export { makeCerts, type CertSet } from './tls-certs.js';

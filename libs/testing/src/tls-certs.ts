@@ -1,4 +1,4 @@
-// Certificates made at test time with the machine's openssl: a CA, a server certificate for
+// TLS certificates made at test time with the machine's openssl: a CA, a server certificate for
 // 127.0.0.1/localhost, client certificates (one with an email SAN, one with a subject only),
 // and a client certificate from a CA the servers do not trust.
 import { execFileSync } from 'node:child_process';
