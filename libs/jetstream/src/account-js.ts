@@ -188,11 +188,10 @@ export class AccountJs implements StreamLookup, StreamOwner {
     if (JSON.stringify(old.sources) !== JSON.stringify(cfg.sources)) {
       // Sources added, removed or changed: unchanged links go on; the others start from their
       // last header (or as configured).
-      const keep = new Map(stream.links.map((l) => [JSON.stringify(l.src), l]));
-      const next = linksFor(stream, cfg).map((l) => keep.get(JSON.stringify(l.src)) ?? l);
-      for (const l of stream.links) if (!next.includes(l)) l.stop();
-      stream.links = next;
-      for (const l of next) if (!keep.has(JSON.stringify(l.src))) this.bindLink(l);
+      const running = stream.links;
+      stream.links = linksFor(stream, cfg, running);
+      for (const l of running) if (!stream.links.includes(l)) l.stop();
+      for (const l of stream.links) if (!running.includes(l)) this.bindLink(l);
     }
     this.js.release(old);
     this.js.reserve(cfg);

@@ -178,22 +178,32 @@ export class SourceLink {
     const st = o.state();
     if (this.sseq >= st.lastSeq) return 0;
     const filter = this.src.filter_subject ?? '';
-    if (filter === '' && this.sseq < st.firstSeq) return st.msgs;
-    return o.store.filteredState(this.sseq + 1, filter === '' ? '>' : filter).msgs;
+    // Unfiltered: the sequences after the last taken, bounded by what the origin holds (deleted
+    // ones inside that range are counted; a scan per INFO of a far-behind link is not worth it).
+    if (filter === '') return Math.min(st.msgs, st.lastSeq - this.sseq);
+    return o.store.filteredState(this.sseq + 1, filter).msgs;
   }
 }
 
-/** The links a stream's config asks for (external origins are refused at create, not linked). */
-export function linksFor(stream: Stream, cfg: StreamConfig): SourceLink[] {
-  if (cfg.mirror) return [new SourceLink(stream, cfg.mirror, true)];
+/**
+ * The links a stream's config asks for (external origins are refused at create, not linked):
+ * those of `running` whose source is unchanged go on, the others are new, positioned from the
+ * stream's last `Nats-Stream-Source` headers.
+ */
+export function linksFor(stream: Stream, cfg: StreamConfig, running: readonly SourceLink[] = []): SourceLink[] {
+  if (cfg.mirror) return [new SourceLink(stream, cfg.mirror, true)]; // a mirror cannot change (10055)
+  const keep = new Map(running.map((l) => [JSON.stringify(l.src), l]));
   const out: SourceLink[] = [];
+  const fresh: SourceLink[] = [];
   const seen = new Set<string>();
   for (const s of cfg.sources ?? []) {
     if (seen.has(s.name)) continue; // nats-server keys them by index name: one per origin
     seen.add(s.name);
-    out.push(new SourceLink(stream, s, false));
+    let l = keep.get(JSON.stringify(s));
+    if (l === undefined) fresh.push((l = new SourceLink(stream, s, false)));
+    out.push(l);
   }
-  startingSequences(stream, out);
+  startingSequences(stream, fresh);
   return out;
 }
 
