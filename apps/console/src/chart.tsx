@@ -18,7 +18,8 @@ export function HourlyChart(props: {
       {
         width,
         height: 200,
-        scales: { x: { time: true } },
+        // From 0 always; an all-zero series gets 0..4 (not uPlot's 0..100), so an idle gauge reads as idle.
+        scales: { x: { time: true }, y: { range: (_u, _min, max) => (max > 0 ? uPlot.rangeNum(0, max, 0.1, true) : [0, 4]) } },
         axes: [{}, { values: (_u, ticks) => ticks.map(props.unit), size: 70 }],
         series: [
           {},

@@ -189,6 +189,7 @@ function Overview(props: { account: Account }) {
           />
         </div>
       )}
+      <h2 class="meters-title">Other limits</h2>
       <dl class="limits">
         <dt>Max payload</dt>
         <dd>{fmtBytes(l.maxPayload ?? -1)}</dd>

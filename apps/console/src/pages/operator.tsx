@@ -1,5 +1,6 @@
 // The operator's pages: every tenant (search, suspend/resume with a reason), plans (limits, with a
 // confirmation naming how many accounts are re-signed), brokers (health from their /varz).
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Limits, type Page } from '../api';
 import { fmtBytes, fmtNum, fmtTime, short } from '../format';
@@ -111,20 +112,42 @@ interface Plan {
   maxAccounts: number;
 }
 
-const EDITABLE: Array<[string, string, (n: number) => string]> = [
-  ['maxConnections', 'Connections', fmtNum],
-  ['maxSubscriptions', 'Subscriptions', fmtNum],
-  ['maxPayload', 'Max payload (bytes)', fmtBytes],
-  ['rateMsgs', 'Messages per second', fmtNum],
-  ['monthlyMsgs', 'Messages per month', fmtNum],
-  ['monthlyBytes', 'Bytes per month', fmtBytes],
-  ['maxLeafNodes', 'Leaf node connections', fmtNum],
-  // JetStream is on for an account when memory or storage is not 0.
-  ['jsMemoryStorage', 'JetStream memory (bytes)', fmtBytes],
-  ['jsDiskStorage', 'JetStream storage (bytes)', fmtBytes],
-  ['jsStreams', 'Streams', fmtNum],
-  ['jsConsumers', 'Consumers', fmtNum],
+type Editable = [key: string, label: string, fmt: (n: number) => string];
+
+/** The plan limits an operator edits here, in the groups the page shows them in. */
+const GROUPS: Array<[title: string, fields: Editable[]]> = [
+  [
+    'Clients',
+    [
+      ['maxConnections', 'Connections', fmtNum],
+      ['maxSubscriptions', 'Subscriptions', fmtNum],
+      ['maxLeafNodes', 'Leaf node connections', fmtNum],
+    ],
+  ],
+  [
+    'Traffic',
+    [
+      ['maxPayload', 'Max payload (bytes)', fmtBytes],
+      ['rateMsgs', 'Messages per second', fmtNum],
+      ['monthlyMsgs', 'Messages per month', fmtNum],
+      ['monthlyBytes', 'Bytes per month', fmtBytes],
+    ],
+  ],
+  [
+    // JetStream is on for an account when memory or storage is not 0.
+    'JetStream',
+    [
+      ['jsMemoryStorage', 'JetStream memory (bytes)', fmtBytes],
+      ['jsDiskStorage', 'JetStream storage (bytes)', fmtBytes],
+      ['jsStreams', 'Streams', fmtNum],
+      ['jsConsumers', 'Consumers', fmtNum],
+    ],
+  ],
 ];
+const EDITABLE: Editable[] = GROUPS.flatMap(([, f]) => f);
+/** A limit as read: JetStream's all say "off" while the plan gives no JetStream storage. */
+const shown = (l: Limits, k: string, fmt: (n: number) => string) =>
+  k.startsWith('js') && !(l.jsMemoryStorage ?? 0) && !(l.jsDiskStorage ?? 0) ? 'off' : fmt(l[k] ?? -1);
 
 export function Plans() {
   const plans = usePoll(() => api<Page<Plan>>('GET', '/v1/plans?limit=500'), 0);
@@ -147,21 +170,33 @@ export function Plans() {
       {!plans.data ? (
         <Loading />
       ) : (
-        <Table caption="Plans" head={['Plan', ...EDITABLE.map(([, l]) => l), '']}>
+        <div class="plans">
           {plans.data.items.map((p) => (
-            <tr key={p.id}>
-              <td>{p.name}</td>
-              {EDITABLE.map(([k, , fmt]) => (
-                <td key={k}>{fmt(p.limits[k] ?? -1)}</td>
-              ))}
-              <td>
-                <button type="button" aria-label={`Edit plan ${p.name}`} onClick={() => edit(p)}>
+            <article key={p.id} class="card-block plan" aria-label={`Plan ${p.name}`}>
+              <header class="card-head">
+                <h2>{p.name}</h2>
+                <span class="muted">{p.maxAccounts < 0 ? 'any number of accounts' : `up to ${fmtNum(p.maxAccounts)} accounts per tenant`}</span>
+                <button type="button" class="push-right" aria-label={`Edit plan ${p.name}`} onClick={() => edit(p)}>
                   Edit
                 </button>
-              </td>
-            </tr>
+              </header>
+              <div class="plan-groups">
+                {GROUPS.map(([title, fields]) => (
+                  <dl key={title} class="limits plan-group">
+                    <dt class="group-title">{title}</dt>
+                    <dd />
+                    {fields.map(([k, label, fmt]) => (
+                      <Fragment key={k}>
+                        <dt>{label.replace(/ \(bytes\)$/, '')}</dt>
+                        <dd>{shown(p.limits, k, fmt)}</dd>
+                      </Fragment>
+                    ))}
+                  </dl>
+                ))}
+              </div>
+            </article>
           ))}
-        </Table>
+        </div>
       )}
       {editing && (
         <form
@@ -184,18 +219,23 @@ export function Plans() {
         >
           <h2>Edit plan {editing.name}</h2>
           {f.error && <Alert>{f.error}</Alert>}
-          {EDITABLE.map(([k, label]) => (
-            <Field
-              key={k}
-              label={label}
-              name={k}
-              value={values[k] ?? ''}
-              onInput={(v) => {
-                setValues({ ...values, [k]: v });
-                setImpact(undefined);
-              }}
-              error={f.fields[k]}
-            />
+          {GROUPS.map(([title, fields]) => (
+            <fieldset key={title} class="group">
+              <legend>{title}</legend>
+              {fields.map(([k, label]) => (
+                <Field
+                  key={k}
+                  label={label}
+                  name={k}
+                  value={values[k] ?? ''}
+                  onInput={(v) => {
+                    setValues({ ...values, [k]: v });
+                    setImpact(undefined);
+                  }}
+                  error={f.fields[k]}
+                />
+              ))}
+            </fieldset>
           ))}
           {impact && (
             <Alert kind="info">
