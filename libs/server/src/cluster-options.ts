@@ -1,4 +1,4 @@
-import { ConfigError, positionOf } from '@switchboard/config';
+import { configError, at, isMap, map, str, int, bool, listenAddress, goType } from './config-values.js';
 import { tlsOptionsFromConfig } from './tls-config.js';
 import { createTlsContext, type TlsOptions } from './tls-context.js';
 
@@ -60,10 +60,10 @@ export function parseRouteUrl(s: string): RouteUrl {
   try {
     u = new URL(text.includes('://') ? text : `nats-route://${text}`);
   } catch {
-    throw err(`error parsing route url [${JSON.stringify(text)}]`);
+    throw configError(`error parsing route url [${JSON.stringify(text)}]`);
   }
   const port = u.port === '' ? DEFAULT_ROUTE_PORT : Number(u.port);
-  if (!u.hostname) throw err(`error parsing route url [${JSON.stringify(text)}]`);
+  if (!u.hostname) throw configError(`error parsing route url [${JSON.stringify(text)}]`);
   return {
     host: u.hostname.replace(/^\[|\]$/g, ''),
     port,
@@ -96,7 +96,7 @@ export function applyClusterFlag(o: ClusterOptions, s: string): void {
 /** The `cluster { }` block as nats-server 2.9.10's parseCluster reads it, with its texts. */
 export function clusterFromConfig(v: unknown, warnings: string[]): ClusterOptions {
   const o = defaultClusterOptions();
-  if (!isMap(v)) throw err(`Expected map to define cluster, got ${goType(v)}`);
+  if (!isMap(v)) throw configError(`Expected map to define cluster, got ${goType(v)}`);
   for (const [rawKey, x] of Object.entries(v))
     at(v, rawKey, () => {
       switch (rawKey.toLowerCase()) {
@@ -104,7 +104,7 @@ export function clusterFromConfig(v: unknown, warnings: string[]): ClusterOption
           o.name = str(x, rawKey);
           break;
         case 'listen': {
-          const hp = listen(x);
+          const hp = listenAddress(x);
           o.host = hp.host || o.host;
           o.port = hp.port;
           break;
@@ -120,7 +120,7 @@ export function clusterFromConfig(v: unknown, warnings: string[]): ClusterOption
           authorization(x, o);
           break;
         case 'routes': {
-          if (!Array.isArray(x)) throw err(`Expected routes to be an array, got ${goType(x)}`);
+          if (!Array.isArray(x)) throw configError(`Expected routes to be an array, got ${goType(x)}`);
           const seen = new Set<string>();
           for (const r of x) {
             const s = str(r, 'route');
@@ -151,7 +151,7 @@ export function clusterFromConfig(v: unknown, warnings: string[]): ClusterOption
           warnings.push(`${rawKey}: cluster permissions are not supported by this broker yet, ignored`);
           break;
         default:
-          throw err(`unknown field ${JSON.stringify(rawKey)}`);
+          throw configError(`unknown field ${JSON.stringify(rawKey)}`);
       }
     });
   // nats-server's default: past the TLS handshake (tls timeout + 1 s) unless configured.
@@ -168,13 +168,13 @@ export function clusterFromConfig(v: unknown, warnings: string[]): ClusterOption
  */
 function routeTls(block: Record<string, unknown>): TlsOptions {
   const t = tlsOptionsFromConfig(block);
-  if (t.map) throw err('cluster tls: verify_and_map is not supported by this broker yet');
-  if (!t.certFile && !t.keyFile) throw err('cluster tls: cert_file and key_file are required (each route is TLS server and client)');
+  if (t.map) throw configError('cluster tls: verify_and_map is not supported by this broker yet');
+  if (!t.certFile && !t.keyFile) throw configError('cluster tls: cert_file and key_file are required (each route is TLS server and client)');
   t.verify = true;
   try {
     createTlsContext(t);
   } catch (e) {
-    throw err((e as Error).message);
+    throw configError((e as Error).message);
   }
   return t;
 }
@@ -200,64 +200,15 @@ function authorization(v: unknown, o: ClusterOptions): void {
           o.password = str(x, rawKey);
           break;
         case 'timeout':
-          if (typeof x !== 'number') throw err(`${rawKey}: expected a number`);
+          if (typeof x !== 'number') throw configError(`${rawKey}: expected a number`);
           o.authTimeout = x;
           break;
         case 'users':
-          throw err('Cluster authorization does not allow multiple users');
+          throw configError('Cluster authorization does not allow multiple users');
         case 'token':
-          throw err('Cluster authorization does not support tokens');
+          throw configError('Cluster authorization does not support tokens');
         default:
-          throw err(`unknown field ${JSON.stringify(rawKey)}`);
+          throw configError(`unknown field ${JSON.stringify(rawKey)}`);
       }
     });
-}
-
-function listen(v: unknown): { host: string; port: number } {
-  if (typeof v === 'number') return { host: '', port: int(v, 'listen') };
-  const s = str(v, 'listen');
-  const i = s.lastIndexOf(':');
-  if (i < 0) throw err(`could not parse address string "${s}"`);
-  const port = Number(s.slice(i + 1));
-  if (!Number.isInteger(port)) throw err(`could not parse port "${s.slice(i + 1)}"`);
-  return { host: s.slice(0, i).replace(/^\[|\]$/g, ''), port };
-}
-
-function at(m: object, key: string, fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
-    const pos = positionOf(m, key);
-    if (e instanceof ConfigError && e.line === 0 && pos) throw new ConfigError(e.reason, { ...pos, reason: e.reason });
-    throw e;
-  }
-}
-function err(reason: string): ConfigError {
-  return new ConfigError(reason, { line: 0, column: 0 });
-}
-function isMap(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
-}
-function map(v: unknown, key: string): Record<string, unknown> {
-  if (isMap(v)) return v;
-  throw err(`${key}: expected a map`);
-}
-function str(v: unknown, key: string): string {
-  if (typeof v === 'string') return v;
-  throw err(`${key}: expected a string`);
-}
-function int(v: unknown, key: string): number {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  throw err(`${key}: expected an integer`);
-}
-function bool(v: unknown, key: string): boolean {
-  if (typeof v === 'boolean') return v;
-  throw err(`${key}: expected true or false`);
-}
-function goType(v: unknown): string {
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return '[]interface {}';
-  return 'map[string]interface {}';
 }

@@ -1,7 +1,8 @@
 import { Account, ExportImportError, setExports, setImports, type ExportDecl } from '@switchboard/accounts';
-import { ConfigError, parseDuration } from '@switchboard/config';
+import { parseDuration } from '@switchboard/config';
 import type { Import, ServiceLatency } from '@switchboard/nats-jwt';
 import type { AccountConfig } from './options.js';
+import { configError, goType } from './config-values.js';
 
 // An account's `exports` and `imports` in nats-server's config syntax, mapped onto nats-jwt's
 // Export/Import shapes so that config and JWT accounts share one import/export model:
@@ -9,13 +10,11 @@ import type { AccountConfig } from './options.js';
 //   imports: [ { stream: { account: A, subject: "x.>" }, prefix: "p" },
 //              { service: { account: A, subject: "svc.a" }, to: "local.a" } ]
 
-const fail = (reason: string) => new ConfigError(reason, { line: 0, column: 0 });
-
 export function parseExports(v: unknown): ExportDecl[] {
-  if (!Array.isArray(v)) throw fail(`Exports should be an array, got ${goType(v)}`);
+  if (!Array.isArray(v)) throw configError(`Exports should be an array, got ${goType(v)}`);
   return v.map((item) => {
     const m = asMap(item);
-    if (m === null) throw fail(`Export Items should be a map with type entry, got ${goType(item)}`);
+    if (m === null) throw configError(`Export Items should be a map with type entry, got ${goType(item)}`);
     const e: ExportDecl = {};
     let responseSeen = false;
     let thresholdSeen = false;
@@ -24,19 +23,19 @@ export function parseExports(v: unknown): ExportDecl[] {
         case 'stream':
         case 'service': {
           const kind = rawKey.toLowerCase() as 'stream' | 'service';
-          if (e.type && e.type !== kind) throw fail(`Detected ${kind} ${goQuote(x)} but already saw a ${e.type}`);
-          if (typeof x !== 'string') throw fail(`Expected ${kind} name to be string, got ${goType(x)}`);
+          if (e.type && e.type !== kind) throw configError(`Detected ${kind} ${goQuote(x)} but already saw a ${e.type}`);
+          if (typeof x !== 'string') throw configError(`Expected ${kind} name to be string, got ${goType(x)}`);
           e.type = kind;
           e.subject = x;
           break;
         }
         case 'response':
         case 'response_type': {
-          if (responseSeen) throw fail('Duplicate response type definition');
+          if (responseSeen) throw configError('Duplicate response type definition');
           responseSeen = true;
-          if (typeof x !== 'string') throw fail(`Expected response type to be string, got ${goType(x)}`);
+          if (typeof x !== 'string') throw configError(`Expected response type to be string, got ${goType(x)}`);
           const t = { single: 'Singleton', singleton: 'Singleton', stream: 'Stream', chunk: 'Chunked', chunked: 'Chunked' }[x.toLowerCase()];
-          if (!t) throw fail(`Unknown response type: ${JSON.stringify(x)}`);
+          if (!t) throw configError(`Unknown response type: ${JSON.stringify(x)}`);
           e.response_type = t as ExportDecl['response_type'];
           break;
         }
@@ -44,35 +43,35 @@ export function parseExports(v: unknown): ExportDecl[] {
         case 'response_threshold':
         case 'response_max_time':
         case 'response_time': {
-          if (thresholdSeen) throw fail('Duplicate response threshold detected');
+          if (thresholdSeen) throw configError('Duplicate response threshold detected');
           thresholdSeen = true;
-          if (typeof x !== 'string') throw fail(`Expected response threshold to be a parseable time duration, got ${goType(x)}`);
+          if (typeof x !== 'string') throw configError(`Expected response threshold to be a parseable time duration, got ${goType(x)}`);
           let ms: number;
           try {
             ms = parseDuration(x);
           } catch {
-            throw fail(`Expected response threshold to be a parseable time duration, got ${JSON.stringify(x)}`);
+            throw configError(`Expected response threshold to be a parseable time duration, got ${JSON.stringify(x)}`);
           }
           e.response_threshold = ms * 1e6;
           break;
         }
         case 'accounts':
-          if (!Array.isArray(x) || !x.every((n) => typeof n === 'string')) throw fail('accounts: expected a list of account names');
+          if (!Array.isArray(x) || !x.every((n) => typeof n === 'string')) throw configError('accounts: expected a list of account names');
           e.accounts = x as string[];
           break;
         case 'account_token_position':
-          if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) throw fail('account_token_position: expected a positive integer');
+          if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) throw configError('account_token_position: expected a positive integer');
           e.account_token_position = x;
           break;
         case 'latency':
           e.service_latency = parseLatency(x);
           break;
         default:
-          throw fail(`unknown field "${rawKey}"`);
+          throw configError(`unknown field "${rawKey}"`);
       }
     }
-    if (e.type === 'stream' && (responseSeen || thresholdSeen)) throw fail('Detected response directive on non-service');
-    if (!e.type) throw fail('Export Items should be a map with type entry');
+    if (e.type === 'stream' && (responseSeen || thresholdSeen)) throw configError('Detected response directive on non-service');
+    if (!e.type) throw configError('Export Items should be a map with type entry');
     return e;
   });
 }
@@ -84,7 +83,7 @@ export function parseExports(v: unknown): ExportDecl[] {
 function parseLatency(v: unknown): ServiceLatency {
   if (typeof v === 'string') return { sampling: 100, results: v };
   const m = asMap(v);
-  if (m === null) throw fail(`Expected latency sample to be a string or map/struct, got ${goType(v)}`);
+  if (m === null) throw configError(`Expected latency sample to be a string or map/struct, got ${goType(v)}`);
   let sampling: ServiceLatency['sampling'] = 100;
   let results: string | undefined;
   for (const [k, x] of Object.entries(m)) {
@@ -98,26 +97,26 @@ function parseLatency(v: unknown): ServiceLatency {
       if (typeof x === 'number' && Number.isInteger(x)) n = x;
       else if (typeof x === 'string') {
         const digits = x.endsWith('%') ? x.slice(0, -1) : x;
-        if (!/^[+-]?\d+$/.test(digits)) throw fail(`Failed to parse latency sample: strconv.Atoi: parsing ${JSON.stringify(digits)}: invalid syntax`);
+        if (!/^[+-]?\d+$/.test(digits)) throw configError(`Failed to parse latency sample: strconv.Atoi: parsing ${JSON.stringify(digits)}: invalid syntax`);
         n = Number(digits);
-      } else throw fail(`Expected latency sample to be a string or map/struct, got ${goType(x)}`);
-      if (n < 1 || n > 100) throw fail('bad sampling percentage, should be 1-100');
+      } else throw configError(`Expected latency sample to be a string or map/struct, got ${goType(x)}`);
+      if (n < 1 || n > 100) throw configError('bad sampling percentage, should be 1-100');
       sampling = n;
     } else if (lk === 'subject') {
-      if (typeof x !== 'string') throw fail(`Expected latency subject to be a string, got ${goType(x)}`);
+      if (typeof x !== 'string') throw configError(`Expected latency subject to be a string, got ${goType(x)}`);
       results = x;
     }
   }
-  if (results === undefined || results === '') throw fail('Latency subject required, but missing');
+  if (results === undefined || results === '') throw configError('Latency subject required, but missing');
   return { sampling, results };
 }
 
 export function parseImports(v: unknown): Import[] {
-  if (!Array.isArray(v)) throw fail(`Imports should be an array, got ${goType(v)}`);
+  if (!Array.isArray(v)) throw configError(`Imports should be an array, got ${goType(v)}`);
   const services = new Map<string, Import>();
   return v.map((item) => {
     const m = asMap(item);
-    if (m === null) throw fail(`Import Items should be a map with type entry, got ${goType(item)}`);
+    if (m === null) throw configError(`Import Items should be a map with type entry, got ${goType(item)}`);
     const imp: Import = {};
     let prefix = '';
     let to = '';
@@ -126,16 +125,16 @@ export function parseImports(v: unknown): Import[] {
         case 'stream':
         case 'service': {
           const kind = rawKey.toLowerCase() as 'stream' | 'service';
-          if (imp.type) throw fail(`Detected ${kind} but already saw a ${imp.type}`);
+          if (imp.type) throw configError(`Detected ${kind} but already saw a ${imp.type}`);
           const ref = asMap(x);
-          if (ref === null) throw fail(`${kind === 'stream' ? 'Stream' : 'Service'} entry should be an account map, got ${goType(x)}`);
+          if (ref === null) throw configError(`${kind === 'stream' ? 'Stream' : 'Service'} entry should be an account map, got ${goType(x)}`);
           for (const [k, y] of Object.entries(ref)) {
             const lk = k.toLowerCase();
             if (lk === 'account') imp.account = String(y);
             else if (lk === 'subject') imp.subject = String(y);
-            else throw fail(`unknown field "${k}"`);
+            else throw configError(`unknown field "${k}"`);
           }
-          if (!imp.account || !imp.subject) throw fail('Expect an account name and a subject');
+          if (!imp.account || !imp.subject) throw configError('Expect an account name and a subject');
           imp.type = kind;
           break;
         }
@@ -146,16 +145,16 @@ export function parseImports(v: unknown): Import[] {
           to = String(x);
           break;
         case 'share':
-          if (typeof x !== 'boolean') throw fail('share: expected true or false');
+          if (typeof x !== 'boolean') throw configError('share: expected true or false');
           imp.share = x;
           break;
         default:
-          throw fail(`unknown field "${rawKey}"`);
+          throw configError(`unknown field "${rawKey}"`);
       }
     }
-    if (!imp.type) throw fail('Import Items should be a map with type entry');
+    if (!imp.type) throw configError('Import Items should be a map with type entry');
     if (imp.type === 'stream') {
-      if (prefix && to) throw fail("Stream import can not have a 'prefix' and a 'to' property");
+      if (prefix && to) throw configError("Stream import can not have a 'prefix' and a 'to' property");
       // JWT shape: a stream's `to` is a prefix, `local_subject` a mapping.
       if (prefix) imp.to = prefix;
       if (to) imp.local_subject = to;
@@ -165,7 +164,7 @@ export function parseImports(v: unknown): Import[] {
       const local = to || imp.subject!;
       const dup = services.get(local);
       if (dup)
-        throw fail(
+        throw configError(
           `Duplicate service import subject ${JSON.stringify(local)}, previously used in import for account ${JSON.stringify(dup.account)}, subject ${JSON.stringify(dup.subject)}`,
         );
       services.set(local, imp);
@@ -189,7 +188,7 @@ export function linkAccounts<A extends Account>(accounts: readonly AccountConfig
     }
     for (const a of accounts) if (a.imports?.length) setImports(lookup(a.name)!, a.imports, (n) => (byName.has(n) ? lookup(n) : undefined));
   } catch (e) {
-    if (e instanceof ExportImportError) throw fail(e.message);
+    if (e instanceof ExportImportError) throw configError(e.message);
     throw e;
   }
 }
@@ -202,16 +201,6 @@ export function checkExportsImports(accounts: readonly AccountConfig[]): void {
 
 function asMap(v: unknown): Record<string, unknown> | null {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) ? (v as Record<string, unknown>) : null;
-}
-
-/** Go's %T for values from the config parser. */
-function goType(v: unknown): string {
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
-  if (Array.isArray(v)) return '[]interface {}';
-  if (v instanceof Date) return 'time.Time';
-  return 'map[string]interface {}';
 }
 
 function goQuote(v: unknown): string {

@@ -1,5 +1,5 @@
 import type { PermissionsConfig, SubjectPermission } from '@switchboard/accounts';
-import { ConfigError, parseDuration, parseSize, positionOf } from '@switchboard/config';
+import { parseDuration, parseSize } from '@switchboard/config';
 import { isValidSubject } from '@switchboard/subjects';
 import { DEFAULT_RESPONSE_PERMISSION, type ResponsePermission } from './permissions.js';
 import { applyOperatorKey, finishOperatorMode, OPERATOR_KEYS } from './operator-config.js';
@@ -10,6 +10,7 @@ import { leafNodesFromConfig } from './leaf-config.js';
 import { clusterFromConfig } from './cluster-options.js';
 import { accountJetStreamFromConfig, applyJetStreamConfig, applyStoreDir } from './jetstream-options.js';
 import { makeOptions, type AccountConfig, type ServerOptions, type UserConfig } from './options.js';
+import { at, bool, configError, map } from './config-values.js';
 
 /** Result of mapping a parsed config: options plus warnings for accepted-but-ignored blocks. */
 export interface ConfigResult {
@@ -75,7 +76,7 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
           break;
         case 'server_name':
           o.serverName = str(v, key);
-          if (/\s/.test(o.serverName)) throw new ConfigError('server name cannot contain spaces', { line: 0, column: 0 });
+          if (/\s/.test(o.serverName)) throw configError('server name cannot contain spaces');
           break;
         case 'http':
         case 'http_port':
@@ -93,7 +94,7 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
           break;
         }
         case 'tls':
-          o.tls = tlsOptionsFromConfig(obj(v, key));
+          o.tls = tlsOptionsFromConfig(map(v, key));
           break;
         case 'allow_non_tls':
           bool(v, key); // applied with the tls block by finishTls
@@ -147,10 +148,10 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
           o.noAuthUser = str(v, key);
           break;
         case 'authorization':
-          applyAuthorization(obj(v, key), o);
+          applyAuthorization(map(v, key), o);
           break;
         case 'accounts':
-          applyAccounts(obj(v, key), o);
+          applyAccounts(map(v, key), o);
           break;
         case 'cluster':
           o.cluster = clusterFromConfig(v, warnings);
@@ -175,19 +176,16 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
             warnings.push(`${rawKey}: not supported by this broker yet, ignored`);
             break;
           }
-          throw new ConfigError(`unknown field "${rawKey}"`, { line: 0, column: 0 });
+          throw configError(`unknown field "${rawKey}"`);
       }
     });
   at(config, Object.keys(config).find((k) => k.toLowerCase() === 'operator') ?? '', () => warnings.push(...finishOperatorMode(config, o)));
   at(config, Object.keys(config).find((k) => k.toLowerCase() === 'tls') ?? '', () => finishTls(config, o));
   if (o.maxPayload > o.maxPending) {
-    throw new ConfigError(`max_payload (${o.maxPayload}) can not be higher than max_pending (${o.maxPending})`, { line: 0, column: 0 });
+    throw configError(`max_payload (${o.maxPayload}) can not be higher than max_pending (${o.maxPending})`);
   }
   if (o.noAuthUser && !o.users.some((u) => u.user === o.noAuthUser) && o.username !== o.noAuthUser) {
-    throw new ConfigError(`no_auth_user: "${o.noAuthUser}" not present as user or nkey in authorization block or account configuration`, {
-      line: 0,
-      column: 0,
-    });
+    throw configError(`no_auth_user: "${o.noAuthUser}" not present as user or nkey in authorization block or account configuration`);
   }
   return { options: o, warnings };
 }
@@ -218,11 +216,11 @@ function applyAuthorization(a: Record<string, unknown>, o: ServerOptions): void 
           o.defaultPermissions = permissions(v);
           break;
         default:
-          throw new ConfigError(`authorization: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
+          throw configError(`authorization: "${rawKey}" is not supported by this broker yet`);
       }
     });
   if (o.authorization && (o.username || o.users.length > 0)) {
-    throw new ConfigError('Can not have a token and a users array', { line: 0, column: 0 });
+    throw configError('Can not have a token and a users array');
   }
 }
 
@@ -231,7 +229,7 @@ function applyAccounts(a: Record<string, unknown>, o: ServerOptions): void {
     at(a, name, () => {
       const acc: AccountConfig = { name };
       o.accounts.push(acc);
-      const m = obj(v, name);
+      const m = map(v, name);
       for (const [rawKey, av] of Object.entries(m))
         at(m, rawKey, () => {
           const k = rawKey.toLowerCase();
@@ -240,17 +238,17 @@ function applyAccounts(a: Record<string, unknown>, o: ServerOptions): void {
           else if (k === 'imports') acc.imports = parseImports(av);
           else if (k === 'switchboard') acc.limits = parseSwitchboardBlock(av, name, parseSize);
           else if (k === 'jetstream') acc.jetstream = accountJetStreamFromConfig(av);
-          else throw new ConfigError(`accounts.${name}: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
+          else throw configError(`accounts.${name}: "${rawKey}" is not supported by this broker yet`);
         });
     });
   checkExportsImports(o.accounts);
 }
 
 function users(v: unknown, account: string): UserConfig[] {
-  if (!Array.isArray(v)) throw new ConfigError('users must be an array', { line: 0, column: 0 });
+  if (!Array.isArray(v)) throw configError('users must be an array');
   return v.map((entry) => {
     const u: UserConfig = { user: '', password: '', account };
-    const m = obj(entry, 'user');
+    const m = map(entry, 'user');
     for (const [rawKey, x] of Object.entries(m))
       at(m, rawKey, () => {
         switch (rawKey.toLowerCase()) {
@@ -276,7 +274,7 @@ function users(v: unknown, account: string): UserConfig[] {
             break;
           }
           default:
-            throw new ConfigError(`user: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
+            throw configError(`user: "${rawKey}" is not supported by this broker yet`);
         }
       });
     return u;
@@ -286,7 +284,7 @@ function users(v: unknown, account: string): UserConfig[] {
 /** nats-server's user permissions block: `{ publish: ..., subscribe: ... }`. */
 function permissions(v: unknown): PermissionsConfig {
   const out: PermissionsConfig = {};
-  const m = obj(v, 'permissions');
+  const m = map(v, 'permissions');
   for (const [rawKey, x] of Object.entries(m))
     at(m, rawKey, () => {
       switch (rawKey.toLowerCase()) {
@@ -304,7 +302,7 @@ function permissions(v: unknown): PermissionsConfig {
         case 'responses':
           break; // read by allowResponses
         default:
-          throw new ConfigError(`permissions: "${rawKey}" is not supported by this broker yet`, { line: 0, column: 0 });
+          throw configError(`permissions: "${rawKey}" is not supported by this broker yet`);
       }
     });
   return out;
@@ -312,7 +310,7 @@ function permissions(v: unknown): PermissionsConfig {
 
 /** nats-server's `allow_responses`: true (1 reply within 2 minutes), or `{ max, expires }`. */
 function allowResponses(v: unknown): ResponsePermission | undefined {
-  const m = obj(v, 'permissions');
+  const m = map(v, 'permissions');
   const key = Object.keys(m).find((k) => ['allow_responses', 'responses'].includes(k.toLowerCase()));
   if (key === undefined) return undefined;
   let out: ResponsePermission | undefined;
@@ -323,7 +321,7 @@ function allowResponses(v: unknown): ResponsePermission | undefined {
       return;
     }
     const r = { ...DEFAULT_RESPONSE_PERMISSION };
-    const rm = obj(x, key);
+    const rm = map(x, key);
     for (const [k, y] of Object.entries(rm))
       at(rm, k, () => {
         switch (k.toLowerCase()) {
@@ -339,7 +337,7 @@ function allowResponses(v: unknown): ResponsePermission | undefined {
             r.ttlMs = parseDuration(y);
             break;
           default:
-            throw new ConfigError(`Unknown field "${k}" parsing permissions`, { line: 0, column: 0 });
+            throw configError(`Unknown field "${k}" parsing permissions`);
         }
       });
     out = r;
@@ -351,7 +349,7 @@ function allowResponses(v: unknown): ResponsePermission | undefined {
 function subjectPermission(v: unknown, key: string): SubjectPermission {
   if (typeof v === 'string' || Array.isArray(v)) return { allow: subjectList(v, key) };
   const out: SubjectPermission = {};
-  const m = obj(v, key);
+  const m = map(v, key);
   for (const [rawKey, x] of Object.entries(m))
     at(m, rawKey, () => {
       switch (rawKey.toLowerCase()) {
@@ -362,7 +360,7 @@ function subjectPermission(v: unknown, key: string): SubjectPermission {
           out.deny = subjectList(x, `${key}.deny`);
           break;
         default:
-          throw new ConfigError(`Unknown field "${rawKey}" parsing permissions`, { line: 0, column: 0 });
+          throw configError(`Unknown field "${rawKey}" parsing permissions`);
       }
     });
   return out;
@@ -374,7 +372,7 @@ function subjectList(v: unknown, key: string): string[] {
     const s = str(x, key).trim();
     const parts = s.split(/\s+/);
     if (s === '' || parts.length > 2 || !isValidSubject(parts[0]!)) {
-      throw new ConfigError(`invalid subject ${JSON.stringify(s)} in ${key} permissions`, { line: 0, column: 0 });
+      throw configError(`invalid subject ${JSON.stringify(s)} in ${key} permissions`);
     }
     return s;
   });
@@ -384,49 +382,25 @@ function hostPort(v: unknown, key: string): { host: string; port: number } {
   if (typeof v === 'number') return { host: '', port: int(v, key) };
   const s = str(v, key);
   const i = s.lastIndexOf(':');
-  if (i < 0) throw new ConfigError(`could not parse address string "${s}"`, { line: 0, column: 0 });
+  if (i < 0) throw configError(`could not parse address string "${s}"`);
   const host = s.slice(0, i).replace(/^\[|\]$/g, '');
   const port = Number(s.slice(i + 1));
-  if (!Number.isInteger(port)) throw new ConfigError(`could not parse port "${s.slice(i + 1)}"`, { line: 0, column: 0 });
+  if (!Number.isInteger(port)) throw configError(`could not parse port "${s.slice(i + 1)}"`);
   return { host, port };
 }
 
-/**
- * Runs `fn` for one key of a parsed map; an error raised without a position gets the key's
- * `file:line:column` (as nats-server reports config errors). Innermost key wins.
- */
-function at(map: object, key: string, fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    const pos = positionOf(map, key);
-    if (err instanceof ConfigError && err.line === 0 && pos) {
-      throw new ConfigError(err.reason, { file: pos.file, line: pos.line, column: pos.column, reason: err.reason });
-    }
-    if (err instanceof ConfigError || !(err instanceof Error)) throw err;
-    throw new ConfigError(err.message, { line: 0, column: 0 });
-  }
-}
-
+/** The top level's string: a number or boolean is taken as its text (config-values' `str` is strict). */
 function str(v: unknown, key: string): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  throw new ConfigError(`${key}: expected a string`, { line: 0, column: 0 });
+  throw configError(`${key}: expected a string`);
 }
 function num(v: unknown, key: string): number {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  throw new ConfigError(`${key}: expected a number`, { line: 0, column: 0 });
+  throw configError(`${key}: expected a number`);
 }
 function int(v: unknown, key: string): number {
   const n = num(v, key);
-  if (!Number.isInteger(n)) throw new ConfigError(`${key}: expected an integer`, { line: 0, column: 0 });
+  if (!Number.isInteger(n)) throw configError(`${key}: expected an integer`);
   return n;
-}
-function bool(v: unknown, key: string): boolean {
-  if (typeof v === 'boolean') return v;
-  throw new ConfigError(`${key}: expected true or false`, { line: 0, column: 0 });
-}
-function obj(v: unknown, key: string): Record<string, unknown> {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) return v as Record<string, unknown>;
-  throw new ConfigError(`${key}: expected a map`, { line: 0, column: 0 });
 }

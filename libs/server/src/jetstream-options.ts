@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, parseSize } from '@switchboard/config';
+import { parseSize } from '@switchboard/config';
+import { configError } from './config-values.js';
 
 /**
  * JetStream in a nats-server config and on the command line: `-js`, `-sd <dir>`, top-level
@@ -49,15 +50,13 @@ export function resolveStoreDir(o: JetStreamServerOptions): string {
   return o.storeDir || path.join(os.tmpdir(), 'nats');
 }
 
-const fail = (reason: string): ConfigError => new ConfigError(reason, { line: 0, column: 0 });
-
 /** nats-server's getStorageSize: an integer, or a string ending in K, M, G or T (powers of 1024). */
 function storageSize(v: unknown, key: string): number {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v !== 'string') throw fail(`${key} must be int64 or string`);
+  if (typeof v !== 'string') throw configError(`${key} must be int64 or string`);
   if (v === '') return 0;
   const m = /^(-?\d+)([KMGT])$/.exec(v);
-  if (!m) throw fail(`${key} sizes defined as strings must end in K, M, G, T`);
+  if (!m) throw configError(`${key} sizes defined as strings must end in K, M, G, T`);
   return Number(m[1]) * 1024 ** ('KMGT'.indexOf(m[2]!) + 1);
 }
 
@@ -68,7 +67,7 @@ function syncInterval(v: unknown): number | 'always' {
     const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v.trim());
     if (m) return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
   }
-  throw fail(`sync_interval: expected "always" or a duration, got ${JSON.stringify(v)}`);
+  throw configError(`sync_interval: expected "always" or a duration, got ${JSON.stringify(v)}`);
 }
 
 /** Top-level `jetstream` value onto `o`. */
@@ -81,18 +80,18 @@ export function applyJetStreamConfig(v: unknown, o: JetStreamServerOptions): voi
     const s = v.toLowerCase();
     if (s === 'enabled' || s === 'enable') o.enabled = true;
     else if (s === 'disabled' || s === 'disable') o.enabled = false;
-    else throw fail(`Expected 'enabled' or 'disabled' for string value, got '${v}'`);
+    else throw configError(`Expected 'enabled' or 'disabled' for string value, got '${v}'`);
     return;
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw fail(`Expected map, bool or string to define JetStream, got ${typeof v}`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw configError(`Expected map, bool or string to define JetStream, got ${typeof v}`);
   let enable = true;
   for (const [rawKey, mv] of Object.entries(v as Record<string, unknown>)) {
     switch (rawKey.toLowerCase()) {
       case 'store':
       case 'store_dir':
       case 'storedir':
-        if (o.storeDir !== '') throw fail("Duplicate 'store_dir' configuration");
-        if (typeof mv !== 'string') throw fail('store_dir: expected a string');
+        if (o.storeDir !== '') throw configError("Duplicate 'store_dir' configuration");
+        if (typeof mv !== 'string') throw configError('store_dir: expected a string');
         o.storeDir = mv;
         break;
       case 'max_memory_store':
@@ -105,12 +104,12 @@ export function applyJetStreamConfig(v: unknown, o: JetStreamServerOptions): voi
         o.maxStore = storageSize(mv, 'max_file_store');
         break;
       case 'domain':
-        if (typeof mv !== 'string') throw fail('domain: expected a string');
+        if (typeof mv !== 'string') throw configError('domain: expected a string');
         o.domain = mv;
         break;
       case 'enable':
       case 'enabled':
-        if (typeof mv !== 'boolean') throw fail(`${rawKey}: expected true or false`);
+        if (typeof mv !== 'boolean') throw configError(`${rawKey}: expected true or false`);
         enable = mv;
         break;
       case 'sync_interval':
@@ -118,7 +117,7 @@ export function applyJetStreamConfig(v: unknown, o: JetStreamServerOptions): voi
         o.syncInterval = syncInterval(mv);
         break;
       default:
-        throw fail(`unknown field "${rawKey}"`);
+        throw configError(`unknown field "${rawKey}"`);
     }
   }
   o.enabled = enable;
@@ -126,8 +125,8 @@ export function applyJetStreamConfig(v: unknown, o: JetStreamServerOptions): voi
 
 /** Top-level `store_dir`. */
 export function applyStoreDir(v: unknown, o: JetStreamServerOptions): void {
-  if (o.storeDir !== '') throw fail("Duplicate 'store_dir' configuration");
-  if (typeof v !== 'string') throw fail('store_dir: expected a string');
+  if (o.storeDir !== '') throw configError("Duplicate 'store_dir' configuration");
+  if (typeof v !== 'string') throw configError('store_dir: expected a string');
   o.storeDir = v;
 }
 
@@ -149,9 +148,9 @@ export function accountJetStreamFromConfig(v: unknown): AccountJetStreamConfig {
     const s = v.toLowerCase();
     if (s === 'enabled' || s === 'enable') return { enabled: true, limits: { ...UNLIMITED } };
     if (s === 'disabled' || s === 'disable') return { enabled: false, limits: { ...UNLIMITED } };
-    throw fail(`Expected 'enabled' or 'disabled' for string value, got '${v}'`);
+    throw configError(`Expected 'enabled' or 'disabled' for string value, got '${v}'`);
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw fail(`Expected map, bool or string to define JetStream, got ${typeof v}`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw configError(`Expected map, bool or string to define JetStream, got ${typeof v}`);
   const limits = { ...UNLIMITED };
   const size = (mk: string, mv: unknown): number => {
     if (typeof mv === 'number' && Number.isInteger(mv)) return mv;
@@ -162,7 +161,7 @@ export function accountJetStreamFromConfig(v: unknown): AccountJetStreamConfig {
         /* fall through */
       }
     }
-    throw fail(`Expected a parseable size for "${mk}", got ${String(mv)}`);
+    throw configError(`Expected a parseable size for "${mk}", got ${String(mv)}`);
   };
   for (const [mk, mv] of Object.entries(v as Record<string, unknown>)) {
     switch (mk.toLowerCase()) {
@@ -190,7 +189,7 @@ export function accountJetStreamFromConfig(v: unknown): AccountJetStreamConfig {
       case 'max_bytes_required':
       case 'max_stream_bytes':
       case 'max_bytes':
-        if (typeof mv !== 'boolean') throw fail(`Expected a parseable bool for "${mk}", got ${String(mv)}`);
+        if (typeof mv !== 'boolean') throw configError(`Expected a parseable bool for "${mk}", got ${String(mv)}`);
         limits.max_bytes_required = mv;
         break;
       case 'mem_max_stream_bytes':
@@ -205,7 +204,7 @@ export function accountJetStreamFromConfig(v: unknown): AccountJetStreamConfig {
         limits.max_ack_pending = size(mk, mv);
         break;
       default:
-        throw fail(`unknown field "${mk}"`);
+        throw configError(`unknown field "${mk}"`);
     }
   }
   return { enabled: true, limits };

@@ -1,4 +1,4 @@
-import { ConfigError, positionOf } from '@switchboard/config';
+import { configError, at, isMap, map, str, int, bool, listenAddress, goType, goValue } from './config-values.js';
 import { isAccountKey } from '@switchboard/nats-jwt';
 import { isValidSubject } from '@switchboard/subjects';
 import { GLOBAL_ACCOUNT } from '@switchboard/accounts';
@@ -14,12 +14,12 @@ import { tlsOptionsFromConfig } from './tls-config.js';
 /** Maps the block onto leaf options. Cross-checks that need the whole config are in `validateLeafNodes`. */
 export function leafNodesFromConfig(v: unknown): LeafNodeOptions {
   const o = defaultLeafNodeOptions();
-  if (!isMap(v)) throw err(`Expected map to define a leafnode, got ${goType(v)}`);
+  if (!isMap(v)) throw configError(`Expected map to define a leafnode, got ${goType(v)}`);
   for (const [rawKey, x] of Object.entries(v))
     at(v, rawKey, () => {
       switch (rawKey.toLowerCase()) {
         case 'listen': {
-          const hp = listen(x);
+          const hp = listenAddress(x);
           o.host = hp.host || o.host;
           o.port = hp.port;
           break;
@@ -58,7 +58,7 @@ export function leafNodesFromConfig(v: unknown): LeafNodeOptions {
           minVersion(str(x, rawKey));
           break;
         default:
-          throw err(`unknown field ${JSON.stringify(rawKey)}`);
+          throw configError(`unknown field ${JSON.stringify(rawKey)}`);
       }
     });
   return o;
@@ -87,23 +87,23 @@ function authorization(v: unknown, o: LeafNodeOptions): void {
           o.account = str(x, rawKey);
           break;
         default:
-          throw err(`unknown field ${JSON.stringify(rawKey)}`);
+          throw configError(`unknown field ${JSON.stringify(rawKey)}`);
       }
     });
   // nats-server's validateLeafNodeAuthOptions.
   if (o.users.length === 0) return;
-  if (o.username !== '') throw err('can not have a single user/pass and a users array');
+  if (o.username !== '') throw configError('can not have a single user/pass and a users array');
   const seen = new Set<string>();
   for (const u of o.users) {
-    if (seen.has(u.user)) throw err(`duplicate user ${JSON.stringify(u.user)} detected in leafnode authorization`);
+    if (seen.has(u.user)) throw configError(`duplicate user ${JSON.stringify(u.user)} detected in leafnode authorization`);
     seen.add(u.user);
   }
 }
 
 function users(v: unknown): LeafUser[] {
-  if (!Array.isArray(v)) throw err(`Expected users field to be an array, got ${goValue(v)}`);
+  if (!Array.isArray(v)) throw configError(`Expected users field to be an array, got ${goValue(v)}`);
   return v.map((entry) => {
-    if (!isMap(entry)) throw err(`Expected user entry to be a map/struct, got ${goValue(entry)}`);
+    if (!isMap(entry)) throw configError(`Expected user entry to be a map/struct, got ${goValue(entry)}`);
     const u: LeafUser = { user: '', password: '', account: '' };
     for (const [rawKey, x] of Object.entries(entry))
       at(entry, rawKey, () => {
@@ -120,7 +120,7 @@ function users(v: unknown): LeafUser[] {
             u.account = str(x, rawKey);
             break;
           default:
-            throw err(`unknown field ${JSON.stringify(rawKey)}`);
+            throw configError(`unknown field ${JSON.stringify(rawKey)}`);
         }
       });
     return u;
@@ -128,9 +128,9 @@ function users(v: unknown): LeafUser[] {
 }
 
 function remotes(v: unknown): RemoteLeafOptions[] {
-  if (!Array.isArray(v)) throw err(`Expected remotes field to be an array, got ${goType(v)}`);
+  if (!Array.isArray(v)) throw configError(`Expected remotes field to be an array, got ${goType(v)}`);
   return v.map((entry) => {
-    if (!isMap(entry)) throw err(`Expected remote leafnode entry to be a map/struct, got ${goValue(entry)}`);
+    if (!isMap(entry)) throw configError(`Expected remote leafnode entry to be a map/struct, got ${goValue(entry)}`);
     const r = makeRemote({ urls: [] });
     for (const [rawKey, x] of Object.entries(entry))
       at(entry, rawKey, () => {
@@ -167,7 +167,7 @@ function remotes(v: unknown): RemoteLeafOptions[] {
             r.denyExports = permSubjects(x);
             break;
           default:
-            throw err(`unknown field ${JSON.stringify(rawKey)}`);
+            throw configError(`unknown field ${JSON.stringify(rawKey)}`);
         }
       });
     return r;
@@ -176,12 +176,12 @@ function remotes(v: unknown): RemoteLeafOptions[] {
 
 function urls(v: unknown): string[] {
   const list = typeof v === 'string' ? [v] : Array.isArray(v) ? v : null;
-  if (list === null) throw err(`Expected remote leafnode url to be an array or string, got ${goValue(v)}`);
+  if (list === null) throw configError(`Expected remote leafnode url to be an array or string, got ${goValue(v)}`);
   const out: string[] = [];
   for (const x of list) {
     const s = str(x, 'url').trim();
     if (out.includes(s)) continue; // nats-server: a warning ("Duplicate leafnode entry detected")
-    if (!URL.canParse(s) && !URL.canParse(`nats-leaf://${s}`)) throw err(`error parsing leafnode url [${JSON.stringify(s)}]`);
+    if (!URL.canParse(s) && !URL.canParse(`nats-leaf://${s}`)) throw configError(`error parsing leafnode url [${JSON.stringify(s)}]`);
     out.push(s);
   }
   return out;
@@ -192,14 +192,14 @@ function permSubjects(v: unknown): string[] {
   if (typeof v === 'string') list = [v];
   else if (Array.isArray(v)) {
     list = v.map((x) => {
-      if (typeof x !== 'string') throw err('Subject in permissions array cannot be cast to string');
+      if (typeof x !== 'string') throw configError('Subject in permissions array cannot be cast to string');
       return x;
     });
-  } else throw err(`Expected subject permissions to be a subject, or array of subjects, got ${goType(v)}`);
+  } else throw configError(`Expected subject permissions to be a subject, or array of subjects, got ${goType(v)}`);
   for (const s of list) {
     // nats-server's checkPermSubjectArray: a subject, optionally with a queue group.
     const parts = s.trim().split(/\s+/);
-    if (parts.length > 2 || !isValidSubject(parts[0] ?? '')) throw err(`subject ${JSON.stringify(s)} is not a valid subject`);
+    if (parts.length > 2 || !isValidSubject(parts[0] ?? '')) throw configError(`subject ${JSON.stringify(s)} is not a valid subject`);
   }
   return list;
 }
@@ -213,31 +213,31 @@ export function validateLeafNodes(o: LeafNodeOptions, accounts: string[], operat
     const known = new Set([...accounts, GLOBAL_ACCOUNT, '']);
     if (systemAccount === '') known.add(SYSTEM_ACCOUNT);
     const check = (name: string, where: string): void => {
-      if (!known.has(name)) throw err(`cannot find local account ${JSON.stringify(name)} specified in leafnode ${where}`);
+      if (!known.has(name)) throw configError(`cannot find local account ${JSON.stringify(name)} specified in leafnode ${where}`);
     };
     check(o.account, 'authorization');
     for (const u of o.users) if (u.account !== '') check(u.account, 'authorization');
     for (const r of o.remotes) check(r.account, 'remote');
     return;
   }
-  if (o.users.length > 0) throw err('operator mode does not allow specifying user in leafnode config');
+  if (o.users.length > 0) throw configError('operator mode does not allow specifying user in leafnode config');
   for (const r of o.remotes) {
     if (!isAccountKey(r.account)) {
-      throw err(
+      throw configError(
         'operator mode requires account nkeys in remotes. ' +
           'Please add an `account` key to each remote in your `leafnodes` section, to assign it to an account. ' +
           "Each account value should be a 56 character public key, starting with the letter 'A'",
       );
     }
   }
-  if (o.port !== 0 && o.account !== '' && !isAccountKey(o.account)) throw err('operator mode and non account nkeys are incompatible');
+  if (o.port !== 0 && o.account !== '' && !isAccountKey(o.account)) throw configError('operator mode and non account nkeys are incompatible');
 }
 
 function minVersion(v: string): void {
   const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(v);
-  if (!m) throw err(`invalid leafnode's minimum version: invalid semver`);
+  if (!m) throw configError(`invalid leafnode's minimum version: invalid semver`);
   const [maj, min] = [Number(m[1]), Number(m[2])];
-  if (maj < 2 || (maj === 2 && min < 8)) throw err('the minimum version should be at least 2.8.0');
+  if (maj < 2 || (maj === 2 && min < 8)) throw configError('the minimum version should be at least 2.8.0');
 }
 
 /** nats-server parses (and so checks) a leaf TLS block's certificates when reading the config. */
@@ -245,7 +245,7 @@ function loadTls(t: import('./tls-context.js').TlsOptions, role: 'server' | 'cli
   try {
     createTlsContext(t, role);
   } catch (e) {
-    throw err((e as Error).message);
+    throw configError((e as Error).message);
   }
 }
 
@@ -253,60 +253,4 @@ function loadTls(t: import('./tls-context.js').TlsOptions, role: 'server' | 'cli
 function expandPath(p: string): string {
   if (!p.startsWith('~')) return p;
   return (process.env.HOME ?? '') + p.slice(1);
-}
-
-function listen(v: unknown): { host: string; port: number } {
-  if (typeof v === 'number') return { host: '', port: int(v, 'listen') };
-  const s = str(v, 'listen');
-  const i = s.lastIndexOf(':');
-  if (i < 0) throw err(`could not parse address string "${s}"`);
-  const port = Number(s.slice(i + 1));
-  if (!Number.isInteger(port)) throw err(`could not parse port "${s.slice(i + 1)}"`);
-  return { host: s.slice(0, i).replace(/^\[|\]$/g, ''), port };
-}
-
-/** Runs `fn` for one key; an error without a position gets that key's (innermost wins). */
-function at(m: object, key: string, fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
-    const pos = positionOf(m, key);
-    if (e instanceof ConfigError && e.line === 0 && pos) throw new ConfigError(e.reason, { ...pos, reason: e.reason });
-    throw e;
-  }
-}
-
-function err(reason: string): ConfigError {
-  return new ConfigError(reason, { line: 0, column: 0 });
-}
-function isMap(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
-}
-function map(v: unknown, key: string): Record<string, unknown> {
-  if (isMap(v)) return v;
-  throw err(`${key}: expected a map`);
-}
-function str(v: unknown, key: string): string {
-  if (typeof v === 'string') return v;
-  throw err(`${key}: expected a string`);
-}
-function int(v: unknown, key: string): number {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  throw err(`${key}: expected an integer`);
-}
-function bool(v: unknown, key: string): boolean {
-  if (typeof v === 'boolean') return v;
-  throw err(`${key}: expected true or false`);
-}
-/** Go's %T of a parsed config value, for nats-server's "got %T" messages. */
-function goType(v: unknown): string {
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return '[]interface {}';
-  return 'map[string]interface {}';
-}
-/** Go's %v of a scalar (maps and lists are rarely what a user meant here). */
-function goValue(v: unknown): string {
-  return typeof v === 'object' && v !== null ? goType(v) : String(v);
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, type ConfigMap } from '@switchboard/config';
+import type { ConfigMap } from '@switchboard/config';
 import { decode, parseDecoratedJwt, trustOperators, type OperatorClaims } from '@switchboard/nats-jwt';
 import { parseResolverConfig, RESOLVER_KEYS } from '@switchboard/resolver';
 import type { ServerOptions } from './options.js';
+import { configError } from './config-values.js';
 
 // Operator mode in a nats-server config: `operator: <jwt | file>` (or a list of them),
 // `system_account: <account public key>`, and the resolver keys read by @switchboard/resolver.
@@ -10,23 +11,23 @@ import type { ServerOptions } from './options.js';
 /** Top-level keys this module reads (lower case). */
 export const OPERATOR_KEYS: ReadonlySet<string> = new Set(['operator', 'operators', 'system_account', 'system', ...RESOLVER_KEYS]);
 
-const fail = (detail: string): ConfigError => new ConfigError(detail, { line: 0, column: 0 });
-
 /** `operator:` value: a JWT, or the path of a file holding one (plain or decorated, as nsc writes it). */
 export function readOperatorJwt(v: unknown): string {
-  if (typeof v !== 'string' || v.trim() === '') throw fail('operator: expected a JWT or the path of a JWT file');
+  if (typeof v !== 'string' || v.trim() === '') throw configError('operator: expected a JWT or the path of a JWT file');
   const s = v.trim();
   if (s.startsWith('eyJ')) return s;
   let text: string;
   try {
     text = readFileSync(s, 'utf8');
   } catch (e) {
-    throw fail(`error parsing operator JWT: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `open ${s}: no such file or directory` : `cannot read ${s}`}`);
+    throw configError(
+      `error parsing operator JWT: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `open ${s}: no such file or directory` : `cannot read ${s}`}`,
+    );
   }
   try {
     return parseDecoratedJwt(text);
   } catch {
-    throw fail(`error parsing operator JWT: ${s}`);
+    throw configError(`error parsing operator JWT: ${s}`);
   }
 }
 
@@ -39,7 +40,7 @@ export function applyOperatorKey(key: string, v: unknown, o: ServerOptions): voi
       break;
     case 'system_account':
     case 'system':
-      if (typeof v !== 'string' || v === '') throw fail(`${key}: expected an account name or public key`);
+      if (typeof v !== 'string' || v === '') throw configError(`${key}: expected an account name or public key`);
       o.systemAccount = v;
       break;
   }
@@ -59,7 +60,7 @@ export function finishOperatorMode(config: ConfigMap, o: ServerOptions): string[
       } catch {
         who = '';
       }
-      throw fail(`operator${who}: ${(e as Error).message}`);
+      throw configError(`operator${who}: ${(e as Error).message}`);
     }
   }
   const r = parseResolverConfig(config, { operators });
