@@ -79,6 +79,7 @@ describe('streams, consumers and KV of an account', { timeout: 90_000 }, () => {
     await kv.put('gone', 'x');
     await kv.delete('gone');
     await kv.put('blob', new Uint8Array([0xff, 0x00, 0xfe]));
+    await kv.put('path/to=key', 'slashes');
     await new Kvm(nc).create('other');
   }, 90_000);
 
@@ -148,7 +149,9 @@ describe('streams, consumers and KV of an account', { timeout: 90_000 }, () => {
     ]);
     const keys = await get(`/v1/accounts/${A.accountId}/kv/config/keys`, A.token);
     expect(keys.status).toBe(200);
-    expect(keys.body).toEqual({ bucket: 'config', items: ['app.color', 'blob', 'limits'], truncated: false });
+    expect(keys.body).toEqual({ bucket: 'config', items: ['app.color', 'blob', 'limits', 'path/to=key'], truncated: false });
+    const slashed = await get(`/v1/accounts/${A.accountId}/kv/config/keys/${encodeURIComponent('path/to=key')}`, A.token);
+    expect([slashed.status, slashed.body.key, slashed.body.current?.value]).toEqual([200, 'path/to=key', 'slashes']);
     expect((await get(`/v1/accounts/${A.accountId}/kv/other/keys`, A.token)).body.items).toEqual([]);
 
     const color = await get(`/v1/accounts/${A.accountId}/kv/config/keys/app.color`, A.token);
