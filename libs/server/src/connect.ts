@@ -1,3 +1,5 @@
+import { parseJsonObject } from './json-object.js';
+
 /** The client's CONNECT options (field names in the JSON as nats-server reads them). */
 export interface ConnectOptions {
   verbose: boolean;
@@ -74,14 +76,8 @@ const FIELDS: ReadonlyArray<readonly [string, keyof ConnectOptions, Kind]> = [
  * type (nats-server then closes the connection without a message). JSON null leaves a field as is.
  */
 export function parseConnect(json: string, base: ConnectOptions): ConnectOptions | null {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
-  const src = raw as Record<string, unknown>;
+  const src = parseJsonObject(json);
+  if (!src) return null;
   const out: Record<string, unknown> = { ...base };
   for (const [key, prop, kind] of FIELDS) {
     const v = src[key];

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { parseCreds, signWithSeed } from '@switchboard/nats-jwt';
 import { PROTOCOL_VERSION } from './constants.js';
+import { isJsonObject, parseJsonObject, stringField } from './json-object.js';
 
 // The leaf handshake of nats-server 2.9 (server/leafnode.go): the accepting side (hub) sends
 // INFO with a nonce and `info_on_connect`; the soliciting side answers CONNECT (its own
@@ -107,15 +108,9 @@ export interface HubInfo {
 
 /** Reads a hub's INFO JSON; null when it is not a JSON object. Unknown fields are ignored (as nats-server 2.9). */
 export function parseHubInfo(json: string): HubInfo | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
-  const o = v as Record<string, unknown>;
-  const s = (k: string): string => (typeof o[k] === 'string' ? (o[k] as string) : '');
+  const o = parseJsonObject(json);
+  if (!o) return null;
+  const s = stringField(o);
   return {
     serverId: s('server_id'),
     serverName: s('server_name'),
@@ -135,12 +130,11 @@ export function parseHubInfo(json: string): HubInfo | null {
 }
 
 function permissionJson(v: unknown): SubjectPermissionJson | null {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
-  const o = v as Record<string, unknown>;
+  if (!isJsonObject(v)) return null;
   const list = (x: unknown): string[] | undefined => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : undefined);
   const out: SubjectPermissionJson = {};
-  const allow = list(o.allow);
-  const deny = list(o.deny);
+  const allow = list(v.allow);
+  const deny = list(v.deny);
   if (allow) out.allow = allow;
   if (deny) out.deny = deny;
   return out;
@@ -190,15 +184,9 @@ export function leafConnectJson(c: Omit<LeafConnect, 'gateway' | 'lang'>): strin
 
 /** Reads a leaf's CONNECT; null when it is not a JSON object (nats-server closes the connection). */
 export function parseLeafConnect(json: string): LeafConnect | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
-  const o = v as Record<string, unknown>;
-  const s = (k: string): string => (typeof o[k] === 'string' ? (o[k] as string) : '');
+  const o = parseJsonObject(json);
+  if (!o) return null;
+  const s = stringField(o);
   return {
     version: s('version'),
     jwt: s('jwt'),

@@ -6,6 +6,7 @@ import { CloseReason, ERR_AUTHORIZATION } from './errors.js';
 import { RemoteConnection } from './remote-conn.js';
 import { interestLine, type InterestSink } from './route-interest.js';
 import type { Transport } from './transport.js';
+import { parseJsonObject } from './json-object.js';
 
 /** What a peer's route INFO carries that we use (nats-server's Info, route fields). */
 export interface RouteInfo {
@@ -87,12 +88,8 @@ export class RouteConnection extends RemoteConnection implements InterestSink {
   // ---- handshake ----
 
   onRemoteConnect(json: string): void {
-    let c: Record<string, unknown>;
-    try {
-      const v: unknown = JSON.parse(json);
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
-      c = v as Record<string, unknown>;
-    } catch {
+    const c = parseJsonObject(json);
+    if (!c) {
       this.server.log('ERR', `${this.describe()} - Route parser ERROR: invalid CONNECT`);
       return this.close(CloseReason.ParseError, false);
     }
