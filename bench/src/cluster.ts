@@ -1,22 +1,36 @@
 // npm run bench:cluster — two-node clusters side by side: nats-server 2.9 and the broker, the
 // same nats.js load on each: publish on node 1 → subscriber on node 2 (msgs/s), and requests
 // from node 1 to a responder on node 2 (p50/p99). Ratios matter, not absolute figures: the
-// machine is shared, so the load average is printed beside them.
-import { existsSync } from 'node:fs';
+// machine is shared, so the load average is printed beside them. BENCH_CLUSTER_TLS=1 runs the
+// routes with TLS (a cluster { tls { } } block, certificates made by openssl for the run).
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { connect, type NatsConnection } from 'nats';
-import { freePort } from '@switchboard/testing';
+import { freePort, makeCerts, type CertSet } from '@switchboard/testing';
 import { BROKER_BUILT, REPO, startBroker, startNatsServer, type ServerProcess } from './servers.js';
 
 const MSGS = Number(process.env.BENCH_CLUSTER_MSGS ?? 200_000);
 const REQUESTS = Number(process.env.BENCH_CLUSTER_REQUESTS ?? 2_000);
 const PAYLOAD = new Uint8Array(128);
+const TLS = process.env.BENCH_CLUSTER_TLS === '1';
+let certs: CertSet | null = null;
+
+/** `-c <file>` with the cluster's tls block (nats-server has no flags for it); the --cluster flags add the rest. */
+function tlsConfigArgs(): string[] {
+  if (!TLS) return [];
+  certs ??= makeCerts();
+  const file = join(certs.dir, 'cluster-tls.conf');
+  writeFileSync(file, `cluster { tls { cert_file: "${certs.nodeCert}", key_file: "${certs.nodeKey}", ca_file: "${certs.ca}" } }\n`);
+  return ['-c', file];
+}
 
 type Kind = 'nats-server' | 'broker';
 
 async function clusterPair(kind: Kind): Promise<ServerProcess[]> {
   const [c1, c2] = [await freePort(), await freePort()];
   const flags = (port: number, routes: number[]) => [
+    ...tlsConfigArgs(),
     '--cluster',
     `nats://127.0.0.1:${port}`,
     '--cluster_name',
@@ -116,7 +130,7 @@ async function main(): Promise<void> {
     .map((x) => x.toFixed(2))
     .join(' ');
   process.stdout.write(
-    `two-node cluster, pub on node 1 -> sub on node 2 (${MSGS} x 128 B), ${REQUESTS} requests node 1 -> node 2; best of ${rounds}; load average ${load}\n`,
+    `two-node cluster${TLS ? ' (TLS routes)' : ''}, pub on node 1 -> sub on node 2 (${MSGS} x 128 B), ${REQUESTS} requests node 1 -> node 2; best of ${rounds}; load average ${load}\n`,
   );
   process.stdout.write(`| server | msgs/s | request p50 ms | request p99 ms |\n|---|---|---|---|\n`);
   for (const [name, x] of [
@@ -126,6 +140,7 @@ async function main(): Promise<void> {
     process.stdout.write(`| ${name} | ${Math.round(x.rate)} | ${x.p50.toFixed(3)} | ${x.p99.toFixed(3)} |\n`);
   }
   process.stdout.write(`broker/nats-server: msgs/s ${(sb.rate / ns.rate).toFixed(2)}x, p99 ${(sb.p99 / ns.p99).toFixed(2)}x\n`);
+  certs?.remove();
 }
 
 main().catch((err: unknown) => {
