@@ -1,9 +1,6 @@
 // JetStream through nats.js v2 (`nats`): the same client code against nats-server -js and the
 // broker -js. Streams with push and pull consumers, acks and redelivery, KV and object store.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AckPolicy,
   type ConsumerInfo,
@@ -19,7 +16,7 @@ import {
   consumerOpts,
 } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, waitFor, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { jetStreamConfig, startServer, waitFor, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 const sc = StringCodec();
 
@@ -29,11 +26,9 @@ for (const kind of ['nats-server', 'broker'] as ServerKind[]) {
     let nc: NatsConnection;
     let js: JetStreamClient;
     let jsm: JetStreamManager;
-    let storeDir: string;
 
     beforeAll(async () => {
-      storeDir = mkdtempSync(join(tmpdir(), `jsc-${kind}-`));
-      server = await startServer(kind, { args: ['-js', '-sd', storeDir] });
+      server = await startServer(kind, { config: jetStreamConfig });
       nc = await connect({ servers: server.url });
       jsm = await nc.jetstreamManager();
       js = nc.jetstream();
@@ -41,7 +36,6 @@ for (const kind of ['nats-server', 'broker'] as ServerKind[]) {
     afterAll(async () => {
       await nc?.close();
       await server?.stop();
-      rmSync(storeDir, { recursive: true, force: true });
     });
 
     it('push consumer: js.subscribe delivers, acks move the floor', async () => {

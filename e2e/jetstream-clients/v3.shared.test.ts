@@ -1,15 +1,12 @@
 // JetStream through nats.js v3 (@nats-io/jetstream, @nats-io/kv, @nats-io/obj): the same client
 // code against nats-server -js and the broker -js.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { type NatsConnection, connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, waitFor, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { jetStreamConfig, startServer, waitFor, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 const te = new TextEncoder();
 const td = new TextDecoder();
@@ -20,11 +17,9 @@ for (const kind of ['nats-server', 'broker'] as ServerKind[]) {
     let nc: NatsConnection;
     let js: JetStreamClient;
     let jsm: JetStreamManager;
-    let storeDir: string;
 
     beforeAll(async () => {
-      storeDir = mkdtempSync(join(tmpdir(), `jsc3-${kind}-`));
-      server = await startServer(kind, { args: ['-js', '-sd', storeDir] });
+      server = await startServer(kind, { config: jetStreamConfig });
       nc = await connect({ servers: server.url });
       jsm = await jetstreamManager(nc);
       js = jetstream(nc);
@@ -32,7 +27,6 @@ for (const kind of ['nats-server', 'broker'] as ServerKind[]) {
     afterAll(async () => {
       await nc?.close();
       await server?.stop();
-      rmSync(storeDir, { recursive: true, force: true });
     });
 
     it('pull consumer: fetch, consume, ack, nak with delay, term', async () => {

@@ -2,9 +2,7 @@
 // replies must be equal after masking what differs by nature (times, server names, store paths).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
-import { startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
-
-const config = (dir: string): string => `jetstream { store_dir: "${dir}/js" }\n`;
+import { jetStreamConfig, startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 /** One step: a request (JSON body or raw text), optional headers; the reply is recorded. */
 interface Step {
@@ -196,7 +194,7 @@ async function run(nc: NatsConnection, steps: Step[]): Promise<unknown[]> {
 let servers: Record<ServerKind, RunningServer>;
 const conns: Partial<Record<ServerKind, NatsConnection>> = {};
 beforeAll(async () => {
-  servers = await startBoth({ config });
+  servers = await startBoth({ config: jetStreamConfig });
   for (const k of ['nats-server', 'broker'] as const) conns[k] = await connect({ servers: servers[k].url });
 }, 60_000);
 afterAll(async () => {

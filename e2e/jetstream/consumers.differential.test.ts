@@ -5,9 +5,7 @@
 // (ours says what JSON.parse says).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from 'nats';
-import { startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
-
-const config = (dir: string): string => `jetstream { store_dir: "${dir}/js" }\n`;
+import { jetStreamConfig, startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 interface Step {
   subject: string;
@@ -166,7 +164,7 @@ async function run(nc: NatsConnection, steps: Step[]): Promise<unknown[]> {
 let servers: Record<ServerKind, RunningServer>;
 const conns: Partial<Record<ServerKind, NatsConnection>> = {};
 beforeAll(async () => {
-  servers = await startBoth({ config });
+  servers = await startBoth({ config: jetStreamConfig });
   for (const k of ['nats-server', 'broker'] as const) conns[k] = await connect({ servers: servers[k].url });
 }, 60_000);
 afterAll(async () => {

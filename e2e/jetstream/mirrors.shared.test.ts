@@ -2,15 +2,14 @@
 // consuming from the copies), the same test on nats-server -js and on the broker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckPolicy, connect, type JetStreamManager, type NatsConnection } from 'nats';
-import { startBoth, waitFor, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { jetStreamConfig, startBoth, waitFor, type RunningServer, type ServerKind } from '@switchboard/testing';
 
-const config = (dir: string): string => `jetstream { store_dir: "${dir}/js" }\n`;
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 
 let servers: Record<ServerKind, RunningServer>;
 beforeAll(async () => {
-  servers = await startBoth({ config });
+  servers = await startBoth({ config: jetStreamConfig });
 }, 60_000);
 afterAll(async () => {
   await Promise.all(Object.values(servers ?? {}).map((s) => s.stop()));

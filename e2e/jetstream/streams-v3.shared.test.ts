@@ -2,11 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamApiError } from '@nats-io/jetstream';
-import { startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { jetStreamConfig, startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 let servers: Record<ServerKind, RunningServer>;
 beforeAll(async () => {
-  servers = await startBoth({ config: (dir) => `jetstream { store_dir: "${dir}/js" }\n` });
+  servers = await startBoth({ config: jetStreamConfig });
 }, 60_000);
 afterAll(async () => {
   await Promise.all(Object.values(servers ?? {}).map((s) => s.stop()));

@@ -1,13 +1,11 @@
 // The nats.js v2 client's JetStream API against nats-server -js and the broker, same test on both.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, headers, StorageType, type NatsConnection } from 'nats';
-import { startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
-
-const config = (dir: string): string => `jetstream { store_dir: "${dir}/js" }\n`;
+import { jetStreamConfig, startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 let servers: Record<ServerKind, RunningServer>;
 beforeAll(async () => {
-  servers = await startBoth({ config });
+  servers = await startBoth({ config: jetStreamConfig });
 }, 60_000);
 afterAll(async () => {
   await Promise.all(Object.values(servers ?? {}).map((s) => s.stop()));

@@ -3,7 +3,7 @@
 //   node --conditions=@switchboard/source --import tsx e2e/jetstream/bench/mirror-catchup.ts [N]
 import { loadavg } from 'node:os';
 import { connect, type JetStreamManager, type PubAck } from 'nats';
-import { startServer, type ServerKind } from '@switchboard/testing';
+import { jetStreamConfig, startServer, type ServerKind } from '@switchboard/testing';
 
 const N = Number(process.argv[2] ?? 50_000);
 const payload = new Uint8Array(128);
@@ -18,7 +18,7 @@ async function until(jsm: JetStreamManager, stream: string, n: number): Promise<
 }
 
 async function run(kind: ServerKind): Promise<string> {
-  const server = await startServer(kind, { config: (dir) => `jetstream { store_dir: "${dir}/js" }\n` });
+  const server = await startServer(kind, { config: jetStreamConfig });
   try {
     const nc = await connect({ servers: server.url });
     const jsm = await nc.jetstreamManager();

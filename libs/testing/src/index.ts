@@ -8,6 +8,7 @@ export {
   startBrokerProcess,
   startNatsServer,
   startServer,
+  jetStreamConfig,
   type RunningServer,
   type ServerKind,
   type ServerOptions,

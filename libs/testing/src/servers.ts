@@ -14,6 +14,9 @@ export type ServerKind = 'nats-server' | 'broker';
 export const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 const BROKER_MAIN = join(REPO_ROOT, 'apps/broker/src/main.ts');
 
+/** `config` for a server running JetStream, its store in the server's own temporary directory (gone at stop). */
+export const jetStreamConfig = (dir: string): string => `jetstream { store_dir: "${dir}/js" }\n`;
+
 export interface ServerOptions {
   /** Config text, written to `server.conf` in the server's own temporary directory. */
   config?: string | ((dir: string) => string);
