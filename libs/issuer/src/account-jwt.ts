@@ -177,8 +177,18 @@ export function signAccount(spec: AccountSpec, signer: KeyPair, opts: SignAccoun
 }
 
 /** Re-signs an account's JWT from its rows inside `tx` (taking the row lock) and stores it. */
-export async function resignAccount(tx: Tx, accountId: string, signer: KeyPair, now = Date.now()): Promise<SignedAccount & { publicKey: string }> {
-  await lockAccount(tx, accountId);
+/**
+ * `locked`: the caller already holds the account's row lock in this transaction (lockAccount, or a
+ * query of its own with FOR NO KEY UPDATE), or created the row in it: one round trip less.
+ */
+export async function resignAccount(
+  tx: Tx,
+  accountId: string,
+  signer: KeyPair,
+  now = Date.now(),
+  opts: { locked?: boolean } = {},
+): Promise<SignedAccount & { publicKey: string }> {
+  if (!opts.locked) await lockAccount(tx, accountId);
   const a = await loadAccountRows(tx, accountId);
   // A row made with an empty JWT (new account) has no iat to follow.
   const signed = signAccount(accountSpecOf(a), signer, { now, after: a.jwt ? a.jwtIssuedAt : null });

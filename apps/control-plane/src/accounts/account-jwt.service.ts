@@ -9,8 +9,11 @@ import type { Tx } from '../common/tx.js';
 import { OperatorService } from '../operator/operator.service.js';
 import { DATABASE, PROPAGATION } from '../tokens.js';
 
-/** Inside `transact`: re-signs an account's JWT (by account id) and marks it for propagation. */
-export type Touch = (accountId: string) => Promise<void>;
+/**
+ * Inside `transact`: re-signs an account's JWT (by account id) and marks it for propagation.
+ * `locked`: this transaction holds the account's row lock already, or created the account.
+ */
+export type Touch = (accountId: string, opts?: { locked?: boolean }) => Promise<void>;
 
 @Injectable()
 export class AccountJwtService {
@@ -25,7 +28,7 @@ export class AccountJwtService {
   /** Runs `fn` in one transaction; accounts it touched are enqueued after the commit (never before). */
   async transact<T>(fn: (tx: Tx, touch: Touch) => Promise<T>): Promise<T> {
     const changed = new Set<string>();
-    const result = await this.db.prisma.$transaction(async (tx) => fn(tx, async (id) => void changed.add(await this.reissue(tx, id))));
+    const result = await this.db.prisma.$transaction(async (tx) => fn(tx, async (id, opts) => void changed.add(await this.reissue(tx, id, opts))));
     await this.announce(changed);
     return result;
   }
@@ -55,7 +58,7 @@ export class AccountJwtService {
     return accountLimits(a);
   }
 
-  private async reissue(tx: Tx, accountId: string): Promise<string> {
-    return (await resignAccount(tx, accountId, this.operator.signer())).publicKey;
+  private async reissue(tx: Tx, accountId: string, opts?: { locked?: boolean }): Promise<string> {
+    return (await resignAccount(tx, accountId, this.operator.signer(), Date.now(), opts)).publicKey;
   }
 }

@@ -94,7 +94,7 @@ export class AccountsService {
         signingKeys: { create: { publicKey: sk.publicKey, seedEnc: sk.seedEnc } },
       },
     });
-    await touch(a.id);
+    await touch(a.id, { locked: true });
     await this.audit.record(tx, actor, {
       tenantId,
       action: 'account.create',

@@ -24,7 +24,7 @@ export class SignupService {
       if (!plan)
         throw new BadRequestException({ message: 'validation failed', details: [{ field: 'plan', message: `no plan named ${input.plan ?? 'free'}` }] });
       // A duplicate email fails here on the unique index: 409, and nothing of this signup stays.
-      const tenant = await tx.tenant.create({ data: { name: input.organization, email: input.email, planId: plan.id }, include: { plan: true } });
+      const tenant = { ...(await tx.tenant.create({ data: { name: input.organization, email: input.email, planId: plan.id } })), plan };
       // A person already signed in elsewhere (an invited member) fails on persons.email: 409, nothing kept.
       const person = owner ? await tx.person.create({ data: { email: input.email, passwordHash: owner.passwordHash } }) : undefined;
       const member = await tx.member.create({ data: { tenantId: tenant.id, email: input.email, role: 'owner', personId: person?.id ?? null } });
@@ -40,10 +40,9 @@ export class SignupService {
       const token = owner
         ? undefined
         : (await this.operator.mint(tx, { role: 'tenant_admin', name: 'signup', tenantId: tenant.id, memberId: member.id })).token;
-      const { publicKey } = await tx.account.findUniqueOrThrow({ where: { id: account.id }, select: { publicKey: true } });
       return {
         tenant: tenantView(tenant),
-        account: { id: account.id, name: account.name, publicKey },
+        account: { id: account.id, name: account.name, publicKey: account.publicKey },
         ...(token ? { token } : {}),
         memberId: member.id,
         ...(person ? { personId: person.id } : {}),

@@ -163,7 +163,11 @@ export class IssuingAccounts {
   }
 }
 
-/** For a revocation: the account (in the caller's scope) and the user in it, in one query. */
+/**
+ * For a revocation: the account (in the caller's scope) and the user in it, in one query that also
+ * takes the account's row lock (as lockAccount: re-signs of one account are serialised), so the
+ * re-sign that follows needs no lock of its own.
+ */
 export async function userInAccount(
   tx: Pick<Db, '$queryRaw'>,
   accountId: string,
@@ -174,8 +178,22 @@ export async function userInAccount(
   const rows = await tx.$queryRaw<Array<{ tenantId: string | null; publicKey: string | null; revokedAt: Date | null }>>`
     SELECT a.tenant_id::text AS "tenantId", u.public_key AS "publicKey", u.revoked_at AS "revokedAt"
     FROM accounts a LEFT JOIN users u ON u.id = ${userId}::uuid AND u.account_id = a.id
-    WHERE a.id = ${accountId}::uuid ${scope}`;
+    WHERE a.id = ${accountId}::uuid ${scope}
+    FOR NO KEY UPDATE OF a`;
   const r = rows[0];
   if (!r) return null;
   return { tenantId: r.tenantId, user: r.publicKey === null ? null : { publicKey: r.publicKey, revokedAt: r.revokedAt } };
+}
+
+/** Marks the user revoked and writes its `user.revoke` audit row, in one statement. */
+export async function revokeUser(
+  tx: Pick<Db, '$executeRaw'>,
+  userId: string,
+  revokedAt: Date,
+  audit: { tenantId: string | null; actor: string; details: Record<string, unknown> },
+): Promise<void> {
+  await tx.$executeRaw`
+    WITH u AS (UPDATE users SET revoked_at = ${revokedAt.toISOString()}::timestamptz, updated_at = now() WHERE id = ${userId}::uuid RETURNING id)
+    INSERT INTO audit_log (tenant_id, actor, action, target_type, target_id, data)
+    SELECT ${audit.tenantId}::uuid, ${audit.actor}, 'user.revoke', 'user', u.id::text, ${JSON.stringify(audit.details)}::jsonb FROM u`;
 }

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.js';
-import { AuditModule } from '../audit/audit.module.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
-@Module({ imports: [AccountsModule, AuditModule], controllers: [UsersController], providers: [UsersService] })
+@Module({ imports: [AccountsModule], controllers: [UsersController], providers: [UsersService] })
 export class UsersModule {}

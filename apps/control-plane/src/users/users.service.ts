@@ -4,12 +4,11 @@ import { checkUserPublicKey, expiryOf, issueUserJwt, openSigner, type UserPermis
 import type { Keyring } from '@switchboard/secrets';
 import { AccountJwtService } from '../accounts/account-jwt.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
-import { AuditService } from '../audit/audit.service.js';
 import { notFound, tenantScope, type Caller } from '../auth/caller.js';
 import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE, KEYRING } from '../tokens.js';
 import type { CreateUser, UserView } from './user.schema.js';
-import { IssuingAccounts, UserInserts, userInAccount, type UserRow } from './user-rows.js';
+import { IssuingAccounts, revokeUser, UserInserts, userInAccount, type UserRow } from './user-rows.js';
 
 const view = (u: UserRow): UserView => ({
   id: u.id,
@@ -33,7 +32,6 @@ export class UsersService {
     @Inject(KEYRING) private readonly keyring: Keyring,
     private readonly accounts: AccountsService,
     private readonly jwts: AccountJwtService,
-    private readonly audit: AuditService,
   ) {
     this.inserts = new UserInserts(db);
   }
@@ -88,7 +86,7 @@ export class UsersService {
     throw new ConflictException('the account signing key changed while the user was being issued: try again');
   }
 
-  /** Adds the user to the account JWT's revocations (re-signed, then propagated). */
+  /** Adds the user to the account JWT's revocations (re-signed, then propagated): four statements in one transaction. */
   async revoke(caller: Caller, accountId: string, userId: string): Promise<{ revokedAt: Date }> {
     return this.jwts.transact(async (tx, touch) => {
       const a = await userInAccount(tx, accountId, userId, tenantScope(caller).tenantId);
@@ -98,15 +96,9 @@ export class UsersService {
       if (u.revokedAt) return { revokedAt: u.revokedAt };
       // Whole seconds, as the JWT records it; a user JWT issued in this second is revoked too.
       const revokedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-      await tx.user.update({ where: { id: userId }, data: { revokedAt } });
-      await touch(accountId);
-      await this.audit.record(tx, caller, {
-        tenantId: a.tenantId,
-        action: 'user.revoke',
-        targetType: 'user',
-        targetId: userId,
-        details: { accountId, publicKey: u.publicKey },
-      });
+      await revokeUser(tx, userId, revokedAt, { tenantId: a.tenantId, actor: caller.actor, details: { accountId, publicKey: u.publicKey } });
+      // userInAccount took the account's row lock.
+      await touch(accountId, { locked: true });
       return { revokedAt };
     });
   }
