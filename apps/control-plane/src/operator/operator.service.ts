@@ -187,14 +187,7 @@ export class OperatorService implements OnModuleInit {
     signer: ApiTokenSigner,
     t: { role: Role; name: string; tenantId?: string; memberId?: string; expiresAt?: Date },
   ): Promise<MintedToken> {
-    const id = randomUUID();
-    const token = await signer.issue({
-      sub: t.memberId ?? id,
-      role: t.role,
-      jti: id,
-      ...(t.tenantId ? { tenant: t.tenantId } : {}),
-      ...(t.expiresAt ? { expiresAt: t.expiresAt } : {}),
-    });
+    const { id, token, tokenHash } = await this.issueIn(signer, t);
     await tx.apiToken.create({
       data: {
         id,
@@ -203,9 +196,29 @@ export class OperatorService implements OnModuleInit {
         tenantId: t.tenantId ?? null,
         memberId: t.memberId ?? null,
         expiresAt: t.expiresAt ?? null,
-        tokenHash: createHash('sha256').update(token).digest('hex'),
+        tokenHash,
       },
     });
     return { id, token };
+  }
+
+  /** A new API token and what its api_tokens row keeps (id = jti, SHA-256 of the token), for a caller that writes the row itself (signup). */
+  issue(t: { role: Role; tenantId?: string; memberId?: string; expiresAt?: Date }): Promise<MintedToken & { tokenHash: string }> {
+    return this.issueIn(this.s.apiTokens, t);
+  }
+
+  private async issueIn(
+    signer: ApiTokenSigner,
+    t: { role: Role; tenantId?: string; memberId?: string; expiresAt?: Date },
+  ): Promise<MintedToken & { tokenHash: string }> {
+    const id = randomUUID();
+    const token = await signer.issue({
+      sub: t.memberId ?? id,
+      role: t.role,
+      jti: id,
+      ...(t.tenantId ? { tenant: t.tenantId } : {}),
+      ...(t.expiresAt ? { expiresAt: t.expiresAt } : {}),
+    });
+    return { id, token, tokenHash: createHash('sha256').update(token).digest('hex') };
   }
 }

@@ -7,7 +7,7 @@ import { byAge, pageOf, type Page, type Paging } from '../common/paging.js';
 import { DATABASE } from '../tokens.js';
 import type { PatchTenant, TenantView } from './tenant.schema.js';
 
-export const tenantView = (t: Tenant & { plan: Plan }): TenantView => ({
+export const tenantView = (t: Pick<Tenant, 'id' | 'name' | 'email' | 'createdAt'> & { status: string; plan: Pick<Plan, 'name'> }): TenantView => ({
   id: t.id,
   name: t.name,
   email: t.email,
