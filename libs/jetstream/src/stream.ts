@@ -70,14 +70,13 @@ export interface StreamLinkView {
 /** A publish ack or its error, in nats-server's shape. */
 export type PubResult = { seq: number; duplicate?: boolean } | ApiError;
 
-/** What a stream needs of its account (limits and usage), kept small so tests can fake it. */
 /** Where a mirror's copy goes: its origin's sequence and time (ns). */
 export interface MirrorAt {
   seq: number;
   ts: bigint;
 }
 
-// nats-server 2.9 stops (and retries) a copy on these, not on a store's own limits.
+// A copy refused for these stops its link, which retries (a store's own limits drop the copy).
 const RESOURCE_ERRORS = new Set<number>([
   JSErr.JSAccountResourcesExceededErr.errCode,
   JSErr.JSInsufficientResourcesErr.errCode,
@@ -85,6 +84,7 @@ const RESOURCE_ERRORS = new Set<number>([
   JSErr.JSStorageResourcesExceededErr.errCode,
 ]);
 
+/** What a stream needs of its account (limits and usage), kept small so tests can fake it. */
 export interface StreamOwner {
   /** Server/account limits at publish: an ApiError refuses the message (10023 / 10002). */
   checkPublish(stream: Stream, size: number): ApiError | null;
