@@ -1,8 +1,8 @@
 // The same $JS.API requests and publishes against nats-server -js and the broker, in order; the
 // replies must be equal after masking what differs by nature (times, server names, store paths).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
-import { jetStreamConfig, startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { describe, it } from 'vitest';
+import { headers as natsHeaders, type NatsConnection } from 'nats';
+import { expectSameTranscript, useServerPair } from './differential-pair.js';
 
 /** One step: a request (JSON body or raw text), optional headers; the reply is recorded. */
 interface Step {
@@ -191,16 +191,7 @@ async function run(nc: NatsConnection, steps: Step[]): Promise<unknown[]> {
   return out;
 }
 
-let servers: Record<ServerKind, RunningServer>;
-const conns: Partial<Record<ServerKind, NatsConnection>> = {};
-beforeAll(async () => {
-  servers = await startBoth({ config: jetStreamConfig });
-  for (const k of ['nats-server', 'broker'] as const) conns[k] = await connect({ servers: servers[k].url });
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(Object.values(conns).map((c) => c?.close()));
-  await Promise.all(Object.values(servers ?? {}).map((s) => s.stop()));
-});
+const conns = useServerPair();
 
 describe('$JS.API differential (broker vs nats-server -js)', () => {
   for (const [name, caseSteps] of Object.entries(cases)) {
@@ -209,15 +200,9 @@ describe('$JS.API differential (broker vs nats-server -js)', () => {
       async () => {
         // Account info after each case: its api counters say whether errors are counted alike.
         const steps = [...caseSteps, { subject: '$JS.API.INFO' }];
-        const expected = await run(conns['nats-server']!, steps);
-        const actual = await run(conns.broker!, steps);
-        const lines = (t: unknown[]): string => t.map((x) => JSON.stringify(x)).join('\n');
-        if (process.env.JS_DIFF_DUMP) {
-          const fs = await import('node:fs');
-          fs.writeFileSync(`${process.env.JS_DIFF_DUMP}/${name.replace(/\W+/g, '_')}.ref`, lines(expected));
-          fs.writeFileSync(`${process.env.JS_DIFF_DUMP}/${name.replace(/\W+/g, '_')}.broker`, lines(actual));
-        }
-        expect(lines(actual)).toBe(lines(expected));
+        const expected = await run(conns['nats-server'], steps);
+        const actual = await run(conns.broker, steps);
+        expectSameTranscript(name, expected, actual);
       },
       60_000,
     );

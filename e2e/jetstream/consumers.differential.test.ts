@@ -3,9 +3,9 @@
 // be equal after masking times, ephemeral names and the timestamp token of ack subjects.
 // Not compared: the text of `400 Bad Request - <Go json error>` for a malformed pull request
 // (ours says what JSON.parse says).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from 'nats';
-import { jetStreamConfig, startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { describe, it } from 'vitest';
+import type { NatsConnection } from 'nats';
+import { expectSameTranscript, useServerPair } from './differential-pair.js';
 
 interface Step {
   subject: string;
@@ -161,26 +161,16 @@ async function run(nc: NatsConnection, steps: Step[]): Promise<unknown[]> {
   return out;
 }
 
-let servers: Record<ServerKind, RunningServer>;
-const conns: Partial<Record<ServerKind, NatsConnection>> = {};
-beforeAll(async () => {
-  servers = await startBoth({ config: jetStreamConfig });
-  for (const k of ['nats-server', 'broker'] as const) conns[k] = await connect({ servers: servers[k].url });
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(Object.values(conns).map((c) => c?.close()));
-  await Promise.all(Object.values(servers ?? {}).map((s) => s.stop()));
-});
+const conns = useServerPair();
 
 describe('consumer $JS.API differential (broker vs nats-server -js)', () => {
   for (const [name, caseSteps] of Object.entries(cases)) {
     it(
       name,
       async () => {
-        const expected = await run(conns['nats-server']!, caseSteps);
-        const actual = await run(conns.broker!, caseSteps);
-        const lines = (t: unknown[]): string => t.map((x) => JSON.stringify(x)).join('\n');
-        expect(lines(actual)).toBe(lines(expected));
+        const expected = await run(conns['nats-server'], caseSteps);
+        const actual = await run(conns.broker, caseSteps);
+        expectSameTranscript(`consumers ${name}`, expected, actual);
       },
       90_000,
     );

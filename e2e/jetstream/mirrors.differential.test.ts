@@ -7,9 +7,10 @@
 // in which two sources' copies interleave (nats-server copies each on its own goroutine), so the
 // cases add sources one at a time; the state in a create reply when the origin already holds
 // messages (nats-server's internal consumer may have copied some by then).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
-import { jetStreamConfig, startBoth, waitFor, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { describe, it } from 'vitest';
+import { headers as natsHeaders, type NatsConnection } from 'nats';
+import { waitFor } from '@switchboard/testing';
+import { expectSameTranscript, useServerPair } from './differential-pair.js';
 
 interface Step {
   subject: string;
@@ -259,16 +260,7 @@ async function run(nc: NatsConnection, steps: Step[]): Promise<unknown[]> {
   return out;
 }
 
-let servers: Record<ServerKind, RunningServer>;
-const conns: Partial<Record<ServerKind, NatsConnection>> = {};
-beforeAll(async () => {
-  servers = await startBoth({ config: jetStreamConfig });
-  for (const k of ['nats-server', 'broker'] as const) conns[k] = await connect({ servers: servers[k].url });
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(Object.values(conns).map((c) => c?.close()));
-  await Promise.all(Object.values(servers ?? {}).map((s) => s.stop()));
-});
+const conns = useServerPair();
 
 describe('mirrors and sources differential (broker vs nats-server -js)', () => {
   for (const [name, caseSteps] of Object.entries(cases)) {
@@ -277,14 +269,8 @@ describe('mirrors and sources differential (broker vs nats-server -js)', () => {
       async () => {
         const steps = [...caseSteps, { subject: '$JS.API.INFO' }];
         // Both at once: nats-server's retries make its half slow, and the two are independent.
-        const [expected, actual] = await Promise.all([run(conns['nats-server']!, steps), run(conns.broker!, steps)]);
-        const lines = (t: unknown[]): string => t.map((x) => JSON.stringify(x)).join('\n');
-        if (process.env.JS_DIFF_DUMP) {
-          const fs = await import('node:fs');
-          fs.writeFileSync(`${process.env.JS_DIFF_DUMP}/mirrors_${name.replace(/\W+/g, '_')}.ref`, lines(expected));
-          fs.writeFileSync(`${process.env.JS_DIFF_DUMP}/mirrors_${name.replace(/\W+/g, '_')}.broker`, lines(actual));
-        }
-        expect(lines(actual)).toBe(lines(expected));
+        const [expected, actual] = await Promise.all([run(conns['nats-server'], steps), run(conns.broker, steps)]);
+        expectSameTranscript(`mirrors ${name}`, expected, actual);
       },
       120_000,
     );

@@ -1,0 +1,34 @@
+// What the $JS.API differential tests share: nats-server -js and the broker -js for the whole
+// file with one nats.js connection to each, and the comparison of the two transcripts (one JSON
+// line per step; JS_DIFF_DUMP=<dir> also writes both, <case>.ref and <case>.broker, for a diff tool).
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { connect, type NatsConnection } from 'nats';
+import { jetStreamConfig, startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
+
+/** The two connections, filled in before the file's tests run. */
+export function useServerPair(): Record<ServerKind, NatsConnection> {
+  const conns = {} as Record<ServerKind, NatsConnection>;
+  let servers: Record<ServerKind, RunningServer> | undefined;
+  beforeAll(async () => {
+    servers = await startBoth({ config: jetStreamConfig });
+    for (const k of ['nats-server', 'broker'] as const) conns[k] = await connect({ servers: servers[k].url });
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(Object.values(conns).map((c) => c?.close()));
+    await Promise.all(Object.values(servers ?? {}).map((s) => s.stop()));
+  });
+  return conns;
+}
+
+/** The broker's transcript of a case equals nats-server's, line for line. */
+export function expectSameTranscript(name: string, expected: unknown[], actual: unknown[]): void {
+  const lines = (t: unknown[]): string => t.map((x) => JSON.stringify(x)).join('\n');
+  const dump = process.env.JS_DIFF_DUMP;
+  if (dump) {
+    const file = `${dump}/${name.replace(/\W+/g, '_')}`;
+    writeFileSync(`${file}.ref`, lines(expected));
+    writeFileSync(`${file}.broker`, lines(actual));
+  }
+  expect(lines(actual)).toBe(lines(expected));
+}
