@@ -143,11 +143,15 @@ export abstract class ClientOutput {
   flush(): void {
     if (this.closed) return;
     if (this.slowConsumer) return this.cutSlowConsumer(CloseReason.SlowConsumerPendingBytes);
-    const data = this.out.take();
+    let data = this.out.take();
     if (data === null) return;
-    if (!this.transport.write(data) && this.writeBlockedSince === 0) this.writeBlockedSince = Date.now();
+    do {
+      if (!this.transport.write(data) && this.writeBlockedSince === 0) this.writeBlockedSince = Date.now();
+    } while ((data = this.out.take()) !== null);
     this.transportPending = this.transport.writableLength;
-    if (this.transportPending > this.maxPending) this.cutSlowConsumer(CloseReason.SlowConsumerPendingBytes);
+    // Everything went to the OS at once (the usual case): the output chunk can be reused.
+    if (this.transportPending === 0) this.out.reclaim();
+    else if (this.transportPending > this.maxPending) this.cutSlowConsumer(CloseReason.SlowConsumerPendingBytes);
   }
 
   /** Write deadline check from the server's housekeeping tick. */
@@ -169,7 +173,7 @@ export abstract class ClientOutput {
     this.account.usage.slowConsumer();
     const why = reason === CloseReason.SlowConsumerWriteDeadline ? 'WriteDeadline Exceeded' : `MaxPending of ${this.server.opts.maxPending} Exceeded`;
     this.server.log('INF', `${this.describe()} - Slow Consumer Detected: ${why}`);
-    this.out.len = 0;
+    this.out.release();
     this.close(reason, false);
   }
 

@@ -137,6 +137,7 @@ export class Client extends ClientOutput implements ClientOpHandler, TransportSi
 
   onDrain(): void {
     this.transportPending = this.transport.writableLength;
+    if (this.transportPending === 0) this.out.reclaim();
     this.writeBlockedSince = 0;
     this.flow.releaseProducers();
   }

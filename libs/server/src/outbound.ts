@@ -1,16 +1,18 @@
 /**
- * A new connection's buffer: INFO, PONG and a few messages fit; streams grow it by doubling.
- * Small because idle connections are the many (32 KiB cost ~6 KB of RSS per idle connection).
+ * Output memory comes in chunks of this size from a pool shared by all connections. It is glibc's
+ * mmap threshold as the broker runs (GLIBC_TUNABLES: docs/footprint.md), so each chunk is its own
+ * mapping: only the pages written to are resident, and a chunk nobody holds any more (a slow
+ * consumer's backlog once it is cut) goes back to the OS when V8 collects it instead of staying
+ * behind in malloc's heap.
  */
-const INITIAL_SIZE = 1024;
-/** After a hand-over the next buffer keeps the previous size up to this, so bursts do not regrow it each time. */
-const KEEP_SIZE = 256 * 1024;
-/** Pending bytes up to this size are copied out on flush; above it the buffer is handed over. */
-const COPY_LIMIT = 8 * 1024;
+const CHUNK_SIZE = 128 * 1024;
+/** Free chunks kept for reuse: enough for the connections a read chunk makes write in one turn. */
+const POOL_MAX = 32;
 /** Strings shorter than this are written byte by byte: cheaper than a call into C++. */
 const SHORT_STRING = 48;
 
 const EMPTY = Buffer.alloc(0);
+const pool: Buffer[] = [];
 const MSG = 0x4d; // 'M'
 const HMSG_H = 0x48; // 'H'
 const SPACE = 0x20;
@@ -18,13 +20,24 @@ const CR = 0x0d;
 const LF = 0x0a;
 
 /**
- * A client's outbound byte buffer. Deliveries append control line + payload here with no
- * per-message allocation; the connection hands the bytes to its transport once per read chunk
- * or timer tick (`take`), so many messages leave in one socket write.
+ * A client's outbound bytes. Deliveries append control line + payload to a chunk with no
+ * per-message allocation; the connection hands the pending bytes to its transport once per read
+ * chunk or timer tick (`take`), so many messages leave in one socket write. What does not fit in
+ * the chunk goes on in a new one: a consumer's backlog is a chain of chunks (the transport keeps
+ * the ones it has not written). Once the transport has written everything (`reclaim`) the chunk
+ * goes back to the pool: an idle connection holds no output memory.
  */
 export class Outbound {
-  private buf: Buffer = Buffer.allocUnsafe(INITIAL_SIZE);
-  /** Bytes pending in `buf`. */
+  /** The chunk being filled; EMPTY while none is held. */
+  private buf: Buffer = EMPTY;
+  /** Start of the bytes in `buf` not taken yet (those before it were handed to the transport). */
+  private start = 0;
+  /** End of the bytes in `buf`. */
+  private end = 0;
+  /** Pending bytes of earlier chunks, oldest first, from `fullHead` on. */
+  private readonly full: Buffer[] = [];
+  private fullHead = 0;
+  /** Bytes pending: appended, not taken yet. */
   len = 0;
 
   /**
@@ -42,7 +55,7 @@ export class Outbound {
     const size = msg.length - payloadStart;
     this.reserve(subject.length + sid.length + reply.length + size + 40);
     const buf = this.buf;
-    let p = this.len;
+    let p = this.end;
     if (headers) buf[p++] = HMSG_H;
     buf[p++] = MSG;
     buf[p++] = 0x53; // 'S'
@@ -66,7 +79,8 @@ export class Outbound {
     p += msg.copy(buf, p, payloadStart);
     buf[p++] = CR;
     buf[p++] = LF;
-    this.len = p;
+    this.len += p - this.end;
+    this.end = p;
   }
 
   /**
@@ -85,7 +99,7 @@ export class Outbound {
     const size = msg.length - payloadStart;
     this.reserve(account.length + subject.length + reply.length + queues.length + size + 48);
     const buf = this.buf;
-    let p = this.len;
+    let p = this.end;
     buf[p++] = headers ? HMSG_H : account.length > 0 ? 0x52 /* R */ : 0x4c; /* L */
     buf[p++] = MSG;
     buf[p++] = 0x53; // 'S'
@@ -122,53 +136,73 @@ export class Outbound {
     p += msg.copy(buf, p, payloadStart);
     buf[p++] = CR;
     buf[p++] = LF;
-    this.len = p;
+    this.len += p - this.end;
+    this.end = p;
   }
 
   /** Protocol text that is already complete (`+OK\r\n`, `PONG\r\n`, INFO …). */
   appendBytes(bytes: Buffer): void {
     this.reserve(bytes.length);
-    this.len += bytes.copy(this.buf, this.len);
+    const n = bytes.copy(this.buf, this.end);
+    this.end += n;
+    this.len += n;
   }
 
   appendString(text: string): void {
     this.reserve(Buffer.byteLength(text));
-    this.len += this.buf.write(text, this.len, 'utf8');
+    const n = this.buf.write(text, this.end, 'utf8');
+    this.end += n;
+    this.len += n;
   }
 
   /**
-   * The pending bytes, now owned by the caller (the transport keeps them until written);
-   * the buffer starts empty again. null when nothing is pending.
+   * The next pending bytes, oldest first, or null when none are left (the caller takes until
+   * null). The transport may keep them until written: they are not touched again until `reclaim`.
    */
   take(): Buffer | null {
-    const n = this.len;
-    if (n === 0) return null;
-    this.len = 0;
-    if (n <= COPY_LIMIT) {
-      const out = Buffer.allocUnsafe(n);
-      this.buf.copy(out, 0, 0, n);
+    if (this.fullHead < this.full.length) {
+      const out = this.full[this.fullHead]!;
+      this.full[this.fullHead++] = EMPTY;
+      if (this.fullHead === this.full.length) this.full.length = this.fullHead = 0;
+      this.len -= out.length;
       return out;
     }
-    const out = this.buf.subarray(0, n);
-    // Same size for steady streams; capped so a burst of large messages gives its memory back.
-    this.buf = Buffer.allocUnsafe(Math.min(this.buf.length, KEEP_SIZE));
+    if (this.end === this.start) return null;
+    const out = this.buf.subarray(this.start, this.end);
+    this.len -= out.length;
+    this.start = this.end;
     return out;
   }
 
-  /** Drops the buffer (the connection is closed); appends after this start a new one. */
-  release(): void {
-    this.len = 0;
+  /**
+   * The transport holds none of the bytes taken so far (it has written them all): with nothing
+   * pending, the chunk goes back to the pool.
+   */
+  reclaim(): void {
+    if (this.len !== 0 || this.buf === EMPTY) return;
+    if (this.buf.length === CHUNK_SIZE && pool.length < POOL_MAX) pool.push(this.buf);
     this.buf = EMPTY;
+    this.start = this.end = 0;
   }
 
+  /**
+   * Drops what is pending (the connection is closed). The chunk is not reused: the transport
+   * may still be writing from it. Appends after this start a new one.
+   */
+  release(): void {
+    this.full.length = this.fullHead = 0;
+    this.buf = EMPTY;
+    this.start = this.end = this.len = 0;
+  }
+
+  /** Makes room for `n` contiguous bytes at `end`. */
   private reserve(n: number): void {
-    const need = this.len + n;
-    if (need <= this.buf.length) return;
-    let size = Math.max(this.buf.length * 2, INITIAL_SIZE);
-    while (size < need) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
+    if (this.end + n <= this.buf.length) return;
+    // This chunk's pending bytes wait for `take` in order; the rest of it stays unused.
+    if (this.end > this.start) this.full.push(this.buf.subarray(this.start, this.end));
+    // A message larger than a chunk gets a buffer of its own.
+    this.buf = n > CHUNK_SIZE ? Buffer.allocUnsafeSlow(n) : (pool.pop() ?? Buffer.allocUnsafeSlow(CHUNK_SIZE));
+    this.start = this.end = 0;
   }
 }
 
