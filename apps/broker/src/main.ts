@@ -1,4 +1,5 @@
 // The broker process: flags and config file → options, logging, listeners, signals.
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, parseConfigFile } from '@switchboard/config';
 import {
   createTlsContext,
@@ -115,6 +116,11 @@ async function main(argv: string[]): Promise<void> {
   }
 
   collectAfterSlowConsumers(broker.server);
+  // Maglev, V8's middle tier, compiles on worker threads whose malloc arenas keep ~8–10 MB once
+  // the first clients have made it compile the connection path; hot code still gets TurboFan.
+  // Turned off only now: a flag changed before start-up makes V8 refuse the code caches of Node's
+  // own modules and of the bundle (+5.6 MB idle RSS measured; docs/footprint.md).
+  setFlagsFromString('--no-maglev');
 
   let stopping = false;
   const stop = (signal: string): void => {
