@@ -16,6 +16,39 @@ function Card(props: { title: string; sub?: string; children: preact.ComponentCh
   );
 }
 
+/** The email a person signs in with (the browser's username for saved passwords). */
+function EmailField(props: { label?: string; value: string; onInput: (v: string) => void; error?: string }) {
+  return (
+    <Field
+      label={props.label ?? 'Email'}
+      name="email"
+      type="email"
+      autoComplete="username"
+      value={props.value}
+      onInput={props.onInput}
+      error={props.error}
+      required
+    />
+  );
+}
+
+/** A password: `current` to sign in with, `new` to choose one (the rule shown as the hint). */
+function PasswordField(props: { purpose: 'current' | 'new'; hint?: string; value: string; onInput: (v: string) => void; error?: string }) {
+  return (
+    <Field
+      label="Password"
+      name="password"
+      type="password"
+      autoComplete={`${props.purpose}-password`}
+      hint={props.purpose === 'new' ? (props.hint ?? 'At least 10 characters.') : undefined}
+      value={props.value}
+      onInput={props.onInput}
+      error={props.error}
+      required
+    />
+  );
+}
+
 export function SignIn(props: { onSignedIn: () => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -31,17 +64,8 @@ export function SignIn(props: { onSignedIn: () => void }) {
         noValidate
       >
         {f.error && <Alert>{f.error}</Alert>}
-        <Field label="Email" name="email" type="email" autoComplete="username" value={email} onInput={setEmail} error={f.fields.email} required />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onInput={setPassword}
-          error={f.fields.password}
-          required
-        />
+        <EmailField value={email} onInput={setEmail} error={f.fields.email} />
+        <PasswordField purpose="current" value={password} onInput={setPassword} error={f.fields.password} />
         <button type="submit" class="primary" disabled={f.busy}>
           {f.busy ? 'Signing in…' : 'Sign in'}
         </button>
@@ -79,17 +103,13 @@ export function SignUp(props: { onSignedIn: () => void }) {
           error={f.fields.organization}
           required
         />
-        <Field label="Email" name="email" type="email" autoComplete="username" value={email} onInput={setEmail} error={f.fields.email} required />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
+        <EmailField value={email} onInput={setEmail} error={f.fields.email} />
+        <PasswordField
+          purpose="new"
           hint="At least 10 characters. A few words together work well."
           value={password}
           onInput={setPassword}
           error={f.fields.password}
-          required
         />
         <button type="submit" class="primary" disabled={f.busy}>
           {f.busy ? 'Creating…' : 'Create organization'}
@@ -141,18 +161,8 @@ export function AcceptInvite(props: { token: string; onSignedIn: () => void }) {
         noValidate
       >
         {f.error && <Alert>{f.error}</Alert>}
-        <Field label="Email" name="email" type="email" autoComplete="username" value={email} onInput={setEmail} error={f.fields.email} required />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          hint="At least 10 characters."
-          value={password}
-          onInput={setPassword}
-          error={f.fields.password}
-          required
-        />
+        <EmailField value={email} onInput={setEmail} error={f.fields.email} />
+        <PasswordField purpose="new" value={password} onInput={setPassword} error={f.fields.password} />
         <button type="submit" class="primary" disabled={f.busy}>
           Join
         </button>
@@ -185,18 +195,8 @@ export function OperatorSetup() {
         >
           {f.error && <Alert>{f.error}</Alert>}
           <Field label="Admin token" name="token" type="password" autoComplete="off" value={token} onInput={setToken} required />
-          <Field label="Operator email" name="email" type="email" autoComplete="username" value={email} onInput={setEmail} error={f.fields.email} required />
-          <Field
-            label="Password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            hint="At least 10 characters."
-            value={password}
-            onInput={setPassword}
-            error={f.fields.password}
-            required
-          />
+          <EmailField label="Operator email" value={email} onInput={setEmail} error={f.fields.email} />
+          <PasswordField purpose="new" value={password} onInput={setPassword} error={f.fields.password} />
           <button type="submit" class="primary" disabled={f.busy}>
             Create operator
           </button>
