@@ -84,13 +84,16 @@ export class TokenCache {
   }
 }
 
+/** Decimal size of token `k` (see sizeAt). */
+export function tokenSize(buf: Buffer, k: number): number {
+  return sizeAt(buf, tokens[k * 2]!, tokens[k * 2 + 1]!);
+}
+
 /**
- * Decimal size of token `k`: -1 unless 1 to 9 ASCII digits (nats-server's parseSize, which
+ * Decimal size of buf[s, e): -1 unless 1 to 9 ASCII digits (nats-server's parseSize, which
  * also rejects signs and anything that could overflow).
  */
-export function tokenSize(buf: Buffer, k: number): number {
-  const s = tokens[k * 2]!;
-  const e = tokens[k * 2 + 1]!;
+export function sizeAt(buf: Buffer, s: number, e: number): number {
   if (e === s || e - s > 9) return -1;
   let n = 0;
   for (let i = s; i < e; i++) {

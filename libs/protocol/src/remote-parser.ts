@@ -1,4 +1,4 @@
-import { latin1, splitArgs, token, TokenCache, tokens, tokenSize } from './args.js';
+import { latin1, sizeAt, splitArgs, token, TokenCache, tokens, tokenSize } from './args.js';
 import {
   ERR_MAX_PAYLOAD,
   LEAF_HMSG_ERROR,
@@ -107,17 +107,6 @@ function lastTokens(buf: Buffer, s: number, e: number): void {
 
 function isSep(b: number): boolean {
   return b === 32 || b === 9 || b === 13 || b === 10;
-}
-
-function sizeAt(buf: Buffer, s: number, e: number): number {
-  if (e === s || e - s > 9) return -1;
-  let n = 0;
-  for (let i = s; i < e; i++) {
-    const d = buf[i]! - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
 }
 
 const MULTI_SEP = /[\t\r\n]| {2}/;
