@@ -24,6 +24,11 @@ interface Step {
    * compared; the INFO after the wait is.
    */
   racyState?: boolean;
+  /**
+   * A stream emptied by retention: nats-server 2.9.10 goes on showing a first_ts, the broker's
+   * store the zero time (a store difference, not one of mirrors): not compared.
+   */
+  emptiedFirstTs?: boolean;
   /** Instead of recording a reply: poll STREAM.INFO of `until.stream` until `until.ok(info)` holds. */
   until?: { stream: string; ok: (info: Info) => boolean };
 }
@@ -165,6 +170,29 @@ const cases: Record<string, Step[]> = {
     DELETE('O1'),
     DELETE('O2'),
   ],
+  'interest and workqueue origins: kept until copied, then gone': [
+    CREATE('IO', { subjects: ['io'], retention: 'interest' }),
+    CREATE('M', { mirror: { name: 'IO' } }),
+    { subject: '', until: { stream: 'M', ok: (i) => i.mirror?.active !== -1 } },
+    PUB('io', '1'),
+    PUB('io', '2'),
+    AT('M', 2),
+    { subject: '', until: { stream: 'IO', ok: (i) => i.state.messages === 0 } },
+    { ...INFO('IO'), emptiedFirstTs: true },
+    INFO('M'),
+    CREATE('WQ', { subjects: ['wq'], retention: 'workqueue' }),
+    PUB('wq', 'a'),
+    PUB('wq', 'b'),
+    CREATE_COPYING('S', { sources: [{ name: 'WQ' }] }),
+    AT('S', 2),
+    { subject: '', until: { stream: 'WQ', ok: (i) => i.state.messages === 0 } },
+    { ...INFO('WQ'), emptiedFirstTs: true },
+    GET('S', 2),
+    DELETE('S'),
+    DELETE('WQ'),
+    DELETE('M'),
+    DELETE('IO'),
+  ],
   'sources and mirrors: config errors': [
     CREATE('O', { subjects: ['o.*'], max_msg_size: 100 }),
     CREATE('E', { mirror: { name: 'O' }, subjects: ['e'] }),
@@ -252,6 +280,7 @@ async function run(nc: NatsConnection, steps: Step[]): Promise<unknown[]> {
       }
       if (s.racyActive) for (const l of (parsed as Info).sources ?? []) (l as Partial<Link>).active = undefined;
       if (s.racyState) (parsed as Partial<Info>).state = undefined;
+      if (s.emptiedFirstTs) (parsed as { state: { first_ts?: string } }).state.first_ts = undefined;
       out.push({ step: `${s.subject} ${s.body === undefined ? '' : JSON.stringify(s.body)}`, reply: mask(parsed) });
     } catch (e) {
       out.push({ step: `${s.subject} ${JSON.stringify(s.body ?? '')}`, error: (e as Error).message });

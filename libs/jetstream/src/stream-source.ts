@@ -1,3 +1,4 @@
+import { isSubsetMatch } from '@switchboard/subjects';
 import { type ApiError, JSErr, apiError } from './errors.js';
 import { HDR_STREAM_SOURCE, getHeader } from './headers.js';
 import { parseRfc3339 } from './json-time.js';
@@ -91,6 +92,17 @@ export class SourceLink {
     }
   }
 
+  /** Does the link want messages on `subject` (its filter)? */
+  wants(subject: string): boolean {
+    const f = this.src.filter_subject ?? '';
+    return f === '' || isSubsetMatch(subject, f);
+  }
+
+  /** Is `seq` (on `subject`) still to be taken by this link? Retention keeps it until then. */
+  holds(seq: number, subject: string): boolean {
+    return this.positioned && seq > this.sseq && this.wants(subject);
+  }
+
   /** The origin went away (deleted, stopped): copying waits for one of its name. */
   unbind(err: ApiError | null): void {
     if (this.origin !== null) this.origin.followers.delete(this);
@@ -136,6 +148,7 @@ export class SourceLink {
       }
       this.err = null;
       this.sseq = m.seq;
+      o.copied(m.seq, m.subject);
     }
     this.last = t.now();
     this.wake();

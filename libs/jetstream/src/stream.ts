@@ -402,9 +402,28 @@ export class Stream {
     return { subjects: c.subjects ?? [], retention: c.retention, replicas: c.num_replicas, maxConsumers: c.max_consumers };
   }
 
-  /** Retention removal asked by the consumers (no one needs `seq` any more). */
+  /**
+   * Retention removal asked by the consumers (no one needs `seq` any more). A mirror/source that
+   * has not taken it yet keeps it (nats-server counts their internal consumers as interest); it
+   * goes when they have (`copied`).
+   */
   removeMsg(seq: number): void {
+    if (this.followers.size > 0 && this.heldByFollower(seq, this.store.subjectOf(seq))) return;
     this.store.remove(seq);
+  }
+
+  /** A mirror/source took `seq`: under interest or workqueue retention it goes once nobody needs it. */
+  copied(seq: number, subject: string): void {
+    if (this.cfg.retention === 'limits') return;
+    if (this.consumers !== null && this.consumers.needed(seq, subject)) return;
+    if (this.heldByFollower(seq, subject)) return;
+    this.store.remove(seq);
+  }
+
+  private heldByFollower(seq: number, subject: string | null): boolean {
+    if (subject === null) return false;
+    for (const f of this.followers) if (f.holds(seq, subject)) return true;
+    return false;
   }
 
   /** MSG.DELETE: removes (or erases) one message and tells the consumers. */
@@ -416,6 +435,7 @@ export class Stream {
   }
 
   private anyInterest(subject: string): boolean {
+    if (this.followers.size > 0) for (const f of this.followers) if (f.wants(subject)) return true;
     const cs = this.consumers;
     if (cs === null || cs.size === 0) return false;
     return cs.wants ? cs.wants(subject) : true;

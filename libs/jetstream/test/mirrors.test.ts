@@ -135,6 +135,30 @@ describe('mirrors', () => {
   });
 });
 
+describe('interest and workqueue origins', () => {
+  it('keep a message until the mirror/source took it, then drop it when no consumer needs it', async () => {
+    const { a, js } = setup();
+    await a.json('$JS.API.STREAM.CREATE.IO', { name: 'IO', subjects: ['io.*'], retention: 'interest' });
+    await a.json('$JS.API.STREAM.CREATE.M', { name: 'M', mirror: { name: 'IO', filter_subject: 'io.m' } });
+    await a.json('$JS.API.STREAM.CREATE.WQ', { name: 'WQ', subjects: ['wq'], retention: 'workqueue' });
+    await a.json('$JS.API.STREAM.CREATE.S', { name: 'S', sources: [{ name: 'WQ' }] });
+    await until(async () => (await info(a, 'M')).mirror.active !== -1 && (await info(a, 'S')).sources[0].active !== -1, 'links running');
+    // Interest: nothing wants io.x (skipped, as nats-server), the mirror wants io.m.
+    expect(JSON.parse((await a.request('io.x', 'nobody')).data).seq).toBe(1);
+    expect(JSON.parse((await a.request('io.m', 'mirrored')).data).seq).toBe(2);
+    await a.request('wq', 'moved');
+    await until(async () => (await info(a, 'M')).state.messages === 1 && (await info(a, 'S')).state.messages === 1, 'copies');
+    await until(async () => (await info(a, 'IO')).state.messages === 0 && (await info(a, 'WQ')).state.messages === 0, 'origins emptied');
+    // A link that has not taken a message yet holds it against a consumer's ack.
+    const io = js.account('A').streams.get('IO')!;
+    await a.request('io.m', 'held');
+    io.removeMsg(3); // as a consumer's ack would, before the link's turn
+    expect(io.store.load(3)).not.toBeNull();
+    await until(async () => (await info(a, 'M')).state.last_seq === 3, 'the held one copied');
+    expect(io.store.load(3)).toBeNull();
+  });
+});
+
 describe('account limits', () => {
   it('count the copies; a copy over them stops the link (error shown) until there is room', async () => {
     const { js, a } = setup();
