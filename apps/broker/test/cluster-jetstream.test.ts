@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type NatsConnection } from 'nats';
+import { AckPolicy, connect, type NatsConnection } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@switchboard/config';
 import { optionsFromConfig, parseRouteUrl } from '@switchboard/server';
-import { waitFor } from '@switchboard/testing';
+import { startNatsServer, waitFor } from '@switchboard/testing';
 import { startBroker, type Broker } from '../src/broker.js';
-import { bytes } from './helpers.js';
+import { bytes, text } from './helpers.js';
 
 // How a cluster finds JetStream streams today (docs/cluster-jetstream.md): streams live on the
 // node that runs JetStream; a client on another node reaches them through the route, because the
@@ -58,5 +58,60 @@ describe('JetStream on one node of a cluster', () => {
     expect(ack).toMatchObject({ stream: 'ORDERS', seq: 1 });
     expect((await jsm.streams.info('ORDERS')).state.messages).toBe(1);
     expect(await jsm.streams.names().next()).toEqual(['ORDERS']);
+    // A pull consumer made from B hands the message to B's client under the stream subject; its
+    // ack goes back to A.
+    await jsm.consumers.add('ORDERS', { durable_name: 'C', ack_policy: AckPolicy.Explicit });
+    const pulled = [];
+    for await (const m of await js.fetch('ORDERS', 'C', { batch: 1, expires: 5_000 })) {
+      pulled.push(`${m.subject} ${text(m.data)}`);
+      await m.ackAck();
+    }
+    expect(pulled).toEqual(['orders.new first']);
+    expect((await jsm.consumers.info('ORDERS', 'C')).ack_floor.stream_seq).toBe(1);
+    // A push consumer delivering to a subscription on B: there, under the stream subject, once;
+    // B's subscriber of the stream subjects sees only the published message.
+    const pushed: string[] = [];
+    const direct: string[] = [];
+    onB.subscribe('push.b', { callback: (_e, m) => pushed.push(`${m.subject} ${text(m.data)} ${m.reply?.startsWith('$JS.ACK.ORDERS.P.')}`) });
+    onB.subscribe('orders.>', { callback: (_e, m) => direct.push(`${m.subject} ${text(m.data)}`) });
+    await onB.flush();
+    await waitFor(() => a.server.globalAccount.sublist.match('push.b').psubs.length > 0, 5_000, 'push.b interest on A');
+    await jsm.consumers.add('ORDERS', { durable_name: 'P', deliver_subject: 'push.b', ack_policy: AckPolicy.Explicit });
+    await waitFor(() => pushed.length === 1, 5_000, 'the push delivery on B');
+    await js.publish('orders.more', bytes('second'));
+    await waitFor(() => pushed.length === 2 && direct.length === 1, 5_000, 'the second message, pushed and direct');
+    // Nothing else reached orders.> on B: a marker published after the deliveries comes next (the
+    // stream stores it too, so it is pushed as well).
+    onB.publish('orders.marker', bytes('marker'));
+    await waitFor(() => direct.length === 2 && pushed.length === 3, 5_000, 'the marker');
+    expect(pushed).toEqual(['orders.new first true', 'orders.more second true', 'orders.marker marker true']);
+    expect(direct).toEqual(['orders.more second', 'orders.marker marker']);
+  }, 40_000);
+
+  it('nats-server on the other node reads the deliveries as nats-server would have sent them (subject after @ in the ack reply)', async () => {
+    const a = await node('A2', true, []);
+    const ns = await startNatsServer({
+      config: `server_name: NS\ncluster { name: js, listen: "127.0.0.1:-1", routes: ["nats-route://127.0.0.1:${a.clusterPort}"] }\n`,
+    });
+    stops.push(() => ns.stop());
+    await waitFor(() => a.server.cluster!.routes.size === 1, 15_000, 'route from nats-server');
+    const onNs = await connect({ port: ns.port, reconnect: false });
+    conns.push(onNs);
+    const jsm = await onNs.jetstreamManager();
+    await jsm.streams.add({ name: 'EVENTS', subjects: ['events.>'] });
+    await waitFor(() => a.server.jetstream!.js.accounts.get('$G')!.streams.has('EVENTS'), 5_000, 'the stream on A');
+    const js = onNs.jetstream();
+    // The stream's interest crosses to nats-server a moment after the create answered.
+    let ack = null;
+    for (let i = 0; i < 100 && ack === null; i++) ack = await js.publish('events.one', bytes('e1'), { timeout: 200 }).catch(() => null);
+    expect(ack).toMatchObject({ stream: 'EVENTS', seq: 1 });
+    await jsm.consumers.add('EVENTS', { durable_name: 'C', ack_policy: AckPolicy.Explicit });
+    const pulled = [];
+    for await (const m of await js.fetch('EVENTS', 'C', { batch: 1, expires: 5_000 })) {
+      pulled.push(`${m.subject} ${text(m.data)}`);
+      await m.ackAck();
+    }
+    expect(pulled).toEqual(['events.one e1']);
+    expect((await jsm.consumers.info('EVENTS', 'C')).ack_floor.stream_seq).toBe(1);
   }, 40_000);
 });

@@ -23,6 +23,8 @@ const targetQueues: string[] = [];
  * Shadow subscriptions (stream imports) deliver to their origin under the importer's subject,
  * except for messages that came through a service import (`fromService`), as nats-server.
  *
+ * `matched`: the subject `result` was matched on, when it is not the one shown (`subject`).
+ *
  * Route and leaf connections' subscriptions (nats-server 2.9's rules): a message goes to each
  * such connection once; what came from a route never goes to another route (one hop), nor to a
  * leaf unless it is a hub-side leaf or a service reply; a queue group picks a remote member with
@@ -39,6 +41,7 @@ export function routeMessage(
   hdrLen: number,
   msg: Buffer,
   fromService = false,
+  matched = subject,
 ): boolean {
   let delivered = false;
   const echo = producer.echo;
@@ -78,10 +81,19 @@ export function routeMessage(
     }
   }
   if (targets.length > base) {
+    // Matched on one subject and shown under another (a JetStream delivery): routes and leaf
+    // connections get the one it matched, the shown one after '@' in the reply (nats-server's
+    // pa.deliver; the receiving server splits it off for its clients, remote-conn.ts).
+    let rsubject = subject;
+    let rreply = reply;
+    if (matched !== subject) {
+      rsubject = matched;
+      if (reply !== '') rreply = `${reply}@${subject}`;
+    }
     for (let i = base; i < targets.length; i++) {
       const c = targets[i]!;
       c.rtIndex = -1;
-      if (c.deliverRemote(account, subject, reply, targetQueues[i]!, hdrLen, msg)) delivered = true;
+      if (c.deliverRemote(account, rsubject, rreply, targetQueues[i]!, hdrLen, msg)) delivered = true;
       if (c.transportPending > c.stallThreshold) producer.flow.stallOn(c as Client);
     }
     targets.length = base;

@@ -87,7 +87,7 @@ export class InternalClient extends Client {
     }
     const hdrLen = hl > 0 ? hl : -1;
     if (to === subject) routeInAccount(this, this.account, subject, reply, hdrLen, msg);
-    else routeMessage(this, this.account, this.account.sublist.match(to), subject, reply, hdrLen, msg);
+    else routeMessage(this, this.account, this.account.sublist.match(to), subject, reply, hdrLen, msg, false, to);
     // No flush here: a consumer's run delivers hundreds of messages, and the receivers' writes
     // are queued for the turn's end (server.queueFlush), one socket write each, not one a message.
   }

@@ -4,6 +4,7 @@ import { isValidSubject } from '@switchboard/subjects';
 import { Client } from './client.js';
 import { LEAF, ROUTER } from './conn-kind.js';
 import { routeInAccount } from './cross-account.js';
+import { routeMessage } from './deliver.js';
 import { CloseReason } from './errors.js';
 import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
@@ -22,6 +23,8 @@ export interface RemoteSub {
 
 /** Weights above this are held as this many copies (bounds memory for a huge remote group). */
 const MAX_WEIGHT_COPIES = 1024;
+/** Replies of JetStream deliveries (nats-server's jsAckPre): may carry the shown subject after '@'. */
+const JS_ACK = '$JS.ACK.';
 
 /**
  * A connection to another server: a route (ROUTER) or a leaf node (LEAF). Its subscriptions live
@@ -146,7 +149,11 @@ export abstract class RemoteConnection extends Client {
     this.server.inBytes += msg.length;
     this.queueFilter = queues;
     try {
-      routeInAccount(this, account, subject, reply, hdrLen, msg);
+      // A JetStream delivery: routed on `subject`, shown to clients under what follows '@' in its ack reply.
+      const at = reply.length > JS_ACK.length && reply.startsWith(JS_ACK) ? reply.lastIndexOf('@') : -1;
+      if (at > 0 && at < reply.length - 1) {
+        routeMessage(this, account, account.sublist.match(subject), reply.slice(at + 1), reply.slice(0, at), hdrLen, msg, false, subject);
+      } else routeInAccount(this, account, subject, reply, hdrLen, msg);
     } finally {
       this.queueFilter = '';
     }

@@ -37,6 +37,30 @@ function setup(opts: Parameters<typeof makeOptions>[0] = {}) {
 }
 
 describe('remote interest plumbing', () => {
+  it('a JetStream delivery crosses under its delivery subject, the shown one after @ in the ack reply (nats-server), and is split for clients', async () => {
+    const { server, client, remote } = setup();
+    // The route's output is written at the end of the event-loop turn.
+    const turn = (): Promise<void> => new Promise((ok) => setImmediate(ok));
+    const { t: rt } = remote();
+    rt.send('RS+ $G _INBOX.pull\r\n');
+    const ic = server.internalClient(server.globalAccount);
+    ic.publishMsg('_INBOX.pull', 'orders.new', '$JS.ACK.S.C.1.1.1.0.0', null, Buffer.from('hi'));
+    await turn();
+    expect(rt.fresh()).toBe('RMSG $G _INBOX.pull $JS.ACK.S.C.1.1.1.0.0@orders.new 2\r\nhi\r\n');
+    // Without a reply (ack none) only the subject changes.
+    ic.publishMsg('_INBOX.pull', 'orders.new', '', null, Buffer.from('hi'));
+    await turn();
+    expect(rt.fresh()).toBe('RMSG $G _INBOX.pull 2\r\nhi\r\n');
+    const c = client();
+    c.t.send('SUB push.b 1\r\nSUB orders.> 2\r\n');
+    rt.send('RMSG $G push.b $JS.ACK.S.P.1.2.2.0.0@orders.more 2\r\nyo\r\n');
+    expect(c.t.fresh()).toBe('MSG orders.more 1 $JS.ACK.S.P.1.2.2.0.0 2\r\nyo\r\n');
+    // An '@' in any other reply is just part of it.
+    rt.send('RMSG $G push.b _INBOX.x@y 2\r\nyo\r\n');
+    expect(c.t.fresh()).toBe('MSG push.b 1 _INBOX.x@y 2\r\nyo\r\n');
+    server.shutdown();
+  });
+
   it('a route feeding a backed-up client is never paused (only clients are); the client is cut as slow', () => {
     const { server, client, remote } = setup({ maxPending: 10_000, maxPayload: 1_000 });
     const { t: rt, r } = remote();
