@@ -43,19 +43,10 @@ export interface AccountRows {
   users: Array<{ publicKey: string; revokedAt: Date | null }>;
 }
 
-interface RowsQueryResult {
-  id: string;
-  publicKey: string;
-  name: string;
-  jwt: string;
-  jwtIssuedAt: Date;
-  limits: unknown;
-  overQuotaSince: Date | null;
+/** AccountRows as the one query returns them: tenant and plan flattened, JSON dates as strings. */
+interface RowsQueryResult extends Omit<AccountRows, 'tenant' | 'users'> {
   tenantStatus: string | null;
   plan: Record<string, number | string | boolean | null> | null;
-  signingKeys: Array<{ publicKey: string }>;
-  exports: AccountRows['exports'];
-  imports: AccountRows['imports'];
   users: Array<{ publicKey: string; revokedAt: string }>;
 }
 
