@@ -2,18 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PARSE_ERROR_PREFIXES, RemoteParser } from '../src/index.js';
 import { RemoteRecorder } from './recorder.js';
+import { word, sep, eol, bytes, anyCase, stream, mutated, chunked, randomInput, type Op } from './wire.js';
 
-// A wire stream and the handler calls it must produce.
-type Op = { wire: string; calls: unknown[][] };
-
-const word = fc.stringMatching(/^[A-Za-z0-9._>*$-]{1,12}$/);
-const sep = fc.stringMatching(/^[ \t]{1,3}$/);
-const eol = fc.constantFrom('\r\n', '\n');
-const bytes = (max: number) => fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)), maxLength: max });
-const anyCase = (verb: string) =>
-  fc
-    .array(fc.boolean(), { minLength: verb.length, maxLength: verb.length })
-    .map((up) => [...verb].map((c, k) => (up[k] ? c.toUpperCase() : c.toLowerCase())).join(''));
 const weight = fc.nat({ max: 999_999_999 });
 /** Nothing, a reply, `+ reply queues…` or `| queues…` (up to 12 queues: more than the tokens splitArgs records). */
 const replyForm = fc.oneof(
@@ -85,46 +75,7 @@ const leafOp: fc.Arbitrary<Op> = fc.oneof(
   ...common,
 );
 
-const stream = (op: fc.Arbitrary<Op>) =>
-  fc.array(op, { maxLength: 8 }).map((ops) => ({
-    wire: Buffer.from(ops.map((o) => o.wire).join(''), 'latin1'),
-    calls: ops.flatMap((o) => o.calls),
-  }));
-
-/** Byte-level damage to a valid stream: overwrite, insert, delete. */
-const mutated = (op: fc.Arbitrary<Op>) =>
-  fc
-    .tuple(
-      stream(op),
-      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'insert', 'delete')), { minLength: 1, maxLength: 4 }),
-    )
-    .map(([s, edits]) => {
-      const b = [...s.wire];
-      for (const [at, v, kind] of edits) {
-        const k = b.length === 0 ? 0 : at % b.length;
-        if (kind === 'set' && b.length > 0) b[k] = v;
-        else if (kind === 'insert') b.splice(k, 0, v);
-        else b.splice(k, 1);
-      }
-      return Buffer.from(b);
-    });
-
-const randomBytes = fc.oneof(
-  fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
-  fc.array(fc.constantFrom(...'RLSMHG+-|PINOCTK \t\r\n0123456789ab'.split('')), { maxLength: 200 }).map((cs) => Buffer.from(cs.join(''), 'latin1')),
-);
-
-function chunked(wire: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((c) => (wire.length === 0 ? 0 : c % (wire.length + 1))))].sort((x, y) => x - y);
-  const out: Buffer[] = [];
-  let prev = 0;
-  for (const p of points) {
-    out.push(wire.subarray(prev, p));
-    prev = p;
-  }
-  out.push(wire.subarray(prev));
-  return out;
-}
+const randomBytes = randomInput('RLSMHG+-|PINOCTK \t\r\n0123456789ab');
 
 function run(chunks: Buffer[], leaf: boolean, maxPayload?: number): unknown[][] {
   const rec = new RemoteRecorder();
