@@ -123,6 +123,8 @@ try {
   for (const [name, b] of Object.entries(brokers)) await call('POST', '/v1/brokers', admin, { name: `bench-${name}`, url: `nats://127.0.0.1:${b.port}` });
   const worker = await startWorker({ redisUrl, queuePrefix: prefix, db: db.prisma, systemCreds: await loadSystemCreds(db.prisma, keyring) });
   cleanup.push(async () => {
+    // Stop taking jobs first: a job still finishing in an obliterated queue logs "Missing key for job".
+    await worker.worker.worker.close();
     await worker.queue.queue.obliterate({ force: true });
     await worker.queue.dead.obliterate({ force: true });
     await worker.close();
