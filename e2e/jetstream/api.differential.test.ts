@@ -2,7 +2,7 @@
 // replies must be equal after masking what differs by nature (times, server names, store paths).
 import { describe, it } from 'vitest';
 import { headers as natsHeaders, type NatsConnection } from 'nats';
-import { expectSameTranscript, useServerPair } from './differential-pair.js';
+import { encodeBody, expectSameTranscript, replyBody, stepName, useServerPair } from './differential-pair.js';
 
 /** One step: a request (JSON body or raw text), optional headers; the reply is recorded. */
 interface Step {
@@ -157,29 +157,18 @@ function mask(v: unknown, key = ''): unknown {
   return v;
 }
 
-function text(b: Uint8Array): string {
-  return new TextDecoder().decode(b);
-}
-
 async function run(nc: NatsConnection, steps: Step[]): Promise<unknown[]> {
   const out: unknown[] = [];
   for (const s of steps) {
     const h = s.headers ? natsHeaders() : undefined;
     for (const [k, v] of Object.entries(s.headers ?? {})) h!.set(k, v);
-    const data = s.body === undefined ? new Uint8Array(0) : new TextEncoder().encode(typeof s.body === 'string' ? s.body : JSON.stringify(s.body));
     try {
-      const m = await nc.request(s.subject, data, { timeout: 2000, headers: h });
-      const body = text(m.data);
-      let parsed: unknown = body;
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        /* not JSON: a direct get message */
-      }
+      const m = await nc.request(s.subject, encodeBody(s.body), { timeout: 2000, headers: h });
+      const parsed = replyBody(m.data);
       const hdrs: Record<string, string> = {};
       if (m.headers) for (const [k, v] of m.headers) hdrs[k] = k === 'Nats-Time-Stamp' ? '<time>' : v.join(',');
       out.push({
-        step: `${s.subject} ${s.body === undefined ? '' : JSON.stringify(s.body)}`,
+        step: stepName(s.subject, s.body),
         status: m.headers ? `${m.headers.code} ${m.headers.description}` : undefined,
         hdrs,
         reply: mask(parsed),

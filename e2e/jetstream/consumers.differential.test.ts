@@ -5,7 +5,7 @@
 // (ours says what JSON.parse says).
 import { describe, it } from 'vitest';
 import type { NatsConnection } from 'nats';
-import { expectSameTranscript, useServerPair } from './differential-pair.js';
+import { encodeBody, expectSameTranscript, replyBody, stepName, useServerPair } from './differential-pair.js';
 
 interface Step {
   subject: string;
@@ -130,18 +130,11 @@ async function run(nc: NatsConnection, steps: Step[]): Promise<unknown[]> {
   for (const s of steps) {
     const subject = s.ackLast !== undefined ? lastAck : s.subject;
     const body = s.ackLast ?? s.body;
-    const data = body === undefined ? new Uint8Array(0) : new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));
-    const step = s.ackLast !== undefined ? `ack ${s.ackLast}` : `${s.subject} ${body === undefined ? '' : JSON.stringify(body)}`;
+    const step = s.ackLast !== undefined ? `ack ${s.ackLast}` : stepName(s.subject, body);
     try {
       // Pull deliveries carry the stream message's subject: no request mux for them.
-      const m = await nc.request(subject, data, { timeout: 2500, noMux: true });
-      const text = new TextDecoder().decode(m.data);
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        /* a message or an empty ack reply */
-      }
+      const m = await nc.request(subject, encodeBody(body), { timeout: 2500, noMux: true });
+      const parsed = replyBody(m.data);
       const reply = m.reply ?? '';
       if (reply.startsWith('$JS.ACK.')) lastAck = reply;
       const hdrs: Record<string, string> = {};

@@ -32,3 +32,23 @@ export function expectSameTranscript(name: string, expected: unknown[], actual: 
   }
   expect(lines(actual)).toBe(lines(expected));
 }
+
+/** A step's request body: nothing, a string as it is, anything else as JSON. */
+export function encodeBody(body: unknown): Uint8Array {
+  return new TextEncoder().encode(body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+/** A reply's data as JSON, or as text where it is not JSON (a stored message, an empty ack reply). */
+export function replyBody(data: Uint8Array): unknown {
+  const text = new TextDecoder().decode(data);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** How a transcript names a request step. */
+export function stepName(subject: string, body: unknown): string {
+  return `${subject} ${body === undefined ? '' : JSON.stringify(body)}`;
+}

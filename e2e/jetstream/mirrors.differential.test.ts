@@ -10,7 +10,7 @@
 import { describe, it } from 'vitest';
 import { headers as natsHeaders, type NatsConnection } from 'nats';
 import { waitFor } from '@switchboard/testing';
-import { expectSameTranscript, useServerPair } from './differential-pair.js';
+import { encodeBody, expectSameTranscript, replyBody, stepName, useServerPair } from './differential-pair.js';
 
 interface Step {
   subject: string;
@@ -242,7 +242,6 @@ function mask(v: unknown, key = ''): unknown {
 }
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
-const encode = (body: unknown): Uint8Array => new TextEncoder().encode(body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body));
 
 async function run(nc: NatsConnection, steps: Step[]): Promise<unknown[]> {
   const out: unknown[] = [];
@@ -254,7 +253,7 @@ async function run(nc: NatsConnection, steps: Step[]): Promise<unknown[]> {
         // nats-server retries a failed mirror/source consumer every 2 s: allow a few rounds.
         await waitFor(
           async () => {
-            const m = await nc.request(`$JS.API.STREAM.INFO.${stream}`, encode(undefined), { timeout: 2000 });
+            const m = await nc.request(`$JS.API.STREAM.INFO.${stream}`, encodeBody(undefined), { timeout: 2000 });
             last = JSON.parse(text(m.data));
             return ok(last as Info);
           },
@@ -270,18 +269,12 @@ async function run(nc: NatsConnection, steps: Step[]): Promise<unknown[]> {
     const h = s.headers ? natsHeaders() : undefined;
     for (const [k, v] of Object.entries(s.headers ?? {})) h!.set(k, v);
     try {
-      const m = await nc.request(s.subject, encode(s.body), { timeout: 2000, headers: h });
-      const body = text(m.data);
-      let parsed: unknown = body;
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        /* not JSON */
-      }
+      const m = await nc.request(s.subject, encodeBody(s.body), { timeout: 2000, headers: h });
+      const parsed = replyBody(m.data);
       if (s.racyActive) for (const l of (parsed as Info).sources ?? []) (l as Partial<Link>).active = undefined;
       if (s.racyState) (parsed as Partial<Info>).state = undefined;
       if (s.emptiedFirstTs) (parsed as { state: { first_ts?: string } }).state.first_ts = undefined;
-      out.push({ step: `${s.subject} ${s.body === undefined ? '' : JSON.stringify(s.body)}`, reply: mask(parsed) });
+      out.push({ step: stepName(s.subject, s.body), reply: mask(parsed) });
     } catch (e) {
       out.push({ step: `${s.subject} ${JSON.stringify(s.body ?? '')}`, error: (e as Error).message });
     }
