@@ -48,7 +48,7 @@ export interface Database {
   migrate(paths?: MigrationPaths): Promise<string[]>;
   /**
    * Runs one statement on the same connections as `prisma`, without Prisma's client: for the few
-   * measured hot paths only (POST /users and the token read of every request: 0.11 ms of CPU per
+   * measured hot paths only (POST /users, signup and the token read of every request: 0.11 ms of CPU per
    * query instead of Prisma's 0.35, and PostgreSQL plans the statement once per connection).
    * Rows as the driver parses them: timestamptz as Date, json as values, int8 as string.
    */
