@@ -41,9 +41,12 @@ async function get(kind: ServerKind, q: string): Promise<{ text: string; json: R
   return { text, json: JSON.parse(text) as Record<string, any> };
 }
 
-/** Key paths of a JSON value (arrays by their first element). */
+/**
+ * Key paths of a JSON value (arrays by the union of their elements: nats-server lists
+ * stream_detail from a Go map, in no fixed order, and only some streams have consumers).
+ */
 function shape(v: unknown, at = ''): string[] {
-  if (Array.isArray(v)) return v.length > 0 ? shape(v[0], `${at}[]`) : [`${at}[]`];
+  if (Array.isArray(v)) return v.length > 0 ? v.flatMap((x) => shape(x, `${at}[]`)) : [`${at}[]`];
   if (v === null || typeof v !== 'object') return [at];
   return Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => [`${at}.${k}`, ...shape(x, `${at}.${k}`)]);
 }
