@@ -2,6 +2,7 @@
 // collecting messages with a deadline (ports, processes and waiting: @switchboard/testing).
 import * as v2 from 'nats';
 import * as v3 from '@nats-io/transport-node';
+import type { Cred } from '@switchboard/testing';
 
 export interface Msg {
   subject: string;
@@ -58,3 +59,7 @@ export async function take(sub: Sub, n: number, ms = 5_000): Promise<Msg[]> {
   if (out.length < n) throw new Error(`got ${out.length} of ${n} messages`);
   return out;
 }
+
+/** A nats.js v2 connection as an operator-mode user (its JWT, the nonce signed with its seed), no reconnect. */
+export const asUser = (port: number, cred: Cred): Promise<v2.NatsConnection> =>
+  v2.connect({ port, authenticator: v2.jwtAuthenticator(cred.jwt, cred.key.getSeed()), reconnect: false });

@@ -3,9 +3,9 @@
 import { encodeAccount, encodeUser } from '@nats-io/jwt';
 import { createAccount, createOperator, createUser } from '@nats-io/nkeys';
 import { join } from 'node:path';
-import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
+import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { text } from './helpers.js';
+import { asUser, text } from './helpers.js';
 import {
   fullResolver,
   makeOperator,
@@ -21,7 +21,6 @@ import {
   UNLIMITED,
   user,
   waitFor,
-  type Cred,
   type OperatorFixture,
   type RunningServer,
   type ServerKind,
@@ -36,9 +35,6 @@ let liveLimits = '';
 const LIVE_LIMITS_EXPECTED = "-ERR 'maximum subscriptions exceeded'\r\nPONG\r\n|-ERR 'Maximum Payload Violation'\r\n";
 /** nats-server closes a user whose signing key was dropped without sending anything. */
 const E2_EXPECTED = '';
-
-const asUser = (port: number, cred: Cred): Promise<NatsConnection> =>
-  connect({ port, authenticator: jwtAuthenticator(cred.jwt, cred.key.getSeed()), reconnect: false });
 
 describe.each<ServerKind>(['nats-server', 'broker'])('operator mode (MEMORY resolver) against %s', (kind) => {
   let srv: RunningServer;

@@ -2,10 +2,10 @@
 // preloaded accounts) starts nats-server and the broker, and every case runs against both.
 import { encodeAccount, encodeActivation, encodeOperator } from '@nats-io/jwt';
 import { createAccount, createOperator } from '@nats-io/nkeys';
-import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { text } from './helpers.js';
-import { startServer, UNLIMITED, user, waitFor, type Cred, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { asUser, text } from './helpers.js';
+import { startServer, UNLIMITED, user, waitFor, type RunningServer, type ServerKind } from '@switchboard/testing';
 
 const operator = createOperator();
 const sys = createAccount();
@@ -82,9 +82,6 @@ const config = [
   '}',
   '',
 ].join('\n');
-
-const asUser = (port: number, cred: Cred): Promise<NatsConnection> =>
-  connect({ port, authenticator: jwtAuthenticator(cred.jwt, cred.key.getSeed()), reconnect: false });
 
 /** Subjects a connection received on `subject`, collected as they come (until `stop`). */
 function collect(nc: NatsConnection, subject: string): { got: string[]; stop(): void } {

@@ -1,19 +1,10 @@
 // Per-account usage as nats-server 2.9 shows it, on nats-server and the broker started from the
 // same operator-mode config: $SYS.ACCOUNT.<id>.SERVER.CONNS events, /accountz, /accstatz and
 // /connz?acc=. Field names are nats-server's; the broker adds only `switchboard_usage`.
-import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  freePort,
-  makeOperator,
-  operatorConfig,
-  startServer,
-  waitFor,
-  type Cred,
-  type OperatorFixture,
-  type RunningServer,
-  type ServerKind,
-} from '@switchboard/testing';
+import { freePort, makeOperator, operatorConfig, startServer, waitFor, type OperatorFixture, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { asUser } from './helpers.js';
 
 const fx: OperatorFixture = await makeOperator();
 const A = fx.keys.a.getPublicKey();
@@ -22,9 +13,6 @@ const dec = new TextDecoder();
 const keys = (o: object): string[] => Object.keys(o).sort();
 /** What each server answered, for the cross-check at the end. */
 const seen: Record<ServerKind, { detail?: Record<string, unknown>; event?: Record<string, unknown> }> = { 'nats-server': {}, broker: {} };
-
-const asUser = (port: number, cred: Cred): Promise<NatsConnection> =>
-  connect({ port, authenticator: jwtAuthenticator(cred.jwt, cred.key.getSeed()), reconnect: false });
 
 async function get(port: number, path: string): Promise<{ status: number; body: string; json: () => any }> {
   const r = await fetch(`http://127.0.0.1:${port}${path}`);
