@@ -112,7 +112,10 @@ const cases: Record<string, Step[]> = {
     DELETE('MP'),
     DELETE('O'),
   ],
-  'mirror: origin missing, created later, deleted, created again': [
+  // Not compared: an origin created again. What nats-server's mirror then copies depends on
+  // whether its retry (every 2 s) comes before or after the new origin's first messages (seen
+  // differing run to run); libs/jetstream/test/mirrors.test.ts pins the broker's behaviour.
+  'mirror: origin missing, created later, deleted': [
     CREATE('M', { mirror: { name: 'O' } }),
     INFO('M'),
     CREATE('O', { subjects: ['o'] }),
@@ -123,15 +126,7 @@ const cases: Record<string, Step[]> = {
     DELETE('O'),
     { subject: '', until: { stream: 'M', ok: (i) => i.mirror?.error !== undefined } },
     INFO('M'),
-    CREATE('O', { subjects: ['o'] }),
-    PUB('o', 'a'),
-    PUB('o', 'b'),
-    PUB('o', 'c'),
-    AT('M', 3),
-    INFO('M'),
-    GET('M', 3),
     DELETE('M'),
-    DELETE('O'),
   ],
   'sources: headers, filter, start sequence, a missing origin, sources added by update': [
     CREATE('O1', { subjects: ['one.*'] }),
