@@ -1,8 +1,9 @@
 // Config-file accounts: JetStream only where the account says so, its limits held, the others
 // answering $JS.API.INFO with 10039 and nothing else — the broker as nats-server -js.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect } from 'nats';
-import { startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
+import type { ServerKind } from '@switchboard/testing';
+import { useBothServers } from './server-pair.js';
 
 const config = (dir: string): string => `
 jetstream { store_dir: "${dir}/js" }
@@ -12,13 +13,7 @@ accounts {
 }
 `;
 
-let servers: Record<ServerKind, RunningServer>;
-beforeAll(async () => {
-  servers = await startBoth({ config });
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(Object.values(servers ?? {}).map((s) => s.stop()));
-});
+const servers = useBothServers(config);
 
 async function request(kind: ServerKind, user: string, subject: string, body: unknown = ''): Promise<unknown> {
   const nc = await connect({ servers: servers[kind].url, user, pass: user });

@@ -2,7 +2,7 @@
 // replies must be equal after masking what differs by nature (times, server names, store paths).
 import { describe, it } from 'vitest';
 import { headers as natsHeaders, type NatsConnection } from 'nats';
-import { encodeBody, expectSameTranscript, replyBody, stepName, useServerPair } from './differential-pair.js';
+import { encodeBody, expectSameTranscript, replyBody, stepName, useServerPair } from './server-pair.js';
 
 /** One step: a request (JSON body or raw text), optional headers; the reply is recorded. */
 interface Step {

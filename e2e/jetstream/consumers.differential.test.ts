@@ -5,7 +5,7 @@
 // (ours says what JSON.parse says).
 import { describe, it } from 'vitest';
 import type { NatsConnection } from 'nats';
-import { encodeBody, expectSameTranscript, replyBody, stepName, useServerPair } from './differential-pair.js';
+import { encodeBody, expectSameTranscript, replyBody, stepName, useServerPair } from './server-pair.js';
 
 interface Step {
   subject: string;

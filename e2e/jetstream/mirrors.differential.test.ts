@@ -10,7 +10,7 @@
 import { describe, it } from 'vitest';
 import { headers as natsHeaders, type NatsConnection } from 'nats';
 import { waitFor } from '@switchboard/testing';
-import { encodeBody, expectSameTranscript, replyBody, stepName, useServerPair } from './differential-pair.js';
+import { encodeBody, expectSameTranscript, replyBody, stepName, useServerPair } from './server-pair.js';
 
 interface Step {
   subject: string;

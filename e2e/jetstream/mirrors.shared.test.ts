@@ -2,18 +2,13 @@
 // consuming from the copies), the same test on nats-server -js and on the broker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckPolicy, connect, type JetStreamManager, type NatsConnection } from 'nats';
-import { jetStreamConfig, startBoth, waitFor, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { waitFor } from '@switchboard/testing';
+import { useBothServers } from './server-pair.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 
-let servers: Record<ServerKind, RunningServer>;
-beforeAll(async () => {
-  servers = await startBoth({ config: jetStreamConfig });
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(Object.values(servers ?? {}).map((s) => s.stop()));
-});
+const servers = useBothServers();
 
 /** Until the stream holds `n` messages and its links are caught up (nats-server copies in the background). */
 async function caughtUp(jsm: JetStreamManager, stream: string, n: number): Promise<void> {

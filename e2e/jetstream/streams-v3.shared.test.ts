@@ -1,16 +1,10 @@
 // nats.js v3 (@nats-io/jetstream on @nats-io/transport-node) against nats-server -js and the broker.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamApiError } from '@nats-io/jetstream';
-import { jetStreamConfig, startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { useBothServers } from './server-pair.js';
 
-let servers: Record<ServerKind, RunningServer>;
-beforeAll(async () => {
-  servers = await startBoth({ config: jetStreamConfig });
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(Object.values(servers ?? {}).map((s) => s.stop()));
-});
+const servers = useBothServers();
 
 for (const kind of ['nats-server', 'broker'] as const) {
   describe(`streams with nats.js v3 (${kind})`, () => {

@@ -1,15 +1,9 @@
 // The nats.js v2 client's JetStream API against nats-server -js and the broker, same test on both.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, headers, StorageType, type NatsConnection } from 'nats';
-import { jetStreamConfig, startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { useBothServers } from './server-pair.js';
 
-let servers: Record<ServerKind, RunningServer>;
-beforeAll(async () => {
-  servers = await startBoth({ config: jetStreamConfig });
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(Object.values(servers ?? {}).map((s) => s.stop()));
-});
+const servers = useBothServers();
 
 for (const kind of ['nats-server', 'broker'] as const) {
   describe(`streams with nats.js v2 (${kind})`, () => {

@@ -1,22 +1,33 @@
-// What the $JS.API differential tests share: nats-server -js and the broker -js for the whole
-// file with one nats.js connection to each, and the comparison of the two transcripts (one JSON
-// line per step; JS_DIFF_DUMP=<dir> also writes both, <case>.ref and <case>.broker, for a diff tool).
+// What the e2e/jetstream tests share: nats-server -js and the broker -js for the whole file (with
+// one nats.js connection to each for the $JS.API differentials), and the differentials' steps and
+// transcript comparison (one JSON line per step; JS_DIFF_DUMP=<dir> also writes both,
+// <case>.ref and <case>.broker, for a diff tool).
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { connect, type NatsConnection } from 'nats';
-import { jetStreamConfig, startBoth, type RunningServer, type ServerKind } from '@switchboard/testing';
+import { jetStreamConfig, startBoth, type RunningServer, type ServerKind, type ServerOptions } from '@switchboard/testing';
 
-/** The two connections, filled in before the file's tests run. */
-export function useServerPair(): Record<ServerKind, NatsConnection> {
-  const conns = {} as Record<ServerKind, NatsConnection>;
-  let servers: Record<ServerKind, RunningServer> | undefined;
+/** Both servers from one config (JetStream in their own directories by default), filled in before the file's tests run. */
+export function useBothServers(config: ServerOptions['config'] = jetStreamConfig): Record<ServerKind, RunningServer> {
+  const servers = {} as Record<ServerKind, RunningServer>;
   beforeAll(async () => {
-    servers = await startBoth({ config: jetStreamConfig });
-    for (const k of ['nats-server', 'broker'] as const) conns[k] = await connect({ servers: servers[k].url });
+    Object.assign(servers, await startBoth({ config }));
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(Object.values(conns).map((c) => c?.close()));
-    await Promise.all(Object.values(servers ?? {}).map((s) => s.stop()));
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
+  });
+  return servers;
+}
+
+/** Both servers and a connection to each (closed before the servers stop). */
+export function useServerPair(): Record<ServerKind, NatsConnection> {
+  const servers = useBothServers();
+  const conns = {} as Record<ServerKind, NatsConnection>;
+  beforeAll(async () => {
+    for (const k of ['nats-server', 'broker'] as const) conns[k] = await connect({ servers: servers[k].url });
+  });
+  afterAll(async () => {
+    await Promise.all(Object.values(conns).map((c) => c.close()));
   });
   return conns;
 }
