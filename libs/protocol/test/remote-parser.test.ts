@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PARSE_ERROR_PREFIXES, RemoteParser } from '../src/index.js';
+import { RemoteParser } from '../src/index.js';
 import { RemoteRecorder } from './recorder.js';
-import { word, sep, eol, bytes, anyCase, stream, mutated, chunked, randomInput, type Op } from './wire.js';
+import { word, sep, eol, bytes, anyCase, stream, mutated, chunked, randomInput, wellFormed, type Op } from './wire.js';
 
 const weight = fc.nat({ max: 999_999_999 });
 /** Nothing, a reply, `+ reply queues…` or `| queues…` (up to 12 queues: more than the tokens splitArgs records). */
@@ -82,20 +82,6 @@ function run(chunks: Buffer[], leaf: boolean, maxPayload?: number): unknown[][] 
   const p = new RemoteParser(rec, { leaf, maxPayload });
   for (const c of chunks) p.parse(c);
   return rec.calls;
-}
-
-/** At most one error, last, with a known text. */
-function wellFormed(calls: unknown[][]): void {
-  const errors = calls.filter((c) => c[0] === 'error');
-  expect(errors.length).toBeLessThanOrEqual(1);
-  if (errors.length === 1) {
-    expect(calls[calls.length - 1]![0]).toBe('error');
-    const msg = errors[0]![1] as string;
-    expect(
-      PARSE_ERROR_PREFIXES.some((p) => msg.startsWith(p)),
-      msg,
-    ).toBe(true);
-  }
 }
 
 for (const [name, op, leaf] of [

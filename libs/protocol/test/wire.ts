@@ -1,7 +1,9 @@
 // What the parsers' property tests share: wire text built from arbitraries with the handler calls
 // it must produce, streams of such ops (whole, damaged byte by byte, or random), and the cutting
-// of a stream into the chunks a socket might hand over.
+// of a stream into the chunks a socket might hand over; and what every parse must look like (wellFormed).
 import fc from 'fast-check';
+import { expect } from 'vitest';
+import { PARSE_ERROR_PREFIXES } from '../src/index.js';
 
 /** A wire stream and the handler calls it must produce. */
 export type Op = { wire: string; calls: unknown[][] };
@@ -58,4 +60,18 @@ export function chunked(wire: Buffer, cuts: number[]): Buffer[] {
   }
   out.push(wire.subarray(prev));
   return out;
+}
+
+/** At most one error, last, with a known text. */
+export function wellFormed(calls: unknown[][]): void {
+  const errors = calls.filter((c) => c[0] === 'error');
+  expect(errors.length).toBeLessThanOrEqual(1);
+  if (errors.length === 1) {
+    expect(calls[calls.length - 1]![0]).toBe('error');
+    const msg = errors[0]![1] as string;
+    expect(
+      PARSE_ERROR_PREFIXES.some((p) => msg.startsWith(p)),
+      msg,
+    ).toBe(true);
+  }
 }
