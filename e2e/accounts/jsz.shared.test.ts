@@ -90,6 +90,19 @@ describe('/jsz (broker vs nats-server)', () => {
     });
   }
 
+  it('/accountz?acc=: jetstream_enabled as nats-server, and the JetStream storage in switchboard_usage equal to /jsz', async () => {
+    const accountz = async (kind: ServerKind, acc: string) =>
+      ((await (await fetch(`http://127.0.0.1:${servers[kind]!.http}/accountz?acc=${acc}`)).json()) as { account_detail: Record<string, any> }).account_detail;
+    for (const acc of ['A', 'B', 'C']) {
+      const [ref, got] = [await accountz('nats-server', acc), await accountz('broker', acc)];
+      expect(got.jetstream_enabled, acc).toBe(ref.jetstream_enabled);
+      expect(got.leafnode_connections, acc).toBe(ref.leafnode_connections);
+    }
+    const jsz = (await get('broker', '?acc=A')).json.account_details[0];
+    expect((await accountz('broker', 'A')).switchboard_usage.jetstream).toEqual({ memory: jsz.memory, storage: jsz.storage, streams: 2, consumers: 1 });
+    expect((await accountz('broker', 'C')).switchboard_usage).not.toHaveProperty('jetstream');
+  });
+
   it('writes an unlimited account reservation as Go does: 2^64-1, not a rounded float', async () => {
     const { text } = await get('broker', '?acc=B');
     expect(text).toContain('"reserved_memory": 18446744073709551615');

@@ -1,4 +1,4 @@
-import { usageSnapshot, type Account } from '@switchboard/accounts';
+import { usageSnapshot, type Account, type JetStreamUsage } from '@switchboard/accounts';
 import { decode, type AccountClaims } from '@switchboard/nats-jwt';
 import { SYSTEM_ACCOUNT } from './constants.js';
 import type { Server } from './server.js';
@@ -6,7 +6,8 @@ import type { Subscription } from './subscription.js';
 
 // nats-server 2.9's /accountz and /accstatz (server/monitor.go), from the broker's own state and
 // the account JWT last applied. `decoded_jwt` is the JWT's own payload (nats-server re-encodes it
-// with its defaults filled in); `switchboard_usage` is ours: the counters the usage events carry.
+// with its defaults filled in); `switchboard_usage` is ours: the counters the usage events carry,
+// with the account's JetStream storage when it has JetStream.
 
 /** The system account's name: the operator's system account key in operator mode, else `$SYS`. */
 export function systemAccountName(server: Server): string {
@@ -29,8 +30,9 @@ function accountDetail(server: Server, a: Account<Subscription>): Record<string,
   const claims = claimsOf(a.jwt);
   d.expired = claims?.exp !== undefined && claims.exp > 0 && claims.exp * 1000 <= Date.now();
   d.complete = true;
-  d.jetstream_enabled = false;
-  d.leafnode_connections = 0;
+  const js = jetStreamUsage(server, a.name);
+  d.jetstream_enabled = js !== undefined;
+  d.leafnode_connections = a.numLeafNodes;
   d.client_connections = a.numConnections;
   d.subscriptions = a.sublist.count();
   const exports = [
@@ -61,8 +63,15 @@ function accountDetail(server: Server, a: Account<Subscription>): Record<string,
     if (revoked.length > 0) d.revoked_user = Object.fromEntries(revoked.map(([k, t]) => [k, new Date(t * 1000).toISOString().replace('.000Z', 'Z')]));
   }
   d.sublist_stats = a.sublist.stats();
-  d.switchboard_usage = usageSnapshot(a.usage, a.numConnections, a.sublist.count());
+  d.switchboard_usage = { ...usageSnapshot(a.usage, a.numConnections, a.sublist.count()), ...(js !== undefined ? { jetstream: js } : {}) };
   return d;
+}
+
+/** The account's JetStream gauges (`$JS.API.INFO`'s counts), when it has JetStream here. */
+export function jetStreamUsage(server: Server, name: string): JetStreamUsage | undefined {
+  const a = server.jetstream?.js.accounts.get(name);
+  if (a === undefined || !a.enabled) return undefined;
+  return { memory: a.usage.memory, storage: a.usage.storage, streams: a.streams.size, consumers: a.consumerCount() };
 }
 
 /** nats-server's AccountStat: what `$SYS.ACCOUNT.<id>.SERVER.CONNS` carries after its event header. */

@@ -1,5 +1,5 @@
-import { accountUsageSubject, usageEvent, usageSnapshot, type Account, type JetStreamUsage } from '@switchboard/accounts';
-import { accountStat } from './accountz.js';
+import { accountUsageSubject, usageEvent, usageSnapshot, type Account } from '@switchboard/accounts';
+import { accountStat, jetStreamUsage } from './accountz.js';
 import { eventId, serverInfo } from './events.js';
 import type { Server } from './server.js';
 import type { Subscription } from './subscription.js';
@@ -50,13 +50,6 @@ export class UsageEvents {
     for (const acc of this.server.accounts.values()) if (acc.numConnections > 0 || acc.numLeafNodes > 0 || this.storing(acc.name)) this.send(acc);
   };
 
-  /** The account's JetStream gauges (`$JS.API.INFO`'s counts), when it has JetStream here. */
-  private jetStreamUsage(name: string): JetStreamUsage | undefined {
-    const a = this.server.jetstream?.js.accounts.get(name);
-    if (a === undefined || !a.enabled) return undefined;
-    return { memory: a.usage.memory, storage: a.usage.storage, streams: a.streams.size, consumers: a.consumerCount() };
-  }
-
   private storing(name: string): boolean {
     const a = this.server.jetstream?.js.accounts.get(name);
     return a !== undefined && a.enabled && a.streams.size > 0;
@@ -73,7 +66,15 @@ export class UsageEvents {
     this.publish(
       accountUsageSubject(acc.name),
       JSON.stringify(
-        usageEvent({ id: eventId(), timestamp, server, account: acc.name, usage, leafNodes: acc.numLeafNodes, jetstream: this.jetStreamUsage(acc.name) }),
+        usageEvent({
+          id: eventId(),
+          timestamp,
+          server,
+          account: acc.name,
+          usage,
+          leafNodes: acc.numLeafNodes,
+          jetstream: jetStreamUsage(this.server, acc.name),
+        }),
       ),
     );
   }
