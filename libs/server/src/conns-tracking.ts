@@ -3,6 +3,7 @@ import type { Client } from './client.js';
 import { ERR_MAX_ACCOUNT_CONNECTIONS } from './errors.js';
 import { serverInfo } from './events.js';
 import type { InternalClient } from './internal-client.js';
+import type { LeafConn } from './leaf-conn.js';
 import type { Server } from './server.js';
 import type { Subscription } from './subscription.js';
 import { accountConnsJSON } from './usage-events.js';
@@ -13,9 +14,10 @@ import { accountConnsJSON } from './usage-events.js';
 // `$SYS.SERVER.ACCOUNT.<id>.CONNS` — 2.9.10 listens on the older one only, so do we. A server that
 // starts using an account asks the others (`$SYS.REQ.ACCOUNT.<id>.CONNS`, replies to
 // `$SYS._INBOX_.<server id>`); a server shutting down says so (`$SYS.SERVER.<id>.SHUTDOWN`) and its
-// counts are dropped. When a report puts an account over its `conn` limit, the newest local
-// clients are closed until it is not (nats-server's updateRemoteServer: every server does this,
-// so it may close more than needed; clients reconnect).
+// counts are dropped. Reports carry clients (`conns`) and leaf nodes (`leafnodes`) apart. When a
+// report puts an account over its `conn` limit, the newest local clients are closed until it is
+// not; over its `leaf` limit, the newest local leaf connections (nats-server's updateRemoteServer:
+// every server does this, so it may close more than needed; clients and leafs reconnect).
 
 const REMOTE_CONNS = '$SYS.SERVER.ACCOUNT.*.CONNS';
 const CONNS_REQUEST = '$SYS.REQ.ACCOUNT.*.CONNS';
@@ -66,7 +68,7 @@ export class ConnsTracking {
 
   /** Another server's AccountNumConns (a change, a heartbeat, or a reply to our request). */
   private onReport(msg: Buffer): void {
-    let m: { server?: { id?: unknown }; acc?: unknown; conns?: unknown };
+    let m: { server?: { id?: unknown }; acc?: unknown; conns?: unknown; leafnodes?: unknown };
     try {
       m = JSON.parse(msg.toString('utf8')) as typeof m;
     } catch {
@@ -74,14 +76,15 @@ export class ConnsTracking {
       return;
     }
     const id = m.server?.id;
-    const { acc, conns } = m;
-    if (typeof id !== 'string' || typeof acc !== 'string' || typeof conns !== 'number' || !Number.isInteger(conns) || conns < 0) {
+    // An absent `leafnodes` is 0, as Go's unmarshalling leaves it.
+    const { acc, conns, leafnodes = 0 } = m;
+    if (typeof id !== 'string' || typeof acc !== 'string' || !isCount(conns) || !isCount(leafnodes)) {
       this.server.log('ERR', 'Error unmarshalling account connection event message');
       return;
     }
     // Our own reports come back through our own subscription.
     if (id === this.server.id) return;
-    this.server.remoteConns.update(id, acc, conns, Date.now());
+    this.server.remoteConns.update(id, acc, conns, leafnodes, Date.now());
     const account = this.server.accounts.get(acc);
     if (account !== undefined) this.enforce(account);
   }
@@ -101,19 +104,33 @@ export class ConnsTracking {
     this.client.publish(reply, '', accountConnsJSON(this.server, this.nextSeq(), account));
   }
 
-  /** Over the limit with the others' counts: the newest local clients go (nats-server's maxAccountConnExceeded). */
+  /** Over a limit with the others' counts: the newest local clients or leafs go (nats-server's maxAccountConnExceeded). */
   private enforce(account: Account<Subscription>): void {
-    const max = account.limits.maxConnections;
-    if (max < 0) return;
-    const over = account.numConnections + this.server.remoteConns.conns(account.name) - max;
-    if (over <= 0) return;
-    const local: Client[] = [];
-    for (const c of this.server.clients.values()) if (c.account === account && !c.closed) local.push(c);
-    local.sort((a, b) => b.startMono - a.startMono);
-    for (const c of local.slice(0, over)) {
-      this.server.log('ERR', `${c.describe()} - ${ERR_MAX_ACCOUNT_CONNECTIONS}`);
-      c.auth.maxAccountConnectionsExceeded();
+    const { maxConnections, maxLeafNodes } = account.limits;
+    const remote = this.server.remoteConns;
+    const overConns = maxConnections < 0 ? 0 : account.numConnections + remote.conns(account.name) - maxConnections;
+    const overLeafs = maxLeafNodes < 0 ? 0 : account.numLeafNodes + remote.leafs(account.name) - maxLeafNodes;
+    if (overConns <= 0 && overLeafs <= 0) return;
+    if (overConns > 0) {
+      const local: Client[] = [];
+      for (const c of this.server.clients.values()) if (c.account === account && !c.closed) local.push(c);
+      for (const c of newest(local, overConns)) {
+        this.server.log('ERR', `${c.describe()} - ${ERR_MAX_ACCOUNT_CONNECTIONS}`);
+        c.auth.maxAccountConnectionsExceeded();
+      }
+    }
+    if (overLeafs > 0 && this.server.leafnodes !== null) {
+      const local: LeafConn[] = [];
+      for (const l of this.server.leafnodes.conns.values()) if (l.account === account && l.registered && !l.closed) local.push(l);
+      for (const l of newest(local, overLeafs)) l.maxAccountConnectionsExceeded();
     }
     this.server.flushPending();
   }
+}
+
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+
+/** The `n` most recently started of `conns`. */
+function newest<C extends Client>(conns: C[], n: number): C[] {
+  return conns.sort((a, b) => b.startMono - a.startMono).slice(0, n);
 }

@@ -268,14 +268,22 @@ export class LeafConn extends RemoteConnection implements LeafzConn {
     this.register();
   }
 
-  /** The account's `leaf` limit (nats-server's registerWithAccount: MaxTotalLeafNodesReached): -ERR and close. */
+  /**
+   * The account's `leaf` limit, with its leaf connections on the cluster's other servers
+   * (nats-server's registerWithAccount: MaxTotalLeafNodesReached): -ERR and close.
+   */
   private overLeafLimit(): boolean {
     const max = this.account.limits.maxLeafNodes;
-    if (max < 0 || this.account.numLeafNodes < max) return false;
+    if (max < 0 || this.account.numLeafNodes + this.server.remoteConns.leafs(this.account.name) < max) return false;
+    this.maxAccountConnectionsExceeded();
+    return true;
+  }
+
+  /** nats-server's maxAccountConnExceeded: the account has too many leaf connections. */
+  maxAccountConnectionsExceeded(): void {
     this.server.log('ERR', `${this.describe()} - ${ERR_MAX_ACCOUNT_CONNECTIONS}`);
     this.sendErr(ERR_MAX_ACCOUNT_CONNECTIONS);
     this.close(CloseReason.MaxAccountConnectionsExceeded, true);
-    return true;
   }
 
   /** Both sides once bound: counted in the account, listed on the server, interest exchanged. */
