@@ -7,11 +7,16 @@ import type { SublistResult, SublistStats, SubscriptionLike } from './types.js';
  * trie sits a bounded cache of match results keyed by the published subject, so a
  * repeated publish costs one Map lookup. Cached results are shared and never mutated:
  * inserts replace affected entries with updated copies, removes delete affected entries.
+ *
+ * Once the cache has overflowed, a subject is cached on its second miss only (see `admit`).
  */
 
 /** nats-server's bound on the match cache, and the size a sweep drains it to. */
 const CACHE_MAX = 1024;
 const CACHE_SWEEP = 512;
+
+/** Slots of the admission filter (a 16 KiB Uint32Array), made when the cache first overflows. */
+const SEEN_SLOTS = 4096;
 
 /** Batches larger than this clear the whole cache instead of scanning it per subscription. */
 const BATCH_SCAN_MAX = 8;
@@ -78,6 +83,8 @@ export class Sublist<S extends SubscriptionLike> {
   private matches = 0;
   private hits = 0;
   private readonly cacheEnabled: boolean;
+  /** Per slot the hash of the last subject that missed there; null until the first sweep. */
+  private seen: Uint32Array | null = null;
 
   /** `cache: false` matches nats-server's no_sublist_cache: every match walks the trie. */
   constructor(opts: { cache?: boolean } = {}) {
@@ -154,7 +161,7 @@ export class Sublist<S extends SubscriptionLike> {
     const r: MutableResult<S> = { psubs: [], qsubs: [] };
     matchLevel(this.root, tokens, 0, r);
     const result: SublistResult<S> = r.psubs.length === 0 && r.qsubs.length === 0 ? EMPTY : r;
-    if (!this.cacheEnabled) return result;
+    if (!this.cacheEnabled || !this.admit(subject)) return result;
     this.cache.set(subject, new CacheEntry(result));
     if (this.cache.size > CACHE_MAX) this.sweep();
     return result;
@@ -265,11 +272,29 @@ export class Sublist<S extends SubscriptionLike> {
   }
 
   /**
+   * Whether a missed subject goes into the cache. Until the cache first overflows, every one
+   * does (nats-server's behaviour). After that only a subject that missed before does: each
+   * one-off subject (a request's reply inbox, two per request/reply) would otherwise hold an
+   * entry for hundreds of matches — long enough for V8 to copy it out of the young generation,
+   * so the old generation grows with request traffic and GC pauses lengthen (KV get p99).
+   */
+  private admit(subject: string): boolean {
+    const seen = this.seen;
+    if (seen === null) return true;
+    const h = fnv1a(subject);
+    const slot = h & (SEEN_SLOTS - 1);
+    if (seen[slot] === h) return true;
+    seen[slot] = h;
+    return false;
+  }
+
+  /**
    * Drains the cache to CACHE_SWEEP entries, oldest first (Map keeps insertion order). An
    * entry hit since the last sweep is moved to the back once instead (second chance), so
    * hot subjects survive a stream of one-off subjects such as reply inboxes.
    */
   private sweep(): void {
+    this.seen ??= new Uint32Array(SEEN_SLOTS);
     let excess = this.cache.size - CACHE_SWEEP;
     for (const [key, e] of this.cache) {
       if (excess <= 0) break;
@@ -300,6 +325,13 @@ function literalPrefix(filter: string): string {
     start = i + 1;
   }
   return filter;
+}
+
+/** 32-bit FNV-1a of the UTF-16 code units: cheap, and spreads similar inboxes over the slots. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** Tokens of a published subject, or null when it has an empty token (matches nothing). */

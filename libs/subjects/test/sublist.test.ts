@@ -159,6 +159,40 @@ describe('Sublist', () => {
     expect(sl.stats().cache_hit_rate * sl.stats().num_matches).toBeCloseTo(hitsBefore + 1);
   });
 
+  it('after the cache first overflows, caches a subject on its second miss only', () => {
+    const sl = new Sublist<Sub>();
+    sl.insert(new Sub('>'));
+    for (let i = 0; i < 1025; i++) sl.match(`fill.${i}`); // the 1025th sweeps
+    const cached = sl.stats().num_cache;
+    for (let i = 0; i < 300; i++) sl.match(`_INBOX.abc.${i}`);
+    expect(sl.stats().num_cache).toBe(cached); // one-off subjects stay out
+    const r1 = sl.match('again');
+    expect(sl.match('again')).not.toBe(r1); // second miss: now admitted
+    expect(sl.stats().num_cache).toBe(cached + 1);
+    const hits = sl.stats().cache_hit_rate * sl.stats().num_matches;
+    expect(ids(sl.match('again').psubs)).toEqual(['>|']);
+    expect(sl.stats().cache_hit_rate * sl.stats().num_matches).toBeCloseTo(hits + 1);
+  });
+
+  it('serves a cycle of request subjects from the cache while every reply inbox is new', () => {
+    // A KV get client: 1000 keys in turn, each request answered on a fresh inbox.
+    const sl = new Sublist<Sub>();
+    sl.insert(new Sub('$JS.API.DIRECT.GET.KV_B.>', '_sys_'));
+    sl.insert(new Sub('_INBOX.>'));
+    let inbox = 0;
+    const cycle = (): number => {
+      const before = sl.stats().cache_hit_rate * sl.stats().num_matches;
+      for (let k = 0; k < 1000; k++) {
+        expect(sl.match(`$JS.API.DIRECT.GET.KV_B.$KV.B.k${k}`).qsubs).toHaveLength(1);
+        expect(sl.match(`_INBOX.abc.${inbox++}`).psubs).toHaveLength(1);
+      }
+      return Math.round(sl.stats().cache_hit_rate * sl.stats().num_matches - before);
+    };
+    for (let c = 0; c < 5; c++) cycle();
+    expect(cycle()).toBeGreaterThan(900);
+    expect(sl.stats().num_cache).toBeLessThanOrEqual(1024);
+  });
+
   it('reports fanout like nats-server (plain subs plus queue groups per cached result)', () => {
     const sl = new Sublist<Sub>();
     sl.insert(new Sub('a'));
