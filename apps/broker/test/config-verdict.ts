@@ -17,7 +17,8 @@ export function natsServerVerdict(file: string): Verdict {
     return { ok: true, reason: '' };
   } catch (err) {
     const text = String((err as { stderr: Buffer }).stderr).trim();
-    return { ok: false, reason: /:\d+:\d+: (.*)/.exec(text)?.[1] ?? text };
+    // Without a position, the reason follows the program's name.
+    return { ok: false, reason: /:\d+:\d+: (.*)/.exec(text)?.[1] ?? text.replace(/^nats-server: /, '') };
   }
 }
 

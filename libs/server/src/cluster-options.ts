@@ -1,3 +1,5 @@
+import type { PermissionsConfig } from '@switchboard/accounts';
+import { allowResponses, permissionsFromConfig } from './config-permissions.js';
 import { configError, at, isMap, map, str, int, bool, listenAddress, goType } from './config-values.js';
 import { tlsOptionsFromConfig } from './tls-config.js';
 import { createTlsContext, type TlsOptions } from './tls-context.js';
@@ -35,6 +37,12 @@ export interface ClusterOptions {
   noAdvertise: boolean;
   /** Implicit (gossiped) routes: attempts before giving up (0 = one try). Explicit routes retry forever. */
   connectRetries: number;
+  /**
+   * `permissions { import, export }`, in nats-server's layout for a route: `publish` = import (the
+   * subjects whose interest we send, so what may come in), `subscribe` = export (the peer's
+   * interest we accept, so what may go out). null = everything.
+   */
+  permissions: PermissionsConfig | null;
 }
 
 export function defaultClusterOptions(): ClusterOptions {
@@ -50,6 +58,7 @@ export function defaultClusterOptions(): ClusterOptions {
     advertise: '',
     noAdvertise: false,
     connectRetries: 0,
+    permissions: null,
   };
 }
 
@@ -96,6 +105,8 @@ export function applyClusterFlag(o: ClusterOptions, s: string): void {
 /** The `cluster { }` block as nats-server 2.9.10's parseCluster reads it, with its texts. */
 export function clusterFromConfig(v: unknown, warnings: string[]): ClusterOptions {
   const o = defaultClusterOptions();
+  // `authorization { permissions }` (deprecated) counts only without a `permissions` of the block's own.
+  let authPermissions: PermissionsConfig | null = null;
   if (!isMap(v)) throw configError(`Expected map to define cluster, got ${goType(v)}`);
   for (const [rawKey, x] of Object.entries(v))
     at(v, rawKey, () => {
@@ -117,7 +128,7 @@ export function clusterFromConfig(v: unknown, warnings: string[]): ClusterOption
           o.host = str(x, rawKey);
           break;
         case 'authorization':
-          authorization(x, o);
+          authPermissions = authorization(x, o, warnings);
           break;
         case 'routes': {
           if (!Array.isArray(x)) throw configError(`Expected routes to be an array, got ${goType(x)}`);
@@ -147,8 +158,9 @@ export function clusterFromConfig(v: unknown, warnings: string[]): ClusterOption
           o.connectRetries = int(x, rawKey);
           break;
         case 'permissions':
-          // Route import/export permissions: accepted, not enforced yet (said in the warning).
-          warnings.push(`${rawKey}: cluster permissions are not supported by this broker yet, ignored`);
+          o.permissions = permissionsFromConfig(x);
+          // Dynamic response permissions do not make sense here (nats-server).
+          if (allowResponses(x) !== undefined) throw configError('Cluster permissions do not support dynamic responses');
           break;
         default:
           throw configError(`unknown field ${JSON.stringify(rawKey)}`);
@@ -156,6 +168,7 @@ export function clusterFromConfig(v: unknown, warnings: string[]): ClusterOption
     });
   // nats-server's default: past the TLS handshake (tls timeout + 1 s) unless configured.
   if (o.tls !== null && !authTimeoutSet(v)) o.authTimeout = o.tls.timeout / 1000 + 1;
+  o.permissions ??= authPermissions;
   return o;
 }
 
@@ -186,7 +199,9 @@ function authTimeoutSet(v: Record<string, unknown>): boolean {
   return false;
 }
 
-function authorization(v: unknown, o: ClusterOptions): void {
+/** The cluster's `authorization { }`; returns its (deprecated) `permissions`, if any. */
+function authorization(v: unknown, o: ClusterOptions, warnings: string[]): PermissionsConfig | null {
+  let perms: PermissionsConfig | null = null;
   const m = map(v, 'authorization');
   for (const [rawKey, x] of Object.entries(m))
     at(m, rawKey, () => {
@@ -207,8 +222,14 @@ function authorization(v: unknown, o: ClusterOptions): void {
           throw configError('Cluster authorization does not allow multiple users');
         case 'token':
           throw configError('Cluster authorization does not support tokens');
+        case 'permissions':
+          perms = permissionsFromConfig(x);
+          // nats-server starts with this warning (and `-t` fails on it).
+          warnings.push('invalid use of field "authorization": setting "permissions" within cluster authorization block is deprecated');
+          break;
         default:
           throw configError(`unknown field ${JSON.stringify(rawKey)}`);
       }
     });
+  return perms;
 }

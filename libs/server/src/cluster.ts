@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { Permissions } from '@switchboard/accounts';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { ClusterOptions, RouteUrl } from './cluster-options.js';
 import { PROTOCOL_VERSION } from './constants.js';
 import { CloseReason } from './errors.js';
+import { subjectPermissionJson } from './leaf-perms.js';
 import { RouteConnection, type RouteInfo } from './route-conn.js';
 import { RouteInterest } from './route-interest.js';
 import type { Server } from './server.js';
@@ -47,6 +49,8 @@ export class Cluster {
   private lameDuck = false;
   /** nats-server's routeTLSName: a host name from the configured routes, for gossiped routes known by IP. */
   private readonly tlsName: string;
+  /** `permissions { import, export }` on every route, either side (route-conn.ts); null = none. */
+  readonly perms: Permissions | null;
 
   constructor(
     readonly server: Server,
@@ -54,6 +58,7 @@ export class Cluster {
     private readonly dial: RouteDialer,
   ) {
     this.dynamic = opts.name === '';
+    this.perms = opts.permissions === null ? null : new Permissions(opts.permissions);
     this.tlsName = opts.routes.find((r) => isIP(r.host) === 0)?.host ?? '';
     this.name = opts.name || randomBytes(16).toString('base64url').replace(/[-_]/g, 'x').slice(0, 22);
     // Subscriptions made before the cluster existed (the system account's, JetStream's) count too.
@@ -228,6 +233,10 @@ export class Cluster {
     if (this.dynamic) info.cluster_dynamic = true;
     if (!o.noAdvertise) info.connect_urls = this.ownClientUrls();
     if (this.lameDuck) info.ldm = true;
+    const imports = subjectPermissionJson(o.permissions?.publish);
+    const exports = subjectPermissionJson(o.permissions?.subscribe);
+    if (imports !== null) info.import = imports;
+    if (exports !== null) info.export = exports;
     info.lnoc = true;
     return JSON.stringify(info);
   }

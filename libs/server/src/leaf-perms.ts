@@ -31,7 +31,7 @@ export function spokeLeafPermissions(
 
 /** The user permissions a hub sends back in INFO: `import` = subscribe, `export` = publish. */
 export function infoPermissions(user: PermissionsConfig | null): { imports: SubjectPermissionJson | null; exports: SubjectPermissionJson | null } {
-  return { imports: json(user?.subscribe), exports: json(user?.publish) };
+  return { imports: subjectPermissionJson(user?.subscribe), exports: subjectPermissionJson(user?.publish) };
 }
 
 function withDeny(p: SubjectPermission | undefined, deny: string[]): SubjectPermission | undefined {
@@ -39,7 +39,8 @@ function withDeny(p: SubjectPermission | undefined, deny: string[]): SubjectPerm
   return { ...(p?.allow && { allow: p.allow }), deny: [...(p?.deny ?? []), ...deny] };
 }
 
-function json(p: SubjectPermission | undefined): SubjectPermissionJson | null {
+/** One direction as INFO's `import`/`export` carries it (nats-server's SubjectPermission, omitempty); null = none. */
+export function subjectPermissionJson(p: SubjectPermission | undefined): SubjectPermissionJson | null {
   if (!p || (!p.allow && !p.deny?.length)) return null;
   return { ...(p.allow && { allow: p.allow }), ...(p.deny?.length && { deny: p.deny }) };
 }

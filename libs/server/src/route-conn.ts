@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { Account } from '@switchboard/accounts';
 import type { Cluster } from './cluster.js';
 import type { RouteUrl } from './cluster-options.js';
 import { ROUTER } from './conn-kind.js';
@@ -7,6 +8,7 @@ import { RemoteConnection } from './remote-conn.js';
 import { interestLine, type InterestSink } from './route-interest.js';
 import type { Transport } from './transport.js';
 import { parseJsonObject } from './json-object.js';
+import type { Subscription } from './subscription.js';
 
 /** What a peer's route INFO carries that we use (nats-server's Info, route fields). */
 export interface RouteInfo {
@@ -57,6 +59,8 @@ export class RouteConnection extends RemoteConnection implements InterestSink {
     readonly explicit: boolean,
   ) {
     super(cluster.server, cluster.server.newCid(), transport, ROUTER);
+    // As nats-server's setRoutePermissions: publish = import, subscribe = export (cluster-options.ts).
+    this.perms = cluster.perms;
     if (url !== null) this.retryUrl = url;
     if (url === null && cluster.opts.username !== '') {
       this.authTimer = setTimeout(this.onAuthTimeout, Math.max(1, cluster.opts.authTimeout * 1000));
@@ -82,7 +86,33 @@ export class RouteConnection extends RemoteConnection implements InterestSink {
   // ---- InterestSink ----
 
   sendInterest(account: string, subject: string, queue: string, weight: number): void {
-    if (this.registered) this.sendProto(interestLine(account, subject, queue, weight));
+    if (this.registered && this.canImport(subject)) this.sendProto(interestLine(account, subject, queue, weight));
+  }
+
+  // ---- permissions (nats-server's canImport/canExport: both only filter interest) ----
+
+  /** Import: our interest in `subject` goes to the peer (so its messages may come in). */
+  private canImport(subject: string): boolean {
+    return this.perms === null || this.perms.canPublish(subject);
+  }
+
+  /** Export: the peer's interest is taken only where we may send it the messages. */
+  override onRemoteSub(origin: string, account: string, subject: string, queue: string, weight: number): void {
+    const perms = this.perms;
+    if (perms !== null) {
+      if (!perms.canSubscribe(subject, '')) {
+        this.server.log('DBG', `${this.describe()} - Can not export ${JSON.stringify(subject)}, ignoring remote subscription request`);
+        return;
+      }
+      // A wildcard over a denied subject: deliveries are checked one by one from now on (nats-server's mperms).
+      if (perms.overlapsDeny(subject)) this.denyFilter = true;
+    }
+    super.onRemoteSub(origin, account, subject, queue, weight);
+  }
+
+  override deliverRemote(account: Account<Subscription>, subject: string, reply: string, queues: string, hdrLen: number, msg: Buffer): boolean {
+    if (this.denyFilter && this.perms!.deniesDelivery(subject)) return false;
+    return super.deliverRemote(account, subject, reply, queues, hdrLen, msg);
   }
 
   // ---- handshake ----
@@ -168,7 +198,7 @@ export class RouteConnection extends RemoteConnection implements InterestSink {
   sendAllInterest(): void {
     let text = '';
     this.cluster.interest.forEach((account, subject, queue, weight) => {
-      text += interestLine(account, subject, queue, weight);
+      if (this.canImport(subject)) text += interestLine(account, subject, queue, weight);
     });
     if (text !== '') this.sendProto(text);
   }
