@@ -258,7 +258,11 @@ export function updateExportsImports(server: Server, account: Acc, claims: Expor
     setImports(other, other.declaredImports, resolve, verify, refused ?? ignore);
     touched.push(other);
   }
-  for (const acc of touched) refreshShadows(server.clients.values(), acc);
+  for (const acc of touched) {
+    refreshShadows(server.clients.values(), acc);
+    const internal = server.existingInternalClient(acc);
+    if (internal !== undefined) refreshShadows([internal], acc);
+  }
 }
 
 function ignore(): void {}

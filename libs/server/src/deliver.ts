@@ -59,7 +59,9 @@ export function routeMessage(
     let dsubj = subject;
     if (sub.imp !== null) {
       if (fromService) continue;
-      dsubj = sub.imp.localSubject(subject);
+      // A delivery shown under its message's subject keeps it (nats-server swaps the roles:
+      // the import maps the subject it was routed on, not the one shown).
+      if (matched === subject) dsubj = sub.imp.localSubject(subject);
       sub = sub.origin!;
     }
     if (c.deliver(sub, dsubj, reply, hdrLen, msg)) delivered = true;
@@ -74,8 +76,8 @@ export function routeMessage(
       if (src !== CLIENT && !hasQueue(producer.queueFilter, group[0]!.queue)) continue;
       if (
         src === ROUTER
-          ? pickLocalFirst(producer, group, subject, reply, hdrLen, msg, fromService, base)
-          : pickMember(producer, group, subject, reply, hdrLen, msg, fromService, base)
+          ? pickLocalFirst(producer, group, subject, reply, hdrLen, msg, fromService, base, matched)
+          : pickMember(producer, group, subject, reply, hdrLen, msg, fromService, base, matched)
       )
         delivered = true;
     }
@@ -118,6 +120,7 @@ function pickMember(
   msg: Buffer,
   fromService: boolean,
   base: number,
+  matched: string,
 ): boolean {
   const echo = producer.echo;
   const n = group.length;
@@ -140,7 +143,9 @@ function pickMember(
     let dsubj = subject;
     if (sub.imp !== null) {
       if (fromService) continue;
-      dsubj = sub.imp.localSubject(subject);
+      // A delivery shown under its message's subject keeps it (nats-server swaps the roles:
+      // the import maps the subject it was routed on, not the one shown).
+      if (matched === subject) dsubj = sub.imp.localSubject(subject);
       sub = sub.origin!;
     }
     if (c.deliver(sub, dsubj, reply, hdrLen, msg)) {
@@ -162,6 +167,7 @@ function pickLocalFirst(
   msg: Buffer,
   fromService: boolean,
   base: number,
+  matched: string,
 ): boolean {
   const n = group.length;
   const first = n === 1 ? 0 : Math.floor(Math.random() * n);
@@ -176,7 +182,9 @@ function pickLocalFirst(
     let dsubj = subject;
     if (sub.imp !== null) {
       if (fromService) continue;
-      dsubj = sub.imp.localSubject(subject);
+      // A delivery shown under its message's subject keeps it (nats-server swaps the roles:
+      // the import maps the subject it was routed on, not the one shown).
+      if (matched === subject) dsubj = sub.imp.localSubject(subject);
       sub = sub.origin!;
     }
     if (c.deliver(sub, dsubj, reply, hdrLen, msg)) {

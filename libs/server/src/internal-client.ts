@@ -1,6 +1,6 @@
 import type { Account } from '@switchboard/accounts';
 import { Client } from './client.js';
-import { routeInAccount } from './cross-account.js';
+import { addShadows, removeShadows, routeInAccount } from './cross-account.js';
 import { routeMessage } from './deliver.js';
 import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
@@ -43,8 +43,7 @@ export class InternalClient extends Client {
     const sub = new Subscription(this, subject, '', String(this.nextSid++));
     this.subs.set(sub.sid, sub);
     this.handlers.set(sub, handler);
-    this.account.sublist.insert(sub);
-    this.server.interestChanged(this.account, sub, 1);
+    this.insert(sub);
   }
 
   /** Subscribes a handler that gets headers apart (`queue` '' = none); returns the subscription for `unsubscribe`. */
@@ -52,9 +51,19 @@ export class InternalClient extends Client {
     const sub = new Subscription(this, subject, queue, String(this.nextSid++));
     this.subs.set(sub.sid, sub);
     this.msgHandlers.set(sub, { fn: handler, views });
+    this.insert(sub);
+    return sub;
+  }
+
+  /**
+   * As a client's subscription: in the account, and shadowed into the exporters of the
+   * account's stream imports (nats-server's internal clients get them too: a stream mirroring
+   * another account's stream receives its consumer's deliveries through such an import).
+   */
+  private insert(sub: Subscription): void {
     this.account.sublist.insert(sub);
     this.server.interestChanged(this.account, sub, 1);
-    return sub;
+    if (this.account.streamImports.length > 0) addShadows(sub, this.account);
   }
 
   /** Removes one internal subscription. */
@@ -66,6 +75,7 @@ export class InternalClient extends Client {
     this.msgHandlers.delete(sub);
     this.account.sublist.remove(sub);
     this.server.interestChanged(this.account, sub, -1);
+    removeShadows(sub);
   }
 
   /**
@@ -86,8 +96,17 @@ export class InternalClient extends Client {
       if (dl > 0) msg.set(data!, hl);
     }
     const hdrLen = hl > 0 ? hl : -1;
-    if (to === subject) routeInAccount(this, this.account, subject, reply, hdrLen, msg);
-    else routeMessage(this, this.account, this.account.sublist.match(to), subject, reply, hdrLen, msg, false, to);
+    if (to === subject) {
+      if (this.server.importChain.length === 0) routeInAccount(this, this.account, subject, reply, hdrLen, msg);
+      else {
+        // Published while a service import's request is being routed (a JetStream API reply,
+        // a publish ack): nats-server's internal clients send from their own queue, so this goes
+        // out after that routing, not inside its import chain, whose cycle check would drop the
+        // response on its way back to the requesting account.
+        const copy = Buffer.from(msg);
+        queueMicrotask(() => routeInAccount(this, this.account, subject, reply, hdrLen, copy));
+      }
+    } else routeMessage(this, this.account, this.account.sublist.match(to), subject, reply, hdrLen, msg, false, to);
     // No flush here: a consumer's run delivers hundreds of messages, and the receivers' writes
     // are queued for the turn's end (server.queueFlush), one socket write each, not one a message.
   }
@@ -143,7 +162,10 @@ export class InternalClient extends Client {
   stopInternal(): void {
     for (const sub of this.subs.values()) sub.closed = true;
     this.account.sublist.removeBatch(this.subs.values());
-    for (const sub of this.subs.values()) this.server.interestChanged(this.account, sub, -1);
+    for (const sub of this.subs.values()) {
+      this.server.interestChanged(this.account, sub, -1);
+      removeShadows(sub);
+    }
     this.subs.clear();
     this.handlers.clear();
     this.msgHandlers.clear();

@@ -151,6 +151,11 @@ export class Server {
     return this.accounts.get(name);
   }
 
+  /** The server's internal client in `account` if one was made (its subscriptions' shadows follow import changes). */
+  existingInternalClient(account: Account<Subscription>): InternalClient | undefined {
+    return this.internalClients.get(account);
+  }
+
   /** The server's internal client in `account`, made on first use. */
   internalClient(account: Account<Subscription>): InternalClient {
     let c = this.internalClients.get(account);

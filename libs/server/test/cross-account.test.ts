@@ -91,6 +91,35 @@ describe('exports and imports between config accounts', () => {
     server.shutdown();
   });
 
+  it("the server's internal subscriptions get stream imports too (a JetStream link's deliveries), shadows gone with them", async () => {
+    const { server, connect } = setup();
+    const a = connect('a');
+    const accA = server.accounts.get('A')!;
+    const before = accA.sublist.count();
+    const ib = server.internalClient(server.accounts.get('B')!);
+    const got: string[] = [];
+    const sub = ib.subscribeMsg('a.news.>', '', (subject, reply, _h, data) => got.push(`${subject} ${reply} ${data.toString()}`));
+    expect(accA.sublist.count()).toBe(before + 1);
+    a.send('PUB news.x r 2\r\nhi\r\n');
+    // A delivery routed on one subject and shown with another (a consumer's) crosses too.
+    server.internalClient(accA).publishMsg('news.deliver', 'orders.1', '$JS.ACK.S.C.1.1.1.0.0', null, Buffer.from('m'));
+    expect(got).toEqual(['a.news.x r hi', 'orders.1 $JS.ACK.S.C.1.1.1.0.0 m']);
+    ib.unsubscribe(sub);
+    expect(accA.sublist.count()).toBe(before);
+    server.shutdown();
+  });
+
+  it("an internal reply made while the request is routed through a service import gets back (after it, as nats-server's send queue)", async () => {
+    const { server, connect } = setup();
+    const ia = server.internalClient(server.accounts.get('A')!);
+    ia.subscribeMsg('help', '', (_s, reply) => ia.publishMsg(reply, reply, '', null, Buffer.from('answer')));
+    const b = connect('b');
+    b.send('SUB _INBOX.> 5\r\nPUB help _INBOX.1 3\r\nhey\r\n');
+    await new Promise((r) => setImmediate(r)); // the reply goes out after the request's routing, written at the turn's end
+    expect(msgLines(b.fresh())).toEqual(['_INBOX.1']);
+    server.shutdown();
+  });
+
   it('service import: the exporter sees a mapped reply, one response gets back (singleton)', () => {
     const { server, connect } = setup();
     const a = connect('a', false);
