@@ -8,7 +8,7 @@ import type { JsAccountHost } from './host.js';
 import type { JetStream } from './jetstream.js';
 import { checkStreamConfig, checkStreamUpdate, type StreamConfig, type StreamLookup } from './stream-config.js';
 import { Stream, storeLimits, type StreamOwner } from './stream.js';
-import { linksFor, originMissing, type SourceLink } from './stream-source.js';
+import { linksFor, originMissing, type Link } from './stream-source.js';
 
 /**
  * One account's JetStream: its streams, its `$JS.API` (router and counters), its storage usage
@@ -307,11 +307,15 @@ export class AccountJs implements StreamLookup, StreamOwner {
     stream.links = linksFor(stream, stream.config);
     for (const l of stream.links) this.bindLink(l);
     for (const other of this.streams.values()) {
-      for (const l of other.links) if (!l.bound && l.iname === stream.name) l.bind(stream);
+      for (const l of other.links) if (!l.external && !l.bound && l.iname === stream.name) l.bind(stream);
     }
   }
 
-  private bindLink(l: SourceLink): void {
+  private bindLink(l: Link): void {
+    if (l.external) {
+      l.start();
+      return;
+    }
     const origin = this.streams.get(l.iname);
     if (origin !== undefined) l.bind(origin);
     else l.unbind(originMissing());

@@ -20,8 +20,6 @@ export const MAX_SUBJECT_DETAILS = 100_000;
 
 type Req = ApiRequest<AccountJs>;
 
-const EXTERNAL_REFUSED = 'stream mirrors and sources from other accounts or domains (external) are not supported by this server yet';
-
 export function registerStreamApi(routes: ApiRoutes<AccountJs>): void {
   routes.register('$JS.API.STREAM.CREATE.*', `${T}stream_create_response`, createStream);
   routes.register('$JS.API.STREAM.UPDATE.*', `${T}stream_update_response`, updateStream);
@@ -73,7 +71,7 @@ function streamStateJSON(s: Stream, details: boolean, subjects: Record<string, n
     o.num_deleted = st.numDeleted;
     if (details) o.deleted = deletedSeqs(s, st.firstSeq, st.lastSeq);
   }
-  o.consumer_count = s.consumers?.size ?? 0;
+  o.consumer_count = s.consumers?.publicSize ?? s.consumers?.size ?? 0;
   return o;
 }
 
@@ -99,12 +97,6 @@ function createStream(req: Req): object {
   if (/[\\/]/.test(name)) throw apiError(JSErr.JSStreamNameContainsPathSeparatorsErr);
   if (cfgIn.sealed) throw apiError(JSErr.JSStreamInvalidConfigF, { err: 'stream configuration for create can not be sealed' });
   if (cfgIn.mirror_direct && !cfgIn.mirror) throw apiError(JSErr.JSStreamInvalidConfigF, { err: 'stream has no mirror but does have mirror direct' });
-  // Refused rather than accepted and left empty: this broker copies between streams of one
-  // account only. After the config checks, so a bad external prefix gets nats-server's error.
-  if (cfgIn.mirror?.external || cfgIn.sources?.some((src) => src.external)) {
-    checkStreamConfig(cfgIn, req.ctx);
-    throw apiError(JSErr.JSStreamCreateErrF, { err: EXTERNAL_REFUSED });
-  }
   let stream: Stream;
   try {
     stream = req.ctx.addStream(cfgIn).stream;
@@ -119,7 +111,6 @@ function updateStream(req: Req): object {
   // nats-server checks the config first, then the name in the subject.
   checkStreamConfig(cfgIn, req.ctx);
   if (streamName(req) !== cfgIn.name) throw apiError(JSErr.JSStreamMismatchErr);
-  if (cfgIn.sources?.some((src) => src.external)) throw apiError(JSErr.JSStreamUpdateErrF, { err: EXTERNAL_REFUSED });
   const stream = req.ctx.updateStream(cfgIn);
   return streamInfoJSON(req.ctx, stream);
 }

@@ -3,7 +3,11 @@ import { type ApiError, JSErr, apiError } from './errors.js';
 import { HDR_STREAM_SOURCE, getHeader } from './headers.js';
 import { parseRfc3339 } from './json-time.js';
 import type { StreamConfig, StreamSource } from './stream-config.js';
+import { ExternalLink } from './stream-source-external.js';
 import type { Stream } from './stream.js';
+
+/** A stream's mirror or one of its sources: in process (same account) or through the account's imports. */
+export type Link = SourceLink | ExternalLink;
 
 /**
  * A stream's mirror or one of its sources, between streams of one account, in process: the
@@ -26,6 +30,7 @@ const RETRY_MS = 1000;
 const HEARTBEAT_NS = 1_000_000_000n;
 
 export class SourceLink {
+  readonly external = false;
   /** The origin stream while it exists. */
   private origin: Stream | null = null;
   /** The last origin sequence taken (copied or passed over). */
@@ -46,7 +51,7 @@ export class SourceLink {
     readonly mirror: boolean,
   ) {}
 
-  /** nats-server's index name: the origin's name (external origins are not linked here). */
+  /** nats-server's index name: the origin's name (external origins: stream-source-external.ts). */
   get iname(): string {
     return this.src.name;
   }
@@ -172,7 +177,6 @@ export class SourceLink {
   /** StreamSourceInfo as nats-server marshals it: name, lag, active (ns, -1 never), error. */
   infoJSON(): Record<string, unknown> {
     const o: Record<string, unknown> = { name: this.src.name };
-    if (this.src.external) o.external = this.src.external;
     o.lag = this.lag();
     if (this.last === 0n) o.active = -1;
     else {
@@ -199,21 +203,23 @@ export class SourceLink {
 }
 
 /**
- * The links a stream's config asks for (external origins are refused at create, not linked):
+ * The links a stream's config asks for (an `external` origin through the account's imports):
  * those of `running` whose source is unchanged go on, the others are new, positioned from the
  * stream's last `Nats-Stream-Source` headers.
  */
-export function linksFor(stream: Stream, cfg: StreamConfig, running: readonly SourceLink[] = []): SourceLink[] {
-  if (cfg.mirror) return [new SourceLink(stream, cfg.mirror, true)]; // a mirror cannot change (10055)
+export function linksFor(stream: Stream, cfg: StreamConfig, running: readonly Link[] = []): Link[] {
+  const make = (src: StreamSource, mirror: boolean): Link => (src.external ? new ExternalLink(stream, src, mirror) : new SourceLink(stream, src, mirror));
+  if (cfg.mirror) return [make(cfg.mirror, true)]; // a mirror cannot change (10055)
   const keep = new Map(running.map((l) => [JSON.stringify(l.src), l]));
-  const out: SourceLink[] = [];
-  const fresh: SourceLink[] = [];
+  const out: Link[] = [];
+  const fresh: Link[] = [];
   const seen = new Set<string>();
   for (const s of cfg.sources ?? []) {
-    if (seen.has(s.name)) continue; // nats-server keys them by index name: one per origin
-    seen.add(s.name);
+    const l0 = make(s, false);
+    if (seen.has(l0.iname)) continue; // nats-server keys them by index name: one per origin
+    seen.add(l0.iname);
     let l = keep.get(JSON.stringify(s));
-    if (l === undefined) fresh.push((l = new SourceLink(stream, s, false)));
+    if (l === undefined) fresh.push((l = l0));
     out.push(l);
   }
   startingSequences(stream, fresh);
@@ -224,7 +230,7 @@ export function linksFor(stream: Stream, cfg: StreamConfig, running: readonly So
  * nats-server's startingSequenceForSources: from the stream's last message back, the first
  * `Nats-Stream-Source` header of each source gives the origin sequence it had reached.
  */
-function startingSequences(stream: Stream, links: SourceLink[]): void {
+function startingSequences(stream: Stream, links: Link[]): void {
   if (links.length === 0) return;
   const st = stream.state();
   if (st.msgs === 0) return;

@@ -23,7 +23,7 @@ import {
 import type { HostSubscription, JsAccountHost } from './host.js';
 import { rfc3339Nano } from './json-time.js';
 import type { StreamConfig } from './stream-config.js';
-import type { SourceLink } from './stream-source.js';
+import type { Link, SourceLink } from './stream-source.js';
 
 /**
  * One stream: its config and store, the capture of its subjects, and the ONE append entry
@@ -43,6 +43,8 @@ import type { SourceLink } from './stream-source.js';
  */
 export interface StreamConsumers {
   readonly size: number;
+  /** Without direct consumers (those of mirrors/sources of other accounts): consumer_count. */
+  readonly publicSize?: number;
   /** A message was stored (synchronously after the append, before its publish ack). */
   onAppend(seq: number, subject: string): void;
   /** A message was removed by a request (MSG.DELETE) or by retention. */
@@ -108,7 +110,7 @@ export class Stream {
   /** Attached by the consumer module (AccountJs, through JetStreamOptions.consumers). */
   consumers: StreamConsumers | null = null;
   /** Its mirror or sources (stream-source.ts), copying into this stream. */
-  links: SourceLink[] = [];
+  links: Link[] = [];
   /** The links of other streams copying from this one: woken after each append. */
   readonly followers = new Set<SourceLink>();
   // Duplicate window: id → entry, and the entries in arrival order for expiry.

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { JetStream, applyAccountLimits, jsLimitsFromClaims } from '@switchboard/jetstream';
+import { nameHash } from '../src/stream-source-external.js';
 import { MemoryHost } from './memory-host.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jetstream-mirrors-'));
@@ -14,10 +15,12 @@ afterEach(async () => {
   for (const js of open.splice(0)) await js.stop();
 });
 
-function setup(dir = path.join(root, `js${n++}`)) {
+/** `before`: what the account has before its streams are recovered (an import). */
+function setup(dir = path.join(root, `js${n++}`), before?: (a: ReturnType<MemoryHost['account']>) => void) {
   const host = new MemoryHost();
   const js = new JetStream(host, { storeDir: dir });
   open.push(js);
+  before?.(host.account('A'));
   js.account('A');
   return { host, js, a: host.account('A'), dir };
 }
@@ -269,9 +272,39 @@ describe('sources', () => {
     expect(hdrText(await get(a, 'S', 4))).toBe('NATS/1.0\r\nNats-Stream-Source: O 1\r\n\r\n');
   });
 
-  it('refuses external origins (another account or domain) with 10049', async () => {
-    const { a } = setup();
-    const r = await a.json('$JS.API.STREAM.CREATE.S', { name: 'S', sources: [{ name: 'O', external: { api: '$JS.other.API' } }] });
-    expect(r.error).toMatchObject({ code: 500, err_code: 10049 });
+  it('copies through external api/deliver prefixes with a direct consumer, and resumes after a restart', async () => {
+    // What the accounts' service import does, within one account here: `$JS.X.API.>` → `$JS.API.>`.
+    const importApi = (a: A): unknown => a.subscribe('$JS.X.API.>', (subject, reply, hdr, data) => a.publish(`$JS.API.${subject.slice(10)}`, reply, hdr, data));
+    const ext = { api: '$JS.X.API', deliver: 'dx' };
+    const first = setup(undefined, importApi);
+    await first.a.json('$JS.API.STREAM.CREATE.O', { name: 'O', subjects: ['o.*'] });
+    for (let i = 1; i <= 5; i++) await first.a.request(`o.${i % 2}`, `m${i}`);
+    await first.a.json('$JS.API.STREAM.MSG.DELETE.O', { seq: 2 });
+    const requests: string[] = [];
+    first.a.subscribe('$JS.API.CONSUMER.CREATE.>', (_s, _r, _h, d) => requests.push(d.toString()));
+    expect((await first.a.json('$JS.API.STREAM.CREATE.M', { name: 'M', mirror: { name: 'O', external: ext } })).did_create).toBe(true);
+    await first.a.json('$JS.API.STREAM.CREATE.S', { name: 'S', sources: [{ name: 'O', external: ext }] });
+    await until(async () => (await info(first.a, 'M')).state.last_seq === 5 && (await info(first.a, 'S')).state.messages === 4, 'copies');
+    expect(JSON.parse(requests[0]!)).toMatchObject({
+      stream_name: 'O',
+      config: { deliver_policy: 'all', ack_policy: 'none', max_deliver: 1, idle_heartbeat: 1e9, flow_control: true, direct: true, num_replicas: 0 },
+    });
+    expect(JSON.parse(requests[0]!).config.deliver_subject).toMatch(/^dx\.M\.[0-9A-Za-z]{8}$/);
+    const m = await info(first.a, 'M');
+    expect(m.state).toEqual({ ...(await info(first.a, 'O')).state, consumer_count: 0 });
+    expect(m.mirror).toMatchObject({ name: 'O', external: ext, lag: 0 });
+    // The links' consumers are direct: not listed, not the origin's consumer_count.
+    expect((await first.a.json('$JS.API.CONSUMER.NAMES.O')).consumers).toEqual([]);
+    expect((await info(first.a, 'O')).state.consumer_count).toBe(0);
+    const iname = `O:${nameHash('$JS.X.API')}`;
+    expect(hdrText(await get(first.a, 'S', 1))).toBe(`NATS/1.0\r\nNats-Stream-Source: ${iname} 1\r\n\r\n`);
+    await stop(first.js);
+    const second = setup(first.dir, importApi);
+    for (let i = 6; i <= 9; i++) await second.a.request(`o.${i % 2}`, `m${i}`);
+    await until(async () => (await info(second.a, 'M')).state.last_seq === 9 && (await info(second.a, 'S')).state.messages === 8, 'copies after restart');
+    const seen: string[] = [];
+    for (let seq = 1; seq <= 8; seq++) seen.push(/Nats-Stream-Source: (\S+ \d+)/.exec(hdrText(await get(second.a, 'S', seq)))![1]!);
+    expect(seen).toEqual([1, 3, 4, 5, 6, 7, 8, 9].map((n) => `${iname} ${n}`));
+    expect((await info(second.a, 'M')).state).toMatchObject({ messages: 8, first_seq: 1, last_seq: 9 });
   });
 });

@@ -127,13 +127,26 @@ export class ConsumerSet implements ConsumerStream {
     return this.consumers.get(name);
   }
 
-  /** Consumer names, sorted (NAMES/LIST order). */
+  /**
+   * Consumer names, sorted (NAMES/LIST order). Direct consumers (a mirror's or source's, made
+   * by another stream) are not listed, as nats-server's getPublicConsumers.
+   */
   names(): string[] {
-    return [...this.consumers.keys()].sort();
+    const out: string[] = [];
+    for (const [name, c] of this.consumers) if (!c.cfg.direct) out.push(name);
+    return out.sort();
   }
 
+  /** All consumers, direct ones included (the account's consumer count, as nats-server's numConsumers). */
   get size(): number {
     return this.consumers.size;
+  }
+
+  /** Consumers but the direct ones (stream info's consumer_count, max_consumers). */
+  get publicSize(): number {
+    let n = 0;
+    for (const c of this.consumers.values()) if (!c.cfg.direct) n++;
+    return n;
   }
 
   all(): IterableIterator<Consumer> {
@@ -210,7 +223,7 @@ export class ConsumerSet implements ConsumerStream {
     }
     let maxc = view.maxConsumers;
     if (maxc <= 0 || (lim.maxConsumers > 0 && lim.maxConsumers < maxc)) maxc = lim.maxConsumers;
-    if (maxc > 0 && this.consumers.size >= maxc) return E.maxConsumers();
+    if (maxc > 0 && this.publicSize >= maxc) return E.maxConsumers();
     if (view.retention === 'workqueue' && !cfg.direct) {
       if (cfg.ack_policy !== 'explicit') return E.wqRequiresExplicitAck();
       if (this.consumers.size > 0) {
@@ -287,7 +300,8 @@ export class ConsumerSet implements ConsumerStream {
   // ---- persistence ----
 
   private saveMeta(c: Consumer): void {
-    if (this.metaDir === null) return;
+    // A direct consumer is not kept: its stream makes a new one after a restart.
+    if (this.metaDir === null || c.cfg.direct) return;
     const meta: Meta = { name: c.name, created: c.created.toString(), config: configJson(c.cfg) };
     const file = path.join(this.metaDir, `${c.name}.json`);
     fs.writeFileSync(`${file}.tmp`, JSON.stringify(meta));
