@@ -94,5 +94,26 @@ for (const kind of ['nats-server', 'broker'] as const) {
       expect(info.sources?.map((s) => s.name).sort()).toEqual(['EU', 'US']);
       for (const n of ['ALL', 'EU', 'US']) await jsm.streams.delete(n);
     });
+
+    it('mirror_direct: a caught-up mirror of an allow_direct origin answers its direct gets, under its own name', async () => {
+      const jsm = await nc.jetstreamManager();
+      const js = nc.jetstream();
+      await jsm.streams.add({ name: 'DO', subjects: ['do.>'], allow_direct: true });
+      await js.publish('do.a', enc('one'));
+      await js.publish('do.b', enc('two'));
+      const si = await jsm.streams.add({ name: 'DM', mirror: { name: 'DO' } });
+      expect(si.config.mirror_direct).toBe(true); // taken from the origin's allow_direct
+      await caughtUp(jsm, 'DM', 2);
+      // The origin stops answering: what answers DIRECT.GET.DO now is the mirror.
+      await jsm.streams.update('DO', { ...(await jsm.streams.info('DO')).config, allow_direct: false });
+      const bySeq = await nc.request('$JS.API.DIRECT.GET.DO', enc(JSON.stringify({ seq: 1 })), { timeout: 2000 });
+      expect([bySeq.headers?.get('Nats-Stream'), bySeq.headers?.get('Nats-Subject'), dec(bySeq.data)]).toEqual(['DM', 'do.a', 'one']);
+      const last = await nc.request('$JS.API.DIRECT.GET.DO.do.b', enc(''), { timeout: 2000 });
+      expect([last.headers?.get('Nats-Stream'), last.headers?.get('Nats-Sequence'), dec(last.data)]).toEqual(['DM', '2', 'two']);
+      // A mirror of an origin without allow_direct does not.
+      await jsm.streams.add({ name: 'DM2', mirror: { name: 'DO' } });
+      expect((await jsm.streams.info('DM2')).config.mirror_direct).toBe(false);
+      for (const n of ['DM', 'DM2', 'DO']) await jsm.streams.delete(n);
+    });
   });
 }

@@ -125,6 +125,7 @@ export class ExternalLink {
     this.sip = false;
     this.cname = '';
     this.queued = [];
+    if (this.mirror) this.target.serveMirrorDirect(false);
   }
 
   /** Cancels the consumer and asks for a new one from where the link is. */
@@ -286,6 +287,8 @@ export class ExternalLink {
       return false;
     }
     this.lag = pending === 0 ? 0 : pending - 1;
+    // Mostly caught up (nats-server's dgetCaughtUpThresh): mirror_direct starts serving.
+    if (this.mirror && pending < 10) t.serveMirrorDirect(true);
     const m: StoredMsg = { seq: sseq, subject: d.subject, hdr, data, ts: BigInt(tk[7]!) };
     const refused = this.mirror ? t.copyMirrored(m) : t.copySourced(this.iname, m);
     if (refused !== null) {

@@ -111,6 +111,7 @@ export class SourceLink {
   /** The origin went away (deleted, stopped): copying waits for one of its name. */
   unbind(err: ApiError | null): void {
     if (this.origin !== null) this.origin.followers.delete(this);
+    if (this.mirror) this.target.serveMirrorDirect(false);
     this.origin = null;
     this.err = err;
   }
@@ -141,6 +142,7 @@ export class SourceLink {
       if (m === null) {
         this.err = null;
         this.last = t.now();
+        if (this.mirror) t.serveMirrorDirect(true); // caught up
         return;
       }
       const refused = this.mirror ? t.copyMirrored(m) : t.copySourced(this.iname, m);

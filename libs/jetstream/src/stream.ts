@@ -107,6 +107,8 @@ export class Stream {
   private cfg: StreamConfig;
   private readonly subs = new Map<string, HostSubscription>();
   private directSubs: HostSubscription[] = [];
+  /** mirror_direct: this mirror's subscriptions to its origin's direct get subjects. */
+  private mirrorDirectSubs: HostSubscription[] = [];
   /** Attached by the consumer module (AccountJs, through JetStreamOptions.consumers). */
   consumers: StreamConsumers | null = null;
   /** Its mirror or sources (stream-source.ts), copying into this stream. */
@@ -479,6 +481,7 @@ export class Stream {
     this.subs.clear();
     for (const s of this.directSubs) s.unsubscribe();
     this.directSubs = [];
+    this.serveMirrorDirect(false);
     const cons = this.consumers;
     this.consumers = null;
     if (cons !== null) await (remove ? cons.destroy() : cons.stop());
@@ -510,6 +513,23 @@ export class Stream {
     }
   }
 
+  /**
+   * mirror_direct (nats-server's subscribeToMirrorDirect): a mirror that has (nearly) caught up
+   * answers direct gets of its origin too, in the origin's queue group, from its own store and
+   * under its own name; its link turns this off when it loses the origin.
+   */
+  serveMirrorDirect(on: boolean): void {
+    const origin = this.cfg.mirror?.name;
+    if (on && origin !== undefined && this.cfg.mirror_direct && !this.closed && this.mirrorDirectSubs.length === 0) {
+      const base = `${DIRECT_GET_PREFIX}${origin}`;
+      this.mirrorDirectSubs.push(this.host.subscribe(base, this.onDirectGet, '_sys_'));
+      this.mirrorDirectSubs.push(this.host.subscribe(`${base}.>`, this.onDirectGetLast, '_sys_'));
+    } else if (!on && this.mirrorDirectSubs.length > 0) {
+      for (const s of this.mirrorDirectSubs) s.unsubscribe();
+      this.mirrorDirectSubs = [];
+    }
+  }
+
   // ---- direct get (nats-server's processDirectGetRequest / …LastBySubjectRequest) ----
 
   private readonly onDirectGet = (_subject: string, reply: string, _hdr: Buffer | null, data: Buffer): void => {
@@ -537,8 +557,8 @@ export class Stream {
   private readonly onDirectGetLast = (subject: string, reply: string, _hdr: Buffer | null, data: Buffer): void => {
     if (reply === '') return;
     if (data.length !== 0) return this.directStatus(reply, '408 Bad Request');
-    // $JS.API.DIRECT.GET.<stream>.<subject…> (the subscription matched that prefix)
-    const key = subject.slice(DIRECT_GET_PREFIX.length + this.cfg.name.length + 1);
+    // $JS.API.DIRECT.GET.<stream>.<subject…>: this stream's, or its origin's (mirror_direct)
+    const key = subject.slice(subject.indexOf('.', DIRECT_GET_PREFIX.length) + 1);
     if (key === '') return this.directStatus(reply, '408 Bad Request');
     this.directReply(reply, this.store.loadLast(key));
   };
