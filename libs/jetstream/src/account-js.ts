@@ -70,6 +70,8 @@ interface StreamMeta {
 }
 
 const META = 'meta.json';
+/** A clean stop's duplicate window (stream.ts saveDedup), beside meta.json. */
+const DEDUP = 'dedup.json';
 
 export class AccountJs implements StreamLookup, StreamOwner {
   readonly streams = new Map<string, Stream>();
@@ -285,7 +287,8 @@ export class AccountJs implements StreamLookup, StreamOwner {
   }
 
   private attach(cfg: StreamConfig, store: StreamStore, created: bigint): Stream {
-    const stream = new Stream(cfg, store, created, this.host, this, () => this.js.now(), this.js.domain);
+    const dedupFile = cfg.storage === 'file' ? path.join(this.streamDir(cfg.name), DEDUP) : null;
+    const stream = new Stream(cfg, store, created, this.host, this, () => this.js.now(), this.js.domain, dedupFile);
     stream.consumers = this.js.consumersFor(stream, this, cfg.storage === 'file' ? path.join(this.streamDir(cfg.name), 'consumers') : null);
     const kind = cfg.storage;
     // Reconciled from the store at start (what it holds), then followed on every append/removal.

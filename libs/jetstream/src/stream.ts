@@ -1,3 +1,4 @@
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { StoreError, fileMsgSize, memoryMsgSize, type StoredMsg, type StreamStore, type StreamState, type StoreLimits } from '@switchboard/stream-store';
 import { isSubsetMatch } from '@switchboard/subjects';
 import { ApiError, JSErr, apiError } from './errors.js';
@@ -93,6 +94,12 @@ export interface StreamOwner {
   log(level: 'INF' | 'WRN' | 'ERR' | 'DBG', message: string): void;
 }
 
+/** What a clean stop leaves of the duplicate window: [id, seq, ts ns] in arrival order. */
+interface SavedDedup {
+  last: number;
+  ids: [string, number, string][];
+}
+
 interface DedupEntry {
   id: string;
   seq: number;
@@ -134,6 +141,8 @@ export class Stream {
     private readonly owner: StreamOwner,
     private readonly clock: () => bigint,
     private readonly domain = '',
+    /** Where a clean stop leaves the duplicate window for the next start (file streams); null: none. */
+    private readonly dedupFile: string | null = null,
   ) {
     this.cfg = cfg;
     this.pubAckPrefix = `{"stream":${JSON.stringify(cfg.name)},${domain ? `"domain":${JSON.stringify(domain)},` : ''}"seq":`;
@@ -382,12 +391,29 @@ export class Stream {
     }
   }
 
-  /** After a restart: the ids of the messages still inside the window (nats-server's rebuildDedupe). */
+  /**
+   * After a restart: the ids of the messages still inside the window. From what a clean stop
+   * saved when it is there and names the store's last sequence; else read from the messages
+   * inside the window (nats-server's rebuildDedupe), which takes time in proportion to them.
+   */
   private rebuildDedup(): void {
+    const saved = this.takeSavedDedup();
     const window = BigInt(this.cfg.duplicate_window ?? 0);
     if (window <= 0n) return;
     const st = this.store.state();
     if (st.msgs === 0) return;
+    if (saved !== null && saved.last === st.lastSeq) {
+      const cutoff = this.clock() - window;
+      for (const [id, seq, ts] of saved.ids) {
+        const e = { id, seq, ts: BigInt(ts) };
+        if (e.ts < cutoff) continue;
+        this.dedup.set(id, e);
+        this.dedupQ.push(e);
+      }
+      // As the read would: the last id inside the window (nats-server's rebuildDedupe).
+      if (this.dedupQ.length > 0) this.lastMsgId = this.dedupQ[this.dedupQ.length - 1]!.id;
+      return;
+    }
     const start = this.store.seqForTime(this.clock() - window);
     for (let m = this.store.loadNext('', start); m !== null; m = this.store.loadNext('', m.seq + 1)) {
       const id = getHeader(m.hdr, HDR_MSG_ID);
@@ -396,6 +422,48 @@ export class Stream {
       this.dedup.set(id, e);
       this.dedupQ.push(e);
       this.lastMsgId = id;
+    }
+  }
+
+  /**
+   * Clean stop: the window's ids, in arrival order, with the store's last sequence they are
+   * valid for. Written after the last append and taken (removed) at the next start, so a crash
+   * later never finds a stale one: that start reads the messages again.
+   */
+  private saveDedup(): void {
+    const file = this.dedupFile;
+    if (file === null || BigInt(this.cfg.duplicate_window ?? 0) <= 0n) return;
+    this.expireMsgIds();
+    const ids: [string, number, string][] = [];
+    const q = this.dedupQ;
+    for (let i = this.dedupHead; i < q.length; i++) {
+      const e = q[i]!;
+      if (this.dedup.get(e.id) === e) ids.push([e.id, e.seq, e.ts.toString()]);
+    }
+    try {
+      writeFileSync(`${file}.tmp`, JSON.stringify({ last: this.store.state().lastSeq, ids }));
+      renameSync(`${file}.tmp`, file);
+    } catch (e) {
+      this.owner.log('WRN', `JetStream could not save the duplicate window of '${this.host.account} > ${this.cfg.name}': ${(e as Error).message}`);
+    }
+  }
+
+  /** The duplicate window a clean stop saved (removed as it is read), or null. */
+  private takeSavedDedup(): SavedDedup | null {
+    const file = this.dedupFile;
+    if (file === null) return null;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return null;
+    }
+    rmSync(file, { force: true });
+    try {
+      const o = JSON.parse(text) as SavedDedup;
+      return typeof o.last === 'number' && Array.isArray(o.ids) ? o : null;
+    } catch {
+      return null;
     }
   }
 
@@ -490,7 +558,10 @@ export class Stream {
       this.sendAcks();
     }
     if (remove) await this.store.delete();
-    else await this.store.close();
+    else {
+      this.saveDedup();
+      await this.store.close();
+    }
   }
 
   private syncSubscriptions(): void {

@@ -121,6 +121,45 @@ describe('stream API', () => {
     expect((await second.a.request('r', 'again')).data).toBe('{"stream":"R","seq":11}');
   });
 
+  it('keeps the duplicate window over a clean restart (saved, not read from the messages); a stale save is not used', async () => {
+    const h = (v: string): string => `NATS/1.0\r\nNats-Msg-Id: ${v}\r\n\r\n`;
+    const restart = async (dir: string): Promise<ReturnType<typeof setup>> => {
+      const s = setup(dir);
+      await s.a.json('$JS.API.STREAM.INFO.D');
+      return s;
+    };
+    const first = setup();
+    await first.a.json('$JS.API.STREAM.CREATE.D', { name: 'D', subjects: ['d'] });
+    for (let i = 1; i <= 5; i++) await first.a.request('d', `m${i}`, h(`id${i}`));
+    await first.a.request('d', 'plain');
+    await first.js.stop();
+    open.splice(open.indexOf(first.js), 1);
+    const file = path.join(first.dir, 'jetstream', 'A', 'streams', 'D', 'dedup.json');
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { last: number; ids: [string, number, string][] };
+    expect(saved.last).toBe(6);
+    expect(saved.ids.map(([id, seq]) => [id, seq])).toEqual([1, 2, 3, 4, 5].map((i) => [`id${i}`, i]));
+    // An id only the saved window has: found after the restart, so the save was what was used.
+    saved.ids.push(['ghost', 3, saved.ids[0]![2]]);
+    fs.writeFileSync(file, JSON.stringify(saved));
+    const second = await restart(first.dir);
+    expect(fs.existsSync(file)).toBe(false); // taken at start: a crash later cannot find it stale
+    expect((await second.a.request('d', 'x', h('ghost'))).data).toBe('{"stream":"D","seq":3,"duplicate": true}');
+    expect((await second.a.request('d', 'x', h('id2'))).data).toBe('{"stream":"D","seq":2,"duplicate": true}');
+    expect(JSON.parse((await second.a.request('d', 'x', 'NATS/1.0\r\nNats-Expected-Last-Msg-Id: ghost\r\n\r\n')).data)).toMatchObject({ seq: 7 });
+    expect((await second.a.request('d', 'x', h('other'))).data).toBe('{"stream":"D","seq":8}');
+    await second.js.stop();
+    open.splice(open.indexOf(second.js), 1);
+    // A save that names another last sequence (the store moved on after it): read from the messages.
+    const stale = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof saved;
+    stale.last = 99;
+    stale.ids.push(['ghost2', 1, stale.ids[0]![2]]);
+    fs.writeFileSync(file, JSON.stringify(stale));
+    const third = await restart(first.dir);
+    expect((await third.a.request('d', 'x', h('ghost2'))).data).toBe('{"stream":"D","seq":9}');
+    expect(JSON.parse((await third.a.request('d', 'x', 'NATS/1.0\r\nNats-Expected-Last-Msg-Id: other\r\n\r\n')).data).error.err_code).toBe(10070);
+    expect((await third.a.request('d', 'x', h('id4'))).data).toBe('{"stream":"D","seq":4,"duplicate": true}');
+  });
+
   it('answers 10039 when the account has no JetStream', async () => {
     const host = new MemoryHost();
     const js = new JetStream(host, { storeDir: path.join(root, `js${n++}`) });
