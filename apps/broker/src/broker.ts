@@ -67,7 +67,7 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
   const net = createNetServer({ noDelay: true });
   net.on('connection', (socket: Socket) => {
     if (tls === null) {
-      server.accept(new SocketTransport(socket));
+      server.accept(new SocketTransport(socket, true));
       return;
     }
     // INFO in plain text first (accept sends it), then the handshake: nats-server 2.9's order.

@@ -66,11 +66,34 @@ export function verbTable(verbs: readonly Verb[]): VerbTable {
 
 const EMPTY = Buffer.alloc(0);
 /**
- * Split payloads up to this size are assembled in a buffer kept for reuse; larger ones get
- * a buffer of their own, dropped after use, so an idle connection holds little memory
+ * Split payloads up to this size are assembled in a buffer the connection keeps for reuse;
+ * larger ones in a shared scratch buffer (below), so an idle connection holds little memory
  * (nats-server keeps a 4 KiB scratch buffer per client likewise).
  */
 const KEEP_MSG_BUF = 4 * 1024;
+/**
+ * Larger split payloads (up to this size) are assembled in a scratch buffer from a pool shared by
+ * all parsers, given back once the payload has been handed over. A buffer per payload (a 64 KiB
+ * message read in two parts needs one) would come from glibc's main heap and be freed only when
+ * V8 collects: under a flood of large messages the heap grows by the dead ones and stays grown
+ * (docs/footprint.md). At glibc's mmap threshold as the broker runs, each scratch buffer is its
+ * own mapping, so one that is not pooled goes back to the OS when it is collected.
+ */
+const SCRATCH_SIZE = 128 * 1024;
+/** Scratch buffers kept for reuse: payloads being assembled at once by different connections. */
+const SCRATCH_POOL_MAX = 8;
+const scratchPool: Buffer[] = [];
+
+function scratchBuffer(size: number): Buffer {
+  if (size <= KEEP_MSG_BUF) return Buffer.allocUnsafe(KEEP_MSG_BUF);
+  if (size <= SCRATCH_SIZE) return scratchPool.pop() ?? Buffer.allocUnsafeSlow(SCRATCH_SIZE);
+  return Buffer.allocUnsafeSlow(size);
+}
+
+/** A buffer from scratchBuffer() nobody holds a view of any more. */
+function releaseScratch(buf: Buffer): void {
+  if (buf.length === SCRATCH_SIZE && scratchPool.length < SCRATCH_POOL_MAX) scratchPool.push(buf);
+}
 
 /**
  * Byte-level state machine shared by both directions of the protocol (after nats-server's
@@ -132,6 +155,8 @@ export abstract class OpParser {
   close(): void {
     this.state = CLOSED;
     this.argBuf = EMPTY;
+    // A payload being handed over was detached from msgBuf first: no view of this one is out.
+    releaseScratch(this.msgBuf);
     this.msgBuf = EMPTY;
   }
 
@@ -239,7 +264,10 @@ export abstract class OpParser {
             i = this.payloadInPlace(chunk, i);
             break;
           }
-          if (this.msgBuf.length < size) this.msgBuf = Buffer.allocUnsafe(size > KEEP_MSG_BUF ? size : KEEP_MSG_BUF);
+          if (this.msgBuf.length < size) {
+            releaseScratch(this.msgBuf);
+            this.msgBuf = scratchBuffer(size);
+          }
           const take = Math.min(size - this.msgLen, n - i);
           chunk.copy(this.msgBuf, this.msgLen, i, i + take);
           this.msgLen += take;
@@ -260,9 +288,14 @@ export abstract class OpParser {
             return;
           }
           const buf = this.msgBuf;
-          if (buf.length > KEEP_MSG_BUF) this.msgBuf = EMPTY;
           this.state = VERB;
+          if (buf.length <= KEEP_MSG_BUF) {
+            this.payload(buf.subarray(0, this.size));
+            break;
+          }
+          this.msgBuf = EMPTY;
           this.payload(buf.subarray(0, this.size));
+          releaseScratch(buf);
           break;
         }
         default:

@@ -151,3 +151,70 @@ describe('MsgParser properties', () => {
     );
   });
 });
+
+/** Payload bytes that differ by connection, message and position, so a mix-up shows. */
+function pattern(conn: number, msg: number, size: number): Buffer {
+  const b = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i++) b[i] = (conn * 101 + msg * 31 + i * 7) & 0xff;
+  return b;
+}
+
+describe('ClientParser reading from one buffer shared by connections', () => {
+  // As the broker reads plain sockets: every read lands in the same buffer, overwritten by the
+  // next read of any connection. Payloads around the sizes where assembly changes: kept per
+  // connection (≤ 4 KiB), pooled scratch (≤ 128 KiB), a buffer of its own (larger).
+  const size = fc.oneof(
+    fc.nat({ max: 40 }),
+    fc.integer({ min: 4090, max: 4200 }),
+    fc.integer({ min: 60_000, max: 70_000 }),
+    fc.integer({ min: 130_000, max: 132_000 }),
+  );
+
+  it('each connection gets its own payloads intact, however the reads of several interleave', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(size, { minLength: 1, maxLength: 4 }), { minLength: 2, maxLength: 4 }),
+        fc.array(fc.oneof(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 1, max: 64 * 1024 })), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 16 }),
+        (sizes, readSizes, order) => {
+          const shared = Buffer.allocUnsafe(64 * 1024);
+          const got: Buffer[][] = sizes.map(() => []);
+          const parsers = sizes.map(
+            (_, c) =>
+              new ClientParser(
+                {
+                  onConnect() {},
+                  onPub: (_s, _r, _h, msg) => void got[c]!.push(Buffer.from(msg)),
+                  onSub() {},
+                  onUnsub() {},
+                  onPing() {},
+                  onPong() {},
+                  onParseError: (m) => {
+                    throw new Error(m);
+                  },
+                },
+                BIG,
+              ),
+          );
+          const wires = sizes.map((ns, c) =>
+            Buffer.concat(ns.flatMap((n, k) => [Buffer.from(`PUB c${c}.${k} ${n}\r\n`), pattern(c, k, n), Buffer.from('\r\n')])),
+          );
+          const at = wires.map(() => 0);
+          for (let step = 0, live = wires.length; live > 0; step++) {
+            let c = order[step % order.length]! % wires.length;
+            while (at[c] === wires[c]!.length) c = (c + 1) % wires.length;
+            const n = Math.min(readSizes[step % readSizes.length]!, wires[c]!.length - at[c]!);
+            wires[c]!.copy(shared, 0, at[c], at[c]! + n);
+            at[c]! += n;
+            if (at[c] === wires[c]!.length) live--;
+            parsers[c]!.parse(shared.subarray(0, n));
+            shared.fill(0xee, 0, n); // the next read, anyone's, overwrites it
+          }
+          // Buffer.equals: a deep compare of 130 KB payloads byte by byte would take seconds.
+          sizes.forEach((ns, c) => expect(got[c]!.map((b, k) => b.equals(pattern(c, k, ns[k]!)))).toEqual(ns.map(() => true)));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -1,9 +1,11 @@
 import type { Socket } from 'node:net';
 import type { CloseReason } from './errors.js';
+import { readIntoSharedBuffer } from './read-buffer.js';
 import type { TlsConnState } from './tls-transport.js';
 
 /** What a transport reports to its connection. A class implements it: no closures per event. */
 export interface TransportSink {
+  /** `chunk` may be a view of a buffer the next read overwrites (read-buffer.ts): valid only during the call. */
   onData(chunk: Buffer): void;
   /** Everything queued so far has been handed to the OS. */
   onDrain(): void;
@@ -40,12 +42,20 @@ export class SocketTransport implements Transport {
   readonly remoteAddress: string;
   readonly remotePort: number;
 
-  constructor(private readonly socket: Socket) {
+  /**
+   * `sharedReadBuffer`: an accepted plain-TCP socket not read from yet, read into the buffer all
+   * such sockets share (read-buffer.ts); its chunks are valid only during `onData`. Not for a
+   * socket that may be handed on (`release`, TLS).
+   */
+  constructor(
+    private readonly socket: Socket,
+    sharedReadBuffer = false,
+  ) {
     this.remoteAddress = normalizeAddress(socket.remoteAddress ?? '');
     this.remotePort = socket.remotePort ?? 0;
     // Small control lines (PONG, +OK) must not wait for Nagle; batching is done by Outbound.
     socket.setNoDelay(true);
-    socket.on('data', this.handleData);
+    if (!sharedReadBuffer || !readIntoSharedBuffer(socket, this.handleData)) socket.on('data', this.handleData);
     socket.on('drain', this.handleDrain);
     socket.on('close', this.handleClose);
     // Errors (ECONNRESET, EPIPE) are followed by 'close'; the listener keeps them from throwing.
