@@ -262,6 +262,7 @@ export function updateExportsImports(server: Server, account: Acc, claims: Expor
     refreshShadows(server.clients.values(), acc);
     const internal = server.existingInternalClient(acc);
     if (internal !== undefined) refreshShadows([internal], acc);
+    server.leafnodes?.importsChanged(acc);
   }
 }
 

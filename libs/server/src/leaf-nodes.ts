@@ -38,6 +38,8 @@ export class LeafNodes implements InterestListener {
   private listenPort = 0;
   private base: LeafInfoBase | null = null;
   private readonly loopSubjects = new Map<Account<Subscription>, string>();
+  /** Each account's service import subjects as its leaf connections were last told. */
+  private readonly announcedImports = new WeakMap<Account<Subscription>, string[]>();
   private dialer: LeafDialer | null = null;
 
   constructor(readonly server: Server) {
@@ -169,20 +171,47 @@ export class LeafNodes implements InterestListener {
 
   // ---- interest: what each leaf connection is told of this side's subscriptions ----
 
-  /** After the handshake: this side's interest in the account, and its loop-detection subject (nats-server's initLeafNodeSmapAndSendSubs). */
+  /**
+   * After the handshake: this side's interest in the account, its service imports' subjects, its
+   * mapped-reply prefix and its loop-detection subject (nats-server's initLeafNodeSmapAndSendSubs).
+   * A leaf server forwards only on interest: a requester behind it reaches an import here only if
+   * the import's subject was announced, a responder behind it answers a mapped reply only if the
+   * prefix was (made before the leaf connected, it is not in the sublist: cross-account.ts).
+   */
   private sendInitialInterest(conn: LeafConn): void {
     const smap = conn.smap;
     smap.clear();
-    for (const sub of conn.account.sublist.all()) {
-      if (!this.propagates(conn, sub) || !mayReceive(conn.leafPerms, sub.subject)) continue;
-      const key = keyOf(sub);
-      smap.set(key, (smap.get(key) ?? 0) + 1);
-    }
-    const lds = this.loopSubject(conn.account);
-    smap.set(lds, (smap.get(lds) ?? 0) + 1);
+    const add = (key: string): void => void smap.set(key, (smap.get(key) ?? 0) + 1);
+    const account = conn.account;
+    for (const sub of account.sublist.all()) if (this.propagates(conn, sub) && mayReceive(conn.leafPerms, sub.subject)) add(keyOf(sub));
+    const imports = importSubjects(account);
+    this.announcedImports.set(account, imports);
+    for (const subject of imports) if (this.mayImport(conn, subject)) add(subject);
+    if (account.responses !== null) add(`${account.responses.prefix}>`);
+    add(this.loopSubject(account));
     let out = '';
     for (const [key, n] of smap) out += lsPlus(key, n);
     conn.sendProto(out);
+  }
+
+  /** The account's service imports changed (a JWT update): its leaf connections hear of the subjects that came and went. */
+  importsChanged(account: Account<Subscription>): void {
+    const before = this.announcedImports.get(account);
+    if (before === undefined) return;
+    const after = importSubjects(account);
+    this.announcedImports.set(account, after);
+    const gone = before.filter((s) => !after.includes(s));
+    const added = after.filter((s) => !before.includes(s));
+    for (const conn of this.conns.values()) {
+      if (conn.account !== account || !conn.registered) continue;
+      for (const s of gone) if (this.mayImport(conn, s)) this.updateSmap(conn, s, '', -1);
+      for (const s of added) if (this.mayImport(conn, s)) this.updateSmap(conn, s, '', 1);
+    }
+  }
+
+  /** nats-server: a spoke announces an import only where the hub lets it subscribe; a hub always. */
+  private mayImport(conn: LeafConn, subject: string): boolean {
+    return !conn.isSpokeLeaf || mayReceive(conn.leafPerms, subject);
   }
 
   /** InterestListener: a subscription came or went in an account; its leaf connections hear of it as nats-server's updateLeafNodes/updateSmap do. */
@@ -194,15 +223,18 @@ export class LeafNodes implements InterestListener {
       if (sub.subject.startsWith(LOOP_DETECTION_PREFIX)) {
         if (sub.client === conn || (conn.isSpokeLeaf && (sub.client.kind !== LEAF || sub.client.isSpokeLeaf))) continue;
       } else if (!this.propagates(conn, sub) || !mayReceive(conn.leafPerms, sub.subject)) continue;
-      const key = keyOf(sub);
-      const n = conn.smap.get(key) ?? 0;
-      // A queue group's weight on every change; a plain subject on 0 → 1 and 1 → 0.
-      const update = sub.queue !== '' || n === 0 || n + delta <= 0;
-      const m = n + delta;
-      if (m > 0) conn.smap.set(key, m);
-      else conn.smap.delete(key);
-      if (update) conn.sendProto(m > 0 ? lsPlus(key, m) : `LS- ${key}\r\n`);
+      this.updateSmap(conn, keyOf(sub), sub.queue, delta);
     }
+  }
+
+  /** One more or one less holder of `key` on `conn`: a queue group's weight on every change; a plain subject on 0 → 1 and 1 → 0. */
+  private updateSmap(conn: LeafConn, key: string, queue: string, delta: 1 | -1): void {
+    const n = conn.smap.get(key) ?? 0;
+    const update = queue !== '' || n === 0 || n + delta <= 0;
+    const m = n + delta;
+    if (m > 0) conn.smap.set(key, m);
+    else conn.smap.delete(key);
+    if (update) conn.sendProto(m > 0 ? lsPlus(key, m) : `LS- ${key}\r\n`);
   }
 
   /**
@@ -232,6 +264,13 @@ export class LeafNodes implements InterestListener {
     for (const r of this.remotes) r.stop();
     for (const c of [...this.conns.values()]) c.close(CloseReason.ServerShutdown, true);
   }
+}
+
+/** The local subjects of the account's service imports, each once. */
+function importSubjects(account: Account<Subscription>): string[] {
+  const out = new Set<string>();
+  for (const si of account.serviceImports?.all() ?? []) out.add(si.from);
+  return [...out];
 }
 
 /** nats-server's smap key: `subject` or `subject queue`. */
