@@ -42,19 +42,23 @@ interface TlsFiles {
   ca: string;
 }
 
-function clusterConfig(name: string, clusterPort: number, httpPort: number, routes: number[], tls: TlsFiles, host = '127.0.0.1'): string {
+/** `mapTo`: verify_and_map, with the cluster authorization user a peer's certificate must name. */
+function clusterConfig(name: string, clusterPort: number, httpPort: number, routes: number[], tls: TlsFiles, host = '127.0.0.1', mapTo?: string): string {
   const list = routes.map((p) => `"nats-route://${host}:${p}"`).join(', ');
+  const map = mapTo === undefined ? '' : ', verify_and_map: true';
   return (
     `server_name: ${name}\nhttp: ${httpPort}\n` +
     `cluster {\n  name: sec\n  listen: "127.0.0.1:${clusterPort}"\n  routes: [${list}]\n` +
-    `  tls { cert_file: "${tls.cert}", key_file: "${tls.key}", ca_file: "${tls.ca}", timeout: 2 }\n}\n`
+    `  tls { cert_file: "${tls.cert}", key_file: "${tls.key}", ca_file: "${tls.ca}", timeout: 2${map} }\n` +
+    (mapTo === undefined ? '' : `  authorization { user: "${mapTo}" }\n`) +
+    '}\n'
   );
 }
 
-async function member(kind: ServerKind, name: string, routes: number[], tls?: TlsFiles, host?: string): Promise<Member> {
+async function member(kind: ServerKind, name: string, routes: number[], tls?: TlsFiles, host?: string, mapTo?: string): Promise<Member> {
   const clusterPort = await freePort();
   const httpPort = await freePort();
-  const config = clusterConfig(name, clusterPort, httpPort, routes, tls ?? { cert: certs.nodeCert, key: certs.nodeKey, ca: certs.ca }, host);
+  const config = clusterConfig(name, clusterPort, httpPort, routes, tls ?? { cert: certs.nodeCert, key: certs.nodeKey, ca: certs.ca }, host, mapTo);
   const server = await startServer(kind, { config });
   stops.push(() => server.stop());
   const get = async <T>(path: string): Promise<T> => (await (await fetch(`http://127.0.0.1:${httpPort}${path}`)).json()) as T;
@@ -192,6 +196,29 @@ describe('a peer whose certificate another CA signed', () => {
   });
 });
 
+describe.each([
+  ['broker', 'nats-server'],
+  ['nats-server', 'broker'],
+] as [ServerKind, ServerKind][])('verify_and_map: a %s accepting routes from a %s', (kind, peerKind) => {
+  it("takes a route whose certificate names the cluster's user, refuses one that does not", async () => {
+    // The node certificate names DNS:localhost; the stranger's is as good for TLS (IP:127.0.0.1) but names no user.
+    const stranger = certs.issue(
+      `stranger-${kind}`,
+      '/CN=stranger',
+      'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:stranger,IP:127.0.0.1\n',
+    );
+    const a = await member(kind, 'a', [], undefined, undefined, 'localhost');
+    const friend = await member(peerKind, 'friend', [a.clusterPort]);
+    await Promise.all([routes(a, 1), routes(friend, 1)]);
+    const other = await member(peerKind, 'stranger', [a.clusterPort], { ...stranger, ca: certs.ca });
+    await waitFor(() => other.server.log().includes('Authorization Violation'), 20_000, 'the stranger refused');
+    expect((await a.routez()).num_routes).toBe(1);
+    expect((await other.routez()).num_routes).toBe(0);
+    // Messages cross the mapped route.
+    expect(await crosses(await open(friend), await open(a), 'sec.map')).toMatch(/^m/);
+  });
+});
+
 describe('cluster { tls { } } as a config', () => {
   it('accepted as nats-server accepts it; bad files refused by both; what is refused here only says why', () => {
     const write = (name: string, body: string): string => {
@@ -217,6 +244,6 @@ describe('cluster { tls { } } as a config', () => {
 
     const map = write('route-tls-map', `cert_file: "${certs.nodeCert}", key_file: "${certs.nodeKey}", verify_and_map: true`);
     expect(natsServerVerdict(map).ok).toBe(true);
-    expect(ourVerdict(map).reason).toBe('cluster tls: verify_and_map is not supported by this broker yet');
+    expect(ourVerdict(map).ok).toBe(true);
   });
 });

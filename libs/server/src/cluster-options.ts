@@ -177,11 +177,10 @@ export function clusterFromConfig(v: unknown, warnings: string[]): ClusterOption
  * client at once, so the peer's certificate is always required and verified against `ca_file`
  * (`verify` or not), and the same certificate is presented both ways. Loaded now so a bad file
  * fails at `-t`. Refused where nats-server would go on: no certificate (every handshake would
- * fail) and verify_and_map (route authorization by certificate, not done here).
+ * fail). `verify_and_map`: an accepted route is authorized by its certificate (route-conn.ts).
  */
 function routeTls(block: Record<string, unknown>): TlsOptions {
   const t = tlsOptionsFromConfig(block);
-  if (t.map) throw configError('cluster tls: verify_and_map is not supported by this broker yet');
   if (!t.certFile && !t.keyFile) throw configError('cluster tls: cert_file and key_file are required (each route is TLS server and client)');
   t.verify = true;
   try {

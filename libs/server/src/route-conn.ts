@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Account } from '@switchboard/accounts';
+import { certNames } from './cert-identity.js';
 import type { Cluster } from './cluster.js';
 import type { RouteUrl } from './cluster-options.js';
 import { ROUTER } from './conn-kind.js';
@@ -136,7 +137,7 @@ export class RouteConnection extends RemoteConnection implements InterestSink {
       return this.close(CloseReason.ClusterNameConflict, true);
     }
     const o = this.cluster.opts;
-    if (o.username !== '' && (c.user !== o.username || !sameSecret(String(c.pass ?? ''), o.password))) {
+    if (o.tls?.map ? !this.certMapsTo(o.username) : o.username !== '' && (c.user !== o.username || !sameSecret(String(c.pass ?? ''), o.password))) {
       this.server.log('ERR', `${this.describe()} - ${ERR_AUTHORIZATION}`);
       this.sendErr(ERR_AUTHORIZATION);
       return this.close(CloseReason.AuthenticationViolation, true);
@@ -146,6 +147,16 @@ export class RouteConnection extends RemoteConnection implements InterestSink {
     this.remoteId = typeof c.name === 'string' ? c.name : '';
     this.lnoc = c.lnoc === true;
     this.remoteHeaders = c.headers === true;
+  }
+
+  /**
+   * verify_and_map (nats-server's isRouterAuthorized with TLSMap): one of the names in the peer's
+   * certificate (emails, DNS names, URIs, the subject) is the cluster's authorization user; no
+   * user configured refuses every route. CONNECT's user and password are not looked at.
+   */
+  private certMapsTo(user: string): boolean {
+    const cert = this.transport.tls?.peerCert;
+    return user !== '' && cert != null && certNames(cert).includes(user);
   }
 
   onRemoteInfo(json: string): void {
