@@ -3,7 +3,8 @@
 // leaf server forwards only what the hub showed interest in, so the hub announces its import
 // subjects on the importer's leaf connections and its mapped-reply prefix (`_R_.<prefix>.>`) on
 // the exporter's, as nats-server's initLeafNodeSmapAndSendSubs does — including when the leaf
-// connects after the hub made the prefix, or the account's imports change while it is connected.
+// connects after the hub made the prefix, or the account's imports change while it is connected;
+// and in a cluster, where the import is made on the requester's node and the route carries the rest.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { createAccount, createOperator } from '@nats-io/nkeys';
 import { formatCreds } from '@switchboard/nats-jwt';
 import { connect, credsAuthenticator, ErrorCode, StringCodec, type NatsConnection, type NatsError } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
-import { operatorModeConfig, UNLIMITED, user, waitFor, type Cred, type ServerKind } from '@switchboard/testing';
+import { freePort, operatorModeConfig, UNLIMITED, user, waitFor, type Cred, type ServerKind } from '@switchboard/testing';
 import { startHub, startLeaf, waitLeafs, type Node } from './leaf-helpers.js';
 
 const sc = StringCodec();
@@ -114,6 +115,34 @@ describe.each([
     // through LE's mapped reply (the leaf announced its prefix).
     expect(await ask(hubImp, 'svc.hub', 'd')).toBe('hub:d');
   });
+});
+
+describe.each([
+  ['broker', 'broker'],
+  ['nats-server', 'broker'],
+  ['broker', 'nats-server'],
+] as [ServerKind, ServerKind][])('a cluster of a %s and a %s with a nats-server leaf on the second', (k1, k2) => {
+  it(
+    "the import is made on the requester's node; request and mapped reply cross the route and the leaf connection, both ways",
+    { timeout: 90_000 },
+    async () => {
+      const [r1, r2] = [await freePort(), await freePort()];
+      const cluster = (own: number, other: number): string => `cluster { name: hubs, listen: "127.0.0.1:${own}", routes: ["nats-route://127.0.0.1:${other}"] }`;
+      const n1 = await startHub(k1, { name: 'n1', extra: `${HUB_ACCOUNTS}\n${cluster(r1, r2)}` });
+      running.push(n1);
+      const n2 = await startHub(k2, { name: 'n2', extra: `${HUB_ACCOUNTS}\n${cluster(r2, r1)}` });
+      running.push(n2);
+      const url = (u: string): string => `url: "nats-leaf://${u}:${u}@127.0.0.1:${n2.leafPort}"`;
+      const leaf = await startLeaf('nats-server', [`${url('exp')}, account: LE`, `${url('imp')}, account: LI`], LEAF_ACCOUNTS);
+      running.push(leaf);
+      await Promise.all([waitLeafs(n2, 2), waitLeafs(leaf, 2)]);
+      await respond(await as(leaf, 'le'), 'svc.leaf', 'leaf');
+      expect(await ask(await as(n1, 'imp'), 'svc.leaf', 'g')).toBe('leaf:g');
+      // The other way: the leaf's requester is imported on n2, the responder sits on n1.
+      await respond(await as(n1, 'exp'), 'svc.n1', 'n1');
+      expect(await ask(await as(leaf, 'li'), 'svc.n1', 'h')).toBe('n1:h');
+    },
+  );
 });
 
 describe.each(['broker', 'nats-server'] as ServerKind[])('%s hub in operator mode, nats-server leaf', (hubKind) => {
