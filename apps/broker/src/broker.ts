@@ -7,7 +7,6 @@ import {
   handleMonitorRequest,
   makeOptions,
   Server,
-  ServerJetStream,
   SocketTransport,
   TlsTransport,
   createTlsContext,
@@ -58,6 +57,8 @@ export async function startBroker(partial: Partial<ServerOptions> = {}, deps: Se
   const server = new Server(opts, operatorMode ? { ...deps, authenticator: operatorMode.authenticator } : deps);
   // JetStream before the system account and the listeners: accounts registered from here on get theirs.
   if (opts.jetstream.enabled) {
+    // Imported only here: JetStream and its stores are ~4 MB resident a plain broker does without.
+    const { ServerJetStream } = await import('@switchboard/server/jetstream');
     server.jetstream = new ServerJetStream(server, opts.jetstream);
     server.jetstream.start();
   }

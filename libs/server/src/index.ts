@@ -70,7 +70,8 @@ export { LeafRemote, parseLeafUrl, type LeafUrl, type DialResult } from './leaf-
 export { authenticateLeaf } from './leaf-auth.js';
 export { LeafNodes, LOOP_DETECTION_PREFIX, type LeafDialer } from './leaf-nodes.js';
 export { LeafConn } from './leaf-conn.js';
-export { ServerJetStream } from './jetstream-host.js';
+// ServerJetStream: '@switchboard/server/jetstream', imported when JetStream is on (a plain broker never loads it).
+export type { ServerJetStream } from './jetstream-host.js';
 export {
   accountJetStreamFromConfig,
   applyJetStreamConfig,

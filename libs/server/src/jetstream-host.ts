@@ -1,9 +1,11 @@
 import type { Account } from '@switchboard/accounts';
 import {
   applyAccountLimits,
+  consumerDetailJSON,
   DEFAULT_TIERS,
   JetStream,
   jsLimitsFromClaims,
+  streamInfoJSON,
   wallClockNs,
   type HostHandler,
   type HostSubscription,
@@ -31,6 +33,10 @@ import type { Subscription } from './subscription.js';
 export class ServerJetStream implements JsServerHost {
   readonly js: JetStream;
   private readonly hosts = new Map<string, AccountHost>();
+  // For /jsz (jsz.ts), which may not import @switchboard/jetstream's code itself: a broker
+  // loads it (~4 MB resident with stream-store) only when JetStream is on.
+  readonly streamInfoJSON = streamInfoJSON;
+  readonly consumerDetailJSON = consumerDetailJSON;
 
   constructor(
     private readonly server: Server,

@@ -1,4 +1,5 @@
-import { consumerDetailJSON, streamInfoJSON, type AccountJs, type TieredAccountLimits } from '@switchboard/jetstream';
+import type { AccountJs, TieredAccountLimits } from '@switchboard/jetstream';
+import type { ServerJetStream } from './jetstream-host.js';
 import type { Server } from './server.js';
 
 /**
@@ -69,13 +70,13 @@ export function jsz(server: Server, o: JszOptions): Record<string, unknown> | nu
     bytes,
   };
   if (o.accounts || o.acc !== '') {
-    const details = enabled.filter((a) => o.acc === '' || a.name === o.acc).map((a) => accountDetail(server, a, o));
+    const details = enabled.filter((a) => o.acc === '' || a.name === o.acc).map((a) => accountDetail(server, sj, a, o));
     if (details.length > 0) out.account_details = details;
   }
   return out;
 }
 
-function accountDetail(server: Server, a: AccountJs, o: JszOptions): Record<string, unknown> {
+function accountDetail(server: Server, sj: ServerJetStream, a: AccountJs, o: JszOptions): Record<string, unknown> {
   const limits = a.limits as Partial<TieredAccountLimits>;
   const l = limits.tiers?.get('') ?? limits.tiers?.get('R1');
   const d: Record<string, unknown> = {
@@ -91,12 +92,12 @@ function accountDetail(server: Server, a: AccountJs, o: JszOptions): Record<stri
   };
   if ((o.streams || o.consumers) && a.streams.size > 0) {
     d.stream_detail = [...a.streams.values()].map((s) => {
-      const info = streamInfoJSON(a, s);
+      const info = sj.streamInfoJSON(a, s);
       const sd: Record<string, unknown> = { name: s.name, created: info.created, cluster: { leader: server.name } };
       if (o.config) sd.config = info.config;
       sd.state = info.state;
       if (o.consumers) {
-        const consumers = consumerDetailJSON(s, o.config);
+        const consumers = sj.consumerDetailJSON(s, o.config);
         if (consumers.length > 0) sd.consumer_detail = consumers;
       }
       if (info.mirror) sd.mirror = info.mirror;
