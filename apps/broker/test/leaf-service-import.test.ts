@@ -89,8 +89,8 @@ describe.each([
     expect(await ask(hubImp, 'svc.leaf', 'a')).toBe('leaf:a');
     // Requester behind the leaf, responder on the hub.
     expect(await ask(leafLi, 'svc.hub', 'b')).toBe('hub:b');
-    // (Both behind the same leaf server does not answer on nats-server: a hub does not send a
-    // leaf connection what came from another of the same remote cluster.)
+    // (Both behind the same leaf server does not answer, on either hub: a hub does not send a
+    // leaf connection what came from another of the same remote cluster, leaf-cluster.test.ts.)
   });
 
   it('the leaf imports: a request from the hub goes in through the import and out to a responder on the hub', { timeout: 90_000 }, async () => {

@@ -29,6 +29,8 @@ export abstract class ClientOutput {
   /** Leaf connections: this side is the hub (solicited by the leaf) or the spoke (it solicited). */
   isHubLeaf = false;
   isSpokeLeaf = false;
+  /** A leaf connection's other side's cluster (its name when it has none), '' = unknown or not a leaf. */
+  remoteCluster = '';
   /** Index in routing's remote-target list during one routing pass (see deliver.ts). */
   rtIndex = -1;
   /** Headers negotiated: HMSG is delivered as is, else headers are stripped. */

@@ -30,7 +30,8 @@ const targetQueues: string[] = [];
  * leaf unless it is a hub-side leaf or a service reply; a queue group picks a remote member with
  * the weight the remote announced, except that a message from a route prefers local members
  * and only serves the groups the sender named (`producer.queueFilter`), going on to another
- * remote member only when no local one is left.
+ * remote member only when no local one is left; a message from a leaf connection never goes to
+ * another of the same remote cluster (nats-server's "cluster wide no echo").
  */
 export function routeMessage(
   producer: Client,
@@ -95,6 +96,8 @@ export function routeMessage(
     for (let i = base; i < targets.length; i++) {
       const c = targets[i]!;
       c.rtIndex = -1;
+      // Leaf to leaf: never back into the cluster the message came from (it routes it there itself).
+      if (src === LEAF && c.kind === LEAF && producer.remoteCluster !== '' && producer.remoteCluster === c.remoteCluster) continue;
       if (c.deliverRemote(account, rsubject, rreply, targetQueues[i]!, hdrLen, msg)) delivered = true;
       if (c.transportPending > c.stallThreshold) producer.flow.stallOn(c as Client);
     }

@@ -37,9 +37,8 @@ export const ERR_WRONG_PORT = 'attempted to connect to wrong port';
 export class LeafConn extends RemoteConnection implements LeafzConn {
   /** What may cross: `publish` what we send, `subscribe` what we take in (leaf-perms.ts). */
   leafPerms: Permissions | null = null;
-  /** The other server: its name (or id), its cluster, from INFO (spoke) or CONNECT (hub). */
+  /** The other server: its name (or id), and (`remoteCluster`) its cluster, from INFO (spoke) or CONNECT (hub). */
   remoteServer = '';
-  remoteCluster = '';
   remoteId = '';
   /** Registered with its account and the server's leaf list (the handshake is done). */
   registered = false;

@@ -246,7 +246,7 @@ export class LeafNodes implements InterestListener {
     const c = sub.client;
     if (c === conn) return false;
     if (c.kind === LEAF) {
-      const rc = (c as LeafConn).remoteCluster;
+      const rc = c.remoteCluster;
       if (rc !== '' && rc === conn.remoteCluster) return false;
       if (conn.isSpokeLeaf && c.isSpokeLeaf) return false;
       return true;
