@@ -7,6 +7,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyStatic from '@fastify/static';
 import { Redis } from 'ioredis';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { openDatabase, type Database } from '@switchboard/db';
 import { loadKeyring } from '@switchboard/secrets';
 import { RecordingPropagationQueue, type PropagationQueue } from '@switchboard/issuer';
@@ -26,11 +28,23 @@ export interface AppOptions {
 export async function createApp(config: ControlPlaneConfig, opts: AppOptions = {}): Promise<NestFastifyApplication> {
   const log = new Logger('ControlPlane');
   if (opts.logger !== undefined) Logger.overrideLogger(opts.logger);
-  const db: Database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let db: Database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let redis: Redis | null = null;
   try {
     const applied = await db.migrate();
     log.log(`database ${db.location}: ${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
+    if (db.kind === 'pglite' && applied.length > 0) {
+      // Creating and migrating an embedded database grows its WebAssembly memory (which never
+      // shrinks) to ~600 MB resident; a fresh instance on the migrated files starts at the
+      // restart's ~280 MB (docs/footprint.md).
+      await db.close();
+      db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      // The old instance's memory goes back to the OS only when V8 collects it, and an idle
+      // process may not collect for hours: one full collection now (Node's documented route to
+      // gc() without --expose-gc on the command line).
+      setFlagsFromString('--expose-gc');
+      (runInNewContext('gc') as () => void)();
+    }
     const { keyring, source } = loadKeyring({
       masterKey: config.masterKey,
       keyFile: config.masterKeyFile,
