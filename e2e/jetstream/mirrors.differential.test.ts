@@ -117,6 +117,9 @@ const cases: Record<string, Step[]> = {
   // differing run to run); libs/jetstream/test/mirrors.test.ts pins the broker's behaviour.
   'mirror: origin missing, created later, deleted': [
     CREATE('M', { mirror: { name: 'O' } }),
+    // Each server records the missing origin when its first link attempt fails: wait for it
+    // rather than race it (an INFO at once may or may not see the error on either).
+    { subject: '', until: { stream: 'M', ok: (i) => i.mirror?.error !== undefined } },
     INFO('M'),
     CREATE('O', { subjects: ['o'] }),
     PUB('o', '1'),
