@@ -145,11 +145,20 @@ describe('main.ts as a process', { timeout: 60_000 }, () => {
       await queue.enqueueAccount(a.pub);
       await waitFor(async () => (await world.brokerJwt(a.pub)) === a.jwt, 15_000, 'broker has the JWT');
       await queue.close();
-      // The push and the queue, under the names the control plane's /metrics uses.
-      const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
-      expect(res.status).toBe(200);
-      const m = parsePrometheus(await res.text());
-      expect(sampleValue(m, 'switchboard_propagation_push_duration_seconds_count', { result: 'ok' })).toBeGreaterThanOrEqual(1);
+      // The push and the queue, under the names the control plane's /metrics uses. The broker
+      // holds the JWT as soon as it has handled the update, before the worker has read its reply
+      // and timed the push: wait for the timing rather than reading /metrics once.
+      let m = parsePrometheus('');
+      await waitFor(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+          expect(res.status).toBe(200);
+          m = parsePrometheus(await res.text());
+          return (sampleValue(m, 'switchboard_propagation_push_duration_seconds_count', { result: 'ok' }) ?? 0) >= 1;
+        },
+        15_000,
+        'the push timed in /metrics',
+      );
       expect(sampleValue(m, 'switchboard_propagation_push_failures_total')).toBe(0);
       expect(sampleValue(m, 'switchboard_propagation_dead_letters')).toBe(0);
       expect(sampleValue(m, 'switchboard_propagation_jobs', { state: 'waiting' })).toBeGreaterThanOrEqual(0);
