@@ -212,7 +212,13 @@ describe('web console in Chromium', { timeout: 240_000 }, () => {
     const accountA = /#\/accounts\/([0-9a-f-]{36})/.exec(a.url())![1]!;
     const { ctx: ctxB, page: b } = await newPage();
     await signUp(b, 'Bolt Labs', 'owner@bolt.test');
-    await expect.poll(async () => (await b.getByRole('table', { name: 'Accounts' }).textContent()) ?? '').not.toContain(accountA);
+    // The list loads after the heading (a poll of 1 s could time out waiting for it under load), and
+    // its text holds names and short keys, never an account id: check where its links lead.
+    const bAccounts = b.getByRole('table', { name: 'Accounts' });
+    await bAccounts.waitFor();
+    const bLinks = await bAccounts.getByRole('link').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    expect(bLinks).toEqual([expect.stringMatching(/^#\/accounts\/[0-9a-f-]{36}$/)]);
+    expect(bLinks).not.toContain(`#/accounts/${accountA}`);
     await b.goto(`${stack.apiUrl}/#/accounts/${accountA}/connections`);
     await b.getByRole('alert').filter({ hasText: 'Not found' }).waitFor();
     await b.getByRole('link', { name: 'default' }).waitFor({ state: 'detached' });
@@ -245,7 +251,7 @@ describe('web console in Chromium', { timeout: 240_000 }, () => {
     await heading(o, 'Tenants');
     await o.getByLabel('Search by name or email').fill('acme');
     await o.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(async () => o.getByRole('table', { name: 'Tenants' }).textContent()).not.toContain('Bolt');
+    await expect.poll(async () => o.getByRole('table', { name: 'Tenants' }).textContent(), { timeout: 15_000 }).not.toContain('Bolt');
     await o.getByRole('button', { name: 'Suspend Acme Rockets' }).click();
     await o.getByLabel('Reason (kept in the audit log)').fill('unpaid invoice');
     await shot(o, 'operator-suspend');
@@ -365,7 +371,7 @@ describe('web console in Chromium', { timeout: 240_000 }, () => {
     await c.getByRole('link', { name: 'Usage' }).click();
     const meter = (name: string) => c.locator('.meter').filter({ hasText: name });
     await expect.poll(async () => meter('Streams').textContent(), { timeout: 15_000 }).toMatch(/Streams2 \/ 10/);
-    await expect.poll(async () => meter('Consumers').textContent()).toMatch(/Consumers1 \/ 50/);
+    await expect.poll(async () => meter('Consumers').textContent(), { timeout: 15_000 }).toMatch(/Consumers1 \/ 50/);
     expect(await meter('File storage').textContent()).toMatch(/ \/ 256\.0 MiB$/);
     expect(await meter('Leaf node connections').textContent()).toMatch(/0 \/ 2$/);
     await shot(c, 'account-usage-jetstream');
