@@ -49,9 +49,20 @@ export interface JsServerHost {
   log(level: 'INF' | 'WRN' | 'ERR' | 'DBG', message: string): void;
 }
 
-/** Nanoseconds since the epoch from the wall clock, with sub-millisecond part from hrtime. */
+/** The last reading of wallClockNs. */
+let lastNs = 0n;
+
+/**
+ * Nanoseconds since the epoch from the wall clock, with sub-millisecond part from hrtime. The two
+ * do not tick together: where hrtime's part wraps before Date.now() moves on, the sum would be up
+ * to 1 ms earlier than the reading before it (a link's `active` came out negative, message times
+ * out of order). Such a reading holds the last one instead; a real step back of the wall clock
+ * (more than that) is followed.
+ */
 export function wallClockNs(): bigint {
   const ms = Date.now();
   const sub = process.hrtime.bigint() % 1_000_000n;
-  return BigInt(ms) * 1_000_000n + sub;
+  const ns = BigInt(ms) * 1_000_000n + sub;
+  if (ns < lastNs && lastNs - ns < 1_000_000n) return lastNs;
+  return (lastNs = ns);
 }
