@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AckPolicy, connect, type NatsConnection } from 'nats';
+import { AckPolicy, connect, ErrorCode, type NatsConnection, type NatsError } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@switchboard/config';
 import { optionsFromConfig, parseRouteUrl } from '@switchboard/server';
-import { startNatsServer, waitFor } from '@switchboard/testing';
+import { poll, startNatsServer, waitFor } from '@switchboard/testing';
 import { startBroker, type Broker } from '../src/broker.js';
 import { bytes, text } from './helpers.js';
 
@@ -101,9 +101,14 @@ describe('JetStream on one node of a cluster', () => {
     await jsm.streams.add({ name: 'EVENTS', subjects: ['events.>'] });
     await waitFor(() => a.server.jetstream!.js.accounts.get('$G')!.streams.has('EVENTS'), 5_000, 'the stream on A');
     const js = onNs.jetstream();
-    // The stream's interest crosses to nats-server a moment after the create answered.
-    let ack = null;
-    for (let i = 0; i < 100 && ack === null; i++) ack = await js.publish('events.one', bytes('e1'), { timeout: 200 }).catch(() => null);
+    // The stream's interest crosses to nats-server a moment after the create answered: until then
+    // the publish finds no responders (503) and is tried again. Any other failure (a slow ack
+    // too) ends the test: a publish that may have been stored is never repeated.
+    const ack = await poll(
+      () => js.publish('events.one', bytes('e1')).catch((e: NatsError) => (e.code === ErrorCode.NoResponders ? undefined : Promise.reject(e))),
+      10_000,
+      'the stream interest on nats-server',
+    );
     expect(ack).toMatchObject({ stream: 'EVENTS', seq: 1 });
     await jsm.consumers.add('EVENTS', { durable_name: 'C', ack_policy: AckPolicy.Explicit });
     const pulled = [];
