@@ -3,7 +3,7 @@
 // leaf on a broker hub, a broker leaf on a nats-server hub), as /leafz on each side shows.
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from 'nats';
-import { RawClient, type ServerKind } from '@switchboard/testing';
+import { RawClient, waitFor, type ServerKind } from '@switchboard/testing';
 import { startHub, startLeaf, waitInterest, waitLeafs, type Node } from './leaf-helpers.js';
 
 const started: Node[] = [];
@@ -134,17 +134,26 @@ const pairs: [ServerKind, ServerKind][] = [
   ['broker', 'broker'],
 ];
 
+/** Waits until the first leaf connection of `n` lists interest starting with `prefix`. */
+async function waitInterestPrefix(n: Node, prefix: string): Promise<void> {
+  await waitFor(
+    async () => ((await n.leafz('?subs=1').catch(() => null))?.leafs?.[0]?.subscriptions_list ?? []).some((s) => s.startsWith(prefix)),
+    10_000,
+    `${n.kind} to list ${prefix} interest`,
+  );
+}
+
 describe.each(pairs)('%s hub, %s leaf', (hubKind, leafKind) => {
   it('connect, bind to the global account, exchange loop-detection interest', async () => {
     const hub = await track(startHub(hubKind));
     const leaf = await track(startLeaf(leafKind, [`url: "nats-leaf://127.0.0.1:${hub.leafPort}"`]));
     await Promise.all([waitLeafs(hub, 1), waitLeafs(leaf, 1)]);
+    // Each side registers the other's $LDS subject. A side counts the connection before the
+    // other's LS+ has reached it: waited for, not read from /leafz at once.
+    await Promise.all([waitInterestPrefix(hub, '$LDS.'), waitInterestPrefix(leaf, '$LDS.')]);
     const [h, l] = await Promise.all([hub.leafz('?subs=1'), leaf.leafz('?subs=1')]);
     expect(h.leafs![0]!.account).toBe('$G');
     expect(l.leafs![0]!.account).toBe('$G');
-    // Each side registered the other's $LDS subject.
-    expect(h.leafs![0]!.subscriptions_list!.some((s) => s.startsWith('$LDS.'))).toBe(true);
-    expect(l.leafs![0]!.subscriptions_list!.some((s) => s.startsWith('$LDS.'))).toBe(true);
     await waitInterest(hub, 'never.there', false);
     // /leafz in nats-server's shape: both ends list the same keys, whichever server each is.
     const keys = ['account', 'ip', 'port', 'rtt', 'in_msgs', 'out_msgs', 'in_bytes', 'out_bytes', 'subscriptions', 'subscriptions_list'];
