@@ -6,7 +6,19 @@ import { encodeAccount, encodeOperator } from '@nats-io/jwt';
 import { createAccount, createOperator, type KeyPair } from '@nats-io/nkeys';
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawAs, RawClient, rawConnect, sign, startServer, UNLIMITED, user, type Cred, type RunningServer, type ServerKind } from '@switchboard/testing';
+import {
+  noPings,
+  rawAs,
+  RawClient,
+  rawConnect,
+  sign,
+  startServer,
+  UNLIMITED,
+  user,
+  type Cred,
+  type RunningServer,
+  type ServerKind,
+} from '@switchboard/testing';
 
 const operator = createOperator();
 const keys: Record<string, KeyPair> = {};
@@ -87,12 +99,13 @@ describe.each<ServerKind>(['nats-server', 'broker'])('account JWT limits against
     a.data = '';
     a.send('SUB a 1\r\nSUB b 2\r\nPING\r\n');
     await a.waitFor('PONG\r\n');
-    expect(a.data).toBe('PONG\r\n');
+    // nats-server PINGs every new client about 2 s after it connects, busy or not: its own timing.
+    expect(noPings(a.data)).toBe('PONG\r\n');
     const b = await raw('SUBS');
     b.data = '';
     b.send('SUB c 1\r\nSUB d 2\r\nSUB e 3\r\nPING\r\n');
     await b.waitFor('PONG\r\n');
-    expect(b.data).toBe("-ERR 'maximum subscriptions exceeded'\r\nPONG\r\n");
+    expect(noPings(b.data)).toBe("-ERR 'maximum subscriptions exceeded'\r\nPONG\r\n");
   });
 
   it('payload: a larger publish is a Maximum Payload Violation and closes', async () => {
@@ -116,7 +129,7 @@ describe.each<ServerKind>(['nats-server', 'broker'])('account JWT limits against
     c.data = '';
     c.send('SUB w.* 1\r\nPUB w.x 1\r\nx\r\nPING\r\n');
     await c.waitFor('PONG\r\n');
-    expect(c.data).toBe('MSG w.x 1 1\r\nx\r\nPONG\r\n');
+    expect(noPings(c.data)).toBe('MSG w.x 1 1\r\nx\r\nPONG\r\n');
   });
 
   it('a JWT carrying Switchboard sb: tags is accepted unchanged and routes', async () => {
