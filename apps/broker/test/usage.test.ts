@@ -51,6 +51,8 @@ describe.each(clientKinds)('account counters with $name', (kind) => {
     for (let i = 0; i < 10; i++) pub.publish('work.x', payload);
     await pub.flush();
     await Promise.all([take(s1, 10), take(s2, 10)]);
+    // take()'s UNSUBs are written as it returns: handled by the broker before the counts are read.
+    await Promise.all([sub1.flush(), sub2.flush()]);
 
     const a = (await get(broker.httpPort, '/accountz?acc=A')).account_detail;
     expect(a.switchboard_usage).toEqual({
