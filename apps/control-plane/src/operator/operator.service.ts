@@ -42,6 +42,10 @@ export interface MintedToken {
   token: string;
 }
 
+// The bootstrap runs once per install, at start-up, while nothing waits on its rows: on a loaded
+// host it has taken longer than Prisma's default 5 s (5.2 s at load 28), which failed the start.
+const BOOTSTRAP_TX = { maxWait: 10_000, timeout: 60_000 };
+
 @Injectable()
 export class OperatorService implements OnModuleInit {
   private readonly log = new Logger('Operator');
@@ -102,7 +106,7 @@ export class OperatorService implements OnModuleInit {
       });
       const signer = new ApiTokenSigner(this.keyring.open(b.apiTokenKeyEnc, apiTokenKeyContext(b.publicKey)));
       return (await this.mintIn(tx, signer, { role: 'operator_admin', name: 'bootstrap' })).token;
-    });
+    }, BOOTSTRAP_TX);
   }
 
   /** Shown once: to SWITCHBOARD_ADMIN_TOKEN_FILE (0600) when set, else on stdout. */
