@@ -56,13 +56,14 @@ let lastNs = 0n;
  * Nanoseconds since the epoch from the wall clock, with sub-millisecond part from hrtime. The two
  * do not tick together: where hrtime's part wraps before Date.now() moves on, the sum would be up
  * to 1 ms earlier than the reading before it (a link's `active` came out negative, message times
- * out of order). Such a reading holds the last one instead; a real step back of the wall clock
- * (more than that) is followed.
+ * out of order). Such a reading is 1 ns after the last one instead (readings stay distinct: a
+ * stream's `created` tells an origin from one made again under its name); a real step back of
+ * the wall clock (more than that) is followed.
  */
 export function wallClockNs(): bigint {
   const ms = Date.now();
   const sub = process.hrtime.bigint() % 1_000_000n;
   const ns = BigInt(ms) * 1_000_000n + sub;
-  if (ns < lastNs && lastNs - ns < 1_000_000n) return lastNs;
+  if (ns <= lastNs && lastNs - ns < 1_000_000n) return (lastNs += 1n);
   return (lastNs = ns);
 }
