@@ -12,7 +12,8 @@ const open: Array<{ q: InProcessPropagationQueue; p: CountingPusher }> = [];
 function embedded(opts: { brokers?: string[]; attempts?: number; backoffMs?: number } = {}) {
   const logs: string[] = [];
   const completed: PropagationResult[] = [];
-  const pusher = new CountingPusher(new ClaimsPusher({ creds: world.systemCreds, requestTimeoutMs: 2000, connectTimeoutMs: 1000 }));
+  // Default timeouts, as in rig.ts: a slow first connection under load is not a failed push.
+  const pusher = new CountingPusher(new ClaimsPusher({ creds: world.systemCreds }));
   const q = new InProcessPropagationQueue({
     attempts: opts.attempts ?? 3,
     backoffMs: opts.backoffMs ?? 20,

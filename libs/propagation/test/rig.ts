@@ -66,7 +66,10 @@ export class Rig {
     private readonly opts: { brokers?: string[] | 'db'; attempts?: number; backoffMs?: number; concurrency?: number } = {},
   ) {
     this.queue = new BullPropagationQueue({ connection: world.redis, prefix, attempts: opts.attempts ?? 3, backoffMs: opts.backoffMs ?? 20 });
-    this.pusher = new CountingPusher(new ClaimsPusher({ creds: world.systemCreds, requestTimeoutMs: 2000, connectTimeoutMs: 1000 }));
+    // The client's default timeouts: the tests' brokers are local and either up or refused at once,
+    // so short ones only risked taking a slow first connection on a loaded machine for a failed
+    // push (and a retry, which the tests count).
+    this.pusher = new CountingPusher(new ClaimsPusher({ creds: world.systemCreds }));
   }
 
   async startWorker(): Promise<PropagationWorker> {
