@@ -58,6 +58,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Interactive transactions: Prisma's defaults (2 s to get a connection, 5 s to finish) turn a
+ * loaded host into 500s — the embedded database has one connection that transactions queue for, and
+ * on a busy 2-core host a short transaction has taken over 5 s. Ours hold a few statements; these
+ * bounds only catch one that is stuck.
+ */
+const transactionOptions = { maxWait: 10_000, timeout: 30_000 };
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
   if (opts.dataDir) return openPglite(opts.dataDir);
@@ -71,7 +79,7 @@ function openPostgres(url: string): Database {
   // An idle connection that breaks (PostgreSQL restarted) is dropped by the pool; the next query
   // opens another. Without a listener the 'error' event would end the process.
   pool.on('error', () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), omit: omitSeeds });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), omit: omitSeeds, transactionOptions });
   return {
     prisma,
     kind: 'postgres',
@@ -114,7 +122,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     lock.release();
     throw e;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db), omit: omitSeeds });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db), omit: omitSeeds, transactionOptions });
   return {
     prisma,
     kind: 'pglite',
