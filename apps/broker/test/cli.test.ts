@@ -73,7 +73,7 @@ describe('broker command line', () => {
     } finally {
       child.kill('SIGKILL');
     }
-  });
+  }, 30_000);
 
   it('writes its log to -l and enters lame duck mode on SIGUSR2, then exits 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'broker-cli-'));
