@@ -15,7 +15,7 @@ export const GLOBAL_ACCOUNT = '$G';
  * never see each other's messages except through an export that the other one imports.
  */
 export class Account<S extends SubscriptionLike = SubscriptionLike> {
-  readonly sublist = new Sublist<S>();
+  readonly sublist: Sublist<S>;
   limits: AccountLimits;
   /** Connections currently bound to this account (changed only through the methods below). */
   private conns = 0;
@@ -45,7 +45,9 @@ export class Account<S extends SubscriptionLike = SubscriptionLike> {
   constructor(
     readonly name: string,
     limits: Partial<AccountLimits> = {},
+    opts: { sublistCache?: boolean } = {},
   ) {
+    this.sublist = new Sublist<S>({ cache: opts.sublistCache ?? true });
     this.limits = { ...UNLIMITED };
     this.setLimits(limits);
   }

@@ -38,8 +38,6 @@ const IGNORED = new Set([
   'log_size_limit',
   'connect_error_reports',
   'reconnect_error_reports',
-  'disable_sublist_cache',
-  'no_sublist_cache',
   'client_advertise',
   'http_base_path',
   'max_sub_tokens',
@@ -105,6 +103,10 @@ export function optionsFromConfig(config: Record<string, unknown>, base: Partial
           break;
         case 'logtime':
           o.logtime = bool(v, key);
+          break;
+        case 'no_sublist_cache':
+        case 'disable_sublist_cache':
+          o.noSublistCache = bool(v, key);
           break;
         case 'logfile':
         case 'log_file':

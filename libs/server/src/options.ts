@@ -88,6 +88,8 @@ export interface ServerOptions {
   trace: boolean;
   logtime: boolean;
   logFile: string;
+  /** `no_sublist_cache`: every account's sublist walks its trie on each match (nats-server's NoSublistCache). */
+  noSublistCache: boolean;
 }
 
 export const DEFAULT_PORT = 4222;
@@ -131,6 +133,7 @@ export function defaultOptions(): ServerOptions {
     trace: false,
     logtime: true,
     logFile: '',
+    noSublistCache: false,
   };
 }
 

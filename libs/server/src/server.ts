@@ -139,7 +139,7 @@ export class Server {
   registerAccount(name: string): Account<Subscription> {
     let acc = this.accounts.get(name);
     if (!acc) {
-      acc = new Account<Subscription>(name);
+      acc = new Account<Subscription>(name, {}, { sublistCache: !this.opts.noSublistCache });
       this.accounts.set(name, acc);
       this.jetstream?.accountRegistered(acc);
       this.events?.accountRegistered?.(acc);

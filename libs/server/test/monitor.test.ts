@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { connz, handleMonitorRequest, makeOptions, Server, subsz } from '../src/index.js';
+import { parseConfig } from '@switchboard/config';
+import { connz, handleMonitorRequest, makeOptions, optionsFromConfig, Server, subsz } from '../src/index.js';
 import { FakeTransport } from './fake-transport.js';
 
 function setup() {
@@ -43,6 +44,21 @@ describe('monitoring builders', () => {
     expect(list.subscriptions_list.find((s: any) => s.qgroup === 'q')).toMatchObject({ account: '$G', sid: '3' });
     expect(() => subsz(server, { test: 'a.*' })).toThrow(/invalid test subject/);
     server.shutdown();
+  });
+
+  it('no_sublist_cache (and its alias) leaves every match uncached, as nats-server shows in /subsz', () => {
+    const subszAfterMatches = (configText: string) => {
+      const server = new Server(optionsFromConfig(parseConfig(`ping_interval: "60s"\n${configText}`)).options);
+      const t = new FakeTransport();
+      server.accept(t);
+      t.send('CONNECT {"verbose":false}\r\nSUB a.* 1\r\nPUB a.1 0\r\n\r\nPUB a.2 0\r\n\r\nPUB a.1 0\r\n\r\n');
+      const stats = subsz(server) as { num_cache: number; num_matches: number; cache_hit_rate: number };
+      server.shutdown();
+      return stats;
+    };
+    expect(subszAfterMatches('')).toMatchObject({ num_cache: 2, num_matches: 3 });
+    for (const key of ['no_sublist_cache', 'disable_sublist_cache'])
+      expect(subszAfterMatches(`${key}: true`)).toMatchObject({ num_cache: 0, num_matches: 3, cache_hit_rate: 0 });
   });
 
   it('handleMonitorRequest maps paths and query errors like nats-server', () => {
